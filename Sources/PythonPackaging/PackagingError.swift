@@ -1,0 +1,35 @@
+/// Why a string is not a valid packaging value; the description names the input and the rule.
+public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidVersion(String)
+    case numberTooLarge(String)
+    case invalidSpecifier(String, reason: String)
+    case invalidName(String)
+    case invalidTag(String, reason: String)
+    case invalidWheelFilename(String, reason: String)
+    case invalidSdistFilename(String, reason: String)
+    case invalidPlatformTag(String)
+    case invalidMetadata(line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidVersion(let text):
+            "invalid version '\(text)': not a PEP 440 version (e.g. 1.2, 2!1.0rc1, 1.0.post2.dev3+local.1)"
+        case .numberTooLarge(let text):
+            "invalid version '\(text)': a number in it does not fit in 64 bits"
+        case let .invalidSpecifier(text, reason):
+            "invalid version specifier '\(text)': \(reason)"
+        case .invalidName(let text):
+            "invalid project name '\(text)': use ASCII letters, digits, '.', '-' and '_', starting and ending with a letter or digit"
+        case let .invalidTag(text, reason):
+            "invalid tag '\(text)': \(reason)"
+        case let .invalidWheelFilename(text, reason):
+            "invalid wheel filename '\(text)': \(reason)"
+        case let .invalidSdistFilename(text, reason):
+            "invalid sdist filename '\(text)': \(reason)"
+        case .invalidPlatformTag(let text):
+            "invalid manylinux platform tag '\(text)': expected manylinux_X_Y_ARCH or manylinux1/2010/2014_ARCH"
+        case let .invalidMetadata(line, reason):
+            "invalid core metadata at line \(line): \(reason)"
+        }
+    }
+}
