@@ -1,0 +1,50 @@
+import Foundation
+import Whitelist
+
+/// Reads the files a command works on: whitelist YAML files and the target definitions
+/// under `containers/`. The only place in the CLI that touches the file system for them.
+enum ProjectFiles {
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path): no such file or directory" }
+    }
+
+    /// Every `*.yaml` / `*.yml` file named, or found directly inside a named folder, in name order.
+    static func whitelistSources(_ paths: [String]) throws -> [SourceFile] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Missing(path: path) }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .sorted()
+                files += names.map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        return try files.map(read)
+    }
+
+    static func read(_ path: String) throws -> SourceFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Missing(path: path) }
+        return SourceFile(path: path, bytes: [UInt8](data))
+    }
+
+    /// The targets defined under `containers/<name>/target.yaml`, with any diagnostics of
+    /// those files. A missing folder means no targets.
+    static func targets(in directory: String) throws -> (targets: [TargetDefinition], diagnostics: [Diagnostic]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
+        var targets: [TargetDefinition] = []
+        var diagnostics: [Diagnostic] = []
+        for name in names.sorted() {
+            let path = (directory as NSString).appendingPathComponent("\(name)/target.yaml")
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let (target, found) = TargetDefinition.decode(try read(path), folder: name)
+            diagnostics += found
+            if let target { targets.append(target) }
+        }
+        return (targets, diagnostics)
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `wheelwright` command tree. Each subcommand reads its inputs, calls the libraries and
+/// prints; the rules live in the libraries.
+public struct Wheelwright: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "wheelwright",
+        abstract: "Build wheels for a company's whitelisted Python packages and serve them from a non-volatile index.",
+        version: version,
+        subcommands: [WhitelistCommand.self]
+    )
+
+    public init() {}
+}

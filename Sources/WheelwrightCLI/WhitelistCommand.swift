@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Whitelist
+
+extension Wheelwright {
+    struct WhitelistCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whitelist",
+            abstract: "Check the company whitelist.",
+            subcommands: [Lint.self]
+        )
+    }
+}
+
+extension Wheelwright.WhitelistCommand {
+    struct Lint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check whitelist files and report every defect as file:line:column.",
+            discussion: """
+                Reads every *.yaml file in the given folders (and any files named), together, with the \
+                target definitions under --containers. Prints one line per finding; exits 1 when there \
+                is an error, 0 otherwise.
+                """
+        )
+
+        @Argument(help: "Whitelist files or folders of them.")
+        var paths: [String] = ["whitelists"]
+
+        @Option(help: "The folder of target definitions (containers/<target>/target.yaml).")
+        var containers = "containers"
+
+        @Flag(help: "Print one JSON document instead of lines.")
+        var json = false
+
+        func run() async throws {
+            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: containers)
+            let sources = try ProjectFiles.whitelistSources(paths)
+            let report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
+            if json {
+                print(try LintOutput(report).encoded())
+            } else {
+                for diagnostic in report.diagnostics { print(diagnostic) }
+                print(report.summary)
+            }
+            if report.errorCount > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+/// The `--json` form of a lint run, for CI and editors.
+struct LintOutput: Encodable {
+    struct Finding: Encodable {
+        let file: String
+        let line: Int
+        let column: Int
+        let severity: Diagnostic.Severity
+        let message: String
+    }
+
+    let files: Int
+    let packages: Int
+    let denied: Int
+    let errors: Int
+    let warnings: Int
+    let diagnostics: [Finding]
+
+    init(_ report: WhitelistReport) {
+        files = report.fileCount
+        packages = report.packageCount
+        denied = report.denyCount
+        errors = report.errorCount
+        warnings = report.warningCount
+        diagnostics = report.diagnostics.map {
+            Finding(file: $0.location.file, line: $0.location.line, column: $0.location.column, severity: $0.severity, message: $0.message)
+        }
+    }
+
+    func encoded() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

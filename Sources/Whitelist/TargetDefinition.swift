@@ -1,0 +1,132 @@
+import PythonPackaging
+import Yams
+
+/// A target OS that wheels are built for, as `containers/<name>/target.yaml` defines it.
+public struct TargetDefinition: Sendable, Hashable {
+    public struct Interpreter: Sendable, Hashable {
+        /// `3.11`
+        public let version: String
+        /// The interpreter's path inside the root filesystem.
+        public let executable: String
+    }
+
+    /// How the runner makes the root filesystem.
+    public struct RootfsRecipe: Sendable, Hashable {
+        public let tool: String
+        public let suite: String
+        public let variant: String
+        public let mirror: String
+    }
+
+    public let name: String
+    public let osID: String
+    public let osVersion: String
+    public let codename: String
+    /// The glibc the OS ships: the ceiling of the manylinux tags its wheels can claim.
+    public let glibc: SymbolVersion
+    public let architecture: String
+    public let interpreters: [Interpreter]
+    public let basePackages: [String]
+    public let rootfs: RootfsRecipe
+
+    public var pythonVersions: [String] { interpreters.map(\.version) }
+
+    static let keys = ["name", "os", "glibc", "architecture", "pythons", "base-packages", "rootfs"]
+
+    /// Decodes `target.yaml`; `folder` is the name of the folder it sits in, which `name` must equal.
+    public static func decode(_ file: SourceFile, folder: String) -> (TargetDefinition?, [Diagnostic]) {
+        let root: Node
+        switch YAMLLoader.load(file) {
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        case .success(nil):
+            return (nil, [.error(at: SourceLocation(file: file.path, line: 1, column: 1), "the target definition is empty")])
+        case .success(let node?): root = node
+        }
+        var reader = NodeReader(file: file.path)
+        guard let pairs = reader.mapping(root, "a target definition", allowed: keys) else {
+            return (nil, reader.log.diagnostics)
+        }
+        var fields: [String: Node] = [:]
+        for pair in pairs { fields[pair.key] = pair.value }
+        func require(_ key: String) -> Node? {
+            if let node = fields[key] { return node }
+            reader.log.error(reader.location(root), "the target definition needs '\(key)'")
+            return nil
+        }
+
+        let name = require("name").flatMap { reader.string($0, "the target name") }
+        if let name, name != folder, let node = fields["name"] {
+            reader.log.error(reader.location(node), "the target is named '\(name)' but its folder is '\(folder)': they must be equal")
+        }
+        var osID: String?, osVersion: String?, codename: String?
+        if let os = require("os"), let osPairs = reader.mapping(os, "the OS identity", allowed: ["id", "version", "codename"]) {
+            for pair in osPairs {
+                switch pair.key {
+                case "id": osID = reader.string(pair.value, "the OS id (debian)")
+                case "version": osVersion = reader.string(pair.value, "the OS version (12)")
+                default: codename = reader.string(pair.value, "the OS codename (bookworm)")
+                }
+            }
+            if osID == nil || osVersion == nil || codename == nil {
+                reader.log.error(reader.location(os), "the OS identity needs id, version and codename")
+            }
+        }
+        var glibc: SymbolVersion?
+        if let node = require("glibc"), let text = reader.string(node, "the glibc version (2.36)") {
+            glibc = SymbolVersion(text)
+            if glibc == nil { reader.log.error(reader.location(node), "expected a glibc version like 2.36, found '\(text)'") }
+        }
+        let architecture = require("architecture").flatMap { reader.string($0, "the architecture (x86_64)") }
+        var interpreters: [Interpreter] = []
+        if let node = require("pythons") {
+            if case .sequence(let items) = node, !items.isEmpty {
+                for item in items {
+                    guard let itemPairs = reader.mapping(item, "an interpreter", allowed: ["version", "executable"]) else { continue }
+                    let values = Dictionary(itemPairs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+                    guard let versionNode = values["version"], let executableNode = values["executable"] else {
+                        reader.log.error(reader.location(item), "an interpreter needs 'version' and 'executable'")
+                        continue
+                    }
+                    guard let version = reader.string(versionNode, "the Python version (3.11)"),
+                          let executable = reader.string(executableNode, "the interpreter's path") else { continue }
+                    if !PythonVersionSyntax.isValid(version) {
+                        reader.log.error(reader.location(versionNode), "expected a Python version like 3.11, found '\(version)'")
+                    }
+                    interpreters.append(Interpreter(version: version, executable: executable))
+                }
+            } else {
+                reader.log.error(reader.location(node), "expected a list of interpreters (- version: \"3.11\"), found \(NodeReader.describe(node))")
+            }
+        }
+        let basePackages = require("base-packages").flatMap { reader.strings($0, "Debian packages") }?.map(\.value) ?? []
+        var rootfs: RootfsRecipe?
+        if let node = require("rootfs"),
+           let recipePairs = reader.mapping(node, "the rootfs recipe", allowed: ["tool", "suite", "variant", "mirror"]) {
+            let values = Dictionary(recipePairs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            let strings = ["tool", "suite", "variant", "mirror"].map { key in
+                values[key].flatMap { reader.string($0, "the rootfs \(key)") }
+            }
+            if strings.contains(where: { $0 == nil }) {
+                reader.log.error(reader.location(node), "the rootfs recipe needs tool, suite, variant and mirror")
+            } else {
+                rootfs = RootfsRecipe(tool: strings[0]!, suite: strings[1]!, variant: strings[2]!, mirror: strings[3]!)
+            }
+        }
+        guard !reader.log.hasErrors, let name, let osID, let osVersion, let codename, let glibc,
+              let architecture, let rootfs else {
+            return (nil, reader.log.diagnostics)
+        }
+        return (TargetDefinition(
+            name: name, osID: osID, osVersion: osVersion, codename: codename, glibc: glibc,
+            architecture: architecture, interpreters: interpreters, basePackages: basePackages, rootfs: rootfs
+        ), reader.log.diagnostics)
+    }
+}
+
+/// `3.11`: a major and a minor number, the way whitelists and targets name interpreters.
+enum PythonVersionSyntax {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil }
+    }
+}

@@ -1,0 +1,97 @@
+import PythonPackaging
+
+/// The outcome of reading every whitelist file together: the whitelist when there are no
+/// errors, and every diagnostic in file order.
+public struct WhitelistReport: Sendable {
+    public let whitelist: Whitelist?
+    public let diagnostics: [Diagnostic]
+    public let fileCount: Int
+    public let packageCount: Int
+    public let denyCount: Int
+
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+
+    /// The same report with more findings (those of the target definitions, say) folded in.
+    public func adding(_ more: [Diagnostic]) -> WhitelistReport {
+        let all = (diagnostics + more).sorted()
+        return WhitelistReport(
+            whitelist: all.contains { $0.severity == .error } ? nil : whitelist,
+            diagnostics: all, fileCount: fileCount, packageCount: packageCount, denyCount: denyCount
+        )
+    }
+
+    /// One line for a person: `3 files, 27 packages, 2 denied: 0 errors, 4 warnings`.
+    public var summary: String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        return "\(plural(fileCount, "file")), \(plural(packageCount, "package")), \(denyCount) denied: \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
+    }
+}
+
+extension Whitelist {
+    /// Decodes each file, then checks what only the whole set shows: a project listed twice
+    /// (after PEP 503 normalization), and entries that a deny rule stops.
+    public static func read(_ sources: [SourceFile], targets: [TargetDefinition]) -> WhitelistReport {
+        var diagnostics: [Diagnostic] = []
+        var files: [WhitelistFile] = []
+        for source in sources {
+            let (file, found) = WhitelistDecoder.decode(source, targets: targets)
+            diagnostics += found
+            guard let file else { continue }
+            if file.packages.isEmpty && file.deny.isEmpty && !found.contains(where: { $0.severity == .error }) {
+                diagnostics.append(.note(at: SourceLocation(file: source.path, line: 1, column: 1), "no packages in this file (valid: nothing to build)"))
+            }
+            files.append(file)
+        }
+
+        var firstListing: [ProjectName: PackageEntry] = [:]
+        for entry in files.flatMap(\.packages) {
+            if let first = firstListing[entry.name] {
+                diagnostics.append(.error(at: entry.location, "'\(entry.name)' is already listed at \(first.location) (as '\(first.name)'; names are compared after PEP 503 normalization): merge the two entries"))
+            } else {
+                firstListing[entry.name] = entry
+            }
+        }
+
+        let deny = files.flatMap(\.deny)
+        for entry in files.flatMap(\.packages) {
+            for rule in deny where rule.name == entry.name {
+                switch entry.selection {
+                case .exact(let versions):
+                    let denied = versions.filter(rule.denies)
+                    if !denied.isEmpty {
+                        let list = denied.map(\.description).joined(separator: ", ")
+                        diagnostics.append(.warning(at: entry.location, "'\(entry.name)' \(list) will never be built: denied at \(rule.location) (\(rule.reason))"))
+                    }
+                case .latest:
+                    if rule.specifier == nil {
+                        diagnostics.append(.warning(at: entry.location, "'\(entry.name)' will never be built: denied at \(rule.location) (\(rule.reason))"))
+                    }
+                }
+            }
+        }
+
+        let packages = files.flatMap { file in file.packages.map { resolve($0, defaults: file.defaults, targets: targets) } }
+        let sorted = diagnostics.sorted()
+        let hasErrors = sorted.contains { $0.severity == .error }
+        return WhitelistReport(
+            whitelist: hasErrors ? nil : Whitelist(files: files, packages: packages, deny: deny),
+            diagnostics: sorted,
+            fileCount: sources.count,
+            packageCount: files.reduce(0) { $0 + $1.packages.count },
+            denyCount: deny.count
+        )
+    }
+
+    /// Applies defaults: the entry's targets, else the file's, else every target; per target,
+    /// the requested interpreters it has, else all of its own.
+    static func resolve(_ entry: PackageEntry, defaults: WhitelistDefaults, targets: [TargetDefinition]) -> ResolvedPackage {
+        let names = entry.targets ?? defaults.targets ?? targets.map(\.name).sorted()
+        let requested = entry.pythons ?? defaults.pythons
+        var pythons: [String: [String]] = [:]
+        for target in targets where names.contains(target.name) {
+            pythons[target.name] = requested.map { $0.filter(target.pythonVersions.contains) } ?? target.pythonVersions
+        }
+        return ResolvedPackage(entry: entry, targets: names, pythons: pythons)
+    }
+}

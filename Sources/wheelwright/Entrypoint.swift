@@ -1,0 +1,7 @@
+import ArgumentParser
+import WheelwrightCLI
+
+@main
+struct Entrypoint {
+    static func main() async { await Wheelwright.main() }
+}
