@@ -73,7 +73,6 @@ let package = Package(
             name: "WhitelistTests",
             dependencies: [
                 "Whitelist",
-                "WheelwrightCLI",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings

@@ -1,0 +1,59 @@
+# The commands a person types. Each target installs what it needs first (Debian packages
+# as root, Python tools into .venv), so `make run` and `make test` work on a fresh Debian 12.
+
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+# Debian packages: SQLite and libarchive for the index and archives, Python for the
+# differential tests and benchmarks, git for SwiftPM.
+APT_PACKAGES := build-essential ca-certificates git libarchive-dev libsqlite3-dev \
+                python3 python3-pip python3-venv
+VENV := .venv
+# Debian's interpreter when there is one: the same Python on every machine.
+PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+WHEELWRIGHT := .build/debug/wheelwright
+
+.PHONY: run test deps venv build release bench lint clean help
+
+help: ## List the targets.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+deps: ## Install the Debian packages (as root) and check for the Swift toolchain.
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v swift >/dev/null || { echo "error: no Swift toolchain: install Swift 6.3 (swift.org) so that 'swift' is on PATH or in /opt/swift"; exit 1; }
+
+$(VENV)/.installed: Tests/Oracle/requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	PIP_FIND_LINKS= $(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Oracle/requirements.txt
+	touch $@
+
+venv: deps $(VENV)/.installed ## Create .venv with the pinned Python tools (packaging).
+
+build: deps ## Build wheelwright (debug).
+	swift build
+
+release: deps ## Build wheelwright (release), for benchmarks and deployment.
+	swift build -c release
+
+run: build ## Run the main job on the embedded defaults: lint the company whitelist.
+	$(WHEELWRIGHT) whitelist lint whitelists
+
+lint: build ## Lint the whitelist, as CI does on a pull request.
+	$(WHEELWRIGHT) whitelist lint
+
+test: venv ## Run every test.
+	swift build --build-tests
+	swift test --skip-build
+
+bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
+	bench/run.sh
+
+clean: ## Remove build products and the venv.
+	rm -rf .build .venv bench/out

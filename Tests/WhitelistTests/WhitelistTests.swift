@@ -1,0 +1,226 @@
+import Foundation
+import PythonPackaging
+import Testing
+@testable import Whitelist
+
+/// The two targets the tests know, as the shipped `containers/` define them.
+let testTargets: [TargetDefinition] = ["debian-12", "debian-13"].map { name in
+    let path = Repository.root.appendingPathComponent("containers/\(name)/target.yaml").path
+    let source = SourceFile(path: path, bytes: [UInt8](FileManager.default.contents(atPath: path)!))
+    return TargetDefinition.decode(source, folder: name).0!
+}
+
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+func lint(_ files: [(String, String)]) -> WhitelistReport {
+    Whitelist.read(files.map { SourceFile(path: $0.0, text: $0.1) }, targets: testTargets)
+}
+
+func lint(_ text: String, path: String = "w.yaml") -> WhitelistReport { lint([(path, text)]) }
+
+/// `line:column: severity` of each finding, for comparing positions.
+func positions(_ report: WhitelistReport) -> [String] {
+    report.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue)" }
+}
+
+@Suite("Whitelist")
+struct WhitelistTests {
+    @Test("the shipped whitelists lint clean and cover every kind of build")
+    func shippedWhitelists() throws {
+        let folder = Repository.root.appendingPathComponent("whitelists")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(names == ["example.yaml", "opensource.yaml"])
+        let sources = names.map { name in
+            SourceFile(path: name, bytes: [UInt8](FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)!))
+        }
+        let report = Whitelist.read(sources, targets: testTargets)
+        #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+        let whitelist = try #require(report.whitelist)
+        let opensource = whitelist.files.first { $0.path == "opensource.yaml" }!
+        let example = whitelist.files.first { $0.path == "example.yaml" }!
+        #expect(opensource.packages.count >= 25)
+        #expect((5...8).contains(example.packages.count))
+        let names2 = Set(whitelist.packages.map(\.entry.name.normalized))
+        for backend in ["setuptools", "flit-core", "hatchling", "poetry-core", "pdm-backend", "setuptools-scm", "cython"] {
+            #expect(names2.contains(backend), "missing build backend \(backend)")
+        }
+        #expect(whitelist.packages.contains { !$0.entry.systemPackages.isEmpty })
+        #expect(whitelist.deny.count >= 2)
+    }
+
+    @Test("a deliberately broken whitelist: every defect at its line and column")
+    func brokenWhitelist() {
+        let report = lint("""
+            defaults:
+              targets: [debian-12, debian-14]
+              pythons: [3.10]
+            packages:
+              - name: six
+                verisons: ["1.0"]
+                reason: r
+                license: MIT
+              - name: requests
+                versions: ["2.x", "2.31.0", "2.31"]
+                build: -1
+                system-packages: [LibFoo]
+                env: {1BAD: x}
+                reason: r
+                license: MIT
+              - name: "bad name!"
+                specifier: ">=1,<<2"
+                latest: 0
+                reason: r
+                license: MIT
+              - just-a-string
+            deny:
+              - name: foo
+            colour: blue
+
+            """)
+        #expect(positions(report) == [
+            "2:24: error",   // unknown target debian-14
+            "3:13: error",   // Python 3.10 on no target
+            "5:5: error",    // six says no versions
+            "6:5: error",    // verisons
+            "10:16: error",  // 2.x
+            "10:33: error",  // 2.31 twice
+            "11:12: error",  // build -1
+            "12:23: error",  // LibFoo
+            "13:11: error",  // 1BAD
+            "16:11: error",  // bad name!
+            "17:16: error",  // <<2
+            "18:13: error",  // latest 0
+            "21:5: error",   // a string, not an entry
+            "23:5: error",   // deny without reason
+            "24:1: error",   // colour
+        ])
+        let messages = report.diagnostics.map(\.message)
+        #expect(messages.contains { $0.contains("unknown key 'verisons'") && $0.contains("did you mean 'versions'?") })
+        #expect(messages.contains { $0.contains("unknown target 'debian-14'") && $0.contains("did you mean 'debian-12'?") })
+        #expect(messages.contains { $0.contains("version 2.31 is listed twice (also as 2.31.0)") })
+        #expect(messages.contains { $0.contains("unknown key 'colour'") })
+        #expect(report.whitelist == nil)
+        #expect(report.errorCount == 15)
+    }
+
+    @Test("warnings for entries without a reason or a license, and denied versions")
+    func warnings() {
+        let report = lint("""
+            packages:
+              - name: urllib3
+                versions: ["1.26.0", "2.3.0"]
+            deny:
+              - name: URLLIB3
+                specifier: "<1.26.5"
+                reason: CVE-2021-33503
+            """)
+        #expect(report.errorCount == 0)
+        #expect(report.whitelist != nil)
+        let warnings = report.diagnostics.filter { $0.severity == .warning }.map(\.message)
+        #expect(warnings.count == 3)
+        #expect(warnings.contains { $0.contains("no 'reason'") })
+        #expect(warnings.contains { $0.contains("no 'license'") })
+        #expect(warnings.contains { $0.contains("1.26.0 will never be built: denied at w.yaml:5:5 (CVE-2021-33503)") })
+        let denial = report.whitelist!.denial(of: try! ProjectName("urllib3"), version: try! Version("1.26.4"))
+        #expect(denial?.reason == "CVE-2021-33503")
+        #expect(report.whitelist!.denial(of: try! ProjectName("urllib3"), version: try! Version("2.3.0")) == nil)
+    }
+
+    @Test("the same project in two files, after PEP 503 normalization, names both places")
+    func duplicatesAcrossFiles() {
+        let entry = { (name: String) in "packages:\n  - name: \(name)\n    versions: [\"1.0\"]\n    reason: r\n    license: MIT\n" }
+        let report = lint([("a.yaml", entry("Zope.Interface")), ("b.yaml", "# second\n" + entry("zope_interface"))])
+        #expect(report.errorCount == 1)
+        let error = report.diagnostics.first { $0.severity == .error }!
+        #expect(error.location == SourceLocation(file: "b.yaml", line: 3, column: 5))
+        #expect(error.message.contains("already listed at a.yaml:2:5"))
+    }
+
+    @Test("defaults apply per file: targets, then each target's own interpreters")
+    func defaultsApply() throws {
+        let report = lint("""
+            defaults:
+              pythons: ["3.13"]
+            packages:
+              - name: a
+                versions: ["1"]
+                reason: r
+                license: MIT
+              - name: b
+                versions: ["1"]
+                targets: [debian-12]
+                pythons: ["3.11"]
+                reason: r
+                license: MIT
+            """)
+        let whitelist = try #require(report.whitelist)
+        let a = whitelist.packages[0]
+        #expect(a.targets == ["debian-12", "debian-13"])
+        #expect(a.pythons == ["debian-12": [], "debian-13": ["3.13"]])
+        let b = whitelist.packages[1]
+        #expect(b.targets == ["debian-12"])
+        #expect(b.pythons == ["debian-12": ["3.11"]])
+    }
+
+    @Test("values are read as written: 3.10 stays 3.10, no stays no")
+    func scalarsAsWritten() throws {
+        let report = lint("""
+            packages:
+              - name: a
+                specifier: ">=1.0"
+                latest: 3
+                reason: no
+                license: MIT
+                env: {FLAG: yes, LEVEL: 010}
+            """)
+        let entry = try #require(report.whitelist?.packages.first?.entry)
+        #expect(entry.reason == "no")
+        #expect(entry.environment.map(\.value) == ["yes", "010"])
+        #expect(entry.selection == .latest(try SpecifierSet(">=1.0"), count: 3))
+        let pythons = lint("defaults:\n  pythons: [3.10]\n")
+        #expect(pythons.diagnostics.first?.message.contains("Python 3.10 is not available") == true)
+    }
+
+    @Test("an empty file, a comment-only file and one with an empty packages list are valid and say so")
+    func emptyFiles() {
+        for text in ["", "# nothing yet\n", "packages:\n", "packages: []\ndeny: []\n"] {
+            let report = lint(text)
+            #expect(report.errorCount == 0, "\(text.debugDescription): \(report.diagnostics)")
+            #expect(report.diagnostics.map(\.severity) == [.note])
+            #expect(report.whitelist?.packages.isEmpty == true)
+        }
+    }
+
+    @Test("target definitions: the shipped ones decode; a wrong one is reported")
+    func targetDefinitions() {
+        #expect(testTargets.map(\.name) == ["debian-12", "debian-13"])
+        #expect(testTargets[0].pythonVersions == ["3.11"] && testTargets[0].glibc == "2.36")
+        #expect(testTargets[1].pythonVersions == ["3.13"] && testTargets[1].codename == "trixie")
+        let (target, diagnostics) = TargetDefinition.decode(SourceFile(path: "t.yaml", text: """
+            name: debian-12
+            os: {id: debian, version: "12"}
+            glibc: two
+            architecture: x86_64
+            pythons: []
+            rootfs: {tool: debootstrap, suite: bookworm, variant: minbase, mirror: http://deb.debian.org/debian}
+            """), folder: "debian-99")
+        #expect(target == nil)
+        #expect(positions(diagnostics) == ["1:1: error", "1:7: error", "2:5: error", "3:8: error", "5:10: error"])
+    }
+
+    @Test("suggestions come from the closest key within a small edit distance")
+    func suggestions() {
+        #expect(Suggestion.closest(to: "verisons", among: WhitelistDecoder.packageKeys) == "versions")
+        #expect(Suggestion.closest(to: "system_packages", among: WhitelistDecoder.packageKeys) == "system-packages")
+        #expect(Suggestion.closest(to: "requestedby", among: WhitelistDecoder.packageKeys) == "requested-by")
+        #expect(Suggestion.closest(to: "zzzzzz", among: WhitelistDecoder.packageKeys) == nil)
+        #expect(Suggestion.editDistance("ab", "ba") == 1)
+    }
+}
+
+func positions(_ diagnostics: [Diagnostic]) -> [String] {
+    diagnostics.sorted().map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue)" }
+}
