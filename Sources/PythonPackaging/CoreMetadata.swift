@@ -28,11 +28,11 @@ public struct CoreMetadata: Sendable, Hashable {
     public init(parsing text: String) throws(PackagingError) {
         var fields: [Field] = []
         var body: String?
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so both line endings are named.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var index = 0
         while index < lines.count {
-            var line = lines[index]
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            let line = lines[index]
             index += 1
             if line.isEmpty {
                 let rest = lines[index...].joined(separator: "\n")

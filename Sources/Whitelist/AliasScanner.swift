@@ -6,7 +6,7 @@
 /// scalars, comments and block scalars, and reports a `*` only where a node may begin.
 enum AliasScanner {
     static func firstAlias(in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var state = State()
         for (number, line) in lines.enumerated() {
             if let column = state.scan(Array(line.unicodeScalars)) {

@@ -41,6 +41,7 @@ struct HostileInputTests {
         #expect(AliasScanner.firstAlias(in: "reason: |\n  *bold* text\n  more\nnext: 1") == nil)
         #expect(AliasScanner.firstAlias(in: "reason: |\n  *bold*\nnext: *x")! == (3, 7))
         #expect(AliasScanner.firstAlias(in: "a: 'it''s *not'") == nil)
+        #expect(AliasScanner.firstAlias(in: "a: b\r\n- *x\r\n")! == (2, 3))
     }
 
     @Test("a 50 MB file is refused before it is parsed")
