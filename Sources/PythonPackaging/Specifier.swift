@@ -164,8 +164,8 @@ public struct Specifier: Sendable, Hashable, CustomStringConvertible {
         // Compare epoch, release and the pre-release rank only: V.postN and V+local stay below.
         let order = Version.compareRelease(candidate, version)
         if order != 0 { return order > 0 }
-        let (a, b) = (candidate.suffixKey, version.suffixKey)
-        return (a.0, a.1) > (b.0, b.1)
+        let (a, b) = (candidate.suffix, version.suffix)
+        return (a.preRank, a.preNumber) > (b.preRank, b.preNumber)
     }
 
     /// The smallest version of the next prefix: `1.2` gives `1.3.dev0`.

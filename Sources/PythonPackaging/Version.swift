@@ -5,13 +5,12 @@
 /// ``PackagingError/numberTooLarge(_:in:)`` rather than silently wrapped.
 public struct Version: Sendable {
     public let epoch: UInt64
-    /// The release segment as written (`1.0.0` keeps its three parts); comparison ignores trailing zeros.
-    public let release: [UInt64]
-    public let pre: PreRelease?
-    public let post: UInt64?
-    public let dev: UInt64?
+    /// The release segment as written (`1.0.0` keeps its three numbers); comparison ignores trailing zeros.
+    @usableFromInline let releaseNumbers: ReleaseNumbers
     /// The local label's segments (`+ubuntu.1` is `[.string("ubuntu"), .number(1)]`), or nil.
     public let local: [LocalSegment]?
+    /// The pre, post and dev parts, held in the form they sort by (computed once, compared often).
+    @usableFromInline let suffix: SuffixKey
 
     public init(
         epoch: UInt64 = 0,
@@ -22,13 +21,33 @@ public struct Version: Sendable {
         local: [LocalSegment]? = nil
     ) {
         precondition(!release.isEmpty, "a version has at least one release number")
-        self.epoch = epoch
-        self.release = release
-        self.pre = pre
-        self.post = post
-        self.dev = dev
-        self.local = local
+        self.init(epoch: epoch, releaseNumbers: ReleaseNumbers(release), pre: pre, post: post, dev: dev, local: local)
     }
+
+    init(
+        epoch: UInt64, releaseNumbers: ReleaseNumbers, pre: PreRelease?, post: UInt64?, dev: UInt64?,
+        local: [LocalSegment]?
+    ) {
+        self.epoch = epoch
+        self.releaseNumbers = releaseNumbers
+        self.local = local
+        self.suffix = SuffixKey(pre: pre, post: post, dev: dev)
+    }
+
+    /// The release numbers as written (`1.0.0` keeps its three numbers).
+    public var release: [UInt64] { releaseNumbers.array }
+
+    public var pre: PreRelease? {
+        switch suffix.preRank {
+        case 0: PreRelease(.alpha, suffix.preNumber)
+        case 1: PreRelease(.beta, suffix.preNumber)
+        case 2: PreRelease(.releaseCandidate, suffix.preNumber)
+        default: nil
+        }
+    }
+
+    public var post: UInt64? { suffix.postRank == 1 ? suffix.postNumber : nil }
+    public var dev: UInt64? { suffix.devRank == 0 ? suffix.devNumber : nil }
 
     /// Parses any PEP 440 spelling: a leading `v`, any case, alternate pre-release words,
     /// implicit post releases (`1.0-1`), separators `.`, `-`, `_`, surrounding whitespace.
@@ -138,52 +157,63 @@ extension Version: CustomStringConvertible {
 
 // MARK: - Order
 
-extension Version: Comparable, Hashable {
-    /// The pre/post/dev part of PEP 440's sort key, as six integers:
-    /// `(pre rank, pre number, post rank, post number, dev rank, dev number)`, where a dev-only
-    /// release ranks below every pre-release and a final release above `rc`.
-    var suffixKey: (Int, UInt64, Int, UInt64, Int, UInt64) {
-        let preRank: Int
-        let preNumber: UInt64
+/// The pre/post/dev part of PEP 440's sort key: `(pre rank, pre number, post rank, post number,
+/// dev rank, dev number)`, where a dev-only release ranks below every pre-release (-1), a final
+/// release above `rc` (3), no post below a post (0 < 1), and a dev release below none (0 < 1).
+@usableFromInline
+struct SuffixKey: Sendable, Hashable {
+    @usableFromInline let preRank: Int8
+    @usableFromInline let postRank: Int8
+    @usableFromInline let devRank: Int8
+    @usableFromInline let preNumber: UInt64
+    @usableFromInline let postNumber: UInt64
+    @usableFromInline let devNumber: UInt64
+
+    init(pre: Version.PreRelease?, post: UInt64?, dev: UInt64?) {
         if let pre {
-            (preRank, preNumber) = (pre.kind.rank, pre.number)
-        } else if post == nil && dev != nil {
-            (preRank, preNumber) = (-1, 0)
+            preRank = Int8(pre.kind.rank)
+            preNumber = pre.number
         } else {
-            (preRank, preNumber) = (3, 0)
+            preRank = post == nil && dev != nil ? -1 : 3
+            preNumber = 0
         }
-        return (preRank, preNumber, post == nil ? 0 : 1, post ?? 0, dev == nil ? 1 : 0, dev ?? 0)
+        postRank = post == nil ? 0 : 1
+        postNumber = post ?? 0
+        devRank = dev == nil ? 1 : 0
+        devNumber = dev ?? 0
     }
 
-    /// The release with trailing zeros dropped: `1.0.0` and `1` compare equal.
-    var trimmedRelease: ArraySlice<UInt64> {
-        var end = release.count
-        while end > 0 && release[end - 1] == 0 { end -= 1 }
-        return release[..<end]
-    }
-
-    /// Orders the epoch, then the release (zero-padded); -1, 0 or 1.
-    static func compareRelease(_ a: Version, _ b: Version) -> Int {
-        if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
-        let length = max(a.release.count, b.release.count)
-        for i in 0..<length {
-            let x = i < a.release.count ? a.release[i] : 0
-            let y = i < b.release.count ? b.release[i] : 0
-            if x != y { return x < y ? -1 : 1 }
-        }
+    /// -1, 0 or 1.
+    @inlinable
+    static func compare(_ a: SuffixKey, _ b: SuffixKey) -> Int {
+        if a.preRank != b.preRank { return a.preRank < b.preRank ? -1 : 1 }
+        if a.preNumber != b.preNumber { return a.preNumber < b.preNumber ? -1 : 1 }
+        if a.postRank != b.postRank { return a.postRank < b.postRank ? -1 : 1 }
+        if a.postNumber != b.postNumber { return a.postNumber < b.postNumber ? -1 : 1 }
+        if a.devRank != b.devRank { return a.devRank < b.devRank ? -1 : 1 }
+        if a.devNumber != b.devNumber { return a.devNumber < b.devNumber ? -1 : 1 }
         return 0
     }
+}
 
-    /// Orders epoch and release, then the suffix key; the local label is ignored.
+extension Version: Comparable, Hashable {
+    /// Orders the epoch, then the release (zero-padded); -1, 0 or 1.
+    @inlinable
+    static func compareRelease(_ a: Version, _ b: Version) -> Int {
+        if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
+        return ReleaseNumbers.compare(a.releaseNumbers, b.releaseNumbers)
+    }
+
+    /// Orders epoch and release, then the pre/post/dev key; the local label is ignored.
+    @inlinable
     static func comparePublic(_ a: Version, _ b: Version) -> Int {
         let releaseOrder = compareRelease(a, b)
         if releaseOrder != 0 { return releaseOrder }
-        let (s, t) = (a.suffixKey, b.suffixKey)
-        if s == t { return 0 }
-        return s < t ? -1 : 1
+        return SuffixKey.compare(a.suffix, b.suffix)
     }
 
     /// The full PEP 440 order: the public part, then no local label before any local label.
+    @inlinable
     static func compare(_ a: Version, _ b: Version) -> Int {
         let publicOrder = comparePublic(a, b)
         if publicOrder != 0 { return publicOrder }
@@ -197,21 +227,17 @@ extension Version: Comparable, Hashable {
         }
     }
 
+    @inlinable
     public static func < (lhs: Version, rhs: Version) -> Bool { compare(lhs, rhs) < 0 }
 
     /// Equality of the sort key: `1.0 == 1.0.0`, `1.0a == 1.0a0`.
+    @inlinable
     public static func == (lhs: Version, rhs: Version) -> Bool { compare(lhs, rhs) == 0 }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(epoch)
-        hasher.combine(Array(trimmedRelease))
-        let key = suffixKey
-        hasher.combine(key.0)
-        hasher.combine(key.1)
-        hasher.combine(key.2)
-        hasher.combine(key.3)
-        hasher.combine(key.4)
-        hasher.combine(key.5)
+        releaseNumbers.hash(into: &hasher)
+        hasher.combine(suffix)
         hasher.combine(local)
     }
 }

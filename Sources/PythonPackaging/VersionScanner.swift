@@ -62,7 +62,8 @@ struct VersionScanner {
         }
 
         guard let first = readNumber() else { return nil }
-        var release = [first]
+        var release = ReleaseNumbers()
+        release.append(first)
         while peek() == UInt8(ascii: "."), isDigit(peek(offset: 1)) {
             position += 1
             release.append(readNumber()!)
@@ -71,27 +72,41 @@ struct VersionScanner {
 
         if options.allowWildcard, peek() == UInt8(ascii: "."), peek(offset: 1) == UInt8(ascii: "*") {
             position += 2
-            return Scanned(version: Version(epoch: epoch, release: release), isWildcard: true)
+            let version = Version(epoch: epoch, releaseNumbers: release, pre: nil, post: nil, dev: nil, local: nil)
+            return Scanned(version: version, isWildcard: true)
         }
 
         let pre = readPreRelease()
         let post = readPostRelease()
         let dev = readDevRelease()
         let local = options.allowLocal ? readLocal() : nil
-        let version = Version(epoch: epoch, release: release, pre: pre, post: post, dev: dev, local: local)
+        let version = Version(epoch: epoch, releaseNumbers: release, pre: pre, post: post, dev: dev, local: local)
         return Scanned(version: version, isWildcard: false)
     }
 
-    private static let preReleaseWords: [(String, Version.PreRelease.Kind)] = [
-        ("alpha", .alpha), ("a", .alpha), ("beta", .beta), ("b", .beta),
-        ("preview", .releaseCandidate), ("pre", .releaseCandidate),
-        ("c", .releaseCandidate), ("rc", .releaseCandidate),
+    /// The pre-release words in the order the grammar tries them (a longer word before its prefix).
+    private static let preReleaseWords: [(word: [UInt8], kind: Version.PreRelease.Kind)] = [
+        (Array("alpha".utf8), .alpha), (Array("a".utf8), .alpha), (Array("beta".utf8), .beta), (Array("b".utf8), .beta),
+        (Array("preview".utf8), .releaseCandidate), (Array("pre".utf8), .releaseCandidate),
+        (Array("c".utf8), .releaseCandidate), (Array("rc".utf8), .releaseCandidate),
     ]
+    private static let postReleaseWords = [Array("post".utf8), Array("rev".utf8), Array("r".utf8)]
+    private static let devWord = Array("dev".utf8)
 
     private mutating func readPreRelease() -> Version.PreRelease? {
         let start = position
         skipSeparator()
-        guard let kind = Self.preReleaseWords.first(where: { readWord($0.0) })?.1 else {
+        // Every word starts with a, b, c, p or r: anything else ends the search at once.
+        guard let byte = peek(), isLetter(byte) else {
+            position = start
+            return nil
+        }
+        var kind: Version.PreRelease.Kind?
+        for candidate in Self.preReleaseWords where readWord(candidate.word) {
+            kind = candidate.kind
+            break
+        }
+        guard let kind else {
             position = start
             return nil
         }
@@ -106,7 +121,7 @@ struct VersionScanner {
             return readNumber()
         }
         skipSeparator()
-        guard ["post", "rev", "r"].contains(where: { readWord($0) }) else {
+        guard Self.postReleaseWords.contains(where: { readWord($0) }) else {
             position = start
             return nil
         }
@@ -117,7 +132,7 @@ struct VersionScanner {
     private mutating func readDevRelease() -> UInt64? {
         let start = position
         skipSeparator()
-        guard readWord("dev") else {
+        guard readWord(Self.devWord) else {
             position = start
             return nil
         }
@@ -163,9 +178,9 @@ struct VersionScanner {
     }
 
     /// Reads `word` case-insensitively (it is lower-case ASCII letters).
-    private mutating func readWord(_ word: String) -> Bool {
+    private mutating func readWord(_ word: [UInt8]) -> Bool {
         var index = position
-        for expected in word.utf8 {
+        for expected in word {
             guard index < bytes.count, bytes[index] | 0x20 == expected, isLetter(bytes[index]) else {
                 return false
             }
@@ -222,6 +237,11 @@ enum PythonWhitespace {
     }
 
     static func trimmed(_ text: String) -> String {
+        // Fast path: starts and ends with printable ASCII, nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last,
+           first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !contains($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !contains($0) })!

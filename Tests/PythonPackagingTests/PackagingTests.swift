@@ -249,3 +249,26 @@ struct ManylinuxTests {
         #expect(ManylinuxPolicy.mostCompatible(architecture: "x86_64", neededLibraries: [], versionNames: ["GLIBC_9.0"]) == nil)
     }
 }
+
+@Suite("Sorting versions")
+struct SortingTests {
+    /// `sorted()` on versions packs each into a 64-bit prefix; it must agree, element for
+    /// element, with the plain stable sort by `<`, including where the packing saturates.
+    @Test("the packed-prefix sort agrees with the comparison sort, ties in input order")
+    func packedSortAgrees() throws {
+        var generator = InputGenerator(seed: 600)
+        var versions = (0..<20_000).compactMap { _ in try? Version(generator.version()) }
+        versions += try [
+            "4096", "4095", "4094", "1.2048", "1.2047", "1.0.2047", "1.0.2048", "1.0.0.255", "1.0.0.256",
+            "1.0.0.0.1", "1.0.0.0.0", "1.0.0.0", "3!1.0", "4!1.0", "1.0a15", "1.0a16", "1.0.post15", "1.0.post16",
+            "1.0.dev31", "1.0.dev32", "1.0+a", "1.0+b", "1.0+1", "1.0", "1.0.0", "1", "18446744073709551615",
+            "1.0a1.post1.dev1+x", "1.0a1.post1.dev1",
+        ].map { try Version($0) }
+        versions.shuffle(using: &generator.random)
+        let expected = versions.sorted(by: <)
+        let packed = versions.sorted()
+        let firstDifference = zip(packed, expected).firstIndex { $0.description != $1.description }
+        #expect(firstDifference == nil, "first difference at \(firstDifference ?? 0): \(packed[firstDifference ?? 0]) vs \(expected[firstDifference ?? 0])")
+        #expect(packed.count == expected.count)
+    }
+}
