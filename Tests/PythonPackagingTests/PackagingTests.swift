@@ -267,7 +267,7 @@ struct SortingTests {
         versions.shuffle(using: &generator.random)
         let expected = versions.sorted(by: <)
         let packed = versions.sorted()
-        let firstDifference = zip(packed, expected).firstIndex { $0.description != $1.description }
+        let firstDifference = packed.indices.first { packed[$0].description != expected[$0].description }
         #expect(firstDifference == nil, "first difference at \(firstDifference ?? 0): \(packed[firstDifference ?? 0]) vs \(expected[firstDifference ?? 0])")
         #expect(packed.count == expected.count)
     }
