@@ -16,6 +16,8 @@ struct WhitelistDecoder {
 
     let targets: [TargetDefinition]
     var reader: NodeReader
+    /// Names of the entries read so far, valid or not otherwise.
+    var listedNames: [(name: ProjectName, location: SourceLocation)] = []
 
     init(file: String, targets: [TargetDefinition]) {
         self.targets = targets
@@ -30,8 +32,7 @@ struct WhitelistDecoder {
         case .failure(let diagnostic):
             return (nil, [diagnostic])
         case .success(nil):
-            let empty = WhitelistFile(path: source.path, defaults: .none, packages: [], deny: [])
-            return (empty, [])
+            return (.empty(source.path), [])
         case .success(let root?):
             var decoder = WhitelistDecoder(file: source.path, targets: targets)
             let file = decoder.decodeFile(root)
@@ -41,7 +42,7 @@ struct WhitelistDecoder {
 
     mutating func decodeFile(_ root: Node) -> WhitelistFile? {
         if NodeReader.isNull(root) {
-            return WhitelistFile(path: reader.file, defaults: .none, packages: [], deny: [])
+            return .empty(reader.file)
         }
         guard case .mapping = root else {
             reader.log.error(reader.location(root), "a whitelist file is a mapping with 'packages:', 'deny:' and 'defaults:' at the top, found \(NodeReader.describe(root))")
@@ -62,7 +63,7 @@ struct WhitelistDecoder {
                 break
             }
         }
-        return WhitelistFile(path: reader.file, defaults: defaults, packages: packages, deny: deny)
+        return WhitelistFile(path: reader.file, defaults: defaults, packages: packages, deny: deny, listedNames: listedNames)
     }
 
     /// The items of a list; `packages:` with nothing under it is an empty list.
@@ -108,6 +109,7 @@ struct WhitelistDecoder {
         let fields = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let name = decodeName(fields["name"], in: node)
         let label = name.map { "'\($0)'" } ?? "this entry"
+        if let name { listedNames.append((name, reader.location(node))) }
 
         var versions: [Version]?
         if let versionsNode = fields["versions"] {

@@ -44,12 +44,12 @@ extension Whitelist {
             files.append(file)
         }
 
-        var firstListing: [ProjectName: PackageEntry] = [:]
-        for entry in files.flatMap(\.packages) {
-            if let first = firstListing[entry.name] {
-                diagnostics.append(.error(at: entry.location, "'\(entry.name)' is already listed at \(first.location) (as '\(first.name)'; names are compared after PEP 503 normalization): merge the two entries"))
+        var firstListing: [ProjectName: (name: ProjectName, location: SourceLocation)] = [:]
+        for listed in files.flatMap(\.listedNames) {
+            if let first = firstListing[listed.name] {
+                diagnostics.append(.error(at: listed.location, "'\(listed.name)' is already listed at \(first.location) (as '\(first.name)'; names are compared after PEP 503 normalization): merge the two entries"))
             } else {
-                firstListing[entry.name] = entry
+                firstListing[listed.name] = listed
             }
         }
 

@@ -137,6 +137,10 @@ struct WhitelistTests {
         let error = report.diagnostics.first { $0.severity == .error }!
         #expect(error.location == SourceLocation(file: "b.yaml", line: 3, column: 5))
         #expect(error.message.contains("already listed at a.yaml:2:5"))
+
+        // Still found when the first entry has other errors.
+        let broken = lint([("a.yaml", "packages:\n  - name: six\n"), ("b.yaml", entry("Six"))])
+        #expect(broken.diagnostics.contains { $0.location.file == "b.yaml" && $0.message.contains("already listed at a.yaml:2:5") })
     }
 
     @Test("defaults apply per file: targets, then each target's own interpreters")
