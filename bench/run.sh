@@ -32,9 +32,13 @@ PY
 )
 echo "  wheelwright: $lint_json"
 
-$python - "$swift_json" "$python_json" "$lint_json" "$out/results.json" <<'PY'
+echo "== hostile and broken whitelist files (each: one error, under a second)"
+hostile_json=$($python bench/hostile.py "$out/hostile" "$release/wheelwright")
+echo "  $hostile_json"
+
+$python - "$swift_json" "$python_json" "$lint_json" "$hostile_json" "$out/results.json" <<'PY'
 import json, sys
-swift, python, lint = (json.loads(a) for a in sys.argv[1:4])
+swift, python, lint, hostile = (json.loads(a) for a in sys.argv[1:5])
 results = {
     "sort_100k_versions": {
         "wheelwright_seconds": swift["seconds"], "packaging_seconds": python["seconds"],
@@ -42,14 +46,17 @@ results = {
         "same_order": swift["fnv1a"] == python["fnv1a"], "goal": ">= 10x",
     },
     "lint_5000_entries": {"wheelwright_seconds": lint["seconds"], "exit": lint["exit"], "summary": lint["summary"], "goal": "< 0.5 s"},
+    "hostile_files": hostile,
 }
-json.dump(results, open(sys.argv[4], "w"), indent=2)
+json.dump(results, open(sys.argv[5], "w"), indent=2)
 s = results["sort_100k_versions"]
 print()
 print(f"{'benchmark':<28}{'wheelwright':>14}{'peer':>14}{'ratio':>10}  goal")
 print(f"{'parse+sort 100k versions':<28}{s['wheelwright_seconds']:>13.3f}s{s['packaging_seconds']:>13.3f}s{s['speedup']:>9.1f}x  >= 10x (same order: {s['same_order']})")
 l = results["lint_5000_entries"]
 print(f"{'lint 5,000 entries':<28}{l['wheelwright_seconds']:>13.3f}s{'-':>14}{'':>10}  < 0.5 s ({l['summary']})")
-if not s["same_order"] or l["exit"] != 0:
+worst = max(hostile.values(), key=lambda h: h["seconds"])
+print(f"{'hostile files (slowest)':<28}{worst['seconds']:>13.3f}s{'-':>14}{'':>10}  < 1 s each, all exit 1: {all(h['exit'] == 1 for h in hostile.values())}")
+if not s["same_order"] or l["exit"] != 0 or any(h["exit"] != 1 for h in hostile.values()):
     sys.exit("benchmark results disagree: see bench/out/results.json")
 PY

@@ -89,6 +89,12 @@ struct HostileInputTests {
         }
     }
 
+    @Test("ten thousand nested brackets stop at the YAML reader's depth limit, not the stack")
+    func deepNesting() throws {
+        let error = try onlyError(Array(("packages: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8))
+        #expect(error.message.contains("nesting"))
+    }
+
     @Test("a top-level list, scalar or second document is not a whitelist")
     func wrongShapes() throws {
         let list = try onlyError(Array("- name: six\n  versions: [\"1.0\"]\n".utf8))
