@@ -119,12 +119,12 @@ public struct Specifier: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `candidate` lies in the set of versions this operator names, ignoring pre-release policy.
     func matches(_ candidate: Version) -> Bool {
-        guard let version else {
-            return candidate.description.lowercased() == versionText.lowercased()
-        }
+        // `===` compares strings: the candidate's canonical form with the text as written.
+        let sameText = { candidate.description.lowercased() == self.versionText.lowercased() }
+        guard let version else { return sameText() }
         switch op {
         case .arbitrary:
-            return candidate.description.lowercased() == versionText.lowercased()
+            return sameText()
         case .greaterThanOrEqual:
             return candidate >= version
         case .lessThanOrEqual:
