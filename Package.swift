@@ -18,6 +18,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -32,13 +41,52 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // libarchive, the C library every sdist and wheel goes through (Debian's libarchive-dev).
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        // Reading sdists and wheels through libarchive, with limits against hostile archives.
+        .target(name: "Archives", dependencies: ["CArchive"], swiftSettings: strictSettings),
+
+        // The non-volatile store: users, tokens, indices, files in a GRDB catalog, and a
+        // content-addressed blob folder with atomic writes. No HTTP.
+        .target(
+            name: "IndexStore",
+            dependencies: [
+                "PythonPackaging",
+                "Archives",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The HTTP face of the store: the simple API, uploads, management, health and metrics.
+        .target(
+            name: "IndexServer",
+            dependencies: [
+                "IndexStore",
+                "PythonPackaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The command tree: reads files, calls the libraries, prints. No rules of its own.
         .target(
             name: "WheelwrightCLI",
             dependencies: [
                 "PythonPackaging",
                 "Whitelist",
+                "IndexServer",
+                "IndexStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -67,6 +115,20 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IndexServerTests",
+            dependencies: [
+                "Archives",
+                "IndexStore",
+                "IndexServer",
+                "PythonPackaging",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import IndexStore
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// Where and how `wheelwright serve` listens.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 4040
+    public var limits = ServerLimits()
+
+    public init(host: String = "127.0.0.1", port: Int = 4040) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the index server: the one factory both `wheelwright serve` and the tests use.
+public func buildApplication(
+    service: IndexService,
+    configuration: ServerConfiguration,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    logger: Logger = Logger(label: "wheelwright.serve"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let routes = IndexRoutes(
+        service: service, limits: configuration.limits,
+        metricsText: { registry.emitToString() }, pageCache: PageCache()
+    )
+    let router = Router(context: BasicRequestContext.self)
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(MetricsMiddleware())
+    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete] {
+        router.on("/", method: method) { request, context in try await routes.handle(request, context: context) }
+        router.on("**", method: method) { request, context in try await routes.handle(request, context: context) }
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Runs the server until SIGTERM or SIGINT; in-flight requests finish first.
+public func runServer(directory: URL, configuration: ServerConfiguration, rootPassword: String?) async throws {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let service = try IndexService(directory: directory)
+    if try !service.catalog.userExists("root") {
+        let password = rootPassword ?? APIToken.make().secret
+        _ = try service.bootstrapRoot(password: password)
+        let line = rootPassword == nil
+            ? "created user root with password \(password) (shown once; set WHEELWRIGHT_ROOT_PASSWORD to choose it)\n"
+            : "created user root with the password from WHEELWRIGHT_ROOT_PASSWORD\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+    let app = buildApplication(service: service, configuration: configuration, registry: registry) { port in
+        // One line that scripts and tests wait for, written straight through (stdout may be a pipe).
+        FileHandle.standardOutput.write(Data("wheelwright index listening on http://\(configuration.host):\(port)/\n".utf8))
+    }
+    try await app.runService()
+}

@@ -1,0 +1,161 @@
+/// A streaming reader of `multipart/form-data` (RFC 7578), the form twine, `uv publish` and
+/// devpi upload with. It is fed the body chunk by chunk and hands back events, so a large file
+/// part goes to disk without ever being held whole in memory.
+struct MultipartParser {
+    enum Event: Equatable {
+        /// A part begins; `name` and `filename` come from its Content-Disposition.
+        case partStart(name: String, filename: String?)
+        case data([UInt8])
+        case partEnd
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private enum State { case preamble, headers, body, done }
+
+    private let delimiter: [UInt8]
+    private var buffer: [UInt8]
+    private var state = State.preamble
+    private let maximumHeaderSize = 16 * 1024
+
+    /// The boundary from `Content-Type: multipart/form-data; boundary=…`, or nil.
+    static func boundary(fromContentType contentType: String) -> String? {
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
+        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
+        for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("boundary=") {
+            var value = String(parameter.dropFirst("boundary=".count))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value.isEmpty || value.count > 200 ? nil : value
+        }
+        return nil
+    }
+
+    init(boundary: String) {
+        delimiter = Array("\r\n--\(boundary)".utf8)
+        // The first boundary has no CRLF before it; pretend it had.
+        buffer = Array("\r\n".utf8)
+    }
+
+    var isFinished: Bool { state == .done }
+
+    mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
+        buffer.append(contentsOf: bytes)
+        var events: [Event] = []
+        while try step(&events) {}
+        return events
+    }
+
+    /// The body ended: anything but a complete closing boundary is a truncated body.
+    func finish() throws {
+        guard state == .done else { throw Failure(description: "the multipart body ends before its closing boundary (truncated upload?)") }
+    }
+
+    /// Advances once; false when more input is needed.
+    private mutating func step(_ events: inout [Event]) throws -> Bool {
+        switch state {
+        case .done:
+            buffer.removeAll()
+            return false
+        case .preamble:
+            guard let found = find(delimiter, in: buffer) else {
+                // Keep only what could still be the start of the delimiter.
+                if buffer.count > delimiter.count { buffer.removeFirst(buffer.count - delimiter.count) }
+                return false
+            }
+            return try afterDelimiter(at: found, &events, emitBefore: false)
+        case .headers:
+            guard let end = find(Array("\r\n\r\n".utf8), in: buffer) else {
+                if buffer.count > maximumHeaderSize { throw Failure(description: "a part's headers are larger than \(maximumHeaderSize) bytes") }
+                return false
+            }
+            let headerText = String(decoding: buffer[..<end], as: UTF8.self)
+            buffer.removeFirst(end + 4)
+            let (name, filename) = try Self.disposition(headerText)
+            events.append(.partStart(name: name, filename: filename))
+            state = .body
+            return true
+        case .body:
+            guard let found = find(delimiter, in: buffer) else {
+                let safe = buffer.count - (delimiter.count - 1)
+                if safe > 0 {
+                    events.append(.data(Array(buffer[..<safe])))
+                    buffer.removeFirst(safe)
+                }
+                return false
+            }
+            return try afterDelimiter(at: found, &events, emitBefore: true)
+        }
+    }
+
+    /// At a delimiter: emits the part's last bytes, then reads `--` (the end) or CRLF (a new part).
+    private mutating func afterDelimiter(at index: Int, _ events: inout [Event], emitBefore: Bool) throws -> Bool {
+        let after = index + delimiter.count
+        guard buffer.count >= after + 2 else { return false }
+        if emitBefore {
+            if index > 0 { events.append(.data(Array(buffer[..<index]))) }
+            events.append(.partEnd)
+        }
+        let marker = (buffer[after], buffer[after + 1])
+        buffer.removeFirst(after + 2)
+        if marker == (UInt8(ascii: "-"), UInt8(ascii: "-")) {
+            state = .done
+        } else if marker == (UInt8(ascii: "\r"), UInt8(ascii: "\n")) {
+            state = .headers
+        } else {
+            throw Failure(description: "malformed multipart body: a boundary is followed by neither CRLF nor '--'")
+        }
+        return true
+    }
+
+    private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var index = 0
+        let last = haystack.count - needle.count
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                while index <= last {
+                    if hay[index] == first {
+                        var k = 1
+                        while k < pin.count && hay[index + k] == pin[k] { k += 1 }
+                        if k == pin.count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// `form-data; name="content"; filename="x.whl"` from a part's headers.
+    static func disposition(_ headers: String) throws -> (name: String, filename: String?) {
+        for line in headers.split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":"),
+                  line[..<colon].lowercased() == "content-disposition" else { continue }
+            var name: String?
+            var filename: String?
+            for parameter in line[line.index(after: colon)...].split(separator: ";").dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " \t") }
+                guard pair.count == 2 else { continue }
+                var value = pair[1]
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                switch pair[0].lowercased() {
+                case "name": name = value
+                case "filename": filename = value
+                default: break
+                }
+            }
+            guard let name else { break }
+            return (name, filename)
+        }
+        throw Failure(description: "a multipart part has no Content-Disposition with a name")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        return String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+    }
+}

@@ -1,0 +1,77 @@
+import Hummingbird
+import IndexStore
+
+/// Limits on what a request may send.
+public struct ServerLimits: Sendable {
+    /// The largest distribution an upload may carry.
+    public var maximumUploadSize: Int64 = 2 << 30
+    /// All non-file fields of one upload together (metadata, descriptions).
+    public var maximumFieldBytes = 4 << 20
+
+    public init() {}
+}
+
+/// An upload's form: the text fields, and the `content` file streamed to a temporary blob.
+struct UploadForm {
+    var fields: [String: String] = [:]
+    var content: TemporaryBlob?
+    var filename: String?
+
+    /// Reads the body part by part. The file goes to disk as it arrives; on any error the
+    /// temporary file is removed and the error says what was wrong.
+    static func read(
+        _ body: RequestBody, boundary: String, blobs: BlobStore, limits: ServerLimits
+    ) async throws -> UploadForm {
+        var form = UploadForm()
+        var parser = MultipartParser(boundary: boundary)
+        var currentName: String?
+        var fieldBytes: [UInt8] = []
+        var totalFieldBytes = 0
+        do {
+            for try await chunk in body {
+                for event in try parser.feed(chunk.readableBytesView) {
+                    switch event {
+                    case let .partStart(name, filename):
+                        currentName = name
+                        fieldBytes = []
+                        if name == "content" {
+                            guard form.content == nil else { throw StoreError.badRequest("the upload has two 'content' parts") }
+                            form.filename = filename
+                            form.content = try blobs.makeTemporaryFile()
+                        }
+                    case .data(let bytes):
+                        if currentName == "content" {
+                            try form.content?.write(bytes)
+                            if let size = form.content?.size, size > limits.maximumUploadSize {
+                                throw StoreError(.tooLarge, "the upload is larger than the limit of \(limits.maximumUploadSize) bytes")
+                            }
+                        } else {
+                            totalFieldBytes += bytes.count
+                            guard totalFieldBytes <= limits.maximumFieldBytes else {
+                                throw StoreError(.tooLarge, "the upload's form fields exceed \(limits.maximumFieldBytes) bytes")
+                            }
+                            fieldBytes += bytes
+                        }
+                    case .partEnd:
+                        if let name = currentName, name != "content" {
+                            guard let text = String(validating: fieldBytes, as: UTF8.self) else {
+                                throw StoreError.badRequest("the form field '\(name)' is not UTF-8 text")
+                            }
+                            // Repeated fields (classifiers) keep the first; the server reads only single ones.
+                            if form.fields[name] == nil { form.fields[name] = text }
+                        }
+                        currentName = nil
+                    }
+                }
+            }
+            try parser.finish()
+        } catch let error as MultipartParser.Failure {
+            if let blob = form.content { blobs.discard(blob) }
+            throw StoreError.badRequest(error.description)
+        } catch {
+            if let blob = form.content { blobs.discard(blob) }
+            throw error
+        }
+        return form
+    }
+}

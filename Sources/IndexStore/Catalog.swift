@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+
+/// The index store's catalog: users, tokens, indices and files in SQLite (WAL), behind
+/// intention-revealing methods. Every write that must be all-or-nothing is one transaction.
+public struct Catalog: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating when needed) the catalog at `path`, or an in-memory one for tests.
+    public init(path: String?) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        if let path {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } else {
+            writer = try DatabaseQueue(configuration: configuration)
+        }
+        try Self.migrator.migrate(writer)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE user (
+                    name TEXT PRIMARY KEY,
+                    passwordHash TEXT NOT NULL,
+                    createdAt DOUBLE NOT NULL
+                );
+                CREATE TABLE token (
+                    id TEXT PRIMARY KEY,
+                    user TEXT NOT NULL REFERENCES user(name),
+                    secretHash TEXT NOT NULL,
+                    indices TEXT,
+                    createdAt DOUBLE NOT NULL,
+                    revokedAt DOUBLE
+                );
+                CREATE TABLE "index" (
+                    path TEXT PRIMARY KEY,
+                    user TEXT NOT NULL REFERENCES user(name),
+                    settings TEXT NOT NULL,
+                    createdAt DOUBLE NOT NULL
+                );
+                CREATE TABLE file (
+                    indexPath TEXT NOT NULL REFERENCES "index"(path),
+                    filename TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    uploadTime DOUBLE NOT NULL,
+                    uploader TEXT NOT NULL,
+                    requiresPython TEXT,
+                    yanked BOOLEAN NOT NULL DEFAULT 0,
+                    yankReason TEXT,
+                    metadataSHA256 TEXT,
+                    provenance TEXT,
+                    PRIMARY KEY (indexPath, filename)
+                );
+                CREATE INDEX file_project ON file(indexPath, project);
+                CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT INTO state VALUES ('generation', 0);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Users and tokens
+
+    public func userExists(_ name: String) throws -> Bool {
+        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false }
+    }
+
+    public func passwordHash(of user: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM user WHERE name = ?", arguments: [user]) }
+    }
+
+    public func createUser(_ name: String, passwordHash: String) throws {
+        try StoreName.validate(name, what: "user")
+        try writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false {
+                throw StoreError.conflict("user \(name) already exists")
+            }
+            try db.execute(sql: "INSERT INTO user VALUES (?, ?, ?)", arguments: [name, passwordHash, Date().timeIntervalSince1970])
+            try bumpGeneration(db)
+        }
+    }
+
+    public func users() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM user ORDER BY name") }
+    }
+
+    public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?) throws {
+        let scope = try indices.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO token VALUES (?, ?, ?, ?, ?, NULL)",
+                           arguments: [id, user, secretHash, scope, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// The token's owner, secret hash and index scope (nil: every index the user may write), if it is live.
+    public func token(_ id: String) throws -> (user: String, secretHash: String, indices: [IndexID]?)? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT user, secretHash, indices FROM token WHERE id = ? AND revokedAt IS NULL", arguments: [id]) else {
+                return nil
+            }
+            let scope: String? = row["indices"]
+            let indices = try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)) }
+            return (row["user"], row["secretHash"], indices)
+        }
+    }
+
+    public func revokeToken(_ id: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE token SET revokedAt = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, id])
+        }
+    }
+
+    // MARK: Indices
+
+    public func createIndex(_ path: IndexID, settings: IndexSettings) throws {
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [path.user]) ?? false else {
+                throw StoreError.notFound("user \(path.user) does not exist")
+            }
+            if try Bool.fetchOne(db, sql: #"SELECT 1 FROM "index" WHERE path = ?"#, arguments: [path.description]) ?? false {
+                throw StoreError.conflict("index \(path) already exists")
+            }
+            try Self.checkBases(settings.bases, of: path, db)
+            try db.execute(sql: #"INSERT INTO "index" VALUES (?, ?, ?, ?)"#,
+                           arguments: [path.description, path.user, try Self.encode(settings), Date().timeIntervalSince1970])
+            try bumpGeneration(db)
+        }
+    }
+
+    /// Changes bases and the upload ACL. `volatile` may go from true to false, never back once
+    /// the index holds files.
+    public func updateIndex(_ path: IndexID, _ change: (inout IndexSettings) -> Void) throws -> IndexSettings {
+        try writer.write { db in
+            guard var settings = try Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
+            let before = settings
+            change(&settings)
+            if !before.volatile && settings.volatile,
+               try Bool.fetchOne(db, sql: "SELECT 1 FROM file WHERE indexPath = ? LIMIT 1", arguments: [path.description]) ?? false {
+                throw StoreError.conflict("index \(path) holds files and is non-volatile: it cannot become volatile")
+            }
+            try Self.checkBases(settings.bases, of: path, db)
+            try db.execute(sql: #"UPDATE "index" SET settings = ? WHERE path = ?"#, arguments: [try Self.encode(settings), path.description])
+            try bumpGeneration(db)
+            return settings
+        }
+    }
+
+    public func settings(of path: IndexID) throws -> IndexSettings? {
+        try writer.read { db in try Self.settings(of: path, db) }
+    }
+
+    public func indices() throws -> [(path: IndexID, settings: IndexSettings)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: #"SELECT path, settings FROM "index" ORDER BY path"#).map { row in
+                (try IndexID(row["path"] as String), try JSONDecoder().decode(IndexSettings.self, from: Data((row["settings"] as String).utf8)))
+            }
+        }
+    }
+
+    /// The index and its bases, depth first in order, each once: where the simple API looks.
+    public func resolutionOrder(of path: IndexID) throws -> [IndexID] {
+        try writer.read { db in
+            var order: [IndexID] = []
+            func visit(_ index: IndexID) throws {
+                guard !order.contains(index), let settings = try Self.settings(of: index, db) else { return }
+                order.append(index)
+                for base in settings.bases { try visit(base) }
+            }
+            try visit(path)
+            return order
+        }
+    }
+
+    private static func settings(of path: IndexID, _ db: Database) throws -> IndexSettings? {
+        guard let json = try String.fetchOne(db, sql: #"SELECT settings FROM "index" WHERE path = ?"#, arguments: [path.description]) else {
+            return nil
+        }
+        return try JSONDecoder().decode(IndexSettings.self, from: Data(json.utf8))
+    }
+
+    private static func checkBases(_ bases: [IndexID], of path: IndexID, _ db: Database) throws {
+        for base in bases {
+            if base == path { throw StoreError.badRequest("index \(path) cannot be its own base") }
+            guard try settings(of: base, db) != nil else { throw StoreError.badRequest("base index \(base) does not exist") }
+        }
+    }
+
+    private static func encode(_ settings: IndexSettings) throws -> String {
+        String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    }
+
+    // MARK: Files
+
+    /// Records an uploaded file. Same filename and same bytes: nothing changes. Different bytes
+    /// on a non-volatile index: a conflict ("already exists"); on a volatile one, replaced.
+    public func addFile(_ file: StoredFile) throws -> UploadOutcome {
+        try writer.write { db in
+            guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
+            if let existing = try Self.file(file.index, file.filename, db) {
+                if existing.sha256 == file.sha256 { return .alreadyPresent(existing) }
+                guard settings.volatile else {
+                    throw StoreError.conflict("\(file.filename) already exists in \(file.index) with other content: the index is non-volatile; upload a new version or build number")
+                }
+                try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND filename = ?", arguments: [file.index.description, file.filename])
+            }
+            try db.execute(sql: "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
+                file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
+                file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
+                file.metadataSHA256, file.provenance,
+            ])
+            try bumpGeneration(db)
+            return .stored(file)
+        }
+    }
+
+    public func file(_ index: IndexID, _ filename: String) throws -> StoredFile? {
+        try writer.read { db in try Self.file(index, filename, db) }
+    }
+
+    /// A project's files across `indices` (in resolution order); for one filename the first index wins.
+    public func files(of project: String, in indices: [IndexID]) throws -> [StoredFile] {
+        try writer.read { db in
+            var seen = Set<String>()
+            var result: [StoredFile] = []
+            for index in indices {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
+                                            arguments: [index.description, project])
+                for row in rows {
+                    let file = try Self.storedFile(row)
+                    if seen.insert(file.filename).inserted { result.append(file) }
+                }
+            }
+            return result
+        }
+    }
+
+    /// The normalized project names across `indices`, sorted.
+    public func projects(in indices: [IndexID]) throws -> [String] {
+        guard !indices.isEmpty else { return [] }
+        return try writer.read { db in
+            let marks = Array(repeating: "?", count: indices.count).joined(separator: ",")
+            return try String.fetchAll(db, sql: "SELECT DISTINCT project FROM file WHERE indexPath IN (\(marks)) ORDER BY project",
+                                       arguments: StatementArguments(indices.map(\.description)))
+        }
+    }
+
+    public func setYanked(_ index: IndexID, _ filename: String, yanked: Bool, reason: String?) throws -> StoredFile {
+        try writer.write { db in
+            guard try Self.file(index, filename, db) != nil else { throw StoreError.notFound("\(filename) is not in \(index)") }
+            try db.execute(sql: "UPDATE file SET yanked = ?, yankReason = ? WHERE indexPath = ? AND filename = ?",
+                           arguments: [yanked, yanked ? reason : nil, index.description, filename])
+            try bumpGeneration(db)
+            return try Self.file(index, filename, db)!
+        }
+    }
+
+    /// Every blob the catalog refers to (files and their metadata): what the blob store keeps.
+    public func referencedBlobs() throws -> Set<String> {
+        try writer.read { db in
+            let files = try String.fetchAll(db, sql: "SELECT sha256 FROM file")
+            let metadata = try String.fetchAll(db, sql: "SELECT metadataSHA256 FROM file WHERE metadataSHA256 IS NOT NULL")
+            return Set(files + metadata)
+        }
+    }
+
+    /// A number that changes with every write: the server's cache key and ETag seed.
+    public func generation() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? 0 }
+    }
+
+    private func bumpGeneration(_ db: Database) throws {
+        try db.execute(sql: "UPDATE state SET value = value + 1 WHERE key = 'generation'")
+    }
+
+    private static func file(_ index: IndexID, _ filename: String, _ db: Database) throws -> StoredFile? {
+        try Row.fetchOne(db, sql: "SELECT * FROM file WHERE indexPath = ? AND filename = ?", arguments: [index.description, filename])
+            .map(storedFile)
+    }
+
+    private static func storedFile(_ row: Row) throws -> StoredFile {
+        StoredFile(
+            index: try IndexID(row["indexPath"] as String), filename: row["filename"], project: row["project"],
+            version: row["version"], kind: DistributionKind(rawValue: row["kind"]) ?? .wheel, sha256: row["sha256"],
+            size: row["size"], uploadTime: row["uploadTime"], uploader: row["uploader"], requiresPython: row["requiresPython"],
+            yanked: row["yanked"], yankReason: row["yankReason"], metadataSHA256: row["metadataSHA256"], provenance: row["provenance"]
+        )
+    }
+}

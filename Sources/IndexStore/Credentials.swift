@@ -1,0 +1,109 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// Password hashes with scrypt (salted, memory-hard): `scrypt$N$r$p$salt$hash`, base64.
+public enum PasswordHasher {
+    static let rounds = 1 << 14
+    static let blockSize = 8
+    static let parallelism = 1
+
+    public static func hash(_ password: String) throws -> String {
+        let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        let key = try derive(password, salt: salt, rounds: rounds, blockSize: blockSize, parallelism: parallelism)
+        return "scrypt$\(rounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
+    }
+
+    public static func verify(_ password: String, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$").map(String.init)
+        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let blockSize = Int(parts[2]),
+              let parallelism = Int(parts[3]), let salt = Data(base64Encoded: parts[4]),
+              let expected = Data(base64Encoded: parts[5]),
+              let key = try? derive(password, salt: Array(salt), rounds: rounds, blockSize: blockSize, parallelism: parallelism) else {
+            return false
+        }
+        return constantTimeEqual(Array(key), Array(expected))
+    }
+
+    private static func derive(_ password: String, salt: [UInt8], rounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(
+            from: Array(password.utf8), salt: salt, outputByteCount: 32,
+            rounds: rounds, blockSize: blockSize, parallelism: parallelism
+        )
+        return key.withUnsafeBytes { Data($0) }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}
+
+/// API tokens: `ww_<id>_<secret>`. The id finds the row; only the secret's sha256 is stored.
+public enum APIToken {
+    public static func make() -> (id: String, secret: String, token: String) {
+        let id = (0..<8).map { _ in UInt8.random(in: 0...255) }.hex
+        let secret = (0..<24).map { _ in UInt8.random(in: 0...255) }.hex
+        return (id, secret, "ww_\(id)_\(secret)")
+    }
+
+    public static func parse(_ token: String) -> (id: String, secret: String)? {
+        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "ww", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        return (String(parts[1]), String(parts[2]))
+    }
+
+    public static func secretHash(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).hex
+    }
+}
+
+/// Who a request acts as.
+public struct Identity: Sendable, Equatable {
+    public let user: String
+    /// Indices a token is limited to; nil for a password login or an unscoped token.
+    public let tokenScope: [IndexID]?
+
+    public init(user: String, tokenScope: [IndexID]? = nil) {
+        self.user = user
+        self.tokenScope = tokenScope
+    }
+
+    public var isRoot: Bool { user == "root" }
+}
+
+/// Verifies basic-auth credentials. A verified (user, password) pair is remembered for a short
+/// time under its SHA-256, so that a burst of uploads pays for scrypt once, not per request
+/// (devpi pays ~200 ms of argon2 on every one).
+public actor Authenticator {
+    private let catalog: Catalog
+    private let lifetime: Duration
+    private var verified: [String: ContinuousClock.Instant] = [:]
+
+    public init(catalog: Catalog, lifetime: Duration = .seconds(60)) {
+        self.catalog = catalog
+        self.lifetime = lifetime
+    }
+
+    /// The identity for `user:password` (or `__token__:TOKEN`), or nil when they do not match.
+    public func authenticate(user: String, password: String) throws -> Identity? {
+        if user == "__token__" {
+            guard let (id, secret) = APIToken.parse(password), let token = try catalog.token(id),
+                  PasswordHasher.constantTimeEqual(Array(APIToken.secretHash(secret).utf8), Array(token.secretHash.utf8)) else {
+                return nil
+            }
+            return Identity(user: token.user, tokenScope: token.indices)
+        }
+        let key = SHA256.hash(data: Array("\(user)\u{0}\(password)".utf8)).hex
+        let now = ContinuousClock.now
+        if let expiry = verified[key], expiry > now { return Identity(user: user) }
+        guard let stored = try catalog.passwordHash(of: user), PasswordHasher.verify(password, against: stored) else {
+            return nil
+        }
+        if verified.count > 10_000 { verified = verified.filter { $0.value > now } }
+        verified[key] = now + lifetime
+        return Identity(user: user)
+    }
+}

@@ -1,0 +1,163 @@
+import PythonPackaging
+
+/// Why the store refused something; `status` is the HTTP status the server answers with.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, unavailable
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func badRequest(_ message: String) -> StoreError { StoreError(.badRequest, message) }
+    public static func notFound(_ message: String) -> StoreError { StoreError(.notFound, message) }
+    public static func conflict(_ message: String) -> StoreError { StoreError(.conflict, message) }
+    public static func forbidden(_ message: String) -> StoreError { StoreError(.forbidden, message) }
+}
+
+/// A user or index name: ASCII letters, digits, `.`, `-`, `_`, starting with a letter or digit,
+/// at most 64 characters. Nothing that could act as a path separator or traversal.
+public enum StoreName {
+    public static func isValid(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...64).contains(bytes.count), let first = bytes.first,
+              first.isASCIIAlphanumeric else { return false }
+        return bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+    }
+
+    public static func validate(_ name: String, what: String) throws(StoreError) {
+        guard isValid(name) else {
+            throw .badRequest("invalid \(what) name '\(name)': use 1 to 64 ASCII letters, digits, '.', '-' or '_', starting with a letter or digit")
+        }
+    }
+}
+
+extension UInt8 {
+    var isASCIIAlphanumeric: Bool {
+        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+    }
+}
+
+/// `USER/INDEX`, as devpi names indices.
+public struct IndexID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let user: String
+    public let index: String
+
+    public init(user: String, index: String) throws(StoreError) {
+        try StoreName.validate(user, what: "user")
+        try StoreName.validate(index, what: "index")
+        self.user = user
+        self.index = index
+    }
+
+    /// Parses `user/index`.
+    public init(_ text: String) throws(StoreError) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw .badRequest("expected an index as USER/INDEX, got '\(text)'") }
+        try self.init(user: String(parts[0]), index: String(parts[1]))
+    }
+
+    public var description: String { "\(user)/\(index)" }
+
+    public static func < (lhs: IndexID, rhs: IndexID) -> Bool { lhs.description < rhs.description }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = try IndexID(text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// An index's settings, as devpi's JSON API shows them.
+public struct IndexSettings: Sendable, Equatable, Codable {
+    public var type: String
+    public var bases: [IndexID]
+    public var volatile: Bool
+    /// User names allowed to upload; the owner always may. `:ANONYMOUS:` is not supported.
+    public var aclUpload: [String]
+
+    public init(type: String = "stage", bases: [IndexID] = [], volatile: Bool = false, aclUpload: [String] = []) {
+        self.type = type
+        self.bases = bases
+        self.volatile = volatile
+        self.aclUpload = aclUpload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, bases, volatile
+        case aclUpload = "acl_upload"
+    }
+}
+
+/// What kind of distribution a stored file is.
+public enum DistributionKind: String, Sendable, Codable {
+    case wheel
+    case sdist
+}
+
+/// One file of an index, as the simple API and the web pages describe it.
+public struct StoredFile: Sendable, Equatable, Codable {
+    public let index: IndexID
+    public let filename: String
+    /// PEP 503 normalized project name.
+    public let project: String
+    /// The canonical version string.
+    public let version: String
+    public let kind: DistributionKind
+    public let sha256: String
+    public let size: Int64
+    /// Seconds since 1970, UTC.
+    public let uploadTime: Double
+    public let uploader: String
+    public let requiresPython: String?
+    public var yanked: Bool
+    public var yankReason: String?
+    /// The sha256 of the core metadata file served at `<file>.metadata` (PEP 658).
+    public let metadataSHA256: String?
+    /// The builder's provenance document (JSON), if it attached one.
+    public let provenance: String?
+
+    public init(
+        index: IndexID, filename: String, project: String, version: String, kind: DistributionKind,
+        sha256: String, size: Int64, uploadTime: Double, uploader: String, requiresPython: String?,
+        yanked: Bool = false, yankReason: String? = nil, metadataSHA256: String?, provenance: String?
+    ) {
+        self.index = index
+        self.filename = filename
+        self.project = project
+        self.version = version
+        self.kind = kind
+        self.sha256 = sha256
+        self.size = size
+        self.uploadTime = uploadTime
+        self.uploader = uploader
+        self.requiresPython = requiresPython
+        self.yanked = yanked
+        self.yankReason = yankReason
+        self.metadataSHA256 = metadataSHA256
+        self.provenance = provenance
+    }
+
+    /// `+f/<sha256[:2]>/<sha256[2:]>/<filename>`, relative to the index URL.
+    public var relativeURL: String {
+        "+f/\(sha256.prefix(2))/\(sha256.dropFirst(2))/\(filename)"
+    }
+}
+
+/// What an upload did.
+public enum UploadOutcome: Sendable, Equatable {
+    case stored(StoredFile)
+    /// The same filename with identical bytes was already there: nothing changed.
+    case alreadyPresent(StoredFile)
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import NIOHTTP1
+
+extension Wheelwright {
+    struct UserCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user", abstract: "Manage users of an index server.", subcommands: [Add.self]
+        )
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a user (root only).")
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "The new user's name.") var name: String
+            @Option(help: "The new user's password.") var newPassword: String
+
+            func run() async throws {
+                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: ["password": newPassword])
+                print("created user \(name)")
+            }
+        }
+    }
+
+    struct IndexCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "index", abstract: "Manage indices of an index server.", subcommands: [Create.self, List.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an index USER/NAME.")
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "USER/NAME") var index: String
+            @Option(help: "Base indices, in order, comma-separated (USER/NAME,…).") var bases: String?
+            @Option(help: "Users who may upload besides the owner, comma-separated.") var aclUpload: String?
+            @Flag(help: "Allow overwriting and deleting files (default: non-volatile).") var volatile = false
+
+            func validate() throws {
+                guard index.split(separator: "/").count == 2 else { throw ValidationError("expected USER/NAME, got '\(index)'") }
+            }
+
+            func run() async throws {
+                var body: [String: Any] = ["type": "stage", "volatile": volatile]
+                body["bases"] = bases.map { $0.split(separator: ",").map(String.init) } ?? []
+                body["acl_upload"] = aclUpload.map { $0.split(separator: ",").map(String.init) } ?? []
+                _ = try await IndexClient(options: server).call(.PUT, "/\(index)", body: body)
+                print("created index \(index)")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the users and their indices.")
+            @OptionGroup var server: ServerOptions
+
+            func run() async throws {
+                let result = try await IndexClient(options: server).call(.GET, "/")
+                guard let users = result as? [String: Any] else { return }
+                for user in users.keys.sorted() {
+                    let indices = ((users[user] as? [String: Any])?["indexes"] as? [String: Any]) ?? [:]
+                    for name in indices.keys.sorted() {
+                        let settings = indices[name] as? [String: Any] ?? [:]
+                        let bases = (settings["bases"] as? [String] ?? []).joined(separator: ",")
+                        let volatile = settings["volatile"] as? Bool ?? false
+                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(volatile ? "volatile" : "non-volatile")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct TokenCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an API token for the logged-in user; it is shown once.")
+            @OptionGroup var server: ServerOptions
+            @Option(name: .customLong("index"), help: "Limit the token to this index (repeatable).") var indices: [String] = []
+
+            func run() async throws {
+                var body: [String: Any] = [:]
+                if !indices.isEmpty { body["indices"] = indices }
+                let result = try await IndexClient(options: server).call(.POST, "/+tokens", body: body)
+                print((result as? [String: Any])?["token"] as? String ?? "")
+            }
+        }
+    }
+
+    struct Yank: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Yank a file (PEP 592), or undo a yank.")
+        @OptionGroup var server: ServerOptions
+        @Argument(help: "USER/INDEX") var index: String
+        @Argument(help: "The file's name.") var filename: String
+        @Option(help: "Why, shown to installers.") var reason: String?
+        @Flag(help: "Unyank the file.") var undo = false
+
+        func run() async throws {
+            var body: [String: Any] = ["yanked": !undo]
+            if let reason { body["reason"] = reason }
+            _ = try await IndexClient(options: server).call(.POST, "/\(index)/+yank/\(filename)", body: body)
+            print(undo ? "unyanked \(filename) in \(index)" : "yanked \(filename) in \(index)")
+        }
+    }
+}

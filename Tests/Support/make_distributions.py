@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Writes small, valid distributions for the index tests and benchmarks.
+
+  make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT]
+
+A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
+a `.tar.gz` with PKG-INFO and a pyproject.toml. Prints the path written.
+"""
+import argparse
+import base64
+import hashlib
+import io
+import os
+import re
+import tarfile
+import zipfile
+
+
+def metadata(name, version, requires_python, summary):
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}"]
+    if requires_python:
+        lines.append(f"Requires-Python: {requires_python}")
+    return "\n".join(lines) + "\n\nA test distribution.\n"
+
+
+def wheel(out, name, version, requires_python, payload):
+    dist = re.sub(r"[-_.]+", "_", name).lower()
+    module = dist
+    filename = f"{dist}-{version}-py3-none-any.whl"
+    info = f"{dist}-{version}.dist-info"
+    files = {
+        f"{module}/__init__.py": f"VALUE = {payload!r}\n",
+        f"{info}/METADATA": metadata(name, version, requires_python, f"{name} for tests"),
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: wheelwright-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(text.encode())}")
+    record.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = "\n".join(record) + "\n"
+    path = os.path.join(out, filename)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, text in files.items():
+            archive.writestr(zipfile.ZipInfo(member, (2024, 1, 1, 0, 0, 0)), text)
+    return path
+
+
+def sdist(out, name, version, requires_python, payload):
+    dist = re.sub(r"[-_.]+", "_", name).lower()
+    top = f"{dist}-{version}"
+    files = {
+        f"{top}/PKG-INFO": metadata(name, version, requires_python, f"{name} for tests"),
+        f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n',
+        f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
+    }
+    path = os.path.join(out, f"{top}.tar.gz")
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in files.items():
+            data = text.encode()
+            entry = tarfile.TarInfo(member)
+            entry.size = len(data)
+            entry.mtime = 1704067200
+            archive.addfile(entry, io.BytesIO(data))
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("name")
+    parser.add_argument("version")
+    parser.add_argument("--sdist", action="store_true")
+    parser.add_argument("--requires-python")
+    parser.add_argument("--payload", default="")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    make = sdist if args.sdist else wheel
+    print(make(args.out, args.name, args.version, args.requires_python, args.payload))
+
+
+if __name__ == "__main__":
+    main()
