@@ -111,7 +111,7 @@ struct IndexRoutes: Sendable {
             if let type = body["type"] as? String, type != "stage" {
                 throw StoreError.badRequest("index type '\(type)' is not supported: use 'stage'")
             }
-            settings.bases = try Self.indexList(body["bases"])
+            settings.bases = try body["bases"].map(Self.indexList) ?? []
             settings.volatile = (body["volatile"] as? Bool) ?? false
             settings.aclUpload = (body["acl_upload"] as? [String]) ?? []
             try service.catalog.createIndex(index, settings: settings)

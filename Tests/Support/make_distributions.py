@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes small, valid distributions for the index tests and benchmarks.
 
-  make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT]
+  make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N]
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
 a `.tar.gz` with PKG-INFO and a pyproject.toml. Prints the path written.
@@ -73,7 +73,9 @@ def main():
     parser.add_argument("--sdist", action="store_true")
     parser.add_argument("--requires-python")
     parser.add_argument("--payload", default="")
+    parser.add_argument("--payload-size", type=int, default=0, help="append this many bytes of filler to the payload")
     args = parser.parse_args()
+    args.payload += "x" * args.payload_size
     os.makedirs(args.out, exist_ok=True)
     make = sdist if args.sdist else wheel
     print(make(args.out, args.name, args.version, args.requires_python, args.payload))

@@ -1,0 +1,243 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// The real server process against real clients (twine, pip, uv from `.venv`) and raw HTTP.
+@Suite("Index server")
+struct ServerTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    let root = HTTP.basic("root", TestServer.rootPassword)
+    let alice = HTTP.basic("alice", "alice-secret")
+
+    init() async throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+    }
+
+    /// alice, alice/dev (stage) and alice/prod (bases: alice/dev).
+    func setUpIndices() async throws {
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice", auth: root, ["password": "alice-secret"]).status == 201)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/dev", auth: alice, ["bases": [String](), "volatile": false]).status == 201)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/prod", auth: alice, ["bases": ["alice/dev"]]).status == 201)
+    }
+
+    func twine(_ files: [String], index: String = "alice/dev", extra: [String] = []) async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
+                                                     "--repository-url", "\(server.baseURL)/\(index)/",
+                                                     "-u", "alice", "-p", "alice-secret"] + extra + files)
+    }
+
+    @Test("users and indices: devpi-style JSON, 401 with a challenge, 403 for others")
+    func management() async throws {
+        try await setUpIndices()
+        let anonymous = try await HTTP.json(.PUT, "\(server.baseURL)/bob", auth: nil, ["password": "x"])
+        #expect(anonymous.status == 401)
+        #expect(anonymous.headers["WWW-Authenticate"].first?.contains("Basic") == true)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/bob", auth: alice, ["password": "x"]).status == 403)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/dev", auth: alice, [:]).status == 409)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/root/x", auth: alice, [:]).status == 403)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/x", auth: alice, ["bases": ["alice/missing"]]).status == 400)
+        let prod = try await HTTP.send(.GET, "\(server.baseURL)/alice/prod")
+        let result = prod.json["result"] as? [String: Any]
+        #expect(result?["bases"] as? [String] == ["alice/dev"])
+        #expect(result?["volatile"] as? Bool == false)
+        let list = try await HTTP.send(.GET, "\(server.baseURL)/")
+        let users = list.json["result"] as? [String: Any]
+        #expect(Set(users?.keys.map { $0 } ?? []) == ["root", "alice"])
+        let patched = try await HTTP.json(.PATCH, "\(server.baseURL)/alice/prod", auth: alice, ["acl_upload": ["bob"]])
+        #expect((patched.json["result"] as? [String: Any])?["acl_upload"] as? [String] == ["alice", "bob"])
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/+health").text == "ok\n")
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/+metrics").status == 200)
+    }
+
+    @Test("twine uploads; the same bytes again is a no-op, other bytes a 409, --skip-existing passes")
+    func twineUploads() async throws {
+        try await setUpIndices()
+        let wheel = try await makeDistribution(in: folder, "Demo.Pkg", "1.0")
+        let sdist = try await makeDistribution(in: folder, "Demo.Pkg", "1.0", sdist: true, requiresPython: ">=3.8")
+        let first = try await twine([wheel, sdist])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(try await twine([wheel]).status == 0)
+
+        let other = try TemporaryFolder()
+        let changed = try await makeDistribution(in: other, "Demo.Pkg", "1.0", payload: "different")
+        let conflict = try await twine([changed])
+        #expect(conflict.status != 0)
+        #expect(conflict.output.contains("409"))
+        let skipped = try await twine([changed], extra: ["--skip-existing"])
+        #expect(skipped.status == 0, "\(skipped.output)")
+
+        let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/demo-pkg/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let files = page.json["files"] as? [[String: Any]] ?? []
+        #expect(files.count == 2)
+        #expect(page.json["versions"] as? [String] == ["1.0"])
+        #expect(files.contains { $0["requires-python"] as? String == ">=3.8" })
+    }
+
+    @Test("pip and uv install from the stage and through an aggregate's bases, HTML and JSON, with PEP 658")
+    func installers() async throws {
+        try await setUpIndices()
+        let wheel = try await makeDistribution(in: folder, "Demo.Pkg", "1.0", payload: "from-the-index")
+        #expect(try await twine([wheel]).status == 0)
+        let simple = "\(server.baseURL)/alice/prod/+simple/"
+
+        let target = folder.path("pip-target")
+        let pip = try await runTool(Repository.tool("pip"), ["install", "-v", "--no-cache-dir", "--target", target, "--index-url", simple, "demo.pkg"])
+        #expect(pip.status == 0, "\(pip.output)")
+        #expect(pip.output.contains(".metadata"), "pip should read the PEP 658 metadata file")
+        #expect(FileManager.default.fileExists(atPath: target + "/demo_pkg/__init__.py"))
+
+        let downloads = folder.path("html-downloads")
+        let html = try await runTool(Repository.tool("pip"), ["download", "--no-cache-dir", "--no-deps", "-d", downloads,
+                                                               "--no-index", "--find-links", simple + "demo-pkg/", "demo-pkg"])
+        #expect(html.status == 0, "\(html.output)")
+        #expect(FileManager.default.fileExists(atPath: downloads + "/demo_pkg-1.0-py3-none-any.whl"))
+
+        let venv = folder.path("uv-venv")
+        _ = try await runTool(Repository.tool("uv"), ["venv", "--python", "/usr/bin/python3", venv], environment: ["UV_CACHE_DIR": folder.path("uv-cache")])
+        for index in ["alice/dev", "alice/prod"] {
+            let uv = try await runTool(Repository.tool("uv"), ["pip", "install", "--reinstall", "--python", venv + "/bin/python",
+                                                               "--index-url", "\(server.baseURL)/\(index)/+simple/", "demo-pkg"],
+                                       environment: ["UV_CACHE_DIR": folder.path("uv-cache-\(index.replacingOccurrences(of: "/", with: "-"))")])
+            #expect(uv.status == 0, "\(uv.output)")
+        }
+        let check = try await runTool(venv + "/bin/python", ["-c", "import demo_pkg; print(demo_pkg.VALUE)"])
+        #expect(check.output.contains("from-the-index"))
+    }
+
+    @Test("a yanked file is skipped by pip unless pinned with ==")
+    func yanked() async throws {
+        try await setUpIndices()
+        for version in ["1.0", "2.0"] {
+            #expect(try await twine([try await makeDistribution(in: folder, "yanky", version)]).status == 0)
+        }
+        let yank = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+yank/yanky-2.0-py3-none-any.whl", auth: alice, ["reason": "broken"])
+        #expect(yank.status == 200)
+        let html = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/yanky/")
+        #expect(html.text.contains("data-yanked=\"broken\""))
+        func resolve(_ requirement: String) async throws -> String {
+            let out = folder.path("d-\(UUID().uuidString)")
+            let run = try await runTool(Repository.tool("pip"), ["download", "--no-cache-dir", "--no-deps", "-d", out,
+                                                                  "--index-url", "\(server.baseURL)/alice/dev/+simple/", requirement])
+            #expect(run.status == 0, "\(run.output)")
+            return try FileManager.default.contentsOfDirectory(atPath: out).joined()
+        }
+        #expect(try await resolve("yanky") == "yanky-1.0-py3-none-any.whl")
+        #expect(try await resolve("yanky==2.0") == "yanky-2.0-py3-none-any.whl")
+        let undo = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+yank/yanky-2.0-py3-none-any.whl", auth: alice, ["yanked": false])
+        #expect(undo.status == 200)
+        #expect(try await resolve("yanky") == "yanky-2.0-py3-none-any.whl")
+    }
+
+    @Test("simple API details: redirects, 406, ETag and 304, Range, the metadata file")
+    func simpleAPI() async throws {
+        try await setUpIndices()
+        #expect(try await twine([try await makeDistribution(in: folder, "Demo.Pkg", "1.0")]).status == 0)
+        let base = "\(server.baseURL)/alice/dev/+simple"
+        let redirect = try await HTTP.send(.GET, base + "/Demo.Pkg/")
+        #expect(redirect.status == 301 && redirect.headers["Location"].first == "/alice/dev/+simple/demo-pkg/")
+        #expect(try await HTTP.send(.GET, base + "/demo-pkg").status == 301)
+        #expect(try await HTTP.send(.GET, base + "/demo-pkg/", headers: [("Accept", "application/xml")]).status == 406)
+        let page = try await HTTP.send(.GET, base + "/demo-pkg/")
+        #expect(page.headers["Vary"].first == "Accept")
+        let etag = try #require(page.headers["ETag"].first)
+        #expect(try await HTTP.send(.GET, base + "/demo-pkg/", headers: [("If-None-Match", etag)]).status == 304)
+        #expect(try await HTTP.send(.GET, base + "/demo-pkg/", headers: [("Accept", "application/vnd.pypi.simple.v1+json"), ("If-None-Match", etag)]).status == 200)
+
+        let json = try await HTTP.send(.GET, base + "/demo-pkg/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let file = try #require((json.json["files"] as? [[String: Any]])?.first)
+        let url = server.baseURL + (file["url"] as! String)
+        let whole = try await HTTP.send(.GET, url)
+        #expect(whole.status == 200 && whole.body.count == file["size"] as? Int)
+        let part = try await HTTP.send(.GET, url, headers: [("Range", "bytes=0-9")])
+        #expect(part.status == 206 && part.body == Array(whole.body.prefix(10)))
+        let metadata = try await HTTP.send(.GET, url + ".metadata")
+        #expect(metadata.text.contains("Name: Demo.Pkg"))
+        #expect(whole.headers["Cache-Control"].first?.contains("immutable") == true)
+    }
+
+    @Test("twenty uploaders of one filename with different bytes: one stored, intact; nineteen 409")
+    func uploadRace() async throws {
+        try await setUpIndices()
+        var forms: [(contentType: String, body: [UInt8], content: [UInt8])] = []
+        for racer in 0..<20 {
+            let racerFolder = try TemporaryFolder()
+            let path = try await makeDistribution(in: racerFolder, "race", "1.0", payload: "racer \(racer)")
+            let content = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let form = HTTP.uploadForm(filename: "race-1.0-py3-none-any.whl", content: content)
+            forms.append((form.contentType, form.body, content))
+        }
+        let url = "\(server.baseURL)/alice/dev/"
+        let auth = alice
+        let statuses = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for (index, form) in forms.enumerated() {
+                group.addTask {
+                    let reply = try await HTTP.send(.POST, url, headers: [("Authorization", auth), ("Content-Type", form.contentType)], body: form.body)
+                    return (index, reply.status)
+                }
+            }
+            var all: [Int: Int] = [:]
+            for try await (index, status) in group { all[index] = status }
+            return all
+        }
+        let winners = statuses.filter { $0.value == 200 }.map(\.key)
+        #expect(winners.count == 1)
+        #expect(statuses.values.filter { $0 == 409 }.count == 19)
+        let json = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/race/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let stored = try #require((json.json["files"] as? [[String: Any]])?.first)
+        let bytes = try await HTTP.send(.GET, server.baseURL + (stored["url"] as! String)).body
+        #expect(bytes == forms[winners[0]].content)
+    }
+
+    @Test("kill -9 during 50 uploads, restart: every acknowledged upload is whole, nothing partial remains")
+    func crashRecovery() async throws {
+        try await setUpIndices()
+        var forms: [(name: String, contentType: String, body: [UInt8], content: [UInt8])] = []
+        for number in 0..<50 {
+            let path = try await makeDistribution(in: folder, "crash\(number)", "1.0", payloadSize: 1_000_000 + number)
+            let content = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let form = HTTP.uploadForm(filename: name, content: content)
+            forms.append((name, form.contentType, form.body, content))
+        }
+        let url = "\(server.baseURL)/alice/dev/"
+        let auth = alice
+        let server = self.server
+        let acknowledged = await withTaskGroup(of: String?.self) { group in
+            for form in forms {
+                group.addTask {
+                    let reply = try? await HTTP.send(.POST, url, headers: [("Authorization", auth), ("Content-Type", form.contentType)], body: form.body)
+                    return reply?.status == 200 ? form.name : nil
+                }
+            }
+            // Kill the server once ten uploads are acknowledged, with the rest in flight.
+            var names: [String] = []
+            for await name in group {
+                if let name { names.append(name) }
+                if names.count == 10 { server.kill() }
+            }
+            return names
+        }
+        #expect(acknowledged.count >= 10 && acknowledged.count < 50, "the kill should land mid-way (\(acknowledged.count) acknowledged)")
+        try server.restart()
+        let temporaries = try FileManager.default.contentsOfDirectory(atPath: server.data.appendingPathComponent("tmp").path)
+        #expect(temporaries.isEmpty)
+        for name in acknowledged {
+            let project = String(name.prefix { $0 != "-" })
+            let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/\(project)/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+            let file = try #require((page.json["files"] as? [[String: Any]])?.first, "\(name) was acknowledged but is missing")
+            let bytes = try await HTTP.send(.GET, server.baseURL + (file["url"] as! String)).body
+            #expect(bytes == forms.first { $0.name == name }!.content)
+        }
+        // Whatever was not acknowledged is either absent or whole.
+        let listing = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        for project in (listing.json["projects"] as? [[String: Any]] ?? []).compactMap({ $0["name"] as? String }) {
+            let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/\(project)/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+            for file in page.json["files"] as? [[String: Any]] ?? [] {
+                let bytes = try await HTTP.send(.GET, server.baseURL + (file["url"] as! String)).body
+                #expect(bytes == forms.first { $0.name == file["filename"] as? String }?.content)
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Subprocess
+import Testing
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let wheelwright = root.appendingPathComponent(".build/debug/wheelwright").path
+    static func tool(_ name: String) -> String { root.appendingPathComponent(".venv/bin/\(name)").path }
+}
+
+/// A temporary folder that removes itself.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// `wheelwright serve` as a real process on a free port, with its own data folder.
+final class TestServer: @unchecked Sendable {
+    static let rootPassword = "root-secret"
+    let data: URL
+    private(set) var process: Process
+    private(set) var baseURL = ""
+
+    /// Starts the server on `data` (a new folder when nil) and waits for its "listening" line.
+    init(data: URL? = nil) throws {
+        let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-server-\(UUID().uuidString)")
+        self.data = folder
+        process = Process()
+        try start()
+    }
+
+    private func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
+        process.arguments = ["serve", "--data", data.path, "--port", "0"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["WHEELWRIGHT_ROOT_PASSWORD"] = Self.rootPassword
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "listening on http://") {
+                let rest = seen[range.upperBound...]
+                if let end = rest.firstIndex(of: "/") {
+                    baseURL = "http://" + rest[..<end]
+                    // Keep draining the pipe so the server never blocks on a full one.
+                    output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+                    return
+                }
+            }
+        }
+        process.terminate()
+        throw TestFailure("the server did not start: \(seen)")
+    }
+
+    /// Stops with SIGTERM and waits.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: a crash, with no chance to clean up.
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func restart() throws {
+        stop()
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: data)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small HTTP helper over AsyncHTTPClient.
+struct HTTP {
+    struct Reply {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    }
+
+    /// A client that does not follow redirects, so tests see them.
+    static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
+    )
+
+    static func basic(_ user: String, _ password: String) -> String {
+        "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+    }
+
+    static func send(
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+    }
+
+    static func json(_ method: HTTPMethod, _ url: String, auth: String?, _ object: [String: Any]) async throws -> Reply {
+        var headers = [("Content-Type", "application/json")]
+        if let auth { headers.append(("Authorization", auth)) }
+        return try await send(method, url, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: object)))
+    }
+
+    /// A legacy upload form as twine sends it, built by hand so tests can break it.
+    static func uploadForm(
+        filename: String, content: [UInt8], fields: [(String, String)] = [], boundary: String = "wheelwrightboundary"
+    ) -> (contentType: String, body: [UInt8]) {
+        var body: [UInt8] = []
+        func add(_ text: String) { body += Array(text.utf8) }
+        for (name, value) in [(":action", "file_upload"), ("protocol_version", "1")] + fields {
+            add("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        add("--\(boundary)\r\nContent-Disposition: form-data; name=\"content\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body += content
+        add("\r\n--\(boundary)--\r\n")
+        return ("multipart/form-data; boundary=\(boundary)", body)
+    }
+}
+
+/// Runs a command to completion; returns its exit code and combined output.
+func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+    var merged = ProcessInfo.processInfo.environment
+    // The machine's pip settings (find-links, caches) must not leak into the tests.
+    for key in merged.keys where key.hasPrefix("PIP_") || key.hasPrefix("UV_") || key.hasPrefix("TWINE_") {
+        merged[key] = nil
+    }
+    merged["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    merged["PIP_NO_INPUT"] = "1"
+    for (key, value) in environment { merged[key] = value }
+    let result = try await Subprocess.run(
+        .path(FilePath(executable)),
+        arguments: Arguments(arguments),
+        environment: .custom(Dictionary(uniqueKeysWithValues: merged.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+        output: .string(limit: 16 << 20),
+        error: .string(limit: 16 << 20)
+    )
+    let code: Int32
+    switch result.terminationStatus {
+    case .exited(let value): code = value
+    default: code = -1
+    }
+    return (code, result.standardOutput + result.standardError)
+}
+
+/// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.
+func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
+                      requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0) async throws -> String {
+    var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
+                     "--payload", payload, "--payload-size", String(payloadSize)]
+    if sdist { arguments.append("--sdist") }
+    if let requiresPython { arguments += ["--requires-python", requiresPython] }
+    let (status, output) = try await runTool(Repository.tool("python"), arguments)
+    guard status == 0 else { throw TestFailure("make_distributions failed: \(output)") }
+    return output.trimmingCharacters(in: .whitespacesAndNewlines)
+}

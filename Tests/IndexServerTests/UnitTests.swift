@@ -1,0 +1,89 @@
+import Archives
+import Foundation
+@testable import IndexServer
+import IndexStore
+import Testing
+
+@Suite("Archives, multipart, negotiation")
+struct UnitTests {
+    @Test("a wheel's METADATA and an sdist's PKG-INFO are found; hostile archives are refused")
+    func archives() async throws {
+        let folder = try TemporaryFolder()
+        let wheel = try await makeDistribution(in: folder, "Demo.Pkg", "1.0")
+        let sdist = try await makeDistribution(in: folder, "Demo.Pkg", "1.0", sdist: true)
+        let metadata = try DistributionMetadata.wheelMetadata(wheel)
+        #expect(metadata.path == "demo_pkg-1.0.dist-info/METADATA")
+        #expect(String(decoding: metadata.bytes, as: UTF8.self).contains("Name: Demo.Pkg"))
+        #expect(try DistributionMetadata.sdistMetadata(sdist).path == "demo_pkg-1.0/PKG-INFO")
+
+        var small = ArchiveLimits()
+        small.maximumMemberSize = 50
+        #expect(throws: ArchiveError.memberTooLarge(wheel, member: metadata.path, limit: 50)) {
+            try DistributionMetadata.wheelMetadata(wheel, limits: small)
+        }
+        let notAnArchive = folder.path("junk.whl")
+        try Data("not a zip at all".utf8).write(to: URL(fileURLWithPath: notAnArchive))
+        #expect(throws: ArchiveError.self) { try DistributionMetadata.wheelMetadata(notAnArchive) }
+        #expect(throws: ArchiveError.missingMember(sdist, expected: "*.dist-info/METADATA")) {
+            try DistributionMetadata.wheelMetadata(sdist)
+        }
+    }
+
+    @Test("multipart bodies parse the same whatever the chunk size, and truncation is an error")
+    func multipart() throws {
+        let form = HTTP.uploadForm(filename: "a.whl", content: Array("PK\r\n--not-the-boundary\r\nbytes".utf8), fields: [("name", "a")])
+        for chunkSize in [1, 2, 3, 7, 64, form.body.count] {
+            var parser = MultipartParser(boundary: "wheelwrightboundary")
+            var events: [MultipartParser.Event] = []
+            var index = 0
+            while index < form.body.count {
+                events += try parser.feed(form.body[index..<min(index + chunkSize, form.body.count)])
+                index += chunkSize
+            }
+            try parser.finish()
+            var fields: [String: [UInt8]] = [:]
+            var current = ""
+            for event in events {
+                switch event {
+                case .partStart(let name, _): current = name; fields[name] = []
+                case .data(let bytes): fields[current, default: []] += bytes
+                case .partEnd: current = ""
+                }
+            }
+            #expect(String(decoding: fields["content"]!, as: UTF8.self) == "PK\r\n--not-the-boundary\r\nbytes", "chunk \(chunkSize)")
+            #expect(String(decoding: fields["name"]!, as: UTF8.self) == "a")
+            #expect(String(decoding: fields[":action"]!, as: UTF8.self) == "file_upload")
+        }
+        var truncated = MultipartParser(boundary: "wheelwrightboundary")
+        _ = try truncated.feed(form.body.prefix(form.body.count - 10))
+        #expect(throws: MultipartParser.Failure.self) { try truncated.finish() }
+        #expect(MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=\"x y\"") == "x y")
+        #expect(MultipartParser.boundary(fromContentType: "application/json") == nil)
+    }
+
+    @Test("content negotiation follows q-values; nothing acceptable is nil (406)")
+    func negotiation() {
+        #expect(SimpleFormat.negotiate("application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01") == .json)
+        #expect(SimpleFormat.negotiate("application/vnd.pypi.simple.v1+json; q=0.2, text/html") == .legacyHTML)
+        #expect(SimpleFormat.negotiate("application/vnd.pypi.simple.v1+html") == .html)
+        #expect(SimpleFormat.negotiate(nil) == .legacyHTML)
+        #expect(SimpleFormat.negotiate("*/*") == .legacyHTML)
+        #expect(SimpleFormat.negotiate("application/xml") == nil)
+        #expect(SimpleFormat.negotiate("application/vnd.pypi.simple.v1+json; q=0") == nil)
+    }
+
+    @Test("HTML escapes every value", arguments: ["<script>", "a\"b", ">=3.8", "x&y'"])
+    func escaping(value: String) {
+        let escaped = SimplePages.escape(value)
+        #expect(!escaped.contains("<") && !escaped.contains("\"") && !escaped.contains(">") && !escaped.contains("'"))
+    }
+
+    @Test("byte ranges")
+    func ranges() {
+        #expect(IndexRoutes.byteRange("bytes=0-9", size: 100) == 0...9)
+        #expect(IndexRoutes.byteRange("bytes=90-", size: 100) == 90...99)
+        #expect(IndexRoutes.byteRange("bytes=-10", size: 100) == 90...99)
+        #expect(IndexRoutes.byteRange("bytes=100-", size: 100) == nil)
+        #expect(IndexRoutes.byteRange("bytes=0-1,5-6", size: 100) == nil)
+    }
+}
