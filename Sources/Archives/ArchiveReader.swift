@@ -39,7 +39,21 @@ public struct ArchiveLimits: Sendable {
     public init() {}
 }
 
-/// Reads sdists (`.tar.gz`, `.zip`) and wheels (`.whl`, a zip) through libarchive.
+/// The container formats distributions come in.
+public enum ArchiveFormat: Sendable {
+    /// Wheels and legacy `.zip` sdists.
+    case zip
+    /// `.tar.gz` sdists (and `.tar.bz2`, `.tar.xz`, `.tar`).
+    case tarball
+
+    /// The format a distribution's filename declares: `.whl` and `.zip` are zips, the rest tarballs.
+    public init(filename: String) {
+        self = filename.hasSuffix(".whl") || filename.hasSuffix(".zip") ? .zip : .tarball
+    }
+}
+
+/// Reads sdists (`.tar.gz`, `.zip`) and wheels (`.whl`, a zip) through libarchive. The format
+/// is given, not sniffed: a wheel that is not a zip is refused.
 public enum ArchiveReader {
     /// One member's path and bytes.
     public struct Member: Sendable {
@@ -48,9 +62,9 @@ public enum ArchiveReader {
     }
 
     /// The members' paths, in archive order, with their declared sizes.
-    public static func list(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> [(path: String, size: Int64)] {
+    public static func list(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> [(path: String, size: Int64)] {
         var entries: [(path: String, size: Int64)] = []
-        try walk(path, limits: limits) { name, size, _ in
+        try walk(path, format: format, limits: limits) { name, size, _ in
             entries.append((name, size))
             return .skip
         }
@@ -58,9 +72,9 @@ public enum ArchiveReader {
     }
 
     /// Reads every member whose path `matches` into memory, up to `limits.maximumMemberSize` each.
-    public static func read(_ path: String, limits: ArchiveLimits = ArchiveLimits(), where matches: (String) -> Bool) throws(ArchiveError) -> [Member] {
+    public static func read(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits(), where matches: (String) -> Bool) throws(ArchiveError) -> [Member] {
         var members: [Member] = []
-        try walk(path, limits: limits) { name, _, _ in matches(name) ? .read : .skip } found: { member in
+        try walk(path, format: format, limits: limits) { name, _, _ in matches(name) ? .read : .skip } found: { member in
             members.append(member)
         }
         return members
@@ -71,21 +85,24 @@ public enum ArchiveReader {
     /// Visits every entry; `decide` chooses which to read; reading stops a member at the limit.
     private static func walk(
         _ path: String,
+        format: ArchiveFormat,
         limits: ArchiveLimits,
         decide: (String, Int64, Int) -> Decision,
         found: (Member) -> Void = { _ in }
     ) throws(ArchiveError) {
         guard let archive = archive_read_new() else { throw .unreadable(path, reason: "libarchive could not start") }
         defer { archive_read_free(archive) }
-        archive_read_support_filter_gzip(archive)
-        archive_read_support_filter_bzip2(archive)
-        archive_read_support_filter_xz(archive)
-        archive_read_support_format_tar(archive)
-        if path.hasSuffix(".whl") || path.hasSuffix(".zip") {
-            // The seekable reader trusts the central directory, as pip and zipfile do.
+        switch format {
+        case .zip:
+            // A wheel is a zip and nothing else. The seekable reader trusts the central
+            // directory, as pip and Python's zipfile do.
+            archive_read_support_filter_none(archive)
             archive_read_support_format_zip_seekable(archive)
-        } else {
-            archive_read_support_format_zip(archive)
+        case .tarball:
+            archive_read_support_filter_gzip(archive)
+            archive_read_support_filter_bzip2(archive)
+            archive_read_support_filter_xz(archive)
+            archive_read_support_format_tar(archive)
         }
         guard archive_read_open_filename(archive, path, 64 * 1024) == ARCHIVE_OK else {
             throw .unreadable(path, reason: errorString(archive))
@@ -134,15 +151,15 @@ public enum ArchiveReader {
 public enum DistributionMetadata {
     /// A wheel's `NAME-VERSION.dist-info/METADATA` (exactly one, at the top level).
     public static func wheelMetadata(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
-        try single(path, expected: "*.dist-info/METADATA", limits: limits) { name in
+        try single(path, format: .zip, expected: "*.dist-info/METADATA", limits: limits) { name in
             let parts = name.split(separator: "/", omittingEmptySubsequences: false)
             return parts.count == 2 && parts[0].hasSuffix(".dist-info") && parts[1] == "METADATA"
         }
     }
 
     /// An sdist's `NAME-VERSION/PKG-INFO` (at the top directory, not a nested package's).
-    public static func sdistMetadata(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
-        try single(path, expected: "NAME-VERSION/PKG-INFO", limits: limits) { name in
+    public static func sdistMetadata(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
+        try single(path, format: format, expected: "NAME-VERSION/PKG-INFO", limits: limits) { name in
             let parts = name.split(separator: "/", omittingEmptySubsequences: false)
             return parts.count == 2 && !parts[0].isEmpty && parts[1] == "PKG-INFO"
         }
@@ -151,9 +168,9 @@ public enum DistributionMetadata {
     public typealias Member = ArchiveReader.Member
 
     private static func single(
-        _ path: String, expected: String, limits: ArchiveLimits, matches: (String) -> Bool
+        _ path: String, format: ArchiveFormat, expected: String, limits: ArchiveLimits, matches: (String) -> Bool
     ) throws(ArchiveError) -> Member {
-        let found = try ArchiveReader.read(path, limits: limits, where: matches)
+        let found = try ArchiveReader.read(path, format: format, limits: limits, where: matches)
         guard let first = found.first else { throw .missingMember(path, expected: expected) }
         guard found.count == 1 else { throw .ambiguousMember(path, candidates: found.map(\.path)) }
         return first

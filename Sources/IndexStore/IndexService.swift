@@ -84,7 +84,7 @@ public struct IndexService: Sendable {
             do {
                 member = distribution.kind == .wheel
                     ? try DistributionMetadata.wheelMetadata(blob.url.path, limits: limits)
-                    : try DistributionMetadata.sdistMetadata(blob.url.path, limits: limits)
+                    : try DistributionMetadata.sdistMetadata(blob.url.path, format: ArchiveFormat(filename: filename), limits: limits)
             } catch {
                 throw StoreError.badRequest("\(filename): \(error.description.replacingOccurrences(of: blob.url.path, with: "the upload"))")
             }

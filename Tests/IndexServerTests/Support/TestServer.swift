@@ -39,10 +39,13 @@ final class TestServer: @unchecked Sendable {
     private(set) var process: Process
     private(set) var baseURL = ""
 
+    let extraArguments: [String]
+
     /// Starts the server on `data` (a new folder when nil) and waits for its "listening" line.
-    init(data: URL? = nil) throws {
+    init(data: URL? = nil, arguments: [String] = []) throws {
         let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-server-\(UUID().uuidString)")
         self.data = folder
+        extraArguments = arguments
         process = Process()
         try start()
     }
@@ -50,7 +53,7 @@ final class TestServer: @unchecked Sendable {
     private func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
-        process.arguments = ["serve", "--data", data.path, "--port", "0"]
+        process.arguments = ["serve", "--data", data.path, "--port", "0"] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["WHEELWRIGHT_ROOT_PASSWORD"] = Self.rootPassword
         process.environment = environment
