@@ -101,10 +101,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Timed workloads for bench/: parse and sort versions read from a file.
+        // Timed workloads and fixtures for bench/: version sorting, seeding a large index.
         .executableTarget(
             name: "wheelwright-bench",
-            dependencies: ["PythonPackaging"],
+            dependencies: ["PythonPackaging", "IndexStore"],
             swiftSettings: strictSettings
         ),
 

@@ -1,6 +1,7 @@
 // Timed workloads for bench/run.sh. Each reads its input, runs the workload several times,
 // and prints one JSON line with the best time, so the shell script can set it beside the peer.
 import Foundation
+import IndexStore
 import PythonPackaging
 
 /// Parse every line as a PEP 440 version and sort them; the same work as
@@ -22,13 +23,42 @@ func sortVersions(path: String, repetitions: Int) throws {
     print(#"{"count": \#(lines.count), "seconds": \#(seconds), "first": "\#(sorted.first!)", "last": "\#(sorted.last!)", "fnv1a": "\#(String(digest, radix: 16))"}"#)
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 3, arguments[1] == "sort-versions" else {
-    FileHandle.standardError.write(Data("usage: wheelwright-bench sort-versions FILE [REPETITIONS]\n".utf8))
-    exit(2)
+/// Fills `index` in the store at `directory` with `count` projects of one file each (catalog
+/// rows only: the listing benchmark reads names, never blobs), creating root and the index.
+func seedIndex(directory: String, index: String, count: Int) throws {
+    let service = try IndexService(directory: URL(fileURLWithPath: directory))
+    _ = try service.bootstrapRoot(password: "bench")
+    let id = try IndexID(index)
+    if try !service.catalog.userExists(id.user) {
+        try service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench"))
+    }
+    if try service.catalog.settings(of: id) == nil {
+        try service.catalog.createIndex(id, settings: IndexSettings())
+    }
+    let start = Date()
+    for number in 0..<count {
+        let project = "seeded-project-\(number)"
+        _ = try service.catalog.addFile(StoredFile(
+            index: id, filename: "seeded_project_\(number)-1.0-py3-none-any.whl", project: project, version: "1.0",
+            kind: .wheel, sha256: String(repeating: "0", count: 56) + String(format: "%08x", number), size: 1,
+            uploadTime: Date().timeIntervalSince1970, uploader: id.user, requiresPython: nil, metadataSHA256: nil, provenance: nil
+        ))
+    }
+    print(#"{"seeded": \#(count), "seconds": \#(Date().timeIntervalSince(start))}"#)
 }
+
+let arguments = CommandLine.arguments
+let usage = "usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT\n"
 do {
-    try sortVersions(path: arguments[2], repetitions: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
+    switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
+    case (3...4, "sort-versions"):
+        try sortVersions(path: arguments[2], repetitions: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
+    case (5, "seed-index"):
+        try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0)
+    default:
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(2)
+    }
 } catch {
     FileHandle.standardError.write(Data("wheelwright-bench: \(error)\n".utf8))
     exit(1)
