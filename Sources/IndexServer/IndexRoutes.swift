@@ -157,7 +157,6 @@ struct IndexRoutes: Sendable {
         guard request.method == .get || request.method == .head else {
             throw StoreError(.badRequest, "the simple API is read-only")
         }
-        guard try service.catalog.settings(of: index) != nil else { throw StoreError.notFound("index \(index) does not exist") }
         guard let format = SimpleFormat.negotiate(request.headers[.accept]) else {
             return Self.text("none of the accepted types is offered: \(SimpleFormat.allCases.map(\.rawValue).joined(separator: ", "))\n", status: .notAcceptable)
         }
@@ -165,13 +164,17 @@ struct IndexRoutes: Sendable {
         case 0:
             guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
             return try cachedPage(request, format: format) {
-                SimplePages.projectList(try service.catalog.projects(in: try service.catalog.resolutionOrder(of: index)), format: format)
+                let order = try service.catalog.resolutionOrder(of: index)
+                guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+                return SimplePages.projectList(try service.catalog.projects(in: order), format: format)
             }
         case 1:
             let normalized = ProjectName.normalize(rest[0])
             guard normalized == rest[0], trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
             return try cachedPage(request, format: format) {
-                let files = try service.catalog.files(of: normalized, in: try service.catalog.resolutionOrder(of: index))
+                let order = try service.catalog.resolutionOrder(of: index)
+                guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+                let files = try service.catalog.files(of: normalized, in: order)
                 guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
                 return SimplePages.projectPage(normalized, files: files, format: format)
             }
@@ -181,18 +184,16 @@ struct IndexRoutes: Sendable {
     }
 
     /// A page by (catalog generation, path, format): rendered once per change of the catalog,
-    /// with an ETag so that revalidation is a 304.
+    /// with an ETag from its bytes so that revalidation is a 304.
     private func cachedPage(_ request: Request, format: SimpleFormat, render: () throws -> String) throws -> Response {
-        let generation = try service.catalog.generation()
         let key = "\(request.uri.path)|\(format.rawValue)"
-        let etag = "\"g\(generation)-\(format == .json ? "j" : "h")\""
-        var headers: HTTPFields = [.contentType: format.contentType, .eTag: etag, .vary: "Accept", .cacheControl: "max-age=60, public"]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == etag }) {
+        let page = try pageCache.page(key, generation: service.catalog.generation(), render: render)
+        var headers: HTTPFields = [.contentType: format.contentType, .eTag: page.etag, .vary: "Accept", .cacheControl: "max-age=60, public"]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
             return Response(status: .notModified, headers: headers)
         }
-        let body = try pageCache.page(key, generation: generation, render: render)
-        headers[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+        headers[.contentLength] = String(page.body.readableBytes)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.body))
     }
 
     // MARK: Files

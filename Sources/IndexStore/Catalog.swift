@@ -1,21 +1,29 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The index store's catalog: users, tokens, indices and files in SQLite (WAL), behind
 /// intention-revealing methods. Every write that must be all-or-nothing is one transaction.
 public struct Catalog: Sendable {
     private let writer: any DatabaseWriter
+    /// The catalog's generation, mirrored in memory: this process is the only writer, so
+    /// reading it (on every simple-API request) never touches SQLite.
+    private let currentGeneration: SharedGeneration
 
     /// Opens (creating when needed) the catalog at `path`, or an in-memory one for tests.
     public init(path: String?) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Reads are short (pages are cached), so two reader connections are plenty and keep memory low.
+        configuration.maximumReaderCount = 2
         if let path {
             writer = try DatabasePool(path: path, configuration: configuration)
         } else {
             writer = try DatabaseQueue(configuration: configuration)
         }
         try Self.migrator.migrate(writer)
+        let stored = try writer.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? 0 }
+        currentGeneration = SharedGeneration(stored)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -271,12 +279,13 @@ public struct Catalog: Sendable {
     }
 
     /// A number that changes with every write: the server's cache key and ETag seed.
-    public func generation() throws -> Int64 {
-        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? 0 }
-    }
+    public func generation() -> Int64 { currentGeneration.value }
 
+    /// Counts a write, in the database and (once the transaction commits) in memory.
     private func bumpGeneration(_ db: Database) throws {
         try db.execute(sql: "UPDATE state SET value = value + 1 WHERE key = 'generation'")
+        let generation = currentGeneration
+        db.afterNextTransaction { _ in generation.increment() }
     }
 
     private static func file(_ index: IndexID, _ filename: String, _ db: Database) throws -> StoredFile? {
@@ -292,4 +301,15 @@ public struct Catalog: Sendable {
             yanked: row["yanked"], yankReason: row["yankReason"], metadataSHA256: row["metadataSHA256"], provenance: row["provenance"]
         )
     }
+}
+
+/// The in-memory copy of the catalog's generation.
+final class SharedGeneration: Sendable {
+    private let storage: Atomic<Int64>
+
+    init(_ value: Int64) { storage = Atomic(value) }
+
+    var value: Int64 { storage.load(ordering: .acquiring) }
+
+    func increment() { storage.add(1, ordering: .releasing) }
 }
