@@ -36,6 +36,8 @@ struct IndexRoutes: Sendable {
             return Self.text(metricsText(), contentType: "text/plain; version=0.0.4")
         case 1 where components[0] == "+tokens" && method == .post:
             return try await createToken(request, context: context)
+        case 2 where components[0] == "+tokens" && method == .delete:
+            return try await revokeToken(components[1], request)
         case 1:
             return try await user(components[0], request, context: context)
         case 2:
@@ -54,6 +56,8 @@ struct IndexRoutes: Sendable {
                 return try await file(index, hashPrefix: rest[1], hashRest: rest[2], filename: rest[3], request, context: context)
             case "+yank" where rest.count == 2 && method == .post:
                 return try await yank(index, filename: rest[1], request, context: context)
+            case _ where rest.count == 2 && method == .delete:
+                return try await deleteVersion(index, project: rest[0], version: rest[1], request)
             default:
                 throw StoreError.notFound("no such resource: \(rawPath)")
             }
@@ -142,6 +146,15 @@ struct IndexRoutes: Sendable {
         return Self.json(["type": "token", "result": ["token": token, "id": id, "user": identity.user]], status: .created)
     }
 
+    /// A token's owner or root may revoke it; it stops working at once.
+    private func revokeToken(_ id: String, _ request: Request) async throws -> Response {
+        let identity = try await authenticate(request)
+        guard let token = try service.catalog.token(id) else { throw StoreError.notFound("no live token \(id)") }
+        guard token.user == identity.user || identity.isRoot else { throw StoreError.forbidden("only its owner or root may revoke token \(id)") }
+        try service.catalog.revokeToken(id)
+        return Self.json(["type": "token", "result": ["id": id, "revoked": true]])
+    }
+
     private func yank(_ index: IndexID, filename: String, _ request: Request, context: some RequestContext) async throws -> Response {
         let identity = try await authenticate(request)
         _ = try service.requireUpload(identity, to: index)
@@ -149,6 +162,15 @@ struct IndexRoutes: Sendable {
         let yanked = (body["yanked"] as? Bool) ?? true
         let file = try service.catalog.setYanked(index, filename, yanked: yanked, reason: body["reason"] as? String)
         return Self.json(["type": "file", "result": ["filename": file.filename, "yanked": file.yanked, "reason": file.yankReason ?? ""]])
+    }
+
+    /// devpi's `DELETE /USER/INDEX/NAME/VERSION`, for volatile indices only.
+    private func deleteVersion(_ index: IndexID, project: String, version: String, _ request: Request) async throws -> Response {
+        let identity = try await authenticate(request)
+        _ = try service.requireUpload(identity, to: index)
+        let canonical = (try? Version(version).description) ?? version
+        let removed = try service.catalog.deleteVersion(index, project: ProjectName.normalize(project), version: canonical)
+        return Self.json(["type": "deleted", "result": ["files": removed]])
     }
 
     // MARK: Simple API
@@ -260,7 +282,9 @@ struct IndexRoutes: Sendable {
             service.blobs.discard(blob)
             throw StoreError.badRequest(":action '\(action)' is not supported: only file_upload")
         }
-        let declared = IndexService.DeclaredDigests(sha256: form.fields["sha256_digest"], md5: form.fields["md5_digest"])
+        let declared = IndexService.DeclaredDigests(
+            sha256: form.fields["sha256_digest"], md5: form.fields["md5_digest"], blake2b256: form.fields["blake2_256_digest"]
+        )
         let outcome = try service.upload(blob, filename: filename, to: index, by: identity, declared: declared,
                                          provenance: form.fields["provenance"])
         switch outcome {

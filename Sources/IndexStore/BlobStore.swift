@@ -93,13 +93,14 @@ public struct BlobStore: Sendable {
     }
 }
 
-/// A blob being written: bytes go to disk while their sha256 (and MD5, which twine also
-/// sends) are computed.
+/// A blob being written: bytes go to disk while their SHA-256 (and the MD5 and BLAKE2b-256
+/// that twine also sends) are computed.
 public struct TemporaryBlob: Sendable {
     public let url: URL
     fileprivate let handle: FileHandle
     private var sha256 = SHA256()
     private var md5 = Insecure.MD5()
+    private var blake2 = BLAKE2b(outputLength: 32)
     public private(set) var size: Int64 = 0
 
     fileprivate init(url: URL, handle: FileHandle) {
@@ -110,13 +111,14 @@ public struct TemporaryBlob: Sendable {
     public mutating func write(_ bytes: some DataProtocol) throws {
         sha256.update(data: bytes)
         md5.update(data: bytes)
+        blake2.update(bytes)
         size += Int64(bytes.count)
         try handle.write(contentsOf: bytes)
     }
 
     /// The digests so far, as lower-case hex.
-    public var digests: (sha256: String, md5: String) {
-        (sha256.finalize().hex, md5.finalize().hex)
+    public var digests: (sha256: String, md5: String, blake2b256: String) {
+        (sha256.finalize().hex, md5.finalize().hex, blake2.finalize().hex)
     }
 
     /// Flushes to disk and closes; returns the sha256.

@@ -259,6 +259,23 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// Removes a version's files from a volatile index (their blobs go at the next start, once
+    /// nothing refers to them). A non-volatile index refuses: yank instead.
+    public func deleteVersion(_ index: IndexID, project: String, version: String) throws -> Int {
+        try writer.write { db in
+            guard let settings = try Self.settings(of: index, db) else { throw StoreError.notFound("index \(index) does not exist") }
+            guard settings.volatile else {
+                throw StoreError.forbidden("\(index) is non-volatile: files are never deleted; yank them instead")
+            }
+            try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?",
+                           arguments: [index.description, project, version])
+            let removed = db.changesCount
+            guard removed > 0 else { throw StoreError.notFound("\(project) \(version) is not in \(index)") }
+            try bumpGeneration(db)
+            return removed
+        }
+    }
+
     public func setYanked(_ index: IndexID, _ filename: String, yanked: Bool, reason: String?) throws -> StoredFile {
         try writer.write { db in
             guard try Self.file(index, filename, db) != nil else { throw StoreError.notFound("\(filename) is not in \(index)") }

@@ -56,10 +56,12 @@ public struct IndexService: Sendable {
     public struct DeclaredDigests: Sendable {
         public var sha256: String?
         public var md5: String?
+        public var blake2b256: String?
 
-        public init(sha256: String? = nil, md5: String? = nil) {
+        public init(sha256: String? = nil, md5: String? = nil, blake2b256: String? = nil) {
             self.sha256 = sha256
             self.md5 = md5
+            self.blake2b256 = blake2b256
         }
     }
 
@@ -73,12 +75,12 @@ public struct IndexService: Sendable {
         do {
             _ = try requireUpload(identity, to: index)
             let distribution = try Self.parseFilename(filename)
-            let (sha256, md5) = blob.digests
-            if let expected = declared.sha256?.lowercased(), !expected.isEmpty, expected != sha256 {
-                throw StoreError.badRequest("sha256_digest does not match the content: declared \(expected), got \(sha256)")
-            }
-            if let expected = declared.md5?.lowercased(), !expected.isEmpty, expected != md5 {
-                throw StoreError.badRequest("md5_digest does not match the content: declared \(expected), got \(md5)")
+            let (sha256, md5, blake2b256) = blob.digests
+            for (field, expected, actual) in [("sha256_digest", declared.sha256, sha256), ("md5_digest", declared.md5, md5),
+                                              ("blake2_256_digest", declared.blake2b256, blake2b256)] {
+                if let expected = expected?.lowercased(), !expected.isEmpty, expected != actual {
+                    throw StoreError.badRequest("\(field) does not match the content: declared \(expected), got \(actual)")
+                }
             }
             let member: ArchiveReader.Member
             do {

@@ -69,8 +69,21 @@ extension Wheelwright {
 
     struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self]
+            commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, Revoke.self]
         )
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke an API token (its id, or the whole token).")
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "The token's id (the part after ww_), or the token.") var token: String
+
+            func run() async throws {
+                let parts = token.split(separator: "_")
+                let id = parts.count == 3 && parts[0] == "ww" ? String(parts[1]) : token
+                _ = try await IndexClient(options: server).call(.DELETE, "/+tokens/\(id)")
+                print("revoked token \(id)")
+            }
+        }
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create an API token for the logged-in user; it is shown once.")

@@ -79,6 +79,7 @@ struct BadInputTests {
         let good = try await wheel()
         try await expectRefused(try await upload("good-1.0-py3-none-any.whl", good, fields: [("sha256_digest", String(repeating: "0", count: 64))]), 400, "sha256_digest does not match")
         try await expectRefused(try await upload("good-1.0-py3-none-any.whl", good, fields: [("md5_digest", String(repeating: "0", count: 32))]), 400, "md5_digest does not match")
+        try await expectRefused(try await upload("good-1.0-py3-none-any.whl", good, fields: [("blake2_256_digest", String(repeating: "0", count: 64))]), 400, "blake2_256_digest does not match")
         try await expectRefused(try await upload("good-1.0-py3-none-any.whl", good, cut: 30), 400, "truncated")
         try await expectRefused(try await upload("good-1.0-py3-none-any.whl", good, contentType: "application/json"), 400, "multipart/form-data")
         let random = (0..<(2 << 20)).map { _ in UInt8.random(in: 0...255) }

@@ -75,6 +75,56 @@ struct ServerTests {
         #expect(files.contains { $0["requires-python"] as? String == ">=3.8" })
     }
 
+    @Test("API tokens: upload with __token__, scoped to indices, never to create tokens")
+    func tokens() async throws {
+        try await setUpIndices()
+        let created = try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: alice, ["indices": ["alice/dev"]])
+        #expect(created.status == 201)
+        let token = try #require((created.json["result"] as? [String: Any])?["token"] as? String)
+        let wheel = try await makeDistribution(in: folder, "tokened", "1.0")
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
+                                                                   "--repository-url", "\(server.baseURL)/alice/dev/", "-u", "__token__", "-p", token, wheel])
+        #expect(upload.status == 0, "\(upload.output)")
+        let outOfScope = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
+                                                                       "--repository-url", "\(server.baseURL)/alice/prod/", "-u", "__token__", "-p", token, wheel])
+        #expect(outOfScope.status != 0 && outOfScope.output.contains("403"))
+        #expect(try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: HTTP.basic("__token__", token), [:]).status == 403)
+        #expect(try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: HTTP.basic("__token__", "ww_nope_nope"), [:]).status == 401)
+        let id = String(token.split(separator: "_")[1])
+        #expect(try await HTTP.send(.DELETE, "\(server.baseURL)/+tokens/\(id)", headers: [("Authorization", alice)]).status == 200)
+        let revoked = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
+                                                                    "--repository-url", "\(server.baseURL)/alice/dev/", "-u", "__token__", "-p", token,
+                                                                    try await makeDistribution(in: folder, "tokened", "2.0")])
+        #expect(revoked.status != 0 && revoked.output.contains("401"))
+    }
+
+    @Test("uv publish uploads through the legacy API")
+    func uvPublish() async throws {
+        try await setUpIndices()
+        let wheel = try await makeDistribution(in: folder, "published", "1.0")
+        let publish = try await runTool(Repository.tool("uv"), ["publish", "--publish-url", "\(server.baseURL)/alice/dev/",
+                                                                 "-u", "alice", "-p", "alice-secret", wheel],
+                                        environment: ["UV_CACHE_DIR": folder.path("uv-cache")])
+        #expect(publish.status == 0, "\(publish.output)")
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/published/").status == 200)
+    }
+
+    @Test("a volatile index accepts new bytes for a filename; a non-volatile one never becomes volatile once it holds files")
+    func volatility() async throws {
+        try await setUpIndices()
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/scratch", auth: alice, ["volatile": true]).status == 201)
+        let first = try await makeDistribution(in: folder, "scratchy", "1.0", payload: "one")
+        #expect(try await twine([first], index: "alice/scratch").status == 0)
+        let other = try TemporaryFolder()
+        #expect(try await twine([try await makeDistribution(in: other, "scratchy", "1.0", payload: "two")], index: "alice/scratch").status == 0)
+        #expect(try await twine([first]).status == 0)
+        let patch = try await HTTP.json(.PATCH, "\(server.baseURL)/alice/dev", auth: alice, ["volatile": true])
+        #expect(patch.status == 409)
+        #expect(try await HTTP.send(.DELETE, "\(server.baseURL)/alice/dev/scratchy/1.0", headers: [("Authorization", alice)]).status == 403)
+        #expect(try await HTTP.send(.DELETE, "\(server.baseURL)/alice/scratch/scratchy/1.0", headers: [("Authorization", alice)]).status == 200)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/scratch/+simple/scratchy/").status == 404)
+    }
+
     @Test("pip and uv install from the stage and through an aggregate's bases, HTML and JSON, with PEP 658")
     func installers() async throws {
         try await setUpIndices()
@@ -155,6 +205,25 @@ struct ServerTests {
         let metadata = try await HTTP.send(.GET, url + ".metadata")
         #expect(metadata.text.contains("Name: Demo.Pkg"))
         #expect(whole.headers["Cache-Control"].first?.contains("immutable") == true)
+    }
+
+    @Test("SIGTERM: an upload in flight finishes and is kept; the server exits cleanly")
+    func gracefulShutdown() async throws {
+        try await setUpIndices()
+        let path = try await makeDistribution(in: folder, "graceful", "1.0")
+        let content = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let form = HTTP.uploadForm(filename: "graceful-1.0-py3-none-any.whl", content: content)
+        let url = "\(server.baseURL)/alice/dev/"
+        let auth = alice
+        async let reply = HTTP.sendSlowly(url, headers: [("Authorization", auth), ("Content-Type", form.contentType)],
+                                          body: form.body, piece: 64, pause: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(200))
+        let server = self.server
+        let exit = await Task.detached { server.terminate() }.value
+        #expect(try await reply.status == 200)
+        #expect(exit == 0)
+        try server.restart()
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/graceful/").status == 200)
     }
 
     @Test("twenty uploaders of one filename with different bytes: one stored, intact; nineteen 409")

@@ -82,6 +82,15 @@ final class TestServer: @unchecked Sendable {
         throw TestFailure("the server did not start: \(seen)")
     }
 
+    /// Sends SIGTERM and waits; returns the exit status.
+    @discardableResult
+    func terminate() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Stops with SIGTERM and waits.
     func stop() {
         guard process.isRunning else { return }
@@ -141,6 +150,27 @@ struct HTTP {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+    }
+
+    /// Sends `body` in small pieces with a pause between them: an upload that stays in flight.
+    static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let pieces = stride(from: 0, to: body.count, by: piece).map { ByteBuffer(bytes: body[$0..<min($0 + piece, body.count)]) }
+        let stream = AsyncStream<ByteBuffer> { continuation in
+            Task {
+                for piece in pieces {
+                    continuation.yield(piece)
+                    try? await Task.sleep(for: pause)
+                }
+                continuation.finish()
+            }
+        }
+        request.body = .stream(stream, length: .known(Int64(body.count)))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 
