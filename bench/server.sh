@@ -125,10 +125,10 @@ results["root_list_100k"] = {"links": big_links, "cold_ms": big_cold * 1000, "wa
 json.dump(results, open(f"{out}/results.json", "w"), indent=2)
 
 print()
-print(f"{'server':<14}{'page req/s':>11}{'p50':>8}{'p99':>8}{'json req/s':>11}{'p99':>8}{'root req/s':>11}{'p99':>8}{'RSS MB':>8}{'upload f/s':>11}")
+print(f"{'server':<14}{'page req/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'json req/s':>11}{'p99 ms':>9}{'root req/s':>11}{'p99 ms':>9}{'RSS MB':>8}{'upload f/s':>11}")
 for name in servers:
     r = results[name]
-    print(f"{name:<14}{r['page']['rps']:>11.0f}{r['page']['p50_ms']:>7.2f}m{r['page']['p99_ms']:>7.2f}m{r['json']['rps']:>11.0f}{r['json']['p99_ms']:>7.2f}m{r['root']['rps']:>11.0f}{r['root']['p99_ms']:>7.2f}m{r['rss_mb']:>8.1f}{r['upload_files_per_second']:>11.1f}")
+    print(f"{name:<14}{r['page']['rps']:>11.0f}{r['page']['p50_ms']:>9.2f}{r['page']['p99_ms']:>9.2f}{r['json']['rps']:>11.0f}{r['json']['p99_ms']:>9.2f}{r['root']['rps']:>11.0f}{r['root']['p99_ms']:>9.2f}{r['rss_mb']:>8.1f}{r['upload_files_per_second']:>11.1f}")
 ww, dv = results["wheelwright"], results["devpi-server"]
 print()
 print(f"wheelwright / devpi-server: project page {ww['page']['rps'] / dv['page']['rps']:.1f}x req/s (goal 20x, p99 < 5 ms: {ww['page']['p99_ms']:.2f} ms), "

@@ -154,8 +154,10 @@ struct MultipartParser {
 }
 
 extension StringProtocol {
+    /// The text without leading and trailing characters from `set`.
     func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        return String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+        guard let first = firstIndex(where: { !set.contains($0) }) else { return "" }
+        let last = lastIndex(where: { !set.contains($0) })!
+        return String(self[first...last])
     }
 }

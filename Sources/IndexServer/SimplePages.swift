@@ -1,5 +1,6 @@
 import Foundation
 import IndexStore
+import Synchronization
 
 /// The representations the simple API offers (PEP 503 HTML, PEP 691 JSON).
 enum SimpleFormat: String, CaseIterable {
@@ -9,9 +10,23 @@ enum SimpleFormat: String, CaseIterable {
 
     var contentType: String { self == .legacyHTML ? "text/html; charset=utf-8" : rawValue }
 
+    /// Answers for the `Accept` headers seen so far: installers send the same few strings on
+    /// every request, so each is parsed once.
+    private static let remembered = Mutex<[String: SimpleFormat?]>([:])
+
     /// Content negotiation with q-values (RFC 9110). No `Accept` means HTML; nil means 406.
     static func negotiate(_ accept: String?) -> SimpleFormat? {
-        guard let accept, !accept.trimmingCharacters(in: " ").isEmpty else { return .legacyHTML }
+        guard let accept else { return .legacyHTML }
+        if let known = remembered.withLock({ $0[accept] }) { return known }
+        let format = parse(accept)
+        remembered.withLock { table in
+            if table.count < 256 { table[accept] = format }
+        }
+        return format
+    }
+
+    private static func parse(_ accept: String) -> SimpleFormat? {
+        guard !accept.trimmingCharacters(in: " ").isEmpty else { return .legacyHTML }
         var best: (format: SimpleFormat, quality: Double, order: Int)?
         for (order, item) in accept.split(separator: ",").enumerated() {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
