@@ -229,12 +229,20 @@ struct IndexRoutes: Sendable {
         guard let stored = try service.catalog.file(index, filename), stored.sha256 == hashPrefix + hashRest else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
-        let sha256 = wantsMetadata ? stored.metadataSHA256 : stored.sha256
-        guard let sha256 else { throw StoreError.notFound("\(filename) has no core metadata file") }
+        if wantsMetadata {
+            guard let metadata = try service.catalog.coreMetadata(index, filename) else {
+                throw StoreError.notFound("\(filename) has no core metadata file")
+            }
+            return Response(status: .ok, headers: [
+                .contentType: "text/plain; charset=utf-8", .contentLength: String(metadata.count),
+                .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(stored.metadataSHA256 ?? stored.sha256)\"",
+            ], body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: metadata)))
+        }
+        let sha256 = stored.sha256
         let path = service.blobs.path(of: sha256).path
         let size = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.intValue ?? 0)
         var headers: HTTPFields = [
-            .contentType: wantsMetadata ? "text/plain; charset=utf-8" : "application/octet-stream",
+            .contentType: "application/octet-stream",
             .cacheControl: "max-age=31536000, immutable",
             .acceptRanges: "bytes",
             .eTag: "\"\(sha256)\"",

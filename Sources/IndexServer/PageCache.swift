@@ -1,8 +1,9 @@
 import NIOCore
 import Synchronization
 
-/// Rendered simple pages, kept until the catalog changes (its generation moves on). Each page
-/// carries an ETag made from its bytes, so revalidation is exact whatever the generation.
+/// Rendered simple pages, kept until the catalog changes (its generation moves on). A page's
+/// ETag names this process, the generation and the page: a restart or any write gives new
+/// ETags, so a 304 is never wrong, and no pass over the bytes is needed.
 final class PageCache: Sendable {
     struct Page: Sendable {
         let body: ByteBuffer
@@ -16,6 +17,8 @@ final class PageCache: Sendable {
 
     private let state = Mutex(State())
     private let capacity: Int
+    /// Random per process, so that ETags from before a restart never match.
+    private let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 36)
 
     init(capacity: Int = 20_000) {
         self.capacity = capacity
@@ -24,7 +27,7 @@ final class PageCache: Sendable {
     func page(_ key: String, generation: Int64, render: () throws -> String) throws -> Page {
         if let hit = state.withLock({ $0.generation == generation ? $0.pages[key] : nil }) { return hit }
         let text = try render()
-        let page = Page(body: ByteBuffer(string: text), etag: "\"\(Self.fingerprint(text))\"")
+        let page = Page(body: ByteBuffer(string: text), etag: "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\"")
         state.withLock { state in
             if state.generation != generation {
                 state.generation = generation
@@ -35,7 +38,7 @@ final class PageCache: Sendable {
         return page
     }
 
-    /// FNV-1a, 64 bits, in hex: enough to tell two versions of a page apart.
+    /// FNV-1a, 64 bits, in hex: a short name for a cache key.
     static func fingerprint(_ text: String) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }

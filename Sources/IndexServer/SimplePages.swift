@@ -63,8 +63,9 @@ enum SimplePages {
             var text = "{\"meta\":{\"api-version\":\"\(apiVersion)\"},\"projects\":["
             text.reserveCapacity(projects.count * 32)
             for (number, project) in projects.enumerated() {
-                if number > 0 { text += "," }
-                text += "{\"name\":\(jsonString(project))}"
+                text += number > 0 ? ",{\"name\":" : "{\"name\":"
+                text += jsonString(project)
+                text += "}"
             }
             return text + "]}"
         case .html, .legacyHTML:
@@ -72,7 +73,11 @@ enum SimplePages {
             html.reserveCapacity(projects.count * 48)
             for project in projects {
                 let name = escape(project)
-                html += "<a href=\"\(name)/\">\(name)</a>\n"
+                html += "<a href=\""
+                html += name
+                html += "/\">"
+                html += name
+                html += "</a>\n"
             }
             return html + "</body>\n</html>\n"
         }

@@ -36,13 +36,6 @@ public struct BlobStore: Sendable {
         return TemporaryBlob(url: url, handle: try FileHandle(forWritingTo: url))
     }
 
-    /// Writes `bytes` as a blob (for small blobs such as extracted metadata); returns its sha256.
-    public func store(_ bytes: [UInt8]) throws -> String {
-        var blob = try makeTemporaryFile()
-        try blob.write(bytes)
-        return try commit(blob)
-    }
-
     /// Makes the temporary file durable and moves it to its content address; returns the sha256.
     public func commit(_ blob: TemporaryBlob) throws -> String {
         let digest = try blob.finish()

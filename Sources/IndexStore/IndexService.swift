@@ -1,4 +1,5 @@
 import Archives
+import Crypto
 import Foundation
 import PythonPackaging
 
@@ -105,7 +106,7 @@ public struct IndexService: Sendable {
                 blobs.discard(blob)
                 return .alreadyPresent(existing)
             }
-            let metadataSHA256 = try blobs.store(member.bytes)
+            let metadataSHA256 = SHA256.hash(data: member.bytes).hex
             let committed = try blobs.commit(blob)
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
@@ -113,7 +114,7 @@ public struct IndexService: Sendable {
                 uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: metadataSHA256,
                 provenance: provenance
             )
-            return try catalog.addFile(file)
+            return try catalog.addFile(file, metadata: member.bytes)
         } catch {
             blobs.discard(blob)
             throw error
