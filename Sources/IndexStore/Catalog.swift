@@ -219,7 +219,7 @@ public struct Catalog: Sendable {
             if let existing = try Self.file(file.index, file.filename, db) {
                 if existing.sha256 == file.sha256 { return .alreadyPresent(existing) }
                 guard settings.volatile else {
-                    throw StoreError.conflict("\(file.filename) already exists in \(file.index) with other content: the index is non-volatile; upload a new version or build number")
+                    throw StoreError.alreadyExists(file.filename, in: file.index)
                 }
                 try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND filename = ?", arguments: [file.index.description, file.filename])
             }

@@ -102,9 +102,15 @@ public struct IndexService: Sendable {
                   metadataVersion == distribution.version else {
                 throw StoreError.badRequest("\(filename) names \(distribution.project) \(distribution.version) but its \(member.path) says \(metadata.name) \(metadataVersion)")
             }
-            if let existing = try catalog.file(index, filename), existing.sha256 == sha256 {
-                blobs.discard(blob)
-                return .alreadyPresent(existing)
+            if let existing = try catalog.file(index, filename) {
+                if existing.sha256 == sha256 {
+                    blobs.discard(blob)
+                    return .alreadyPresent(existing)
+                }
+                // Refused before the blob is committed; the catalog checks again for racing uploads.
+                if try catalog.settings(of: index)?.volatile != true {
+                    throw StoreError.alreadyExists(filename, in: index)
+                }
             }
             let metadataSHA256 = SHA256.hash(data: member.bytes).hex
             let committed = try blobs.commit(blob)

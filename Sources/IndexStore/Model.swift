@@ -20,6 +20,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func notFound(_ message: String) -> StoreError { StoreError(.notFound, message) }
     public static func conflict(_ message: String) -> StoreError { StoreError(.conflict, message) }
     public static func forbidden(_ message: String) -> StoreError { StoreError(.forbidden, message) }
+
+    /// The non-volatile rule: a filename, once stored, keeps its bytes.
+    static func alreadyExists(_ filename: String, in index: IndexID) -> StoreError {
+        .conflict("\(filename) already exists in \(index) with other content: the index is non-volatile; upload a new version or build number")
+    }
 }
 
 /// A user or index name: ASCII letters, digits, `.`, `-`, `_`, starting with a letter or digit,
