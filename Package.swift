@@ -61,6 +61,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Talks to upstream indices (PEP 691 JSON, PEP 503 HTML): resolves sdists and downloads them
+        // through a hash check into a content-addressed cache. Knows nothing of the whitelist.
+        .target(
+            name: "Upstream",
+            dependencies: [
+                "PythonPackaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The HTTP face of the store: the simple API, uploads, management, health and metrics.
         .target(
             name: "IndexServer",
@@ -84,6 +97,7 @@ let package = Package(
                 "Whitelist",
                 "IndexServer",
                 "IndexStore",
+                "Upstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -124,6 +138,7 @@ let package = Package(
                 "IndexStore",
                 "IndexServer",
                 "PythonPackaging",
+                "Upstream",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -87,3 +87,17 @@ public struct Whitelist: Sendable {
         deny.first { $0.name == name && $0.denies(version) }
     }
 }
+
+extension VersionSelection {
+    /// The versions to build, given what upstream offers (its non-yanked versions, any order):
+    /// the listed ones, or the newest `count` the specifier admits under PEP 440's pre-release rule.
+    public func versions(offered: [Version]) -> [Version] {
+        switch self {
+        case .exact(let versions):
+            return versions
+        case let .latest(specifier, count):
+            let newestFirst = offered.sorted().reversed()
+            return Array(specifier.filter(newestFirst).prefix(count))
+        }
+    }
+}

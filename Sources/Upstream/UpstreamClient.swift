@@ -1,0 +1,172 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PythonPackaging
+
+/// What went wrong talking to an upstream index, in words a person can act on.
+public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noSuchProject(String, upstreams: [String])
+    case noSuchVersion(String, version: String, newest: String?)
+    case noSdist(String, version: String, upstream: String, wheels: [String])
+    case hashMismatch(String, expected: String, got: String)
+    case http(String, status: Int)
+    case unreachable(String, reason: String)
+    case malformedPage(String, reason: String)
+    case cache(String)
+
+    public var description: String {
+        switch self {
+        case let .noSuchProject(name, upstreams):
+            "project \(name) does not exist on \(upstreams.joined(separator: ", "))"
+        case let .noSuchVersion(name, version, newest):
+            "version \(version) of \(name) does not exist" + (newest.map { " (newest: \($0))" } ?? "")
+        case let .noSdist(name, version, upstream, wheels):
+            "no sdist for \(name)==\(version) on \(upstream)" + (wheels.isEmpty ? "" : " (it has only wheels: \(wheels.prefix(3).joined(separator: ", "))\(wheels.count > 3 ? ", …" : ""))")
+        case let .hashMismatch(file, expected, got):
+            "hash mismatch for \(file): expected sha256 \(expected), got \(got); the file was not kept"
+        case let .http(url, status):
+            "\(url): HTTP \(status)"
+        case let .unreachable(url, reason):
+            "\(url): \(reason)"
+        case let .malformedPage(url, reason):
+            "\(url): \(reason)"
+        case let .cache(reason):
+            "cache: \(reason)"
+        }
+    }
+
+    /// Worth another try: a timeout, a reset connection, a 5xx.
+    var isTransient: Bool {
+        switch self {
+        case .unreachable: true
+        case .http(_, let status): status >= 500
+        default: false
+        }
+    }
+}
+
+/// A client of one or more PEP 691 / PEP 503 indices, tried in order.
+public struct UpstreamClient: Sendable {
+    public let indices: [URL]
+    public let retries: Int
+    public let timeout: TimeAmount
+    private let http: HTTPClient
+
+    /// PyPI's simple API.
+    public static let pypi = URL(string: "https://pypi.org/simple/")!
+
+    public init(indices: [URL] = [UpstreamClient.pypi], retries: Int = 3, timeout: TimeAmount = .seconds(60), http: HTTPClient = .shared) {
+        self.indices = indices.map { $0.absoluteString.hasSuffix("/") ? $0 : $0.appendingPathComponent("") }
+        self.retries = retries
+        self.timeout = timeout
+        self.http = http
+    }
+
+    /// The project's page from the first index that has it (JSON preferred, HTML understood).
+    public func page(of name: String) async throws(UpstreamError) -> (page: ProjectPage, index: URL) {
+        let normalized = ProjectName.normalize(name)
+        for index in indices {
+            let url = index.appendingPathComponent(normalized).appendingPathComponent("")
+            let (status, contentType, body) = try await get(url, accept: "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01")
+            if status == 404 { continue }
+            guard (200..<300).contains(status) else { throw .http(url.absoluteString, status: status) }
+            if contentType.contains("json") {
+                return (try ProjectPage.json(Data(body), pageURL: url), index)
+            }
+            return (ProjectPage.html(String(decoding: body, as: UTF8.self), name: normalized, pageURL: url), index)
+        }
+        throw .noSuchProject(normalized, upstreams: indices.map(\.absoluteString))
+    }
+
+    /// The project's release versions (from its files), newest first.
+    public static func versions(in page: ProjectPage, includeYanked: Bool = false) -> [Version] {
+        var versions = Set<Version>()
+        for file in page.files where includeYanked || !file.isYanked {
+            if let wheel = try? WheelFilename(file.filename) { versions.insert(wheel.version) }
+            if let sdist = try? SdistFilename(file.filename) { versions.insert(sdist.version) }
+        }
+        return versions.sorted().reversed()
+    }
+
+    /// The sdist of `name==version`: `.tar.gz` preferred, then `.zip`.
+    public static func sdist(in page: ProjectPage, name: String, version: Version, index: URL) throws(UpstreamError) -> RemoteFile {
+        let normalized = ProjectName.normalize(name)
+        let candidates = page.files.filter { file in
+            guard let sdist = try? SdistFilename(file.filename) else { return false }
+            return sdist.normalizedName == normalized && sdist.version == version
+        }
+        if let best = candidates.first(where: { $0.filename.hasSuffix(".tar.gz") }) ?? candidates.first {
+            return best
+        }
+        let wheels = page.files.filter { (try? WheelFilename($0.filename))?.version == version }.map(\.filename)
+        if wheels.isEmpty {
+            throw .noSuchVersion(normalized, version: version.description, newest: versions(in: page).first?.description)
+        }
+        throw .noSdist(normalized, version: version.description, upstream: index.absoluteString, wheels: wheels)
+    }
+
+    /// GET with retries (exponential backoff with jitter) on transient failures only.
+    func get(_ url: URL, accept: String) async throws(UpstreamError) -> (status: Int, contentType: String, body: [UInt8]) {
+        var attempt = 0
+        while true {
+            do {
+                var request = HTTPClientRequest(url: url.absoluteString)
+                request.headers.add(name: "Accept", value: accept)
+                request.headers.add(name: "User-Agent", value: "wheelwright")
+                let response = try await http.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: 256 << 20)
+                let status = Int(response.status.code)
+                if status >= 500 { throw UpstreamError.http(url.absoluteString, status: status) }
+                return (status, response.headers.first(name: "Content-Type") ?? "", Array(body.readableBytesView))
+            } catch {
+                let failure = (error as? UpstreamError) ?? .unreachable(url.absoluteString, reason: "\(error)")
+                attempt += 1
+                guard failure.isTransient, attempt <= retries else { throw failure }
+                try? await Task.sleep(for: Self.backoff(attempt: attempt))
+            }
+        }
+    }
+
+    /// 0.5 s, 1 s, 2 s, … each with up to 50% jitter.
+    static func backoff(attempt: Int) -> Duration {
+        let base = 0.5 * pow(2, Double(attempt - 1))
+        return .milliseconds(Int(base * 1000 * Double.random(in: 0.5...1.0)))
+    }
+
+    /// Downloads a file, streaming, while computing its sha256; the bytes are checked before
+    /// the file becomes visible in `cache`. A cached file is returned without any request.
+    public func download(_ file: RemoteFile, into cache: DownloadCache) async throws(UpstreamError) -> URL {
+        if let sha256 = file.sha256, let cached = cache.file(sha256: sha256, filename: file.filename) { return cached }
+        var attempt = 0
+        while true {
+            do {
+                return try await downloadOnce(file, into: cache)
+            } catch {
+                attempt += 1
+                guard error.isTransient, attempt <= retries else { throw error }
+                try? await Task.sleep(for: Self.backoff(attempt: attempt))
+            }
+        }
+    }
+
+    private func downloadOnce(_ file: RemoteFile, into cache: DownloadCache) async throws(UpstreamError) -> URL {
+        var partial = try cache.begin(file.filename)
+        do {
+            var request = HTTPClientRequest(url: file.url.absoluteString)
+            request.headers.add(name: "User-Agent", value: "wheelwright")
+            let response = try await http.execute(request, timeout: timeout)
+            guard response.status == .ok else {
+                throw UpstreamError.http(file.url.absoluteString, status: Int(response.status.code))
+            }
+            for try await chunk in response.body {
+                try partial.write(Array(chunk.readableBytesView))
+            }
+            return try cache.finish(partial, expectedSHA256: file.sha256)
+        } catch {
+            cache.abandon(partial)
+            throw (error as? UpstreamError) ?? .unreachable(file.url.absoluteString, reason: "\(error)")
+        }
+    }
+}
