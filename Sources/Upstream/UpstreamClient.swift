@@ -80,11 +80,12 @@ public struct UpstreamClient: Sendable {
         throw .noSuchProject(normalized, upstreams: indices.map(\.absoluteString))
     }
 
-    /// The project's release versions (from its files), newest first.
-    public static func versions(in page: ProjectPage, includeYanked: Bool = false) -> [Version] {
+    /// The project's release versions (from its files), newest first; with `sdistOnly`, only
+    /// those that have an sdist, the versions wheelwright can build.
+    public static func versions(in page: ProjectPage, includeYanked: Bool = false, sdistOnly: Bool = false) -> [Version] {
         var versions = Set<Version>()
         for file in page.files where includeYanked || !file.isYanked {
-            if let wheel = try? WheelFilename(file.filename) { versions.insert(wheel.version) }
+            if !sdistOnly, let wheel = try? WheelFilename(file.filename) { versions.insert(wheel.version) }
             if let sdist = try? SdistFilename(file.filename) { versions.insert(sdist.version) }
         }
         return versions.sorted().reversed()

@@ -10,8 +10,8 @@ extension Wheelwright {
             abstract: "Download every sdist the whitelist selects into the cache, checking each hash.",
             discussion: """
                 Entries with `versions` fetch those; entries with `specifier`/`latest` fetch the newest \
-                matching releases upstream offers (no yanked files; pre-releases only when the specifier \
-                names one). Denied versions are skipped. A file already in the cache is not downloaded \
+                matching releases upstream offers with an sdist (no yanked files; pre-releases only when \
+                the specifier names one). Denied versions are skipped. A file already in the cache is not downloaded \
                 again. Exits 1 when anything could not be fetched, 2 when the whitelist has errors.
                 """
         )
@@ -124,7 +124,7 @@ extension Wheelwright {
             } catch {
                 return [Outcome(name: name.normalized, version: "*", status: "failed", error: error.description)]
             }
-            let versions = package.entry.selection.versions(offered: UpstreamClient.versions(in: page))
+            let versions = package.entry.selection.versions(offered: UpstreamClient.versions(in: page, sdistOnly: true))
             if versions.isEmpty {
                 return [Outcome(name: name.normalized, version: "*", status: "failed", error: "no release of \(name) matches \(package.entry.selection)")]
             }

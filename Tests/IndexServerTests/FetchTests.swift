@@ -1,0 +1,121 @@
+import Foundation
+import NIOHTTP1
+import PythonPackaging
+import Testing
+@testable import Upstream
+
+/// `wheelwright fetch` and the upstream client against a local upstream: wheelwright's own
+/// server, holding sdists with a tricky version history. No network.
+@Suite("Upstream and wheelwright fetch")
+struct FetchTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    let alice = HTTP.basic("alice", "alice-secret")
+
+    init() async throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice", auth: HTTP.basic("root", TestServer.rootPassword), ["password": "alice-secret"])
+        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice/up", auth: alice, [:])
+        let dists = try TemporaryFolder()
+        var files: [String] = []
+        for version in ["1.0", "1.1", "2.0rc1", "2.0.post1", "1!0.5", "2.0.dev3"] {
+            files.append(try await makeDistribution(in: dists, "tricky", version, sdist: true))
+        }
+        files.append(try await makeDistribution(in: dists, "tricky", "3.0", sdist: true))
+        files.append(try await makeDistribution(in: dists, "wheelonly", "1.0"))
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
+                                                                   "--repository-url", "\(server.baseURL)/alice/up/", "-u", "alice", "-p", "alice-secret"] + files)
+        #expect(upload.status == 0, "\(upload.output)")
+        // 3.0 is yanked: never chosen by `latest`.
+        _ = try await HTTP.json(.POST, "\(server.baseURL)/alice/up/+yank/tricky-3.0.tar.gz", auth: alice, ["reason": "bad"])
+    }
+
+    var upstream: String { "\(server.baseURL)/alice/up/+simple/" }
+
+    func whitelist(_ text: String) throws -> String {
+        let path = folder.path("w-\(UUID().uuidString).yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func fetch(_ whitelistPath: String, _ extra: [String] = []) async throws -> (status: Int32, files: [[String: Any]], output: String) {
+        let run = try await runTool(Repository.wheelwright, ["fetch", whitelistPath, "--containers", Repository.root.appendingPathComponent("containers").path,
+                                                             "--upstream", upstream, "--cache", folder.path("cache"), "--json"] + extra)
+        let json = (try? JSONSerialization.jsonObject(with: Data(run.output.utf8))) as? [String: Any]
+        return (run.status, json?["files"] as? [[String: Any]] ?? [], run.output)
+    }
+
+    @Test("exact and latest selections; the second run is served from the cache")
+    func selections() async throws {
+        let path = try whitelist("""
+            packages:
+              - name: Tricky
+                specifier: ">=1.0"
+                latest: 2
+                reason: r
+                license: MIT
+            """)
+        let first = try await fetch(path)
+        #expect(first.status == 0, "\(first.output)")
+        // 3.0 is yanked, 2.0rc1 and 2.0.dev3 are pre-releases, 1!0.5 sorts above them all (epoch 1).
+        #expect(first.files.map { $0["version"] as? String } == ["1!0.5", "2.0.post1"])
+        #expect(first.files.allSatisfy { $0["status"] as? String == "fetched" })
+        let second = try await fetch(path)
+        #expect(second.files.allSatisfy { $0["status"] as? String == "cached" })
+        for file in second.files {
+            #expect(FileManager.default.fileExists(atPath: file["path"] as! String))
+        }
+    }
+
+    @Test("errors a person can act on: only wheels, no such version, no such project; exit 1")
+    func errors() async throws {
+        let path = try whitelist("""
+            packages:
+              - {name: wheelonly, versions: ["1.0"], reason: r, license: MIT}
+              - {name: tricky, versions: ["9.9"], reason: r, license: MIT}
+              - {name: missing-project, versions: ["1.0"], reason: r, license: MIT}
+            """)
+        let run = try await fetch(path)
+        #expect(run.status == 1)
+        let errors = run.files.compactMap { $0["error"] as? String }
+        #expect(errors.contains { $0.hasPrefix("no sdist for wheelonly==1.0 on \(server.baseURL)/alice/up/+simple/ (it has only wheels: wheelonly-1.0-py3-none-any.whl)") })
+        #expect(errors.contains { $0 == "version 9.9 of tricky does not exist (newest: 3.0)" || $0.hasPrefix("version 9.9 of tricky does not exist") })
+        #expect(errors.contains { $0.hasPrefix("project missing-project does not exist on") })
+    }
+
+    @Test("a file whose bytes do not match its published hash never enters the cache")
+    func hashMismatch() async throws {
+        let client = UpstreamClient(indices: [URL(string: upstream)!], retries: 0)
+        let (page, index) = try await client.page(of: "tricky")
+        let file = try UpstreamClient.sdist(in: page, name: "tricky", version: try Version("1.0"), index: index)
+        let sha256 = try #require(file.sha256)
+        let blob = server.data.appendingPathComponent("blobs/\(sha256.prefix(2))/\(sha256.dropFirst(2))")
+        try Data("tampered bytes".utf8).write(to: blob)
+        let cache = try DownloadCache(root: folder.url.appendingPathComponent("tamper-cache"))
+        await #expect(throws: UpstreamError.self) { _ = try await client.download(file, into: cache) }
+        do {
+            _ = try await client.download(file, into: cache)
+        } catch {
+            #expect(error.description.hasPrefix("hash mismatch for tricky-1.0.tar.gz: expected sha256 \(sha256)"))
+        }
+        let cached = try FileManager.default.subpathsOfDirectory(atPath: cache.root.path).filter { $0.hasSuffix(".tar.gz") }
+        #expect(cached.isEmpty)
+        let partial = try FileManager.default.contentsOfDirectory(atPath: cache.root.appendingPathComponent("partial").path)
+        #expect(partial.isEmpty)
+    }
+
+    @Test("HTML pages are understood too, with hashes, yanks and requires-python")
+    func htmlPage() throws {
+        let html = """
+            <a href="../../+f/ab/cd/tricky-1.0.tar.gz#sha256=abcd" data-requires-python="&gt;=3.8">tricky-1.0.tar.gz</a>
+            <a href="https://files.example/tricky-3.0.tar.gz" data-yanked="bad">tricky-3.0.tar.gz</a>
+            """
+        let page = ProjectPage.html(html, name: "tricky", pageURL: URL(string: "http://index.example/u/i/+simple/tricky/")!)
+        #expect(page.files.map(\.filename) == ["tricky-1.0.tar.gz", "tricky-3.0.tar.gz"])
+        #expect(page.files[0].url.absoluteString == "http://index.example/u/i/+f/ab/cd/tricky-1.0.tar.gz")
+        #expect(page.files[0].sha256 == "abcd" && page.files[0].requiresPython == ">=3.8" && !page.files[0].isYanked)
+        #expect(page.files[1].yankReason == "bad")
+        #expect(UpstreamClient.versions(in: page).map(\.description) == ["1.0"])
+    }
+}
