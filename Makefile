@@ -13,7 +13,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server lint clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch lint clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -54,6 +54,9 @@ test: venv ## Run every test.
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
+
+bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
+	bench/fetch.sh
 
 bench-server: venv release ## Index server vs devpi-server and pypiserver (wrk, twine, RSS); bench/out/server/.
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
