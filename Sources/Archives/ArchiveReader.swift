@@ -61,20 +61,10 @@ public enum ArchiveReader {
         public let bytes: [UInt8]
     }
 
-    /// The members' paths, in archive order, with their declared sizes.
-    public static func list(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> [(path: String, size: Int64)] {
-        var entries: [(path: String, size: Int64)] = []
-        try walk(path, format: format, limits: limits) { name, size, _ in
-            entries.append((name, size))
-            return .skip
-        }
-        return entries
-    }
-
     /// Reads every member whose path `matches` into memory, up to `limits.maximumMemberSize` each.
     public static func read(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits(), where matches: (String) -> Bool) throws(ArchiveError) -> [Member] {
         var members: [Member] = []
-        try walk(path, format: format, limits: limits) { name, _, _ in matches(name) ? .read : .skip } found: { member in
+        try walk(path, format: format, limits: limits) { name in matches(name) ? .read : .skip } found: { member in
             members.append(member)
         }
         return members
@@ -87,7 +77,7 @@ public enum ArchiveReader {
         _ path: String,
         format: ArchiveFormat,
         limits: ArchiveLimits,
-        decide: (String, Int64, Int) -> Decision,
+        decide: (String) -> Decision,
         found: (Member) -> Void = { _ in }
     ) throws(ArchiveError) {
         guard let archive = archive_read_new() else { throw .unreadable(path, reason: "libarchive could not start") }
@@ -124,7 +114,7 @@ public enum ArchiveReader {
             let size = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0
             declaredTotal += max(size, 0)
             if declaredTotal > limits.maximumTotalSize { throw .expandsTooFar(path, limit: limits.maximumTotalSize) }
-            guard decide(name, size, count) == .read else {
+            guard decide(name) == .read else {
                 archive_read_data_skip(archive)
                 continue
             }

@@ -11,17 +11,18 @@ struct ServerOptions: ParsableArguments {
     var server: String = ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] ?? "http://127.0.0.1:4040"
 
     @Option(help: "User name (env WHEELWRIGHT_USER).")
-    var user: String? = ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"]
+    var user: String = ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"] ?? ""
 
     @Option(help: "Password (env WHEELWRIGHT_PASSWORD).")
-    var password: String? = ProcessInfo.processInfo.environment["WHEELWRIGHT_PASSWORD"]
+    var password: String = ProcessInfo.processInfo.environment["WHEELWRIGHT_PASSWORD"] ?? ""
 
     @Option(help: "API token, instead of user and password (env WHEELWRIGHT_TOKEN).")
-    var token: String? = ProcessInfo.processInfo.environment["WHEELWRIGHT_TOKEN"]
+    var token: String = ProcessInfo.processInfo.environment["WHEELWRIGHT_TOKEN"] ?? ""
 
+    /// Basic auth from the token, else from user and password; none when neither is given.
     var authorization: String? {
-        if let token, !token.isEmpty { return "Basic " + Data("__token__:\(token)".utf8).base64EncodedString() }
-        guard let user, let password else { return nil }
+        if !token.isEmpty { return "Basic " + Data("__token__:\(token)".utf8).base64EncodedString() }
+        guard !user.isEmpty else { return nil }
         return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
     }
 }
