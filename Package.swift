@@ -98,6 +98,7 @@ let package = Package(
                 "IndexServer",
                 "IndexStore",
                 "Upstream",
+                "Archives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -108,6 +108,14 @@ public struct UpstreamClient: Sendable {
         throw .noSdist(normalized, version: version.description, upstream: index.absoluteString, wheels: wheels)
     }
 
+    /// The core metadata of a file the index serves it for (PEP 658), parsed.
+    public func coreMetadata(of file: RemoteFile) async throws(UpstreamError) -> CoreMetadata? {
+        guard file.hasCoreMetadata, let url = URL(string: file.url.absoluteString + ".metadata") else { return nil }
+        let (status, _, body) = try await get(url, accept: "*/*")
+        guard status == 200 else { return nil }
+        return try? CoreMetadata(parsing: String(decoding: body, as: UTF8.self))
+    }
+
     /// GET with retries (exponential backoff with jitter) on transient failures only.
     func get(_ url: URL, accept: String) async throws(UpstreamError) -> (status: Int, contentType: String, body: [UInt8]) {
         var attempt = 0

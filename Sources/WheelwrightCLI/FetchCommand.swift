@@ -61,7 +61,7 @@ extension Wheelwright {
                 print("the whitelist has errors: run `wheelwright whitelist lint`")
                 throw ExitCode(2)
             }
-            let upstreams = upstreamURLs()
+            let upstreams = Self.upstreamURLs(upstream)
             let client = UpstreamClient(indices: upstreams)
             let cache = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let wanted = Set(only.map { ProjectName.normalize($0) })
@@ -105,7 +105,8 @@ extension Wheelwright {
             if !failed.isEmpty { throw ExitCode(1) }
         }
 
-        private func upstreamURLs() -> [URL] {
+        /// `--upstream` values, else `WHEELWRIGHT_UPSTREAM` (comma-separated), else PyPI.
+        static func upstreamURLs(_ upstream: [String]) -> [URL] {
             var texts = upstream
             if texts.isEmpty, let environment = ProcessInfo.processInfo.environment["WHEELWRIGHT_UPSTREAM"], !environment.isEmpty {
                 texts = environment.split(separator: ",").map(String.init)

@@ -6,8 +6,8 @@ extension Wheelwright {
     struct WhitelistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "whitelist",
-            abstract: "Check the company whitelist.",
-            subcommands: [Lint.self]
+            abstract: "Check the company whitelist, and request packages for it.",
+            subcommands: [Lint.self, Add.self]
         )
     }
 }

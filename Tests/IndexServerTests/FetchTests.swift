@@ -105,6 +105,47 @@ struct FetchTests {
         #expect(partial.isEmpty)
     }
 
+    @Test("whitelist add: newest final release, license and URL from PEP 658 metadata, comments kept, refusals")
+    func whitelistAdd() async throws {
+        let requests = try TemporaryFolder()
+        let path = requests.path("company.yaml")
+        let original = "# Company whitelist: keep this comment.\npackages:\n  - name: zzz-last  # and this one\n    versions: [\"1.0\"]\n    reason: r\n    license: MIT\n"
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        func add(_ requirement: String) async throws -> (status: Int32, output: String) {
+            try await runTool(Repository.wheelwright, ["whitelist", "add", requirement, "--file", path, "--upstream", upstream,
+                                                       "--containers", Repository.root.appendingPathComponent("containers").path,
+                                                       "--requested-by", "alice", "--reason", "tests"])
+        }
+        let added = try await add("Tricky")
+        #expect(added.status == 0, "\(added.output)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == """
+            # Company whitelist: keep this comment.
+            packages:
+              - name: Tricky
+                versions: ["1!0.5"]
+                license: MIT
+                url: https://example.com/source
+                reason: tests
+                requested-by: alice
+              - name: zzz-last  # and this one
+                versions: ["1.0"]
+                reason: r
+                license: MIT
+
+            """)
+        #expect(added.output.contains("+  - name: Tricky"))
+        let again = try await add("tricky")
+        #expect(again.status == 0 && again.output.contains("already in"))
+        let pinned = try await add("tricky==1.1")
+        #expect(pinned.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("versions: [\"1!0.5\", \"1.1\"]"))
+        let missing = try await add("tricky==9.9")
+        #expect(missing.status != 0 && missing.output.contains("version 9.9 of tricky does not exist"))
+        let wheelOnly = try await add("wheelonly")
+        #expect(wheelOnly.status != 0 && wheelOnly.output.contains("with an sdist"))
+    }
+
     @Test("HTML pages are understood too, with hashes, yanks and requires-python")
     func htmlPage() throws {
         let html = """

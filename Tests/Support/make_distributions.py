@@ -17,7 +17,8 @@ import zipfile
 
 
 def metadata(name, version, requires_python, summary):
-    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}"]
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}", "License: MIT",
+             "Project-URL: Source, https://example.com/source"]
     if requires_python:
         lines.append(f"Requires-Python: {requires_python}")
     return "\n".join(lines) + "\n\nA test distribution.\n"
