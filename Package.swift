@@ -61,12 +61,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Talks to upstream indices (PEP 691 JSON, PEP 503 HTML): resolves sdists and downloads them
-        // through a hash check into a content-addressed cache. Knows nothing of the whitelist.
+        // Talks to upstream indices (PEP 691 JSON, PEP 503 HTML): resolves sdists, downloads them
+        // through a hash check into a content-addressed cache, fills wheelhouses of build
+        // requirements (with pip). Knows nothing of the whitelist.
         .target(
             name: "Upstream",
             dependencies: [
                 "PythonPackaging",
+                "Archives",
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

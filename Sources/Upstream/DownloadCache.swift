@@ -22,6 +22,19 @@ public struct DownloadCache: Sendable {
         } catch {
             throw .cache("cannot create \(root.path): \(error.localizedDescription)")
         }
+        removeAbandonedDownloads()
+    }
+
+    /// Partial downloads of a process that was killed: anything in `partial/` older than an
+    /// hour (younger ones may belong to a run in progress).
+    private func removeAbandonedDownloads() {
+        let folder = root.appendingPathComponent("partial")
+        let limit = Date().addingTimeInterval(-3600)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let url = folder.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+            if let modified, modified < limit { try? FileManager.default.removeItem(at: url) }
+        }
     }
 
     func location(sha256: String, filename: String) -> URL {

@@ -15,6 +15,7 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(String, reason: String)
     case malformedPage(String, reason: String)
     case cache(String)
+    case wheelhouse(String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +35,8 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(url): \(reason)"
         case let .cache(reason):
             "cache: \(reason)"
+        case let .wheelhouse(requirements, reason):
+            "cannot fill a wheelhouse for \(requirements): pip says: \(reason)"
         }
     }
 

@@ -19,7 +19,7 @@ struct FetchTests {
         _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice/up", auth: alice, [:])
         let dists = try TemporaryFolder()
         var files: [String] = []
-        for version in ["1.0", "1.1", "2.0rc1", "2.0.post1", "1!0.5", "2.0.dev3"] {
+        for version in ["1.0", "1.1", "1.1+local.7", "2.0rc1", "2.0.post1", "1!0.5", "2.0.dev3"] {
             files.append(try await makeDistribution(in: dists, "tricky", version, sdist: true))
         }
         files.append(try await makeDistribution(in: dists, "tricky", "3.0", sdist: true))

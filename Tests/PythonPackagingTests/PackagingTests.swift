@@ -272,3 +272,38 @@ struct SortingTests {
         #expect(packed.count == expected.count)
     }
 }
+
+@Suite("Build system")
+struct BuildSystemTests {
+    @Test("[build-system] from pyproject.toml, comments and multi-line arrays included")
+    func reads() throws {
+        let text = """
+            [project]
+            name = "x"
+            requires = ["not-this"]
+
+            [build-system]   # the backend
+            requires = [
+                "setuptools>=64",  # new enough
+                'setuptools_scm[toml]>=8',
+                "wheel; python_version<'3.12'",
+            ]
+            build-backend = "setuptools.build_meta"
+
+            [tool.other]
+            requires = ["nor-this"]
+            """
+        let system = try BuildSystem(pyproject: text)
+        #expect(system.requires == ["setuptools>=64", "setuptools_scm[toml]>=8", "wheel; python_version<'3.12'"])
+        #expect(system.backend == "setuptools.build_meta")
+        #expect(!system.isLegacyDefault)
+    }
+
+    @Test("no pyproject.toml, or none of [build-system], means PEP 517's default")
+    func defaults() throws {
+        #expect(try BuildSystem(pyproject: nil) == .legacyDefault)
+        #expect(try BuildSystem(pyproject: "[project]\nname = \"x\"\n") == .legacyDefault)
+        #expect(try BuildSystem(pyproject: "build-system.requires = [\"flit_core>=3.2\"]\n").requires == ["flit_core>=3.2"])
+        #expect(throws: PackagingError.self) { try BuildSystem(pyproject: "[build-system]\nrequires = [1, 2]\n") }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import PythonPackaging
+import Testing
+import Upstream
+
+/// The few tests that talk to the real PyPI. `make test` sets WHEELWRIGHT_PYPI_TESTS=1 only when
+/// PyPI answers, so CI without the network skips them.
+enum PyPI {
+    static let enabled = ProcessInfo.processInfo.environment["WHEELWRIGHT_PYPI_TESTS"] == "1"
+}
+
+@Suite("Against the real PyPI", .enabled(if: PyPI.enabled, "needs PyPI (make test sets WHEELWRIGHT_PYPI_TESTS=1 when reachable)"))
+struct PyPITests {
+    @Test("six 1.17.0: resolved to its sdist and downloaded through the hash check")
+    func resolveAndDownload() async throws {
+        let folder = try TemporaryFolder()
+        let client = UpstreamClient()
+        let (page, index) = try await client.page(of: "six")
+        let sdist = try UpstreamClient.sdist(in: page, name: "six", version: try Version("1.17.0"), index: index)
+        #expect(sdist.filename == "six-1.17.0.tar.gz" && sdist.sha256 != nil)
+        let path = try await client.download(sdist, into: try DownloadCache(root: folder.url))
+        #expect(FileManager.default.fileExists(atPath: path.path))
+        await #expect(throws: UpstreamError.self) {
+            _ = try UpstreamClient.sdist(in: page, name: "six", version: try Version("9.9"), index: index)
+        }
+    }
+
+    @Test("a wheelhouse of build requirements for Debian 12's Python, made once and then found")
+    func wheelhouse() async throws {
+        let folder = try TemporaryFolder()
+        let builder = WheelhouseBuilder(cache: try DownloadCache(root: folder.url))
+        let platforms = WheelhouseBuilder.platforms(glibc: "2.36", architecture: "x86_64")
+        #expect(platforms.first == "manylinux_2_36_x86_64" && platforms.contains("manylinux2014_x86_64"))
+        let first = try await builder.wheelhouse(for: ["setuptools>=61", "wheel"], pythonVersion: "3.11", platforms: platforms)
+        let wheels = try FileManager.default.contentsOfDirectory(atPath: first.path).filter { $0.hasSuffix(".whl") }
+        #expect(wheels.contains { $0.hasPrefix("setuptools-") } && wheels.contains { $0.hasPrefix("wheel-") })
+        let marker = first.appendingPathComponent(".complete").path
+        let made = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
+        let second = try await builder.wheelhouse(for: ["wheel", "setuptools>=61"], pythonVersion: "3.11", platforms: platforms)
+        #expect(second.path == first.path)
+        #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)
+    }
+}
