@@ -7,13 +7,12 @@ import Testing
 struct BadInputTests {
     let server: TestServer
     let folder: TemporaryFolder
-    let alice = HTTP.basic("alice", "alice-secret")
+    let alice = TestServer.alice
 
     init() async throws {
         server = try TestServer(arguments: ["--max-upload-mb", "1"])
         folder = try TemporaryFolder()
-        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice", auth: HTTP.basic("root", TestServer.rootPassword), ["password": "alice-secret"])
-        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice/dev", auth: alice, [:])
+        try await server.addAlice(indices: [("dev", [:])])
     }
 
     func upload(_ filename: String, _ content: [UInt8], fields: [(String, String)] = [], index: String = "alice/dev",

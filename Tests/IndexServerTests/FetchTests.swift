@@ -10,13 +10,12 @@ import Testing
 struct FetchTests {
     let server: TestServer
     let folder: TemporaryFolder
-    let alice = HTTP.basic("alice", "alice-secret")
+    let alice = TestServer.alice
 
     init() async throws {
         server = try TestServer()
         folder = try TemporaryFolder()
-        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice", auth: HTTP.basic("root", TestServer.rootPassword), ["password": "alice-secret"])
-        _ = try await HTTP.json(.PUT, "\(server.baseURL)/alice/up", auth: alice, [:])
+        try await server.addAlice(indices: [("up", [:])])
         let dists = try TemporaryFolder()
         var files: [String] = []
         for version in ["1.0", "1.1", "1.1+local.7", "2.0rc1", "2.0.post1", "1!0.5", "2.0.dev3"] {

@@ -8,7 +8,7 @@ struct ServerTests {
     let server: TestServer
     let folder: TemporaryFolder
     let root = HTTP.basic("root", TestServer.rootPassword)
-    let alice = HTTP.basic("alice", "alice-secret")
+    let alice = TestServer.alice
 
     init() async throws {
         server = try TestServer()
@@ -17,9 +17,7 @@ struct ServerTests {
 
     /// alice, alice/dev (stage) and alice/prod (bases: alice/dev).
     func setUpIndices() async throws {
-        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice", auth: root, ["password": "alice-secret"]).status == 201)
-        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/dev", auth: alice, ["bases": [String](), "volatile": false]).status == 201)
-        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/prod", auth: alice, ["bases": ["alice/dev"]]).status == 201)
+        try await server.addAlice(indices: [("dev", ["bases": [String](), "volatile": false]), ("prod", ["bases": ["alice/dev"]])])
     }
 
     func twine(_ files: [String], index: String = "alice/dev", extra: [String] = []) async throws -> (status: Int32, output: String) {

@@ -116,6 +116,20 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
+extension TestServer {
+    static let alice = HTTP.basic("alice", "alice-secret")
+
+    /// The user alice (password alice-secret), created by root, and her indices with their settings.
+    func addAlice(indices: [(name: String, settings: [String: Any])]) async throws {
+        let user = try await HTTP.json(.PUT, "\(baseURL)/alice", auth: HTTP.basic("root", Self.rootPassword), ["password": "alice-secret"])
+        guard user.status == 201 else { throw TestFailure("cannot create alice: \(user.status) \(user.text)") }
+        for (name, settings) in indices {
+            let index = try await HTTP.json(.PUT, "\(baseURL)/alice/\(name)", auth: Self.alice, settings)
+            guard index.status == 201 else { throw TestFailure("cannot create alice/\(name): \(index.status) \(index.text)") }
+        }
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
