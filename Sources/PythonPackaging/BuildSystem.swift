@@ -137,7 +137,8 @@ public struct BuildSystem: Sendable, Equatable {
     }
 }
 
-extension String {
+extension StringProtocol {
+    /// Without leading and trailing whitespace.
     var trimmed: String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }

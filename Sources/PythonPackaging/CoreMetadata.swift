@@ -134,8 +134,8 @@ public struct CoreMetadata: Sendable, Hashable {
     public var projectURLs: [(label: String, url: String)] {
         values("Project-URL").map { value in
             guard let comma = value.firstIndex(of: ",") else { return (label: "", url: value) }
-            let label = value[..<comma].trimmingSpaces
-            let url = value[value.index(after: comma)...].trimmingSpaces
+            let label = value[..<comma].trimmed
+            let url = value[value.index(after: comma)...].trimmed
             return (label: label, url: url)
         }
     }
@@ -150,13 +150,8 @@ public struct CoreMetadata: Sendable, Hashable {
         if let license, !license.isEmpty, !license.contains("\n") { return license }
         let fromClassifiers = classifiers
             .filter { $0.hasPrefix("License ::") }
-            .compactMap { $0.split(separator: "::").last?.trimmingSpaces }
+            .compactMap { $0.split(separator: "::").last?.trimmed }
         return fromClassifiers.isEmpty ? nil : fromClassifiers.joined(separator: " OR ")
     }
 }
 
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}

@@ -72,7 +72,7 @@ public struct DownloadCache: Sendable {
     /// Checks the digest and moves the file into place; a mismatch removes it.
     func finish(_ partial: Partial, expectedSHA256: String?) throws(UpstreamError) -> URL {
         try? partial.handle.close()
-        let digest = partial.hash.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = partial.hash.finalize().hex
         if let expected = expectedSHA256?.lowercased(), expected != digest {
             try? FileManager.default.removeItem(at: partial.url)
             throw .hashMismatch(partial.filename, expected: expected, got: digest)
@@ -95,4 +95,9 @@ public struct DownloadCache: Sendable {
         try? partial.handle.close()
         try? FileManager.default.removeItem(at: partial.url)
     }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hex, as indices publish digests.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

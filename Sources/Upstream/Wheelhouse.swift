@@ -52,7 +52,7 @@ public struct WheelhouseBuilder: Sendable {
     /// without running pip. Built in a temporary folder and renamed into place when complete.
     public func wheelhouse(for requirements: [String], pythonVersion: String, platforms: [String]) async throws -> URL {
         let key = ([pythonVersion] + platforms + ["--"] + requirements.sorted()).joined(separator: "\n")
-        let digest = SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Array(key.utf8)).hex
         let target = root.appendingPathComponent(String(digest.prefix(24)))
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(".complete").path) { return target }
 

@@ -28,8 +28,7 @@ extension Wheelwright {
         @Option(help: "Only entries built for this target.")
         var target: String?
 
-        @Option(help: "An upstream simple index, tried in order (repeatable; env WHEELWRIGHT_UPSTREAM, comma-separated).")
-        var upstream: [String] = []
+        @OptionGroup var upstream: UpstreamOptions
 
         @Option(help: "The download cache (default: $XDG_CACHE_HOME/wheelwright).")
         var cache: String?
@@ -61,7 +60,7 @@ extension Wheelwright {
                 print("the whitelist has errors: run `wheelwright whitelist lint`")
                 throw ExitCode(2)
             }
-            let upstreams = Self.upstreamURLs(upstream)
+            let upstreams = upstream.urls
             let client = UpstreamClient(indices: upstreams)
             let cache = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let wanted = Set(only.map { ProjectName.normalize($0) })
@@ -103,16 +102,6 @@ extension Wheelwright {
                 print("\(count("fetched")) fetched, \(count("cached")) already cached, \(count("denied")) denied, \(failed.count) failed; cache: \(cache.root.path)")
             }
             if !failed.isEmpty { throw ExitCode(1) }
-        }
-
-        /// `--upstream` values, else `WHEELWRIGHT_UPSTREAM` (comma-separated), else PyPI.
-        static func upstreamURLs(_ upstream: [String]) -> [URL] {
-            var texts = upstream
-            if texts.isEmpty, let environment = ProcessInfo.processInfo.environment["WHEELWRIGHT_UPSTREAM"], !environment.isEmpty {
-                texts = environment.split(separator: ",").map(String.init)
-            }
-            let urls = texts.compactMap { URL(string: $0.trimmingCharacters(in: .whitespaces)) }
-            return urls.isEmpty ? [UpstreamClient.pypi] : urls
         }
 
         /// Resolves and downloads one entry's versions; every failure becomes an outcome.

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Upstream
 
 /// How a command reaches a server: `--server`, and `--user`/`--password` or `--token`, each
 /// also from the environment.
@@ -24,6 +25,22 @@ struct ServerOptions: ParsableArguments {
         if !token.isEmpty { return "Basic " + Data("__token__:\(token)".utf8).base64EncodedString() }
         guard !user.isEmpty else { return nil }
         return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+    }
+}
+
+/// Where the commands that read upstream indices look: `--upstream` (repeatable), else
+/// `WHEELWRIGHT_UPSTREAM` (comma-separated), else PyPI.
+struct UpstreamOptions: ParsableArguments {
+    @Option(help: "An upstream simple index, tried in order (repeatable; env WHEELWRIGHT_UPSTREAM, comma-separated).")
+    var upstream: [String] = []
+
+    var urls: [URL] {
+        var texts = upstream
+        if texts.isEmpty, let environment = ProcessInfo.processInfo.environment["WHEELWRIGHT_UPSTREAM"], !environment.isEmpty {
+            texts = environment.split(separator: ",").map(String.init)
+        }
+        let urls = texts.compactMap { URL(string: $0.trimmingCharacters(in: .whitespaces)) }
+        return urls.isEmpty ? [UpstreamClient.pypi] : urls
     }
 }
 

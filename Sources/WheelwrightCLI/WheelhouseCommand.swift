@@ -30,8 +30,7 @@ extension Wheelwright {
         @Option(help: "The cache (default: $XDG_CACHE_HOME/wheelwright).")
         var cache: String?
 
-        @Option(help: "An upstream simple index (repeatable; env WHEELWRIGHT_UPSTREAM).")
-        var upstream: [String] = []
+        @OptionGroup var upstream: UpstreamOptions
 
         func run() async throws {
             let (targets, _) = try ProjectFiles.targets(in: containers)
@@ -44,7 +43,7 @@ extension Wheelwright {
             let filename = (sdist as NSString).lastPathComponent
             let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist, filename: filename)
             let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let builder = WheelhouseBuilder(cache: downloads, indices: Fetch.upstreamURLs(upstream))
+            let builder = WheelhouseBuilder(cache: downloads, indices: upstream.urls)
             let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
             let wheelhouse = try await builder.wheelhouse(for: buildSystem.requires, pythonVersion: pythonVersion, platforms: platforms)
             let wheels = (try? FileManager.default.contentsOfDirectory(atPath: wheelhouse.path))?.filter { $0.hasSuffix(".whl") }.sorted() ?? []

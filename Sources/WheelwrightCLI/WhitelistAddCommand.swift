@@ -37,8 +37,7 @@ extension Wheelwright.WhitelistCommand {
         @Option(help: "Targets, comma-separated (default: the file's defaults).")
         var targets: String?
 
-        @Option(help: "An upstream simple index (repeatable; env WHEELWRIGHT_UPSTREAM).")
-        var upstream: [String] = []
+        @OptionGroup var upstream: UpstreamOptions
 
         @Option(help: "The folder of target definitions.")
         var containers = "containers"
@@ -48,7 +47,7 @@ extension Wheelwright.WhitelistCommand {
 
         func run() async throws {
             let (name, specifier) = try Self.split(requirement)
-            let upstreams = Wheelwright.Fetch.upstreamURLs(upstream)
+            let upstreams = upstream.urls
             let client = UpstreamClient(indices: upstreams)
             let (page, index) = try await client.page(of: name.original)
             let version = try choose(from: page, name: name, specifier: specifier, index: index)
