@@ -77,6 +77,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Where builds run: the Runner contract, its confinements (bubblewrap or unshare + chroot
+        // into a target's root filesystem, a container engine, a host venv), control groups
+        // for limits, and the preparation of root filesystems and images. Knows nothing of the index.
+        .target(
+            name: "Runners",
+            dependencies: [
+                "PythonPackaging",
+                "Whitelist",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The HTTP face of the store: the simple API, uploads, management, health and metrics.
         .target(
             name: "IndexServer",
@@ -102,6 +116,7 @@ let package = Package(
                 "IndexStore",
                 "Upstream",
                 "Archives",
+                "Runners",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,6 +141,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // What every test suite shares: the repository's paths, temporary folders, running tools.
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PythonPackagingTests",
             dependencies: [
@@ -143,10 +165,22 @@ let package = Package(
                 "IndexServer",
                 "PythonPackaging",
                 "Upstream",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RunnersTests",
+            dependencies: [
+                "Runners",
+                "Whitelist",
+                "PythonPackaging",
+                "TestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),

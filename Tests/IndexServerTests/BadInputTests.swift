@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// Bad uploads and requests: each gets a 4xx whose body says what is wrong, and nothing changes.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import PythonPackaging
+import TestSupport
 import Testing
 @testable import Upstream
 

@@ -1,5 +1,6 @@
 import Foundation
 import PythonPackaging
+import TestSupport
 import Testing
 import Upstream
 

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// The real server process against real clients (twine, pip, uv from `.venv`) and raw HTTP.

@@ -2,6 +2,7 @@ import Archives
 import Foundation
 @testable import IndexServer
 import IndexStore
+import TestSupport
 import Testing
 
 @Suite("Archives, multipart, negotiation")

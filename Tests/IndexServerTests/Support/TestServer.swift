@@ -4,33 +4,13 @@ import NIOCore
 import NIOHTTP1
 import Subprocess
 import Testing
+import TestSupport
 
 #if canImport(System)
 import System
 #else
 import SystemPackage
 #endif
-
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let wheelwright = root.appendingPathComponent(".build/debug/wheelwright").path
-    static func tool(_ name: String) -> String { root.appendingPathComponent(".venv/bin/\(name)").path }
-}
-
-/// A temporary folder that removes itself.
-final class TemporaryFolder: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
 
 /// `wheelwright serve` as a real process on a free port, with its own data folder.
 final class TestServer: @unchecked Sendable {
@@ -130,11 +110,6 @@ extension TestServer {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A small HTTP helper over AsyncHTTPClient.
 struct HTTP {
     struct Reply {
@@ -208,31 +183,6 @@ struct HTTP {
         add("\r\n--\(boundary)--\r\n")
         return ("multipart/form-data; boundary=\(boundary)", body)
     }
-}
-
-/// Runs a command to completion; returns its exit code and combined output.
-func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-    var merged = ProcessInfo.processInfo.environment
-    // The machine's pip settings (find-links, caches) must not leak into the tests.
-    for key in merged.keys where key.hasPrefix("PIP_") || key.hasPrefix("UV_") || key.hasPrefix("TWINE_") {
-        merged[key] = nil
-    }
-    merged["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    merged["PIP_NO_INPUT"] = "1"
-    for (key, value) in environment { merged[key] = value }
-    let result = try await Subprocess.run(
-        .path(FilePath(executable)),
-        arguments: Arguments(arguments),
-        environment: .custom(Dictionary(uniqueKeysWithValues: merged.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-        output: .string(limit: 16 << 20),
-        error: .string(limit: 16 << 20)
-    )
-    let code: Int32
-    switch result.terminationStatus {
-    case .exited(let value): code = value
-    default: code = -1
-    }
-    return (code, result.standardOutput + result.standardError)
 }
 
 /// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.

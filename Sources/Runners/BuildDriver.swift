@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// The small Python program a build runs inside its environment, with the target's own
+/// interpreter. `facts` and `requires` write JSON into the output folder (the only writable
+/// place); `build` records the facts and then becomes `pip wheel`, offline, against the wheelhouse.
+enum BuildDriver {
+    /// Where the driver's folder appears inside a confinement.
+    static let mountPoint = "/wheelwright"
+    static let factsFile = ".wheelwright-facts.json"
+    static let requiresFile = ".wheelwright-requires.json"
+
+    static let source = #"""
+    """wheelwright's build driver: run by the target's interpreter inside the build's confinement."""
+    import json
+    import os
+    import platform
+    import subprocess
+    import sys
+    import tarfile
+    import tempfile
+    import zipfile
+
+
+    def facts():
+        release = {}
+        try:
+            with open("/etc/os-release") as f:
+                for line in f:
+                    key, _, value = line.strip().partition("=")
+                    release[key] = value.strip('"')
+        except OSError:
+            pass
+        try:
+            compiler = "gcc " + subprocess.run(["gcc", "-dumpfullversion"], capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            compiler = None
+        libc = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
+        return {
+            "os": release.get("PRETTY_NAME", platform.platform()),
+            "os_id": release.get("ID", sys.platform),
+            "os_version": release.get("VERSION_ID", ""),
+            "python": platform.python_version(),
+            "compiler": compiler,
+            "glibc": libc.split()[-1] if libc and libc.startswith("glibc") else None,
+            "runner": os.environ.get("WHEELWRIGHT_RUNNER", ""),
+        }
+
+
+    def write_json(out, name, value):
+        with open(os.path.join(out, name), "w") as f:
+            json.dump(value, f)
+
+
+    def unpack(sdist, into):
+        if sdist.endswith(".zip"):
+            with zipfile.ZipFile(sdist) as archive:
+                archive.extractall(into)
+        else:
+            with tarfile.open(sdist) as archive:
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(into, filter="data")
+                else:
+                    archive.extractall(into)
+        entries = os.listdir(into)
+        return os.path.join(into, entries[0]) if len(entries) == 1 else into
+
+
+    def requires(sdist, wheelhouse, out):
+        """PEP 517 get_requires_for_build_wheel, with the static requirements' wheels on sys.path."""
+        import tomllib
+        root = unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
+        site = tempfile.mkdtemp(prefix="wheelwright-site-")
+        for name in sorted(os.listdir(wheelhouse)):
+            if name.endswith(".whl"):
+                with zipfile.ZipFile(os.path.join(wheelhouse, name)) as wheel:
+                    wheel.extractall(site)
+        system = {}
+        pyproject = os.path.join(root, "pyproject.toml")
+        if os.path.exists(pyproject):
+            with open(pyproject, "rb") as f:
+                system = tomllib.load(f).get("build-system", {})
+        backend_name = system.get("build-backend", "setuptools.build_meta:__legacy__")
+        paths = [os.path.join(root, p) for p in system.get("backend-path", [])]
+        sys.path[:0] = paths + [site]
+        os.chdir(root)
+        module_name, _, attributes = backend_name.partition(":")
+        backend = __import__(module_name, fromlist=["_"])
+        for attribute in filter(None, attributes.split(".")):
+            backend = getattr(backend, attribute)
+        hook = getattr(backend, "get_requires_for_build_wheel", None)
+        write_json(out, REQUIRES_FILE, list(hook({})) if hook else [])
+
+
+    def build(sdist, wheelhouse, out):
+        write_json(out, FACTS_FILE, facts())
+        sys.stdout.flush()
+        os.execv(sys.executable, [
+            sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index", "--find-links", wheelhouse,
+            "--use-pep517", "--no-cache-dir", "--disable-pip-version-check", "--progress-bar", "off", "--verbose",
+            "-w", out, sdist,
+        ])
+
+
+    FACTS_FILE = "\#(factsFile)"
+    REQUIRES_FILE = "\#(requiresFile)"
+
+    if __name__ == "__main__":
+        command, sdist, wheelhouse, out = sys.argv[1:5]
+        {"requires": requires, "build": build}[command](sdist, wheelhouse, out)
+    """#
+
+    /// The folder holding the driver, under `support`; written once per version of the driver.
+    static func install(under support: URL) throws -> URL {
+        let digest = SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        let folder = support.appendingPathComponent("driver-\(digest.prefix(12))")
+        let script = folder.appendingPathComponent("driver.py")
+        if FileManager.default.fileExists(atPath: script.path) { return folder }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(source.utf8).write(to: script, options: .atomic)
+        } catch {
+            throw RunnerError.io("cannot write the build driver to \(folder.path): \(error.localizedDescription)")
+        }
+        return folder
+    }
+}

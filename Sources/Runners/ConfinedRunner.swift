@@ -1,0 +1,88 @@
+import Foundation
+import Whitelist
+
+/// The one `Runner`: it stages the sdist, mounts it with the wheelhouse, the driver and the output
+/// folder into a confinement (bubblewrap, unshare + chroot, a container engine, or none), and
+/// supervises the driver there. Runners differ only in their confinement.
+public struct ConfinedRunner: Runner {
+    let confinement: any Confinement
+    /// The host folder holding the build driver.
+    let driver: URL
+
+    public var description: String { confinement.description }
+
+    init(confinement: any Confinement, driver: URL) {
+        self.confinement = confinement
+        self.driver = driver
+    }
+
+    public func dynamicRequirements(for request: BuildRequest) async throws -> [String] {
+        let result = try await run(step: "requires", request)
+        let file = request.output.appendingPathComponent(BuildDriver.requiresFile)
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard result.status == .exited(0), result.limitsHit.isEmpty,
+              let data = try? Data(contentsOf: file), let requirements = try? JSONDecoder().decode([String].self, from: data) else {
+            let reason = result.limitsHit.isEmpty ? "\(result.status)" : "limits hit: \(result.limitsHit.map(\.rawValue).sorted().joined(separator: ", "))"
+            throw RunnerError.probeFailed(reason: reason, log: request.log.path)
+        }
+        return requirements
+    }
+
+    public func build(_ request: BuildRequest) async throws -> BuildOutcome {
+        let result = try await run(step: "build", request)
+        let factsFile = request.output.appendingPathComponent(BuildDriver.factsFile)
+        let facts = (try? Data(contentsOf: factsFile)).flatMap { try? JSONDecoder().decode(EnvironmentFacts.self, from: $0) }
+        try? FileManager.default.removeItem(at: factsFile)
+        let wheels = ((try? FileManager.default.contentsOfDirectory(atPath: request.output.path)) ?? [])
+            .filter { $0.hasSuffix(".whl") }.sorted().map { request.output.appendingPathComponent($0) }
+        return BuildOutcome(wheels: wheels, log: request.log, status: result.status, duration: result.duration,
+                            facts: facts, limitsHit: result.limitsHit)
+    }
+
+    /// Runs one step of the driver on the request's sdist.
+    private func run(step: String, _ request: BuildRequest) async throws -> Supervisor.Result {
+        let fm = FileManager.default
+        // The sdist alone in a folder: the build sees it and nothing else of where it came from.
+        let staging = fm.temporaryDirectory.appendingPathComponent("wheelwright-sdist-\(UUID().uuidString)")
+        let sdistName = request.sdist.lastPathComponent
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            if link(request.sdist.path, staging.appendingPathComponent(sdistName).path) != 0 {
+                try fm.copyItem(at: request.sdist, to: staging.appendingPathComponent(sdistName))
+            }
+            try fm.createDirectory(at: request.output, withIntermediateDirectories: true)
+            try fm.createDirectory(at: request.log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw RunnerError.io("cannot stage \(request.sdist.path) for its build: \(error.localizedDescription)")
+        }
+        defer { try? fm.removeItem(at: staging) }
+        try confinement.prepareOutput(request.output)
+
+        let source = Mount(source: staging, destination: MountPoints.source, writable: false)
+        let wheelhouse = Mount(source: request.wheelhouse, destination: MountPoints.wheelhouse, writable: false)
+        let output = Mount(source: request.output, destination: MountPoints.output, writable: true)
+        let driverMount = Mount(source: driver, destination: BuildDriver.mountPoint, writable: false)
+        let command = [
+            confinement.python(request.interpreter), confinement.path(of: driverMount) + "/driver.py", step,
+            confinement.path(of: source) + "/" + sdistName, confinement.path(of: wheelhouse), confinement.path(of: output),
+        ]
+        var environment = [
+            "HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1", "PIP_NO_INPUT": "1",
+            // Wheels with the same timestamps from the same sdist: reproducible bytes where the backend allows.
+            "SOURCE_DATE_EPOCH": "315532800",
+            "WHEELWRIGHT_RUNNER": confinement.description,
+        ]
+        environment.merge(request.environment) { _, entry in entry }
+        let name = "wheelwright-\(UUID().uuidString.prefix(8).lowercased())"
+        let (argv, hostEnvironment) = confinement.invocation(
+            of: command, mounts: [source, wheelhouse, output, driverMount], environment: environment,
+            limits: request.limits, name: name
+        )
+        let confinement = self.confinement
+        return try await Supervisor.run(argv, environment: hostEnvironment, limits: request.limits, log: request.log) {
+            await confinement.stop(name: name)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// What went wrong preparing an environment or running a build, said for the person running it.
+public enum RunnerError: Error, Sendable, CustomStringConvertible {
+    /// A tool the runner needs is not installed.
+    case missingTool(String, install: String)
+    /// Making a root filesystem or image failed; the tail of its log.
+    case preparationFailed(target: String, step: String, tail: String)
+    case needsRoot(String)
+    case rootfsNotPrepared(target: String, hint: String)
+    case noInterpreter(target: String, version: String, available: [String])
+    /// The requirements probe did not answer.
+    case probeFailed(reason: String, log: String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .missingTool(let tool, let install):
+            "'\(tool)' is not installed: \(install)"
+        case .preparationFailed(let target, let step, let tail):
+            "preparing \(target) failed at \(step):\n\(tail)"
+        case .needsRoot(let what):
+            "\(what) needs root: run it as root (or with sudo)"
+        case .rootfsNotPrepared(let target, let hint):
+            "the root filesystem of \(target) is not prepared: \(hint)"
+        case .noInterpreter(let target, let version, let available):
+            "target \(target) has no Python \(version) (it has \(available.joined(separator: ", ")))"
+        case .probeFailed(let reason, let log):
+            "asking the build backend for its requirements failed: \(reason) (log: \(log))"
+        case .io(let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import ArgumentParser
+import Foundation
+import PythonPackaging
+import Runners
+import Upstream
+import Whitelist
+
+extension Wheelwright {
+    struct RunnerCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "runner",
+            abstract: "Prepare the environments builds run in, list them, and build one sdist by hand.",
+            subcommands: [Prepare.self, List.self, Build.self]
+        )
+    }
+}
+
+/// Where targets are defined and environments kept.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(help: "The folder of target definitions.")
+    var containers = "containers"
+
+    @Option(help: "The data directory (rootfs/, support/, host/).")
+    var data: String = Wheelwright.defaultDataDirectory
+
+    var environments: Environments { Environments(data: URL(fileURLWithPath: data)) }
+
+    func targets() throws -> [TargetDefinition] {
+        let (targets, diagnostics) = try ProjectFiles.targets(in: containers)
+        if let error = diagnostics.first(where: { $0.severity == .error }) { throw ValidationError(error.description) }
+        return targets
+    }
+
+    func target(_ name: String) throws -> TargetDefinition {
+        let targets = try targets()
+        guard let target = targets.first(where: { $0.name == name }) else {
+            throw ValidationError("no target '\(name)' in \(containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
+        }
+        return target
+    }
+}
+
+extension RunnerKind: ExpressibleByArgument {}
+extension RootfsSandbox: ExpressibleByArgument {}
+
+extension Wheelwright.RunnerCommand {
+    struct Prepare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make the root filesystem (and, for --runner oci, the image) of each target, once per recipe.",
+            discussion: "Needs root: debootstrap runs as root. A prepared recipe is found by its hash and not made again."
+        )
+
+        @Argument(help: "The targets (folders under --containers).")
+        var targets: [String]
+
+        @Option(name: .customLong("system-package"), help: "A Debian package installed on top (repeatable): a derived rootfs keyed by the set.")
+        var systemPackages: [String] = []
+
+        @Option(help: "rootfs, or oci to import the rootfs into podman/docker too.")
+        var runner: RunnerKind = .rootfs
+
+        @OptionGroup var options: EnvironmentOptions
+
+        func run() async throws {
+            for name in targets {
+                let recipe = Environments.Recipe(target: try options.target(name), systemPackages: systemPackages)
+                switch runner {
+                case .rootfs:
+                    print(try await options.environments.prepareRootfs(recipe) { print($0) }.path)
+                case .oci:
+                    guard let engine = Environments.containerEngine else { throw RunnerError.missingTool("podman", install: "apt-get install podman runc") }
+                    print(try await options.environments.prepareImage(recipe, engine: engine, from: .rootfs) { print($0) })
+                case .host:
+                    for version in recipe.target.pythonVersions { print(try await options.environments.prepareHostVenv(version: version)) }
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show each target's root filesystems: recipe hash, state, size, and the runners that can use them here.")
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var options: EnvironmentOptions
+
+        func run() async throws {
+            let rows = try await options.environments.status(of: try options.targets())
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                return
+            }
+            let lines = [["TARGET", "RECIPE", "SYSTEM PACKAGES", "STATE", "SIZE", "RUNNERS"]] + rows.map { row in
+                [row.target, row.recipe, row.systemPackages.isEmpty ? "-" : row.systemPackages.joined(separator: ","),
+                 row.prepared ? "prepared" : "not prepared", row.sizeBytes.map { "\($0 >> 20) MiB" } ?? "-",
+                 row.runners.isEmpty ? "-" : row.runners.joined(separator: ", ")]
+            }
+            let widths = (0..<6).map { column in lines.map { $0[column].count }.max() ?? 0 }
+            for line in lines {
+                print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+    }
+
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build one sdist for a target and print the wheel's path: for debugging one package, and for tests.",
+            discussion: """
+                Fills the wheelhouse of the sdist's build requirements (static ones from [build-system], then \
+                the backend's dynamic ones, asked inside the sandbox), then builds offline against it. Exit 0 \
+                with the wheel paths, or 1 with the reason and the log's path.
+                """
+        )
+
+        @Argument(help: "The target (a folder under --containers).")
+        var target: String
+
+        @Argument(help: "The sdist (.tar.gz or .zip).")
+        var sdist: String
+
+        @Option(help: "The folder the wheels are written to.")
+        var out: String
+
+        @Option(help: "The interpreter version (default: the target's first).")
+        var python: String?
+
+        @Option(help: "rootfs (the default), oci or host (a venv on this machine: no isolation).")
+        var runner: RunnerKind = .rootfs
+
+        @Option(help: "How the rootfs runner confines: auto, bubblewrap or chroot.")
+        var sandbox: RootfsSandbox = .automatic
+
+        @Option(help: "Use this wheelhouse of build requirements as it is (offline) instead of filling one.")
+        var wheelhouse: String?
+
+        @Option(name: .customLong("system-package"), help: "A Debian package the build needs (repeatable).")
+        var systemPackages: [String] = []
+
+        @Option(name: .customLong("env"), help: "KEY=VALUE for the build's environment (repeatable).")
+        var environment: [String] = []
+
+        @Option(help: "The time limit in seconds.")
+        var timeout = 1800
+
+        @Option(help: "The memory limit in MiB.")
+        var memory = 4096
+
+        @Option(help: "The limit on processes and threads.")
+        var processes = 1024
+
+        @Option(help: "The log file (default: OUT/build.log).")
+        var log: String?
+
+        @Option(help: "The download cache, for the wheelhouse (default: $XDG_CACHE_HOME/wheelwright).")
+        var cache: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var options: EnvironmentOptions
+        @OptionGroup var upstream: UpstreamOptions
+
+        func validate() throws {
+            guard timeout > 0, memory > 0, processes > 0 else { throw ValidationError("--timeout, --memory and --processes must be positive") }
+            if let bad = environment.first(where: { !$0.contains("=") }) { throw ValidationError("--env needs KEY=VALUE, found '\(bad)'") }
+        }
+
+        func run() async throws {
+            let definition = try options.target(target)
+            let version = python ?? definition.pythonVersions.first ?? ""
+            guard let interpreter = definition.interpreters.first(where: { $0.version == version }) else {
+                throw RunnerError.noInterpreter(target: target, version: version, available: definition.pythonVersions)
+            }
+            let sdistURL = URL(fileURLWithPath: sdist)
+            guard FileManager.default.fileExists(atPath: sdistURL.path) else { throw ValidationError("no such sdist: \(sdist)") }
+            let output = URL(fileURLWithPath: out)
+            let recipe = Environments.Recipe(target: definition, systemPackages: systemPackages)
+            let runner = try await options.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
+                if !json { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            }
+            var variables: [String: String] = [:]
+            for pair in environment {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                variables[String(parts[0])] = String(parts[1])
+            }
+            let limits = ResourceLimits(time: .seconds(timeout), memoryBytes: UInt64(memory) << 20, processes: processes)
+            let logFile = log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log")
+            let requirements = BuildRequirements(provider: try wheelhouseProvider(for: definition, pythonVersion: version))
+            let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist, filename: sdistURL.lastPathComponent)
+            let (request, dynamic) = try await requirements.resolve(staticRequirements: buildSystem.requires, runner: runner) { wheelhouse in
+                BuildRequest(sdist: sdistURL, target: definition, interpreter: interpreter, wheelhouse: wheelhouse,
+                             environment: variables, limits: limits, output: output, log: logFile)
+            }
+            let outcome = try await runner.build(request)
+            if json {
+                print(String(decoding: try BuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
+            } else if outcome.succeeded {
+                for wheel in outcome.wheels { print(wheel.path) }
+            } else {
+                FileHandle.standardError.write(Data("error: \(sdistURL.lastPathComponent) on \(target): \(outcome.summary)\n".utf8))
+                let tail = ((try? String(contentsOf: outcome.log, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false).suffix(20)
+                FileHandle.standardError.write(Data((tail.joined(separator: "\n") + "\n").utf8))
+            }
+            if !outcome.succeeded { throw ExitCode(1) }
+        }
+
+        /// The given wheelhouse, or one filled from upstream for each requirement set.
+        private func wheelhouseProvider(for definition: TargetDefinition, pythonVersion: String) throws -> BuildRequirements.Provider {
+            if let wheelhouse {
+                let folder = URL(fileURLWithPath: wheelhouse)
+                return { _ in folder }
+            }
+            let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let builder = WheelhouseBuilder(cache: downloads, indices: upstream.urls)
+            let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
+            return { requirements in
+                try await builder.wheelhouse(for: requirements, pythonVersion: pythonVersion, platforms: platforms)
+            }
+        }
+    }
+}
+
+/// `runner build --json`: the outcome as a machine reads it.
+struct BuildReport: Encodable {
+    let succeeded: Bool
+    let wheels: [String]
+    let log: String
+    let status: String
+    let seconds: Double
+    let facts: EnvironmentFacts?
+    let limitsHit: [String]
+    let runner: String
+    let dynamicRequirements: [String]
+
+    init(outcome: BuildOutcome, runner: String, dynamic: [String]) {
+        succeeded = outcome.succeeded
+        wheels = outcome.wheels.map(\.path)
+        log = outcome.log.path
+        status = outcome.status.description
+        let components = outcome.duration.components
+        seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        facts = outcome.facts
+        limitsHit = outcome.limitsHit.map(\.rawValue).sorted()
+        self.runner = runner
+        dynamicRequirements = dynamic
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case succeeded, wheels, log, status, seconds, facts, limitsHit = "limits_hit", runner, dynamicRequirements = "dynamic_requirements"
+    }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
