@@ -5,15 +5,17 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages: SQLite and libarchive for the index and archives, Python for the
-# differential tests and benchmarks, git for SwiftPM.
+# differential tests and benchmarks, git for SwiftPM; debootstrap, bubblewrap, podman and runc
+# for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests.
 APT_PACKAGES := build-essential ca-certificates curl git libarchive-dev libsqlite3-dev \
-                python3 python3-pip python3-venv
+                python3 python3-pip python3-venv python3-setuptools-whl python3-wheel-whl \
+                debootstrap bubblewrap podman runc
 VENV := .venv
 # Debian's interpreter when there is one: the same Python on every machine.
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch lint clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners lint clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -56,6 +58,9 @@ test: venv ## Run every test (the few that need PyPI only when it answers).
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
+
+bench-runners: deps release ## Per-build overhead of each runner vs a bare pip wheel (prepares debian-12 once).
+	bench/runners.py
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh

@@ -118,6 +118,10 @@ public protocol Runner: Sendable {
     func dynamicRequirements(for request: BuildRequest) async throws -> [String]
     /// Builds the request's sdist into wheels in its output folder.
     func build(_ request: BuildRequest) async throws -> BuildOutcome
+    /// Runs the interpreter in the build environment (no network), with `folder` visible read-only;
+    /// `arguments` gets the path it is visible at. Used to try built wheels where they will run.
+    func runPython(_ interpreter: TargetDefinition.Interpreter, arguments: (_ folder: String) -> [String],
+                   seeing folder: URL, log: URL, limits: ResourceLimits) async throws -> ExitStatus
 }
 
 /// The runners a build can use.

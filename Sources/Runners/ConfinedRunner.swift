@@ -39,6 +39,32 @@ public struct ConfinedRunner: Runner {
                             facts: facts, limitsHit: result.limitsHit)
     }
 
+    public func runPython(_ interpreter: TargetDefinition.Interpreter, arguments: (_ folder: String) -> [String],
+                          seeing folder: URL, log: URL, limits: ResourceLimits) async throws -> ExitStatus {
+        let mount = Mount(source: folder, destination: MountPoints.source, writable: false)
+        let command = [confinement.python(interpreter)] + arguments(confinement.path(of: mount))
+        return try await confine(command, mounts: [mount], environment: [:], limits: limits, log: log).status
+    }
+
+    /// Runs `command` confined, with the base environment every build gets.
+    private func confine(_ command: [String], mounts: [Mount], environment extra: [String: String],
+                         limits: ResourceLimits, log: URL) async throws -> Supervisor.Result {
+        var environment = [
+            "HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1", "PIP_NO_INPUT": "1",
+            // Wheels with the same timestamps from the same sdist: reproducible bytes where the backend allows.
+            "SOURCE_DATE_EPOCH": "315532800",
+            "WHEELWRIGHT_RUNNER": confinement.description,
+        ]
+        environment.merge(extra) { _, entry in entry }
+        let name = "wheelwright-\(UUID().uuidString.prefix(8).lowercased())"
+        let (argv, hostEnvironment) = confinement.invocation(of: command, mounts: mounts, environment: environment, limits: limits, name: name)
+        let confinement = self.confinement
+        return try await Supervisor.run(argv, environment: hostEnvironment, limits: limits, log: log) {
+            await confinement.stop(name: name)
+        }
+    }
+
     /// Runs one step of the driver on the request's sdist.
     private func run(step: String, _ request: BuildRequest) async throws -> Supervisor.Result {
         let fm = FileManager.default
@@ -67,22 +93,7 @@ public struct ConfinedRunner: Runner {
             confinement.python(request.interpreter), confinement.path(of: driverMount) + "/driver.py", step,
             confinement.path(of: source) + "/" + sdistName, confinement.path(of: wheelhouse), confinement.path(of: output),
         ]
-        var environment = [
-            "HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1", "PIP_NO_INPUT": "1",
-            // Wheels with the same timestamps from the same sdist: reproducible bytes where the backend allows.
-            "SOURCE_DATE_EPOCH": "315532800",
-            "WHEELWRIGHT_RUNNER": confinement.description,
-        ]
-        environment.merge(request.environment) { _, entry in entry }
-        let name = "wheelwright-\(UUID().uuidString.prefix(8).lowercased())"
-        let (argv, hostEnvironment) = confinement.invocation(
-            of: command, mounts: [source, wheelhouse, output, driverMount], environment: environment,
-            limits: request.limits, name: name
-        )
-        let confinement = self.confinement
-        return try await Supervisor.run(argv, environment: hostEnvironment, limits: request.limits, log: request.log) {
-            await confinement.stop(name: name)
-        }
+        return try await confine(command, mounts: [source, wheelhouse, output, driverMount],
+                                 environment: request.environment, limits: request.limits, log: request.log)
     }
 }

@@ -238,12 +238,15 @@ public struct Environments: Sendable {
         let folder = data.appendingPathComponent("host/python\(version)")
         let python = folder.appendingPathComponent("bin/python").path
         if FileManager.default.isExecutableFile(atPath: python) { return python }
-        guard Shell.has("python\(version)") else {
+        // The system's interpreter first: a PATH shim (pyenv) may hold another build of the same version.
+        let system = "/usr/bin/python\(version)"
+        let interpreter = FileManager.default.isExecutableFile(atPath: system) ? system : "python\(version)"
+        guard interpreter == system || Shell.has(interpreter) else {
             throw RunnerError.missingTool("python\(version)", install: "the host runner needs this machine's Python \(version)")
         }
         let partial = data.appendingPathComponent("host/.partial-python\(version)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: partial) }
-        let output = try await Shell.run(["python\(version)", "-m", "venv", partial.path])
+        let output = try await Shell.run([interpreter, "-m", "venv", partial.path])
         guard output.succeeded else { throw RunnerError.preparationFailed(target: "host", step: "python\(version) -m venv", tail: output.tail) }
         // The venv's scripts name their folder; the interpreter itself does not, so moving it keeps it working.
         try FileManager.default.moveItem(at: partial, to: folder)

@@ -56,8 +56,15 @@ extension Wheelwright.RunnerCommand {
         @Option(name: .customLong("system-package"), help: "A Debian package installed on top (repeatable): a derived rootfs keyed by the set.")
         var systemPackages: [String] = []
 
-        @Option(help: "rootfs, or oci to import the rootfs into podman/docker too.")
+        @Option(help: "rootfs; oci for the container image too; host for this machine's venvs.")
         var runner: RunnerKind = .rootfs
+
+        @Option(help: "Where the oci image comes from: rootfs (imported; no registry needed) or containerfile (the target's Containerfile).")
+        var imageFrom: ImageOrigin = .rootfs
+
+        enum ImageOrigin: String, ExpressibleByArgument, CaseIterable {
+            case rootfs, containerfile
+        }
 
         @OptionGroup var options: EnvironmentOptions
 
@@ -66,10 +73,14 @@ extension Wheelwright.RunnerCommand {
                 let recipe = Environments.Recipe(target: try options.target(name), systemPackages: systemPackages)
                 switch runner {
                 case .rootfs:
-                    print(try await options.environments.prepareRootfs(recipe) { print($0) }.path)
+                    print(try await options.environments.prepareRootfs(recipe) { say($0) }.path)
                 case .oci:
                     guard let engine = Environments.containerEngine else { throw RunnerError.missingTool("podman", install: "apt-get install podman runc") }
-                    print(try await options.environments.prepareImage(recipe, engine: engine, from: .rootfs) { print($0) })
+                    let source: Environments.ImageSource = switch imageFrom {
+                    case .rootfs: .rootfs
+                    case .containerfile: .containerfile(URL(fileURLWithPath: options.containers).appendingPathComponent("\(name)/Containerfile"))
+                    }
+                    print(try await options.environments.prepareImage(recipe, engine: engine, from: source) { say($0) })
                 case .host:
                     for version in recipe.target.pythonVersions { print(try await options.environments.prepareHostVenv(version: version)) }
                 }
@@ -179,7 +190,7 @@ extension Wheelwright.RunnerCommand {
             let output = URL(fileURLWithPath: out)
             let recipe = Environments.Recipe(target: definition, systemPackages: systemPackages)
             let runner = try await options.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
-                if !json { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+                if !json { say(message) }
             }
             var variables: [String: String] = [:]
             for pair in environment {
@@ -257,4 +268,9 @@ struct BuildReport: Encodable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
     }
+}
+
+/// A progress line on standard error, at once (standard output is kept for results).
+private func say(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

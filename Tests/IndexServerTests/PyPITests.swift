@@ -4,13 +4,7 @@ import TestSupport
 import Testing
 import Upstream
 
-/// The few tests that talk to the real PyPI. `make test` sets WHEELWRIGHT_PYPI_TESTS=1 only when
-/// PyPI answers, so CI without the network skips them.
-enum PyPI {
-    static let enabled = ProcessInfo.processInfo.environment["WHEELWRIGHT_PYPI_TESTS"] == "1"
-}
-
-@Suite("Against the real PyPI", .enabled(if: PyPI.enabled, "needs PyPI (make test sets WHEELWRIGHT_PYPI_TESTS=1 when reachable)"))
+@Suite("Against the real PyPI", .enabled(if: PyPI.enabled, PyPI.reason))
 struct PyPITests {
     @Test("six 1.17.0: resolved to its sdist and downloaded through the hash check")
     func resolveAndDownload() async throws {

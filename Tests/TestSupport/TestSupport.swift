@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Testing
 
 #if canImport(System)
 import System
@@ -12,6 +13,13 @@ public enum Repository {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let wheelwright = root.appendingPathComponent(".build/debug/wheelwright").path
     public static func tool(_ name: String) -> String { root.appendingPathComponent(".venv/bin/\(name)").path }
+}
+
+/// The few tests that talk to the real PyPI. `make test` sets WHEELWRIGHT_PYPI_TESTS=1 only when
+/// PyPI answers, so CI without the network skips them.
+public enum PyPI {
+    public static let enabled = ProcessInfo.processInfo.environment["WHEELWRIGHT_PYPI_TESTS"] == "1"
+    public static let reason: Comment = "needs PyPI (make test sets WHEELWRIGHT_PYPI_TESTS=1 when reachable)"
 }
 
 /// A temporary folder that removes itself.

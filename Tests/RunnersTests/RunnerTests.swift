@@ -1,0 +1,184 @@
+import Foundation
+@testable import Runners
+import TestSupport
+import Testing
+import Whitelist
+
+/// Real builds in a real debian-12 root filesystem (prepared by the first test that needs it).
+@Suite(.timeLimit(.minutes(15)))
+struct RootfsRunnerTests {
+    @Test("a pure and a C-extension sdist build in debian-12 and import there")
+    func pureAndNative() async throws {
+        let runner = try await Debian12.runner()
+        #expect(runner.description == "rootfs (bubblewrap)")
+        for (kind, expected, check) in [
+            ("pure", "demo_pure-1.0-py3-none-any.whl", "import demo_pure; print('kind', demo_pure.KIND)"),
+            ("cext", "demo_cext-1.0-cp311-cp311-linux_x86_64.whl", "import demo_cext._native as n; print('answer', n.answer())"),
+        ] {
+            let folder = try TemporaryFolder()
+            let (outcome, dynamic, log) = try await Debian12.build(kind, runner: runner, in: folder)
+            #expect(outcome.succeeded, "\(log)")
+            #expect(outcome.wheels.map(\.lastPathComponent) == [expected])
+            // setuptools 66's backend asks for `wheel` when asked: the dynamic step ran.
+            #expect(dynamic == ["wheel"])
+            let facts = try #require(outcome.facts)
+            #expect(facts.osID == "debian" && facts.osVersion == "12")
+            #expect(facts.glibc == "2.36")
+            #expect(facts.python.hasPrefix("3.11."))
+            #expect(facts.compiler?.hasPrefix("gcc 12") == true)
+            let (status, output) = try await Debian12.tryWheel(outcome.wheels[0], with: runner, check: check, in: folder)
+            #expect(status == .exited(0), "\(output)")
+            #expect(output.contains(kind == "pure" ? "kind pure" : "answer 42"))
+        }
+    }
+
+    @Test("a build cannot reach the network", arguments: [RootfsSandbox.bubblewrap, .chroot])
+    func noNetwork(sandbox: RootfsSandbox) async throws {
+        let runner = try await Debian12.runner(sandbox: sandbox)
+        let folder = try TemporaryFolder()
+        let (outcome, _, log) = try await Debian12.build("network", runner: runner, in: folder)
+        #expect(outcome.succeeded, "\(log)")
+        for attempt in ["dns", "tcp", "loopback"] { #expect(log.contains("network-attempt-failed \(attempt)")) }
+        #expect(!log.contains("network-attempt-succeeded"))
+        #expect(log.contains("interfaces: ['lo']"))
+    }
+
+    @Test("a build cannot write outside its output folder")
+    func noWritesOutside() async throws {
+        let runner = try await Debian12.runner()
+        let folder = try TemporaryFolder()
+        // A host path outside /tmp (the build's /tmp is its own).
+        let hostPath = Repository.root.appendingPathComponent(".build/test-escape-\(UUID().uuidString)")
+        let (outcome, _, log) = try await Debian12.build("escape", runner: runner, argument: hostPath.path, in: folder)
+        #expect(outcome.succeeded, "\(log)")
+        #expect(!log.contains("escape-succeeded"))
+        #expect(log.components(separatedBy: "escape-blocked").count - 1 == 6)
+        #expect(!FileManager.default.fileExists(atPath: hostPath.path))
+        let wheelhouse = try FileManager.default.contentsOfDirectory(atPath: folder.path("wheelhouse"))
+        #expect(wheelhouse.allSatisfy { $0.hasSuffix(".whl") })
+    }
+
+    @Test("a build that never ends is killed at its limit, with every process it started")
+    func timeLimit() async throws {
+        let runner = try await Debian12.runner()
+        let folder = try TemporaryFolder()
+        let marker = "wheelwright-test-sleeper-\(UUID().uuidString)"
+        // Long enough for the requirements step and pip to reach the build under a loaded machine.
+        let limits = ResourceLimits(time: .seconds(20), memoryBytes: 2 << 30, processes: 256)
+        let (outcome, _, log) = try await Debian12.build("sleep", runner: runner, limits: limits, argument: marker, in: folder)
+        #expect(!outcome.succeeded)
+        #expect(outcome.limitsHit == [.time])
+        #expect(log.contains("the time limit of 20.0 seconds is reached: killing the build"))
+        #expect(log.contains("sleeping forever"))
+        #expect(outcome.summary.contains("time limit"))
+        #expect(processes(containing: marker).isEmpty)
+    }
+
+    @Test("a fork bomb stops at the process limit and is reported")
+    func forkBomb() async throws {
+        let runner = try await Debian12.runner()
+        let folder = try TemporaryFolder()
+        let limits = ResourceLimits(time: .seconds(120), memoryBytes: 2 << 30, processes: 64)
+        let (outcome, _, log) = try await Debian12.build("forkbomb", runner: runner, limits: limits, in: folder)
+        #expect(!outcome.succeeded)
+        #expect(outcome.limitsHit.contains(.processes), "\(log)")
+        #expect(!outcome.limitsHit.contains(.time))
+        #expect(log.contains("fork refused"))
+    }
+
+    @Test("a 30 GB allocation stops at the memory limit and is reported")
+    func memoryLimit() async throws {
+        let runner = try await Debian12.runner()
+        let folder = try TemporaryFolder()
+        let limits = ResourceLimits(time: .seconds(120), memoryBytes: 512 << 20, processes: 256)
+        let (outcome, _, log) = try await Debian12.build("memory", runner: runner, limits: limits, in: folder)
+        #expect(!outcome.succeeded)
+        #expect(outcome.limitsHit.contains(.memory), "\(log)")
+        #expect(!log.contains("allocated 30 GB"))
+    }
+
+    @Test("a compile error is a failed build, not a limit")
+    func compileError() async throws {
+        let runner = try await Debian12.runner()
+        let folder = try TemporaryFolder()
+        let (outcome, _, log) = try await Debian12.build("fail", runner: runner, in: folder)
+        #expect(!outcome.succeeded)
+        #expect(outcome.status != .exited(0))
+        #expect(outcome.limitsHit.isEmpty)
+        #expect(outcome.wheels.isEmpty)
+        #expect(log.contains("this does not compile"))
+    }
+
+    @Test("the oci runner builds the C-extension sdist with podman")
+    func podman() async throws {
+        let runner = try await Debian12.runner(.oci)
+        #expect(runner.description == "oci (podman)")
+        let folder = try TemporaryFolder()
+        let (outcome, dynamic, log) = try await Debian12.build("cext", runner: runner, in: folder)
+        #expect(outcome.succeeded, "\(log)")
+        #expect(outcome.wheels.map(\.lastPathComponent) == ["demo_cext-1.0-cp311-cp311-linux_x86_64.whl"])
+        #expect(dynamic == ["wheel"])
+        #expect(outcome.facts?.runner == "oci (podman)")
+        #expect(log.contains("--network=none"))
+        let (status, output) = try await Debian12.tryWheel(
+            outcome.wheels[0], with: runner, check: "import demo_cext._native as n; print('answer', n.answer())", in: folder
+        )
+        #expect(status == .exited(0), "\(output)")
+        #expect(output.contains("answer 42"))
+    }
+
+    @Test("system packages make a derived rootfs, keyed by the package set, made once")
+    func derivedRootfs() async throws {
+        let recipe = Environments.Recipe(target: Debian12.target, systemPackages: ["libyaml-dev"])
+        let path = try await Debian12.environments.prepareRootfs(recipe)
+        #expect(Debian12.environments.isPrepared(recipe))
+        #expect(FileManager.default.fileExists(atPath: path.appendingPathComponent("usr/include/yaml.h").path))
+        let base = Debian12.environments.rootfs(recipe.base)
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("usr/include/yaml.h").path))
+        // A second prepare finds it: the same folder, not made again.
+        let marker = path.appendingPathComponent("etc/wheelwright-recipe").path
+        let made = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
+        #expect(try await Debian12.environments.prepareRootfs(recipe).path == path.path)
+        #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)
+    }
+}
+
+/// Host processes whose command line holds `marker`.
+func processes(containing marker: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data, as: UTF8.self).contains(marker)
+    }
+}
+
+struct RecipeTests {
+    @Test("the recipe key is stable, ignores package order, and changes with the packages")
+    func recipeKey() {
+        let a = Environments.Recipe(target: Debian12.target, systemPackages: ["libffi-dev", "libyaml-dev"])
+        let b = Environments.Recipe(target: Debian12.target, systemPackages: ["libyaml-dev", "libffi-dev", "libyaml-dev"])
+        #expect(a.key == b.key)
+        #expect(a.key != Environments.Recipe(target: Debian12.target).key)
+        #expect(a.name.hasPrefix("debian-12-") && a.key.count == 12)
+    }
+
+    @Test("Debian package names are checked before they reach apt")
+    func packageNames() {
+        #expect(Environments.isDebianPackageName("libyaml-dev"))
+        #expect(Environments.isDebianPackageName("g++"))
+        for bad in ["", "a", "-rf", "Lib", "x;rm", "lib yaml"] { #expect(!Environments.isDebianPackageName(bad)) }
+    }
+
+    @Test("bubblewrap gets the rootfs read-only, every namespace, and only the output writable")
+    func bubblewrapArguments() {
+        let mounts = [Mount(source: URL(fileURLWithPath: "/s"), destination: "/src", writable: false),
+                      Mount(source: URL(fileURLWithPath: "/o"), destination: "/out", writable: true)]
+        let (argv, _) = Bubblewrap(rootfs: URL(fileURLWithPath: "/r")).invocation(
+            of: ["python3", "x"], mounts: mounts, environment: ["A": "1"], limits: .default, name: "n")
+        let text = argv.joined(separator: " ")
+        #expect(text.hasPrefix("bwrap --ro-bind /r / "))
+        #expect(text.contains("--ro-bind /s /src") && text.contains("--bind /o /out"))
+        for flag in ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"] { #expect(argv.contains(flag)) }
+        #expect(text.hasSuffix("--setenv A 1 --chdir /tmp -- python3 x"))
+    }
+}
