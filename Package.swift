@@ -91,6 +91,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The nightly job: plan, fetch, build per target, tag (ELF audit, retag), publish, report.
+        // It talks to the index through a protocol the command line implements over HTTP.
+        .target(
+            name: "Builder",
+            dependencies: [
+                "PythonPackaging",
+                "Whitelist",
+                "Archives",
+                "Runners",
+                "Upstream",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The HTTP face of the store: the simple API, uploads, management, health and metrics.
         .target(
             name: "IndexServer",
@@ -117,6 +132,7 @@ let package = Package(
                 "Upstream",
                 "Archives",
                 "Runners",
+                "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

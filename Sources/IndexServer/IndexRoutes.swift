@@ -54,6 +54,10 @@ struct IndexRoutes: Sendable {
                 return try simple(index, Array(rest.dropFirst()), trailingSlash: trailingSlash, request: request)
             case "+f" where rest.count == 4 && (method == .get || method == .head):
                 return try await file(index, hashPrefix: rest[1], hashRest: rest[2], filename: rest[3], request, context: context)
+            case "+files" where rest.count == 1 && (method == .get || method == .head):
+                return try fileList(index)
+            case "+log" where rest.count == 2 && (method == .get || method == .head):
+                return try await buildLog(index, filename: rest[1], request, context: context)
             case "+yank" where rest.count == 2 && method == .post:
                 return try await yank(index, filename: rest[1], request, context: context)
             case _ where rest.count == 2 && method == .delete:
@@ -283,24 +287,53 @@ struct IndexRoutes: Sendable {
         }
         let form = try await UploadForm.read(request.body, boundary: boundary, blobs: service.blobs, limits: limits)
         guard let blob = form.content, let filename = form.filename else {
-            if let blob = form.content { service.blobs.discard(blob) }
+            form.discard(service.blobs)
             throw StoreError.badRequest("the upload has no 'content' file part")
         }
         if let action = form.fields[":action"], action != "file_upload" {
-            service.blobs.discard(blob)
+            form.discard(service.blobs)
             throw StoreError.badRequest(":action '\(action)' is not supported: only file_upload")
         }
         let declared = IndexService.DeclaredDigests(
             sha256: form.fields["sha256_digest"], md5: form.fields["md5_digest"], blake2b256: form.fields["blake2_256_digest"]
         )
         let outcome = try service.upload(blob, filename: filename, to: index, by: identity, declared: declared,
-                                         provenance: form.fields["provenance"])
+                                         provenance: form.fields["provenance"], buildLog: form.buildLog)
         switch outcome {
         case .stored(let file):
             return Self.json(["type": "file", "result": ["filename": file.filename, "sha256": file.sha256, "url": SimplePages.url(of: file)]])
         case .alreadyPresent(let file):
             return Self.json(["type": "file", "result": ["filename": file.filename, "sha256": file.sha256, "unchanged": true]])
         }
+    }
+
+    // MARK: For builders and people
+
+    /// Every file of the index itself (not its bases) with its provenance: what a builder's
+    /// plan asks once per index instead of once per project.
+    private func fileList(_ index: IndexID) throws -> Response {
+        guard try service.catalog.settings(of: index) != nil else { throw StoreError.notFound("no index \(index)") }
+        let files = try service.catalog.files(in: index).map { file -> [String: Any] in
+            var entry: [String: Any] = ["filename": file.filename, "project": file.project, "version": file.version,
+                                        "sha256": file.sha256, "size": file.size, "yanked": file.yanked]
+            if let provenance = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.utf8)) {
+                entry["provenance"] = object
+            }
+            return entry
+        }
+        return Self.json(["type": "list:files", "result": files])
+    }
+
+    /// The build log attached to a file, as text.
+    private func buildLog(_ index: IndexID, filename: String, _ request: Request, context: some RequestContext) async throws -> Response {
+        guard let stored = try service.catalog.file(index, filename), let sha256 = stored.buildLogSHA256 else {
+            throw StoreError.notFound("no build log for \(filename) in \(index)")
+        }
+        let path = service.blobs.path(of: sha256).path
+        let body = request.method == .head ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
+        return Response(status: .ok, headers: [
+            .contentType: "text/plain; charset=utf-8", .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(sha256)\"",
+        ], body: body)
     }
 
     // MARK: Helpers

@@ -7,6 +7,8 @@ public struct ServerLimits: Sendable {
     public var maximumUploadSize: Int64 = 2 << 30
     /// All non-file fields of one upload together (metadata, descriptions).
     public var maximumFieldBytes = 4 << 20
+    /// A build log attached to an upload (the builder caps its logs at 32 MiB).
+    public var maximumLogSize: Int64 = 40 << 20
 
     public init() {}
 }
@@ -16,6 +18,17 @@ struct UploadForm {
     var fields: [String: String] = [:]
     var content: TemporaryBlob?
     var filename: String?
+    /// The build log a builder attaches (`build_log`), streamed like the content.
+    var buildLog: TemporaryBlob?
+
+    /// The parts that are files on disk rather than text fields.
+    static let fileParts: Set<String> = ["content", "build_log"]
+
+    /// Discards whatever was streamed to disk.
+    func discard(_ blobs: BlobStore) {
+        if let content { blobs.discard(content) }
+        if let buildLog { blobs.discard(buildLog) }
+    }
 
     /// Reads the body part by part. The file goes to disk as it arrives; on any error the
     /// temporary file is removed and the error says what was wrong.
@@ -38,12 +51,20 @@ struct UploadForm {
                             guard form.content == nil else { throw StoreError.badRequest("the upload has two 'content' parts") }
                             form.filename = filename
                             form.content = try blobs.makeTemporaryFile()
+                        } else if name == "build_log" {
+                            guard form.buildLog == nil else { throw StoreError.badRequest("the upload has two 'build_log' parts") }
+                            form.buildLog = try blobs.makeTemporaryFile()
                         }
                     case .data(let bytes):
                         if currentName == "content" {
                             try form.content?.write(bytes)
                             if let size = form.content?.size, size > limits.maximumUploadSize {
                                 throw StoreError(.tooLarge, "the upload is larger than the limit of \(limits.maximumUploadSize) bytes")
+                            }
+                        } else if currentName == "build_log" {
+                            try form.buildLog?.write(bytes)
+                            if let size = form.buildLog?.size, size > limits.maximumLogSize {
+                                throw StoreError(.tooLarge, "the build log is larger than the limit of \(limits.maximumLogSize) bytes")
                             }
                         } else {
                             totalFieldBytes += bytes.count
@@ -53,7 +74,7 @@ struct UploadForm {
                             fieldBytes += bytes
                         }
                     case .partEnd:
-                        if let name = currentName, name != "content" {
+                        if let name = currentName, !fileParts.contains(name) {
                             guard let text = String(validating: fieldBytes, as: UTF8.self) else {
                                 throw StoreError.badRequest("the form field '\(name)' is not UTF-8 text")
                             }
@@ -66,10 +87,10 @@ struct UploadForm {
             }
             try parser.finish()
         } catch let error as MultipartParser.Failure {
-            if let blob = form.content { blobs.discard(blob) }
+            form.discard(blobs)
             throw StoreError.badRequest(error.description)
         } catch {
-            if let blob = form.content { blobs.discard(blob) }
+            form.discard(blobs)
             throw error
         }
         return form

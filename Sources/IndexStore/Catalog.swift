@@ -299,9 +299,22 @@ public struct Catalog: Sendable {
         }
     }
 
-    /// Every blob the catalog refers to: what the blob store keeps.
+    /// Every blob the catalog refers to (files and their build logs): what the blob store keeps.
     public func referencedBlobs() throws -> Set<String> {
-        try writer.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM file")) }
+        try writer.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT sha256 FROM file UNION SELECT json_extract(provenance, '$.log_sha256') FROM file
+                WHERE provenance IS NOT NULL AND json_valid(provenance) AND json_extract(provenance, '$.log_sha256') IS NOT NULL
+                """))
+        }
+    }
+
+    /// Every file of one index (not its bases), by filename.
+    public func files(in index: IndexID) throws -> [StoredFile] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM file WHERE indexPath = ? ORDER BY filename", arguments: [index.description])
+                .map(Self.storedFile)
+        }
     }
 
     /// A number that changes with every write: the server's cache key and ETag seed.

@@ -71,7 +71,8 @@ public struct IndexService: Sendable {
     /// the digests match. On any refusal the temporary file is discarded and nothing changes.
     public func upload(
         _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity,
-        declared: DeclaredDigests, provenance: String? = nil, limits: ArchiveLimits = ArchiveLimits()
+        declared: DeclaredDigests, provenance: String? = nil, buildLog: TemporaryBlob? = nil,
+        limits: ArchiveLimits = ArchiveLimits()
     ) throws -> UploadOutcome {
         do {
             _ = try requireUpload(identity, to: index)
@@ -105,6 +106,7 @@ public struct IndexService: Sendable {
             if let existing = try catalog.file(index, filename) {
                 if existing.sha256 == sha256 {
                     blobs.discard(blob)
+                    if let buildLog { blobs.discard(buildLog) }
                     return .alreadyPresent(existing)
                 }
                 // Refused before the blob is committed; the catalog checks again for racing uploads.
@@ -113,6 +115,12 @@ public struct IndexService: Sendable {
                 }
             }
             let metadataSHA256 = SHA256.hash(data: member.bytes).hex
+            var provenance = provenance
+            if let buildLog {
+                // The log is a blob like any file; the provenance names it (and keeps it referenced).
+                let logSHA256 = try blobs.commit(buildLog)
+                provenance = try Self.provenance(provenance, addingLog: logSHA256, size: buildLog.size)
+            }
             let committed = try blobs.commit(blob)
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
@@ -123,8 +131,23 @@ public struct IndexService: Sendable {
             return try catalog.addFile(file, metadata: member.bytes)
         } catch {
             blobs.discard(blob)
+            if let buildLog { blobs.discard(buildLog) }
             throw error
         }
+    }
+
+    /// The provenance document with `log_sha256` and `log_size` set.
+    static func provenance(_ text: String?, addingLog sha256: String, size: Int64) throws -> String {
+        var object: [String: Any] = [:]
+        if let text, !text.isEmpty {
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw StoreError.badRequest("the provenance field is not a JSON object")
+            }
+            object = parsed
+        }
+        object["log_sha256"] = sha256
+        object["log_size"] = size
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// The project, version and kind a distribution filename names; refuses anything else,

@@ -1,3 +1,4 @@
+import Foundation
 import PythonPackaging
 
 /// Why the store refused something; `status` is the HTTP status the server answers with.
@@ -132,6 +133,12 @@ public struct StoredFile: Sendable, Equatable, Codable {
     public let metadataSHA256: String?
     /// The builder's provenance document (JSON), if it attached one.
     public let provenance: String?
+
+    /// The blob of the build log the builder attached (named in the provenance).
+    public var buildLogSHA256: String? {
+        guard let provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any] else { return nil }
+        return object["log_sha256"] as? String
+    }
 
     public init(
         index: IndexID, filename: String, project: String, version: String, kind: DistributionKind,

@@ -9,6 +9,7 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidSdistFilename(String, reason: String)
     case invalidPlatformTag(String)
     case invalidMetadata(line: Int, reason: String)
+    case invalidELF(String)
 
     public var description: String {
         switch self {
@@ -30,6 +31,8 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
             "invalid manylinux platform tag '\(text)': expected manylinux_X_Y_ARCH or manylinux1/2010/2014_ARCH"
         case let .invalidMetadata(line, reason):
             "invalid core metadata at line \(line): \(reason)"
+        case .invalidELF(let reason):
+            "cannot audit a shared object: \(reason)"
         }
     }
 }

@@ -41,47 +41,46 @@ struct Supervisor: Sendable {
             Shell.executable(argv[0]), arguments: Arguments(Array(argv.dropFirst())),
             environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
             platformOptions: options, input: .none, output: .sequence, error: .combinedWithOutput
-        ) { execution -> Bool in
-            await withTaskGroup(of: Bool.self) { tasks in
-                var timedOut = false
+        ) { execution -> Ending in
+            await withTaskGroup(of: Ending.self) { tasks in
                 tasks.addTask {
                     do {
                         for try await chunk in execution.standardOutput { chunk.withUnsafeBytes { writer.append($0) } }
                     } catch {
                         writer.line("[wheelwright: reading the build's output failed: \(error)]")
                     }
-                    return false
+                    return .finished
                 }
                 tasks.addTask {
                     // The watchdog: the time limit, and the process limit (a tree at its process
                     // limit cannot finish; its forks hold the output open), end the build at once.
                     let deadline = start + limits.time
                     while !Task.isCancelled {
-                        if ContinuousClock.now >= deadline { return true }
-                        if group?.limitsHit().contains(.processes) == true { return true }
+                        if ContinuousClock.now >= deadline { return .timeLimit }
+                        if group?.limitsHit().contains(.processes) == true { return .processLimit }
                         try? await Task.sleep(for: .milliseconds(250))
                     }
-                    return false
+                    return .finished
                 }
-                if await tasks.next() ?? false {
-                    let reason = ContinuousClock.now >= start + limits.time
-                        ? "the time limit of \(limits.time) is reached" : "the process limit of \(limits.processes) is reached"
-                    writer.line("[wheelwright: \(reason): killing the build]")
+                var ending = await tasks.next() ?? .finished
+                // The caller was cancelled (SIGINT, SIGTERM): the build goes with it.
+                if ending == .finished && Task.isCancelled { ending = .cancelled }
+                if ending != .finished {
+                    writer.line("[wheelwright: \(ending.reason(limits)): killing the build]")
                     await stop()
                     group?.killAll()
                     try? execution.send(signal: .kill, toProcessGroup: true)
-                    timedOut = ContinuousClock.now >= start + limits.time
                 }
                 tasks.cancelAll()
                 await tasks.waitForAll()
-                return timedOut
+                return ending
             }
         }
         let duration = ContinuousClock.now - start
         // Whatever a killed tree left behind goes with it.
         group?.killAll()
         var hits = group?.limitsHit() ?? []
-        if execution.closureResult { hits.insert(.time) }
+        if execution.closureResult == .timeLimit { hits.insert(.time) }
         let status: ExitStatus = switch execution.terminationStatus {
         case .exited(let code): .exited(code)
         case .signaled(let signal): .signaled(signal)
@@ -89,6 +88,20 @@ struct Supervisor: Sendable {
         writer.line("[wheelwright: \(status) after \(duration.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))\(hits.isEmpty ? "" : ", limits hit: \(hits.map(\.rawValue).sorted().joined(separator: ", "))")]")
         writer.close()
         return Result(status: status, duration: duration, limitsHit: hits)
+    }
+}
+
+/// Why a supervised command ended.
+enum Ending: Sendable, Equatable {
+    case finished, timeLimit, processLimit, cancelled
+
+    func reason(_ limits: ResourceLimits) -> String {
+        switch self {
+        case .finished: "finished"
+        case .timeLimit: "the time limit of \(limits.time) is reached"
+        case .processLimit: "the process limit of \(limits.processes) is reached"
+        case .cancelled: "the run is stopped"
+        }
     }
 }
 

@@ -50,6 +50,8 @@ struct IndexClient {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The server's status, nil when it could not be reached.
+        var status: UInt? = nil
     }
 
     /// Sends a request and returns the `result` of the JSON answer; a non-2xx answer becomes
@@ -71,7 +73,7 @@ struct IndexClient {
         let bytes = try await response.body.collect(upTo: 16 << 20)
         let text = String(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            throw Failure(description: "\(options.server)\(path): \(response.status.code) \(text.trimmingSuffix("\n"))")
+            throw Failure(description: "\(options.server)\(path): \(response.status.code) \(text.trimmingSuffix("\n"))", status: response.status.code)
         }
         let object = try? JSONSerialization.jsonObject(with: Data(text.utf8))
         return (object as? [String: Any])?["result"] ?? object ?? text

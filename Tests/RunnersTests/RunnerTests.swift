@@ -47,8 +47,8 @@ struct RootfsRunnerTests {
     func noWritesOutside() async throws {
         let runner = try await Debian12.runner()
         let folder = try TemporaryFolder()
-        // A host path outside /tmp (the build's /tmp is its own).
-        let hostPath = Repository.root.appendingPathComponent(".build/test-escape-\(UUID().uuidString)")
+        // A host path outside /tmp (the build's /tmp is its own, and the repository may be under /tmp).
+        let hostPath = URL(fileURLWithPath: "/opt/wheelwright-test-escape-\(UUID().uuidString)")
         let (outcome, _, log) = try await Debian12.build("escape", runner: runner, argument: hostPath.path, in: folder)
         #expect(outcome.succeeded, "\(log)")
         #expect(!log.contains("escape-succeeded"))

@@ -1,0 +1,258 @@
+import Foundation
+import PythonPackaging
+import Runners
+import Upstream
+import Whitelist
+
+/// How one planned item ended.
+public struct ItemResult: Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case built, skipped, failed, cancelled
+    }
+
+    public let item: BuildItem
+    public let status: Status
+    /// Why it was skipped, failed or cancelled.
+    public let reason: String?
+    /// The published wheel's filename and index.
+    public let wheel: String?
+    public let index: String?
+    public let seconds: Double
+    public let log: String?
+
+    /// An entry whose versions could not be resolved upstream: nothing of it could be planned.
+    public static func unresolved(project: String, reason: String) -> ItemResult {
+        ItemResult(item: BuildItem(project: project, version: "*", target: "*", python: "*", buildTag: nil, systemPackages: [], environment: [:]),
+                   status: .failed, reason: "resolve: \(reason)", wheel: nil, index: nil, seconds: 0, log: nil)
+    }
+}
+
+/// The job's settings.
+public struct JobSettings: Sendable {
+    public var jobs: Int
+    public var limits: ResourceLimits
+    public var runner: RunnerKind
+    public var layout: IndexLayout
+    /// Where each item's output folder and log go.
+    public var workspace: URL
+    /// Upload attempts for transient failures (the build itself is never retried).
+    public var uploadAttempts = 3
+
+    public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL) {
+        self.jobs = jobs
+        self.limits = limits
+        self.runner = runner
+        self.layout = layout
+        self.workspace = workspace
+    }
+}
+
+/// Runs a plan: releases at once up to `jobs`, each release's items one after another (a pure
+/// wheel from the first target serves the others), sdists fetched ahead of the builds. One failed
+/// item never stops the others; cancelling the task kills the running builds and reports the rest
+/// as cancelled.
+public struct BuildJob: Sendable {
+    let settings: JobSettings
+    let targets: [String: TargetDefinition]
+    let sources: SourceFetcher
+    let environments: Environments
+    let publisher: any IndexPublisher
+    let upstream: [URL]
+    let cache: DownloadCache
+    /// Hears each finished item (progress).
+    let onResult: @Sendable (ItemResult) -> Void
+
+    public init(settings: JobSettings, targets: [TargetDefinition], sources: SourceFetcher, environments: Environments,
+                publisher: any IndexPublisher, upstream: [URL], cache: DownloadCache, onResult: @escaping @Sendable (ItemResult) -> Void) {
+        self.settings = settings
+        self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.sources = sources
+        self.environments = environments
+        self.publisher = publisher
+        self.upstream = upstream
+        self.cache = cache
+        self.onResult = onResult
+    }
+
+    public func run(_ plan: Plan) async -> [ItemResult] {
+        var releases: [String: [BuildItem]] = [:]
+        var order: [String] = []
+        for item in plan.items {
+            if releases[item.release] == nil { order.append(item.release) }
+            releases[item.release, default: []].append(item)
+        }
+        let runners = RunnerPool(environments: environments, kind: settings.runner)
+        let prefetch = Prefetcher(sources: sources, releases: order.compactMap { releases[$0]?.first }, width: 8)
+        return await withTaskGroup(of: [ItemResult].self) { group in
+            var results: [ItemResult] = []
+            var running = 0
+            for release in order {
+                if running == settings.jobs, let finished = await group.next() {
+                    results += finished
+                    running -= 1
+                }
+                running += 1
+                let items = releases[release] ?? []
+                group.addTask { await build(release: items, prefetch: prefetch, runners: runners) }
+            }
+            for await finished in group { results += finished }
+            return results
+        }
+    }
+
+    /// The items of one release, in order.
+    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool) async -> [ItemResult] {
+        var results: [ItemResult] = []
+        var pureFrom: String?
+        for item in items {
+            let result: ItemResult
+            if Task.isCancelled {
+                result = ItemResult(item: item, status: .cancelled, reason: "the run was stopped before it started", wheel: nil, index: nil, seconds: 0, log: nil)
+            } else if let pureFrom {
+                result = ItemResult(item: item, status: .skipped, reason: "the pure wheel built on \(pureFrom) serves every target",
+                                    wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
+            } else {
+                result = await build(item, prefetch: prefetch, runners: runners)
+                if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
+            }
+            onResult(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> ItemResult {
+        let start = ContinuousClock.now
+        let folder = settings.workspace.appendingPathComponent(item.id)
+        let log = folder.appendingPathComponent("build.log")
+        func ended(_ status: ItemResult.Status, _ reason: String?, wheel: String? = nil, index: String? = nil) -> ItemResult {
+            let elapsed = (ContinuousClock.now - start).components
+            return ItemResult(item: item, status: status, reason: reason, wheel: wheel, index: index,
+                              seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
+                              log: FileManager.default.fileExists(atPath: log.path) ? log.path : nil)
+        }
+        guard let target = targets[item.target], let interpreter = target.interpreters.first(where: { $0.version == item.python }) else {
+            return ended(.failed, "target \(item.target) with Python \(item.python) is not defined")
+        }
+        let sdist: (path: URL, sha256: String)
+        do {
+            sdist = try await prefetch.sdist(for: item)
+        } catch {
+            return ended(.failed, "fetch: \(error)")
+        }
+        do {
+            try? FileManager.default.removeItem(at: folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let runner = try await runners.runner(for: target, systemPackages: item.systemPackages)
+            let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path.path, filename: sdist.path.lastPathComponent)
+            let wheelhouses = WheelhouseBuilder(cache: cache, indices: upstream)
+            let platforms = WheelhouseBuilder.platforms(glibc: target.glibc, architecture: target.architecture)
+            let requirements = BuildRequirements { requirements in
+                try await wheelhouses.wheelhouse(for: requirements, pythonVersion: item.python, platforms: platforms)
+            }
+            let output = folder.appendingPathComponent("out")
+            let (request, _) = try await requirements.resolve(staticRequirements: buildSystem.requires, runner: runner) { wheelhouse in
+                BuildRequest(sdist: sdist.path, target: target, interpreter: interpreter, wheelhouse: wheelhouse,
+                             environment: item.environment, limits: settings.limits, output: output, log: log)
+            }
+            let outcome = try await runner.build(request)
+            if Task.isCancelled { return ended(.cancelled, "the run was stopped during the build") }
+            guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
+            let finished = try Retagger(architecture: target.architecture, glibc: target.glibc).finish(built, buildTag: item.buildTag)
+            let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
+            let seconds = Double(outcome.duration.components.seconds) + Double(outcome.duration.components.attoseconds) / 1e18
+            let provenance = Provenance(
+                target: item.target, os: outcome.facts?.os, python: item.python, pythonFull: outcome.facts?.python,
+                glibc: outcome.facts?.glibc, compiler: outcome.facts?.compiler, runner: runner.description,
+                sdist: sdist.path.lastPathComponent, sdistSHA256: sdist.sha256, seconds: seconds, builder: "wheelwright",
+                builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: finished.filename.tagSet.platforms.joined(separator: "."),
+                auditReason: finished.audit?.reason
+            )
+            try await upload(finished.wheel, to: index, provenance: provenance, log: log)
+            return ended(.built, nil, wheel: finished.filename.description, index: index)
+        } catch is CancellationError {
+            return ended(.cancelled, "the run was stopped")
+        } catch {
+            return ended(Task.isCancelled ? .cancelled : .failed, "\(error)")
+        }
+    }
+
+    /// Uploads with retries: a network failure or a 5xx is worth another try, after a pause.
+    private func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {
+        var attempt = 1
+        while true {
+            do {
+                try await publisher.upload(wheel, to: index, provenance: provenance, log: log)
+                return
+            } catch let error as BuilderError {
+                throw error
+            } catch {
+                if attempt >= settings.uploadAttempts || Task.isCancelled { throw BuilderError.publish("upload of \(wheel.lastPathComponent) to \(index) failed \(attempt) times: \(error)") }
+                try await Task.sleep(for: .milliseconds(500 * (1 << attempt)))
+                attempt += 1
+            }
+        }
+    }
+}
+
+/// One runner per (target, system packages), prepared on first use.
+actor RunnerPool {
+    let environments: Environments
+    let kind: RunnerKind
+    private var runners: [String: Task<any Runner, any Error>] = [:]
+
+    init(environments: Environments, kind: RunnerKind) {
+        self.environments = environments
+        self.kind = kind
+    }
+
+    func runner(for target: TargetDefinition, systemPackages: [String]) async throws -> any Runner {
+        let recipe = Environments.Recipe(target: target, systemPackages: systemPackages)
+        if let existing = runners[recipe.name] { return try await existing.value }
+        let (environments, kind) = (self.environments, self.kind)
+        let task = Task { try await environments.runner(kind, for: recipe) }
+        runners[recipe.name] = task
+        return try await task.value
+    }
+}
+
+/// Downloads every release's sdist ahead of the builds, `width` at a time.
+actor Prefetcher {
+    private var tasks: [String: Task<(path: URL, sha256: String), any Error>] = [:]
+
+    init(sources: SourceFetcher, releases: [BuildItem], width: Int) {
+        let gate = Gate(width: width)
+        for item in releases {
+            tasks[item.release] = Task {
+                await gate.enter()
+                defer { Task { await gate.leave() } }
+                return try await sources.sdist(project: item.project, version: item.version)
+            }
+        }
+    }
+
+    func sdist(for item: BuildItem) async throws -> (path: URL, sha256: String) {
+        guard let task = tasks[item.release] else { throw BuilderError.configuration("\(item.release) was not planned") }
+        return try await task.value
+    }
+}
+
+/// At most `width` holders at once.
+actor Gate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { free = width }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The run's results as the people and machines that read them want them.
+public struct RunReport: Sendable, Codable {
+    public let runID: String?
+    public let startedAt: String
+    public let seconds: Double
+    public let results: [ItemResult]
+    /// Planned items left out before the run (already in the index, denied).
+    public let skipped: [SkippedItem]
+
+    public init(runID: String?, startedAt: Date, seconds: Double, results: [ItemResult], skipped: [SkippedItem]) {
+        self.runID = runID
+        self.startedAt = ISO8601DateFormatter().string(from: startedAt)
+        self.seconds = seconds
+        self.results = results.sorted { $0.item.id < $1.item.id }
+        self.skipped = skipped
+    }
+
+    public func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
+
+    /// 0 when every planned item was built or skipped, 1 otherwise.
+    public var exitCode: Int32 { count(.failed) + count(.cancelled) == 0 ? 0 : 1 }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", startedAt = "started_at", seconds, results, skipped
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// JUnit XML: one testcase per package-version-target-interpreter (`--run-id` suffixes the
+    /// names so several runs merge), skipped with the reason, failures with the log's tail.
+    public func junit(logTail: (String) -> String) -> String {
+        let suffix = runID.map { "[\($0)]" } ?? ""
+        var cases: [String] = []
+        for result in results {
+            let name = escape(result.item.id + suffix)
+            var line = "    <testcase classname=\"\(escape(result.item.project))\" name=\"\(name)\" time=\"\(String(format: "%.3f", result.seconds))\""
+            switch result.status {
+            case .built:
+                line += "/>"
+            case .skipped:
+                line += "><skipped message=\"\(escape(result.reason ?? ""))\"/></testcase>"
+            case .failed, .cancelled:
+                let tail = result.log.map(logTail) ?? ""
+                line += "><failure message=\"\(escape(result.reason ?? result.status.rawValue))\">\(escape(tail))</failure></testcase>"
+            }
+            cases.append(line)
+        }
+        for skipped in skipped {
+            cases.append("    <testcase classname=\"\(escape(skipped.item.project))\" name=\"\(escape(skipped.item.id + suffix))\" time=\"0\"><skipped message=\"\(escape(skipped.reason))\"/></testcase>")
+        }
+        let failures = count(.failed) + count(.cancelled)
+        let skips = count(.skipped) + skipped.count
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites>
+              <testsuite name="wheelwright build\(escape(suffix))" tests="\(results.count + skipped.count)" failures="\(failures)" skipped="\(skips)" time="\(String(format: "%.3f", seconds))" timestamp="\(startedAt)">
+            \(cases.joined(separator: "\n"))
+              </testsuite>
+            </testsuites>
+
+            """
+    }
+
+    private func escape(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            // XML 1.0 cannot carry other control characters (compilers print ANSI colours).
+            case _ where scalar.value < 0x20: continue
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}
+
+/// An exclusive lock on a run against one index, so nightly runs that overlap do not both build:
+/// the second finds it held and stops at once. The lock is the kernel's (flock), so it goes
+/// away with the process however that ends.
+public final class RunLock: Sendable {
+    private let descriptor: Int32
+
+    public init(path: URL) throws {
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(path.path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw BuilderError.locked("cannot open the run lock \(path.path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOf: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(fd)
+            throw BuilderError.locked("another wheelwright build against this index is running (\(holder.isEmpty ? "lock \(path.path)" : holder)): this run stops")
+        }
+        ftruncate(fd, 0)
+        let note = "pid \(getpid()) since \(ISO8601DateFormatter().string(from: Date()))\n"
+        _ = note.withCString { write(fd, $0, strlen($0)) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+}

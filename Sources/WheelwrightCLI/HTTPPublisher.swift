@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Builder
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PythonPackaging
+
+/// The job's `IndexPublisher` over the server's HTTP API: `+files` to see what an index holds,
+/// the devpi-style JSON calls to create indices, and the legacy upload twine uses.
+struct HTTPPublisher: IndexPublisher {
+    let client: IndexClient
+
+    func wheels(in index: String) async throws -> [(filename: String, python: String?)]? {
+        let result: Any
+        do {
+            result = try await client.call(.GET, "/\(index)/+files")
+        } catch let failure as IndexClient.Failure where failure.status == 404 {
+            return nil
+        }
+        return (result as? [[String: Any]] ?? []).compactMap { file in
+            guard let name = file["filename"] as? String, name.hasSuffix(".whl") else { return nil }
+            return (name, (file["provenance"] as? [String: Any])?["python"] as? String)
+        }
+    }
+
+    func ensureIndex(_ index: String, bases: [String]) async throws {
+        do {
+            _ = try await client.call(.GET, "/\(index)")
+            return
+        } catch let failure as IndexClient.Failure where failure.status == 404 {}
+        let user = String(index.split(separator: "/").first ?? "")
+        do {
+            _ = try await client.call(.GET, "/\(user)")
+        } catch let failure as IndexClient.Failure where failure.status == 404 {
+            // A user that only owns indices: nobody logs in as it, so its password is random.
+            let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
+            _ = try await client.call(.PUT, "/\(user)", body: ["password": password])
+        }
+        let uploaders = [user] + (client.options.user.isEmpty || client.options.user == user ? [] : [client.options.user])
+        do {
+            _ = try await client.call(.PUT, "/\(index)", body: ["type": "stage", "volatile": false, "bases": bases, "acl_upload": uploaders])
+        } catch let failure as IndexClient.Failure where failure.status == 409 {
+            // Another run created it first.
+        }
+    }
+
+    func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {
+        let content = try [UInt8](Data(contentsOf: wheel))
+        let logBytes = (try? [UInt8](Data(contentsOf: log))) ?? []
+        let filename = try WheelFilename(wheel.lastPathComponent)
+        let boundary = "wheelwright-\(UUID().uuidString)"
+        var body: [UInt8] = []
+        func field(_ name: String, _ value: String) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        func file(_ name: String, _ filename: String, _ bytes: [UInt8]) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        field(":action", "file_upload")
+        field("protocol_version", "1")
+        field("name", filename.distribution)
+        field("version", filename.versionText)
+        field("filetype", "bdist_wheel")
+        field("pyversion", filename.tagSet.interpreters.joined(separator: "."))
+        field("sha256_digest", SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined())
+        field("provenance", provenance.json)
+        file("content", wheel.lastPathComponent, content)
+        if !logBytes.isEmpty { file("build_log", "build.log", logBytes) }
+        body += Array("--\(boundary)--\r\n".utf8)
+
+        var request = HTTPClientRequest(url: client.options.server.trimmingSuffix("/") + "/\(index)/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+        if let authorization = client.options.authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        switch response.status.code {
+        case 200..<300:
+            return
+        case 500...:
+            // Transient: the job tries again.
+            throw IndexClient.Failure(description: "\(index): \(response.status.code) \(text)", status: response.status.code)
+        default:
+            throw BuilderError.publish("upload of \(wheel.lastPathComponent) to \(index) refused: \(response.status.code) \(text.trimmingSuffix("\n"))")
+        }
+    }
+}
