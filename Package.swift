@@ -201,6 +201,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BuilderTests",
+            dependencies: [
+                "Builder",
+                "PythonPackaging",
+                "TestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "WhitelistTests",
             dependencies: [
                 "Whitelist",

@@ -143,15 +143,6 @@ struct RootfsRunnerTests {
     }
 }
 
-/// Host processes whose command line holds `marker`.
-func processes(containing marker: String) -> [String] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        return String(decoding: data, as: UTF8.self).contains(marker)
-    }
-}
-
 struct RecipeTests {
     @Test("the recipe key is stable, ignores package order, and changes with the packages")
     func recipeKey() {

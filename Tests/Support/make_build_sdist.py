@@ -12,6 +12,7 @@ KIND is what its build does besides building:
   forkbomb  forks until the system says no
   memory    allocates 100 MB chunks up to 30 GB
   fail      a C extension that does not compile
+  syslib    a C extension that includes <yaml.h> and links libyaml (needs libyaml-dev)
 The behaviour runs only when the wheel is built (`bdist_wheel`), never when the backend is
 asked for its requirements. Prints the path written.
 """
@@ -25,6 +26,7 @@ BEHAVIOURS = {
     "pure": "",
     "cext": "",
     "fail": "",
+    "syslib": "",
     "network": '''
 import socket
 for attempt, target in (("dns", None), ("tcp", ("1.1.1.1", 80)), ("loopback", ("127.0.0.1", 22))):
@@ -80,8 +82,13 @@ print("allocated 30 GB", flush=True)
 
 C_SOURCE = '''#define PY_SSIZE_T_CLEAN
 #include <Python.h>
-
+#ifdef WITH_YAML
+#include <yaml.h>
+static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(yaml_get_version_string()[0] == '0' ? 42 : 0); }
+#else
 static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }
+#endif
+
 
 static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, "The answer."}, {NULL, NULL, 0, NULL}};
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};
@@ -99,13 +106,14 @@ def main():
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
-    extension = args.kind in ("cext", "fail")
+    extension = args.kind in ("cext", "fail", "syslib")
     behaviour = BEHAVIOURS[args.kind]
     setup = "import sys\nfrom setuptools import Extension, setup\n"
     setup += f"ARGUMENT = {args.argument!r}\n"
     if behaviour:
         setup += "if 'bdist_wheel' in sys.argv:\n" + "".join(f"    {line}\n" for line in behaviour.strip().splitlines())
-    modules = f"[Extension({module + '._native'!r}, [{module + '/native.c'!r}])]" if extension else "[]"
+    options = ", libraries=['yaml'], define_macros=[('WITH_YAML', '1')]" if args.kind == "syslib" else ""
+    modules = f"[Extension({module + '._native'!r}, [{module + '/native.c'!r}]{options})]" if extension else "[]"
     setup += f"setup(name={args.name!r}, version={args.version!r}, packages=[{module!r}], ext_modules={modules})\n"
     pkg_info = f"Metadata-Version: 2.1\nName: {args.name}\nVersion: {args.version}\nSummary: {args.kind} test sdist\n"
     files = {
@@ -115,7 +123,7 @@ def main():
         f"{module}/__init__.py": f"KIND = {args.kind!r}\n",
     }
     if extension:
-        files[f"{module}/native.c"] = C_SOURCE if args.kind == "cext" else "#include <Python.h>\nthis does not compile;\n"
+        files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib") else "#include <Python.h>\nthis does not compile;\n"
     path = os.path.join(args.out, f"{base}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
         for name, text in sorted(files.items()):

@@ -66,3 +66,97 @@ public func runTool(_ executable: String, _ arguments: [String], environment: [S
     return (code, result.standardOutput + result.standardError)
 }
 
+
+/// `wheelwright serve` as a real process on a free port, with its own data folder.
+public final class TestServer: @unchecked Sendable {
+    public static let rootPassword = "root-secret"
+    public let data: URL
+    public private(set) var process: Process
+    public private(set) var baseURL = ""
+
+    let extraArguments: [String]
+
+    /// Starts the server on `data` (a new folder when nil) and waits for its "listening" line.
+    public init(data: URL? = nil, arguments: [String] = []) throws {
+        let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-server-\(UUID().uuidString)")
+        self.data = folder
+        extraArguments = arguments
+        process = Process()
+        try start()
+    }
+
+    private func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
+        process.arguments = ["serve", "--data", data.path, "--port", "0"] + extraArguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["WHEELWRIGHT_ROOT_PASSWORD"] = Self.rootPassword
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "listening on http://") {
+                let rest = seen[range.upperBound...]
+                if let end = rest.firstIndex(of: "/") {
+                    baseURL = "http://" + rest[..<end]
+                    // Keep draining the pipe so the server never blocks on a full one.
+                    output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+                    return
+                }
+            }
+        }
+        process.terminate()
+        throw TestFailure("the server did not start: \(seen)")
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    @discardableResult
+    public func terminate() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Stops with SIGTERM and waits.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: a crash, with no chance to clean up.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    public func restart() throws {
+        stop()
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: data)
+    }
+}
+
+
+/// Host processes whose command line (arguments joined by spaces) holds `marker`.
+public func processes(containing marker: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(marker)
+    }
+}

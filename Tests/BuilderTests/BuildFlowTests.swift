@@ -1,0 +1,164 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The whole nightly flow against a local upstream of generated sdists, into the real server,
+/// built in the real debian-12 rootfs (shared with the runner tests under .build).
+@Suite(.serialized, .timeLimit(.minutes(15)))
+final class BuildFlowTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    let data = Repository.root.appendingPathComponent(".build/test-environments").path
+    let whitelist: String
+
+    init() async throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+        whitelist = folder.path("whitelist.yaml")
+        // The upstream: an index on the same server holding the sdists and, for their build
+        // requirements, Debian's setuptools and wheel wheels: no network needed.
+        let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+        if created.status != 0 {
+            _ = try await runTool(Repository.wheelwright, ["user", "add", "up", "--new-password", "up-secret", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+            let again = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+            guard again.status == 0 else { throw TestFailure("cannot create up/main: \(again.output)") }
+        }
+        var files: [String] = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
+            .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
+        for (name, kind) in Self.packages {
+            let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
+            let made = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0", "--kind", kind])
+            guard made.status == 0 else { throw TestFailure(made.output) }
+            files.append(made.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--disable-progress-bar", "--repository-url", "\(server.baseURL)/up/main/",
+                                                                   "-u", "root", "-p", TestServer.rootPassword] + files)
+        guard upload.status == 0 else { throw TestFailure("twine: \(upload.output)") }
+        try writeWhitelist(nativeBuild: nil)
+    }
+
+    static let packages = [("flow-pure", "pure"), ("flow-native", "cext"), ("flow-yaml", "syslib"), ("flow-broken", "fail"), ("flow-forever", "sleep")]
+
+    func writeWhitelist(nativeBuild: Int?) throws {
+        var text = "defaults:\n  targets: [debian-12]\npackages:\n"
+        for (name, _) in Self.packages {
+            text += "  - name: \(name)\n    versions: [\"1.0\"]\n"
+            if name == "flow-yaml" { text += "    system-packages: [libyaml-dev]\n" }
+            if name == "flow-native", let nativeBuild { text += "    build: \(nativeBuild)\n" }
+        }
+        try text.write(toFile: whitelist, atomically: true, encoding: .utf8)
+    }
+
+    func build(_ extra: [String]) async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.wheelwright, ["build", whitelist] + common + ["--timeout", "25"] + extra)
+    }
+
+    var common: [String] {
+        ["--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword,
+         "--upstream", "\(server.baseURL)/up/main/+simple/", "--data", data, "--cache", folder.path("cache"),
+         "--containers", Repository.root.appendingPathComponent("containers").path]
+    }
+
+    @Test("build: the right wheels on the right indices with the right tags, JUnit counts, exit 1; a rerun builds nothing; build: 1 sits beside the old file and pip picks it")
+    func wholeFlow() async throws {
+        let junit = folder.path("junit.xml")
+        let (status, output) = try await build(["--junit", junit, "--json"])
+        #expect(status == 1, "\(output)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+        let results = try #require(report["results"] as? [[String: Any]])
+        func result(_ project: String) -> [String: Any]? {
+            results.first { ($0["item"] as? [String: Any])?["project"] as? String == project }
+        }
+        #expect(result("flow-pure")?["status"] as? String == "built")
+        #expect(result("flow-pure")?["index"] as? String == "opensource/pure")
+        #expect(result("flow-pure")?["wheel"] as? String == "flow_pure-1.0-py3-none-any.whl")
+        #expect(result("flow-native")?["index"] as? String == "opensource/debian-12")
+        #expect(result("flow-native")?["wheel"] as? String == "flow_native-1.0-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl")
+        // libyaml is outside every manylinux policy: the wheel stays linux_x86_64.
+        #expect(result("flow-yaml")?["wheel"] as? String == "flow_yaml-1.0-cp311-cp311-linux_x86_64.whl")
+        #expect(result("flow-broken")?["status"] as? String == "failed")
+        #expect((result("flow-forever")?["reason"] as? String)?.contains("time limit") == true)
+
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"5\" failures=\"2\" skipped=\"0\""))
+        #expect(xml.contains("name=\"flow-broken-1.0-debian-12-py3.11\""))
+        #expect(xml.contains("this does not compile"))
+
+        // The consumer aggregate exists with its bases, and pip installs from it.
+        let (pipStatus, pipOutput) = try await runTool("/usr/bin/python3", [
+            "-m", "pip", "install", "--no-deps", "--target", folder.path("site"),
+            "--index-url", "\(server.baseURL)/platform/debian-12/+simple/", "flow-pure", "flow-native",
+        ])
+        #expect(pipStatus == 0, "\(pipOutput)")
+        let (importStatus, importOutput) = try await runTool("/usr/bin/python3", [
+            "-c", "import sys; sys.path.insert(0, sys.argv[1]); import flow_pure, flow_native._native as n; print(n.answer())", folder.path("site"),
+        ])
+        #expect(importStatus == 0 && importOutput.contains("42"), "\(importOutput)")
+
+        // A rerun builds nothing that was built.
+        let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml"]
+        let (again, againOutput) = try await build(working)
+        #expect(again == 0, "\(againOutput)")
+        #expect(againOutput.contains("plan: 0 to build, 3 skipped"))
+
+        // build: 1 publishes a build-tagged file beside the old one, and pip prefers it.
+        try writeWhitelist(nativeBuild: 1)
+        let (rebuilt, rebuiltOutput) = try await build(["--only", "flow-native"])
+        #expect(rebuilt == 0, "\(rebuiltOutput)")
+        let (downloaded, downloadOutput) = try await runTool("/usr/bin/python3", [
+            "-m", "pip", "download", "--no-deps", "--dest", folder.path("dl"),
+            "--index-url", "\(server.baseURL)/platform/debian-12/+simple/", "flow-native",
+        ])
+        #expect(downloaded == 0, "\(downloadOutput)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("dl")) == ["flow_native-1.0-1-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl"])
+        let files = try await runTool("/usr/bin/curl", ["-s", "\(server.baseURL)/opensource/debian-12/+files"])
+        #expect(files.output.contains("flow_native-1.0-cp311") && files.output.contains("flow_native-1.0-1-cp311"))
+    }
+
+    @Test("a second build while one runs is refused by the lock; SIGTERM stops the first, killing its build, and the report says so")
+    func lockAndStop() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
+        process.arguments = ["build", whitelist] + common + ["--only", "flow-forever", "--timeout", "600", "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the forever build runs (its sdist's marker process is there).
+        var running = false
+        for _ in 0..<600 where !running {
+            try await Task.sleep(for: .milliseconds(100))
+            running = processes(containing: "driver.py build /src/flow_forever").count > 0
+        }
+        #expect(running)
+        let (second, secondOutput) = try await build(["--only", "flow-pure"])
+        #expect(second == 75)
+        #expect(secondOutput.contains("another wheelwright build against this index is running"))
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("\"status\" : \"cancelled\""), "\(text)")
+        #expect(processes(containing: "driver.py build /src/flow_forever").isEmpty)
+    }
+
+    @Test("--shard 1/2 and 2/2 together cover the plan exactly once")
+    func shards() async throws {
+        func plan(_ extra: [String]) async throws -> [String] {
+            let (status, output) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--json"] + common + extra)
+            guard status == 0, let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+                  let items = object["items"] as? [[String: Any]] else { throw TestFailure(output) }
+            return items.compactMap { "\($0["project"] ?? "")-\($0["version"] ?? "")-\($0["target"] ?? "")" }
+        }
+        let whole = try await plan([])
+        let first = try await plan(["--shard", "1/2"])
+        let second = try await plan(["--shard", "2/2"])
+        #expect(whole.count == 5)
+        #expect(Set(first).isDisjoint(with: second))
+        #expect((first + second).sorted() == whole.sorted())
+        let (bad, badOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--shard", "3/2"] + common)
+        #expect(bad == 64 || bad == 2 || bad == 1)
+        #expect(badOutput.contains("--shard must be i/n"))
+    }
+}
