@@ -45,8 +45,7 @@ public struct Retagger: Sendable {
         var tagSet = original.tagSet
         var audit: ManylinuxAudit?
         if !isPure {
-            let found = ManylinuxAudit(objects: try objects.map { try ELFDependencies(bytes: $0.bytes) },
-                                       architecture: architecture, glibcCeiling: glibc)
+            let found = try Self.audit(objects, architecture: architecture, glibc: glibc)
             audit = found
             tagSet = tagSet.replacingPlatforms(found.policy.map { [$0.description] + ($0.legacyAlias.map { [$0] } ?? []) } ?? [found.platformTag])
         }
@@ -62,6 +61,26 @@ public struct Retagger: Sendable {
         ])
         try? FileManager.default.removeItem(at: built)
         return Result(wheel: destination, filename: filename, isPure: isPure, audit: audit)
+    }
+
+    /// Audits a wheel's shared objects. A library the wheel carries itself (as auditwheel repair
+    /// bundles them, `pkg.libs/libffi-1a2b.so.8`) is not an external dependency: its own needs count instead.
+    static func audit(_ objects: [ArchiveReader.Member], architecture: String, glibc: SymbolVersion?) throws -> ManylinuxAudit {
+        let carried = Set(objects.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path })
+        let dependencies = try objects.map { member -> ELFDependencies in
+            let found = try ELFDependencies(bytes: member.bytes)
+            return ELFDependencies(architecture: found.architecture, neededLibraries: found.neededLibraries.filter { !carried.contains($0) },
+                                   versionNames: found.versionNames)
+        }
+        return ManylinuxAudit(objects: dependencies, architecture: architecture, glibcCeiling: glibc)
+    }
+
+    /// Audits the wheel at `path` for `architecture` (nil when it holds no shared object).
+    public static func audit(wheel path: String, architecture: String) throws -> ManylinuxAudit? {
+        var limits = ArchiveLimits()
+        limits.maximumMemberSize = 1 << 30
+        let objects = try ArchiveReader.read(path, format: .zip, limits: limits) { isSharedObject($0) }.filter { ELFDependencies.isELF($0.bytes) }
+        return objects.isEmpty ? nil : try audit(objects, architecture: architecture, glibc: nil)
     }
 
     static func isSharedObject(_ path: String) -> Bool {

@@ -12,6 +12,12 @@ public struct ELFDependencies: Sendable, Hashable {
         bytes.count >= 4 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46
     }
 
+    public init(architecture: String, neededLibraries: [String], versionNames: [String]) {
+        self.architecture = architecture
+        self.neededLibraries = neededLibraries
+        self.versionNames = versionNames
+    }
+
     public init(bytes: [UInt8]) throws(PackagingError) {
         var reader = ELFReader(bytes: bytes)
         guard Self.isELF(bytes), bytes.count >= 64 else { throw .invalidELF("not an ELF file") }
@@ -125,6 +131,11 @@ public struct ManylinuxAudit: Sendable, Hashable {
     /// The highest `GLIBC_` version any object needs.
     public let highestGLIBC: SymbolVersion?
 
+    /// glibc's dynamic loader, which every program on the system has (auditwheel ignores it too).
+    static let dynamicLoaders: Set<String> = [
+        "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "ld-linux.so.2", "ld64.so.2", "ld64.so.1", "ld-linux-armhf.so.3",
+    ]
+
     /// `manylinux_2_17_x86_64` or `linux_x86_64`.
     public var platformTag: String { policy?.description ?? "linux_\(architecture)" }
 
@@ -132,7 +143,7 @@ public struct ManylinuxAudit: Sendable, Hashable {
     /// cannot claim more than the OS it ran on).
     public init(objects: [ELFDependencies], architecture: String, glibcCeiling: SymbolVersion? = nil) {
         self.architecture = architecture
-        let needed = Set(objects.flatMap(\.neededLibraries))
+        let needed = Set(objects.flatMap(\.neededLibraries)).subtracting(Self.dynamicLoaders)
         let versions = Set(objects.flatMap(\.versionNames))
         highestGLIBC = versions.filter { $0.hasPrefix("GLIBC_") }.compactMap { SymbolVersion($0.dropFirst(6)) }.max()
         let ceilingMinor = glibcCeiling.map { $0.components.count > 1 ? $0.components[1] : 0 } ?? Int.max

@@ -79,6 +79,15 @@ final class BuildFlowTests {
         #expect(result("flow-broken")?["status"] as? String == "failed")
         #expect((result("flow-forever")?["reason"] as? String)?.contains("time limit") == true)
 
+        // Our manylinux verdict is auditwheel's on the wheels the run built.
+        for project in ["flow-native", "flow-yaml"] {
+            let log = try #require(result(project)?["log"] as? String)
+            let wheel = URL(fileURLWithPath: log).deletingLastPathComponent().appendingPathComponent("out/\(result(project)?["wheel"] as? String ?? "")").path
+            let theirs = try await auditwheelVerdict(wheel)
+            #expect(theirs == (project == "flow-native" ? "manylinux_2_5_x86_64" : "linux_x86_64"))
+            #expect(try await wheelwrightVerdict(wheel) == theirs)
+        }
+
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains("tests=\"5\" failures=\"2\" skipped=\"0\""))
         #expect(xml.contains("name=\"flow-broken-1.0-debian-12-py3.11\""))
