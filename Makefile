@@ -44,8 +44,9 @@ build: deps ## Build wheelwright (debug).
 release: deps ## Build wheelwright (release), for benchmarks and deployment.
 	swift build -c release
 
-run: build ## Run the main job on the embedded defaults: lint the company whitelist.
+run: build ## The main job on the defaults: serve the index, build whitelists/example.yaml for debian-12, install and import it there.
 	$(WHEELWRIGHT) whitelist lint whitelists
+	tools/make-run.sh
 
 lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
