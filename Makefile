@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners lint clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build lint clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -62,6 +62,9 @@ bench: venv release ## Run the benchmarks side by side with the peers; writes be
 
 bench-runners: deps release ## Per-build overhead of each runner vs a bare pip wheel (prepares debian-12 once).
 	bench/runners.py
+
+bench-build: deps release ## wheelwright build vs devpi-builder + devpi-server on 10 real packages (needs PyPI).
+	bench/build.sh
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh
