@@ -152,7 +152,7 @@ final class BuildFlowTests {
         #expect(processes(containing: "driver.py build /src/flow_forever").isEmpty)
     }
 
-    @Test("--shard 1/2 and 2/2 together cover the plan exactly once")
+    @Test("--shard 1/2 and 2/2 together cover the plan exactly once; a config file gives the same plan; --dry-run publishes nothing")
     func shards() async throws {
         func plan(_ extra: [String]) async throws -> [String] {
             let (status, output) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--json"] + common + extra)
@@ -166,6 +166,19 @@ final class BuildFlowTests {
         #expect(whole.count == 5)
         #expect(Set(first).isDisjoint(with: second))
         #expect((first + second).sorted() == whole.sorted())
+        // The same plan from a config file naming the server and the indices (no --server flag).
+        let config = folder.path("wheelwright.yaml")
+        try "server: \(server.baseURL)\npure-index: opensource/pure\nbinary-index: opensource/{target}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let (configured, configuredOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--config", config, "--upstream", "\(server.baseURL)/up/main/+simple/",
+                                                                                        "--containers", Repository.root.appendingPathComponent("containers").path])
+        #expect(configured == 0, "\(configuredOutput)")
+        #expect(configuredOutput.contains("5 to build"))
+        // --dry-run fetches the sdists and publishes nothing.
+        let (dry, dryOutput) = try await runTool(Repository.wheelwright, ["build", whitelist, "--dry-run"] + common)
+        #expect(dry == 0, "\(dryOutput)")
+        #expect(dryOutput.contains("fetched flow_native-1.0.tar.gz") && dryOutput.contains("would build flow-native-1.0-debian-12-py3.11"))
+        let listed = try await runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(server.baseURL)/opensource/pure/+files"])
+        #expect(listed.output == "404")
         let (bad, badOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--shard", "3/2"] + common)
         #expect(bad == 64 || bad == 2 || bad == 1)
         #expect(badOutput.contains("--shard must be i/n"))
