@@ -6,10 +6,11 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages: SQLite and libarchive for the index and archives, Python for the
 # differential tests and benchmarks, git for SwiftPM; debootstrap, bubblewrap, podman and runc
-# for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests.
+# for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests;
+# chromium, the browser the page tests drive headless.
 APT_PACKAGES := build-essential ca-certificates curl git libarchive-dev libsqlite3-dev \
                 python3 python3-pip python3-venv python3-setuptools-whl python3-wheel-whl \
-                debootstrap bubblewrap podman runc
+                debootstrap bubblewrap podman runc chromium
 VENV := .venv
 # Debian's interpreter when there is one: the same Python on every machine.
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)

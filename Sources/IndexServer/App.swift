@@ -28,7 +28,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
-        metricsText: { registry.emitToString() }, pageCache: PageCache()
+        metricsText: { registry.emitToString() }, pageCache: PageCache(), web: WebPages(service: service)
     )
     let router = Router(context: BasicRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))

@@ -12,6 +12,7 @@ struct IndexRoutes: Sendable {
     let limits: ServerLimits
     let metricsText: @Sendable () -> String
     let pageCache: PageCache
+    let web: WebPages
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         do {
@@ -27,9 +28,13 @@ struct IndexRoutes: Sendable {
         let components = rawPath.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         let method = request.method
 
+        let html = (method == .get || method == .head) && WebPages.prefersHTML(request.headers[.accept])
+        if components.first == "+builds" || components.first == "+search" || components.first == "+static" {
+            return try await site(components, request, context: context)
+        }
         switch components.count {
         case 0:
-            return try root()
+            return try html ? web.root() : root()
         case 1 where components[0] == "+health":
             return Self.text("ok\n")
         case 1 where components[0] == "+metrics":
@@ -43,6 +48,7 @@ struct IndexRoutes: Sendable {
         case 2:
             let index = try IndexID(user: components[0], index: components[1])
             if method == .post { return try await upload(to: index, request, context: context) }
+            if html { return try web.index(index, request: request) }
             return try await indexResource(index, request, context: context)
         default:
             let index = try IndexID(user: components[0], index: components[1])
@@ -58,6 +64,8 @@ struct IndexRoutes: Sendable {
                 return try fileList(index)
             case "+log" where rest.count == 2 && (method == .get || method == .head):
                 return try await buildLog(index, filename: rest[1], request, context: context)
+            case let name where rest.count == 1 && !name.hasPrefix("+") && (method == .get || method == .head):
+                return try web.project(index, name: name, request: request)
             case "+yank" where rest.count == 2 && method == .post:
                 return try await yank(index, filename: rest[1], request, context: context)
             case _ where rest.count == 2 && method == .delete:
@@ -308,6 +316,31 @@ struct IndexRoutes: Sendable {
     }
 
     // MARK: For builders and people
+
+    /// `/+builds/` (GET a page, POST a run's report), `/+builds/RUN/ITEM.log`, `/+search`, `/+static/style.css`.
+    private func site(_ components: [String], _ request: Request, context: some RequestContext) async throws -> Response {
+        switch (components.count, components[0], request.method) {
+        case (1, "+builds", .get), (1, "+builds", .head):
+            return try web.builds()
+        case (1, "+builds", .post):
+            let identity = try await authenticate(request)
+            let buffer = try await request.body.collect(upTo: 64 << 20)
+            let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+            guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else {
+                throw StoreError.badRequest("a build report is a JSON object")
+            }
+            let id = try service.catalog.addBuildRun(reporter: identity.user, report: text)
+            return Self.json(["type": "buildrun", "result": ["id": id, "url": "/+builds/#run-\(id)"]], status: .created)
+        case (3, "+builds", .get):
+            return try web.buildLog(run: components[1], item: components[2])
+        case (1, "+search", .get):
+            return try web.search(request)
+        case (2, "+static", .get) where components[1] == "style.css":
+            return web.stylesheet()
+        default:
+            throw StoreError.notFound("no such resource: \(request.uri.path)")
+        }
+    }
 
     /// Every file of the index itself (not its bases) with its provenance: what a builder's
     /// plan asks once per index instead of once per project.

@@ -76,6 +76,17 @@ public struct Catalog: Sendable {
         migrator.registerMigration("v2-metadata-in-catalog") { db in
             try db.execute(sql: "ALTER TABLE file ADD COLUMN metadata BLOB")
         }
+        // Runs of `wheelwright build`, as each reports itself: for the /+builds/ page.
+        migrator.registerMigration("v3-build-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE build_run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    reportedAt DOUBLE NOT NULL,
+                    reporter TEXT NOT NULL,
+                    report TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -306,6 +317,83 @@ public struct Catalog: Sendable {
                 SELECT sha256 FROM file UNION SELECT json_extract(provenance, '$.log_sha256') FROM file
                 WHERE provenance IS NOT NULL AND json_valid(provenance) AND json_extract(provenance, '$.log_sha256') IS NOT NULL
                 """))
+        }
+    }
+
+    /// Per index: its number of projects and files and its last upload.
+    public func indexStatistics() throws -> [IndexID: IndexStatistics] {
+        try writer.read { db in
+            var result: [IndexID: IndexStatistics] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT indexPath, COUNT(DISTINCT project) AS projects, COUNT(*) AS files, MAX(uploadTime) AS last FROM file GROUP BY indexPath") {
+                guard let path = try? IndexID(row["indexPath"] as String) else { continue }
+                result[path] = IndexStatistics(projects: row["projects"], files: row["files"], lastUpload: row["last"])
+            }
+            return result
+        }
+    }
+
+    /// One page of the projects across `indices` whose name contains `filter`, by name, and how
+    /// many match in all.
+    public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) throws -> (page: [ProjectSummary], total: Int) {
+        guard !indices.isEmpty else { return ([], 0) }
+        return try writer.read { db in
+            let marks = Array(repeating: "?", count: indices.count).joined(separator: ",")
+            let pattern = Self.containing(filter)
+            var arguments = StatementArguments(indices.map(\.description))
+            arguments += [pattern]
+            let condition = "indexPath IN (\(marks)) AND project LIKE ? ESCAPE '\\'"
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT project) FROM file WHERE \(condition)", arguments: arguments) ?? 0
+            var pageArguments = arguments
+            pageArguments += [limit, offset]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT project, COUNT(*) AS files, MAX(uploadTime) AS last, GROUP_CONCAT(DISTINCT version) AS versions
+                FROM file WHERE \(condition) GROUP BY project ORDER BY project LIMIT ? OFFSET ?
+                """, arguments: pageArguments)
+            let page = rows.map { row in
+                ProjectSummary(name: row["project"], files: row["files"], lastUpload: row["last"],
+                               versions: (row["versions"] as String? ?? "").split(separator: ",").map(String.init))
+            }
+            return (page, total)
+        }
+    }
+
+    /// Projects whose name contains `text`, with the indices that hold them.
+    public func search(_ text: String, limit: Int) throws -> [(project: String, index: IndexID)] {
+        try writer.read { db in
+            let pattern = Self.containing(text)
+            return try Row.fetchAll(db, sql: "SELECT DISTINCT project, indexPath FROM file WHERE project LIKE ? ESCAPE '\\' ORDER BY project, indexPath LIMIT ?",
+                                    arguments: [pattern, limit]).compactMap { row in
+                (try? IndexID(row["indexPath"] as String)).map { (row["project"], $0) }
+            }
+        }
+    }
+
+    /// A LIKE pattern (with `ESCAPE '\\'`) matching names that contain `text` literally.
+    private static func containing(_ text: String) -> String {
+        var pattern = "%"
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+
+    /// Records a build run's report (JSON); returns its number.
+    public func addBuildRun(reporter: String, report: String) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO build_run (reportedAt, reporter, report) VALUES (?, ?, ?)",
+                           arguments: [Date().timeIntervalSince1970, reporter, report])
+            try bumpGeneration(db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The newest build runs first.
+    public func buildRuns(limit: Int) throws -> [BuildRun] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM build_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                BuildRun(id: $0["id"], reportedAt: $0["reportedAt"], reporter: $0["reporter"], report: $0["report"])
+            }
         }
     }
 

@@ -173,3 +173,27 @@ public enum UploadOutcome: Sendable, Equatable {
     /// The same filename with identical bytes was already there: nothing changed.
     case alreadyPresent(StoredFile)
 }
+
+/// An index's size, for the pages.
+public struct IndexStatistics: Sendable {
+    public let projects: Int
+    public let files: Int
+    public let lastUpload: Double?
+}
+
+/// One line of an index's project list.
+public struct ProjectSummary: Sendable {
+    public let name: String
+    public let files: Int
+    public let lastUpload: Double
+    public let versions: [String]
+}
+
+/// A `wheelwright build` run as it reported itself.
+public struct BuildRun: Sendable {
+    public let id: Int64
+    public let reportedAt: Double
+    public let reporter: String
+    /// The run's JSON report.
+    public let report: String
+}

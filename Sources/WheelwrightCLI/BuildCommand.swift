@@ -289,6 +289,7 @@ extension Wheelwright {
                                    results: results + unresolved, skipped: plan.skipped)
             try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
             try report.json().write(to: workspace.appendingPathComponent("report.json"))
+            if !plan.items.isEmpty { await publisher.report(report) }
             if let junit {
                 try Data(report.junit(logTail: Self.tail).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
             }

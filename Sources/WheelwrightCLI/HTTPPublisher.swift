@@ -45,6 +45,23 @@ struct HTTPPublisher: IndexPublisher {
         }
     }
 
+    /// Posts the run's report to the server's `/+builds/` page, with the last 64 kB of each
+    /// failed item's log (those logs are on no uploaded file). A failure here only warns.
+    func report(_ report: RunReport) async {
+        do {
+            guard var object = try JSONSerialization.jsonObject(with: try report.json()) as? [String: Any] else { return }
+            var logs: [String: String] = [:]
+            for result in report.results where result.status == .failed || result.status == .cancelled {
+                guard let path = result.log, let data = FileManager.default.contents(atPath: path) else { continue }
+                logs[result.item.id] = String(decoding: data.suffix(64 << 10), as: UTF8.self)
+            }
+            object["logs"] = logs
+            _ = try await client.call(.POST, "/+builds", body: object)
+        } catch {
+            FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
+        }
+    }
+
     func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {
         let content = try [UInt8](Data(contentsOf: wheel))
         let logBytes = (try? [UInt8](Data(contentsOf: log))) ?? []

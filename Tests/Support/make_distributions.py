@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes small, valid distributions for the index tests and benchmarks.
 
-  make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N]
+  make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N] [--summary TEXT]
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
 a `.tar.gz` with PKG-INFO and a pyproject.toml. Prints the path written.
@@ -24,14 +24,14 @@ def metadata(name, version, requires_python, summary):
     return "\n".join(lines) + "\n\nA test distribution.\n"
 
 
-def wheel(out, name, version, requires_python, payload):
+def wheel(out, name, version, requires_python, payload, summary):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     module = dist
     filename = f"{dist}-{version}-py3-none-any.whl"
     info = f"{dist}-{version}.dist-info"
     files = {
         f"{module}/__init__.py": f"VALUE = {payload!r}\n",
-        f"{info}/METADATA": metadata(name, version, requires_python, f"{name} for tests"),
+        f"{info}/METADATA": metadata(name, version, requires_python, summary or f"{name} for tests"),
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: wheelwright-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
     record = []
@@ -47,11 +47,11 @@ def wheel(out, name, version, requires_python, payload):
     return path
 
 
-def sdist(out, name, version, requires_python, payload):
+def sdist(out, name, version, requires_python, payload, summary):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
-        f"{top}/PKG-INFO": metadata(name, version, requires_python, f"{name} for tests"),
+        f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests"),
         f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n',
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
     }
@@ -75,11 +75,12 @@ def main():
     parser.add_argument("--requires-python")
     parser.add_argument("--payload", default="")
     parser.add_argument("--payload-size", type=int, default=0, help="append this many bytes of filler to the payload")
+    parser.add_argument("--summary", default="", help="the metadata's Summary (default: NAME for tests)")
     args = parser.parse_args()
     args.payload += "x" * args.payload_size
     os.makedirs(args.out, exist_ok=True)
     make = sdist if args.sdist else wheel
-    print(make(args.out, args.name, args.version, args.requires_python, args.payload))
+    print(make(args.out, args.name, args.version, args.requires_python, args.payload, args.summary))
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ struct HTTP {
 
     /// A legacy upload form as twine sends it, built by hand so tests can break it.
     static func uploadForm(
-        filename: String, content: [UInt8], fields: [(String, String)] = [], boundary: String = "wheelwrightboundary"
+        filename: String, content: [UInt8], fields: [(String, String)] = [], buildLog: [UInt8]? = nil, boundary: String = "wheelwrightboundary"
     ) -> (contentType: String, body: [UInt8]) {
         var body: [UInt8] = []
         func add(_ text: String) { body += Array(text.utf8) }
@@ -96,6 +96,10 @@ struct HTTP {
         }
         add("--\(boundary)\r\nContent-Disposition: form-data; name=\"content\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
         body += content
+        if let buildLog {
+            add("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"build_log\"; filename=\"build.log\"\r\n\r\n")
+            body += buildLog
+        }
         add("\r\n--\(boundary)--\r\n")
         return ("multipart/form-data; boundary=\(boundary)", body)
     }
@@ -103,9 +107,9 @@ struct HTTP {
 
 /// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.
 func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
-                      requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0) async throws -> String {
+                      requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "") async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
-                     "--payload", payload, "--payload-size", String(payloadSize)]
+                     "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
     if sdist { arguments.append("--sdist") }
     if let requiresPython { arguments += ["--requires-python", requiresPython] }
     let (status, output) = try await runTool(Repository.tool("python"), arguments)

@@ -1,0 +1,207 @@
+import Foundation
+import Hummingbird
+import IndexStore
+import Mustache
+import PythonPackaging
+
+/// The pages for people: the indices, an index's projects, a project's files, the build runs,
+/// and search. Server-side HTML from the compiled templates; every value escaped by them.
+struct WebPages: Sendable {
+    let service: IndexService
+    let library: MustacheLibrary
+    /// Projects on one page of an index.
+    static let pageSize = 100
+
+    init(service: IndexService) {
+        self.service = service
+        library = WebTemplates.library
+    }
+
+    /// True when the client asks for HTML before JSON (a browser; pip and devpi ask otherwise).
+    static func prefersHTML(_ accept: String?) -> Bool {
+        guard let accept, let html = accept.range(of: "text/html") else { return false }
+        guard let json = accept.range(of: "application/json") else { return true }
+        return html.lowerBound < json.lowerBound
+    }
+
+    func root() throws -> Response {
+        let statistics = try service.catalog.indexStatistics()
+        let indices = try service.catalog.indices()
+        let users = Dictionary(grouping: indices, by: { $0.path.user }).sorted { $0.key < $1.key }.map { user, own -> [String: Any] in
+            ["name": user, "indices": own.sorted { $0.path.description < $1.path.description }.map { index -> [String: Any] in
+                let numbers = statistics[index.path]
+                return ["path": index.path.description, "bases": index.settings.bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
+                        "volatile": index.settings.volatile, "projects": numbers?.projects ?? 0, "files": numbers?.files ?? 0,
+                        "last": Self.time(numbers?.lastUpload)]
+            }]
+        }
+        return render("root", ["title": "Indices", "users": users])
+    }
+
+    func index(_ index: IndexID, request: Request) throws -> Response {
+        guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+        let query = Self.query(request)
+        let filter = ProjectName.normalize(query["filter"] ?? "")
+        let page = max(1, Int(query["page"] ?? "") ?? 1)
+        let order = try service.catalog.resolutionOrder(of: index)
+        let (projects, total) = try service.catalog.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        func link(_ number: Int) -> String {
+            "?" + (filter.isEmpty ? "" : "filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&") + "page=\(number)"
+        }
+        var context: [String: Any] = [
+            "title": index.description, "path": index.description, "filter": filter, "total": total, "page": page, "pages": pages,
+            "bases": settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
+            "simple": "\(Self.origin(request))/\(index)/+simple/",
+            "projects": projects.map { project -> [String: Any] in
+                let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
+                return ["name": project.name, "path": index.description, "newest": newest, "files": project.files, "last": Self.time(project.lastUpload)]
+            },
+        ]
+        if page > 1 { context["previous"] = link(page - 1) }
+        if page < pages { context["next"] = link(page + 1) }
+        return render("index", context)
+    }
+
+    func project(_ index: IndexID, name requested: String, request: Request) throws -> Response {
+        let name = ProjectName.normalize(requested)
+        let order = try service.catalog.resolutionOrder(of: index)
+        let files = try service.catalog.files(of: name, in: order)
+        guard !files.isEmpty else { throw StoreError.notFound("no project \(name) in \(index)") }
+        // Newest first by PEP 440; a version that does not parse sorts last.
+        let grouped = Dictionary(grouping: files, by: \.version)
+        let byVersion = grouped.map { (version: $0.key, parsed: try? Version($0.key), files: $0.value) }
+            .sorted { lhs, rhs in
+                switch (lhs.parsed, rhs.parsed) {
+                case let (a?, b?): a > b
+                case (_?, nil): true
+                case (nil, _?): false
+                case (nil, nil): lhs.version > rhs.version
+                }
+            }
+        let newest = byVersion.first?.files.first
+        let summary = newest.flatMap { try? service.catalog.coreMetadata($0.index, $0.filename) }
+            .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }?["Summary"] ?? ""
+        let versions = byVersion.map { entry -> [String: Any] in
+            ["version": entry.version, "files": entry.files.sorted { $0.filename < $1.filename }.map(fileContext)]
+        }
+        return render("project", ["title": name, "name": name, "path": index.description, "summary": summary, "versions": versions])
+    }
+
+    private func fileContext(_ file: StoredFile) -> [String: Any] {
+        var python = "source", platform = "any", kind = "sdist"
+        if let wheel = try? WheelFilename(file.filename) {
+            kind = "wheel"
+            python = wheel.tagSet.interpreters.joined(separator: ".")
+            platform = wheel.tagSet.platforms.joined(separator: ".")
+        }
+        var provenance: [[String: String]] = []
+        var target = ""
+        if let text = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            target = object["target"] as? String ?? ""
+            provenance = object.keys.sorted().filter { $0 != "log_sha256" }.map { ["key": $0, "value": "\(object[$0] ?? "")"] }
+        }
+        var context: [String: Any] = [
+            "filename": file.filename, "url": SimplePages.url(of: file), "size": Self.size(file.size), "kind": kind, "python": python,
+            "platform": platform, "target": target.ifEmpty("—"), "uploaded": Self.time(file.uploadTime), "uploader": file.uploader,
+            "sha256": file.sha256, "shortSHA": String(file.sha256.prefix(12)), "yanked": file.yanked,
+            "provenance": provenance, "hasProvenance": !provenance.isEmpty,
+        ]
+        // Mustache takes any present value, even "" or 0, as true: absent keys are the false ones.
+        if let reason = file.yankReason, !reason.isEmpty { context["reason"] = reason }
+        if file.buildLogSHA256 != nil { context["log"] = "/\(file.index)/+log/\(file.filename)" }
+        return context
+    }
+
+    func builds() throws -> Response {
+        let runs = try service.catalog.buildRuns(limit: 50).map { run -> [String: Any] in
+            let object = (try? JSONSerialization.jsonObject(with: Data(run.report.utf8)) as? [String: Any]) ?? [:]
+            let results = object["results"] as? [[String: Any]] ?? []
+            let skippedBefore = (object["skipped"] as? [Any])?.count ?? 0
+            func count(_ status: String) -> Int { results.count { $0["status"] as? String == status } }
+            let logs = object["logs"] as? [String: String] ?? [:]
+            let failures = results.filter { $0["status"] as? String == "failed" || $0["status"] as? String == "cancelled" }.map { result -> [String: Any] in
+                let item = result["item"] as? [String: Any] ?? [:]
+                let id = "\(item["project"] ?? "")-\(item["version"] ?? "")-\(item["target"] ?? "")-py\(item["python"] ?? "")"
+                var entry: [String: Any] = ["item": id, "reason": result["reason"] as? String ?? ""]
+                if logs[id] != nil { entry["log"] = "/+builds/\(run.id)/\(id).log" }
+                return entry
+            }
+            var context: [String: Any] = [
+                "id": run.id, "when": Self.time(run.reportedAt), "reporter": run.reporter,
+                "seconds": String(format: "%.1f", object["seconds"] as? Double ?? 0), "planned": results.count + skippedBefore,
+                "built": count("built"), "skipped": count("skipped") + skippedBefore, "failed": count("failed"),
+                "anyFailed": count("failed") > 0, "failures": failures, "hasFailures": !failures.isEmpty,
+            ]
+            if let runID = object["run_id"] as? String, !runID.isEmpty { context["runID"] = runID }
+            if count("cancelled") > 0 { context["cancelled"] = count("cancelled") }
+            return context
+        }
+        return render("builds", ["title": "Build runs", "runs": runs])
+    }
+
+    /// The log a run attached for one of its failed items.
+    func buildLog(run: String, item: String) throws -> Response {
+        guard let number = Int64(run), item.hasSuffix(".log"),
+              let stored = try service.catalog.buildRuns(limit: 1000).first(where: { $0.id == number }),
+              let object = try? JSONSerialization.jsonObject(with: Data(stored.report.utf8)) as? [String: Any],
+              let log = (object["logs"] as? [String: String])?[String(item.dropLast(4))] else {
+            throw StoreError.notFound("no log \(item) in build run \(run)")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
+    }
+
+    func search(_ request: Request) throws -> Response {
+        let text = ProjectName.normalize(Self.query(request)["q"] ?? "")
+        let results = text.isEmpty ? [] : try service.catalog.search(text, limit: 500).map { ["project": $0.project, "index": $0.index.description] }
+        return render("search", ["title": "Search", "query": text, "results": results])
+    }
+
+    func stylesheet() -> Response {
+        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
+    }
+
+    private func render(_ template: String, _ context: [String: Any]) -> Response {
+        var context = context
+        context["version"] = WebPages.version
+        if context["query"] == nil { context["query"] = "" }
+        let html = library.render(context, withTemplate: template) ?? ""
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static let version = "0.1.0"
+
+    static func query(_ request: Request) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            if values[key] == nil { values[key] = value }
+        }
+        return values
+    }
+
+    static func origin(_ request: Request) -> String {
+        "http://" + (request.head.authority ?? "localhost")
+    }
+
+    static func time(_ seconds: Double?) -> String {
+        guard let seconds else { return "—" }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds)) + " UTC"
+    }
+
+    static func size(_ bytes: Int64) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1 << 20 { return String(format: "%.1f kB", Double(bytes) / 1024) }
+        return String(format: "%.1f MB", Double(bytes) / Double(1 << 20))
+    }
+}
+
+extension String {
+    fileprivate func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// The pages for people, through the real server: the values on them, escaping, negotiation,
+/// pagination; and in a real browser (Debian's chromium, headless): screenshots and the DOM.
+@Suite(.serialized)
+final class WebPagesTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    static let html = [("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
+
+    init() async throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+        try await server.addAlice(indices: [("dev", ["volatile": false]), ("web", ["bases": ["alice/dev"]])])
+        for (name, version, summary) in [("demo-lib", "1.0", "A demo library"), ("demo-lib", "2.0", "A demo library, second"),
+                                         ("sneaky", "1.0", "<script>alert('x')</script> & <b>bold</b>")] {
+            let path = try await makeDistribution(in: folder, name, version, summary: summary)
+            let content = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let provenance = #"{"target": "debian-12", "os": "Debian GNU/Linux 12 (bookworm)", "python": "3.11", "runner": "rootfs (bubblewrap)"}"#
+            let form = HTTP.uploadForm(filename: (path as NSString).lastPathComponent, content: content,
+                                       fields: name == "demo-lib" ? [("provenance", provenance)] : [],
+                                       buildLog: name == "demo-lib" ? Array("compiling demo-lib \(version)\nok\n".utf8) : nil)
+            let reply = try await HTTP.send(.POST, "\(server.baseURL)/alice/dev/", headers: [("Authorization", TestServer.alice), ("Content-Type", form.contentType)], body: form.body)
+            guard reply.status == 200 || reply.status == 201 else { throw TestFailure("upload: \(reply.status) \(reply.text)") }
+        }
+        let yank = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+yank/demo_lib-1.0-py3-none-any.whl", auth: TestServer.alice, ["reason": "broken on 3.12"])
+        guard yank.status == 200 else { throw TestFailure("yank: \(yank.status) \(yank.text)") }
+        let report: [String: Any] = [
+            "run_id": "nightly-42", "seconds": 12.5, "skipped": [],
+            "results": [
+                ["item": ["project": "demo-lib", "version": "2.0", "target": "debian-12", "python": "3.11"], "status": "built", "seconds": 3.0],
+                ["item": ["project": "broken", "version": "1.0", "target": "debian-12", "python": "3.11"], "status": "failed", "reason": "the build failed (exit 1)", "seconds": 2.0],
+            ],
+            "logs": ["broken-1.0-debian-12-py3.11": "error: this does not compile\n"],
+        ]
+        let posted = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: TestServer.alice, report)
+        guard posted.status == 201 else { throw TestFailure("build report: \(posted.status) \(posted.text)") }
+    }
+
+    func page(_ path: String) async throws -> String {
+        let reply = try await HTTP.send(.GET, server.baseURL + path, headers: Self.html)
+        #expect(reply.status == 200, "\(path): \(reply.status) \(reply.text)")
+        #expect(reply.headers["Content-Type"].first?.hasPrefix("text/html") == true)
+        return reply.text
+    }
+
+    @Test("the four pages and search show the values; a browser gets HTML where pip and devpi get JSON")
+    func pages() async throws {
+        let root = try await page("/")
+        #expect(root.contains("alice/dev") && root.contains("alice/web"))
+        #expect(root.contains(">alice/dev</a>") && root.contains("<td>alice/dev</td>"), "bases of alice/web")
+        let json = try await HTTP.send(.GET, server.baseURL + "/", headers: [("Accept", "application/json")])
+        #expect(json.json["type"] as? String == "list:userconfig")
+
+        let index = try await page("/alice/web/")
+        #expect(index.contains("href=\"/alice/web/demo-lib/\"") && index.contains("<td>2.0</td>"))
+        #expect(index.contains("/alice/web/+simple/"))
+        let filtered = try await page("/alice/web/?filter=sneak")
+        #expect(filtered.contains("sneaky") && !filtered.contains("demo-lib/"))
+
+        let project = try await page("/alice/web/demo-lib/")
+        let newer = try #require(project.range(of: "<h2>2.0</h2>")), older = try #require(project.range(of: "<h2>1.0</h2>"))
+        #expect(newer.lowerBound < older.lowerBound, "newest first")
+        #expect(project.contains("A demo library, second"))
+        #expect(project.contains("yanked: broken on 3.12"))
+        #expect(project.contains("href=\"/alice/dev/+log/demo_lib-2.0-py3-none-any.whl\""))
+        #expect(project.contains("<dd>rootfs (bubblewrap)</dd>") && project.contains("<td>debian-12</td>"))
+        #expect(project.contains("by alice") && project.contains("<td>py3</td><td>any</td>"))
+        let log = try await HTTP.send(.GET, server.baseURL + "/alice/dev/+log/demo_lib-2.0-py3-none-any.whl")
+        #expect(log.text == "compiling demo-lib 2.0\nok\n")
+        // The simple API stays where it was.
+        let simple = try await HTTP.send(.GET, server.baseURL + "/alice/web/+simple/demo-lib/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        #expect(simple.status == 200 && simple.text.contains("demo_lib-2.0-py3-none-any.whl"))
+
+        let builds = try await page("/+builds/")
+        #expect(builds.contains("run 1 (nightly-42)") && builds.contains("1 built") && builds.contains("1 failed"))
+        #expect(builds.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\""))
+        let failureLog = try await HTTP.send(.GET, server.baseURL + "/+builds/1/broken-1.0-debian-12-py3.11.log")
+        #expect(failureLog.text.contains("this does not compile"))
+
+        let search = try await page("/+search?q=demo")
+        #expect(search.contains("href=\"/alice/dev/demo-lib/\""))
+        #expect(!search.contains("sneaky"))
+    }
+
+    @Test("a summary holding <script> is shown as text, never run")
+    func escaping() async throws {
+        let project = try await page("/alice/dev/sneaky/")
+        #expect(project.contains("&lt;script&gt;alert(") && project.contains("&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"))
+        #expect(!project.contains("<script>alert"))
+        #expect(!project.contains("<b>bold</b>"))
+    }
+
+    @Test("an index of 250 projects pages by 100; unknown pages answer 404")
+    func pagination() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-pages-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let seeded = try await runTool(Repository.root.appendingPathComponent(".build/debug/wheelwright-bench").path, ["seed-index", data.path, "bulk/many", "250"])
+        #expect(seeded.status == 0, "\(seeded.output)")
+        let big = try TestServer(data: data)
+        let first = try await HTTP.send(.GET, big.baseURL + "/bulk/many/", headers: Self.html).text
+        #expect(first.contains("250 projects") && first.contains("page 1 of 3"))
+        #expect(first.components(separatedBy: "<tr><td><a href=").count - 1 == 100)
+        #expect(first.contains("rel=\"next\" href=\"?page=2\"") && !first.contains("rel=\"prev\""))
+        let last = try await HTTP.send(.GET, big.baseURL + "/bulk/many/?page=3", headers: Self.html).text
+        #expect(last.components(separatedBy: "<tr><td><a href=").count - 1 == 50)
+        #expect(!last.contains("rel=\"next\""))
+        for path in ["/nobody/none/", "/alice/dev/no-such-project/"] {
+            let reply = try await HTTP.send(.GET, server.baseURL + path, headers: Self.html)
+            #expect(reply.status == 404)
+        }
+    }
+
+    @Test("in a real browser: screenshots of the four pages, and the rendered DOM holds the values",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "needs Debian's chromium (make test installs it)"))
+    func browser() async throws {
+        let shots = Repository.root.appendingPathComponent(".build/screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let browser = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.path("chromium"))", "--window-size=1280,900"]
+        for (name, path, expected) in [("root", "/", "alice/web"), ("index", "/alice/web/", "demo-lib"),
+                                       ("project", "/alice/web/demo-lib/", "A demo library, second"), ("builds", "/+builds/", "nightly-42")] {
+            let png = shots.appendingPathComponent("\(name).png").path
+            try? FileManager.default.removeItem(atPath: png)
+            let (_, shotOutput) = try await runTool("/usr/bin/chromium", browser + ["--screenshot=\(png)", server.baseURL + path])
+            let bytes = try #require(FileManager.default.contents(atPath: png), "\(shotOutput)")
+            #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 5_000)
+            let (status, dom) = try await runTool("/usr/bin/chromium", browser + ["--dump-dom", server.baseURL + path])
+            #expect(status == 0)
+            #expect(dom.contains(expected), "\(name): \(dom.prefix(500))")
+        }
+        let (_, sneaky) = try await runTool("/usr/bin/chromium", browser + ["--dump-dom", server.baseURL + "/alice/dev/sneaky/"])
+        #expect(sneaky.contains("&lt;script&gt;alert('x')&lt;/script&gt;"))
+        #expect(!sneaky.contains("<script>alert"))
+    }
+}
