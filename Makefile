@@ -16,7 +16,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build lint clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages lint clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -66,6 +66,9 @@ bench-runners: deps release ## Per-build overhead of each runner vs a bare pip w
 
 bench-build: deps release ## wheelwright build vs devpi-builder + devpi-server on 10 real packages (needs PyPI).
 	bench/build.sh
+
+bench-pages: deps release ## The HTML pages of an index with 100,000 projects (median of 20 fetches each).
+	bench/pages.sh
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh

@@ -333,22 +333,31 @@ public struct Catalog: Sendable {
     }
 
     /// One page of the projects across `indices` whose name contains `filter`, by name, and how
-    /// many match in all.
+    /// many match in all. The page's names come from the (indexPath, project) index alone; only
+    /// those names' rows are read for their counts, so the last page of 100,000 costs as the first.
     public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) throws -> (page: [ProjectSummary], total: Int) {
         guard !indices.isEmpty else { return ([], 0) }
         return try writer.read { db in
             let marks = Array(repeating: "?", count: indices.count).joined(separator: ",")
-            let pattern = Self.containing(filter)
             var arguments = StatementArguments(indices.map(\.description))
-            arguments += [pattern]
-            let condition = "indexPath IN (\(marks)) AND project LIKE ? ESCAPE '\\'"
+            var condition = "indexPath IN (\(marks))"
+            if !filter.isEmpty {
+                condition += " AND project LIKE ? ESCAPE '\\'"
+                arguments += [Self.containing(filter)]
+            }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT project) FROM file WHERE \(condition)", arguments: arguments) ?? 0
             var pageArguments = arguments
             pageArguments += [limit, offset]
+            let names = try String.fetchAll(db, sql: "SELECT DISTINCT project FROM file WHERE \(condition) ORDER BY project LIMIT ? OFFSET ?",
+                                            arguments: pageArguments)
+            guard !names.isEmpty else { return ([], total) }
+            var rowArguments = StatementArguments(indices.map(\.description))
+            rowArguments += StatementArguments(names)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT project, COUNT(*) AS files, MAX(uploadTime) AS last, GROUP_CONCAT(DISTINCT version) AS versions
-                FROM file WHERE \(condition) GROUP BY project ORDER BY project LIMIT ? OFFSET ?
-                """, arguments: pageArguments)
+                FROM file WHERE indexPath IN (\(marks)) AND project IN (\(Array(repeating: "?", count: names.count).joined(separator: ",")))
+                GROUP BY project ORDER BY project
+                """, arguments: rowArguments)
             let page = rows.map { row in
                 ProjectSummary(name: row["project"], files: row["files"], lastUpload: row["last"],
                                versions: (row["versions"] as String? ?? "").split(separator: ",").map(String.init))

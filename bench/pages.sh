@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Page benchmark (`make bench-pages`): an index seeded with 100,000 projects, its HTML project
+# list (first page, a middle page, the last page, a filter) and the root page, each fetched 20
+# times with curl; medians. Goal: every page under 100 ms. Results: bench/out/pages/results.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/pages
+rm -rf "$out" && mkdir -p "$out"
+python=/usr/bin/python3
+port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+.build/release/wheelwright-bench seed-index "$out/data" bulk/many 100000 >"$out/seed.json"
+WHEELWRIGHT_ROOT_PASSWORD=bench .build/release/wheelwright serve --data "$out/data" --port "$port" >"$out/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/+health" && break; sleep 0.1; done
+$python - "$port" "$out" <<'PY'
+import json, statistics, subprocess, sys
+port, out = sys.argv[1], sys.argv[2]
+pages = {"root /": "/", "index, page 1": "/bulk/many/", "index, page 500": "/bulk/many/?page=500",
+         "index, page 1000 (last)": "/bulk/many/?page=1000", "index, filter 'project-9999'": "/bulk/many/?filter=project-9999",
+         "project page": "/bulk/many/seeded-project-77777/", "search 'project-4242'": "/+search?q=project-4242"}
+results = {}
+for label, path in pages.items():
+    times = []
+    for _ in range(21):
+        seconds = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "Accept: text/html",
+                                  f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+        times.append(float(seconds) * 1000)
+    results[label] = round(statistics.median(times[1:]), 2)
+    print(f"  {label:32} {results[label]:8.2f} ms")
+json.dump({"projects": 100000, "median_ms": results}, open(f"{out}/results.json", "w"), indent=2)
+PY
