@@ -50,7 +50,7 @@ final class BuildFlowTests {
     }
 
     func build(_ extra: [String]) async throws -> (status: Int32, output: String) {
-        try await runTool(Repository.wheelwright, ["build", whitelist] + common + ["--timeout", "25"] + extra)
+        try await runTool(Repository.wheelwright, ["build", whitelist] + common + ["--timeout", "45"] + extra)
     }
 
     var common: [String] {

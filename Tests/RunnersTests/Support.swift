@@ -42,16 +42,22 @@ enum Debian12 {
     }
 
     /// Builds a generated sdist of `kind` with `runner`, offline; the dynamic requirements too.
-    static func build(_ kind: String, runner: any Runner, limits: ResourceLimits = .default, argument: String = "",
+    /// `probe: false` skips the dynamic-requirements step (the wheelhouse has them all anyway), so
+    /// that a tight limit applies to the build step alone.
+    static func build(_ kind: String, runner: any Runner, limits: ResourceLimits = .default, argument: String = "", probe: Bool = true,
                       in folder: TemporaryFolder) async throws -> (outcome: BuildOutcome, dynamic: [String], log: String) {
         let sdist = try await sdist(in: folder, "demo-\(kind)", kind: kind, argument: argument)
         let wheelhouse = try wheelhouse(in: folder)
-        let requirements = BuildRequirements { _ in wheelhouse }
-        let (request, dynamic) = try await requirements.resolve(staticRequirements: ["setuptools"], runner: runner) { wheelhouse in
+        func request(_ wheelhouse: URL) -> BuildRequest {
             BuildRequest(sdist: sdist, target: target, interpreter: interpreter, wheelhouse: wheelhouse, limits: limits,
                          output: folder.url.appendingPathComponent("out"), log: folder.url.appendingPathComponent("build.log"))
         }
-        let outcome = try await runner.build(request)
+        var prepared = request(wheelhouse)
+        var dynamic: [String] = []
+        if probe {
+            (prepared, dynamic) = try await BuildRequirements { _ in wheelhouse }.resolve(staticRequirements: ["setuptools"], runner: runner, request: request)
+        }
+        let outcome = try await runner.build(prepared)
         return (outcome, dynamic, (try? String(contentsOf: outcome.log, encoding: .utf8)) ?? "")
     }
 
