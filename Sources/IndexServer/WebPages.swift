@@ -58,6 +58,7 @@ struct WebPages: Sendable {
                 return ["name": project.name, "path": index.description, "newest": newest, "files": project.files, "last": Self.time(project.lastUpload)]
             },
         ]
+        if !filter.isEmpty { context["filtering"] = true }
         if page > 1 { context["previous"] = link(page - 1) }
         if page < pages { context["next"] = link(page + 1) }
         return render("index", context)
