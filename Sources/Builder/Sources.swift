@@ -33,9 +33,16 @@ public actor SourceFetcher {
 
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.
     public func sdist(project: String, version: String) async throws -> (path: URL, sha256: String) {
+        let found = try await fetch(project: project, version: try Version(version))
+        return (found.path, found.sha256)
+    }
+
+    /// The sdist of `project` `version` in the cache, and whether it was there before this call.
+    public func fetch(project: String, version: Version) async throws -> (path: URL, sha256: String, filename: String, wasCached: Bool) {
         let (page, index) = try await page(project)
-        let file = try UpstreamClient.sdist(in: page, name: project, version: try Version(version), index: index)
+        let file = try UpstreamClient.sdist(in: page, name: project, version: version, index: index)
+        let wasCached = file.sha256.flatMap { cache.file(sha256: $0, filename: file.filename) } != nil
         let path = try await client.download(file, into: cache)
-        return (path, file.sha256 ?? path.deletingLastPathComponent().lastPathComponent)
+        return (path, file.sha256 ?? path.deletingLastPathComponent().lastPathComponent, file.filename, wasCached)
     }
 }

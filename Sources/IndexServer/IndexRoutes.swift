@@ -34,7 +34,7 @@ struct IndexRoutes: Sendable {
         }
         switch components.count {
         case 0:
-            return try html ? web.root() : root()
+            return try html ? htmlPage(request) { try web.root() } : root()
         case 1 where components[0] == "+health":
             return Self.text("ok\n")
         case 1 where components[0] == "+metrics":
@@ -48,7 +48,7 @@ struct IndexRoutes: Sendable {
         case 2:
             let index = try IndexID(user: components[0], index: components[1])
             if method == .post { return try await upload(to: index, request, context: context) }
-            if html { return try web.index(index, request: request) }
+            if html { return try htmlPage(request) { try web.index(index, request: request) } }
             return try await indexResource(index, request, context: context)
         default:
             let index = try IndexID(user: components[0], index: components[1])
@@ -65,7 +65,7 @@ struct IndexRoutes: Sendable {
             case "+log" where rest.count == 2 && (method == .get || method == .head):
                 return try await buildLog(index, filename: rest[1], request, context: context)
             case let name where rest.count == 1 && !name.hasPrefix("+") && (method == .get || method == .head):
-                return try web.project(index, name: name, request: request)
+                return try htmlPage(request) { try web.project(index, name: name, request: request) }
             case "+yank" where rest.count == 2 && method == .post:
                 return try await yank(index, filename: rest[1], request, context: context)
             case _ where rest.count == 2 && method == .delete:
@@ -220,9 +220,20 @@ struct IndexRoutes: Sendable {
     /// A page by (catalog generation, path, format): rendered once per change of the catalog,
     /// with an ETag from its bytes so that revalidation is a 304.
     private func cachedPage(_ request: Request, format: SimpleFormat, render: () throws -> String) throws -> Response {
-        let key = "\(request.uri.path)|\(format.rawValue)"
+        try cached(request, key: "\(request.uri.path)|\(format.rawValue)", contentType: format.contentType, cacheControl: "max-age=60, public", render: render)
+    }
+
+    /// A page for people, kept like the simple pages until the catalog changes (the key holds the
+    /// query, for filters and page numbers, and the host, which the pip command on it names).
+    private func htmlPage(_ request: Request, render: () throws -> String) throws -> Response {
+        let key = "html|\(request.head.authority ?? "")|\(request.uri.path)?\(request.uri.query ?? "")"
+        // Revalidated on every view (a person expects a new upload to show at once); the ETag makes that cheap.
+        return try cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
+    }
+
+    private func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
         let page = try pageCache.page(key, generation: service.catalog.generation(), render: render)
-        var headers: HTTPFields = [.contentType: format.contentType, .eTag: page.etag, .vary: "Accept", .cacheControl: "max-age=60, public"]
+        var headers: HTTPFields = [.contentType: contentType, .eTag: page.etag, .vary: "Accept", .cacheControl: cacheControl]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
             return Response(status: .notModified, headers: headers)
         }
@@ -321,7 +332,7 @@ struct IndexRoutes: Sendable {
     private func site(_ components: [String], _ request: Request, context: some RequestContext) async throws -> Response {
         switch (components.count, components[0], request.method) {
         case (1, "+builds", .get), (1, "+builds", .head):
-            return try web.builds()
+            return try htmlPage(request) { try web.builds() }
         case (1, "+builds", .post):
             let identity = try await authenticate(request)
             let buffer = try await request.body.collect(upTo: 64 << 20)
@@ -334,7 +345,7 @@ struct IndexRoutes: Sendable {
         case (3, "+builds", .get):
             return try web.buildLog(run: components[1], item: components[2])
         case (1, "+search", .get):
-            return try web.search(request)
+            return try htmlPage(request) { try web.search(request) }
         case (2, "+static", .get) where components[1] == "style.css":
             return web.stylesheet()
         default:

@@ -24,7 +24,7 @@ struct WebPages: Sendable {
         return html.lowerBound < json.lowerBound
     }
 
-    func root() throws -> Response {
+    func root() throws -> String {
         let statistics = try service.catalog.indexStatistics()
         let indices = try service.catalog.indices()
         let users = Dictionary(grouping: indices, by: { $0.path.user }).sorted { $0.key < $1.key }.map { user, own -> [String: Any] in
@@ -38,7 +38,7 @@ struct WebPages: Sendable {
         return render("root", ["title": "Indices", "users": users])
     }
 
-    func index(_ index: IndexID, request: Request) throws -> Response {
+    func index(_ index: IndexID, request: Request) throws -> String {
         guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
         let query = Self.query(request)
         let filter = ProjectName.normalize(query["filter"] ?? "")
@@ -64,7 +64,7 @@ struct WebPages: Sendable {
         return render("index", context)
     }
 
-    func project(_ index: IndexID, name requested: String, request: Request) throws -> Response {
+    func project(_ index: IndexID, name requested: String, request: Request) throws -> String {
         let name = ProjectName.normalize(requested)
         let order = try service.catalog.resolutionOrder(of: index)
         let files = try service.catalog.files(of: name, in: order)
@@ -114,7 +114,7 @@ struct WebPages: Sendable {
         return context
     }
 
-    func builds() throws -> Response {
+    func builds() throws -> String {
         let runs = try service.catalog.buildRuns(limit: 50).map { run -> [String: Any] in
             let object = (try? JSONSerialization.jsonObject(with: Data(run.report.utf8)) as? [String: Any]) ?? [:]
             let results = object["results"] as? [[String: Any]] ?? []
@@ -152,7 +152,7 @@ struct WebPages: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
     }
 
-    func search(_ request: Request) throws -> Response {
+    func search(_ request: Request) throws -> String {
         let text = ProjectName.normalize(Self.query(request)["q"] ?? "")
         let results = text.isEmpty ? [] : try service.catalog.search(text, limit: 500).map { ["project": $0.project, "index": $0.index.description] }
         return render("search", ["title": "Search", "query": text, "results": results])
@@ -163,13 +163,11 @@ struct WebPages: Sendable {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
     }
 
-    private func render(_ template: String, _ context: [String: Any]) -> Response {
+    private func render(_ template: String, _ context: [String: Any]) -> String {
         var context = context
         context["version"] = WebPages.version
         if context["query"] == nil { context["query"] = "" }
-        let html = library.render(context, withTemplate: template) ?? ""
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return library.render(context, withTemplate: template) ?? ""
     }
 
     static let version = "0.1.0"

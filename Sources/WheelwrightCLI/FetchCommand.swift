@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import PythonPackaging
 import Upstream
@@ -61,8 +62,8 @@ extension Wheelwright {
                 throw ExitCode(2)
             }
             let upstreams = upstream.urls
-            let client = UpstreamClient(indices: upstreams)
             let cache = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let sources = SourceFetcher(client: UpstreamClient(indices: upstreams), cache: cache)
             let wanted = Set(only.map { ProjectName.normalize($0) })
             let packages = whitelist.packages.filter { package in
                 (wanted.isEmpty || wanted.contains(package.entry.name.normalized)) && (target.map(package.targets.contains) ?? true)
@@ -78,7 +79,7 @@ extension Wheelwright {
                     }
                     running += 1
                     group.addTask {
-                        let outcomes = await fetch(package, whitelist: whitelist, client: client, cache: cache)
+                        let outcomes = await fetch(package, whitelist: whitelist, sources: sources)
                         let line = outcomes.map { "\($0.status) \($0.name) \($0.version)" + ($0.error.map { ": \($0)" } ?? "") }.joined(separator: "\n")
                         progress.finished(line, failed: outcomes.contains { $0.status == "failed" })
                         return outcomes
@@ -105,16 +106,14 @@ extension Wheelwright {
         }
 
         /// Resolves and downloads one entry's versions; every failure becomes an outcome.
-        private func fetch(_ package: ResolvedPackage, whitelist: Whitelist, client: UpstreamClient, cache: DownloadCache) async -> [Outcome] {
+        private func fetch(_ package: ResolvedPackage, whitelist: Whitelist, sources: SourceFetcher) async -> [Outcome] {
             let name = package.entry.name
-            let page: ProjectPage
-            let index: URL
+            let versions: [Version]
             do {
-                (page, index) = try await client.page(of: name.original)
+                versions = try await sources.versions(of: package.entry)
             } catch {
-                return [Outcome(name: name.normalized, version: "*", status: "failed", error: error.description)]
+                return [Outcome(name: name.normalized, version: "*", status: "failed", error: "\(error)")]
             }
-            let versions = package.entry.selection.versions(offered: UpstreamClient.versions(in: page, sdistOnly: true))
             if versions.isEmpty {
                 return [Outcome(name: name.normalized, version: "*", status: "failed", error: "no release of \(name) matches \(package.entry.selection)")]
             }
@@ -128,15 +127,13 @@ extension Wheelwright {
                     continue
                 }
                 do {
-                    let file = try UpstreamClient.sdist(in: page, name: name.original, version: version, index: index)
-                    let wasCached = file.sha256.flatMap { cache.file(sha256: $0, filename: file.filename) } != nil
-                    let path = try await client.download(file, into: cache)
-                    outcome.status = wasCached ? "cached" : "fetched"
-                    outcome.file = file.filename
-                    outcome.path = path.path
+                    let found = try await sources.fetch(project: name.original, version: version)
+                    outcome.status = found.wasCached ? "cached" : "fetched"
+                    outcome.file = found.filename
+                    outcome.path = found.path.path
                 } catch {
                     outcome.status = "failed"
-                    outcome.error = error.description
+                    outcome.error = "\(error)"
                 }
                 outcomes.append(outcome)
             }
