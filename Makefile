@@ -67,7 +67,7 @@ bench-runners: deps release ## Per-build overhead of each runner vs a bare pip w
 bench-build: deps release ## wheelwright build vs devpi-builder + devpi-server on 10 real packages (needs PyPI).
 	bench/build.sh
 
-bench-pages: deps release ## The HTML pages of an index with 100,000 projects (median of 20 fetches each).
+bench-pages: deps release ## The HTML pages of an index with 100,000 projects: rendered, then from the page cache.
 	bench/pages.sh
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).

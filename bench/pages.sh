@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Page benchmark (`make bench-pages`): an index seeded with 100,000 projects, its HTML project
-# list (first page, a middle page, the last page, a filter) and the root page, each fetched 20
-# times with curl; medians. Goal: every page under 100 ms. Results: bench/out/pages/results.json.
+# list (first page, a middle page, the last page, a filter) and the root page. Pages are kept
+# until the catalog changes, so each is timed twice: its first fetch (rendered from the catalog)
+# and the median of 20 more (from the page cache). Goal: every page under 100 ms, rendered.
+# Results: bench/out/pages/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/pages
@@ -20,13 +22,14 @@ pages = {"root /": "/", "index, page 1": "/bulk/many/", "index, page 500": "/bul
          "index, page 1000 (last)": "/bulk/many/?page=1000", "index, filter 'project-9999'": "/bulk/many/?filter=project-9999",
          "project page": "/bulk/many/seeded-project-77777/", "search 'project-4242'": "/+search?q=project-4242"}
 results = {}
+print(f"  {'page':32} {'rendered':>9} {'cached':>9}")
 for label, path in pages.items():
     times = []
     for _ in range(21):
         seconds = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "Accept: text/html",
                                   f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
         times.append(float(seconds) * 1000)
-    results[label] = round(statistics.median(times[1:]), 2)
-    print(f"  {label:32} {results[label]:8.2f} ms")
-json.dump({"projects": 100000, "median_ms": results}, open(f"{out}/results.json", "w"), indent=2)
+    results[label] = {"rendered_ms": round(times[0], 2), "cached_median_ms": round(statistics.median(times[1:]), 2)}
+    print(f"  {label:32} {times[0]:7.2f}ms {results[label]['cached_median_ms']:7.2f}ms")
+json.dump({"projects": 100000, "pages": results}, open(f"{out}/results.json", "w"), indent=2)
 PY
