@@ -6,11 +6,10 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages: SQLite and libarchive for the index and archives, Python for the
 # differential tests and benchmarks, git for SwiftPM; debootstrap, bubblewrap, podman and runc
-# for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests;
-# chromium, the browser the page tests drive headless.
+# for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests.
 APT_PACKAGES := build-essential ca-certificates curl git libarchive-dev libsqlite3-dev \
                 python3 python3-pip python3-venv python3-setuptools-whl python3-wheel-whl \
-                debootstrap bubblewrap podman runc chromium
+                debootstrap bubblewrap podman runc
 VENV := .venv
 # Debian's interpreter when there is one: the same Python on every machine.
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
@@ -52,6 +51,8 @@ run: build ## The main job on the defaults: serve the index, build whitelists/ex
 lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
 
+# The tests also drive a browser (the page tests, headless); `make run` does not need one.
+test: APT_PACKAGES += chromium
 test: venv ## Run every test (the few that need PyPI only when it answers).
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
