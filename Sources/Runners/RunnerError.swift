@@ -5,7 +5,6 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     /// Making a root filesystem or image failed; the tail of its log.
     case preparationFailed(target: String, step: String, tail: String)
     case needsRoot(String)
-    case rootfsNotPrepared(target: String, hint: String)
     case noInterpreter(target: String, version: String, available: [String])
     /// The requirements probe did not answer.
     case probeFailed(reason: String, log: String)
@@ -19,8 +18,6 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
             "preparing \(target) failed at \(step):\n\(tail)"
         case .needsRoot(let what):
             "\(what) needs root: run it as root (or with sudo)"
-        case .rootfsNotPrepared(let target, let hint):
-            "the root filesystem of \(target) is not prepared: \(hint)"
         case .noInterpreter(let target, let version, let available):
             "target \(target) has no Python \(version) (it has \(available.joined(separator: ", ")))"
         case .probeFailed(let reason, let log):
