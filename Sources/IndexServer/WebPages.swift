@@ -144,7 +144,7 @@ struct WebPages: Sendable {
     /// The log a run attached for one of its failed items.
     func buildLog(run: String, item: String) throws -> Response {
         guard let number = Int64(run), item.hasSuffix(".log"),
-              let stored = try service.catalog.buildRuns(limit: 1000).first(where: { $0.id == number }),
+              let stored = try service.catalog.buildRun(number),
               let object = try? JSONSerialization.jsonObject(with: Data(stored.report.utf8)) as? [String: Any],
               let log = (object["logs"] as? [String: String])?[String(item.dropLast(4))] else {
             throw StoreError.notFound("no log \(item) in build run \(run)")

@@ -397,13 +397,22 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// One build run by its number.
+    public func buildRun(_ id: Int64) throws -> BuildRun? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM build_run WHERE id = ?", arguments: [id]).map(Self.buildRun)
+        }
+    }
+
     /// The newest build runs first.
     public func buildRuns(limit: Int) throws -> [BuildRun] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM build_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-                BuildRun(id: $0["id"], reportedAt: $0["reportedAt"], reporter: $0["reporter"], report: $0["report"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM build_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.buildRun)
         }
+    }
+
+    private static func buildRun(_ row: Row) -> BuildRun {
+        BuildRun(id: row["id"], reportedAt: row["reportedAt"], reporter: row["reporter"], report: row["report"])
     }
 
     /// Every file of one index (not its bases), by filename.

@@ -119,6 +119,34 @@ struct JobOptions: ParsableArguments {
     }
 }
 
+/// Each build's limits, as `build` and `runner build` take them: flag, else the config file,
+/// else `ResourceLimits.default`.
+struct LimitOptions: ParsableArguments {
+    @Option(help: "The time limit of each build step, in seconds (default \(Int(ResourceLimits.default.time.components.seconds))).")
+    var timeout: Int?
+
+    @Option(help: "The memory limit of each build, in MiB (default \(ResourceLimits.default.memoryBytes >> 20)).")
+    var memory: Int?
+
+    @Option(help: "The limit on each build's processes and threads (default \(ResourceLimits.default.processes)).")
+    var processes: Int?
+
+    func validate() throws {
+        if [timeout, memory, processes].contains(where: { ($0 ?? 1) <= 0 }) {
+            throw ValidationError("--timeout, --memory and --processes must be positive")
+        }
+    }
+
+    func limits(_ configuration: BuildConfiguration = BuildConfiguration()) -> ResourceLimits {
+        let fallback = ResourceLimits.default
+        return ResourceLimits(
+            time: (timeout ?? configuration.timeout).map { .seconds($0) } ?? fallback.time,
+            memoryBytes: (memory ?? configuration.memory).map { UInt64($0) << 20 } ?? fallback.memoryBytes,
+            processes: processes ?? configuration.processes ?? fallback.processes
+        )
+    }
+}
+
 /// `wheelwright.yaml`: the settings a site keeps rather than types.
 struct BuildConfiguration: Decodable {
     var server: String?
@@ -203,14 +231,7 @@ extension Wheelwright {
         @Option(help: "rootfs (default), oci or host.")
         var runner: RunnerKind?
 
-        @Option(help: "The time limit of each build step, in seconds (default 1800).")
-        var timeout: Int?
-
-        @Option(help: "The memory limit of each build, in MiB (default 4096).")
-        var memory: Int?
-
-        @Option(help: "The process limit of each build (default 1024).")
-        var processes: Int?
+        @OptionGroup var limitOptions: LimitOptions
 
         @Flag(help: "Plan and fetch; build and publish nothing.")
         var dryRun = false
@@ -263,11 +284,7 @@ extension Wheelwright {
             for (index, bases) in planned.layout.indices(for: planned.targets.map(\.name).filter(usedTargets.contains)) {
                 try await publisher.ensureIndex(index, bases: bases)
             }
-            let limits = ResourceLimits(
-                time: .seconds(timeout ?? configuration.timeout ?? 1800),
-                memoryBytes: UInt64(memory ?? configuration.memory ?? 4096) << 20,
-                processes: processes ?? configuration.processes ?? 1024
-            )
+            let limits = limitOptions.limits(configuration)
             let kind = try runner ?? configuration.runner.map { value in
                 guard let kind = RunnerKind(rawValue: value) else { throw ValidationError("wheelwright.yaml: runner must be rootfs, oci or host") }
                 return kind

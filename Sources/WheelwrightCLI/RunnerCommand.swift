@@ -153,14 +153,7 @@ extension Wheelwright.RunnerCommand {
         @Option(name: .customLong("env"), help: "KEY=VALUE for the build's environment (repeatable).")
         var environment: [String] = []
 
-        @Option(help: "The time limit in seconds.")
-        var timeout = 1800
-
-        @Option(help: "The memory limit in MiB.")
-        var memory = 4096
-
-        @Option(help: "The limit on processes and threads.")
-        var processes = 1024
+        @OptionGroup var limitOptions: LimitOptions
 
         @Option(help: "The log file (default: OUT/build.log).")
         var log: String?
@@ -175,7 +168,6 @@ extension Wheelwright.RunnerCommand {
         @OptionGroup var upstream: UpstreamOptions
 
         func validate() throws {
-            guard timeout > 0, memory > 0, processes > 0 else { throw ValidationError("--timeout, --memory and --processes must be positive") }
             if let bad = environment.first(where: { !$0.contains("=") }) { throw ValidationError("--env needs KEY=VALUE, found '\(bad)'") }
         }
 
@@ -197,7 +189,7 @@ extension Wheelwright.RunnerCommand {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 variables[String(parts[0])] = String(parts[1])
             }
-            let limits = ResourceLimits(time: .seconds(timeout), memoryBytes: UInt64(memory) << 20, processes: processes)
+            let limits = limitOptions.limits()
             let logFile = log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log")
             let requirements = BuildRequirements(provider: try wheelhouseProvider(for: definition, pythonVersion: version))
             let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist, filename: sdistURL.lastPathComponent)
