@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -42,6 +44,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The wire contract between the index and its clients: Codable documents (provenance, …)
+        // and their schema checks. Pure: no I/O.
+        .target(name: "IndexAPI", swiftSettings: strictSettings),
+
         // libarchive, the C library every sdist and wheel goes through (Debian's libarchive-dev).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
@@ -55,6 +61,7 @@ let package = Package(
             dependencies: [
                 "PythonPackaging",
                 "Archives",
+                "IndexAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -100,6 +107,7 @@ let package = Package(
                 "PythonPackaging",
                 "Whitelist",
                 "Archives",
+                "IndexAPI",
                 "Runners",
                 "Upstream",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -112,8 +120,13 @@ let package = Package(
             name: "IndexServer",
             dependencies: [
                 "IndexStore",
+                "IndexAPI",
                 "PythonPackaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -131,6 +144,7 @@ let package = Package(
                 "Whitelist",
                 "IndexServer",
                 "IndexStore",
+                "IndexAPI",
                 "Upstream",
                 "Archives",
                 "Runners",

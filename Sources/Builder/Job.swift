@@ -1,4 +1,5 @@
 import Foundation
+import IndexAPI
 import PythonPackaging
 import Runners
 import Upstream

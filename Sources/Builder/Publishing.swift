@@ -1,4 +1,5 @@
 import Foundation
+import IndexAPI
 import Runners
 
 /// The index the job publishes to, as the job needs it. The command line implements it over
@@ -36,35 +37,5 @@ public struct IndexLayout: Sendable, Hashable, Codable {
         [(pure, [])] + targets.flatMap { target in
             [(binary(for: target), []), (consumer(for: target), [binary(for: target), pure])]
         }
-    }
-}
-
-/// What the index records about how a wheel was made.
-public struct Provenance: Sendable, Codable, Hashable {
-    public var target: String
-    public var os: String?
-    public var python: String
-    public var pythonFull: String?
-    public var glibc: String?
-    public var compiler: String?
-    public var runner: String
-    public var sdist: String
-    public var sdistSHA256: String
-    public var seconds: Double
-    public var builder: String
-    public var builtAt: String
-    public var platformTag: String
-    /// Why a binary wheel stayed `linux_<arch>`.
-    public var auditReason: String?
-
-    enum CodingKeys: String, CodingKey {
-        case target, os, python, pythonFull = "python_full", glibc, compiler, runner, sdist, sdistSHA256 = "sdist_sha256",
-             seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason"
-    }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4040
     public var limits = ServerLimits()
+    /// The URL clients reach this index at (devpi's `--outside-url`), for the commands shown on
+    /// pages; by default `http://HOST:PORT`. Never taken from a request's Host header.
+    public var outsideURL: String?
 
     public init(host: String = "127.0.0.1", port: Int = 4040) {
         self.host = host
@@ -26,20 +29,30 @@ public func buildApplication(
     logger: Logger = Logger(label: "wheelwright.serve"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
+    let outsideURL = configuration.outsideURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        ?? "http://\(configuration.host):\(configuration.port)"
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
-        metricsText: { registry.emitToString() }, pageCache: PageCache(), web: WebPages(service: service)
+        metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
+        web: WebPages(service: service, outsideURL: outsideURL)
     )
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: IndexRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
-    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete] {
+    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete, .options, .trace] {
         router.on("/", method: method) { request, context in try await routes.handle(request, context: context) }
         router.on("**", method: method) { request, context in try await routes.handle(request, context: context) }
     }
+    let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
+    let idle = configuration.limits.idleTimeout.components
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright"),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(registry: connections)],
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
+        )),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright", backlog: 1024),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -49,6 +62,7 @@ public func buildApplication(
 public func runServer(directory: URL, configuration: ServerConfiguration, rootPassword: String?) async throws {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    raiseFileDescriptorLimit()
     let service = try IndexService(directory: directory)
     if try !service.catalog.userExists("root") {
         let password = rootPassword ?? APIToken.make().secret
@@ -63,4 +77,13 @@ public func runServer(directory: URL, configuration: ServerConfiguration, rootPa
         FileHandle.standardOutput.write(Data("wheelwright index listening on http://\(configuration.host):\(port)/\n".utf8))
     }
     try await app.runService()
+}
+
+/// Lifts the soft limit on open files to the hard one, so that the connection cap (not the
+/// operating system's default of 1,024) decides how many clients are served.
+func raiseFileDescriptorLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }

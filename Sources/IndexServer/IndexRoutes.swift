@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import IndexAPI
 import IndexStore
+import Logging
 import PythonPackaging
 
 /// Every URL of the index, devpi's layout: `/USER`, `/USER/INDEX`, `/USER/INDEX/+simple/…`,
@@ -14,66 +17,127 @@ struct IndexRoutes: Sendable {
     let pageCache: PageCache
     let web: WebPages
 
-    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+    /// Every request ends here: the answer (a refusal is an answer too), with the headers every
+    /// response carries, and no body for HEAD.
+    func handle(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        var response: Response
         do {
-            return try await dispatch(request, context: context)
+            response = try await dispatch(request, context: context)
         } catch let error as StoreError {
-            return Self.errorResponse(error)
+            response = Self.errorResponse(error)
+        } catch let error as SchemaError {
+            response = Self.errorResponse(StoreError.badRequest(error.description))
+        } catch let refusal as MethodNotAllowed {
+            response = Self.methodNotAllowed(refusal)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            response = Self.errorResponse(StoreError(.tooLarge, "the request body is larger than this resource accepts"))
         }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[.contentSecurityPolicy] = Self.pagePolicy
+            response.headers[Self.frameOptions] = "DENY"
+        }
+        if request.method == .head { response.body = ResponseBody() }
+        return response
     }
 
-    private func dispatch(_ request: Request, context: some RequestContext) async throws -> Response {
-        let rawPath = request.uri.path
-        let trailingSlash = rawPath.count > 1 && rawPath.hasSuffix("/")
-        let components = rawPath.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        let method = request.method
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
-        let html = (method == .get || method == .head) && WebPages.prefersHTML(request.headers[.accept])
+    /// Pages load only their own stylesheet; no script, no frames, no form posts elsewhere.
+    static let pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    private func dispatch(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        let rawPath = request.uri.path
+        guard rawPath.utf8.count <= limits.maximumPathBytes else {
+            throw StoreError(.badRequest, "the path is \(rawPath.utf8.count) bytes; at most \(limits.maximumPathBytes) are accepted")
+        }
+        if let query = request.uri.query, query.utf8.count > limits.maximumQueryBytes {
+            throw StoreError(.badRequest, "the query string is \(query.utf8.count) bytes; at most \(limits.maximumQueryBytes) are accepted")
+        }
+        let trailingSlash = rawPath.count > 1 && rawPath.hasSuffix("/")
+        let components = try rawPath.split(separator: "/").map { part in
+            guard let decoded = String(part).removingPercentEncoding else { throw StoreError.badRequest("the path has a bad percent-encoding: \(part)") }
+            return decoded
+        }
+        let method = request.method
+        guard Self.methods.contains(method) else {
+            throw MethodNotAllowed(method: method, allowed: Self.methods)
+        }
+
+        let read = method == .get || method == .head
+        let html = read && WebPages.prefersHTML(request.headers[.accept])
         if components.first == "+builds" || components.first == "+search" || components.first == "+static" {
             return try await site(components, request, context: context)
         }
         switch components.count {
         case 0:
-            return try html ? htmlPage(request) { try web.root() } : root()
+            try Self.allow(method, [.get, .head])
+            return try html ? htmlPage(request, key: "root") { try web.root() } : root()
         case 1 where components[0] == "+health":
+            try Self.allow(method, [.get, .head])
             return Self.text("ok\n")
         case 1 where components[0] == "+metrics":
+            try Self.allow(method, [.get, .head])
             return Self.text(metricsText(), contentType: "text/plain; version=0.0.4")
-        case 1 where components[0] == "+tokens" && method == .post:
+        case 1 where components[0] == "+tokens":
+            try Self.allow(method, [.post])
             return try await createToken(request, context: context)
-        case 2 where components[0] == "+tokens" && method == .delete:
-            return try await revokeToken(components[1], request)
+        case 2 where components[0] == "+tokens":
+            try Self.allow(method, [.delete])
+            return try await revokeToken(components[1], request, context: context)
         case 1:
             return try await user(components[0], request, context: context)
         case 2:
             let index = try IndexID(user: components[0], index: components[1])
+            try Self.allow(method, [.get, .head, .put, .patch, .post])
             if method == .post { return try await upload(to: index, request, context: context) }
-            if html { return try htmlPage(request) { try web.index(index, request: request) } }
+            if html {
+                let query = try RequestQuery(request.uri.query)
+                let filter = ProjectName.normalize(query["filter"] ?? "")
+                let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
+                return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
+            }
             return try await indexResource(index, request, context: context)
         default:
             let index = try IndexID(user: components[0], index: components[1])
             let rest = Array(components.dropFirst(2))
             switch rest[0] {
-            case "legacy" where rest.count == 1 && method == .post:
+            case "legacy" where rest.count == 1:
+                try Self.allow(method, [.post])
                 return try await upload(to: index, request, context: context)
             case "+simple":
+                try Self.allow(method, [.get, .head])
                 return try simple(index, Array(rest.dropFirst()), trailingSlash: trailingSlash, request: request)
-            case "+f" where rest.count == 4 && (method == .get || method == .head):
+            case "+f" where rest.count == 4:
+                try Self.allow(method, [.get, .head])
                 return try await file(index, hashPrefix: rest[1], hashRest: rest[2], filename: rest[3], request, context: context)
-            case "+files" where rest.count == 1 && (method == .get || method == .head):
+            case "+files" where rest.count == 1:
+                try Self.allow(method, [.get, .head])
                 return try fileList(index)
-            case "+log" where rest.count == 2 && (method == .get || method == .head):
+            case "+log" where rest.count == 2:
+                try Self.allow(method, [.get, .head])
                 return try await buildLog(index, filename: rest[1], request, context: context)
-            case let name where rest.count == 1 && !name.hasPrefix("+") && (method == .get || method == .head):
-                return try htmlPage(request) { try web.project(index, name: name, request: request) }
-            case "+yank" where rest.count == 2 && method == .post:
+            case "+yank" where rest.count == 2:
+                try Self.allow(method, [.post])
                 return try await yank(index, filename: rest[1], request, context: context)
-            case _ where rest.count == 2 && method == .delete:
-                return try await deleteVersion(index, project: rest[0], version: rest[1], request)
+            case let name where rest.count == 1 && !name.hasPrefix("+"):
+                try Self.allow(method, [.get, .head])
+                let normalized = ProjectName.normalize(name)
+                return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
+            case let name where rest.count == 2 && !name.hasPrefix("+"):
+                try Self.allow(method, [.delete])
+                return try await deleteVersion(index, project: rest[0], version: rest[1], request, context: context)
             default:
                 throw StoreError.notFound("no such resource: \(rawPath)")
             }
         }
+    }
+
+    static let methods: [HTTPRequest.Method] = [.get, .head, .put, .patch, .post, .delete]
+
+    /// A 405 naming the methods the resource takes, unless `method` is one of them.
+    static func allow(_ method: HTTPRequest.Method, _ allowed: [HTTPRequest.Method]) throws(MethodNotAllowed) {
+        guard allowed.contains(method) else { throw MethodNotAllowed(method: method, allowed: allowed) }
     }
 
     // MARK: Management (devpi-compatible JSON)
@@ -88,98 +152,124 @@ struct IndexRoutes: Sendable {
         return Self.json(["type": "list:userconfig", "result": users])
     }
 
-    private func user(_ name: String, _ request: Request, context: some RequestContext) async throws -> Response {
-        try StoreName.validate(name, what: "user")
+    private func user(_ rawName: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        try StoreName.validate(rawName, what: "user")
+        let name = rawName.lowercased()
+        try Self.allow(request.method, [.get, .head, .put, .patch])
         switch request.method {
-        case .get, .head:
+        case .put:
+            let identity = try await authenticate(request, context: context)
+            try service.authorize(identity, .createUser(name))
+            let body = try await JSONBody.read(request, allowed: ["password", "email", "builder"])
+            guard let password = try body.string("password"), !password.isEmpty else {
+                throw StoreError.badRequest("password: a new user needs {\"password\": \"…\"}")
+            }
+            try Self.checkPassword(password)
+            try service.catalog.createUser(name, passwordHash: try PasswordHasher.hash(password), builder: try body.bool("builder") ?? false)
+            return Self.json(["type": "userconfig", "result": ["username": name]], status: .created)
+        case .patch:
+            let identity = try await authenticate(request, context: context)
+            try service.authorize(identity, .modifyUser(name))
+            let body = try await JSONBody.read(request, allowed: ["password", "email", "builder"])
+            let builder = try body.bool("builder")
+            if builder != nil, identity.isRoot == false { throw StoreError.forbidden("builder: only root may mark a user as a builder") }
+            let password = try body.string("password")
+            if let password { try Self.checkPassword(password) }
+            try service.catalog.updateUser(name, passwordHash: try password.map(PasswordHasher.hash), builder: builder)
+            if password != nil { service.authenticator.forget() }
+            return Self.json(["type": "userconfig", "result": ["username": name]])
+        default:
             guard try service.catalog.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
             let indices = try service.catalog.indices().filter { $0.path.user == name }
             return Self.json(["type": "userconfig", "result": [
                 "username": name,
                 "indexes": Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexJSON($0.path, $0.settings)) }),
             ]])
-        case .put:
-            let identity = try await authenticate(request)
-            try service.requireRoot(identity)
-            let body = try await jsonBody(request, context: context)
-            guard let password = body["password"] as? String, !password.isEmpty else {
-                throw StoreError.badRequest("a new user needs {\"password\": \"…\"}")
-            }
-            try service.catalog.createUser(name, passwordHash: try PasswordHasher.hash(password))
-            return Self.json(["type": "userconfig", "result": ["username": name]], status: .created)
-        default:
-            throw StoreError(.badRequest, "\(request.method) is not supported on /\(name)")
         }
     }
 
-    private func indexResource(_ index: IndexID, _ request: Request, context: some RequestContext) async throws -> Response {
+    /// Passwords are text of 1 to 1,024 bytes (the derivation's cost grows with nothing else).
+    static func checkPassword(_ password: String) throws(StoreError) {
+        guard (1...1024).contains(password.utf8.count) else { throw .badRequest("password: use 1 to 1,024 bytes") }
+    }
+
+    /// The keys an index's settings may have, and devpi's that are accepted and ignored.
+    static let indexKeys: Set<String> = ["type", "bases", "volatile", "acl_upload", "title", "description", "mirror_whitelist",
+                                         "acl_toxresult_upload", "pypi_whitelist", "custom_data"]
+
+    private func indexResource(_ index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         switch request.method {
-        case .get, .head:
+        case .put:
+            let identity = try await authenticate(request, context: context)
+            try service.authorize(identity, .createIndex(index))
+            let body = try await JSONBody.read(request, allowed: Self.indexKeys)
+            var settings = IndexSettings()
+            if let type = try body.string("type"), type != "stage" {
+                throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
+            }
+            settings.bases = try body.indexList("bases") ?? []
+            settings.volatile = try body.bool("volatile") ?? false
+            settings.aclUpload = try body.userList("acl_upload") ?? []
+            try service.catalog.createIndex(index, settings: settings)
+            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)], status: .created)
+        case .patch:
+            let identity = try await authenticate(request, context: context)
+            try service.authorize(identity, .modifyIndex(index))
+            let body = try await JSONBody.read(request, allowed: Self.indexKeys)
+            if let type = try body.string("type"), type != "stage" {
+                throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
+            }
+            let bases = try body.indexList("bases")
+            let acl = try body.userList("acl_upload")
+            let volatile = try body.bool("volatile")
+            let settings = try service.catalog.updateIndex(index) { settings in
+                if let bases { settings.bases = bases }
+                if let acl { settings.aclUpload = acl }
+                if let volatile { settings.volatile = volatile }
+            }
+            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)])
+        default:
             guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             var result = Self.indexJSON(index, settings)
             result["projects"] = try service.catalog.projects(in: [index])
             return Self.json(["type": "indexconfig", "result": result])
-        case .put:
-            let identity = try await authenticate(request)
-            try service.requireOwner(identity, of: index)
-            let body = try await jsonBody(request, context: context)
-            var settings = IndexSettings()
-            if let type = body["type"] as? String, type != "stage" {
-                throw StoreError.badRequest("index type '\(type)' is not supported: use 'stage'")
-            }
-            settings.bases = try body["bases"].map(Self.indexList) ?? []
-            settings.volatile = (body["volatile"] as? Bool) ?? false
-            settings.aclUpload = (body["acl_upload"] as? [String]) ?? []
-            try service.catalog.createIndex(index, settings: settings)
-            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)], status: .created)
-        case .patch:
-            let identity = try await authenticate(request)
-            try service.requireOwner(identity, of: index)
-            let body = try await jsonBody(request, context: context)
-            let bases = try body["bases"].map(Self.indexList)
-            let settings = try service.catalog.updateIndex(index) { settings in
-                if let bases { settings.bases = bases }
-                if let acl = body["acl_upload"] as? [String] { settings.aclUpload = acl }
-                if let volatile = body["volatile"] as? Bool { settings.volatile = volatile }
-            }
-            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)])
-        default:
-            throw StoreError(.badRequest, "\(request.method) is not supported on /\(index)")
         }
     }
 
-    private func createToken(_ request: Request, context: some RequestContext) async throws -> Response {
-        let identity = try await authenticate(request)
-        guard identity.tokenScope == nil else { throw StoreError.forbidden("a token cannot create tokens: log in with a password") }
-        let body = try await jsonBody(request, context: context)
-        let indices = try body["indices"].map(Self.indexList)
+    private func createToken(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        let body = try await JSONBody.read(request, allowed: ["indices"])
+        let indices = try body.indexList("indices")
+        try service.authorize(identity, .createToken(scope: indices))
         let (id, secret, token) = APIToken.make()
         try service.catalog.createToken(id: id, user: identity.user, secretHash: APIToken.secretHash(secret), indices: indices)
         return Self.json(["type": "token", "result": ["token": token, "id": id, "user": identity.user]], status: .created)
     }
 
-    /// A token's owner or root may revoke it; it stops working at once.
-    private func revokeToken(_ id: String, _ request: Request) async throws -> Response {
-        let identity = try await authenticate(request)
-        guard let token = try service.catalog.token(id) else { throw StoreError.notFound("no live token \(id)") }
-        guard token.user == identity.user || identity.isRoot else { throw StoreError.forbidden("only its owner or root may revoke token \(id)") }
+    /// A token's owner or root may revoke it, and a token itself; it stops working at once.
+    private func revokeToken(_ id: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        guard id.utf8.count <= 64, let owner = try service.catalog.tokenOwner(id) else { throw StoreError.notFound("no token \(id)") }
+        try service.authorize(identity, .revokeToken(id: id, owner: owner))
         try service.catalog.revokeToken(id)
         return Self.json(["type": "token", "result": ["id": id, "revoked": true]])
     }
 
-    private func yank(_ index: IndexID, filename: String, _ request: Request, context: some RequestContext) async throws -> Response {
-        let identity = try await authenticate(request)
-        _ = try service.requireUpload(identity, to: index)
-        let body = try await jsonBody(request, context: context)
-        let yanked = (body["yanked"] as? Bool) ?? true
-        let file = try service.catalog.setYanked(index, filename, yanked: yanked, reason: body["reason"] as? String)
+    private func yank(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        try service.authorize(identity, .yank(index))
+        let body = try await JSONBody.read(request, allowed: ["yanked", "reason"])
+        let yanked = try body.bool("yanked") ?? true
+        let reason = try body.string("reason")
+        if let reason, reason.utf8.count > 1024 { throw StoreError.badRequest("reason: at most 1,024 bytes") }
+        let file = try service.catalog.setYanked(index, filename, yanked: yanked, reason: reason)
         return Self.json(["type": "file", "result": ["filename": file.filename, "yanked": file.yanked, "reason": file.yankReason ?? ""]])
     }
 
     /// devpi's `DELETE /USER/INDEX/NAME/VERSION`, for volatile indices only.
-    private func deleteVersion(_ index: IndexID, project: String, version: String, _ request: Request) async throws -> Response {
-        let identity = try await authenticate(request)
-        _ = try service.requireUpload(identity, to: index)
+    private func deleteVersion(_ index: IndexID, project: String, version: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        try service.authorize(identity, .deleteVersion(index))
         let canonical = (try? Version(version).description) ?? version
         let removed = try service.catalog.deleteVersion(index, project: ProjectName.normalize(project), version: canonical)
         return Self.json(["type": "deleted", "result": ["files": removed]])
@@ -188,16 +278,13 @@ struct IndexRoutes: Sendable {
     // MARK: Simple API
 
     private func simple(_ index: IndexID, _ rest: [String], trailingSlash: Bool, request: Request) throws -> Response {
-        guard request.method == .get || request.method == .head else {
-            throw StoreError(.badRequest, "the simple API is read-only")
-        }
         guard let format = SimpleFormat.negotiate(request.headers[.accept]) else {
             return Self.text("none of the accepted types is offered: \(SimpleFormat.allCases.map(\.rawValue).joined(separator: ", "))\n", status: .notAcceptable)
         }
         switch rest.count {
         case 0:
             guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-            return try cachedPage(request, format: format) {
+            return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
                 let order = try service.catalog.resolutionOrder(of: index)
                 guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
                 return SimplePages.projectList(try service.catalog.projects(in: order), format: format)
@@ -205,7 +292,7 @@ struct IndexRoutes: Sendable {
         case 1:
             let normalized = ProjectName.normalize(rest[0])
             guard normalized == rest[0], trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
-            return try cachedPage(request, format: format) {
+            return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
                 let order = try service.catalog.resolutionOrder(of: index)
                 guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
                 let files = try service.catalog.files(of: normalized, in: order)
@@ -217,18 +304,14 @@ struct IndexRoutes: Sendable {
         }
     }
 
-    /// A page by (catalog generation, path, format): rendered once per change of the catalog,
-    /// with an ETag from its bytes so that revalidation is a 304.
-    private func cachedPage(_ request: Request, format: SimpleFormat, render: () throws -> String) throws -> Response {
-        try cached(request, key: "\(request.uri.path)|\(format.rawValue)", contentType: format.contentType, cacheControl: "max-age=60, public", render: render)
-    }
+    static let simpleCacheControl = "max-age=60, public"
 
-    /// A page for people, kept like the simple pages until the catalog changes (the key holds the
-    /// query, for filters and page numbers, and the host, which the pip command on it names).
-    private func htmlPage(_ request: Request, render: () throws -> String) throws -> Response {
-        let key = "html|\(request.head.authority ?? "")|\(request.uri.path)?\(request.uri.query ?? "")"
+    /// A page for people, kept like the simple pages until the catalog changes. `key` names
+    /// only what the page depends on (the resource and its validated parameters), so that no
+    /// spelling of a URL, query or header makes a new cache entry.
+    private func htmlPage(_ request: Request, key: String, render: () throws -> String) throws -> Response {
         // Revalidated on every view (a person expects a new upload to show at once); the ETag makes that cheap.
-        return try cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
+        try cached(request, key: "html|" + key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
     }
 
     private func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
@@ -245,7 +328,7 @@ struct IndexRoutes: Sendable {
 
     private func file(
         _ index: IndexID, hashPrefix: String, hashRest: String, filename requested: String,
-        _ request: Request, context: some RequestContext
+        _ request: Request, context: IndexRequestContext
     ) async throws -> Response {
         let wantsMetadata = requested.hasSuffix(".metadata")
         let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
@@ -261,9 +344,10 @@ struct IndexRoutes: Sendable {
                 .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(stored.metadataSHA256 ?? stored.sha256)\"",
             ], body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: metadata)))
         }
-        let sha256 = stored.sha256
-        let path = service.blobs.path(of: sha256).path
-        let size = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.intValue ?? 0)
+        guard let blob = stored.blob else { throw StoreError(.internalError, "\(filename) in \(index) has no valid blob digest in the catalog") }
+        let sha256 = blob.digest.hex
+        let path = try service.blobs.checkedPath(blob).path
+        let size = Int(blob.size)
         var headers: HTTPFields = [
             .contentType: "application/octet-stream",
             .cacheControl: "max-age=31536000, immutable",
@@ -286,20 +370,27 @@ struct IndexRoutes: Sendable {
         guard size > 0, header.hasPrefix("bytes="), !header.contains(",") else { return nil }
         let spec = header.dropFirst("bytes=".count).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard spec.count == 2 else { return nil }
+        // Numbers are digits only (no sign, no spaces), and at most 18 of them: no overflow.
+        func number(_ text: Substring) -> Int? {
+            guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            return Int(text)
+        }
         if spec[0].isEmpty {
-            guard let suffix = Int(spec[1]), suffix > 0 else { return nil }
+            guard let suffix = number(spec[1]), suffix > 0 else { return nil }
             return max(0, size - suffix)...(size - 1)
         }
-        guard let start = Int(spec[0]), start < size else { return nil }
-        let end = spec[1].isEmpty ? size - 1 : min(Int(spec[1]) ?? (size - 1), size - 1)
+        guard let start = number(spec[0]), start < size else { return nil }
+        if spec[1].isEmpty { return start...(size - 1) }
+        guard let last = number(spec[1]) else { return nil }
+        let end = min(last, size - 1)
         return start <= end ? start...end : nil
     }
 
     // MARK: Upload
 
-    private func upload(to index: IndexID, _ request: Request, context: some RequestContext) async throws -> Response {
-        let identity = try await authenticate(request)
-        _ = try service.requireUpload(identity, to: index)
+    private func upload(to index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        try service.authorize(identity, .upload(index))
         guard let contentType = request.headers[.contentType],
               let boundary = MultipartParser.boundary(fromContentType: contentType) else {
             throw StoreError(.badRequest, "an upload is multipart/form-data with a boundary (as twine sends it)")
@@ -329,24 +420,29 @@ struct IndexRoutes: Sendable {
     // MARK: For builders and people
 
     /// `/+builds/` (GET a page, POST a run's report), `/+builds/RUN/ITEM.log`, `/+search`, `/+static/style.css`.
-    private func site(_ components: [String], _ request: Request, context: some RequestContext) async throws -> Response {
-        switch (components.count, components[0], request.method) {
-        case (1, "+builds", .get), (1, "+builds", .head):
-            return try htmlPage(request) { try web.builds() }
-        case (1, "+builds", .post):
-            let identity = try await authenticate(request)
-            let buffer = try await request.body.collect(upTo: 64 << 20)
+    private func site(_ components: [String], _ request: Request, context: IndexRequestContext) async throws -> Response {
+        switch (components.count, components[0]) {
+        case (1, "+builds"):
+            try Self.allow(request.method, [.get, .head, .post])
+            guard request.method == .post else { return try htmlPage(request, key: "builds") { try web.builds() } }
+            let identity = try await authenticate(request, context: context)
+            try service.authorize(identity, .reportBuild)
+            let buffer = try await request.body.collect(upTo: limits.maximumReportBytes)
             let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
             guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else {
                 throw StoreError.badRequest("a build report is a JSON object")
             }
             let id = try service.catalog.addBuildRun(reporter: identity.user, report: text)
             return Self.json(["type": "buildrun", "result": ["id": id, "url": "/+builds/#run-\(id)"]], status: .created)
-        case (3, "+builds", .get):
+        case (3, "+builds"):
+            try Self.allow(request.method, [.get, .head])
             return try web.buildLog(run: components[1], item: components[2])
-        case (1, "+search", .get):
-            return try htmlPage(request) { try web.search(request) }
-        case (2, "+static", .get) where components[1] == "style.css":
+        case (1, "+search"):
+            try Self.allow(request.method, [.get, .head])
+            let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
+            return try htmlPage(request, key: "search|\(text)") { try web.search(text) }
+        case (2, "+static") where components[1] == "style.css":
+            try Self.allow(request.method, [.get, .head])
             return web.stylesheet()
         default:
             throw StoreError.notFound("no such resource: \(request.uri.path)")
@@ -360,7 +456,7 @@ struct IndexRoutes: Sendable {
         let files = try service.catalog.files(in: index).map { file -> [String: Any] in
             var entry: [String: Any] = ["filename": file.filename, "project": file.project, "version": file.version,
                                         "sha256": file.sha256, "size": file.size, "yanked": file.yanked]
-            if let provenance = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.utf8)) {
+            if let provenance = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.json.utf8)) {
                 entry["provenance"] = object
             }
             return entry
@@ -369,46 +465,29 @@ struct IndexRoutes: Sendable {
     }
 
     /// The build log attached to a file, as text.
-    private func buildLog(_ index: IndexID, filename: String, _ request: Request, context: some RequestContext) async throws -> Response {
-        guard let stored = try service.catalog.file(index, filename), let sha256 = stored.buildLogSHA256 else {
+    private func buildLog(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        guard let stored = try service.catalog.file(index, filename), let log = stored.buildLog else {
             throw StoreError.notFound("no build log for \(filename) in \(index)")
         }
-        let path = service.blobs.path(of: sha256).path
-        let body = request.method == .head ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
+        let path = try service.blobs.checkedPath(log).path
+        let body = request.method == .head || log.size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
         return Response(status: .ok, headers: [
-            .contentType: "text/plain; charset=utf-8", .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(sha256)\"",
+            .contentType: "text/plain; charset=utf-8", .contentLength: String(log.size),
+            .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(log.digest)\"",
         ], body: body)
     }
 
     // MARK: Helpers
 
-    private func authenticate(_ request: Request) async throws -> Identity {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: " ")),
-              let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
+    /// The caller's identity from HTTP basic auth; a 401 without credentials or with wrong ones.
+    private func authenticate(_ request: Request, context: IndexRequestContext) async throws -> Identity {
+        guard let header = request.headers[.authorization], let (user, password) = BasicCredentials.parse(header) else {
             throw StoreError(.unauthorized, "log in with HTTP basic auth: USER:PASSWORD or __token__:TOKEN")
         }
-        let user = String(text[..<colon])
-        let password = String(text[text.index(after: colon)...])
-        guard let identity = try await service.authenticator.authenticate(user: user, password: password) else {
+        guard let identity = try await service.authenticator.authenticate(user: user, password: password, from: context.clientAddress) else {
             throw StoreError(.unauthorized, "wrong user name, password or token")
         }
         return identity
-    }
-
-    private func jsonBody(_ request: Request, context: some RequestContext) async throws -> [String: Any] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        guard buffer.readableBytes > 0 else { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)), let dictionary = object as? [String: Any] else {
-            throw StoreError.badRequest("the request body is not a JSON object")
-        }
-        return dictionary
-    }
-
-    private static func indexList(_ value: Any) throws -> [IndexID] {
-        if let text = value as? String { return try text.split(separator: ",").map { try IndexID(String($0).trimmingCharacters(in: " ")) } }
-        guard let list = value as? [String] else { throw StoreError.badRequest("expected a list of USER/INDEX names") }
-        return try list.map { try IndexID($0) }
     }
 
     static func indexJSON(_ path: IndexID, _ settings: IndexSettings) -> [String: Any] {
@@ -443,12 +522,29 @@ struct IndexRoutes: Sendable {
         case .notFound: code = 404
         case .conflict: code = 409
         case .tooLarge: code = 413
+        case .tooManyRequests: code = 429
+        case .internalError: code = 500
         case .unavailable: code = 503
+        case .insufficientStorage: code = 507
         }
         var response = text(error.message + "\n", status: HTTPResponse.Status(code: code))
         if error.kind == .unauthorized {
             response.headers[.wwwAuthenticate] = "Basic realm=\"wheelwright\""
         }
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        if error.kind == .internalError {
+            // The operator's log names the damaged file; the client learns only that it failed.
+            Self.logger.error("\(error.message)")
+        }
         return response
     }
+
+    /// A 405 with the methods the resource takes.
+    static func methodNotAllowed(_ refusal: MethodNotAllowed) -> Response {
+        var response = text(refusal.description + "\n", status: .methodNotAllowed)
+        response.headers[.allow] = refusal.allowed.map(\.rawValue).joined(separator: ", ")
+        return response
+    }
+
+    static let logger = Logger(label: "wheelwright.serve")
 }

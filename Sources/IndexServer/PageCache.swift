@@ -13,16 +13,21 @@ final class PageCache: Sendable {
     private struct State {
         var generation: Int64 = -1
         var pages: [String: Page] = [:]
+        var bytes = 0
     }
 
     private let state = Mutex(State())
-    private let capacity: Int
+    /// The most bytes of pages (and keys) kept; a page that does not fit is served, not kept.
+    private let byteCapacity: Int
     /// Random per process, so that ETags from before a restart never match.
     private let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 36)
 
-    init(capacity: Int = 20_000) {
-        self.capacity = capacity
+    init(byteCapacity: Int) {
+        self.byteCapacity = byteCapacity
     }
+
+    /// Bytes held now (pages and keys).
+    var bytes: Int { state.withLock { $0.bytes } }
 
     func page(_ key: String, generation: Int64, render: () throws -> String) throws -> Page {
         if let hit = state.withLock({ $0.generation == generation ? $0.pages[key] : nil }) { return hit }
@@ -32,8 +37,13 @@ final class PageCache: Sendable {
             if state.generation != generation {
                 state.generation = generation
                 state.pages = [:]
+                state.bytes = 0
             }
-            if state.pages.count < capacity { state.pages[key] = page }
+            let size = page.body.readableBytes + key.utf8.count
+            if state.pages[key] == nil, state.bytes + size <= byteCapacity {
+                state.pages[key] = page
+                state.bytes += size
+            }
         }
         return page
     }

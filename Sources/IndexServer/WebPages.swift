@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IndexAPI
 import IndexStore
 import Mustache
 import PythonPackaging
@@ -11,9 +12,15 @@ struct WebPages: Sendable {
     let library: MustacheLibrary
     /// Projects on one page of an index.
     static let pageSize = 100
+    /// The highest page number a request may ask for (so that the offset cannot overflow).
+    static let maximumPage = 1_000_000
 
-    init(service: IndexService) {
+    /// Where clients reach this index (`--outside-url`), for the commands the pages show.
+    let outsideURL: String
+
+    init(service: IndexService, outsideURL: String) {
         self.service = service
+        self.outsideURL = outsideURL
         library = WebTemplates.library
     }
 
@@ -38,11 +45,9 @@ struct WebPages: Sendable {
         return render("root", ["title": "Indices", "users": users])
     }
 
-    func index(_ index: IndexID, request: Request) throws -> String {
+    /// One page of an index's projects; `filter` is normalized, `page` within 1...maximumPage.
+    func index(_ index: IndexID, filter: String, page: Int) throws -> String {
         guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
-        let query = Self.query(request)
-        let filter = ProjectName.normalize(query["filter"] ?? "")
-        let page = max(1, Int(query["page"] ?? "") ?? 1)
         let order = try service.catalog.resolutionOrder(of: index)
         let (projects, total) = try service.catalog.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
@@ -52,7 +57,7 @@ struct WebPages: Sendable {
         var context: [String: Any] = [
             "title": index.description, "path": index.description, "filter": filter, "total": total, "page": page, "pages": pages,
             "bases": settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
-            "simple": "\(Self.origin(request))/\(index)/+simple/",
+            "simple": "\(outsideURL)/\(index)/+simple/",
             "projects": projects.map { project -> [String: Any] in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
                 return ["name": project.name, "path": index.description, "newest": newest, "files": project.files, "last": Self.time(project.lastUpload)]
@@ -64,8 +69,8 @@ struct WebPages: Sendable {
         return render("index", context)
     }
 
-    func project(_ index: IndexID, name requested: String, request: Request) throws -> String {
-        let name = ProjectName.normalize(requested)
+    /// A project's page; `name` is normalized.
+    func project(_ index: IndexID, name: String) throws -> String {
         let order = try service.catalog.resolutionOrder(of: index)
         let files = try service.catalog.files(of: name, in: order)
         guard !files.isEmpty else { throw StoreError.notFound("no project \(name) in \(index)") }
@@ -96,12 +101,8 @@ struct WebPages: Sendable {
             python = wheel.tagSet.interpreters.joined(separator: ".")
             platform = wheel.tagSet.platforms.joined(separator: ".")
         }
-        var provenance: [[String: String]] = []
-        var target = ""
-        if let text = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
-            target = object["target"] as? String ?? ""
-            provenance = object.keys.sorted().filter { $0 != "log_sha256" }.map { ["key": $0, "value": "\(object[$0] ?? "")"] }
-        }
+        let provenance = file.provenance?.fields.map { ["key": $0.key, "value": $0.value] } ?? []
+        let target = file.provenance?.target ?? ""
         var context: [String: Any] = [
             "filename": file.filename, "url": SimplePages.url(of: file), "size": Self.size(file.size), "kind": kind, "python": python,
             "platform": platform, "target": target.ifEmpty("—"), "uploaded": Self.time(file.uploadTime), "uploader": file.uploader,
@@ -110,7 +111,7 @@ struct WebPages: Sendable {
         ]
         // Mustache takes any present value, even "" or 0, as true: absent keys are the false ones.
         if let reason = file.yankReason, !reason.isEmpty { context["reason"] = reason }
-        if file.buildLogSHA256 != nil { context["log"] = "/\(file.index)/+log/\(file.filename)" }
+        if file.buildLog != nil { context["log"] = "/\(file.index)/+log/\(file.filename)" }
         return context
     }
 
@@ -152,8 +153,8 @@ struct WebPages: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
     }
 
-    func search(_ request: Request) throws -> String {
-        let text = ProjectName.normalize(Self.query(request)["q"] ?? "")
+    /// Projects whose normalized name contains `text` (normalized).
+    func search(_ text: String) throws -> String {
         let results = text.isEmpty ? [] : try service.catalog.search(text, limit: 500).map { ["project": $0.project, "index": $0.index.description] }
         return render("search", ["title": "Search", "query": text, "results": results])
     }
@@ -171,21 +172,6 @@ struct WebPages: Sendable {
     }
 
     static let version = "0.1.0"
-
-    static func query(_ request: Request) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
-            if values[key] == nil { values[key] = value }
-        }
-        return values
-    }
-
-    static func origin(_ request: Request) -> String {
-        "http://" + (request.head.authority ?? "localhost")
-    }
 
     static func time(_ seconds: Double?) -> String {
         guard let seconds else { return "—" }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -19,25 +20,77 @@ public struct BlobStore: Sendable {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
     }
 
-    public func path(of sha256: String) -> URL {
-        blobs.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(String(sha256.dropFirst(2)))
+    /// Blobs whose digest this process has checked, by the file they were read from.
+    private let verified = VerifiedBlobs()
+
+    public func path(of digest: BlobDigest) -> URL {
+        blobs.appendingPathComponent(String(digest.hex.prefix(2))).appendingPathComponent(String(digest.hex.dropFirst(2)))
     }
 
-    public func contains(_ sha256: String) -> Bool {
-        FileManager.default.fileExists(atPath: path(of: sha256).path)
+    public func contains(_ digest: BlobDigest) -> Bool {
+        FileManager.default.fileExists(atPath: path(of: digest).path)
+    }
+
+    /// The path of a blob that is whole: its size is checked on every call, its digest the first
+    /// time this process serves that file (and again if the file is replaced). A missing or
+    /// damaged blob is a 500 naming it, never wrong bytes.
+    public func checkedPath(_ reference: BlobReference) throws(StoreError) -> URL {
+        let url = path(of: reference.digest)
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw StoreError(.internalError, "blob \(reference.digest) is missing from the blob store: run wheelwright fsck and restore it from a backup")
+        }
+        guard Int64(info.st_size) == reference.size else {
+            throw StoreError(.internalError, "blob \(reference.digest) has \(info.st_size) bytes where the catalog says \(reference.size): run wheelwright fsck")
+        }
+        let key = VerifiedBlobs.Key(digest: reference.digest, device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
+                                    modified: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec))
+        if verified.contains(key) { return url }
+        if let problem = verify(reference) {
+            throw StoreError(.internalError, problem.description)
+        }
+        verified.insert(key)
+        return url
+    }
+
+    /// What is wrong with a stored blob, reading it whole; nil when it is whole.
+    public func verify(_ reference: BlobReference) -> BlobProblem? {
+        let url = path(of: reference.digest)
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return .missing(reference.digest) }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        var size: Int64 = 0
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hash.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        if size != reference.size { return .wrongSize(reference.digest, expected: reference.size, actual: size) }
+        let actual = hash.finalize().hex
+        return actual == reference.digest.hex ? nil : .wrongDigest(reference.digest, actual: actual)
+    }
+
+    /// Every blob file in the store, by digest (names that are not digests are listed as nil).
+    public func storedBlobs() throws -> [(name: String, digest: BlobDigest?)] {
+        let manager = FileManager.default
+        var result: [(String, BlobDigest?)] = []
+        for prefix in try manager.contentsOfDirectory(atPath: blobs.path).sorted() {
+            for rest in try manager.contentsOfDirectory(atPath: blobs.appendingPathComponent(prefix).path).sorted() {
+                result.append((prefix + "/" + rest, BlobDigest(prefix + rest)))
+            }
+        }
+        return result
     }
 
     /// A new temporary file, open for writing, that `commit` or `discard` ends.
     public func makeTemporaryFile() throws -> TemporaryBlob {
         let url = temporary.appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw StoreError(.unavailable, "cannot create a temporary file in \(temporary.path)")
-        }
-        return TemporaryBlob(url: url, handle: try FileHandle(forWritingTo: url))
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.writeFailed("cannot create a temporary file in \(temporary.path)", errno: errno) }
+        return TemporaryBlob(url: url, descriptor: descriptor)
     }
 
-    /// Makes the temporary file durable and moves it to its content address; returns the sha256.
-    public func commit(_ blob: TemporaryBlob) throws -> String {
+    /// Makes the temporary file durable and moves it to its content address; returns its digest.
+    public func commit(_ blob: TemporaryBlob) throws -> BlobDigest {
         let digest = try blob.finish()
         let target = path(of: digest)
         let folder = target.deletingLastPathComponent()
@@ -46,7 +99,7 @@ public struct BlobStore: Sendable {
             try? FileManager.default.removeItem(at: blob.url)
         } else {
             guard rename(blob.url.path, target.path) == 0 else {
-                throw StoreError(.unavailable, "cannot move a blob into place: \(String(cString: strerror(errno)))")
+                throw StoreError.writeFailed("cannot move a blob into place", errno: errno)
             }
             Self.synchronizeDirectory(folder)
         }
@@ -54,7 +107,7 @@ public struct BlobStore: Sendable {
     }
 
     public func discard(_ blob: TemporaryBlob) {
-        try? blob.handle.close()
+        close(blob.descriptor)
         try? FileManager.default.removeItem(at: blob.url)
     }
 
@@ -90,15 +143,15 @@ public struct BlobStore: Sendable {
 /// that twine also sends) are computed.
 public struct TemporaryBlob: Sendable {
     public let url: URL
-    fileprivate let handle: FileHandle
+    fileprivate let descriptor: Int32
     private var sha256 = SHA256()
     private var md5 = Insecure.MD5()
     private var blake2 = BLAKE2b(outputLength: 32)
     public private(set) var size: Int64 = 0
 
-    fileprivate init(url: URL, handle: FileHandle) {
+    fileprivate init(url: URL, descriptor: Int32) {
         self.url = url
-        self.handle = handle
+        self.descriptor = descriptor
     }
 
     public mutating func write(_ bytes: some DataProtocol) throws {
@@ -106,7 +159,22 @@ public struct TemporaryBlob: Sendable {
         md5.update(data: bytes)
         blake2.update(bytes)
         size += Int64(bytes.count)
-        try handle.write(contentsOf: bytes)
+        for region in bytes.regions {
+            let failure: Int32 = region.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += written
+                }
+                return 0
+            }
+            if failure != 0 { throw StoreError.writeFailed("cannot write an upload to disk", errno: failure) }
+        }
     }
 
     /// The digests so far, as lower-case hex.
@@ -114,11 +182,12 @@ public struct TemporaryBlob: Sendable {
         (sha256.finalize().hex, md5.finalize().hex, blake2.finalize().hex)
     }
 
-    /// Flushes to disk and closes; returns the sha256.
-    fileprivate func finish() throws -> String {
-        try handle.synchronize()
-        try handle.close()
-        return sha256.finalize().hex
+    /// Flushes to disk and closes; returns the digest.
+    fileprivate func finish() throws -> BlobDigest {
+        let synchronized = fsync(descriptor) == 0 ? 0 : errno
+        close(descriptor)
+        if synchronized != 0 { throw StoreError.writeFailed("cannot flush an upload to disk", errno: synchronized) }
+        return BlobDigest(sha256.finalize().hex)!
     }
 }
 
@@ -128,4 +197,41 @@ extension Sequence where Element == UInt8 {
 
 extension Digest {
     var hex: String { Array(self).hex }
+}
+
+/// What `BlobStore.verify` found wrong with a blob.
+public enum BlobProblem: Sendable, Equatable, CustomStringConvertible {
+    case missing(BlobDigest)
+    case wrongSize(BlobDigest, expected: Int64, actual: Int64)
+    case wrongDigest(BlobDigest, actual: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let digest): "blob \(digest) is missing"
+        case let .wrongSize(digest, expected, actual): "blob \(digest) has \(actual) bytes, the catalog says \(expected)"
+        case let .wrongDigest(digest, actual): "blob \(digest) is damaged: its bytes hash to \(actual)"
+        }
+    }
+}
+
+/// The set of blob files whose digest this process has checked (bounded: cleared when full).
+final class VerifiedBlobs: Sendable {
+    struct Key: Hashable {
+        let digest: BlobDigest
+        let device: UInt64
+        let inode: UInt64
+        let modified: Int64
+    }
+
+    private let keys = Mutex(Set<Key>())
+    private let capacity = 100_000
+
+    func contains(_ key: Key) -> Bool { keys.withLock { $0.contains(key) } }
+
+    func insert(_ key: Key) {
+        keys.withLock { keys in
+            if keys.count >= capacity { keys.removeAll() }
+            keys.insert(key)
+        }
+    }
 }

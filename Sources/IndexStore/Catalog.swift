@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import IndexAPI
+import PythonPackaging
 import Synchronization
 
 /// The index store's catalog: users, tokens, indices and files in SQLite (WAL), behind
@@ -87,7 +89,39 @@ public struct Catalog: Sendable {
                 );
                 """)
         }
+        // A build log is a column the server fills from the blob it stored, never a key of the
+        // client's provenance (which once named any file as `log_sha256`); every file gets its
+        // identity (DistributionIdentity), which the non-volatile rule compares.
+        migrator.registerMigration("v4-log-column-and-identity") { db in
+            try db.execute(sql: """
+                ALTER TABLE file ADD COLUMN buildLogSHA256 TEXT;
+                ALTER TABLE file ADD COLUMN buildLogSize INTEGER;
+                ALTER TABLE file ADD COLUMN identity TEXT;
+                UPDATE file SET buildLogSHA256 = json_extract(provenance, '$.log_sha256'),
+                                buildLogSize = json_extract(provenance, '$.log_size')
+                    WHERE json_valid(provenance) AND length(json_extract(provenance, '$.log_sha256')) = 64
+                    AND json_extract(provenance, '$.log_sha256') NOT GLOB '*[^0-9a-f]*';
+                UPDATE file SET provenance = json_remove(provenance, '$.log_sha256', '$.log_size') WHERE json_valid(provenance);
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, filename FROM file") {
+                let identity = Self.identity(of: row["filename"] as String)
+                try db.execute(sql: "UPDATE file SET identity = ? WHERE rowid = ?", arguments: [identity, row["rowid"] as Int64])
+            }
+            try db.execute(sql: "CREATE INDEX file_identity ON file(indexPath, identity)")
+        }
+        // Users who may report build runs (`wheelwright build`'s account).
+        migrator.registerMigration("v5-builder-users") { db in
+            try db.execute(sql: "ALTER TABLE user ADD COLUMN builder BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
+    }
+
+    /// The identity a filename stands for; the filename itself when it does not parse (only
+    /// rows from before filenames were checked can be such).
+    static func identity(of filename: String) -> String {
+        if let wheel = try? WheelFilename(filename) { return DistributionIdentity(wheel: wheel).description }
+        if let sdist = try? SdistFilename(filename) { return DistributionIdentity(sdist: sdist).description }
+        return filename
     }
 
     // MARK: Users and tokens
@@ -100,15 +134,32 @@ public struct Catalog: Sendable {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM user WHERE name = ?", arguments: [user]) }
     }
 
-    public func createUser(_ name: String, passwordHash: String) throws {
+    public func createUser(_ name: String, passwordHash: String, builder: Bool = false) throws {
         try StoreName.validate(name, what: "user")
         try writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false {
                 throw StoreError.conflict("user \(name) already exists")
             }
-            try db.execute(sql: "INSERT INTO user VALUES (?, ?, ?)", arguments: [name, passwordHash, Date().timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO user (name, passwordHash, createdAt, builder) VALUES (?, ?, ?, ?)",
+                           arguments: [name, passwordHash, Date().timeIntervalSince1970, builder])
             try bumpGeneration(db)
         }
+    }
+
+    /// Changes a user's password hash and/or builder mark.
+    public func updateUser(_ name: String, passwordHash: String?, builder: Bool?) throws {
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false else {
+                throw StoreError.notFound("user \(name) does not exist")
+            }
+            if let passwordHash { try db.execute(sql: "UPDATE user SET passwordHash = ? WHERE name = ?", arguments: [passwordHash, name]) }
+            if let builder { try db.execute(sql: "UPDATE user SET builder = ? WHERE name = ?", arguments: [builder, name]) }
+            try bumpGeneration(db)
+        }
+    }
+
+    public func isBuilder(_ name: String) throws -> Bool {
+        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT builder FROM user WHERE name = ?", arguments: [name]) ?? false }
     }
 
     public func users() throws -> [String] {
@@ -133,6 +184,11 @@ public struct Catalog: Sendable {
             let indices = try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)) }
             return (row["user"], row["secretHash"], indices)
         }
+    }
+
+    /// The owner of a token, live or revoked.
+    public func tokenOwner(_ id: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT user FROM token WHERE id = ?", arguments: [id]) }
     }
 
     public func revokeToken(_ id: String) throws {
@@ -214,6 +270,18 @@ public struct Catalog: Sendable {
             if base == path { throw StoreError.badRequest("index \(path) cannot be its own base") }
             guard try settings(of: base, db) != nil else { throw StoreError.badRequest("base index \(base) does not exist") }
         }
+        // A cycle through other indices: a depth-first walk from each base back to `path`.
+        func walk(_ index: IndexID, _ trail: [IndexID]) throws {
+            if index == path {
+                throw StoreError.badRequest("bases would make a cycle: \(([path] + trail).map(\.description).joined(separator: " → "))")
+            }
+            guard trail.count < 64, let settings = try settings(of: index, db) else { return }
+            for base in settings.bases where !trail.dropLast().contains(base) { try walk(base, trail + [base]) }
+        }
+        for base in bases {
+            guard let settings = try settings(of: base, db) else { continue }
+            for next in settings.bases { try walk(next, [base, next]) }
+        }
     }
 
     private static func encode(_ settings: IndexSettings) throws -> String {
@@ -222,22 +290,30 @@ public struct Catalog: Sendable {
 
     // MARK: Files
 
-    /// Records an uploaded file. Same filename and same bytes: nothing changes. Different bytes
-    /// on a non-volatile index: a conflict ("already exists"); on a volatile one, replaced.
+    /// Records an uploaded file. A file of the same identity (DistributionIdentity: however its
+    /// name is spelled) and the same bytes: nothing changes. Different bytes on a non-volatile
+    /// index: a conflict ("already exists"); on a volatile one, the old file is replaced.
     public func addFile(_ file: StoredFile, metadata: [UInt8]? = nil) throws -> UploadOutcome {
         try writer.write { db in
             guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
-            if let existing = try Self.file(file.index, file.filename, db) {
+            let identity = Self.identity(of: file.filename)
+            if let existing = try Self.file(sameAs: identity, filename: file.filename, in: file.index, db) {
                 if existing.sha256 == file.sha256 { return .alreadyPresent(existing) }
                 guard settings.volatile else {
-                    throw StoreError.alreadyExists(file.filename, in: file.index)
+                    throw StoreError.alreadyExists(file.filename, as: existing.filename, in: file.index)
                 }
-                try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND filename = ?", arguments: [file.index.description, file.filename])
+                try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
+                               arguments: [file.index.description, file.filename, identity])
             }
-            try db.execute(sql: "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
+            try db.execute(sql: """
+                INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
+                    yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
                 file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
                 file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
-                file.metadataSHA256, file.provenance, metadata.map { Data($0) },
+                file.metadataSHA256, file.provenance?.json, metadata.map { Data($0) }, file.buildLog?.digest.hex,
+                file.buildLog?.size, identity,
             ])
             try bumpGeneration(db)
             return .stored(file)
@@ -246,6 +322,17 @@ public struct Catalog: Sendable {
 
     public func file(_ index: IndexID, _ filename: String) throws -> StoredFile? {
         try writer.read { db in try Self.file(index, filename, db) }
+    }
+
+    /// The file of `index` with this filename or, failing that, with the same identity.
+    public func file(sameAs filename: String, in index: IndexID) throws -> StoredFile? {
+        try writer.read { db in try Self.file(sameAs: Self.identity(of: filename), filename: filename, in: index, db) }
+    }
+
+    private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: Database) throws -> StoredFile? {
+        if let exact = try file(index, filename, db) { return exact }
+        return try Row.fetchOne(db, sql: "SELECT * FROM file WHERE indexPath = ? AND identity = ? LIMIT 1",
+                                arguments: [index.description, identity]).map(storedFile)
     }
 
     /// A project's files across `indices` (in resolution order); for one filename the first index wins.
@@ -314,8 +401,7 @@ public struct Catalog: Sendable {
     public func referencedBlobs() throws -> Set<String> {
         try writer.read { db in
             Set(try String.fetchAll(db, sql: """
-                SELECT sha256 FROM file UNION SELECT json_extract(provenance, '$.log_sha256') FROM file
-                WHERE provenance IS NOT NULL AND json_valid(provenance) AND json_extract(provenance, '$.log_sha256') IS NOT NULL
+                SELECT sha256 FROM file UNION SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL
                 """))
         }
     }
@@ -443,7 +529,9 @@ public struct Catalog: Sendable {
             index: try IndexID(row["indexPath"] as String), filename: row["filename"], project: row["project"],
             version: row["version"], kind: DistributionKind(rawValue: row["kind"]) ?? .wheel, sha256: row["sha256"],
             size: row["size"], uploadTime: row["uploadTime"], uploader: row["uploader"], requiresPython: row["requiresPython"],
-            yanked: row["yanked"], yankReason: row["yankReason"], metadataSHA256: row["metadataSHA256"], provenance: row["provenance"]
+            yanked: row["yanked"], yankReason: row["yankReason"], metadataSHA256: row["metadataSHA256"],
+            provenance: (row["provenance"] as String?).flatMap { try? JSONDecoder().decode(Provenance.self, from: Data($0.utf8)) },
+            buildLog: (row["buildLogSHA256"] as String?).flatMap(BlobDigest.init).map { BlobReference(digest: $0, size: row["buildLogSize"] ?? 0) }
         )
     }
 }

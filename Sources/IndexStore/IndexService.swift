@@ -1,6 +1,7 @@
 import Archives
 import Crypto
 import Foundation
+import IndexAPI
 import PythonPackaging
 
 /// The store's operations as the server and the tests use them: the catalog, the blobs and the
@@ -29,25 +30,19 @@ public struct IndexService: Sendable {
 
     // MARK: Permissions
 
-    public func requireRoot(_ identity: Identity) throws(StoreError) {
-        guard identity.isRoot, identity.tokenScope == nil else { throw .forbidden("only root may do this") }
-    }
-
-    /// The index's owner or root may manage it.
-    public func requireOwner(_ identity: Identity, of index: IndexID) throws(StoreError) {
-        guard identity.user == index.user || identity.isRoot else {
-            throw .forbidden("\(identity.user) may not change \(index): only \(index.user) or root may")
+    /// Allows `operation` for `identity` (nil: anonymous) or throws the refusal; for file
+    /// operations returns the index's settings. The rule itself is `Authorization.check`.
+    @discardableResult
+    public func authorize(_ identity: Identity?, _ operation: Operation) throws -> IndexSettings? {
+        var facts = Authorization.Facts()
+        var settings: IndexSettings?
+        if let index = operation.fileIndex {
+            guard let found = try catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+            settings = found
+            facts.aclUpload = found.aclUpload
         }
-    }
-
-    /// The owner, root or a user in `acl_upload`, within a token's scope.
-    public func requireUpload(_ identity: Identity, to index: IndexID) throws -> IndexSettings {
-        guard let settings = try catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
-        if let scope = identity.tokenScope, !scope.contains(index) {
-            throw StoreError.forbidden("this token may not upload to \(index)")
-        }
-        let allowed = identity.user == index.user || identity.isRoot || settings.aclUpload.contains(identity.user)
-        guard allowed else { throw StoreError.forbidden("\(identity.user) may not upload to \(index)") }
+        if operation == .reportBuild, let identity { facts.isBuilder = try catalog.isBuilder(identity.user) }
+        if let refusal = Authorization.check(identity, operation, facts: facts) { throw refusal }
         return settings
     }
 
@@ -75,8 +70,16 @@ public struct IndexService: Sendable {
         limits: ArchiveLimits = ArchiveLimits()
     ) throws -> UploadOutcome {
         do {
-            _ = try requireUpload(identity, to: index)
+            try authorize(identity, .upload(index))
             let distribution = try Self.parseFilename(filename)
+            var validatedProvenance: Provenance?
+            if let provenance, !provenance.isEmpty {
+                do {
+                    validatedProvenance = try Provenance(validating: provenance)
+                } catch {
+                    throw StoreError.badRequest(error.description)
+                }
+            }
             let (sha256, md5, blake2b256) = blob.digests
             for (field, expected, actual) in [("sha256_digest", declared.sha256, sha256), ("md5_digest", declared.md5, md5),
                                               ("blake2_256_digest", declared.blake2b256, blake2b256)] {
@@ -92,6 +95,9 @@ public struct IndexService: Sendable {
             } catch {
                 throw StoreError.badRequest("\(filename): \(error.description.replacingOccurrences(of: blob.url.path, with: "the upload"))")
             }
+            guard member.bytes.count <= Self.maximumCoreMetadataSize else {
+                throw StoreError(.tooLarge, "\(filename): its \(member.path) is \(member.bytes.count) bytes; at most \(Self.maximumCoreMetadataSize) are accepted (a long description belongs in the project's documentation)")
+            }
             let metadata: CoreMetadata
             do {
                 metadata = try CoreMetadata(parsing: String(decoding: member.bytes, as: UTF8.self))
@@ -103,7 +109,10 @@ public struct IndexService: Sendable {
                   metadataVersion == distribution.version else {
                 throw StoreError.badRequest("\(filename) names \(distribution.project) \(distribution.version) but its \(member.path) says \(metadata.name) \(metadataVersion)")
             }
-            if let existing = try catalog.file(index, filename) {
+            if let field = metadata.fields.first(where: { $0.value.utf8.count > Self.maximumMetadataFieldSize && $0.name != "Description" }) {
+                throw StoreError(.tooLarge, "\(filename): its metadata field \(field.name) is \(field.value.utf8.count) bytes; at most \(Self.maximumMetadataFieldSize) are accepted")
+            }
+            if let existing = try catalog.file(sameAs: filename, in: index) {
                 if existing.sha256 == sha256 {
                     blobs.discard(blob)
                     if let buildLog { blobs.discard(buildLog) }
@@ -111,22 +120,18 @@ public struct IndexService: Sendable {
                 }
                 // Refused before the blob is committed; the catalog checks again for racing uploads.
                 if try catalog.settings(of: index)?.volatile != true {
-                    throw StoreError.alreadyExists(filename, in: index)
+                    throw StoreError.alreadyExists(filename, as: existing.filename, in: index)
                 }
             }
             let metadataSHA256 = SHA256.hash(data: member.bytes).hex
-            var provenance = provenance
-            if let buildLog {
-                // The log is a blob like any file; the provenance names it (and keeps it referenced).
-                let logSHA256 = try blobs.commit(buildLog)
-                provenance = try Self.provenance(provenance, addingLog: logSHA256, size: buildLog.size)
-            }
+            // The log is a blob like any file, digested here; the catalog row keeps it referenced.
+            let log = try buildLog.map { BlobReference(digest: try blobs.commit($0), size: $0.size) }
             let committed = try blobs.commit(blob)
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
-                kind: distribution.kind, sha256: committed, size: blob.size, uploadTime: Date().timeIntervalSince1970,
+                kind: distribution.kind, sha256: committed.hex, size: blob.size, uploadTime: Date().timeIntervalSince1970,
                 uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: metadataSHA256,
-                provenance: provenance
+                provenance: validatedProvenance, buildLog: log
             )
             return try catalog.addFile(file, metadata: member.bytes)
         } catch {
@@ -136,19 +141,10 @@ public struct IndexService: Sendable {
         }
     }
 
-    /// The provenance document with `log_sha256` and `log_size` set.
-    static func provenance(_ text: String?, addingLog sha256: String, size: Int64) throws -> String {
-        var object: [String: Any] = [:]
-        if let text, !text.isEmpty {
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                throw StoreError.badRequest("the provenance field is not a JSON object")
-            }
-            object = parsed
-        }
-        object["log_sha256"] = sha256
-        object["log_size"] = size
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-    }
+    /// The largest core metadata file (METADATA, PKG-INFO) an upload may carry.
+    public static let maximumCoreMetadataSize = 1 << 20
+    /// The largest single metadata field but the description (a summary is one line).
+    public static let maximumMetadataFieldSize = 64 << 10
 
     /// The project, version and kind a distribution filename names; refuses anything else,
     /// including path separators and traversal.
@@ -156,19 +152,31 @@ public struct IndexService: Sendable {
         guard !filename.contains("/"), !filename.contains("\\"), !filename.hasPrefix("."), !filename.contains("\u{0}") else {
             throw .badRequest("invalid filename '\(filename)': no path separators or leading dots")
         }
+        guard filename.utf8.count <= 255 else { throw .badRequest("invalid filename: longer than 255 bytes") }
         if filename.hasSuffix(".whl") {
+            let wheel: WheelFilename
             do {
-                let wheel = try WheelFilename(filename)
-                return (wheel.normalizedName, wheel.version, .wheel)
+                wheel = try WheelFilename(filename)
             } catch {
                 throw .badRequest(error.description)
             }
+            if let member = wheel.invalidTagMember {
+                throw .badRequest("invalid wheel filename '\(filename)': the tag '\(member)' may hold only letters, digits and '_'")
+            }
+            guard wheel.canonicalFilename == filename else {
+                throw .badRequest("non-canonical wheel filename '\(filename)': upload it as '\(wheel.canonicalFilename)' (the version as PEP 440 writes it, each tag in lower case and once)")
+            }
+            return (wheel.normalizedName, wheel.version, .wheel)
         }
+        let sdist: SdistFilename
         do {
-            let sdist = try SdistFilename(filename)
-            return (sdist.normalizedName, sdist.version, .sdist)
+            sdist = try SdistFilename(filename)
         } catch {
             throw .badRequest("\(error.description); expected a wheel (.whl) or an sdist (.tar.gz, .zip)")
         }
+        guard sdist.canonicalFilename == filename else {
+            throw .badRequest("non-canonical sdist filename '\(filename)': upload it as '\(sdist.canonicalFilename)' (the version as PEP 440 writes it)")
+        }
+        return (sdist.normalizedName, sdist.version, .sdist)
     }
 }

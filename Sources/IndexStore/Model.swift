@@ -1,18 +1,31 @@
 import Foundation
+import IndexAPI
 import PythonPackaging
 
 /// Why the store refused something; `status` is the HTTP status the server answers with.
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, unavailable
+        case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, tooManyRequests
+        case internalError, unavailable, insufficientStorage
     }
 
     public let kind: Kind
     public let message: String
+    /// Seconds a client should wait before trying again (429 and 503).
+    public let retryAfter: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    /// A failed write: a full disk is a 507 saying so, anything else a 503.
+    static func writeFailed(_ what: String, errno code: Int32) -> StoreError {
+        if code == ENOSPC || code == EDQUOT {
+            return StoreError(.insufficientStorage, "\(what): the index's disk is full; nothing was stored, try again once space is freed")
+        }
+        return StoreError(.unavailable, "\(what): \(String(cString: strerror(code)))")
     }
 
     public var description: String { message }
@@ -22,9 +35,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func conflict(_ message: String) -> StoreError { StoreError(.conflict, message) }
     public static func forbidden(_ message: String) -> StoreError { StoreError(.forbidden, message) }
 
-    /// The non-volatile rule: a filename, once stored, keeps its bytes.
-    static func alreadyExists(_ filename: String, in index: IndexID) -> StoreError {
-        .conflict("\(filename) already exists in \(index) with other content: the index is non-volatile; upload a new version or build number")
+    /// The non-volatile rule: a file, once stored, keeps its bytes, under any spelling of its name.
+    static func alreadyExists(_ filename: String, as stored: String, in index: IndexID) -> StoreError {
+        let name = stored == filename ? filename : "\(filename) (the same file as \(stored))"
+        return .conflict("\(name) already exists in \(index) with other content: the index is non-volatile; upload a new version or build number")
     }
 }
 
@@ -113,7 +127,7 @@ public enum DistributionKind: String, Sendable, Codable {
 }
 
 /// One file of an index, as the simple API and the web pages describe it.
-public struct StoredFile: Sendable, Equatable, Codable {
+public struct StoredFile: Sendable, Equatable {
     public let index: IndexID
     public let filename: String
     /// PEP 503 normalized project name.
@@ -131,19 +145,16 @@ public struct StoredFile: Sendable, Equatable, Codable {
     public var yankReason: String?
     /// The sha256 of the core metadata file served at `<file>.metadata` (PEP 658).
     public let metadataSHA256: String?
-    /// The builder's provenance document (JSON), if it attached one.
-    public let provenance: String?
-
-    /// The blob of the build log the builder attached (named in the provenance).
-    public var buildLogSHA256: String? {
-        guard let provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any] else { return nil }
-        return object["log_sha256"] as? String
-    }
+    /// The builder's provenance document, validated against its schema at upload.
+    public let provenance: Provenance?
+    /// The build log the builder attached: a blob the server stored and digested itself.
+    public let buildLog: BlobReference?
 
     public init(
         index: IndexID, filename: String, project: String, version: String, kind: DistributionKind,
         sha256: String, size: Int64, uploadTime: Double, uploader: String, requiresPython: String?,
-        yanked: Bool = false, yankReason: String? = nil, metadataSHA256: String?, provenance: String?
+        yanked: Bool = false, yankReason: String? = nil, metadataSHA256: String?, provenance: Provenance?,
+        buildLog: BlobReference? = nil
     ) {
         self.index = index
         self.filename = filename
@@ -159,7 +170,11 @@ public struct StoredFile: Sendable, Equatable, Codable {
         self.yankReason = yankReason
         self.metadataSHA256 = metadataSHA256
         self.provenance = provenance
+        self.buildLog = buildLog
     }
+
+    /// The file's content as a blob reference (its digest was computed by this server).
+    public var blob: BlobReference? { BlobDigest(sha256).map { BlobReference(digest: $0, size: size) } }
 
     /// `+f/<sha256[:2]>/<sha256[2:]>/<filename>`, relative to the index URL.
     public var relativeURL: String {
@@ -196,4 +211,31 @@ public struct BuildRun: Sendable {
     public let reporter: String
     /// The run's JSON report.
     public let report: String
+}
+
+/// A blob's name: exactly 64 lower-case hex digits, the SHA-256 of its bytes, computed by this
+/// server when it stored them. The only value that becomes a path inside the blob folder, so
+/// nothing a client sends can name another file.
+public struct BlobDigest: Sendable, Hashable, CustomStringConvertible {
+    public let hex: String
+
+    /// Nil unless `text` is 64 lower-case hex digits.
+    public init?(_ text: String) {
+        guard text.utf8.count == 64,
+              text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        hex = text
+    }
+
+    public var description: String { hex }
+}
+
+/// A stored blob and the size it must have.
+public struct BlobReference: Sendable, Hashable {
+    public let digest: BlobDigest
+    public let size: Int64
+
+    public init(digest: BlobDigest, size: Int64) {
+        self.digest = digest
+        self.size = size
+    }
 }

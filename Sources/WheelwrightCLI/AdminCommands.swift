@@ -13,9 +13,10 @@ extension Wheelwright {
             @OptionGroup var server: ServerOptions
             @Argument(help: "The new user's name.") var name: String
             @Option(help: "The new user's password.") var newPassword: String
+            @Flag(help: "Allow the user to report build runs (the account wheelwright build uses).") var builder = false
 
             func run() async throws {
-                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: ["password": newPassword])
+                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: ["password": newPassword, "builder": builder])
                 print("created user \(name)")
             }
         }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Builder
 import Crypto
 import Foundation
+import IndexAPI
 import NIOCore
 import NIOHTTP1
 import PythonPackaging

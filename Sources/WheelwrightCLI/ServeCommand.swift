@@ -24,14 +24,36 @@ extension Wheelwright {
         @Option(help: "The largest upload accepted, in megabytes.")
         var maxUploadMB = 2048
 
+        @Option(help: "The URL clients reach the index at (behind a proxy), for the commands pages show; default http://HOST:PORT.")
+        var outsideURL: String?
+
+        @Option(help: "Open connections at most; beyond, the longest-idle one is closed, or the new one gets 503.")
+        var maxConnections = 2048
+
+        @Option(help: "Seconds a connection may send nothing (before a request, between requests, inside a body) before it is closed.")
+        var idleTimeout = 30
+
+        @Option(help: "Megabytes of rendered pages kept in memory.")
+        var pageCacheMB = 64
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-            guard maxUploadMB > 0 else { throw ValidationError("--max-upload-mb must be positive") }
+            guard (1...1_048_576).contains(maxUploadMB) else { throw ValidationError("--max-upload-mb must be 1 to 1048576") }
+            guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 16 to 1000000") }
+            guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+            guard (0...65536).contains(pageCacheMB) else { throw ValidationError("--page-cache-mb must be 0 to 65536") }
+            if let outsideURL, !(outsideURL.hasPrefix("http://") || outsideURL.hasPrefix("https://")) {
+                throw ValidationError("--outside-url must start with http:// or https://")
+            }
         }
 
         func run() async throws {
             var configuration = ServerConfiguration(host: host, port: port)
+            configuration.outsideURL = outsideURL
             configuration.limits.maximumUploadSize = Int64(maxUploadMB) << 20
+            configuration.limits.maximumConnections = maxConnections
+            configuration.limits.idleTimeout = .seconds(idleTimeout)
+            configuration.limits.pageCacheBytes = pageCacheMB << 20
             let rootPassword = ProcessInfo.processInfo.environment["WHEELWRIGHT_ROOT_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             try await runServer(directory: URL(fileURLWithPath: data), configuration: configuration, rootPassword: rootPassword)
         }

@@ -88,10 +88,12 @@ struct FetchTests {
     func hashMismatch() async throws {
         let client = UpstreamClient(indices: [URL(string: upstream)!], retries: 0)
         let (page, index) = try await client.page(of: "tricky")
-        let file = try UpstreamClient.sdist(in: page, name: "tricky", version: try Version("1.0"), index: index)
-        let sha256 = try #require(file.sha256)
-        let blob = server.data.appendingPathComponent("blobs/\(sha256.prefix(2))/\(sha256.dropFirst(2))")
-        try Data("tampered bytes".utf8).write(to: blob)
+        let published = try UpstreamClient.sdist(in: page, name: "tricky", version: try Version("1.0"), index: index)
+        // The index answers for its own bytes (a damaged blob is a 500, never served), so the
+        // mismatch is made on the other side: a page that publishes a hash the bytes do not have.
+        let sha256 = String(repeating: "ab", count: 32)
+        let file = RemoteFile(filename: published.filename, url: published.url, sha256: sha256, requiresPython: nil,
+                              yankReason: nil, size: nil, hasCoreMetadata: false)
         let cache = try DownloadCache(root: folder.url.appendingPathComponent("tamper-cache"))
         await #expect(throws: UpstreamError.self) { _ = try await client.download(file, into: cache) }
         do {

@@ -19,7 +19,7 @@ final class WebPagesTests {
                                          ("sneaky", "1.0", "<script>alert('x')</script> & <b>bold</b>")] {
             let path = try await makeDistribution(in: folder, name, version, summary: summary)
             let content = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-            let provenance = #"{"target": "debian-12", "os": "Debian GNU/Linux 12 (bookworm)", "python": "3.11", "runner": "rootfs (bubblewrap)"}"#
+            let provenance = #"{"target": "debian-12", "os": "Debian GNU/Linux 12 (bookworm)", "python": "3.11", "runner": "rootfs (bubblewrap)", "sdist": "demo_lib-1.0.tar.gz", "sdist_sha256": "\#(String(repeating: "0", count: 64))", "seconds": 1.5, "builder": "wheelwright", "built_at": "2026-11-30T00:00:00Z", "platform_tag": "any"}"#
             let form = HTTP.uploadForm(filename: (path as NSString).lastPathComponent, content: content,
                                        fields: name == "demo-lib" ? [("provenance", provenance)] : [],
                                        buildLog: name == "demo-lib" ? Array("compiling demo-lib \(version)\nok\n".utf8) : nil)
@@ -36,7 +36,7 @@ final class WebPagesTests {
             ],
             "logs": ["broken-1.0-debian-12-py3.11": "error: this does not compile\n"],
         ]
-        let posted = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: TestServer.alice, report)
+        let posted = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: HTTP.basic("root", TestServer.rootPassword), report)
         guard posted.status == 201 else { throw TestFailure("build report: \(posted.status) \(posted.text)") }
     }
 

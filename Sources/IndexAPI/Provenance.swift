@@ -1,0 +1,133 @@
+import Foundation
+
+/// What a builder says about how a wheel was made, as it travels with an upload (the form
+/// field `provenance`) and as the index shows it. A client's document is only accepted through
+/// ``init(validating:)``: every key known, every value of its type and within its size. What
+/// the server derives itself (the build log's digest and size, the uploader, the time) is not
+/// part of it and cannot be sent.
+public struct Provenance: Sendable, Codable, Hashable {
+    public var target: String
+    public var os: String?
+    public var python: String
+    public var pythonFull: String?
+    public var glibc: String?
+    public var compiler: String?
+    public var runner: String
+    public var sdist: String
+    public var sdistSHA256: String
+    public var seconds: Double
+    public var builder: String
+    public var builtAt: String
+    public var platformTag: String
+    /// Why a binary wheel stayed `linux_<arch>`.
+    public var auditReason: String?
+
+    public init(
+        target: String, os: String?, python: String, pythonFull: String?, glibc: String?, compiler: String?,
+        runner: String, sdist: String, sdistSHA256: String, seconds: Double, builder: String, builtAt: String,
+        platformTag: String, auditReason: String?
+    ) {
+        self.target = target
+        self.os = os
+        self.python = python
+        self.pythonFull = pythonFull
+        self.glibc = glibc
+        self.compiler = compiler
+        self.runner = runner
+        self.sdist = sdist
+        self.sdistSHA256 = sdistSHA256
+        self.seconds = seconds
+        self.builder = builder
+        self.builtAt = builtAt
+        self.platformTag = platformTag
+        self.auditReason = auditReason
+    }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case target, os, python, pythonFull = "python_full", glibc, compiler, runner, sdist, sdistSHA256 = "sdist_sha256",
+             seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason"
+    }
+
+    /// Keys the server sets from what it saw; a client that sends one is refused.
+    public static let serverDerivedKeys: Set<String> = ["log_sha256", "log_size", "uploader", "upload_time"]
+    /// The longest text value accepted (an audit reason is the longest in practice, ~200 bytes).
+    public static let maximumValueLength = 1024
+    /// The largest document accepted.
+    public static let maximumDocumentSize = 16 * 1024
+
+    /// Decodes a client's document against the schema; the error names the offending key.
+    public init(validating document: String) throws(SchemaError) {
+        guard document.utf8.count <= Self.maximumDocumentSize else {
+            throw SchemaError(field: "provenance", "is \(document.utf8.count) bytes; at most \(Self.maximumDocumentSize) are accepted")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any] else {
+            throw SchemaError(field: "provenance", "is not a JSON object")
+        }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        for key in object.keys.sorted() where !known.contains(key) {
+            if Self.serverDerivedKeys.contains(key) {
+                throw SchemaError(field: "provenance.\(key)", "is set by the server from what it stores; do not send it")
+            }
+            throw SchemaError(field: "provenance.\(key)", "is not a provenance key (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        func text(_ key: CodingKeys, required: Bool = true) throws(SchemaError) -> String? {
+            guard let value = object[key.rawValue], !(value is NSNull) else {
+                if required { throw SchemaError(field: "provenance.\(key.rawValue)", "is missing") }
+                return nil
+            }
+            guard let string = value as? String else { throw SchemaError(field: "provenance.\(key.rawValue)", "must be a string") }
+            guard string.utf8.count <= Self.maximumValueLength else {
+                throw SchemaError(field: "provenance.\(key.rawValue)", "is longer than \(Self.maximumValueLength) bytes")
+            }
+            guard !string.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) else {
+                throw SchemaError(field: "provenance.\(key.rawValue)", "contains control characters")
+            }
+            return string
+        }
+        let sha256 = try text(.sdistSHA256)!
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw SchemaError(field: "provenance.sdist_sha256", "must be 64 lower-case hex digits")
+        }
+        guard let number = object[CodingKeys.seconds.rawValue] as? NSNumber, !(object[CodingKeys.seconds.rawValue] is Bool),
+              number.doubleValue.isFinite, (0...1e7).contains(number.doubleValue) else {
+            throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
+        }
+        self.init(
+            target: try text(.target)!, os: try text(.os, required: false), python: try text(.python)!,
+            pythonFull: try text(.pythonFull, required: false), glibc: try text(.glibc, required: false),
+            compiler: try text(.compiler, required: false), runner: try text(.runner)!, sdist: try text(.sdist)!,
+            sdistSHA256: sha256, seconds: number.doubleValue, builder: try text(.builder)!, builtAt: try text(.builtAt)!,
+            platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false)
+        )
+    }
+
+    /// The document as stored and sent: sorted keys, so equal provenance gives equal bytes.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// The fields as (key, value) pairs in key order, for pages.
+    public var fields: [(key: String, value: String)] {
+        let values: [CodingKeys: String?] = [
+            .target: target, .os: os, .python: python, .pythonFull: pythonFull, .glibc: glibc, .compiler: compiler,
+            .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
+            .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason,
+        ]
+        return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }
+    }
+}
+
+/// A client's document that does not fit its schema: which field, and why.
+public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+
+    public init(field: String, _ reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field) \(reason)" }
+}

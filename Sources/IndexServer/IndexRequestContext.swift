@@ -1,0 +1,23 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the index: Hummingbird's core storage plus the client's address,
+/// which login throttling keys on.
+struct IndexRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The peer's IP address (`127.0.0.1`, `::1`); "unknown" for a socket without one.
+    let clientAddress: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// A method the resource does not take: a 405 with `Allow`.
+struct MethodNotAllowed: Error, CustomStringConvertible {
+    let method: HTTPRequest.Method
+    let allowed: [HTTPRequest.Method]
+
+    var description: String { "\(method) is not allowed here; this resource takes \(allowed.map(\.rawValue).joined(separator: ", "))" }
+}

@@ -1,0 +1,38 @@
+/// Everything a client can ask the index to change, as the one authorization rule sees it
+/// (`IndexService.authorize`). Reads are public and are not listed.
+public enum Operation: Sendable, Equatable, CustomStringConvertible {
+    case createUser(String)
+    case modifyUser(String)
+    case createIndex(IndexID)
+    case modifyIndex(IndexID)
+    case upload(IndexID)
+    case yank(IndexID)
+    case deleteVersion(IndexID)
+    case createToken(scope: [IndexID]?)
+    /// Revoking the token with this id, owned by `owner`.
+    case revokeToken(id: String, owner: String)
+    case reportBuild
+
+    public var description: String {
+        switch self {
+        case .createUser(let name): "create user \(name)"
+        case .modifyUser(let name): "change user \(name)"
+        case .createIndex(let index): "create index \(index)"
+        case .modifyIndex(let index): "change index \(index)"
+        case .upload(let index): "upload to \(index)"
+        case .yank(let index): "yank files in \(index)"
+        case .deleteVersion(let index): "delete versions in \(index)"
+        case .createToken: "create tokens"
+        case .revokeToken(let id, _): "revoke token \(id)"
+        case .reportBuild: "report build runs"
+        }
+    }
+
+    /// The index whose files the operation writes, for a token's scope.
+    var fileIndex: IndexID? {
+        switch self {
+        case .upload(let index), .yank(let index), .deleteVersion(let index): index
+        default: nil
+        }
+    }
+}
