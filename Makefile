@@ -15,7 +15,11 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages lint clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages lint fuzz clean help
+
+# The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
+FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
+FUZZ_SECONDS ?= 60
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,11 +57,12 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
 test: APT_PACKAGES += chromium
-test: venv ## Run every test (the few that need PyPI only when it answers).
+test: venv ## Run every test (the few that need PyPI only when it answers), then each parser fuzzer for 10 s.
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
 	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; swift test --skip-build; \
 	else echo "PyPI is not reachable: its tests are skipped"; swift test --skip-build; fi
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
@@ -78,5 +83,21 @@ bench-server: venv release ## Index server vs devpi-server and pypiserver (wrk, 
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bench/server.sh
 
+# libFuzzer with AddressSanitizer, in its own build folder. New inputs go to .build-fuzz/corpus;
+# a crash stops the run with its input in .build-fuzz/crashes/ (fix it, then add that input to
+# Fuzz/corpus/TARGET/ so that make test replays it forever).
+fuzz: deps ## Run each parser fuzzer for FUZZ_SECONDS (default 60) from the committed corpus in Fuzz/corpus.
+	@set -o pipefail; swift build --product wheelwright-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+	  -Xswiftc -DFUZZING 2>&1 | grep -v "Cannot export local symbol"
+	@mkdir -p .build-fuzz/crashes
+	@for target in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$target; \
+	  echo "fuzz $$target for $(FUZZ_SECONDS) s"; \
+	  WHEELWRIGHT_FUZZ_TARGET=$$target .build-fuzz/debug/wheelwright-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -print_final_stats=1 -artifact_prefix=.build-fuzz/crashes/$$target- .build-fuzz/corpus/$$target Fuzz/corpus/$$target \
+	    2>.build-fuzz/$$target.log || { tail -40 .build-fuzz/$$target.log; echo "fuzz: $$target crashed (input in .build-fuzz/crashes/)"; exit 1; }; \
+	  grep -E "^stat::(number_of_executed_units|new_units_added)" .build-fuzz/$$target.log | tr -s ' \n' ' '; echo; \
+	done
+
 clean: ## Remove build products and the venv.
-	rm -rf .build .venv bench/out
+	rm -rf .build .build-fuzz .venv bench/out

@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "wheelwright", targets: ["wheelwright"]),
         .executable(name: "wheelwright-bench", targets: ["wheelwright-bench"]),
+        .executable(name: "wheelwright-fuzz", targets: ["wheelwright-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -173,6 +174,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The parsers of client and upstream input as libFuzzer targets (make fuzz); built
+        // without libFuzzer, it replays the committed corpus (Fuzz/corpus) instead.
+        .executableTarget(
+            name: "wheelwright-fuzz",
+            dependencies: ["PythonPackaging", "IndexAPI"],
+            swiftSettings: strictSettings
+        ),
+
         // What every test suite shares: the repository's paths, temporary folders, running tools.
         .target(
             name: "TestSupport",
@@ -193,6 +202,7 @@ let package = Package(
             name: "IndexServerTests",
             dependencies: [
                 "Archives",
+                "IndexAPI",
                 "IndexStore",
                 "IndexServer",
                 "PythonPackaging",
@@ -203,6 +213,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IndexAPITests",
+            dependencies: ["IndexAPI", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IndexStoreTests",
+            dependencies: ["IndexStore", "IndexAPI", "PythonPackaging"],
             swiftSettings: strictSettings
         ),
         .testTarget(

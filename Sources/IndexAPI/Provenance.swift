@@ -84,6 +84,9 @@ public struct Provenance: Sendable, Codable, Hashable {
             }
             return string
         }
+        let target = try text(.target)!, os = try text(.os, required: false), python = try text(.python)!
+        let pythonFull = try text(.pythonFull, required: false), glibc = try text(.glibc, required: false)
+        let compiler = try text(.compiler, required: false), runner = try text(.runner)!, sdist = try text(.sdist)!
         let sha256 = try text(.sdistSHA256)!
         guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw SchemaError(field: "provenance.sdist_sha256", "must be 64 lower-case hex digits")
@@ -93,11 +96,9 @@ public struct Provenance: Sendable, Codable, Hashable {
             throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
         }
         self.init(
-            target: try text(.target)!, os: try text(.os, required: false), python: try text(.python)!,
-            pythonFull: try text(.pythonFull, required: false), glibc: try text(.glibc, required: false),
-            compiler: try text(.compiler, required: false), runner: try text(.runner)!, sdist: try text(.sdist)!,
-            sdistSHA256: sha256, seconds: number.doubleValue, builder: try text(.builder)!, builtAt: try text(.builtAt)!,
-            platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false)
+            target: target, os: os, python: python, pythonFull: pythonFull, glibc: glibc, compiler: compiler, runner: runner,
+            sdist: sdist, sdistSHA256: sha256, seconds: number.doubleValue, builder: try text(.builder)!,
+            builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false)
         )
     }
 

@@ -50,7 +50,7 @@ public func buildApplication(
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(registry: connections)],
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 80 << 10, maxHeaderListSize: 96 << 10, maxHeaderFieldCount: 100)
         )),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright", backlog: 1024),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

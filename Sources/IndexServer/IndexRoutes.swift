@@ -354,7 +354,7 @@ struct IndexRoutes: Sendable {
             .acceptRanges: "bytes",
             .eTag: "\"\(sha256)\"",
         ]
-        if let rangeHeader = request.headers[.range], let range = Self.byteRange(rangeHeader, size: size) {
+        if let rangeHeader = request.headers[.range], let range = ByteRange.parse(rangeHeader, size: size) {
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
             headers[.contentLength] = String(range.count)
             let body = request.method == .head ? ResponseBody() : try await FileIO().loadFile(path: path, range: range, context: context)
@@ -363,27 +363,6 @@ struct IndexRoutes: Sendable {
         headers[.contentLength] = String(size)
         let body = request.method == .head || size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
         return Response(status: .ok, headers: headers, body: body)
-    }
-
-    /// `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range; several are served whole).
-    static func byteRange(_ header: String, size: Int) -> ClosedRange<Int>? {
-        guard size > 0, header.hasPrefix("bytes="), !header.contains(",") else { return nil }
-        let spec = header.dropFirst("bytes=".count).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard spec.count == 2 else { return nil }
-        // Numbers are digits only (no sign, no spaces), and at most 18 of them: no overflow.
-        func number(_ text: Substring) -> Int? {
-            guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-            return Int(text)
-        }
-        if spec[0].isEmpty {
-            guard let suffix = number(spec[1]), suffix > 0 else { return nil }
-            return max(0, size - suffix)...(size - 1)
-        }
-        guard let start = number(spec[0]), start < size else { return nil }
-        if spec[1].isEmpty { return start...(size - 1) }
-        guard let last = number(spec[1]) else { return nil }
-        let end = min(last, size - 1)
-        return start <= end ? start...end : nil
     }
 
     // MARK: Upload

@@ -1,4 +1,5 @@
 import Hummingbird
+import IndexAPI
 import IndexStore
 
 /// Limits on what a request may send.

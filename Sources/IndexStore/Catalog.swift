@@ -501,6 +501,13 @@ public struct Catalog: Sendable {
         BuildRun(id: row["id"], reportedAt: row["reportedAt"], reporter: row["reporter"], report: row["report"])
     }
 
+    /// Every file of every index, by index and filename.
+    public func everyFile() throws -> [StoredFile] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM file ORDER BY indexPath, filename").map(Self.storedFile)
+        }
+    }
+
     /// Every file of one index (not its bases), by filename.
     public func files(in index: IndexID) throws -> [StoredFile] {
         try writer.read { db in

@@ -1,6 +1,7 @@
 import Archives
 import Foundation
 @testable import IndexServer
+import IndexAPI
 import IndexStore
 import TestSupport
 import Testing
@@ -105,10 +106,10 @@ struct UnitTests {
 
     @Test("byte ranges")
     func ranges() {
-        #expect(IndexRoutes.byteRange("bytes=0-9", size: 100) == 0...9)
-        #expect(IndexRoutes.byteRange("bytes=90-", size: 100) == 90...99)
-        #expect(IndexRoutes.byteRange("bytes=-10", size: 100) == 90...99)
-        #expect(IndexRoutes.byteRange("bytes=100-", size: 100) == nil)
-        #expect(IndexRoutes.byteRange("bytes=0-1,5-6", size: 100) == nil)
+        #expect(ByteRange.parse("bytes=0-9", size: 100) == 0...9)
+        #expect(ByteRange.parse("bytes=90-", size: 100) == 90...99)
+        #expect(ByteRange.parse("bytes=-10", size: 100) == 90...99)
+        #expect(ByteRange.parse("bytes=100-", size: 100) == nil)
+        #expect(ByteRange.parse("bytes=0-1,5-6", size: 100) == nil)
     }
 }

@@ -307,3 +307,29 @@ struct BuildSystemTests {
         #expect(throws: PackagingError.self) { try BuildSystem(pyproject: "[build-system]\nrequires = [1, 2]\n") }
     }
 }
+
+@Suite("Distribution identity")
+struct DistributionIdentityTests {
+    @Test("spellings of one file share an identity; other builds, tags and versions do not")
+    func identity() throws {
+        let base = DistributionIdentity(wheel: try WheelFilename("foo_bar-1.0-py2.py3-none-any.whl"))
+        for same in ["Foo_Bar-1.0-py2.py3-none-any.whl", "foo.bar-1.0.0-py2.py3-none-any.whl", "FOO_BAR-1-py3.py2-none-any.whl"] {
+            #expect(DistributionIdentity(wheel: try WheelFilename(same)) == base, "\(same)")
+        }
+        for other in ["foo_bar-1.0-1-py2.py3-none-any.whl", "foo_bar-1.0-py3-none-any.whl", "foo_bar-1.0.1-py2.py3-none-any.whl", "foo_bar-1.0.post0-py2.py3-none-any.whl"] {
+            #expect(DistributionIdentity(wheel: try WheelFilename(other)) != base, "\(other)")
+        }
+        #expect(DistributionIdentity(sdist: try SdistFilename("Foo.Bar-1.0.0.tar.gz")) == DistributionIdentity(sdist: try SdistFilename("foo_bar-1.zip")))
+        #expect(base.description == "wheel foo-bar 1 - py2-none-any,py3-none-any")
+    }
+
+    @Test("the canonical filename: PEP 440 version, lower-case tags once each, tag order kept")
+    func canonical() throws {
+        #expect(try WheelFilename("foo-01.0-py3-none-ANY.whl").canonicalFilename == "foo-1.0-py3-none-any.whl")
+        #expect(try WheelFilename("foo-1.0-py3.py3-none-any.whl").canonicalFilename == "foo-1.0-py3-none-any.whl")
+        let auditwheel = "numpy-2.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+        #expect(try WheelFilename(auditwheel).canonicalFilename == auditwheel)
+        #expect(try WheelFilename("foo-1.0-py3-none-linux_x86_64<b>.whl").invalidTagMember == "linux_x86_64<b>")
+        #expect(try SdistFilename("foo-v1.0.tar.gz").canonicalFilename == "foo-1.0.tar.gz")
+    }
+}

@@ -1,19 +1,19 @@
 /// A streaming reader of `multipart/form-data` (RFC 7578), the form twine, `uv publish` and
 /// devpi upload with. It is fed the body chunk by chunk and hands back events, so a large file
 /// part goes to disk without ever being held whole in memory.
-struct MultipartParser {
-    enum Event: Equatable {
+public struct MultipartParser: Sendable {
+    public enum Event: Equatable, Sendable {
         /// A part begins; `name` and `filename` come from its Content-Disposition.
         case partStart(name: String, filename: String?)
         case data([UInt8])
         case partEnd
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    private enum State { case preamble, headers, body, done }
+    private enum State: Sendable { case preamble, headers, body, done }
 
     private let delimiter: [UInt8]
     private var buffer: [UInt8]
@@ -21,7 +21,7 @@ struct MultipartParser {
     private let maximumHeaderSize = 16 * 1024
 
     /// The boundary from `Content-Type: multipart/form-data; boundary=…`, or nil.
-    static func boundary(fromContentType contentType: String) -> String? {
+    public static func boundary(fromContentType contentType: String) -> String? {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("boundary=") {
@@ -32,15 +32,15 @@ struct MultipartParser {
         return nil
     }
 
-    init(boundary: String) {
+    public init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
         // The first boundary has no CRLF before it; pretend it had.
         buffer = Array("\r\n".utf8)
     }
 
-    var isFinished: Bool { state == .done }
+    public var isFinished: Bool { state == .done }
 
-    mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
+    public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
         buffer.append(contentsOf: bytes)
         var events: [Event] = []
         while try step(&events) {}
@@ -48,7 +48,7 @@ struct MultipartParser {
     }
 
     /// The body ended: anything but a complete closing boundary is a truncated body.
-    func finish() throws {
+    public func finish() throws {
         guard state == .done else { throw Failure(description: "the multipart body ends before its closing boundary (truncated upload?)") }
     }
 
@@ -155,7 +155,7 @@ struct MultipartParser {
 
 extension StringProtocol {
     /// The text without leading and trailing characters from `set`.
-    func trimmingCharacters(in set: String) -> String {
+    public func trimmingCharacters(in set: String) -> String {
         guard let first = firstIndex(where: { !set.contains($0) }) else { return "" }
         let last = lastIndex(where: { !set.contains($0) })!
         return String(self[first...last])

@@ -1,0 +1,406 @@
+import Foundation
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// The index attacked as an outsider, a plain user and a token holder would attack it, through
+/// the real server process. Each test is one class of hole, and asserts the safe outcome.
+@Suite("Attacks on the index")
+struct AttackTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    let alice = TestServer.alice
+    let root = HTTP.basic("root", TestServer.rootPassword)
+
+    init() async throws {
+        server = try TestServer(arguments: ["--max-connections", "128", "--idle-timeout", "2"])
+        folder = try TemporaryFolder()
+        try await server.addAlice(indices: [("dev", [:]), ("prod", [:]), ("stage", ["volatile": true])])
+    }
+
+    func wheel(_ name: String = "demo", _ version: String = "1.0", payload: String = "", summary: String = "") async throws -> [UInt8] {
+        let path = try await makeDistribution(in: folder, name, version, payload: payload, summary: summary)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func upload(_ filename: String, _ content: [UInt8], fields: [(String, String)] = [], buildLog: [UInt8]? = nil,
+                index: String = "alice/dev", auth: String? = nil) async throws -> HTTP.Reply {
+        let form = HTTP.uploadForm(filename: filename, content: content, fields: fields, buildLog: buildLog)
+        return try await HTTP.send(.POST, "\(server.baseURL)/\(index)/",
+                                   headers: [("Authorization", auth ?? alice), ("Content-Type", form.contentType)], body: form.body)
+    }
+
+    func expectAlive(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        #expect(server.process.isRunning, "the server process must still run", sourceLocation: sourceLocation)
+        let health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+        #expect(health.status == 200, sourceLocation: sourceLocation)
+    }
+
+    static func provenance(_ extra: String = "") -> String {
+        #"{"target": "debian-12", "python": "3.11", "runner": "rootfs (bubblewrap)", "sdist": "demo-1.0.tar.gz", "sdist_sha256": "\#(String(repeating: "a", count: 64))", "seconds": 2, "builder": "wheelwright", "built_at": "2026-11-30T00:00:00Z", "platform_tag": "any"\#(extra)}"#
+    }
+
+    // MARK: 1. Blob references
+
+    @Test("a client cannot name a blob: log_sha256 and other server-derived or unknown keys are refused; the log is the one uploaded")
+    func provenanceCannotNameFiles() async throws {
+        let content = try await wheel()
+        for (extra, key) in [(#", "log_sha256": "../catalog.sqlite-wal""#, "log_sha256"), (#", "log_sha256": "../../../../etc/shadow""#, "log_sha256"),
+                             (#", "log_size": 5"#, "log_size"), (#", "uploader": "root""#, "uploader"), (#", "colour": "red""#, "colour")] {
+            let reply = try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", Self.provenance(extra))])
+            #expect(reply.status == 400 && reply.text.contains("provenance.\(key)"), "\(reply.status) \(reply.text)")
+        }
+        let badHash = Self.provenance().replacingOccurrences(of: String(repeating: "a", count: 64), with: "../../etc/passwd")
+        let refused = try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", badHash)])
+        #expect(refused.status == 400 && refused.text.contains("provenance.sdist_sha256"))
+        let wrongType = Self.provenance().replacingOccurrences(of: #""seconds": 2"#, with: #""seconds": "2""#)
+        #expect(try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", wrongType)]).status == 400)
+
+        let stored = try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", Self.provenance())], buildLog: Array("the real log\n".utf8))
+        #expect(stored.status == 200, "\(stored.text)")
+        let log = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+log/demo-1.0-py3-none-any.whl")
+        #expect(log.status == 200 && log.text == "the real log\n")
+        let files = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+files", headers: [("Accept", "application/json")])
+        #expect(!files.text.contains("log_sha256") && !files.text.contains("catalog"))
+    }
+
+    // MARK: 2. Nothing traps
+
+    @Test("numbers from queries and headers are bounded: the overflowing page number is a 400 and the server stays up")
+    func overflowingNumbers() async throws {
+        for query in ["page=9223372036854775807", "page=-1", "page=0", "page=1e9", "page=%FF", "page=99999999999999999999999"] {
+            let reply = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/?\(query)", headers: [("Accept", "text/html")])
+            #expect(reply.status == 400 && (reply.text.contains("page") || reply.text.contains("query")), "\(query): \(reply.status) \(reply.text)")
+        }
+        _ = try await upload("demo-1.0-py3-none-any.whl", try await wheel())
+        let simple = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/demo/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let url = try #require(((simple.json["files"] as? [[String: Any]])?.first?["url"] as? String))
+        for range in ["bytes=-9223372036854775808", "bytes=9223372036854775807-", "bytes=0-9223372036854775807", "bytes=--1",
+                      "bytes=18446744073709551616-1", "bytes=5-1", "bytes= 1-2"] {
+            let reply = try await HTTP.send(.GET, "\(server.baseURL)\(url)", headers: [("Range", range)])
+            #expect([200, 206].contains(reply.status), "\(range): \(reply.status)")
+        }
+        try await expectAlive()
+    }
+
+    @Test("thousands of seeded random requests on every route: each is answered below 500, and the server stays up")
+    func randomRequests() async throws {
+        _ = try await upload("demo-1.0-py3-none-any.whl", try await wheel())
+        var random = SeededRandom(seed: 20_261_130)
+        let fragments = ["", "alice", "dev", "prod", "+simple", "demo", "+f", "+files", "+log", "+yank", "+tokens", "+builds", "+search",
+                         "+static", "style.css", "+health", "+metrics", "legacy", "..", ".", "%2e%2e", "%00", "%ff", "Ä", "a b",
+                         String(repeating: "x", count: 300), "demo-1.0-py3-none-any.whl", "1.0", "nobody", "ROOT", "%2F"]
+        let queries = ["", "page=1", "page=9223372036854775807", "page=-5", "filter=%", "filter=_", "q=demo", "x=%zz", "page=&page=2",
+                       String(repeating: "a=1&", count: 100), "filter=" + String(repeating: "z", count: 3000)]
+        let accepts = ["text/html", "application/json", "application/vnd.pypi.simple.v1+json", "*/*;q=nan", "text/html;q=inf", ""]
+        let methods: [HTTPMethod] = [.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS]
+        let bodies: [[UInt8]] = [[], Array("{}".utf8), Array("{\"password\": 1}".utf8), Array("[1,2]".utf8), Array("{\"bases\": [\"../x\"]}".utf8),
+                                 Array("{\"volatile\": \"maybe\"}".utf8), (0..<512).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }]
+        let auths = ["", alice, "Basic !!!", "Basic " + Data("__token__:ww_1_2".utf8).base64EncodedString(), "Bearer x"]
+        var statuses: [Int: Int] = [:]
+        for case_ in 0..<3000 {
+            let depth = random.next(upTo: 6)
+            let path = "/" + (0..<depth).map { _ in fragments[random.next(upTo: fragments.count)] }.joined(separator: "/")
+                + (random.next(upTo: 2) == 0 ? "/" : "")
+            let query = queries[random.next(upTo: queries.count)]
+            let method = methods[random.next(upTo: methods.count)]
+            var headers = [("Accept", accepts[random.next(upTo: accepts.count)])]
+            let auth = auths[random.next(upTo: auths.count)]
+            if !auth.isEmpty { headers.append(("Authorization", auth)) }
+            if random.next(upTo: 4) == 0 { headers.append(("Range", ["bytes=0-", "bytes=-1", "bytes=abc", "bytes=1-0"][random.next(upTo: 4)])) }
+            let body = method == .GET || method == .HEAD ? nil : bodies[random.next(upTo: bodies.count)]
+            if body != nil { headers.append(("Content-Type", random.next(upTo: 2) == 0 ? "application/json" : "multipart/form-data; boundary=x")) }
+            let url = server.baseURL + path.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "Ä", with: "%C3%84") + (query.isEmpty ? "" : "?" + query)
+            let reply = try await HTTP.send(method, url, headers: headers, body: body)
+            statuses[reply.status, default: 0] += 1
+            #expect(reply.status < 500, "case \(case_): \(method) \(url) answered \(reply.status): \(reply.text.prefix(200))")
+            if reply.status >= 500 { break }
+        }
+        try await expectAlive()
+        #expect(statuses.keys.contains(200) && statuses.keys.contains(404) && statuses.keys.contains(400) && statuses.keys.contains(405))
+    }
+
+    // MARK: 3. Non-volatile under any spelling
+
+    @Test("spelling variants of a stored file with other bytes are 409; non-canonical versions and bad tags are refused naming the right one")
+    func filenameVariants() async throws {
+        #expect(try await upload("foo_bar-1.0-py2.py3-none-any.whl", try await wheel("foo_bar", "1.0", payload: "first")).status == 200)
+        for variant in ["Foo_Bar-1.0-py2.py3-none-any.whl", "foo.bar-1.0-py2.py3-none-any.whl", "FOO_BAR-1.0-py2.py3-none-any.whl",
+                        "foo_bar-1.0.0-py2.py3-none-any.whl", "foo_bar-1.0-py3.py2-none-any.whl"] {
+            let reply = try await upload(variant, try await wheel("foo_bar", "1.0", payload: "other \(variant)"))
+            #expect(reply.status == 409 && reply.text.contains("foo_bar-1.0-py2.py3-none-any.whl"), "\(variant): \(reply.status) \(reply.text)")
+        }
+        for (variant, canonical) in [("foo_bar-01.0-py3-none-any.whl", "foo_bar-1.0-py3-none-any.whl"), ("foo_bar-v1.0-py3-none-any.whl", "foo_bar-1.0-py3-none-any.whl"),
+                                     ("foo_bar-1.0-py3-none-ANY.whl", "foo_bar-1.0-py3-none-any.whl"), ("foo_bar-1.0-py3.py3-none-any.whl", "foo_bar-1.0-py3-none-any.whl")] {
+            let reply = try await upload(variant, try await wheel("foo_bar", "1.0", payload: variant))
+            #expect(reply.status == 400 && reply.text.contains("upload it as '\(canonical)'"), "\(variant): \(reply.status) \(reply.text)")
+        }
+        for bad in ["foo_bar-1.0-py3-none-any<x>.whl", "foo_bar-1.0-py3-none-linux x86.whl", "foo_bar-1.0-py3-none-any\"q.whl"] {
+            let reply = try await upload(bad, try await wheel("foo_bar", "1.0", payload: bad))
+            #expect(reply.status == 400, "\(bad): \(reply.status) \(reply.text)")
+        }
+        let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/foo-bar/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        #expect((page.json["files"] as? [Any])?.count == 1, "one file on the page: \(page.text)")
+        // On a volatile index the new spelling replaces the old file rather than standing beside it.
+        _ = try await upload("foo_bar-1.0-py3-none-any.whl", try await wheel("foo_bar", "1.0", payload: "a"), index: "alice/stage")
+        #expect(try await upload("Foo.Bar-1.0-py3-none-any.whl", try await wheel("foo_bar", "1.0", payload: "b"), index: "alice/stage").status == 200)
+        let stage = try await HTTP.send(.GET, "\(server.baseURL)/alice/stage/+simple/foo-bar/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        #expect((stage.json["files"] as? [Any])?.count == 1)
+    }
+
+    // MARK: 4. Tokens and management
+
+    func token(_ auth: String, indices: [String]? = nil) async throws -> (id: String, token: String) {
+        let reply = try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: auth, indices.map { ["indices": $0] } ?? [:])
+        let result = try #require(reply.json["result"] as? [String: Any], "\(reply.status) \(reply.text)")
+        return (result["id"] as? String ?? "", result["token"] as? String ?? "")
+    }
+
+    @Test("a scoped token does only what its scope names; tokens cannot mint tokens or revoke others; revoked is 401")
+    func tokenScopes() async throws {
+        let scoped = try await token(alice, indices: ["alice/dev"])
+        let other = try await token(alice)
+        let scopedAuth = HTTP.basic("__token__", scoped.token)
+        let unscopedAuth = HTTP.basic("__token__", other.token)
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/alice/prod", auth: scopedAuth, ["acl_upload": ["bob"]]).status == 403)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/new", auth: scopedAuth, [:]).status == 403)
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/alice", auth: scopedAuth, ["password": "taken-over"]).status == 403)
+        #expect(try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: scopedAuth, [:]).status == 403)
+        #expect(try await HTTP.json(.POST, "\(server.baseURL)/+tokens", auth: unscopedAuth, [:]).status == 403)
+        #expect(try await HTTP.send(.DELETE, "\(server.baseURL)/+tokens/\(other.id)", headers: [("Authorization", scopedAuth)]).status == 403)
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(), index: "alice/prod", auth: scopedAuth).status == 403)
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(), index: "alice/dev", auth: scopedAuth).status == 200)
+        let rootScoped = try await token(root, indices: ["alice/dev"])
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/root/elsewhere", auth: HTTP.basic("__token__", rootScoped.token), [:]).status == 403)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/mallory", auth: HTTP.basic("__token__", rootScoped.token), ["password": "x"]).status == 403)
+        // A token revokes itself; a revoked token is a 401 everywhere.
+        #expect(try await HTTP.send(.DELETE, "\(server.baseURL)/+tokens/\(scoped.id)", headers: [("Authorization", scopedAuth)]).status == 200)
+        #expect(try await upload("demo-2.0-py3-none-any.whl", try await wheel("demo", "2.0"), index: "alice/dev", auth: scopedAuth).status == 401)
+        // The unscoped token is the user for management, within what the user may do.
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/alice/prod", auth: unscopedAuth, ["acl_upload": ["root"]]).status == 200)
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/root/mine", auth: unscopedAuth, [:]).status == 403)
+    }
+
+    // MARK: 5. Memory
+
+    func residentKB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    @Test("the page cache keys only what changes a page; oversized metadata and build reports are refused; reports need a builder")
+    func memory() async throws {
+        let huge = try await upload("big-1.0-py3-none-any.whl", try await wheel("big", "1.0", summary: String(repeating: "s", count: 100_000)))
+        #expect(huge.status == 413 && huge.text.contains("Summary"), "\(huge.status) \(huge.text)")
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(summary: String(repeating: "s", count: 60_000))).status == 200)
+        let before = residentKB()
+        for number in 0..<300 {
+            for path in ["/alice/dev/demo/?x=\(number)", "/alice/dev/Demo/?y=\(number)", "/alice/dev/?filter=\(number % 7)&junk=\(number)",
+                         "/alice/dev/+simple/demo/?z=\(number)"] {
+                let reply = try await HTTP.send(.GET, server.baseURL + path, headers: [("Accept", "text/html")])
+                #expect(reply.status == 200 || reply.status == 301, "\(path): \(reply.status)")
+            }
+        }
+        let grown = residentKB() - before
+        #expect(grown < 30_000, "RSS grew by \(grown) kB over 1,200 distinct URLs")
+
+        let report = Array("{\"results\": []}".utf8)
+        let plain = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", alice), ("Content-Type", "application/json")], body: report)
+        #expect(plain.status == 403)
+        let oversized = Array("{\"x\": \"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9 << 20) + Array("\"}".utf8)
+        let tooBig = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: oversized)
+        #expect(tooBig.status == 413)
+        #expect(try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: report).status == 201)
+        try await expectAlive()
+    }
+
+    // MARK: 6. Connections
+
+    func hold(_ count: Int, from source: String, seconds: Int, partialBody: Bool = false) throws -> (Process, Pipe, Pipe) {
+        let port = String(server.baseURL.split(separator: ":").last ?? "")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.tool("python"))
+        process.arguments = [Repository.root.appendingPathComponent("Tests/Support/hold_connections.py").path, "127.0.0.1", port,
+                             String(count), source, String(seconds)] + (partialBody ? ["--partial-body"] : [])
+        let output = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        return (process, output, input)
+    }
+
+    func line(_ pipe: Pipe) -> String {
+        var text = ""
+        while !text.hasSuffix("\n") {
+            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            text += String(decoding: byte, as: UTF8.self)
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("thousands of idle connections: /+health still answers; silent connections and unfinished bodies are closed by the idle timeout")
+    func connections() async throws {
+        let (flood, floodOutput, floodInput) = try hold(3000, from: "127.0.0.2", seconds: 30)
+        #expect(line(floodOutput).hasPrefix("open "))
+        for _ in 0..<5 {
+            let health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+            #expect(health.status == 200)
+        }
+        floodInput.fileHandleForWriting.closeFile()
+        flood.waitUntilExit()
+
+        let (silent, silentOutput, _) = try hold(20, from: "127.0.0.3", seconds: 5)
+        #expect(line(silentOutput) == "open 20")
+        #expect(line(silentOutput) == "closed-by-server 20", "a connection that sends nothing is closed after the idle timeout")
+        silent.waitUntilExit()
+        let (partial, partialOutput, _) = try hold(10, from: "127.0.0.4", seconds: 5, partialBody: true)
+        #expect(line(partialOutput) == "open 10")
+        #expect(line(partialOutput) == "closed-by-server 10", "a body shorter than its Content-Length is not waited for forever")
+        partial.waitUntilExit()
+        try await expectAlive()
+    }
+
+    // MARK: 7. Authentication
+
+    @Test("guessing is throttled per address (429, Retry-After) while the real user logs in; user names are case-insensitive")
+    func authentication() async throws {
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/carol", auth: root, ["password": "carol-secret"]).status == 201)
+        // 128 guesses at carol's password from one address, in parallel with curl.
+        let port = String(server.baseURL.split(separator: ":").last ?? "")
+        let guessers = (0..<16).map { number -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/bash")
+            process.arguments = ["-c", "for i in $(seq 1 8); do curl -s -o /dev/null -w '%{http_code}\\n' --interface 127.0.0.5 -u carol:guess\(number)-$i -X PUT -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:\(port)/carol/guess\(number) & done; wait"]
+            let output = Pipe()
+            process.standardOutput = output
+            try? process.run()
+            return process
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        let real = try await HTTP.json(.PUT, "\(server.baseURL)/carol/real", auth: HTTP.basic("carol", "carol-secret"), [:])
+        let took = ContinuousClock.now - started
+        #expect(real.status == 201, "the real user logs in during the attack: \(real.status) \(real.text)")
+        var codes: [String: Int] = [:]
+        for process in guessers {
+            process.waitUntilExit()
+            let text = String(decoding: (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for code in text.split(separator: "\n") { codes[String(code), default: 0] += 1 }
+        }
+        #expect(codes["429", default: 0] > 64, "most guesses are throttled: \(codes)")
+        #expect(codes["201", default: 0] == 0)
+        // Sequential guesses: each fails until the address has used up its failures, then 429.
+        var throttled = ""
+        for attempt in 0..<12 {
+            throttled = try await runTool("/usr/bin/curl", ["-s", "-i", "--interface", "127.0.0.5", "-u", "carol:again\(attempt)", "-X", "PUT", "http://127.0.0.1:\(port)/carol/x"]).output
+            if throttled.hasPrefix("HTTP/1.1 429") { break }
+        }
+        #expect(throttled.hasPrefix("HTTP/1.1 429") && throttled.lowercased().contains("retry-after:"), "\(throttled)")
+        print("real login during 128 guesses took \(took); guesses answered \(codes)")
+
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/Alice", auth: root, ["password": "x"]).status == 409, "Alice is alice")
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/cased", auth: HTTP.basic("ALICE", "alice-secret"), [:]).status == 201)
+    }
+
+    // MARK: 8. Integrity on read
+
+    @Test("a damaged or missing blob is a 500, never wrong bytes; wheelwright fsck finds both and exits 1")
+    func integrity() async throws {
+        for (name, payload) in [("damaged", "original"), ("missing", "gone")] {
+            _ = try await upload("\(name)-1.0-py3-none-any.whl", try await wheel(name, "1.0", payload: payload))
+        }
+        func blob(_ project: String) async throws -> (url: String, path: URL) {
+            let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/\(project)/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+            let file = try #require((page.json["files"] as? [[String: Any]])?.first)
+            let sha256 = try #require((file["hashes"] as? [String: String])?["sha256"])
+            return (file["url"] as? String ?? "", server.data.appendingPathComponent("blobs/\(sha256.prefix(2))/\(sha256.dropFirst(2))"))
+        }
+        let damaged = try await blob("damaged")
+        var bytes = try Data(contentsOf: damaged.path)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: damaged.path)
+        let served = try await HTTP.send(.GET, server.baseURL + damaged.url)
+        #expect(served.status == 500 && served.headers["Cache-Control"].isEmpty && served.headers["ETag"].isEmpty)
+        let missing = try await blob("missing")
+        try FileManager.default.removeItem(at: missing.path)
+        #expect(try await HTTP.send(.GET, server.baseURL + missing.url).status == 500)
+        let fsck = try await runTool(Repository.wheelwright, ["fsck", "--data", server.data.path])
+        #expect(fsck.status == 1, "\(fsck.output)")
+        #expect(fsck.output.contains("damaged-1.0-py3-none-any.whl") && fsck.output.contains("missing-1.0-py3-none-any.whl"), "\(fsck.output)")
+        try await expectAlive()
+    }
+
+    // MARK: 9. The rest
+
+    @Test("settings are checked key by key; base cycles are named; long queries refused; headers on every response; HEAD and 405")
+    func theRest() async throws {
+        let unknown = try await HTTP.json(.PUT, "\(server.baseURL)/alice/x", auth: alice, ["volatil": true])
+        #expect(unknown.status == 400 && unknown.text.contains("volatil"))
+        let typed = try await HTTP.json(.PUT, "\(server.baseURL)/alice/x", auth: alice, ["volatile": "yes"])
+        #expect(typed.status == 400 && typed.text.contains("volatile"))
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/x", auth: alice, ["volatile": "True"]).status == 201)
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/alice/dev", auth: alice, ["bases": ["alice/prod"]]).status == 200)
+        let cycle = try await HTTP.json(.PATCH, "\(server.baseURL)/alice/prod", auth: alice, ["bases": ["alice/dev"]])
+        #expect(cycle.status == 400 && cycle.text.contains("alice/prod → alice/dev → alice/prod"), "\(cycle.text)")
+        let long = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/?filter=" + String(repeating: "a", count: 60_000), headers: [("Accept", "text/html")])
+        #expect(long.status == 400 && long.text.contains("query"))
+        _ = try await upload("demo-1.0-py3-none-any.whl", try await wheel())
+        for path in ["/", "/alice/dev/", "/alice/dev/+simple/", "/alice/dev/+simple/demo/", "/alice/dev/demo/", "/+health", "/nowhere/x/y/z"] {
+            let page = try await HTTP.send(.GET, server.baseURL + path, headers: [("Accept", "text/html")])
+            #expect(page.headers["X-Content-Type-Options"] == ["nosniff"], "\(path)")
+            if page.headers["Content-Type"].first?.hasPrefix("text/html") == true {
+                #expect(page.headers["Content-Security-Policy"].first?.contains("default-src 'none'") == true, "\(path)")
+                #expect(page.headers["X-Frame-Options"] == ["DENY"], "\(path)")
+            }
+            let head = try await HTTP.send(.HEAD, server.baseURL + path, headers: [("Accept", "text/html")])
+            #expect(head.status == page.status && head.body.isEmpty, "HEAD \(path)")
+        }
+        let delete = try await HTTP.send(.DELETE, "\(server.baseURL)/alice/dev/+simple/")
+        #expect(delete.status == 405 && delete.headers["Allow"].first?.contains("GET") == true)
+        #expect(try await HTTP.send(.POST, "\(server.baseURL)/+health").status == 405)
+    }
+
+    @Test("a full disk is a 507 with a message, leaves nothing half-written, and the server goes on")
+    func fullDisk() async throws {
+        let mount = folder.url.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        guard try await runTool("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mount.path]).status == 0 else {
+            Issue.record("cannot mount a small tmpfs (the tests run as root)")
+            return
+        }
+        defer { Task { _ = try? await runTool("/usr/bin/umount", ["-l", mount.path]) } }
+        let small = try TestServer(data: mount.appendingPathComponent("data"))
+        try await small.addAlice(indices: [("dev", [:])])
+        let filler = mount.appendingPathComponent("filler")
+        _ = try await runTool("/usr/bin/dd", ["if=/dev/zero", "of=\(filler.path)", "bs=4k"])
+        let form = HTTP.uploadForm(filename: "demo-1.0-py3-none-any.whl", content: try await wheel(payload: String(repeating: "p", count: 100_000)))
+        let reply = try await HTTP.send(.POST, "\(small.baseURL)/alice/dev/", headers: [("Authorization", alice), ("Content-Type", form.contentType)], body: form.body)
+        #expect(reply.status == 507 && reply.text.contains("disk is full"), "\(reply.status) \(reply.text)")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: small.data.appendingPathComponent("tmp").path)
+        #expect(leftovers.isEmpty)
+        #expect(try await HTTP.send(.GET, "\(small.baseURL)/+health").status == 200)
+        try FileManager.default.removeItem(at: filler)
+        let again = try await HTTP.send(.POST, "\(small.baseURL)/alice/dev/", headers: [("Authorization", alice), ("Content-Type", form.contentType)], body: form.body)
+        #expect(again.status == 200, "once space is freed the same upload is stored: \(again.status) \(again.text)")
+        small.stop()
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that a failing random case can be replayed.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(upTo bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        value ^= value >> 31
+        return Int(value % UInt64(bound))
+    }
+}

@@ -1,0 +1,65 @@
+import IndexStore
+import Testing
+
+/// Every operation against every kind of principal: the whole authorization rule as a table.
+@Suite("Authorization")
+struct AuthorizationTests {
+    static let dev = try! IndexID("alice/dev")
+    static let prod = try! IndexID("alice/prod")
+
+    enum Principal: String, CaseIterable, CustomStringConvertible {
+        case anonymous, owner, otherUser, aclUser, root, scopedToken, unscopedToken, rootScopedToken, builder
+
+        var identity: Identity? {
+            switch self {
+            case .anonymous: nil
+            case .owner: Identity(user: "alice")
+            case .otherUser: Identity(user: "bob")
+            case .aclUser: Identity(user: "carol")
+            case .root: Identity(user: "root")
+            case .scopedToken: Identity(user: "alice", tokenScope: [AuthorizationTests.dev], tokenID: "scoped")
+            case .unscopedToken: Identity(user: "alice", tokenScope: nil, tokenID: "unscoped")
+            case .rootScopedToken: Identity(user: "root", tokenScope: [AuthorizationTests.dev], tokenID: "rootscoped")
+            case .builder: Identity(user: "nightly")
+            }
+        }
+
+        var description: String { rawValue }
+    }
+
+    /// Each operation and the principals allowed to do it; every other principal is refused.
+    static let table: [(Operation, Set<Principal>)] = [
+        (.createUser("dave"), [.root]),
+        (.modifyUser("alice"), [.owner, .unscopedToken, .root]),
+        (.createIndex(try! IndexID("alice/new")), [.owner, .unscopedToken, .root]),
+        (.createIndex(try! IndexID("bob/new")), [.otherUser, .root]),
+        (.modifyIndex(dev), [.owner, .unscopedToken, .root]),
+        (.upload(dev), [.owner, .unscopedToken, .scopedToken, .rootScopedToken, .aclUser, .root]),
+        (.upload(prod), [.owner, .unscopedToken, .aclUser, .root]),
+        (.yank(dev), [.owner, .unscopedToken, .scopedToken, .rootScopedToken, .aclUser, .root]),
+        (.deleteVersion(prod), [.owner, .unscopedToken, .aclUser, .root]),
+        (.createToken(scope: nil), [.owner, .otherUser, .aclUser, .root, .builder]),
+        (.revokeToken(id: "another-of-alice", owner: "alice"), [.owner, .root]),
+        (.revokeToken(id: "scoped", owner: "alice"), [.owner, .root, .scopedToken]),
+        (.revokeToken(id: "unscoped", owner: "alice"), [.owner, .root, .unscopedToken]),
+        (.reportBuild, [.root, .builder]),
+    ]
+
+    @Test("every operation × every principal", arguments: table)
+    func decision(operation: Operation, allowed: Set<Principal>) {
+        for principal in Principal.allCases {
+            let facts = Authorization.Facts(aclUpload: ["carol"], isBuilder: principal == .builder)
+            let refusal = Authorization.check(principal.identity, operation, facts: facts)
+            #expect((refusal == nil) == allowed.contains(principal), "\(principal) \(operation): \(refusal?.message ?? "allowed")")
+            if let refusal {
+                #expect(refusal.kind == (principal == .anonymous ? .unauthorized : .forbidden), "\(principal) \(operation)")
+            }
+        }
+    }
+
+    @Test("a refusal says who may")
+    func messages() {
+        #expect(Authorization.check(Principal.otherUser.identity, .modifyIndex(Self.dev))?.message == "bob may not change index alice/dev: only alice or root may")
+        #expect(Authorization.check(Principal.scopedToken.identity, .createIndex(try! IndexID("alice/x")))?.message.contains("scoped to alice/dev") == true)
+    }
+}
