@@ -46,15 +46,18 @@ struct HTTPPublisher: IndexPublisher {
         }
     }
 
-    /// Posts the run's report to the server's `/+builds/` page, with the last 64 kB of each
-    /// failed item's log (those logs are on no uploaded file). A failure here only warns.
+    /// Posts the run's report to the server's `/+builds/` page, with the tail of each failed
+    /// item's log (those logs are on no uploaded file): 64 kB each, less when many failed, so
+    /// that the report stays within the server's 8 MB. A failure here only warns.
     func report(_ report: RunReport) async {
         do {
             guard var object = try JSONSerialization.jsonObject(with: try report.json()) as? [String: Any] else { return }
             var logs: [String: String] = [:]
-            for result in report.results where result.status == .failed || result.status == .cancelled {
+            let failed = report.results.filter { $0.status == .failed || $0.status == .cancelled }
+            let tail = max(4 << 10, min(64 << 10, (6 << 20) / max(1, failed.count)))
+            for result in failed {
                 guard let path = result.log, let data = FileManager.default.contents(atPath: path) else { continue }
-                logs[result.item.id] = String(decoding: data.suffix(64 << 10), as: UTF8.self)
+                logs[result.item.id] = String(decoding: data.suffix(tail), as: UTF8.self)
             }
             object["logs"] = logs
             _ = try await client.call(.POST, "/+builds", body: object)
