@@ -16,5 +16,5 @@ versions = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 os.makedirs(out, exist_ok=True)
 for p in range(projects):
     for v in range(versions):
-        make.wheel(out, f"bench-project-{p:03d}", f"1.{v}.0", ">=3.8", f"{p}.{v}")
+        make.wheel(out, f"bench-project-{p:03d}", f"1.{v}.0", ">=3.8", f"{p}.{v}", summary="")
 print(projects * versions)

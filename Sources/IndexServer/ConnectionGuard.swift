@@ -9,10 +9,22 @@ import Synchronization
 /// room, so that a flood of idle sockets can never lock out `/+health` or a real client. Only
 /// when every connection is busy is the newcomer answered `503` and closed.
 final class ConnectionRegistry: Sendable {
-    private struct Entry {
+    /// One connection's state, written by its own handler without taking the registry's lock.
+    final class Entry: Sendable {
         let channel: any Channel
-        var busy: Bool
-        var lastActive: ContinuousClock.Instant
+        let busy = Atomic<Bool>(false)
+        /// When it last began or finished a request, in nanoseconds of the process's clock.
+        let lastActive: Atomic<Int64>
+
+        init(channel: any Channel) {
+            self.channel = channel
+            lastActive = Atomic(ConnectionRegistry.now())
+        }
+
+        func setBusy(_ value: Bool) {
+            busy.store(value, ordering: .relaxed)
+            lastActive.store(ConnectionRegistry.now(), ordering: .relaxed)
+        }
     }
 
     private let entries = Mutex([ObjectIdentifier: Entry]())
@@ -24,35 +36,37 @@ final class ConnectionRegistry: Sendable {
 
     var count: Int { entries.withLock { $0.count } }
 
-    /// Registers `channel`; returns false when the cap is reached and nothing idle can go.
-    func open(_ channel: any Channel) -> Bool {
-        let now = ContinuousClock.now
+    static func now() -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds &* 1_000_000_000 &+ elapsed.components.attoseconds / 1_000_000_000
+    }
+
+    private static let start = ContinuousClock.now
+
+    /// Registers `channel`; nil when the cap is reached and nothing idle can go.
+    func open(_ channel: any Channel) -> Entry? {
+        let entry = Entry(channel: channel)
         let (admitted, victim): (Bool, (any Channel)?) = entries.withLock { entries in
             var victim: (any Channel)?
             if entries.count >= capacity {
-                guard let idle = entries.filter({ !$0.value.busy }).min(by: { $0.value.lastActive < $1.value.lastActive }) else {
-                    return (false, nil)
+                var oldest: (key: ObjectIdentifier, entry: Entry, since: Int64)?
+                for (key, candidate) in entries where !candidate.busy.load(ordering: .relaxed) {
+                    let since = candidate.lastActive.load(ordering: .relaxed)
+                    if oldest == nil || since < oldest!.since { oldest = (key, candidate, since) }
                 }
-                entries[idle.key] = nil
-                victim = idle.value.channel
+                guard let oldest else { return (false, nil) }
+                entries[oldest.key] = nil
+                victim = oldest.entry.channel
             }
-            entries[ObjectIdentifier(channel)] = Entry(channel: channel, busy: false, lastActive: now)
+            entries[ObjectIdentifier(channel)] = entry
             return (true, victim)
         }
         victim?.close(promise: nil)
-        return admitted
+        return admitted ? entry : nil
     }
 
     func close(_ channel: any Channel) {
         _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
-    }
-
-    func setBusy(_ channel: any Channel, _ busy: Bool) {
-        let now = ContinuousClock.now
-        entries.withLock { entries in
-            entries[ObjectIdentifier(channel)]?.busy = busy
-            entries[ObjectIdentifier(channel)]?.lastActive = now
-        }
     }
 }
 
@@ -66,14 +80,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     private let registry: ConnectionRegistry
-    private var refused = false
+    /// This connection's entry; nil when the registry refused it.
+    private var entry: ConnectionRegistry.Entry?
 
     init(registry: ConnectionRegistry) {
         self.registry = registry
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        refused = !registry.open(context.channel)
+        entry = registry.open(context.channel)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -87,16 +102,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if refused {
+        guard let entry else {
             if case .head = part { refuse(context) }
             return
         }
-        if case .head = part { registry.setBusy(context.channel, true) }
+        if case .head = part { entry.setBusy(true) }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { registry.setBusy(context.channel, false) }
+        if case .end = unwrapOutboundIn(data) { entry?.setBusy(false) }
         context.write(data, promise: promise)
     }
 

@@ -32,13 +32,19 @@ struct IndexRoutes: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = Self.errorResponse(StoreError(.tooLarge, "the request body is larger than this resource accepts"))
         }
-        response.headers[.xContentTypeOptions] = "nosniff"
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers[.contentSecurityPolicy] = Self.pagePolicy
-            response.headers[Self.frameOptions] = "DENY"
-        }
+        // Cached pages carry these already (made once per page); every other response gets them here.
+        if response.headers[.xContentTypeOptions] == nil { Self.addSecurityHeaders(&response.headers) }
         if request.method == .head { response.body = ResponseBody() }
         return response
+    }
+
+    /// `nosniff` on every response; on HTML, a policy that allows no script and no framing.
+    static func addSecurityHeaders(_ headers: inout HTTPFields) {
+        headers[.xContentTypeOptions] = "nosniff"
+        if headers[.contentType]?.hasPrefix("text/html") == true {
+            headers[.contentSecurityPolicy] = pagePolicy
+            headers[frameOptions] = "DENY"
+        }
     }
 
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
@@ -315,13 +321,15 @@ struct IndexRoutes: Sendable {
     }
 
     private func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
-        let page = try pageCache.page(key, generation: service.catalog.generation(), render: render)
-        var headers: HTTPFields = [.contentType: contentType, .eTag: page.etag, .vary: "Accept", .cacheControl: cacheControl]
+        var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
+        Self.addSecurityHeaders(&headers)
+        let page = try pageCache.page(key, generation: service.catalog.generation(), headers: headers, render: render)
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
-            return Response(status: .notModified, headers: headers)
+            var notModified = page.headers
+            notModified[.contentLength] = nil
+            return Response(status: .notModified, headers: notModified)
         }
-        headers[.contentLength] = String(page.body.readableBytes)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.body))
+        return Response(status: .ok, headers: page.headers, body: ResponseBody(byteBuffer: page.body))
     }
 
     // MARK: Files

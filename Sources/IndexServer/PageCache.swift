@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import Synchronization
 
@@ -8,6 +9,8 @@ final class PageCache: Sendable {
     struct Page: Sendable {
         let body: ByteBuffer
         let etag: String
+        /// The response's headers, made once with the page: a cache hit copies them.
+        let headers: HTTPFields
     }
 
     private struct State {
@@ -29,10 +32,16 @@ final class PageCache: Sendable {
     /// Bytes held now (pages and keys).
     var bytes: Int { state.withLock { $0.bytes } }
 
-    func page(_ key: String, generation: Int64, render: () throws -> String) throws -> Page {
+    /// The page for `key` at `generation`; `headers` are the response's, to which the ETag and
+    /// the length are added.
+    func page(_ key: String, generation: Int64, headers: HTTPFields, render: () throws -> String) throws -> Page {
         if let hit = state.withLock({ $0.generation == generation ? $0.pages[key] : nil }) { return hit }
-        let text = try render()
-        let page = Page(body: ByteBuffer(string: text), etag: "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\"")
+        let body = ByteBuffer(string: try render())
+        let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
+        var complete = headers
+        complete[.eTag] = etag
+        complete[.contentLength] = String(body.readableBytes)
+        let page = Page(body: body, etag: etag, headers: complete)
         state.withLock { state in
             if state.generation != generation {
                 state.generation = generation

@@ -70,10 +70,11 @@ public struct IndexID: Sendable, Hashable, Comparable, Codable, CustomStringConv
     public let user: String
     public let index: String
 
+    /// User names are case-insensitive (`Alice/dev` is `alice/dev`); index names are kept as written.
     public init(user: String, index: String) throws(StoreError) {
         try StoreName.validate(user, what: "user")
         try StoreName.validate(index, what: "index")
-        self.user = user
+        self.user = user.lowercased()
         self.index = index
     }
 

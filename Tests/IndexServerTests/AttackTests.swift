@@ -303,6 +303,7 @@ struct AttackTests {
 
         #expect(try await HTTP.json(.PUT, "\(server.baseURL)/Alice", auth: root, ["password": "x"]).status == 409, "Alice is alice")
         #expect(try await HTTP.json(.PUT, "\(server.baseURL)/alice/cased", auth: HTTP.basic("ALICE", "alice-secret"), [:]).status == 201)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/Alice/cased/+simple/").status == 200, "the index of Alice is alice's")
     }
 
     // MARK: 8. Integrity on read
