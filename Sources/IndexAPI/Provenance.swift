@@ -60,7 +60,7 @@ public struct Provenance: Sendable, Codable, Hashable {
         guard document.utf8.count <= Self.maximumDocumentSize else {
             throw SchemaError(field: "provenance", "is \(document.utf8.count) bytes; at most \(Self.maximumDocumentSize) are accepted")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any] else {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(document.utf8)) else {
             throw SchemaError(field: "provenance", "is not a JSON object")
         }
         let known = Set(CodingKeys.allCases.map(\.rawValue))
@@ -71,11 +71,16 @@ public struct Provenance: Sendable, Codable, Hashable {
             throw SchemaError(field: "provenance.\(key)", "is not a provenance key (known: \(known.sorted().joined(separator: ", ")))")
         }
         func text(_ key: CodingKeys, required: Bool = true) throws(SchemaError) -> String? {
-            guard let value = object[key.rawValue], !(value is NSNull) else {
+            let string: String
+            switch object[key.rawValue] {
+            case nil, .null?:
                 if required { throw SchemaError(field: "provenance.\(key.rawValue)", "is missing") }
                 return nil
+            case .string(let text)?:
+                string = text
+            default:
+                throw SchemaError(field: "provenance.\(key.rawValue)", "must be a string")
             }
-            guard let string = value as? String else { throw SchemaError(field: "provenance.\(key.rawValue)", "must be a string") }
             guard string.utf8.count <= Self.maximumValueLength else {
                 throw SchemaError(field: "provenance.\(key.rawValue)", "is longer than \(Self.maximumValueLength) bytes")
             }
@@ -91,13 +96,12 @@ public struct Provenance: Sendable, Codable, Hashable {
         guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw SchemaError(field: "provenance.sdist_sha256", "must be 64 lower-case hex digits")
         }
-        guard let number = object[CodingKeys.seconds.rawValue] as? NSNumber, !(object[CodingKeys.seconds.rawValue] is Bool),
-              number.doubleValue.isFinite, (0...1e7).contains(number.doubleValue) else {
+        guard case .number(let seconds)? = object[CodingKeys.seconds.rawValue], seconds.isFinite, (0...1e7).contains(seconds) else {
             throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
         }
         self.init(
             target: target, os: os, python: python, pythonFull: pythonFull, glibc: glibc, compiler: compiler, runner: runner,
-            sdist: sdist, sdistSHA256: sha256, seconds: number.doubleValue, builder: try text(.builder)!,
+            sdist: sdist, sdistSHA256: sha256, seconds: seconds, builder: try text(.builder)!,
             builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false)
         )
     }

@@ -150,12 +150,12 @@ struct IndexRoutes: Sendable {
 
     private func root() throws -> Response {
         let indices = try service.catalog.indices()
-        var users: [String: Any] = [:]
+        var users: [String: UserConfig] = [:]
         for name in try service.catalog.users() {
             let own = indices.filter { $0.path.user == name }
-            users[name] = ["indexes": Dictionary(uniqueKeysWithValues: own.map { ($0.path.index, Self.indexJSON($0.path, $0.settings)) })]
+            users[name] = UserConfig(username: nil, indexes: Dictionary(uniqueKeysWithValues: own.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) }))
         }
-        return Self.json(["type": "list:userconfig", "result": users])
+        return Self.json(Envelope(type: "list:userconfig", result: users))
     }
 
     private func user(_ rawName: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
@@ -166,31 +166,30 @@ struct IndexRoutes: Sendable {
         case .put:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .createUser(name))
-            let body = try await JSONBody.read(request, allowed: ["password", "email", "builder"])
+            let body = try await JSONBody.read(request, allowed: UserRequest.keys)
             guard let password = try body.string("password"), !password.isEmpty else {
                 throw StoreError.badRequest("password: a new user needs {\"password\": \"…\"}")
             }
             try Self.checkPassword(password)
             try service.catalog.createUser(name, passwordHash: try PasswordHasher.hash(password), builder: try body.bool("builder") ?? false)
-            return Self.json(["type": "userconfig", "result": ["username": name]], status: .created)
+            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil)), status: .created)
         case .patch:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .modifyUser(name))
-            let body = try await JSONBody.read(request, allowed: ["password", "email", "builder"])
+            let body = try await JSONBody.read(request, allowed: UserRequest.keys)
             let builder = try body.bool("builder")
             if builder != nil, identity.isRoot == false { throw StoreError.forbidden("builder: only root may mark a user as a builder") }
             let password = try body.string("password")
             if let password { try Self.checkPassword(password) }
             try service.catalog.updateUser(name, passwordHash: try password.map(PasswordHasher.hash), builder: builder)
             if password != nil { service.authenticator.forget() }
-            return Self.json(["type": "userconfig", "result": ["username": name]])
+            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil)))
         default:
             guard try service.catalog.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
             let indices = try service.catalog.indices().filter { $0.path.user == name }
-            return Self.json(["type": "userconfig", "result": [
-                "username": name,
-                "indexes": Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexJSON($0.path, $0.settings)) }),
-            ]])
+            return Self.json(Envelope(type: "userconfig", result: UserConfig(
+                username: name, indexes: Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) })
+            )))
         }
     }
 
@@ -199,16 +198,12 @@ struct IndexRoutes: Sendable {
         guard (1...1024).contains(password.utf8.count) else { throw .badRequest("password: use 1 to 1,024 bytes") }
     }
 
-    /// The keys an index's settings may have, and devpi's that are accepted and ignored.
-    static let indexKeys: Set<String> = ["type", "bases", "volatile", "acl_upload", "title", "description", "mirror_whitelist",
-                                         "acl_toxresult_upload", "pypi_whitelist", "custom_data"]
-
     private func indexResource(_ index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         switch request.method {
         case .put:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .createIndex(index))
-            let body = try await JSONBody.read(request, allowed: Self.indexKeys)
+            let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
             var settings = IndexSettings()
             if let type = try body.string("type"), type != "stage" {
                 throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
@@ -217,11 +212,11 @@ struct IndexRoutes: Sendable {
             settings.volatile = try body.bool("volatile") ?? false
             settings.aclUpload = try body.userList("acl_upload") ?? []
             try service.catalog.createIndex(index, settings: settings)
-            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)], status: .created)
+            return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)), status: .created)
         case .patch:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .modifyIndex(index))
-            let body = try await JSONBody.read(request, allowed: Self.indexKeys)
+            let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
             if let type = try body.string("type"), type != "stage" {
                 throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
             }
@@ -233,12 +228,12 @@ struct IndexRoutes: Sendable {
                 if let acl { settings.aclUpload = acl }
                 if let volatile { settings.volatile = volatile }
             }
-            return Self.json(["type": "indexconfig", "result": Self.indexJSON(index, settings)])
+            return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)))
         default:
             guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
-            var result = Self.indexJSON(index, settings)
-            result["projects"] = try service.catalog.projects(in: [index])
-            return Self.json(["type": "indexconfig", "result": result])
+            var result = Self.indexConfig(index, settings)
+            result.projects = try service.catalog.projects(in: [index])
+            return Self.json(Envelope(type: "indexconfig", result: result))
         }
     }
 
@@ -249,7 +244,7 @@ struct IndexRoutes: Sendable {
         try service.authorize(identity, .createToken(scope: indices))
         let (id, secret, token) = APIToken.make()
         try service.catalog.createToken(id: id, user: identity.user, secretHash: APIToken.secretHash(secret), indices: indices)
-        return Self.json(["type": "token", "result": ["token": token, "id": id, "user": identity.user]], status: .created)
+        return Self.json(Envelope(type: "token", result: TokenCreated(token: token, id: id, user: identity.user)), status: .created)
     }
 
     /// A token's owner or root may revoke it, and a token itself; it stops working at once.
@@ -258,18 +253,18 @@ struct IndexRoutes: Sendable {
         guard id.utf8.count <= 64, let owner = try service.catalog.tokenOwner(id) else { throw StoreError.notFound("no token \(id)") }
         try service.authorize(identity, .revokeToken(id: id, owner: owner))
         try service.catalog.revokeToken(id)
-        return Self.json(["type": "token", "result": ["id": id, "revoked": true]])
+        return Self.json(Envelope(type: "token", result: TokenRevoked(id: id, revoked: true)))
     }
 
     private func yank(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
         try service.authorize(identity, .yank(index))
-        let body = try await JSONBody.read(request, allowed: ["yanked", "reason"])
+        let body = try await JSONBody.read(request, allowed: YankRequest.keys)
         let yanked = try body.bool("yanked") ?? true
         let reason = try body.string("reason")
         if let reason, reason.utf8.count > 1024 { throw StoreError.badRequest("reason: at most 1,024 bytes") }
         let file = try service.catalog.setYanked(index, filename, yanked: yanked, reason: reason)
-        return Self.json(["type": "file", "result": ["filename": file.filename, "yanked": file.yanked, "reason": file.yankReason ?? ""]])
+        return Self.json(Envelope(type: "file", result: YankResult(filename: file.filename, yanked: file.yanked, reason: file.yankReason ?? "")))
     }
 
     /// devpi's `DELETE /USER/INDEX/NAME/VERSION`, for volatile indices only.
@@ -278,7 +273,7 @@ struct IndexRoutes: Sendable {
         try service.authorize(identity, .deleteVersion(index))
         let canonical = (try? Version(version).description) ?? version
         let removed = try service.catalog.deleteVersion(index, project: ProjectName.normalize(project), version: canonical)
-        return Self.json(["type": "deleted", "result": ["files": removed]])
+        return Self.json(Envelope(type: "deleted", result: DeletedFiles(files: removed)))
     }
 
     // MARK: Simple API
@@ -398,9 +393,9 @@ struct IndexRoutes: Sendable {
                                          provenance: form.fields["provenance"], buildLog: form.buildLog)
         switch outcome {
         case .stored(let file):
-            return Self.json(["type": "file", "result": ["filename": file.filename, "sha256": file.sha256, "url": SimplePages.url(of: file)]])
+            return Self.json(Envelope(type: "file", result: UploadResult(filename: file.filename, sha256: file.sha256, url: SimplePages.url(of: file))))
         case .alreadyPresent(let file):
-            return Self.json(["type": "file", "result": ["filename": file.filename, "sha256": file.sha256, "unchanged": true]])
+            return Self.json(Envelope(type: "file", result: UploadResult(filename: file.filename, sha256: file.sha256, unchanged: true)))
         }
     }
 
@@ -420,7 +415,7 @@ struct IndexRoutes: Sendable {
                 throw StoreError.badRequest("a build report is a JSON object")
             }
             let id = try service.catalog.addBuildRun(reporter: identity.user, report: text)
-            return Self.json(["type": "buildrun", "result": ["id": id, "url": "/+builds/#run-\(id)"]], status: .created)
+            return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "/+builds/#run-\(id)")), status: .created)
         case (3, "+builds"):
             try Self.allow(request.method, [.get, .head])
             return try web.buildLog(run: components[1], item: components[2])
@@ -440,15 +435,11 @@ struct IndexRoutes: Sendable {
     /// plan asks once per index instead of once per project.
     private func fileList(_ index: IndexID) throws -> Response {
         guard try service.catalog.settings(of: index) != nil else { throw StoreError.notFound("no index \(index)") }
-        let files = try service.catalog.files(in: index).map { file -> [String: Any] in
-            var entry: [String: Any] = ["filename": file.filename, "project": file.project, "version": file.version,
-                                        "sha256": file.sha256, "size": file.size, "yanked": file.yanked]
-            if let provenance = file.provenance, let object = try? JSONSerialization.jsonObject(with: Data(provenance.json.utf8)) {
-                entry["provenance"] = object
-            }
-            return entry
+        let files = try service.catalog.files(in: index).map { file in
+            FileEntry(filename: file.filename, project: file.project, version: file.version, sha256: file.sha256,
+                      size: file.size, yanked: file.yanked, provenance: file.provenance)
         }
-        return Self.json(["type": "list:files", "result": files])
+        return Self.json(Envelope(type: "list:files", result: files))
     }
 
     /// The build log attached to a file, as text.
@@ -477,15 +468,18 @@ struct IndexRoutes: Sendable {
         return identity
     }
 
-    static func indexJSON(_ path: IndexID, _ settings: IndexSettings) -> [String: Any] {
-        ["type": settings.type, "bases": settings.bases.map(\.description), "volatile": settings.volatile,
-         "acl_upload": [path.user] + settings.aclUpload.filter { $0 != path.user }]
+    static func indexConfig(_ path: IndexID, _ settings: IndexSettings) -> IndexConfig {
+        IndexConfig(type: settings.type, bases: settings.bases.map(\.description), volatile: settings.volatile,
+                    aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user })
     }
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let body = SimplePages.json(object)
-        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.utf8.count)],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    /// A JSON answer: keys sorted, so equal documents are equal bytes.
+    static func json(_ document: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(document)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.count)],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IndexAPI
 import NIOHTTP1
 
 extension Wheelwright {
@@ -16,7 +17,7 @@ extension Wheelwright {
             @Flag(help: "Allow the user to report build runs (the account wheelwright build uses).") var builder = false
 
             func run() async throws {
-                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: ["password": newPassword, "builder": builder])
+                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: UserRequest(password: newPassword, builder: builder))
                 print("created user \(name)")
             }
         }
@@ -40,9 +41,8 @@ extension Wheelwright {
             }
 
             func run() async throws {
-                var body: [String: Any] = ["type": "stage", "volatile": volatile]
-                body["bases"] = bases.map { $0.split(separator: ",").map(String.init) } ?? []
-                body["acl_upload"] = aclUpload.map { $0.split(separator: ",").map(String.init) } ?? []
+                let body = IndexRequest(type: "stage", bases: bases.map { $0.split(separator: ",").map(String.init) } ?? [],
+                                        volatile: volatile, aclUpload: aclUpload.map { $0.split(separator: ",").map(String.init) } ?? [])
                 _ = try await IndexClient(options: server).call(.PUT, "/\(index)", body: body)
                 print("created index \(index)")
             }
@@ -53,15 +53,13 @@ extension Wheelwright {
             @OptionGroup var server: ServerOptions
 
             func run() async throws {
-                let result = try await IndexClient(options: server).call(.GET, "/")
-                guard let users = result as? [String: Any] else { return }
+                let users = try await IndexClient(options: server).call(.GET, "/", as: [String: UserConfig].self)
                 for user in users.keys.sorted() {
-                    let indices = ((users[user] as? [String: Any])?["indexes"] as? [String: Any]) ?? [:]
+                    let indices = users[user]?.indexes ?? [:]
                     for name in indices.keys.sorted() {
-                        let settings = indices[name] as? [String: Any] ?? [:]
-                        let bases = (settings["bases"] as? [String] ?? []).joined(separator: ",")
-                        let volatile = settings["volatile"] as? Bool ?? false
-                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(volatile ? "volatile" : "non-volatile")")
+                        guard let settings = indices[name] else { continue }
+                        let bases = settings.bases.joined(separator: ",")
+                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")")
                     }
                 }
             }
@@ -92,10 +90,9 @@ extension Wheelwright {
             @Option(name: .customLong("index"), help: "Limit the token to this index (repeatable).") var indices: [String] = []
 
             func run() async throws {
-                var body: [String: Any] = [:]
-                if !indices.isEmpty { body["indices"] = indices }
-                let result = try await IndexClient(options: server).call(.POST, "/+tokens", body: body)
-                print((result as? [String: Any])?["token"] as? String ?? "")
+                let created = try await IndexClient(options: server).call(.POST, "/+tokens", body: TokenRequest(indices: indices.isEmpty ? nil : indices),
+                                                                         as: TokenCreated.self)
+                print(created.token)
             }
         }
     }
@@ -109,9 +106,7 @@ extension Wheelwright {
         @Flag(help: "Unyank the file.") var undo = false
 
         func run() async throws {
-            var body: [String: Any] = ["yanked": !undo]
-            if let reason { body["reason"] = reason }
-            _ = try await IndexClient(options: server).call(.POST, "/\(index)/+yank/\(filename)", body: body)
+            _ = try await IndexClient(options: server).call(.POST, "/\(index)/+yank/\(filename)", body: YankRequest(yanked: !undo, reason: reason))
             print(undo ? "unyanked \(filename) in \(index)" : "yanked \(filename) in \(index)")
         }
     }

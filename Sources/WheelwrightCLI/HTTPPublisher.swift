@@ -13,16 +13,13 @@ struct HTTPPublisher: IndexPublisher {
     let client: IndexClient
 
     func wheels(in index: String) async throws -> [(filename: String, python: String?)]? {
-        let result: Any
+        let files: [FileEntry]
         do {
-            result = try await client.call(.GET, "/\(index)/+files")
+            files = try await client.call(.GET, "/\(index)/+files", as: [FileEntry].self)
         } catch let failure as IndexClient.Failure where failure.status == 404 {
             return nil
         }
-        return (result as? [[String: Any]] ?? []).compactMap { file in
-            guard let name = file["filename"] as? String, name.hasSuffix(".whl") else { return nil }
-            return (name, (file["provenance"] as? [String: Any])?["python"] as? String)
-        }
+        return files.filter { $0.filename.hasSuffix(".whl") }.map { ($0.filename, $0.provenance?.python) }
     }
 
     func ensureIndex(_ index: String, bases: [String]) async throws {
@@ -36,11 +33,11 @@ struct HTTPPublisher: IndexPublisher {
         } catch let failure as IndexClient.Failure where failure.status == 404 {
             // A user that only owns indices: nobody logs in as it, so its password is random.
             let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
-            _ = try await client.call(.PUT, "/\(user)", body: ["password": password])
+            _ = try await client.call(.PUT, "/\(user)", body: UserRequest(password: password))
         }
         let uploaders = [user] + (client.options.user.isEmpty || client.options.user == user ? [] : [client.options.user])
         do {
-            _ = try await client.call(.PUT, "/\(index)", body: ["type": "stage", "volatile": false, "bases": bases, "acl_upload": uploaders])
+            _ = try await client.call(.PUT, "/\(index)", body: IndexRequest(type: "stage", bases: bases, volatile: false, aclUpload: uploaders))
         } catch let failure as IndexClient.Failure where failure.status == 409 {
             // Another run created it first.
         }
@@ -51,7 +48,6 @@ struct HTTPPublisher: IndexPublisher {
     /// that the report stays within the server's 8 MB. A failure here only warns.
     func report(_ report: RunReport) async {
         do {
-            guard var object = try JSONSerialization.jsonObject(with: try report.json()) as? [String: Any] else { return }
             var logs: [String: String] = [:]
             let failed = report.results.filter { $0.status == .failed || $0.status == .cancelled }
             let tail = max(4 << 10, min(64 << 10, (6 << 20) / max(1, failed.count)))
@@ -59,8 +55,7 @@ struct HTTPPublisher: IndexPublisher {
                 guard let path = result.log, let data = FileManager.default.contents(atPath: path) else { continue }
                 logs[result.item.id] = String(decoding: data.suffix(tail), as: UTF8.self)
             }
-            object["logs"] = logs
-            _ = try await client.call(.POST, "/+builds", body: object)
+            _ = try await client.call(.POST, "/+builds", body: PostedReport(report: report, logs: logs))
         } catch {
             FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
         }
@@ -107,5 +102,20 @@ struct HTTPPublisher: IndexPublisher {
         default:
             throw BuilderError.publish("upload of \(wheel.lastPathComponent) to \(index) refused: \(response.status.code) \(text.trimmingSuffix("\n"))")
         }
+    }
+}
+
+/// A run's report as the index records it: the report's own keys, and `logs` (item id → the
+/// tail of its log) beside them.
+struct PostedReport: Encodable {
+    let report: RunReport
+    let logs: [String: String]
+
+    enum Key: String, CodingKey { case logs }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(logs, forKey: .logs)
     }
 }

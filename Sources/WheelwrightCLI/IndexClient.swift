@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import IndexAPI
 import NIOHTTP1
 import Upstream
 
@@ -44,7 +45,7 @@ struct UpstreamOptions: ParsableArguments {
     }
 }
 
-/// The few JSON calls the CLI makes to a server.
+/// The few JSON calls the CLI makes to a server, typed by IndexAPI's documents.
 struct IndexClient {
     let options: ServerOptions
 
@@ -54,15 +55,24 @@ struct IndexClient {
         var status: UInt? = nil
     }
 
-    /// Sends a request and returns the `result` of the JSON answer; a non-2xx answer becomes
-    /// an error carrying the server's message.
-    func call(_ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> Any {
+    /// An answer whose `result` the caller does not read.
+    struct Ignored: Codable, Sendable {
+        init() {}
+        init(from decoder: any Decoder) throws {}
+        func encode(to encoder: any Encoder) throws {}
+    }
+
+    /// Sends a request (with `body` as JSON) and decodes the `result` of the answer's
+    /// envelope; a non-2xx answer becomes an error carrying the server's message.
+    func call<Result: Codable & Sendable>(
+        _ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, as type: Result.Type = Ignored.self
+    ) async throws -> Result {
         var request = HTTPClientRequest(url: options.server.trimmingSuffix("/") + path)
         request.method = method
         if let authorization = options.authorization { request.headers.add(name: "Authorization", value: authorization) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         }
         let response: HTTPClientResponse
         do {
@@ -71,12 +81,14 @@ struct IndexClient {
             throw Failure(description: "cannot reach \(options.server): \(error) (is `wheelwright serve` running? set --server or WHEELWRIGHT_SERVER)")
         }
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        let text = String(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            throw Failure(description: "\(options.server)\(path): \(response.status.code) \(text.trimmingSuffix("\n"))", status: response.status.code)
+            throw Failure(description: "\(options.server)\(path): \(response.status.code) \(String(buffer: bytes).trimmingSuffix("\n"))", status: response.status.code)
         }
-        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8))
-        return (object as? [String: Any])?["result"] ?? object ?? text
+        do {
+            return try JSONDecoder().decode(Envelope<Result>.self, from: Data(bytes.readableBytesView)).result
+        } catch {
+            throw Failure(description: "\(options.server)\(path): the answer is not the expected JSON (\(error)); is this a wheelwright index?")
+        }
     }
 }
 

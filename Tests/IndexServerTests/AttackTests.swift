@@ -13,7 +13,7 @@ struct AttackTests {
     let root = HTTP.basic("root", TestServer.rootPassword)
 
     init() async throws {
-        server = try TestServer(arguments: ["--max-connections", "128", "--idle-timeout", "2"])
+        server = try TestServer(arguments: ["--max-connections", "128"])
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", [:]), ("prod", [:]), ("stage", ["volatile": true])])
     }
@@ -209,15 +209,21 @@ struct AttackTests {
         let plain = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", alice), ("Content-Type", "application/json")], body: report)
         #expect(plain.status == 403)
         let oversized = Array("{\"x\": \"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9 << 20) + Array("\"}".utf8)
-        let tooBig = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: oversized)
-        #expect(tooBig.status == 413)
+        // The server answers 413 as soon as the limit is passed; it may close the connection
+        // before the client has written the rest, which the client sees as a closed channel.
+        do {
+            let tooBig = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: oversized)
+            #expect(tooBig.status == 413)
+        } catch {
+            #expect("\(error)".contains("closed"), "\(error)")
+        }
         #expect(try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: report).status == 201)
         try await expectAlive()
     }
 
     // MARK: 6. Connections
 
-    func hold(_ count: Int, from source: String, seconds: Int, partialBody: Bool = false) throws -> (Process, Pipe, Pipe) {
+    func hold(_ count: Int, on server: TestServer, from source: String, seconds: Int, partialBody: Bool = false) throws -> (Process, Pipe, Pipe) {
         let port = String(server.baseURL.split(separator: ":").last ?? "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.tool("python"))
@@ -243,7 +249,10 @@ struct AttackTests {
 
     @Test("thousands of idle connections: /+health still answers; silent connections and unfinished bodies are closed by the idle timeout")
     func connections() async throws {
-        let (flood, floodOutput, floodInput) = try hold(3000, from: "127.0.0.2", seconds: 30)
+        // Its own server, with a short idle timeout to wait for.
+        let server = try TestServer(arguments: ["--max-connections", "128", "--idle-timeout", "2"])
+        try await server.addAlice(indices: [("dev", [:])])
+        let (flood, floodOutput, floodInput) = try hold(3000, on: server, from: "127.0.0.2", seconds: 30)
         #expect(line(floodOutput).hasPrefix("open "))
         for _ in 0..<5 {
             let health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
@@ -252,15 +261,16 @@ struct AttackTests {
         floodInput.fileHandleForWriting.closeFile()
         flood.waitUntilExit()
 
-        let (silent, silentOutput, _) = try hold(20, from: "127.0.0.3", seconds: 5)
+        let (silent, silentOutput, _) = try hold(20, on: server, from: "127.0.0.3", seconds: 5)
         #expect(line(silentOutput) == "open 20")
         #expect(line(silentOutput) == "closed-by-server 20", "a connection that sends nothing is closed after the idle timeout")
         silent.waitUntilExit()
-        let (partial, partialOutput, _) = try hold(10, from: "127.0.0.4", seconds: 5, partialBody: true)
+        let (partial, partialOutput, _) = try hold(10, on: server, from: "127.0.0.4", seconds: 5, partialBody: true)
         #expect(line(partialOutput) == "open 10")
         #expect(line(partialOutput) == "closed-by-server 10", "a body shorter than its Content-Length is not waited for forever")
         partial.waitUntilExit()
-        try await expectAlive()
+        #expect(server.process.isRunning)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/+health").status == 200)
     }
 
     // MARK: 7. Authentication
