@@ -57,12 +57,12 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
 test: APT_PACKAGES += chromium
-test: venv ## Run every test (the few that need PyPI only when it answers), then each parser fuzzer for 10 s.
+test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers).
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
 	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; swift test --skip-build; \
 	else echo "PyPI is not reachable: its tests are skipped"; swift test --skip-build; fi
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
