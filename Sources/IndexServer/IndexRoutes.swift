@@ -475,11 +475,9 @@ struct IndexRoutes: Sendable {
 
     /// A JSON answer: keys sorted, so equal documents are equal bytes.
     static func json(_ document: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(document)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.count)],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        let body = SimplePages.json(document)
+        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.utf8.count)],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {

@@ -10,7 +10,7 @@ enum SimplePages {
     static func projectList(_ projects: [String], format: SimpleFormat) -> String {
         switch format {
         case .json:
-            // Written by hand: a list of 100,000 names must not go through JSONSerialization.
+            // Written by hand: a list of 100,000 names goes faster so than through an encoder.
             var text = "{\"meta\":{\"api-version\":\"\(apiVersion)\"},\"projects\":["
             text.reserveCapacity(projects.count * 32)
             for (number, project) in projects.enumerated() {
@@ -37,23 +37,17 @@ enum SimplePages {
     static func projectPage(_ project: String, files: [StoredFile], format: SimpleFormat) -> String {
         switch format {
         case .json:
-            let versions = Array(Set(files.map(\.version))).sorted()
-            let entries: [[String: Any]] = files.map { file in
-                var entry: [String: Any] = [
-                    "filename": file.filename,
-                    "url": url(of: file),
-                    "hashes": ["sha256": file.sha256],
-                    "size": file.size,
-                    "upload-time": uploadTime(file.uploadTime),
-                    "yanked": file.yanked ? (file.yankReason.map { $0.isEmpty ? true : $0 as Any } ?? true) : false,
-                ]
-                if let requiresPython = file.requiresPython { entry["requires-python"] = requiresPython }
-                // PEP 714: only the new key in JSON. pip 23.0 (Debian 12's) breaks on the old
-                // `dist-info-metadata` as a mapping; the HTML attribute keeps both names.
-                if let metadata = file.metadataSHA256 { entry["core-metadata"] = ["sha256": metadata] }
-                return entry
-            }
-            return json(["meta": ["api-version": apiVersion], "name": project, "versions": versions, "files": entries])
+            let document = SimpleProjectDocument(
+                meta: .init(apiVersion: apiVersion), name: project, versions: Array(Set(files.map(\.version))).sorted(),
+                files: files.map { file in
+                    SimpleProjectDocument.File(
+                        filename: file.filename, url: url(of: file), hashes: ["sha256": file.sha256], size: file.size,
+                        uploadTime: uploadTime(file.uploadTime), yanked: .init(yanked: file.yanked, reason: file.yankReason),
+                        requiresPython: file.requiresPython, coreMetadata: file.metadataSHA256.map { ["sha256": $0] }
+                    )
+                }
+            )
+            return json(document)
         case .html, .legacyHTML:
             var html = "<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"\(apiVersion)\">\n<title>Links for \(escape(project))</title>\n</head>\n<body>\n<h1>Links for \(escape(project))</h1>\n"
             for file in files {
@@ -108,11 +102,13 @@ enum SimplePages {
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             return "\"" + text + "\""
         }
-        return json([text]).dropFirst().dropLast().description
+        return json(text)
     }
 
-    static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// A document as JSON, keys sorted (equal documents are equal bytes).
+    static func json(_ document: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
