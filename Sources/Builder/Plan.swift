@@ -1,37 +1,8 @@
 import Crypto
 import Foundation
+import IndexAPI
 import PythonPackaging
 import Whitelist
-
-/// One wheel to make: a project's version, for one target and interpreter.
-public struct BuildItem: Sendable, Hashable, Codable {
-    /// The PEP 503 name.
-    public let project: String
-    public let version: String
-    public let target: String
-    public let python: String
-    /// The entry's `build: N`: the wheel's build tag.
-    public let buildTag: Int?
-    public let systemPackages: [String]
-    public let environment: [String: String]
-
-    /// `markupsafe-3.0.2-debian-12-py3.11`
-    public var id: String { "\(project)-\(version)-\(target)-py\(python)" }
-
-    /// The project and version: items of one release build one after another (a pure wheel
-    /// made for the first target serves the rest).
-    public var release: String { "\(project)==\(version)" }
-
-    enum CodingKeys: String, CodingKey {
-        case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment
-    }
-}
-
-/// An item left out of the plan, and why.
-public struct SkippedItem: Sendable, Hashable, Codable {
-    public let item: BuildItem
-    public let reason: String
-}
 
 /// What the index already holds, keyed the way a plan asks: built releases per target and
 /// interpreter, and pure releases (which serve every target).

@@ -410,11 +410,13 @@ struct IndexRoutes: Sendable {
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .reportBuild)
             let buffer = try await request.body.collect(upTo: limits.maximumReportBytes)
-            let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-            guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else {
-                throw StoreError.badRequest("a build report is a JSON object")
+            let posted: PostedRunReport
+            do {
+                posted = try JSONDecoder().decode(PostedRunReport.self, from: Data(buffer.readableBytesView))
+            } catch {
+                throw StoreError.badRequest("a build report is the JSON wheelwright build writes (report.json with logs): \(error)")
             }
-            let id = try service.catalog.addBuildRun(reporter: identity.user, report: text)
+            let id = try service.catalog.addBuildRun(reporter: identity.user, report: SimplePages.json(posted))
             return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "/+builds/#run-\(id)")), status: .created)
         case (3, "+builds"):
             try Self.allow(request.method, [.get, .head])

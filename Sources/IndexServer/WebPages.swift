@@ -117,26 +117,25 @@ struct WebPages: Sendable {
 
     func builds() throws -> String {
         let runs = try service.catalog.buildRuns(limit: 50).map { run -> [String: Any] in
-            let object = (try? JSONSerialization.jsonObject(with: Data(run.report.utf8)) as? [String: Any]) ?? [:]
-            let results = object["results"] as? [[String: Any]] ?? []
-            let skippedBefore = (object["skipped"] as? [Any])?.count ?? 0
-            func count(_ status: String) -> Int { results.count { $0["status"] as? String == status } }
-            let logs = object["logs"] as? [String: String] ?? [:]
-            let failures = results.filter { $0["status"] as? String == "failed" || $0["status"] as? String == "cancelled" }.map { result -> [String: Any] in
-                let item = result["item"] as? [String: Any] ?? [:]
-                let id = "\(item["project"] ?? "")-\(item["version"] ?? "")-\(item["target"] ?? "")-py\(item["python"] ?? "")"
-                var entry: [String: Any] = ["item": id, "reason": result["reason"] as? String ?? ""]
-                if logs[id] != nil { entry["log"] = "/+builds/\(run.id)/\(id).log" }
+            // Stored only after it decoded at POST; a row from before that is shown as empty.
+            let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(run.report.utf8))
+            let report = posted?.report
+            let results = report?.results ?? []
+            let skippedBefore = report?.skipped.count ?? 0
+            func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
+            let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result -> [String: Any] in
+                var entry: [String: Any] = ["item": result.item.id, "reason": result.reason ?? ""]
+                if posted?.logs[result.item.id] != nil { entry["log"] = "/+builds/\(run.id)/\(result.item.id).log" }
                 return entry
             }
             var context: [String: Any] = [
                 "id": run.id, "when": Self.time(run.reportedAt), "reporter": run.reporter,
-                "seconds": String(format: "%.1f", object["seconds"] as? Double ?? 0), "planned": results.count + skippedBefore,
-                "built": count("built"), "skipped": count("skipped") + skippedBefore, "failed": count("failed"),
-                "anyFailed": count("failed") > 0, "failures": failures, "hasFailures": !failures.isEmpty,
+                "seconds": String(format: "%.1f", report?.seconds ?? 0), "planned": results.count + skippedBefore,
+                "built": count(.built), "skipped": count(.skipped) + skippedBefore, "failed": count(.failed),
+                "anyFailed": count(.failed) > 0, "failures": failures, "hasFailures": !failures.isEmpty,
             ]
-            if let runID = object["run_id"] as? String, !runID.isEmpty { context["runID"] = runID }
-            if count("cancelled") > 0 { context["cancelled"] = count("cancelled") }
+            if let runID = report?.runID, !runID.isEmpty { context["runID"] = runID }
+            if count(.cancelled) > 0 { context["cancelled"] = count(.cancelled) }
             return context
         }
         return render("builds", ["title": "Build runs", "runs": runs])
@@ -146,8 +145,8 @@ struct WebPages: Sendable {
     func buildLog(run: String, item: String) throws -> Response {
         guard let number = Int64(run), item.hasSuffix(".log"),
               let stored = try service.catalog.buildRun(number),
-              let object = try? JSONSerialization.jsonObject(with: Data(stored.report.utf8)) as? [String: Any],
-              let log = (object["logs"] as? [String: String])?[String(item.dropLast(4))] else {
+              let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(stored.report.utf8)),
+              let log = posted.logs[String(item.dropLast(4))] else {
             throw StoreError.notFound("no log \(item) in build run \(run)")
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: log)))

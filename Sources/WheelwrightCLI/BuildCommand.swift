@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Crypto
 import Foundation
+import IndexAPI
 import PythonPackaging
 import Runners
 import Upstream

@@ -55,7 +55,7 @@ struct HTTPPublisher: IndexPublisher {
                 guard let path = result.log, let data = FileManager.default.contents(atPath: path) else { continue }
                 logs[result.item.id] = String(decoding: data.suffix(tail), as: UTF8.self)
             }
-            _ = try await client.call(.POST, "/+builds", body: PostedReport(report: report, logs: logs))
+            _ = try await client.call(.POST, "/+builds", body: PostedRunReport(report: report, logs: logs))
         } catch {
             FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
         }
@@ -102,20 +102,5 @@ struct HTTPPublisher: IndexPublisher {
         default:
             throw BuilderError.publish("upload of \(wheel.lastPathComponent) to \(index) refused: \(response.status.code) \(text.trimmingSuffix("\n"))")
         }
-    }
-}
-
-/// A run's report as the index records it: the report's own keys, and `logs` (item id → the
-/// tail of its log) beside them.
-struct PostedReport: Encodable {
-    let report: RunReport
-    let logs: [String: String]
-
-    enum Key: String, CodingKey { case logs }
-
-    func encode(to encoder: any Encoder) throws {
-        try report.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(logs, forKey: .logs)
     }
 }

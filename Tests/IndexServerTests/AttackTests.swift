@@ -205,7 +205,7 @@ struct AttackTests {
         let grown = residentKB() - before
         #expect(grown < 30_000, "RSS grew by \(grown) kB over 1,200 distinct URLs")
 
-        let report = Array("{\"results\": []}".utf8)
+        let report = Array(#"{"run_id": null, "started_at": "2026-11-30T01:30:00Z", "seconds": 1, "results": [], "skipped": []}"#.utf8)
         let plain = try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", alice), ("Content-Type", "application/json")], body: report)
         #expect(plain.status == 403)
         let oversized = Array("{\"x\": \"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9 << 20) + Array("\"}".utf8)

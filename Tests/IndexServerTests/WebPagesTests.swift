@@ -29,10 +29,12 @@ final class WebPagesTests {
         let yank = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+yank/demo_lib-1.0-py3-none-any.whl", auth: TestServer.alice, ["reason": "broken on 3.12"])
         guard yank.status == 200 else { throw TestFailure("yank: \(yank.status) \(yank.text)") }
         let report: [String: Any] = [
-            "run_id": "nightly-42", "seconds": 12.5, "skipped": [],
+            "run_id": "nightly-42", "started_at": "2026-11-30T01:30:00Z", "seconds": 12.5, "skipped": [],
             "results": [
-                ["item": ["project": "demo-lib", "version": "2.0", "target": "debian-12", "python": "3.11"], "status": "built", "seconds": 3.0],
-                ["item": ["project": "broken", "version": "1.0", "target": "debian-12", "python": "3.11"], "status": "failed", "reason": "the build failed (exit 1)", "seconds": 2.0],
+                ["item": ["project": "demo-lib", "version": "2.0", "target": "debian-12", "python": "3.11", "system_packages": [], "environment": [:]],
+                 "status": "built", "seconds": 3.0],
+                ["item": ["project": "broken", "version": "1.0", "target": "debian-12", "python": "3.11", "system_packages": [], "environment": [:]],
+                 "status": "failed", "reason": "the build failed (exit 1)", "seconds": 2.0],
             ],
             "logs": ["broken-1.0-debian-12-py3.11": "error: this does not compile\n"],
         ]
