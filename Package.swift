@@ -185,7 +185,12 @@ let package = Package(
         // What every test suite shares: the repository's paths, temporary folders, running tools.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
@@ -201,17 +206,26 @@ let package = Package(
         .testTarget(
             name: "IndexServerTests",
             dependencies: [
-                "Archives",
                 "IndexAPI",
                 "IndexStore",
                 "IndexServer",
-                "PythonPackaging",
-                "Upstream",
                 "TestSupport",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArchivesTests",
+            dependencies: ["Archives", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "UpstreamTests",
+            dependencies: [
+                "Upstream",
+                "PythonPackaging",
+                "TestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,3 @@
-import Archives
 import Foundation
 @testable import IndexServer
 import IndexAPI
@@ -6,29 +5,8 @@ import IndexStore
 import TestSupport
 import Testing
 
-@Suite("Archives, multipart, negotiation")
+@Suite("Digests, multipart, negotiation")
 struct UnitTests {
-    @Test("a wheel's METADATA and an sdist's PKG-INFO are found; hostile archives are refused")
-    func archives() async throws {
-        let folder = try TemporaryFolder()
-        let wheel = try await makeDistribution(in: folder, "Demo.Pkg", "1.0")
-        let sdist = try await makeDistribution(in: folder, "Demo.Pkg", "1.0", sdist: true)
-        let metadata = try DistributionMetadata.wheelMetadata(wheel)
-        #expect(metadata.path == "demo_pkg-1.0.dist-info/METADATA")
-        #expect(String(decoding: metadata.bytes, as: UTF8.self).contains("Name: Demo.Pkg"))
-        #expect(try DistributionMetadata.sdistMetadata(sdist, format: .tarball).path == "demo_pkg-1.0/PKG-INFO")
-
-        var small = ArchiveLimits()
-        small.maximumMemberSize = 50
-        #expect(throws: ArchiveError.memberTooLarge(wheel, member: metadata.path, limit: 50)) {
-            try DistributionMetadata.wheelMetadata(wheel, limits: small)
-        }
-        let notAnArchive = folder.path("junk.whl")
-        try Data("not a zip at all".utf8).write(to: URL(fileURLWithPath: notAnArchive))
-        #expect(throws: ArchiveError.self) { try DistributionMetadata.wheelMetadata(notAnArchive) }
-        #expect(throws: ArchiveError.self) { try DistributionMetadata.wheelMetadata(sdist) }
-    }
-
     @Test("SHA-256, MD5 and BLAKE2b-256 of an upload agree with Python's hashlib, whatever the chunks")
     func digests() async throws {
         let folder = try TemporaryFolder()

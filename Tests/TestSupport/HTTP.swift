@@ -3,8 +3,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Subprocess
-import Testing
-import TestSupport
 
 #if canImport(System)
 import System
@@ -13,10 +11,10 @@ import SystemPackage
 #endif
 
 extension TestServer {
-    static let alice = HTTP.basic("alice", "alice-secret")
+    public static let alice = HTTP.basic("alice", "alice-secret")
 
     /// The user alice (password alice-secret), created by root, and her indices with their settings.
-    func addAlice(indices: [(name: String, settings: [String: Any])]) async throws {
+    public func addAlice(indices: [(name: String, settings: [String: Any])]) async throws {
         let user = try await HTTP.json(.PUT, "\(baseURL)/alice", auth: HTTP.basic("root", Self.rootPassword), ["password": "alice-secret"])
         guard user.status == 201 else { throw TestFailure("cannot create alice: \(user.status) \(user.text)") }
         for (name, settings) in indices {
@@ -27,26 +25,26 @@ extension TestServer {
 }
 
 /// A small HTTP helper over AsyncHTTPClient.
-struct HTTP {
-    struct Reply {
-        let status: Int
-        let headers: HTTPHeaders
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+public struct HTTP {
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: HTTPHeaders
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
     /// A client that does not follow redirects, so tests see them.
-    static let client = HTTPClient(
+    public static let client = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
         configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
     )
 
-    static func basic(_ user: String, _ password: String) -> String {
+    public static func basic(_ user: String, _ password: String) -> String {
         "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
     }
 
-    static func send(
+    public static func send(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
@@ -59,7 +57,7 @@ struct HTTP {
     }
 
     /// Sends `body` in small pieces with a pause between them: an upload that stays in flight.
-    static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration) async throws -> Reply {
+    public static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -79,14 +77,14 @@ struct HTTP {
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 
-    static func json(_ method: HTTPMethod, _ url: String, auth: String?, _ object: [String: Any]) async throws -> Reply {
+    public static func json(_ method: HTTPMethod, _ url: String, auth: String?, _ object: [String: Any]) async throws -> Reply {
         var headers = [("Content-Type", "application/json")]
         if let auth { headers.append(("Authorization", auth)) }
         return try await send(method, url, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: object)))
     }
 
     /// A legacy upload form as twine sends it, built by hand so tests can break it.
-    static func uploadForm(
+    public static func uploadForm(
         filename: String, content: [UInt8], fields: [(String, String)] = [], buildLog: [UInt8]? = nil, boundary: String = "wheelwrightboundary"
     ) -> (contentType: String, body: [UInt8]) {
         var body: [UInt8] = []
@@ -106,7 +104,7 @@ struct HTTP {
 }
 
 /// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.
-func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
+public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
                       requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "") async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
                      "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
