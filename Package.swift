@@ -37,6 +37,9 @@ let package = Package(
         // sdist filenames, core metadata and the manylinux policy: pure, no I/O.
         .target(name: "PythonPackaging", swiftSettings: strictSettings),
 
+        // What every layer needs and no layer owns: hex digests, durations in seconds. Pure.
+        .target(name: "Basics", swiftSettings: strictSettings),
+
         // The whitelist and target-definition YAML schemas: decoding with file:line:column
         // diagnostics and the lint rules. Pure: callers hand in the bytes.
         .target(
@@ -60,6 +63,7 @@ let package = Package(
         .target(
             name: "IndexStore",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 "Archives",
                 "IndexAPI",
@@ -76,6 +80,7 @@ let package = Package(
         .target(
             name: "Upstream",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 "Archives",
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -92,6 +97,7 @@ let package = Package(
         .target(
             name: "Runners",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 "Whitelist",
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -105,6 +111,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 "Whitelist",
                 "Archives",
@@ -120,6 +127,7 @@ let package = Package(
         .target(
             name: "IndexServer",
             dependencies: [
+                "Basics",
                 "IndexStore",
                 "IndexAPI",
                 "PythonPackaging",
@@ -141,6 +149,7 @@ let package = Package(
         .target(
             name: "WheelwrightCLI",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 "Whitelist",
                 "IndexServer",
@@ -170,7 +179,7 @@ let package = Package(
         // Timed workloads and fixtures for bench/: version sorting, seeding a large index.
         .executableTarget(
             name: "wheelwright-bench",
-            dependencies: ["PythonPackaging", "IndexStore"],
+            dependencies: ["Basics", "PythonPackaging", "IndexStore"],
             swiftSettings: strictSettings
         ),
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import IndexAPI
 import PythonPackaging
@@ -104,9 +105,9 @@ public struct BuildJob: Sendable {
         let folder = settings.workspace.appendingPathComponent(item.id)
         let log = folder.appendingPathComponent("build.log")
         func ended(_ status: ItemResult.Status, _ reason: String?, wheel: String? = nil, index: String? = nil) -> ItemResult {
-            let elapsed = (ContinuousClock.now - start).components
+            let elapsed = ContinuousClock.now - start
             return ItemResult(item: item, status: status, reason: reason, wheel: wheel, index: index,
-                              seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
+                              seconds: elapsed.seconds,
                               log: FileManager.default.fileExists(atPath: log.path) ? log.path : nil)
         }
         guard let target = targets[item.target], let interpreter = target.interpreters.first(where: { $0.version == item.python }) else {
@@ -138,7 +139,7 @@ public struct BuildJob: Sendable {
             guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
             let finished = try Retagger(architecture: target.architecture, glibc: target.glibc).finish(built, buildTag: item.buildTag)
             let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
-            let seconds = Double(outcome.duration.components.seconds) + Double(outcome.duration.components.attoseconds) / 1e18
+            let seconds = outcome.duration.seconds
             let provenance = Provenance(
                 target: item.target, os: outcome.facts?.os, python: item.python, pythonFull: outcome.facts?.python,
                 glibc: outcome.facts?.glibc, compiler: outcome.facts?.compiler, runner: runner.description,

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Hummingbird
 import IndexStore
@@ -44,12 +45,11 @@ public func buildApplication(
         router.on("**", method: method) { request, context in try await routes.handle(request, context: context) }
     }
     let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
-    let idle = configuration.limits.idleTimeout.components
     return Application(
         router: router,
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(registry: connections)],
-            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            idleTimeout: .nanoseconds(configuration.limits.idleTimeout.nanoseconds),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 80 << 10, maxHeaderListSize: 96 << 10, maxHeaderFieldCount: 100)
         )),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright", backlog: 1024),

@@ -1,3 +1,4 @@
+import Basics
 import Hummingbird
 import HummingbirdCore
 import NIOCore
@@ -37,8 +38,7 @@ final class ConnectionRegistry: Sendable {
     var count: Int { entries.withLock { $0.count } }
 
     static func now() -> Int64 {
-        let elapsed = ContinuousClock.now - start
-        return elapsed.components.seconds &* 1_000_000_000 &+ elapsed.components.attoseconds / 1_000_000_000
+        (ContinuousClock.now - start).nanoseconds
     }
 
     private static let start = ContinuousClock.now

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import Synchronization
@@ -189,14 +190,6 @@ public struct TemporaryBlob: Sendable {
         if synchronized != 0 { throw StoreError.writeFailed("cannot flush an upload to disk", errno: synchronized) }
         return BlobDigest(sha256.finalize().hex)!
     }
-}
-
-extension Sequence where Element == UInt8 {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
-}
-
-extension Digest {
-    var hex: String { Array(self).hex }
 }
 
 /// What `BlobStore.verify` found wrong with a blob.

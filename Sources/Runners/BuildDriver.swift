@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -112,7 +113,7 @@ enum BuildDriver {
 
     /// The folder holding the driver, under `support`; written once per version of the driver.
     static func install(under support: URL) throws -> URL {
-        let digest = SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(source.utf8)).hex
         let folder = support.appendingPathComponent("driver-\(digest.prefix(12))")
         let script = folder.appendingPathComponent("driver.py")
         if FileManager.default.fileExists(atPath: script.path) { return folder }

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import Whitelist
@@ -46,7 +47,7 @@ public struct Environments: Sendable {
         }
 
         public var key: String {
-            SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+            SHA256.hash(data: Data(text.utf8)).prefix(6).hex
         }
 
         /// `debian-12-1a2b3c4d5e6f`

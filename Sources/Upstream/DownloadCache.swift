@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -95,9 +96,4 @@ public struct DownloadCache: Sendable {
         try? partial.handle.close()
         try? FileManager.default.removeItem(at: partial.url)
     }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hex, as indices publish digests.
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Builder
 import Crypto
 import Foundation
@@ -251,7 +252,7 @@ extension Wheelwright {
             let client = IndexClient(options: options.server.applying(configuration))
             let publisher = HTTPPublisher(client: client)
             let data = URL(fileURLWithPath: options.environment.data)
-            let serverKey = SHA256.hash(data: Data(client.options.server.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let serverKey = SHA256.hash(data: Data(client.options.server.utf8)).prefix(8).hex
             let lock: RunLock
             do {
                 lock = try RunLock(path: data.appendingPathComponent("locks/build-\(serverKey).lock"))
@@ -302,8 +303,8 @@ extension Wheelwright {
             }
             let results = await Self.cancellingOnSignals { await job.run(plan) }
             let unresolved = planned.unresolved.map { ItemResult.unresolved(project: $0.project, reason: $0.reason) }
-            let elapsed = (ContinuousClock.now - clock).components
-            let report = RunReport(runID: runID, startedAt: started, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
+            let elapsed = ContinuousClock.now - clock
+            let report = RunReport(runID: runID, startedAt: started, seconds: elapsed.seconds,
                                    results: results + unresolved, skipped: plan.skipped)
             try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
             try report.json().write(to: workspace.appendingPathComponent("report.json"))

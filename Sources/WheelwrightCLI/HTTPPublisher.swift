@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Basics
 import Builder
 import Crypto
 import Foundation
@@ -80,7 +81,7 @@ struct HTTPPublisher: IndexPublisher {
         field("version", filename.versionText)
         field("filetype", "bdist_wheel")
         field("pyversion", filename.tagSet.interpreters.joined(separator: "."))
-        field("sha256_digest", SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined())
+        field("sha256_digest", SHA256.hash(data: content).hex)
         field("provenance", provenance.json)
         file("content", wheel.lastPathComponent, content)
         if !logBytes.isEmpty { file("build_log", "build.log", logBytes) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import PythonPackaging
 import Runners
@@ -243,8 +244,7 @@ struct BuildReport: Encodable {
         wheels = outcome.wheels.map(\.path)
         log = outcome.log.path
         status = outcome.status.description
-        let components = outcome.duration.components
-        seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        seconds = outcome.duration.seconds
         facts = outcome.facts
         limitsHit = outcome.limitsHit.map(\.rawValue).sorted()
         self.runner = runner

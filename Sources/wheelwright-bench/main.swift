@@ -1,5 +1,6 @@
 // Timed workloads for bench/run.sh. Each reads its input, runs the workload several times,
 // and prints one JSON line with the best time, so the shell script can set it beside the peer.
+import Basics
 import Foundation
 import IndexStore
 import PythonPackaging
@@ -19,7 +20,7 @@ func sortVersions(path: String, repetitions: Int) throws {
     let digest = sorted.map(\.description).joined(separator: "\n").utf8.reduce(into: UInt64(14_695_981_039_346_656_037)) {
         $0 = ($0 ^ UInt64($1)) &* 1_099_511_628_211
     }
-    let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+    let seconds = best.seconds
     print(#"{"count": \#(lines.count), "seconds": \#(seconds), "first": "\#(sorted.first!)", "last": "\#(sorted.last!)", "fnv1a": "\#(String(digest, radix: 16))"}"#)
 }
 
