@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import IndexAPI
+import IndexStore
+
+/// Downloads: a stored file (with `Range`) and its core metadata file (PEP 658).
+extension IndexRoutes {
+    func file(
+        _ index: IndexID, hashPrefix: String, hashRest: String, filename requested: String,
+        _ request: Request, context: IndexRequestContext
+    ) async throws -> Response {
+        let wantsMetadata = requested.hasSuffix(".metadata")
+        let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
+        guard let stored = try service.catalog.file(index, filename), stored.sha256 == hashPrefix + hashRest else {
+            throw StoreError.notFound("no file \(requested) in \(index)")
+        }
+        if wantsMetadata {
+            guard let metadata = try service.catalog.coreMetadata(index, filename) else {
+                throw StoreError.notFound("\(filename) has no core metadata file")
+            }
+            return Response(status: .ok, headers: [
+                .contentType: "text/plain; charset=utf-8", .contentLength: String(metadata.count),
+                .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(stored.metadataSHA256 ?? stored.sha256)\"",
+            ], body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: metadata)))
+        }
+        guard let blob = stored.blob else { throw StoreError(.internalError, "\(filename) in \(index) has no valid blob digest in the catalog") }
+        let sha256 = blob.digest.hex
+        let path = try service.blobs.checkedPath(blob).path
+        let size = Int(blob.size)
+        var headers: HTTPFields = [
+            .contentType: "application/octet-stream",
+            .cacheControl: "max-age=31536000, immutable",
+            .acceptRanges: "bytes",
+            .eTag: "\"\(sha256)\"",
+        ]
+        if let rangeHeader = request.headers[.range], let range = ByteRange.parse(rangeHeader, size: size) {
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+            headers[.contentLength] = String(range.count)
+            let body = request.method == .head ? ResponseBody() : try await FileIO().loadFile(path: path, range: range, context: context)
+            return Response(status: .partialContent, headers: headers, body: body)
+        }
+        headers[.contentLength] = String(size)
+        let body = request.method == .head || size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}
