@@ -29,9 +29,6 @@ final class PageCache: Sendable {
         self.byteCapacity = byteCapacity
     }
 
-    /// Bytes held now (pages and keys).
-    var bytes: Int { state.withLock { $0.bytes } }
-
     /// The page for `key` at `generation`; `headers` are the response's, to which the ETag and
     /// the length are added.
     func page(_ key: String, generation: Int64, headers: HTTPFields, render: () throws -> String) throws -> Page {

@@ -28,10 +28,6 @@ public struct BlobStore: Sendable {
         blobs.appendingPathComponent(String(digest.hex.prefix(2))).appendingPathComponent(String(digest.hex.dropFirst(2)))
     }
 
-    public func contains(_ digest: BlobDigest) -> Bool {
-        FileManager.default.fileExists(atPath: path(of: digest).path)
-    }
-
     /// The path of a blob that is whole: its size is checked on every call, its digest the first
     /// time this process serves that file (and again if the file is replaced). A missing or
     /// damaged blob is a 500 naming it, never wrong bytes.

@@ -30,12 +30,11 @@ public struct StoreCheck: Sendable {
         blobs = try BlobStore(root: directory)
     }
 
-    /// Checks every blob; `progress` is told each file as it is read.
-    public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> (checked: Int, findings: [Finding]) {
+    /// Checks every blob the catalog names, and lists the blobs it does not name.
+    public func run() throws -> (checked: Int, findings: [Finding]) {
         let files = try catalog.everyFile()
         var findings: [Finding] = []
-        for (number, file) in files.enumerated() {
-            progress(number + 1, files.count)
+        for file in files {
             guard let blob = file.blob else {
                 findings.append(Finding(index: file.index, filename: file.filename, problem: "the catalog's sha256 '\(file.sha256)' is not a digest", isDamage: true))
                 continue
