@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -106,8 +107,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // The nightly job: plan, fetch, build per target, tag (ELF audit, retag), publish, report.
-        // It talks to the index through a protocol the command line implements over HTTP.
+        // Every call a client makes to an index, typed by IndexAPI: management, +files, run
+        // reports, uploads (multipart by multipart-kit), over AsyncHTTPClient.
+        .target(
+            name: "IndexClient",
+            dependencies: [
+                "Basics",
+                "IndexAPI",
+                "PythonPackaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The nightly run: read the files, plan, lock, create indices, fetch, build per target,
+        // tag (ELF audit, retag), publish, report. It talks to the index through `IndexPublisher`,
+        // which HTTPPublisher implements with IndexClient.
         .target(
             name: "Builder",
             dependencies: [
@@ -116,6 +135,7 @@ let package = Package(
                 "Whitelist",
                 "Archives",
                 "IndexAPI",
+                "IndexClient",
                 "Runners",
                 "Upstream",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -155,13 +175,12 @@ let package = Package(
                 "IndexServer",
                 "IndexStore",
                 "IndexAPI",
+                "IndexClient",
                 "Upstream",
                 "Archives",
                 "Runners",
                 "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -123,18 +123,9 @@ public struct BuildJob: Sendable {
             try? FileManager.default.removeItem(at: folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let runner = try await runners.runner(for: target, systemPackages: item.systemPackages)
-            let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path.path, filename: sdist.path.lastPathComponent)
-            let wheelhouses = WheelhouseBuilder(cache: cache, indices: upstream)
-            let platforms = WheelhouseBuilder.platforms(glibc: target.glibc, architecture: target.architecture)
-            let requirements = BuildRequirements { requirements in
-                try await wheelhouses.wheelhouse(for: requirements, pythonVersion: item.python, platforms: platforms)
-            }
-            let output = folder.appendingPathComponent("out")
-            let (request, _) = try await requirements.resolve(staticRequirements: buildSystem.requires, runner: runner) { wheelhouse in
-                BuildRequest(sdist: sdist.path, target: target, interpreter: interpreter, wheelhouse: wheelhouse,
-                             environment: item.environment, limits: settings.limits, output: output, log: log)
-            }
-            let outcome = try await runner.build(request)
+            let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, environment: item.environment,
+                                   limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
             if Task.isCancelled { return ended(.cancelled, "the run was stopped during the build") }
             guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
             let finished = try Retagger(architecture: target.architecture, glibc: target.glibc).finish(built, buildTag: item.buildTag)

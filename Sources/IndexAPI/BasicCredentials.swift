@@ -14,4 +14,12 @@ public enum BasicCredentials {
               !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
         return (user, password)
     }
+
+    /// The header a client sends: the token as `__token__`'s password when given, else the user
+    /// and password; nil when neither is given (an anonymous client).
+    public static func header(user: String, password: String, token: String) -> String? {
+        if !token.isEmpty { return "Basic " + Data("__token__:\(token)".utf8).base64EncodedString() }
+        guard !user.isEmpty else { return nil }
+        return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+    }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexAPI
-import NIOHTTP1
+import IndexClient
 
 extension Wheelwright {
     struct UserCommand: AsyncParsableCommand {
@@ -17,7 +17,7 @@ extension Wheelwright {
             @Flag(help: "Allow the user to report build runs (the account wheelwright build uses).") var builder = false
 
             func run() async throws {
-                _ = try await IndexClient(options: server).call(.PUT, "/\(name)", body: UserRequest(password: newPassword, builder: builder))
+                try await server.client().createUser(name, UserRequest(password: newPassword, builder: builder))
                 print("created user \(name)")
             }
         }
@@ -43,7 +43,7 @@ extension Wheelwright {
             func run() async throws {
                 let body = IndexRequest(type: "stage", bases: bases.map { $0.split(separator: ",").map(String.init) } ?? [],
                                         volatile: volatile, aclUpload: aclUpload.map { $0.split(separator: ",").map(String.init) } ?? [])
-                _ = try await IndexClient(options: server).call(.PUT, "/\(index)", body: body)
+                try await server.client().createIndex(index, body)
                 print("created index \(index)")
             }
         }
@@ -53,7 +53,7 @@ extension Wheelwright {
             @OptionGroup var server: ServerOptions
 
             func run() async throws {
-                let users = try await IndexClient(options: server).call(.GET, "/", as: [String: UserConfig].self)
+                let users = try await server.client().users()
                 for user in users.keys.sorted() {
                     let indices = users[user]?.indexes ?? [:]
                     for name in indices.keys.sorted() {
@@ -79,7 +79,7 @@ extension Wheelwright {
             func run() async throws {
                 let parts = token.split(separator: "_")
                 let id = parts.count == 3 && parts[0] == "ww" ? String(parts[1]) : token
-                _ = try await IndexClient(options: server).call(.DELETE, "/+tokens/\(id)")
+                try await server.client().revokeToken(id: id)
                 print("revoked token \(id)")
             }
         }
@@ -90,8 +90,7 @@ extension Wheelwright {
             @Option(name: .customLong("index"), help: "Limit the token to this index (repeatable).") var indices: [String] = []
 
             func run() async throws {
-                let created = try await IndexClient(options: server).call(.POST, "/+tokens", body: TokenRequest(indices: indices.isEmpty ? nil : indices),
-                                                                         as: TokenCreated.self)
+                let created = try await server.client().createToken(TokenRequest(indices: indices.isEmpty ? nil : indices))
                 print(created.token)
             }
         }
@@ -106,7 +105,7 @@ extension Wheelwright {
         @Flag(help: "Unyank the file.") var undo = false
 
         func run() async throws {
-            _ = try await IndexClient(options: server).call(.POST, "/\(index)/+yank/\(filename)", body: YankRequest(yanked: !undo, reason: reason))
+            try await server.client().yank(filename, in: index, YankRequest(yanked: !undo, reason: reason))
             print(undo ? "unyanked \(filename) in \(index)" : "yanked \(filename) in \(index)")
         }
     }

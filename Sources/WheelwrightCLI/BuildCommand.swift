@@ -1,14 +1,9 @@
 import ArgumentParser
-import Basics
 import Builder
-import Crypto
 import Foundation
 import IndexAPI
-import PythonPackaging
 import Runners
-import Upstream
 import Whitelist
-import Yams
 
 /// What `build` and `plan` share: the whitelist, the targets, the index and upstream, and which
 /// entries to take. Settings left out come from the config file (`wheelwright.yaml`), then defaults.
@@ -48,76 +43,39 @@ struct JobOptions: ParsableArguments {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, found '\(shard)'") }
     }
 
-    /// The config file's settings, or none.
-    func configuration() throws -> BuildConfiguration {
+    /// The config file's settings, or none when there is no file and none was named.
+    func fileConfiguration() throws -> BuildConfiguration {
         let path = config ?? "wheelwright.yaml"
-        guard FileManager.default.fileExists(atPath: path) else {
-            if config != nil { throw ValidationError("no config file \(path)") }
-            return BuildConfiguration()
+        guard FileManager.default.fileExists(atPath: path) || config != nil else { return BuildConfiguration() }
+        let (configuration, diagnostics) = BuildConfiguration.decode(try ProjectFiles.read(path))
+        guard let configuration else {
+            throw ValidationError(diagnostics.map(\.description).joined(separator: "\n"))
         }
-        do {
-            return try YAMLDecoder().decode(BuildConfiguration.self, from: try String(contentsOfFile: path, encoding: .utf8))
-        } catch {
-            throw ValidationError("\(path): \(error)")
-        }
+        return configuration
     }
 
-    func layout(_ configuration: BuildConfiguration) -> IndexLayout {
-        IndexLayout(pure: pureIndex ?? configuration.pureIndex ?? IndexLayout.standard.pure,
-                    binary: binaryIndex ?? configuration.binaryIndex ?? IndexLayout.standard.binary,
-                    consumer: consumerIndex ?? configuration.consumerIndex ?? IndexLayout.standard.consumer)
+    /// The run's settings: these flags (and `extra`'s) over the config file over the defaults.
+    func settings(overriding extra: BuildConfiguration = BuildConfiguration(), runID: String? = nil, junit: String? = nil) throws -> BuildRunSettings {
+        let file = try fileConfiguration()
+        var flags = extra
+        flags.server = server.server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"]
+        flags.upstream = upstream.upstream.isEmpty ? nil : upstream.upstream
+        flags.cache = cache
+        flags.pureIndex = pureIndex
+        flags.binaryIndex = binaryIndex
+        flags.consumerIndex = consumerIndex
+        var merged = file.overridden(by: flags)
+        if merged.upstream == nil { merged.upstream = upstream.named }
+        return BuildRunSettings(
+            whitelists: paths, containers: environment.containers, data: URL(fileURLWithPath: environment.data),
+            configuration: merged, selection: Plan.Selection(only: Set(only), target: target, shard: shard.flatMap(Shard.init)),
+            runID: runID, junit: junit.map { URL(fileURLWithPath: $0) }
+        )
     }
 
-    /// Everything a plan is made of, and the plan. Exits 2 when the whitelist has errors.
-    func plan(_ configuration: BuildConfiguration, publisher: HTTPPublisher) async throws -> Planned {
-        let (targets, targetDiagnostics) = try ProjectFiles.targets(in: environment.containers)
-        let report = Whitelist.read(try ProjectFiles.whitelistSources(paths), targets: targets).adding(targetDiagnostics)
-        guard let whitelist = report.whitelist else {
-            for diagnostic in report.diagnostics where diagnostic.severity == .error { print(diagnostic) }
-            print("the whitelist has errors: run `wheelwright whitelist lint`")
-            throw ExitCode(2)
-        }
-        if let target, !targets.contains(where: { $0.name == target }) {
-            throw ValidationError("no target '\(target)' in \(environment.containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
-        }
-        let cacheRoot = cache.map { URL(fileURLWithPath: $0) } ?? configuration.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot
-        let downloads = try DownloadCache(root: cacheRoot)
-        let upstreams = upstream.upstream.isEmpty ? (configuration.upstream?.compactMap(URL.init(string:)) ?? upstream.urls) : upstream.urls
-        let sources = SourceFetcher(client: UpstreamClient(indices: upstreams), cache: downloads)
-        let selection = Plan.Selection(only: Set(only), target: target, shard: shard.flatMap(Shard.init))
-
-        var versions: [String: [Version]] = [:]
-        var unresolved: [(String, String)] = []
-        for package in whitelist.packages where selection.only.isEmpty || selection.only.contains(package.entry.name.normalized) {
-            do {
-                versions[package.entry.name.normalized] = try await sources.versions(of: package.entry)
-            } catch {
-                unresolved.append((package.entry.name.normalized, "\(error)"))
-            }
-        }
-        let layout = layout(configuration)
-        var contents = IndexContents()
-        for wheel in try await publisher.wheels(in: layout.pure) ?? [] {
-            if let parsed = try? WheelFilename(wheel.filename) { contents.addPure(parsed) }
-        }
-        for definition in targets where selection.target == nil || selection.target == definition.name {
-            for wheel in try await publisher.wheels(in: layout.binary(for: definition.name)) ?? [] {
-                if let parsed = try? WheelFilename(wheel.filename) { contents.addBinary(parsed, target: definition.name, python: wheel.python) }
-            }
-        }
-        let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection)
-        return Planned(plan: plan, targets: targets, sources: sources, cache: downloads, upstream: upstreams, unresolved: unresolved, layout: layout)
-    }
-
-    struct Planned {
-        let plan: Plan
-        let targets: [TargetDefinition]
-        let sources: SourceFetcher
-        let cache: DownloadCache
-        let upstream: [URL]
-        /// Entries whose versions could not be resolved upstream, and why.
-        let unresolved: [(project: String, reason: String)]
-        let layout: IndexLayout
+    /// The run, publishing through the server's HTTP API as the given user.
+    func run(_ settings: BuildRunSettings, onEvent: @escaping @Sendable (BuildRun.Event) -> Void = { _ in }) -> BuildRun {
+        BuildRun(settings: settings, publisher: HTTPPublisher(client: server.client(configured: settings.server)), onEvent: onEvent)
     }
 }
 
@@ -139,34 +97,22 @@ struct LimitOptions: ParsableArguments {
         }
     }
 
-    func limits(_ configuration: BuildConfiguration = BuildConfiguration()) -> ResourceLimits {
-        let fallback = ResourceLimits.default
-        return ResourceLimits(
-            time: (timeout ?? configuration.timeout).map { .seconds($0) } ?? fallback.time,
-            memoryBytes: (memory ?? configuration.memory).map { UInt64($0) << 20 } ?? fallback.memoryBytes,
-            processes: processes ?? configuration.processes ?? fallback.processes
-        )
+    /// The flags as configuration keys, to override the config file's.
+    var configuration: BuildConfiguration {
+        var configuration = BuildConfiguration()
+        configuration.timeout = timeout
+        configuration.memory = memory
+        configuration.processes = processes
+        return configuration
     }
+
+    func limits() -> ResourceLimits { BuildRunSettings.limits(configuration) }
 }
 
-/// `wheelwright.yaml`: the settings a site keeps rather than types.
-struct BuildConfiguration: Decodable {
-    var server: String?
-    var upstream: [String]?
-    var cache: String?
-    var pureIndex: String?
-    var binaryIndex: String?
-    var consumerIndex: String?
-    var runner: String?
-    var jobs: Int?
-    var timeout: Int?
-    var memory: Int?
-    var processes: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case server, upstream, cache, pureIndex = "pure-index", binaryIndex = "binary-index", consumerIndex = "consumer-index",
-             runner, jobs, timeout, memory, processes
-    }
+/// Prints a run's failure to plan and exits 2: the whitelist or a flag must be fixed.
+func planningFailed(_ error: BuildRunError) -> ExitCode {
+    print(error)
+    return ExitCode(2)
 }
 
 extension Wheelwright {
@@ -182,9 +128,12 @@ extension Wheelwright {
         var json = false
 
         func run() async throws {
-            let configuration = try options.configuration()
-            let publisher = HTTPPublisher(client: IndexClient(options: options.server.applying(configuration)))
-            let planned = try await options.plan(configuration, publisher: publisher)
+            let planned: BuildRun.Planned
+            do {
+                planned = try await options.run(try options.settings()).plan()
+            } catch let error as BuildRunError {
+                throw planningFailed(error)
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -197,17 +146,6 @@ extension Wheelwright {
             }
             if !planned.unresolved.isEmpty { throw ExitCode(1) }
         }
-    }
-}
-
-extension ServerOptions {
-    /// The config file's server where no flag or variable named one.
-    func applying(_ configuration: BuildConfiguration) -> ServerOptions {
-        var options = self
-        if ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] == nil, server == "http://127.0.0.1:4040", let configured = configuration.server {
-            options.server = configured
-        }
-        return options
     }
 }
 
@@ -248,115 +186,46 @@ extension Wheelwright {
         var json = false
 
         func run() async throws {
-            let configuration = try options.configuration()
-            let client = IndexClient(options: options.server.applying(configuration))
-            let publisher = HTTPPublisher(client: client)
-            let data = URL(fileURLWithPath: options.environment.data)
-            let serverKey = SHA256.hash(data: Data(client.options.server.utf8)).prefix(8).hex
-            let lock: RunLock
+            var flags = limitOptions.configuration
+            flags.jobs = jobs
+            flags.runner = runner?.rawValue
+            let settings = try options.settings(overriding: flags, runID: runID, junit: junit)
+            let progress = Progress(label: "build", quiet: json)
+            let run = options.run(settings) { [json] event in
+                switch event {
+                case .planned(let plan):
+                    progress.start(total: plan.items.count)
+                    if !json { print("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)") }
+                case .fetched(let sdist):
+                    if !json { print("fetched \(sdist)") }
+                case .fetchFailed(let release, let reason):
+                    print("error: \(release): \(reason)")
+                case .finished(let result):
+                    let detail = result.status == .built ? "\(result.wheel ?? "") → \(result.index ?? "")" : (result.reason ?? "")
+                    progress.finished("\(result.status.rawValue) \(result.item.id): \(detail)", failed: result.status == .failed)
+                }
+            }
             do {
-                lock = try RunLock(path: data.appendingPathComponent("locks/build-\(serverKey).lock"))
-            } catch {
+                if dryRun {
+                    let (planned, failures) = try await run.fetchOnly()
+                    for item in planned.plan.items where !json { print("would build \(item.id)") }
+                    if failures > 0 { throw ExitCode(1) }
+                    return
+                }
+                let outcome = try await cancellingOnSignals { try await run.run() }
+                if json {
+                    print(String(decoding: try outcome.report.json(), as: UTF8.self))
+                } else {
+                    Self.printSummary(outcome.report, workspace: outcome.workspace)
+                }
+                if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
+            } catch let error as BuildRunError {
+                throw planningFailed(error)
+            } catch let error as BuilderError {
+                guard case .locked = error else { throw error }
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(75)
             }
-            defer { withExtendedLifetime(lock) {} }
-
-            let started = Date()
-            let clock = ContinuousClock.now
-            let planned = try await options.plan(configuration, publisher: publisher)
-            let plan = planned.plan
-            if !json { print("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)") }
-            if dryRun {
-                var failed = planned.unresolved.count
-                for item in Dictionary(grouping: plan.items, by: \.release).values.compactMap(\.first) {
-                    do {
-                        let sdist = try await planned.sources.sdist(project: item.project, version: item.version)
-                        if !json { print("fetched \(sdist.path.lastPathComponent)") }
-                    } catch {
-                        failed += 1
-                        print("error: \(item.release): \(error)")
-                    }
-                }
-                for item in plan.items where !json { print("would build \(item.id)") }
-                if failed > 0 { throw ExitCode(1) }
-                return
-            }
-            let usedTargets = Set(plan.items.map(\.target))
-            for (index, bases) in planned.layout.indices(for: planned.targets.map(\.name).filter(usedTargets.contains)) {
-                try await publisher.ensureIndex(index, bases: bases)
-            }
-            let limits = limitOptions.limits(configuration)
-            let kind = try runner ?? configuration.runner.map { value in
-                guard let kind = RunnerKind(rawValue: value) else { throw ValidationError("wheelwright.yaml: runner must be rootfs, oci or host") }
-                return kind
-            } ?? .rootfs
-            let workspace = data.appendingPathComponent("builds/\(Self.stamp(started))")
-            let settings = JobSettings(jobs: jobs ?? configuration.jobs ?? Self.defaultJobs, limits: limits, runner: kind,
-                                       layout: planned.layout, workspace: workspace)
-            let progress = Progress(total: plan.items.count, label: "build", quiet: json)
-            let job = BuildJob(settings: settings, targets: planned.targets, sources: planned.sources,
-                               environments: options.environment.environments, publisher: publisher,
-                               upstream: planned.upstream, cache: planned.cache) { result in
-                let detail = result.status == .built ? "\(result.wheel ?? "") → \(result.index ?? "")" : (result.reason ?? "")
-                progress.finished("\(result.status.rawValue) \(result.item.id): \(detail)", failed: result.status == .failed)
-            }
-            let results = await Self.cancellingOnSignals { await job.run(plan) }
-            let unresolved = planned.unresolved.map { ItemResult.unresolved(project: $0.project, reason: $0.reason) }
-            let elapsed = ContinuousClock.now - clock
-            let report = RunReport(runID: runID, startedAt: started, seconds: elapsed.seconds,
-                                   results: results + unresolved, skipped: plan.skipped)
-            try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-            try report.json().write(to: workspace.appendingPathComponent("report.json"))
-            if !plan.items.isEmpty { await publisher.report(report) }
-            if let junit {
-                try Data(report.junit(logTail: Self.tail).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
-            }
-            if json {
-                print(String(decoding: try report.json(), as: UTF8.self))
-            } else {
-                Self.printSummary(report, workspace: workspace)
-            }
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-        }
-
-        /// Builds at once: one per core, and no more than one per 3 GiB of memory.
-        static var defaultJobs: Int {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            let memory = Int(ProcessInfo.processInfo.physicalMemory >> 30) / 3
-            return max(1, min(cores, memory))
-        }
-
-        static func stamp(_ date: Date) -> String {
-            let formatter = DateFormatter()
-            formatter.dateFormat = "yyyyMMdd'T'HHmmss"
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            return formatter.string(from: date) + "-\(getpid())"
-        }
-
-        /// The last 60 lines of a log, for a JUnit failure.
-        static func tail(_ path: String) -> String {
-            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
-        }
-
-        /// Runs `body`, cancelling it on SIGINT or SIGTERM (running builds are killed; the report
-        /// says what was left).
-        static func cancellingOnSignals<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
-            let task = Task { await body() }
-            let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    FileHandle.standardError.write(Data("\nwheelwright: stopping: killing running builds, nothing half-published\n".utf8))
-                    task.cancel()
-                }
-                source.resume()
-                return source
-            }
-            let value = await task.value
-            for source in sources { source.cancel() }
-            return value
         }
 
         static func printSummary(_ report: RunReport, workspace: URL) {
@@ -373,4 +242,22 @@ extension Wheelwright {
             print("\(report.count(.built)) built, \(report.count(.skipped) + report.skipped.count) skipped, \(report.count(.failed)) failed, \(report.count(.cancelled)) cancelled in \(String(format: "%.1f", report.seconds)) s; report: \(workspace.appendingPathComponent("report.json").path)")
         }
     }
+}
+
+/// Runs `body`, cancelling it on SIGINT or SIGTERM (running builds are killed; the report
+/// says what was left).
+func cancellingOnSignals<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let task = Task { try await body() }
+    let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data("\nwheelwright: stopping: killing running builds, nothing half-published\n".utf8))
+            task.cancel()
+        }
+        source.resume()
+        return source
+    }
+    defer { for source in sources { source.cancel() } }
+    return try await task.value
 }

@@ -7,7 +7,7 @@ import Glibc
 /// Progress of long work: a bar with counts and an ETA on a terminal, plain lines otherwise
 /// (CI logs), nothing when the output is JSON.
 final class Progress: @unchecked Sendable {
-    private let total: Int
+    private var total: Int
     private let label: String
     private let isTerminal: Bool
     private let quiet: Bool
@@ -16,11 +16,18 @@ final class Progress: @unchecked Sendable {
     private var done = 0
     private var failed = 0
 
-    init(total: Int, label: String, quiet: Bool) {
+    init(total: Int = 0, label: String, quiet: Bool) {
         self.total = total
         self.label = label
         self.quiet = quiet
         isTerminal = isatty(STDOUT_FILENO) == 1
+    }
+
+    /// Sets how many items there are, once they are known.
+    func start(total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.total = total
     }
 
     /// One item finished; `line` describes it (printed as is when not on a terminal).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Basics
+import Builder
 import Foundation
 import PythonPackaging
 import Runners
@@ -190,15 +191,10 @@ extension Wheelwright.RunnerCommand {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 variables[String(parts[0])] = String(parts[1])
             }
-            let limits = limitOptions.limits()
-            let logFile = log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log")
-            let requirements = BuildRequirements(provider: try wheelhouseProvider(for: definition, pythonVersion: version))
-            let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist, filename: sdistURL.lastPathComponent)
-            let (request, dynamic) = try await requirements.resolve(staticRequirements: buildSystem.requires, runner: runner) { wheelhouse in
-                BuildRequest(sdist: sdistURL, target: definition, interpreter: interpreter, wheelhouse: wheelhouse,
-                             environment: variables, limits: limits, output: output, log: logFile)
-            }
-            let outcome = try await runner.build(request)
+            let build = SdistBuild(sdist: sdistURL, target: definition, interpreter: interpreter, environment: variables,
+                                   limits: limitOptions.limits(), output: output,
+                                   log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
+            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: try wheelhouses(for: definition, pythonVersion: version))
             if json {
                 print(String(decoding: try BuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
@@ -212,17 +208,13 @@ extension Wheelwright.RunnerCommand {
         }
 
         /// The given wheelhouse, or one filled from upstream for each requirement set.
-        private func wheelhouseProvider(for definition: TargetDefinition, pythonVersion: String) throws -> BuildRequirements.Provider {
+        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String) throws -> BuildRequirements.Provider {
             if let wheelhouse {
                 let folder = URL(fileURLWithPath: wheelhouse)
                 return { _ in folder }
             }
             let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let builder = WheelhouseBuilder(cache: downloads, indices: upstream.urls)
-            let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
-            return { requirements in
-                try await builder.wheelhouse(for: requirements, pythonVersion: pythonVersion, platforms: platforms)
-            }
+            return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls, target: definition, python: pythonVersion)
         }
     }
 }

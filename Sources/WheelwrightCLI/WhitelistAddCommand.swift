@@ -1,5 +1,6 @@
 import ArgumentParser
 import Archives
+import Builder
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import Whitelist
 

@@ -1,18 +1,4 @@
 import Foundation
-import IndexAPI
-import Runners
-
-/// The index the job publishes to, as the job needs it. The command line implements it over
-/// the server's HTTP API; the job knows nothing of HTTP.
-public protocol IndexPublisher: Sendable {
-    /// The wheels an index holds (its own files, not its bases'), with the interpreter each
-    /// was built with when its provenance says. Nil when the index does not exist yet.
-    func wheels(in index: String) async throws -> [(filename: String, python: String?)]?
-    /// Creates `index` with `bases` when it is missing (and its user).
-    func ensureIndex(_ index: String, bases: [String]) async throws
-    /// Uploads a wheel with its provenance and build log. Uploading the same bytes again is not an error.
-    func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws
-}
 
 /// Where wheels go: the providers (a pure index, one per target) and the consumers' aggregates,
 /// as the talk lays them out. `{target}` is replaced by the target's name.

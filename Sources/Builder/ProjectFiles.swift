@@ -2,15 +2,15 @@ import Foundation
 import Whitelist
 
 /// Reads the files a command works on: whitelist YAML files and the target definitions
-/// under `containers/`. The only place in the CLI that touches the file system for them.
-enum ProjectFiles {
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path): no such file or directory" }
+/// under `containers/`, and `wheelwright.yaml`: the file system's edge of the pure formats.
+public enum ProjectFiles {
+    public struct Missing: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "\(path): no such file or directory" }
     }
 
     /// Every `*.yaml` / `*.yml` file named, or found directly inside a named folder, in name order.
-    static func whitelistSources(_ paths: [String]) throws -> [SourceFile] {
+    public static func whitelistSources(_ paths: [String]) throws -> [SourceFile] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -27,14 +27,14 @@ enum ProjectFiles {
         return try files.map(read)
     }
 
-    static func read(_ path: String) throws -> SourceFile {
+    public static func read(_ path: String) throws -> SourceFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw Missing(path: path) }
         return SourceFile(path: path, bytes: [UInt8](data))
     }
 
     /// The targets defined under `containers/<name>/target.yaml`, with any diagnostics of
     /// those files. A missing folder means no targets.
-    static func targets(in directory: String) throws -> (targets: [TargetDefinition], diagnostics: [Diagnostic]) {
+    public static func targets(in directory: String) throws -> (targets: [TargetDefinition], diagnostics: [Diagnostic]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
         var targets: [TargetDefinition] = []
         var diagnostics: [Diagnostic] = []

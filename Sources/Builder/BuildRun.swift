@@ -1,0 +1,155 @@
+import Basics
+import Crypto
+import Foundation
+import IndexAPI
+import PythonPackaging
+import Runners
+import Upstream
+import Whitelist
+
+/// One `wheelwright build` (or `plan`), from the files to the report: the whitelist and targets
+/// read, versions resolved upstream, what the index holds, the plan; then the run lock, the
+/// indices created, the job, the report written, posted and (optionally) turned into JUnit.
+/// The command line only makes its settings and prints its events.
+public struct BuildRun: Sendable {
+    public let settings: BuildRunSettings
+    let publisher: any IndexPublisher
+    /// Hears what happens, in order: the plan, each fetched sdist (dry run), each finished item.
+    let onEvent: @Sendable (Event) -> Void
+
+    public enum Event: Sendable {
+        case planned(Plan)
+        case fetched(sdist: String)
+        case fetchFailed(release: String, reason: String)
+        case finished(ItemResult)
+    }
+
+    /// A plan with what it was made of, for the job that carries it out.
+    public struct Planned: Sendable {
+        public let plan: Plan
+        public let targets: [TargetDefinition]
+        public let sources: SourceFetcher
+        public let cache: DownloadCache
+        /// Entries whose versions could not be resolved upstream, and why.
+        public let unresolved: [(project: String, reason: String)]
+    }
+
+    /// What a finished run leaves: its report and the folder of its logs and `report.json`.
+    public struct Outcome: Sendable {
+        public let report: RunReport
+        public let workspace: URL
+    }
+
+    public init(settings: BuildRunSettings, publisher: any IndexPublisher, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.settings = settings
+        self.publisher = publisher
+        self.onEvent = onEvent
+    }
+
+    /// Reads the whitelist and the targets, resolves versions upstream and asks the index what
+    /// it holds. Throws `BuildRunError.whitelist` when the whitelist has errors.
+    public func plan() async throws -> Planned {
+        let (targets, targetDiagnostics) = try ProjectFiles.targets(in: settings.containers)
+        let report = Whitelist.read(try ProjectFiles.whitelistSources(settings.whitelists), targets: targets).adding(targetDiagnostics)
+        guard let whitelist = report.whitelist else {
+            throw BuildRunError.whitelist(report.diagnostics.filter { $0.severity == .error })
+        }
+        let selection = settings.selection
+        if let target = selection.target, !targets.contains(where: { $0.name == target }) {
+            throw BuildRunError.unknownTarget(target, folder: settings.containers, known: targets.map(\.name))
+        }
+        let cache = try DownloadCache(root: settings.cache)
+        let sources = SourceFetcher(client: UpstreamClient(indices: settings.upstream), cache: cache)
+        var versions: [String: [Version]] = [:]
+        var unresolved: [(String, String)] = []
+        for package in whitelist.packages where selection.only.isEmpty || selection.only.contains(package.entry.name.normalized) {
+            do {
+                versions[package.entry.name.normalized] = try await sources.versions(of: package.entry)
+            } catch {
+                unresolved.append((package.entry.name.normalized, "\(error)"))
+            }
+        }
+        let layout = settings.layout
+        var contents = IndexContents()
+        for wheel in try await publisher.wheels(in: layout.pure) ?? [] {
+            if let parsed = try? WheelFilename(wheel.filename) { contents.addPure(parsed) }
+        }
+        for definition in targets where selection.target == nil || selection.target == definition.name {
+            for wheel in try await publisher.wheels(in: layout.binary(for: definition.name)) ?? [] {
+                if let parsed = try? WheelFilename(wheel.filename) { contents.addBinary(parsed, target: definition.name, python: wheel.python) }
+            }
+        }
+        let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection)
+        return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved)
+    }
+
+    /// A dry run: plans and downloads each planned release's sdist, building and publishing
+    /// nothing. Returns how many releases (and unresolved entries) failed.
+    public func fetchOnly() async throws -> (planned: Planned, failures: Int) {
+        let planned = try await plan()
+        onEvent(.planned(planned.plan))
+        var failures = planned.unresolved.count
+        for item in Dictionary(grouping: planned.plan.items, by: \.release).values.compactMap(\.first).sorted(by: { $0.release < $1.release }) {
+            do {
+                let sdist = try await planned.sources.sdist(project: item.project, version: item.version)
+                onEvent(.fetched(sdist: sdist.path.lastPathComponent))
+            } catch {
+                failures += 1
+                onEvent(.fetchFailed(release: item.release, reason: "\(error)"))
+            }
+        }
+        return (planned, failures)
+    }
+
+    /// The whole run. Throws `BuilderError.locked` when another run against the same index
+    /// holds the lock; a failed item is a result in the report, never an error.
+    public func run() async throws -> Outcome {
+        let lock = try RunLock(path: settings.data.appendingPathComponent("locks/build-\(SHA256.hash(data: Data(settings.server.utf8)).prefix(8).hex).lock"))
+        defer { withExtendedLifetime(lock) {} }
+        let started = Date()
+        let clock = ContinuousClock.now
+        let planned = try await plan()
+        let plan = planned.plan
+        onEvent(.planned(plan))
+        let usedTargets = Set(plan.items.map(\.target))
+        for (index, bases) in settings.layout.indices(for: planned.targets.map(\.name).filter(usedTargets.contains)) {
+            try await publisher.ensureIndex(index, bases: bases)
+        }
+        let workspace = settings.data.appendingPathComponent("builds/\(Self.stamp(started))")
+        let job = BuildJob(settings: JobSettings(jobs: settings.jobs, limits: settings.limits, runner: settings.runner,
+                                                 layout: settings.layout, workspace: workspace),
+                           targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
+                           publisher: publisher, upstream: settings.upstream, cache: planned.cache) { [onEvent] in onEvent(.finished($0)) }
+        let results = await job.run(plan)
+        let unresolved = planned.unresolved.map { ItemResult.unresolved(project: $0.project, reason: $0.reason) }
+        let report = RunReport(runID: settings.runID, startedAt: started, seconds: (ContinuousClock.now - clock).seconds,
+                               results: results + unresolved, skipped: plan.skipped)
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        try report.json().write(to: workspace.appendingPathComponent("report.json"))
+        if !plan.items.isEmpty {
+            do {
+                try await publisher.report(report)
+            } catch {
+                FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
+            }
+        }
+        if let junit = settings.junit {
+            try Data(report.junit(logTail: Self.tail).utf8).write(to: junit, options: .atomic)
+        }
+        return Outcome(report: report, workspace: workspace)
+    }
+
+    /// `20261130T104500-1234`: when the run started (UTC) and its process, unique per machine.
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date) + "-\(getpid())"
+    }
+
+    /// The last 60 lines of a log, for a JUnit failure.
+    static func tail(_ path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,16 @@
+/// What went wrong in the job, said for the person reading the report.
+public enum BuilderError: Error, Sendable, CustomStringConvertible {
+    case badWheel(String, String)
+    case publish(String)
+    case locked(String)
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case let .badWheel(name, reason): "the built wheel \(name) cannot be finished: \(reason)"
+        case .publish(let message): message
+        case .locked(let message): message
+        case .configuration(let message): message
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import Foundation
+import IndexAPI
+import NIOCore
+import NIOHTTP1
+
+/// Every call a client makes to a wheelwright index, typed by IndexAPI's documents: the
+/// management API (users, indices, tokens, yanks), `+files`, build-run reports, and uploads.
+/// The command line and the builder reach the index only through it.
+public struct IndexClient: Sendable {
+    /// The server's base URL, without a trailing slash.
+    public let server: String
+    /// The user the calls act as; empty for an anonymous or token client.
+    public let user: String
+    let authorization: String?
+
+    /// A client that sends `token` when given, else `user` and `password`, else nothing.
+    public init(server: String, user: String = "", password: String = "", token: String = "") {
+        var base = server
+        while base.hasSuffix("/") { base.removeLast() }
+        self.server = base
+        self.user = user
+        self.authorization = BasicCredentials.header(user: user, password: password, token: token)
+    }
+
+    /// An answer whose `result` the caller does not read.
+    public struct Ignored: Codable, Sendable {
+        public init() {}
+        public init(from decoder: any Decoder) throws {}
+        public func encode(to encoder: any Encoder) throws {}
+    }
+
+    /// Sends a request (with `body` as JSON) and decodes the `result` of the answer's
+    /// envelope; a non-2xx answer becomes an `IndexClientError` carrying the server's message.
+    public func call<Result: Codable & Sendable>(
+        _ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, as type: Result.Type = Ignored.self
+    ) async throws -> Result {
+        var request = request(method, path)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        }
+        let bytes = try await send(request, path: path, timeout: .seconds(60))
+        do {
+            return try JSONDecoder().decode(Envelope<Result>.self, from: Data(bytes.readableBytesView)).result
+        } catch {
+            throw IndexClientError(server: server, path: path, message: "the answer is not the expected JSON (\(error)); is this a wheelwright index?")
+        }
+    }
+
+    /// True when `path` (a user or an index) exists; false on 404.
+    public func exists(_ path: String) async throws -> Bool {
+        do {
+            _ = try await call(.GET, path)
+            return true
+        } catch let error as IndexClientError where error.status == 404 {
+            return false
+        }
+    }
+
+    /// The files an index holds itself (not through its bases); nil when the index does not exist.
+    public func files(in index: String) async throws -> [FileEntry]? {
+        do {
+            return try await call(.GET, "/\(index)/+files", as: [FileEntry].self)
+        } catch let error as IndexClientError where error.status == 404 {
+            return nil
+        }
+    }
+
+    public func createUser(_ name: String, _ settings: UserRequest) async throws {
+        _ = try await call(.PUT, "/\(name)", body: settings)
+    }
+
+    public func createIndex(_ index: String, _ settings: IndexRequest) async throws {
+        _ = try await call(.PUT, "/\(index)", body: settings)
+    }
+
+    public func users() async throws -> [String: UserConfig] {
+        try await call(.GET, "/", as: [String: UserConfig].self)
+    }
+
+    public func createToken(_ request: TokenRequest) async throws -> TokenCreated {
+        try await call(.POST, "/+tokens", body: request, as: TokenCreated.self)
+    }
+
+    public func revokeToken(id: String) async throws {
+        _ = try await call(.DELETE, "/+tokens/\(id)")
+    }
+
+    public func yank(_ filename: String, in index: String, _ request: YankRequest) async throws {
+        _ = try await call(.POST, "/\(index)/+yank/\(filename)", body: request)
+    }
+
+    /// Posts a build run's report to the index's `/+builds/` page.
+    public func postReport(_ report: PostedRunReport) async throws {
+        _ = try await call(.POST, "/+builds", body: report)
+    }
+
+    /// Uploads a distribution the way twine does (the legacy form), as multipart-kit serializes it.
+    public func upload(_ upload: Upload, to index: String) async throws {
+        let boundary = "wheelwright-\(UUID().uuidString)"
+        var request = request(.POST, "/\(index)/")
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(try upload.form(boundary: boundary))
+        _ = try await send(request, path: "/\(index)/", timeout: .seconds(300))
+    }
+
+    private func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: server + path)
+        request.method = method
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        return request
+    }
+
+    /// The answer's body when its status is 2xx; otherwise an error with the status and message.
+    private func send(_ request: HTTPClientRequest, path: String, timeout: TimeAmount) async throws -> ByteBuffer {
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        } catch {
+            throw IndexClientError(server: server, path: path,
+                                   message: "cannot reach the server: \(error) (is `wheelwright serve` running? set --server or WHEELWRIGHT_SERVER)")
+        }
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        guard (200..<300).contains(response.status.code) else {
+            var message = String(buffer: bytes)
+            while message.hasSuffix("\n") { message.removeLast() }
+            throw IndexClientError(server: server, path: path, message: "\(response.status.code) \(message)", status: response.status.code)
+        }
+        return bytes
+    }
+}

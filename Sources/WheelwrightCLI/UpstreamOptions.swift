@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import Upstream
+
+/// Where the commands that read upstream indices look: `--upstream` (repeatable), else
+/// `WHEELWRIGHT_UPSTREAM` (comma-separated), else PyPI.
+struct UpstreamOptions: ParsableArguments {
+    @Option(help: "An upstream simple index, tried in order (repeatable; env WHEELWRIGHT_UPSTREAM, comma-separated).")
+    var upstream: [String] = []
+
+    /// The flags, else the environment's; nil when neither names one.
+    var named: [String]? {
+        if !upstream.isEmpty { return upstream }
+        guard let environment = ProcessInfo.processInfo.environment["WHEELWRIGHT_UPSTREAM"], !environment.isEmpty else { return nil }
+        return environment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    var urls: [URL] {
+        let urls = (named ?? []).compactMap { URL(string: $0) }
+        return urls.isEmpty ? [UpstreamClient.pypi] : urls
+    }
+}

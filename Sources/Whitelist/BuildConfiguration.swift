@@ -1,0 +1,79 @@
+import Yams
+
+/// `wheelwright.yaml`: the settings a site keeps rather than types on every `build` and `plan`.
+/// Every key is optional; flags override it, and defaults fill what neither gives.
+public struct BuildConfiguration: Sendable, Equatable {
+    public var server: String?
+    public var upstream: [String]?
+    public var cache: String?
+    public var pureIndex: String?
+    public var binaryIndex: String?
+    public var consumerIndex: String?
+    /// rootfs, oci or host.
+    public var runner: String?
+    public var jobs: Int?
+    /// Seconds per build step.
+    public var timeout: Int?
+    /// MiB per build.
+    public var memory: Int?
+    public var processes: Int?
+
+    public init() {}
+
+    /// This configuration with every key `flags` sets taken from `flags`.
+    public func overridden(by flags: BuildConfiguration) -> BuildConfiguration {
+        var merged = self
+        merged.server = flags.server ?? server
+        merged.upstream = flags.upstream ?? upstream
+        merged.cache = flags.cache ?? cache
+        merged.pureIndex = flags.pureIndex ?? pureIndex
+        merged.binaryIndex = flags.binaryIndex ?? binaryIndex
+        merged.consumerIndex = flags.consumerIndex ?? consumerIndex
+        merged.runner = flags.runner ?? runner
+        merged.jobs = flags.jobs ?? jobs
+        merged.timeout = flags.timeout ?? timeout
+        merged.memory = flags.memory ?? memory
+        merged.processes = flags.processes ?? processes
+        return merged
+    }
+
+    static let keys = ["server", "upstream", "cache", "pure-index", "binary-index", "consumer-index",
+                       "runner", "jobs", "timeout", "memory", "processes"]
+    static let runners = ["rootfs", "oci", "host"]
+
+    /// Decodes the file; any unknown key or value of the wrong shape is an error at its position.
+    public static func decode(_ file: SourceFile) -> (BuildConfiguration?, [Diagnostic]) {
+        let root: Node
+        switch YAMLLoader.load(file) {
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        case .success(nil): return (BuildConfiguration(), [])
+        case .success(let node?): root = node
+        }
+        var reader = NodeReader(file: file.path)
+        guard let pairs = reader.mapping(root, "the build configuration", allowed: keys) else { return (nil, reader.log.diagnostics) }
+        var configuration = BuildConfiguration()
+        for pair in pairs {
+            let value = pair.value
+            switch pair.key {
+            case "server": configuration.server = reader.string(value, "the index server's URL")
+            case "upstream": configuration.upstream = reader.strings(value, "upstream index URLs")?.map(\.value)
+            case "cache": configuration.cache = reader.string(value, "the download cache's folder")
+            case "pure-index": configuration.pureIndex = reader.string(value, "the pure wheels' index (USER/NAME)")
+            case "binary-index": configuration.binaryIndex = reader.string(value, "the binary wheels' index (USER/{target})")
+            case "consumer-index": configuration.consumerIndex = reader.string(value, "the consumers' index (USER/{target})")
+            case "runner":
+                guard let runner = reader.string(value, "the runner") else { continue }
+                if runners.contains(runner) {
+                    configuration.runner = runner
+                } else {
+                    reader.log.error(reader.location(value), "the runner must be \(runners.joined(separator: ", ")), found '\(runner)'")
+                }
+            case "jobs": configuration.jobs = reader.integer(value, "the builds at once", in: 1...1024)
+            case "timeout": configuration.timeout = reader.integer(value, "the time limit of a build step in seconds", in: 1...604_800)
+            case "memory": configuration.memory = reader.integer(value, "the memory limit of a build in MiB", in: 1...16_777_216)
+            default: configuration.processes = reader.integer(value, "the limit on a build's processes", in: 1...1_000_000)
+            }
+        }
+        return reader.log.hasErrors ? (nil, reader.log.diagnostics) : (configuration, reader.log.diagnostics)
+    }
+}
