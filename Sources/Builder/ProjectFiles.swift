@@ -47,4 +47,21 @@ public enum ProjectFiles {
         }
         return (targets, diagnostics)
     }
+
+    /// Writes beside the file, then renames over it: a reader sees the old or the new file, whole.
+    public static func replace(_ path: String, with text: String) throws {
+        let temporary = path + ".wheelwright-tmp"
+        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CannotWrite(path: path, reason: reason)
+        }
+    }
+
+    public struct CannotWrite: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot replace \(path): \(reason)" }
+    }
 }

@@ -1,0 +1,53 @@
+import PythonPackaging
+
+/// The decision of `whitelist add` once upstream has answered: refuse a denied version, insert
+/// the entry with the editor, and accept the change only if the whole whitelist still lints
+/// without errors. Pure: the caller reads and writes the files.
+public enum WhitelistAddition {
+    public enum Outcome: Sendable, Equatable {
+        /// The file's new text, the changed lines as a diff, and the lint summary after the change.
+        case changed(text: String, diff: String, summary: String)
+        /// Nothing to do (the version is already listed), and why.
+        case unchanged(String)
+    }
+
+    /// Adds `request` to `path` (whose text is `original`, empty for a new file); `whitelist`
+    /// is every whitelist file of its folder, as they are now.
+    public static func add(_ request: WhitelistEditor.Request, to path: String, original: String,
+                           whitelist: [SourceFile], targets: [TargetDefinition]) throws -> Outcome {
+        if let rule = Whitelist.read(whitelist, targets: targets).whitelist?.denial(of: request.name, version: request.version) {
+            throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
+        }
+        switch try WhitelistEditor.add(request, to: original, path: path) {
+        case .unchanged(let message):
+            return .unchanged(message)
+        case .changed(let updated):
+            let sources = whitelist.filter { normalized($0.path) != normalized(path) } + [SourceFile(path: path, text: updated)]
+            let report = Whitelist.read(sources, targets: targets)
+            guard report.errorCount == 0 else {
+                let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
+                throw PackageRequest.Failure(description: (errors + ["the change would break the whitelist; \(path) is unchanged"]).joined(separator: "\n"))
+            }
+            return .changed(text: updated, diff: diff(original, updated, path: path), summary: report.summary)
+        }
+    }
+
+    /// `./a//b.yaml` and `a/b.yaml` name one file.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// The changed lines, as `-`/`+` lines with their line numbers: the editor changes one place.
+    static func diff(_ old: String, _ new: String, path: String) -> String {
+        let a = old.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = new.split(separator: "\n", omittingEmptySubsequences: false)
+        var prefix = 0
+        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        var lines = ["--- \(path)", "+++ \(path)", "@@ line \(prefix + 1) @@"]
+        lines += a[prefix..<(a.count - suffix)].map { "-" + $0 }
+        lines += b[prefix..<(b.count - suffix)].map { "+" + $0 }
+        return lines.joined(separator: "\n")
+    }
+}
