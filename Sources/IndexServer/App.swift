@@ -64,7 +64,7 @@ public func runServer(directory: URL, configuration: ServerConfiguration, rootPa
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     raiseFileDescriptorLimit()
     let service = try IndexService(directory: directory)
-    if try !service.catalog.userExists("root") {
+    if try !service.userExists("root") {
         let password = rootPassword ?? APIToken.make().secret
         _ = try service.bootstrapRoot(password: password)
         let line = rootPassword == nil

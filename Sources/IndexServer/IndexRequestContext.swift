@@ -16,11 +16,3 @@ struct IndexRequestContext: RequestContext {
     /// only when a request logs in, so that reads pay nothing for it.
     var clientAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
 }
-
-/// A method the resource does not take: a 405 with `Allow`.
-struct MethodNotAllowed: Error, CustomStringConvertible {
-    let method: HTTPRequest.Method
-    let allowed: [HTTPRequest.Method]
-
-    var description: String { "\(method) is not allowed here; this resource takes \(allowed.map(\.rawValue).joined(separator: ", "))" }
-}

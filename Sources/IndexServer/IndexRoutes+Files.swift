@@ -6,16 +6,16 @@ import IndexStore
 /// Downloads: a stored file (with `Range`) and its core metadata file (PEP 658).
 extension IndexRoutes {
     func file(
-        _ index: IndexID, hashPrefix: String, hashRest: String, filename requested: String,
+        _ index: IndexID, hash: String, filename requested: String,
         _ request: Request, context: IndexRequestContext
     ) async throws -> Response {
         let wantsMetadata = requested.hasSuffix(".metadata")
         let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
-        guard let stored = try service.catalog.file(index, filename), stored.sha256 == hashPrefix + hashRest else {
+        guard let stored = try service.file(filename, in: index), stored.sha256 == hash else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
         if wantsMetadata {
-            guard let metadata = try service.catalog.coreMetadata(index, filename) else {
+            guard let metadata = try service.coreMetadata(of: filename, in: index) else {
                 throw StoreError.notFound("\(filename) has no core metadata file")
             }
             return Response(status: .ok, headers: [
@@ -25,7 +25,7 @@ extension IndexRoutes {
         }
         guard let blob = stored.blob else { throw StoreError(.internalError, "\(filename) in \(index) has no valid blob digest in the catalog") }
         let sha256 = blob.digest.hex
-        let path = try service.blobs.checkedPath(blob).path
+        let path = try service.checkedPath(blob).path
         let size = Int(blob.size)
         var headers: HTTPFields = [
             .contentType: "application/octet-stream",

@@ -5,31 +5,38 @@ import PythonPackaging
 
 /// The simple API (PEP 503/691) and the page cache every cached page goes through.
 extension IndexRoutes {
-    func simple(_ index: IndexID, _ rest: [String], trailingSlash: Bool, request: Request) throws -> Response {
-        guard let format = SimpleFormat.negotiate(request.headers[.accept]) else {
-            return Self.text("none of the accepted types is offered: \(SimpleFormat.allCases.map(\.rawValue).joined(separator: ", "))\n", status: .notAcceptable)
+    /// PEP 503/691's list of projects, through the index's bases.
+    func simpleList(_ index: IndexID, trailingSlash: Bool, request: Request) throws -> Response {
+        let format = try Self.format(request)
+        guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
+        return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
         }
-        switch rest.count {
-        case 0:
-            guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-            return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-                let order = try service.catalog.resolutionOrder(of: index)
-                guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
-                return SimplePages.projectList(try service.catalog.projects(in: order), format: format)
-            }
-        case 1:
-            let normalized = ProjectName.normalize(rest[0])
-            guard normalized == rest[0], trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
-            return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-                let order = try service.catalog.resolutionOrder(of: index)
-                guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
-                let files = try service.catalog.files(of: normalized, in: order)
-                guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
-                return SimplePages.projectPage(normalized, files: files, format: format)
-            }
-        default:
-            throw StoreError.notFound("no such resource under /\(index)/+simple/")
+    }
+
+    /// A project's files through the index's bases; other spellings of the name redirect to the normalized one.
+    func simpleProject(_ index: IndexID, name: String, trailingSlash: Bool, request: Request) throws -> Response {
+        let format = try Self.format(request)
+        let normalized = ProjectName.normalize(name)
+        guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
+        return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            let files = try service.files(of: normalized, in: try resolutionOrder(of: index))
+            guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
+            return SimplePages.projectPage(normalized, files: files, format: format)
         }
+    }
+
+    /// The index and its bases; a 404 when the index does not exist.
+    private func resolutionOrder(of index: IndexID) throws -> [IndexID] {
+        let order = try service.resolutionOrder(of: index)
+        guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+        return order
+    }
+
+    /// The format `Accept` asks for; a 406 naming the offered ones when none is acceptable.
+    static func format(_ request: Request) throws(NotAcceptable) -> SimpleFormat {
+        guard let format = SimpleFormat.negotiate(request.headers[.accept]) else { throw NotAcceptable() }
+        return format
     }
 
     static let simpleCacheControl = "max-age=60, public"
@@ -45,7 +52,7 @@ extension IndexRoutes {
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
         var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
         Self.addSecurityHeaders(&headers)
-        let page = try pageCache.page(key, generation: service.catalog.generation(), headers: headers, render: render)
+        let page = try pageCache.page(key, generation: service.generation(), headers: headers, render: render)
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
             var notModified = page.headers
             notModified[.contentLength] = nil

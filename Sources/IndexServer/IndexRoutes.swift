@@ -8,7 +8,9 @@ import PythonPackaging
 /// Every URL of the index, devpi's layout: `/USER`, `/USER/INDEX`, `/USER/INDEX/+simple/…`,
 /// `/USER/INDEX/+f/…`, plus `/+health`, `/+metrics` and `/+tokens`. One dispatcher, because
 /// the URL space has devpi's own rules (trailing slashes, name normalization) that a router's
-/// patterns do not express.
+/// patterns do not express: `Resource` parses the path and says which methods it takes, and
+/// the table below sends each resource to its handler. Handlers live by concern in the
+/// `IndexRoutes+…` files; every rule they apply is an `IndexService` method.
 struct IndexRoutes: Sendable {
     let service: IndexService
     let limits: ServerLimits
@@ -22,14 +24,10 @@ struct IndexRoutes: Sendable {
         var response: Response
         do {
             response = try await dispatch(request, context: context)
-        } catch let error as StoreError {
-            response = Self.errorResponse(error)
-        } catch let error as SchemaError {
-            response = Self.errorResponse(StoreError.badRequest(error.description))
-        } catch let refusal as MethodNotAllowed {
-            response = Self.methodNotAllowed(refusal)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            response = Self.errorResponse(StoreError(.tooLarge, "the request body is larger than this resource accepts"))
+            response = try StoreError(.tooLarge, "the request body is larger than this resource accepts").response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
         }
         // Cached pages carry these already (made once per page); every other response gets them here.
         if response.headers[.xContentTypeOptions] == nil { Self.addSecurityHeaders(&response.headers) }
@@ -68,73 +66,60 @@ struct IndexRoutes: Sendable {
         guard Self.methods.contains(method) else {
             throw MethodNotAllowed(method: method, allowed: Self.methods)
         }
+        let resource = try Resource(components, trailingSlash: trailingSlash)
+        try Self.allow(method, resource.methods)
+        let html = (method == .get || method == .head) && WebPages.prefersHTML(request.headers[.accept])
 
-        let read = method == .get || method == .head
-        let html = read && WebPages.prefersHTML(request.headers[.accept])
-        if components.first == "+builds" || components.first == "+search" || components.first == "+static" {
-            return try await site(components, request, context: context)
-        }
-        switch components.count {
-        case 0:
-            try Self.allow(method, [.get, .head])
+        switch resource {
+        case .root:
             return try html ? htmlPage(request, key: "root") { try web.root() } : root()
-        case 1 where components[0] == "+health":
-            try Self.allow(method, [.get, .head])
+        case .health:
             return Self.text("ok\n")
-        case 1 where components[0] == "+metrics":
-            try Self.allow(method, [.get, .head])
+        case .metrics:
             return Self.text(metricsText(), contentType: "text/plain; version=0.0.4")
-        case 1 where components[0] == "+tokens":
-            try Self.allow(method, [.post])
+        case .tokens:
             return try await createToken(request, context: context)
-        case 2 where components[0] == "+tokens":
-            try Self.allow(method, [.delete])
-            return try await revokeToken(components[1], request, context: context)
-        case 1:
-            return try await user(components[0], request, context: context)
-        case 2:
-            let index = try IndexID(user: components[0], index: components[1])
-            try Self.allow(method, [.get, .head, .put, .patch, .post])
-            if method == .post { return try await upload(to: index, request, context: context) }
-            if html {
-                let query = try RequestQuery(request.uri.query)
-                let filter = ProjectName.normalize(query["filter"] ?? "")
-                let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
-                return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
-            }
+        case .token(let id):
+            return try await revokeToken(id, request, context: context)
+        case .user(let name):
+            return try await user(name, request, context: context)
+        case .index(let index) where method == .post, .legacyUpload(let index):
+            return try await upload(to: index, request, context: context)
+        case .index(let index) where html:
+            let query = try RequestQuery(request.uri.query)
+            let filter = ProjectName.normalize(query["filter"] ?? "")
+            let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
+            return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
+        case .index(let index):
             return try await indexResource(index, request, context: context)
-        default:
-            let index = try IndexID(user: components[0], index: components[1])
-            let rest = Array(components.dropFirst(2))
-            switch rest[0] {
-            case "legacy" where rest.count == 1:
-                try Self.allow(method, [.post])
-                return try await upload(to: index, request, context: context)
-            case "+simple":
-                try Self.allow(method, [.get, .head])
-                return try simple(index, Array(rest.dropFirst()), trailingSlash: trailingSlash, request: request)
-            case "+f" where rest.count == 4:
-                try Self.allow(method, [.get, .head])
-                return try await file(index, hashPrefix: rest[1], hashRest: rest[2], filename: rest[3], request, context: context)
-            case "+files" where rest.count == 1:
-                try Self.allow(method, [.get, .head])
-                return try fileList(index)
-            case "+log" where rest.count == 2:
-                try Self.allow(method, [.get, .head])
-                return try await buildLog(index, filename: rest[1], request, context: context)
-            case "+yank" where rest.count == 2:
-                try Self.allow(method, [.post])
-                return try await yank(index, filename: rest[1], request, context: context)
-            case let name where rest.count == 1 && !name.hasPrefix("+"):
-                try Self.allow(method, [.get, .head])
-                let normalized = ProjectName.normalize(name)
-                return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
-            case let name where rest.count == 2 && !name.hasPrefix("+"):
-                try Self.allow(method, [.delete])
-                return try await deleteVersion(index, project: rest[0], version: rest[1], request, context: context)
-            default:
-                throw StoreError.notFound("no such resource: \(rawPath)")
-            }
+        case let .simpleList(index, trailingSlash):
+            return try simpleList(index, trailingSlash: trailingSlash, request: request)
+        case let .simpleProject(index, name, trailingSlash):
+            return try simpleProject(index, name: name, trailingSlash: trailingSlash, request: request)
+        case let .file(index, hash, filename):
+            return try await file(index, hash: hash, filename: filename, request, context: context)
+        case .fileList(let index):
+            return try fileList(index)
+        case let .fileLog(index, filename):
+            return try await buildLog(index, filename: filename, request, context: context)
+        case let .yank(index, filename):
+            return try await yank(index, filename: filename, request, context: context)
+        case let .project(index, name):
+            let normalized = ProjectName.normalize(name)
+            return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
+        case let .version(index, project, version):
+            return try await deleteVersion(index, project: project, version: version, request, context: context)
+        case .builds where method == .post:
+            return try await reportBuild(request, context: context)
+        case .builds:
+            return try htmlPage(request, key: "builds") { try web.builds() }
+        case let .buildLog(run, item):
+            return try web.buildLog(run: run, item: item)
+        case .search:
+            let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
+            return try htmlPage(request, key: "search|\(text)") { try web.search(text) }
+        case .stylesheet:
+            return web.stylesheet()
         }
     }
 

@@ -107,8 +107,6 @@ enum SimplePages {
 
     /// A document as JSON, keys sorted (equal documents are equal bytes).
     static func json(_ document: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
+        (try? CanonicalJSON.string(document)) ?? "{}"
     }
 }

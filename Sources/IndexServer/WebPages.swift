@@ -32,47 +32,46 @@ struct WebPages: Sendable {
     }
 
     func root() throws -> String {
-        let statistics = try service.catalog.indexStatistics()
-        let indices = try service.catalog.indices()
-        let users = Dictionary(grouping: indices, by: { $0.path.user }).sorted { $0.key < $1.key }.map { user, own -> [String: Any] in
-            ["name": user, "indices": own.sorted { $0.path.description < $1.path.description }.map { index -> [String: Any] in
+        let statistics = try service.indexStatistics()
+        let indices = try service.indices()
+        let users = Dictionary(grouping: indices, by: { $0.path.user }).sorted { $0.key < $1.key }.map { user, own in
+            PageContext.User(name: user, indices: own.sorted { $0.path.description < $1.path.description }.map { index in
                 let numbers = statistics[index.path]
-                return ["path": index.path.description, "bases": index.settings.bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
-                        "volatile": index.settings.volatile, "projects": numbers?.projects ?? 0, "files": numbers?.files ?? 0,
-                        "last": Self.time(numbers?.lastUpload)]
-            }]
+                return PageContext.IndexRow(
+                    path: index.path.description, bases: index.settings.bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
+                    volatile: index.settings.volatile, projects: numbers?.projects ?? 0, files: numbers?.files ?? 0,
+                    last: Self.time(numbers?.lastUpload))
+            })
         }
-        return render("root", ["title": "Indices", "users": users])
+        return render("root", PageContext.Root(frame: .init(title: "Indices"), users: users))
     }
 
     /// One page of an index's projects; `filter` is normalized, `page` within 1...maximumPage.
     func index(_ index: IndexID, filter: String, page: Int) throws -> String {
-        guard let settings = try service.catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
-        let order = try service.catalog.resolutionOrder(of: index)
-        let (projects, total) = try service.catalog.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
+        guard let settings = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+        let order = try service.resolutionOrder(of: index)
+        let (projects, total) = try service.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         func link(_ number: Int) -> String {
             "?" + (filter.isEmpty ? "" : "filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&") + "page=\(number)"
         }
-        var context: [String: Any] = [
-            "title": index.description, "path": index.description, "filter": filter, "total": total, "page": page, "pages": pages,
-            "bases": settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
-            "simple": "\(outsideURL)/\(index)/+simple/",
-            "projects": projects.map { project -> [String: Any] in
+        return render("index", PageContext.Index(
+            frame: .init(title: index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
+            total: total, page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
+            simple: "\(outsideURL)/\(index)/+simple/",
+            projects: projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
-                return ["name": project.name, "path": index.description, "newest": newest, "files": project.files, "last": Self.time(project.lastUpload)]
+                return PageContext.ProjectRow(name: project.name, path: index.description, newest: newest, files: project.files,
+                                              last: Self.time(project.lastUpload))
             },
-        ]
-        if !filter.isEmpty { context["filtering"] = true }
-        if page > 1 { context["previous"] = link(page - 1) }
-        if page < pages { context["next"] = link(page + 1) }
-        return render("index", context)
+            previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil
+        ))
     }
 
     /// A project's page; `name` is normalized.
     func project(_ index: IndexID, name: String) throws -> String {
-        let order = try service.catalog.resolutionOrder(of: index)
-        let files = try service.catalog.files(of: name, in: order)
+        let order = try service.resolutionOrder(of: index)
+        let files = try service.files(of: name, in: order)
         guard !files.isEmpty else { throw StoreError.notFound("no project \(name) in \(index)") }
         // Newest first by PEP 440; a version that does not parse sorts last.
         let grouped = Dictionary(grouping: files, by: \.version)
@@ -86,65 +85,59 @@ struct WebPages: Sendable {
                 }
             }
         let newest = byVersion.first?.files.first
-        let summary = newest.flatMap { try? service.catalog.coreMetadata($0.index, $0.filename) }
+        let summary = newest.flatMap { try? service.coreMetadata(of: $0.filename, in: $0.index) }
             .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }?["Summary"] ?? ""
-        let versions = byVersion.map { entry -> [String: Any] in
-            ["version": entry.version, "files": entry.files.sorted { $0.filename < $1.filename }.map(fileContext)]
+        let versions = byVersion.map { entry in
+            PageContext.VersionGroup(version: entry.version, files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
         }
-        return render("project", ["title": name, "name": name, "path": index.description, "summary": summary, "versions": versions])
+        return render("project", PageContext.Project(frame: .init(title: name), name: name, path: index.description, summary: summary, versions: versions))
     }
 
-    private func fileContext(_ file: StoredFile) -> [String: Any] {
+    private func fileRow(_ file: StoredFile) -> PageContext.FileRow {
         var python = "source", platform = "any", kind = "sdist"
         if let wheel = try? WheelFilename(file.filename) {
             kind = "wheel"
             python = wheel.tagSet.interpreters.joined(separator: ".")
             platform = wheel.tagSet.platforms.joined(separator: ".")
         }
-        let provenance = file.provenance?.fields.map { ["key": $0.key, "value": $0.value] } ?? []
-        let target = file.provenance?.target ?? ""
-        var context: [String: Any] = [
-            "filename": file.filename, "url": SimplePages.url(of: file), "size": Self.size(file.size), "kind": kind, "python": python,
-            "platform": platform, "target": target.ifEmpty("—"), "uploaded": Self.time(file.uploadTime), "uploader": file.uploader,
-            "sha256": file.sha256, "shortSHA": String(file.sha256.prefix(12)), "yanked": file.yanked,
-            "provenance": provenance, "hasProvenance": !provenance.isEmpty,
-        ]
-        // Mustache takes any present value, even "" or 0, as true: absent keys are the false ones.
-        if let reason = file.yankReason, !reason.isEmpty { context["reason"] = reason }
-        if file.buildLog != nil { context["log"] = "/\(file.index)/+log/\(file.filename)" }
-        return context
+        let provenance = file.provenance?.fields.map { PageContext.Field(key: $0.key, value: $0.value) } ?? []
+        return PageContext.FileRow(
+            filename: file.filename, url: SimplePages.url(of: file), size: Self.size(file.size), kind: kind, python: python,
+            platform: platform, target: (file.provenance?.target ?? "").ifEmpty("—"), uploaded: Self.time(file.uploadTime),
+            uploader: file.uploader, sha256: file.sha256, shortSHA: String(file.sha256.prefix(12)), yanked: file.yanked,
+            reason: file.yankReason.flatMap { $0.isEmpty ? nil : $0 },
+            log: file.buildLog == nil ? nil : "/\(file.index)/+log/\(file.filename)",
+            provenance: provenance, hasProvenance: !provenance.isEmpty
+        )
     }
 
     func builds() throws -> String {
-        let runs = try service.catalog.buildRuns(limit: 50).map { run -> [String: Any] in
+        let runs = try service.buildRuns(limit: 50).map { run in
             // Stored only after it decoded at POST; a row from before that is shown as empty.
             let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(run.report.utf8))
             let report = posted?.report
             let results = report?.results ?? []
             let skippedBefore = report?.skipped.count ?? 0
             func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
-            let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result -> [String: Any] in
-                var entry: [String: Any] = ["item": result.item.id, "reason": result.reason ?? ""]
-                if posted?.logs[result.item.id] != nil { entry["log"] = "/+builds/\(run.id)/\(result.item.id).log" }
-                return entry
+            let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result in
+                PageContext.Failure(item: result.item.id, reason: result.reason ?? "",
+                                    log: posted?.logs[result.item.id] == nil ? nil : "/+builds/\(run.id)/\(result.item.id).log")
             }
-            var context: [String: Any] = [
-                "id": run.id, "when": Self.time(run.reportedAt), "reporter": run.reporter,
-                "seconds": String(format: "%.1f", report?.seconds ?? 0), "planned": results.count + skippedBefore,
-                "built": count(.built), "skipped": count(.skipped) + skippedBefore, "failed": count(.failed),
-                "anyFailed": count(.failed) > 0, "failures": failures, "hasFailures": !failures.isEmpty,
-            ]
-            if let runID = report?.runID, !runID.isEmpty { context["runID"] = runID }
-            if count(.cancelled) > 0 { context["cancelled"] = count(.cancelled) }
-            return context
+            return PageContext.Run(
+                id: run.id, when: Self.time(run.reportedAt), reporter: run.reporter,
+                runID: report?.runID.flatMap { $0.isEmpty ? nil : $0 }, seconds: String(format: "%.1f", report?.seconds ?? 0),
+                planned: results.count + skippedBefore, built: count(.built), skipped: count(.skipped) + skippedBefore,
+                failed: count(.failed), anyFailed: count(.failed) > 0, cancelled: count(.cancelled) > 0 ? count(.cancelled) : nil,
+                failures: failures, hasFailures: !failures.isEmpty
+            )
         }
-        return render("builds", ["title": "Build runs", "runs": runs])
+        return render("builds", PageContext.Builds(frame: .init(title: "Build runs"), runs: runs))
     }
 
     /// The log a run attached for one of its failed items.
     func buildLog(run: String, item: String) throws -> Response {
         guard let number = Int64(run), item.hasSuffix(".log"),
-              let stored = try service.catalog.buildRun(number),
+              let stored = try service.buildRun(number),
               let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(stored.report.utf8)),
               let log = posted.logs[String(item.dropLast(4))] else {
             throw StoreError.notFound("no log \(item) in build run \(run)")
@@ -154,8 +147,10 @@ struct WebPages: Sendable {
 
     /// Projects whose normalized name contains `text` (normalized).
     func search(_ text: String) throws -> String {
-        let results = text.isEmpty ? [] : try service.catalog.search(text, limit: 500).map { ["project": $0.project, "index": $0.index.description] }
-        return render("search", ["title": "Search", "query": text, "results": results])
+        let results = text.isEmpty ? [] : try service.search(text, limit: 500).map {
+            PageContext.SearchResult(project: $0.project, index: $0.index.description)
+        }
+        return render("search", PageContext.Search(frame: .init(title: "Search", query: text.isEmpty ? nil : text), results: results))
     }
 
     func stylesheet() -> Response {
@@ -163,11 +158,8 @@ struct WebPages: Sendable {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
     }
 
-    private func render(_ template: String, _ context: [String: Any]) -> String {
-        var context = context
-        context["version"] = WebPages.version
-        if context["query"] == nil { context["query"] = "" }
-        return library.render(context, withTemplate: template) ?? ""
+    private func render(_ template: String, _ context: Any) -> String {
+        library.render(context, withTemplate: template) ?? ""
     }
 
     static let version = "0.1.0"

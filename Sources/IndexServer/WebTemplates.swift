@@ -4,16 +4,16 @@ import Mustache
 /// Every value goes through `{{…}}`, which escapes HTML; no template uses `{{{…}}}`.
 enum WebTemplates {
     static let header = """
-        <!doctype html>
+        {{#frame}}<!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · wheelwright</title><link rel="stylesheet" href="/+static/style.css"></head>
         <body><header><a class="brand" href="/">wheelwright</a> <a href="/+builds/">builds</a>
         <form action="/+search" method="get"><input type="search" name="q" value="{{query}}" placeholder="search projects" aria-label="search projects"></form></header>
-        <main>
+        <main>{{/frame}}
         """
 
     static let footer = """
-        </main><footer>wheelwright {{version}} · <a href="/+health">health</a> · <a href="/+metrics">metrics</a></footer></body></html>
+        </main><footer>wheelwright {{frame.version}} · <a href="/+health">health</a> · <a href="/+metrics">metrics</a></footer></body></html>
         """
 
     static let root = """
@@ -73,7 +73,7 @@ enum WebTemplates {
 
     static let search = """
         {{> header}}
-        <h1>Search{{#query}}: “{{query}}”{{/query}}</h1>
+        <h1>Search{{#frame.query}}: “{{frame.query}}”{{/frame.query}}</h1>
         <table><thead><tr><th>project</th><th>index</th></tr></thead><tbody>
         {{#results}}<tr><td><a href="/{{index}}/{{project}}/">{{project}}</a></td><td><a href="/{{index}}/">{{index}}</a></td></tr>
         {{/results}}</tbody></table>

@@ -484,21 +484,21 @@ public struct Catalog: Sendable {
     }
 
     /// One build run by its number.
-    public func buildRun(_ id: Int64) throws -> BuildRun? {
+    public func buildRun(_ id: Int64) throws -> ReportedRun? {
         try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM build_run WHERE id = ?", arguments: [id]).map(Self.buildRun)
         }
     }
 
     /// The newest build runs first.
-    public func buildRuns(limit: Int) throws -> [BuildRun] {
+    public func buildRuns(limit: Int) throws -> [ReportedRun] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM build_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.buildRun)
         }
     }
 
-    private static func buildRun(_ row: Row) -> BuildRun {
-        BuildRun(id: row["id"], reportedAt: row["reportedAt"], reporter: row["reporter"], report: row["report"])
+    private static func buildRun(_ row: Row) -> ReportedRun {
+        ReportedRun(id: row["id"], reportedAt: row["reportedAt"], reporter: row["reporter"], report: row["report"])
     }
 
     /// Every file of every index, by index and filename.

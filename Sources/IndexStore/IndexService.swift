@@ -71,7 +71,7 @@ public struct IndexService: Sendable {
         limits: ArchiveLimits = ArchiveLimits()
     ) throws -> UploadOutcome {
         do {
-            try authorize(identity, .upload(index))
+            let settings = try authorize(identity, .upload(index))
             let distribution = try Self.parseFilename(filename)
             var validatedProvenance: Provenance?
             if let provenance, !provenance.isEmpty {
@@ -120,7 +120,7 @@ public struct IndexService: Sendable {
                     return .alreadyPresent(existing)
                 }
                 // Refused before the blob is committed; the catalog checks again for racing uploads.
-                if try catalog.settings(of: index)?.volatile != true {
+                if settings?.volatile != true {
                     throw StoreError.alreadyExists(filename, as: existing.filename, in: index)
                 }
             }

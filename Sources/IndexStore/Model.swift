@@ -206,7 +206,7 @@ public struct ProjectSummary: Sendable {
 }
 
 /// A `wheelwright build` run as it reported itself.
-public struct BuildRun: Sendable {
+public struct ReportedRun: Sendable {
     public let id: Int64
     public let reportedAt: Double
     public let reporter: String

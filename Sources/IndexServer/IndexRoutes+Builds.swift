@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import IndexAPI
+import IndexStore
+import PythonPackaging
+
+/// What builders report and read: build runs, an index's file list and a file's build log.
+extension IndexRoutes {
+    /// `POST /+builds`: a run's report, typed (anything else is a 400), for root or a builder.
+    func reportBuild(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        try service.authorize(identity, .reportBuild)
+        let buffer = try await request.body.collect(upTo: limits.maximumReportBytes)
+        let posted: PostedRunReport
+        do {
+            posted = try JSONDecoder().decode(PostedRunReport.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw StoreError.badRequest("a build report is the JSON wheelwright build writes (report.json with logs): \(error)")
+        }
+        let id = try service.addBuildRun(posted, by: identity)
+        return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "/+builds/#run-\(id)")), status: .created)
+    }
+
+    /// Every file of the index itself (not its bases) with its provenance: what a builder's
+    /// plan asks once per index instead of once per project.
+    func fileList(_ index: IndexID) throws -> Response {
+        let files = try service.files(in: index).map { file in
+            FileEntry(filename: file.filename, project: file.project, version: file.version, sha256: file.sha256,
+                      size: file.size, yanked: file.yanked, provenance: file.provenance)
+        }
+        return Self.json(Envelope(type: "list:files", result: files))
+    }
+
+    /// The build log attached to a file, as text.
+    func buildLog(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        guard let stored = try service.file(filename, in: index), let log = stored.buildLog else {
+            throw StoreError.notFound("no build log for \(filename) in \(index)")
+        }
+        let path = try service.checkedPath(log).path
+        let body = request.method == .head || log.size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
+        return Response(status: .ok, headers: [
+            .contentType: "text/plain; charset=utf-8", .contentLength: String(log.size),
+            .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(log.digest)\"",
+        ], body: body)
+    }
+}

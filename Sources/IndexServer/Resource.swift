@@ -1,0 +1,74 @@
+import HTTPTypes
+import IndexStore
+
+/// Every resource of the index as its URL names it, in devpi's layout, with the methods each
+/// takes. Parsing is the whole of the URL scheme: trailing slashes, `+` names, the index path.
+enum Resource: Equatable {
+    case root
+    case health
+    case metrics
+    case tokens
+    case token(id: String)
+    case user(String)
+    /// `/USER/INDEX`: its settings (GET, PUT, PATCH), its page, and twine's upload (POST).
+    case index(IndexID)
+    case legacyUpload(IndexID)
+    case simpleList(IndexID, trailingSlash: Bool)
+    case simpleProject(IndexID, name: String, trailingSlash: Bool)
+    case file(IndexID, hash: String, filename: String)
+    case fileList(IndexID)
+    case fileLog(IndexID, filename: String)
+    case yank(IndexID, filename: String)
+    case project(IndexID, name: String)
+    case version(IndexID, project: String, version: String)
+    case builds
+    case buildLog(run: String, item: String)
+    case search
+    case stylesheet
+
+    /// The resource `components` (the path's decoded segments) name, or a 404.
+    init(_ components: [String], trailingSlash: Bool) throws {
+        switch (components.count, components.first) {
+        case (0, _): self = .root
+        case (1, "+health"): self = .health
+        case (1, "+metrics"): self = .metrics
+        case (1, "+tokens"): self = .tokens
+        case (2, "+tokens"): self = .token(id: components[1])
+        case (1, "+builds"): self = .builds
+        case (3, "+builds"): self = .buildLog(run: components[1], item: components[2])
+        case (1, "+search"): self = .search
+        case (2, "+static") where components[1] == "style.css": self = .stylesheet
+        case (_, let first?) where first.hasPrefix("+"): throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
+        case (1, _): self = .user(components[0])
+        case (2, _): self = .index(try IndexID(user: components[0], index: components[1]))
+        default:
+            let index = try IndexID(user: components[0], index: components[1])
+            let rest = Array(components.dropFirst(2))
+            switch (rest.count, rest[0]) {
+            case (1, "legacy"): self = .legacyUpload(index)
+            case (1, "+simple"): self = .simpleList(index, trailingSlash: trailingSlash)
+            case (2, "+simple"): self = .simpleProject(index, name: rest[1], trailingSlash: trailingSlash)
+            case (4, "+f"): self = .file(index, hash: rest[1] + rest[2], filename: rest[3])
+            case (1, "+files"): self = .fileList(index)
+            case (2, "+log"): self = .fileLog(index, filename: rest[1])
+            case (2, "+yank"): self = .yank(index, filename: rest[1])
+            case (1, let name) where !name.hasPrefix("+"): self = .project(index, name: name)
+            case (2, let name) where !name.hasPrefix("+"): self = .version(index, project: name, version: rest[1])
+            default: throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
+            }
+        }
+    }
+
+    /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
+    var methods: [HTTPRequest.Method] {
+        switch self {
+        case .root, .health, .metrics, .simpleList, .simpleProject, .file, .fileList, .fileLog, .project, .buildLog, .search, .stylesheet:
+            [.get, .head]
+        case .tokens, .legacyUpload, .yank: [.post]
+        case .token, .version: [.delete]
+        case .user: [.get, .head, .put, .patch]
+        case .index: [.get, .head, .put, .patch, .post]
+        case .builds: [.get, .head, .post]
+        }
+    }
+}

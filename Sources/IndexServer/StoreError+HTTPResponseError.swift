@@ -1,0 +1,37 @@
+import Hummingbird
+import IndexAPI
+import IndexStore
+import Logging
+
+/// A refusal is an answer: the status from the error's kind and the message as a text body
+/// (SwiftNIO writes the standard reason phrase, so the message goes in the body, where twine,
+/// pip and uv show it).
+extension StoreError: HTTPResponseError {
+    public var status: HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .tooManyRequests: .tooManyRequests
+        case .internalError: .internalServerError
+        case .unavailable: .serviceUnavailable
+        case .insufficientStorage: HTTPResponse.Status(code: 507)
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = IndexRoutes.text(message + "\n", status: status)
+        if kind == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"wheelwright\"" }
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if kind == .internalError {
+            // The operator's log names the damaged file; the client learns only that it failed.
+            Self.logger.error("\(message)")
+        }
+        return response
+    }
+
+    static let logger = Logger(label: "wheelwright.serve")
+}

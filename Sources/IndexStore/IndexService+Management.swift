@@ -1,0 +1,73 @@
+import Foundation
+import IndexAPI
+import PythonPackaging
+
+/// devpi's management operations, each with its rules: who may (through `authorize`), what a
+/// valid value is, and what changes. The server parses the request and shapes the answer.
+extension IndexService {
+    /// A password is text of 1 to 1,024 bytes (the derivation's cost grows with nothing else).
+    static func checkPassword(_ password: String) throws(StoreError) {
+        guard (1...1024).contains(password.utf8.count) else { throw .badRequest("password: use 1 to 1,024 bytes") }
+    }
+
+    public func createUser(_ name: String, password: String?, builder: Bool, by identity: Identity?) throws {
+        try authorize(identity, .createUser(name))
+        guard let password, !password.isEmpty else { throw StoreError.badRequest("password: a new user needs {\"password\": \"…\"}") }
+        try Self.checkPassword(password)
+        try catalog.createUser(name, passwordHash: try PasswordHasher.hash(password), builder: builder)
+    }
+
+    /// Changes a user's password or builder flag; only root may set the flag. A new password
+    /// takes effect at once: remembered logins are forgotten.
+    public func updateUser(_ name: String, password: String?, builder: Bool?, by identity: Identity?) throws {
+        try authorize(identity, .modifyUser(name))
+        if builder != nil, identity?.isRoot != true { throw StoreError.forbidden("builder: only root may mark a user as a builder") }
+        if let password { try Self.checkPassword(password) }
+        try catalog.updateUser(name, passwordHash: try password.map(PasswordHasher.hash), builder: builder)
+        if password != nil { authenticator.forget() }
+    }
+
+    public func createIndex(_ index: IndexID, settings: IndexSettings, by identity: Identity?) throws {
+        try authorize(identity, .createIndex(index))
+        try catalog.createIndex(index, settings: settings)
+    }
+
+    public func updateIndex(_ index: IndexID, by identity: Identity?, _ change: (inout IndexSettings) -> Void) throws -> IndexSettings {
+        try authorize(identity, .modifyIndex(index))
+        return try catalog.updateIndex(index, change)
+    }
+
+    /// A new token for the caller, limited to `scope` when given; its secret is shown once.
+    public func createToken(scope: [IndexID]?, by identity: Identity) throws -> (id: String, token: String) {
+        try authorize(identity, .createToken(scope: scope))
+        let (id, secret, token) = APIToken.make()
+        try catalog.createToken(id: id, user: identity.user, secretHash: APIToken.secretHash(secret), indices: scope)
+        return (id, token)
+    }
+
+    /// A token's owner or root may revoke it, and a token itself; it stops working at once.
+    public func revokeToken(_ id: String, by identity: Identity) throws {
+        guard id.utf8.count <= 64, let owner = try catalog.tokenOwner(id) else { throw StoreError.notFound("no token \(id)") }
+        try authorize(identity, .revokeToken(id: id, owner: owner))
+        try catalog.revokeToken(id)
+    }
+
+    public func setYanked(_ filename: String, in index: IndexID, yanked: Bool, reason: String?, by identity: Identity) throws -> StoredFile {
+        try authorize(identity, .yank(index))
+        if let reason, reason.utf8.count > 1024 { throw StoreError.badRequest("reason: at most 1,024 bytes") }
+        return try catalog.setYanked(index, filename, yanked: yanked, reason: reason)
+    }
+
+    /// devpi's removal of a version, for volatile indices only; returns how many files went.
+    public func deleteVersion(_ version: String, of project: String, in index: IndexID, by identity: Identity) throws -> Int {
+        try authorize(identity, .deleteVersion(index))
+        let canonical = (try? Version(version).description) ?? version
+        return try catalog.deleteVersion(index, project: ProjectName.normalize(project), version: canonical)
+    }
+
+    /// Keeps a build run's report (re-encoded, never the client's bytes) for `/+builds/`.
+    public func addBuildRun(_ report: PostedRunReport, by identity: Identity) throws -> Int64 {
+        try authorize(identity, .reportBuild)
+        return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report))
+    }
+}

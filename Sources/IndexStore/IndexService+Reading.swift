@@ -1,0 +1,55 @@
+import Foundation
+import IndexAPI
+
+/// What the server reads: the only way it sees the catalog, so that another catalog (the
+/// PostgreSQL one of the replicas) is a change behind these methods, not in the routes.
+extension IndexService {
+    /// Changes with every write; pages cached under one generation are current.
+    public func generation() -> Int64 { catalog.generation() }
+
+    public func userExists(_ name: String) throws -> Bool { try catalog.userExists(name) }
+
+    public func users() throws -> [String] { try catalog.users() }
+
+    public func indices() throws -> [(path: IndexID, settings: IndexSettings)] { try catalog.indices() }
+
+    public func settings(of index: IndexID) throws -> IndexSettings? { try catalog.settings(of: index) }
+
+    /// The index and its bases, depth first, each once; empty when the index does not exist.
+    public func resolutionOrder(of index: IndexID) throws -> [IndexID] { try catalog.resolutionOrder(of: index) }
+
+    public func projects(in indices: [IndexID]) throws -> [String] { try catalog.projects(in: indices) }
+
+    public func files(of project: String, in indices: [IndexID]) throws -> [StoredFile] { try catalog.files(of: project, in: indices) }
+
+    /// The files an index holds itself; `notFound` when there is no such index.
+    public func files(in index: IndexID) throws -> [StoredFile] {
+        guard try catalog.settings(of: index) != nil else { throw StoreError.notFound("no index \(index)") }
+        return try catalog.files(in: index)
+    }
+
+    public func file(_ filename: String, in index: IndexID) throws -> StoredFile? { try catalog.file(index, filename) }
+
+    public func coreMetadata(of filename: String, in index: IndexID) throws -> [UInt8]? { try catalog.coreMetadata(index, filename) }
+
+    public func indexStatistics() throws -> [IndexID: IndexStatistics] { try catalog.indexStatistics() }
+
+    public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) throws -> (page: [ProjectSummary], total: Int) {
+        try catalog.projectSummaries(in: indices, containing: filter, limit: limit, offset: offset)
+    }
+
+    public func search(_ text: String, limit: Int) throws -> [(project: String, index: IndexID)] { try catalog.search(text, limit: limit) }
+
+    public func buildRuns(limit: Int) throws -> [ReportedRun] { try catalog.buildRuns(limit: limit) }
+
+    public func buildRun(_ id: Int64) throws -> ReportedRun? { try catalog.buildRun(id) }
+
+    /// The identity `user` and `password` (or `__token__` and a token) prove, from `address`
+    /// (for the login throttle); nil when they prove none.
+    public func authenticate(user: String, password: String, from address: String) async throws -> Identity? {
+        try await authenticator.authenticate(user: user, password: password, from: address)
+    }
+
+    /// The path of a stored blob after its size (and, once per process, its digest) checked.
+    public func checkedPath(_ blob: BlobReference) throws -> URL { try blobs.checkedPath(blob) }
+}
