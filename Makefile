@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks lint fuzz clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -78,6 +78,9 @@ bench-pages: deps release ## The HTML pages of an index with 100,000 projects: r
 
 bench-attacks: venv release ## The security figures: RSS under the page-cache attack, /+health during 20,000 idle connections, a login under 64 guessers.
 	.venv/bin/python bench/attacks.py .build/release/wheelwright bench/out/attacks
+
+bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB upload, and on an 8 MiB part header.
+	.build/release/wheelwright-bench multipart 64
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh

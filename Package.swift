@@ -38,7 +38,7 @@ let package = Package(
         // sdist filenames, core metadata and the manylinux policy: pure, no I/O.
         .target(name: "PythonPackaging", swiftSettings: strictSettings),
 
-        // What every layer needs and no layer owns: hex digests, durations in seconds. Pure.
+        // What every layer needs and no layer owns: hex digests, durations in seconds, file locks.
         .target(name: "Basics", swiftSettings: strictSettings),
 
         // The whitelist and target-definition YAML schemas: decoding with file:line:column
@@ -195,10 +195,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Timed workloads and fixtures for bench/: version sorting, seeding a large index.
+        // Timed workloads and fixtures for bench/: version sorting, seeding a large index, the
+        // upload parser against multipart-kit's.
         .executableTarget(
             name: "wheelwright-bench",
-            dependencies: ["Basics", "PythonPackaging", "IndexStore"],
+            dependencies: [
+                "Basics",
+                "PythonPackaging",
+                "IndexAPI",
+                "IndexStore",
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -258,6 +266,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BasicsTests",
+            dependencies: ["Basics"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IndexClientTests",
+            dependencies: [
+                "IndexClient",
+                "IndexAPI",
+                "PythonPackaging",
+                "TestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IndexAPITests",
             dependencies: ["IndexAPI", "TestSupport"],
             swiftSettings: strictSettings
@@ -282,8 +306,11 @@ let package = Package(
             name: "BuilderTests",
             dependencies: [
                 "Builder",
+                "IndexAPI",
                 "PythonPackaging",
+                "Runners",
                 "TestSupport",
+                "Whitelist",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
@@ -292,6 +319,8 @@ let package = Package(
             name: "WhitelistTests",
             dependencies: [
                 "Whitelist",
+                "PythonPackaging",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings

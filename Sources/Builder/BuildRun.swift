@@ -1,5 +1,4 @@
 import Basics
-import Crypto
 import Foundation
 import IndexAPI
 import PythonPackaging
@@ -104,7 +103,7 @@ public struct BuildRun: Sendable {
     /// The whole run. Throws `BuilderError.locked` when another run against the same index
     /// holds the lock; a failed item is a result in the report, never an error.
     public func run() async throws -> Outcome {
-        let lock = try RunLock(path: settings.data.appendingPathComponent("locks/build-\(SHA256.hash(data: Data(settings.server.utf8)).prefix(8).hex).lock"))
+        let lock = try RunLock(path: settings.lockFile)
         defer { withExtendedLifetime(lock) {} }
         let started = Date()
         let clock = ContinuousClock.now

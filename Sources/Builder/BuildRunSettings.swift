@@ -1,3 +1,5 @@
+import Basics
+import Crypto
 import Foundation
 import Runners
 import Upstream
@@ -44,6 +46,12 @@ public struct BuildRunSettings: Sendable {
         self.runner = configuration.runner.flatMap(RunnerKind.init(rawValue:)) ?? .rootfs
         self.runID = runID
         self.junit = junit
+    }
+
+    /// The run lock: one per data directory and server, so overlapping runs against one index
+    /// do not both build.
+    public var lockFile: URL {
+        data.appendingPathComponent("locks/build-\(SHA256.hash(data: Data(server.utf8)).prefix(8).hex).lock")
     }
 
     public static let defaultServer = "http://127.0.0.1:4040"

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Basics
 import Foundation
 import IndexAPI
 import NIOCore
@@ -13,14 +14,18 @@ public struct IndexClient: Sendable {
     /// The user the calls act as; empty for an anonymous or token client.
     public let user: String
     let authorization: String?
+    /// How long a management call may take, connecting included (an unreachable server is
+    /// retried until then); uploads get five times as long.
+    let timeout: TimeAmount
 
     /// A client that sends `token` when given, else `user` and `password`, else nothing.
-    public init(server: String, user: String = "", password: String = "", token: String = "") {
+    public init(server: String, user: String = "", password: String = "", token: String = "", timeout: Duration = .seconds(60)) {
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
         self.server = base
         self.user = user
         self.authorization = BasicCredentials.header(user: user, password: password, token: token)
+        self.timeout = .nanoseconds(timeout.nanoseconds)
     }
 
     /// An answer whose `result` the caller does not read.
@@ -40,7 +45,7 @@ public struct IndexClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         }
-        let bytes = try await send(request, path: path, timeout: .seconds(60))
+        let bytes = try await send(request, path: path, timeout: timeout)
         do {
             return try JSONDecoder().decode(Envelope<Result>.self, from: Data(bytes.readableBytesView)).result
         } catch {
@@ -102,7 +107,7 @@ public struct IndexClient: Sendable {
         var request = request(.POST, "/\(index)/")
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
         request.body = .bytes(try upload.form(boundary: boundary))
-        _ = try await send(request, path: "/\(index)/", timeout: .seconds(300))
+        _ = try await send(request, path: "/\(index)/", timeout: timeout * 5)
     }
 
     private func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {

@@ -178,14 +178,8 @@ public struct Environments: Sendable {
     /// Runs `body` holding an exclusive lock on `name` (another process preparing the same thing waits).
     private func withLock<T>(named name: String, _ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: rootfsFolder, withIntermediateDirectories: true)
-        let path = rootfsFolder.appendingPathComponent(".\(name).lock").path
-        let fd = open(path, O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw RunnerError.io("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        defer { flock(fd, LOCK_UN) }
+        let lock = try await FileLock.waitFor(rootfsFolder.appendingPathComponent(".\(name).lock").path)
+        defer { withExtendedLifetime(lock) {} }
         return try await body()
     }
 

@@ -2,7 +2,10 @@
 // and prints one JSON line with the best time, so the shell script can set it beside the peer.
 import Basics
 import Foundation
+import IndexAPI
 import IndexStore
+import MultipartKit
+import NIOCore
 import PythonPackaging
 
 /// Parse every line as a PEP 440 version and sort them; the same work as
@@ -48,12 +51,66 @@ func seedIndex(directory: String, index: String, count: Int) throws {
     print(#"{"seeded": \#(count), "seconds": \#(Date().timeIntervalSince(start))}"#)
 }
 
+/// The upload parser's choice, measured: an upload of `megabytes` (a form as twine sends it)
+/// parsed in 64 KiB chunks by the server's parser and by multipart-kit's, best of 5; then an
+/// 8 MiB part header (no blank line), which a parser must refuse rather than hold.
+func compareMultipartParsers(megabytes: Int) throws {
+    let boundary = "wheelwright-bench-boundary"
+    var content = [UInt8](repeating: 0, count: megabytes << 20)
+    for index in content.indices { content[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13) }
+    var body = ByteBuffer()
+    try MultipartSerializer().serialize(parts: [
+        MultipartPart(headers: ["Content-Disposition": "form-data; name=\":action\""], body: "file_upload"),
+        MultipartPart(headers: ["Content-Disposition": "form-data; name=\"content\"; filename=\"a-1.0-py3-none-any.whl\""], body: content),
+    ], boundary: boundary, into: &body)
+    let bytes = Array(body.readableBytesView)
+    let chunks = stride(from: 0, to: bytes.count, by: 65_536).map { bytes[$0..<min($0 + 65_536, bytes.count)] }
+
+    func best(_ parse: () throws -> Int) rethrows -> (seconds: Double, fileBytes: Int) {
+        var best = Duration.seconds(1_000)
+        var fileBytes = 0
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            fileBytes = try parse()
+            best = min(best, ContinuousClock.now - start)
+        }
+        return (best.seconds, fileBytes)
+    }
+    let ours = try best {
+        var parser = IndexAPI.MultipartParser(boundary: boundary)
+        var total = 0
+        for chunk in chunks {
+            for case .data(let data) in try parser.feed(chunk) { total += data.count }
+        }
+        try parser.finish()
+        return total
+    }
+    let kit = try best {
+        let parser = MultipartKit.MultipartParser(boundary: boundary)
+        var total = 0
+        parser.onBody = { total += $0.readableBytes }
+        for chunk in chunks { try parser.execute(ByteBuffer(bytes: chunk)) }
+        return total
+    }
+    let header = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"" + String(repeating: "x", count: 8 << 20))
+    var oursRefused = false
+    var ourParser = IndexAPI.MultipartParser(boundary: boundary)
+    do { _ = try ourParser.feed(Array(header.readableBytesView)) } catch { oursRefused = true }
+    var kitRefused = false
+    let kitParser = MultipartKit.MultipartParser(boundary: boundary)
+    do { try kitParser.execute(header) } catch { kitRefused = true }
+    let rate = { (seconds: Double) in Double(megabytes) / seconds }
+    print(#"{"megabytes": \#(megabytes), "ours_mb_per_s": \#(Int(rate(ours.seconds))), "multipartkit_mb_per_s": \#(Int(rate(kit.seconds))), "ours_part_bytes": \#(ours.fileBytes), "multipartkit_part_bytes": \#(kit.fileBytes), "ours_refuses_8mib_header": \#(oursRefused), "multipartkit_refuses_8mib_header": \#(kitRefused)}"#)
+}
+
 let arguments = CommandLine.arguments
-let usage = "usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT\n"
+let usage = "usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT | multipart MEGABYTES\n"
 do {
     switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
     case (3...4, "sort-versions"):
         try sortVersions(path: arguments[2], repetitions: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
+    case (3, "multipart"):
+        try compareMultipartParsers(megabytes: max(1, Int(arguments[2]) ?? 64))
     case (5, "seed-index"):
         try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0)
     default:

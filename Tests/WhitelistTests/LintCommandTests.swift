@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import TestSupport
 import Testing
 
 #if canImport(System)
@@ -11,7 +12,7 @@ import SystemPackage
 /// `wheelwright whitelist lint` as a user runs it: the built executable, a real process.
 @Suite("wheelwright whitelist lint")
 struct LintCommandTests {
-    static let executable = Repository.root.appendingPathComponent(".build/debug/wheelwright").path
+    static let executable = Repository.wheelwright
 
     struct Run {
         let status: TerminationStatus

@@ -1,5 +1,6 @@
 import Foundation
 import PythonPackaging
+import TestSupport
 import Testing
 @testable import Whitelist
 
@@ -8,11 +9,6 @@ let testTargets: [TargetDefinition] = ["debian-12", "debian-13"].map { name in
     let path = Repository.root.appendingPathComponent("containers/\(name)/target.yaml").path
     let source = SourceFile(path: path, bytes: [UInt8](FileManager.default.contents(atPath: path)!))
     return TargetDefinition.decode(source, folder: name).0!
-}
-
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 func lint(_ files: [(String, String)]) -> WhitelistReport {

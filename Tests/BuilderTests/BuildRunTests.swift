@@ -1,0 +1,99 @@
+import Builder
+import Foundation
+import IndexAPI
+import PythonPackaging
+import Runners
+import Synchronization
+import TestSupport
+import Testing
+import Whitelist
+
+/// An index in memory, for the run: what it holds, which indices were created, what was reported.
+actor RecordingPublisher: IndexPublisher {
+    private var held: [String: [(filename: String, python: String?)]]
+    private(set) var created: [(index: String, bases: [String])] = []
+    private(set) var reports: [RunReport] = []
+
+    init(held: [String: [(filename: String, python: String?)]] = [:]) {
+        self.held = held
+    }
+
+    func wheels(in index: String) async throws -> [(filename: String, python: String?)]? { held[index] }
+
+    func ensureIndex(_ index: String, bases: [String]) async throws {
+        created.append((index, bases))
+        if held[index] == nil { held[index] = [] }
+    }
+
+    func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {
+        held[index, default: []].append((wheel.lastPathComponent, provenance.python))
+    }
+
+    func report(_ report: RunReport) async throws { reports.append(report) }
+}
+
+/// A run through its seams: files in a temporary folder, an index in memory, no network
+/// (pinned versions need no upstream) and no build (what is planned is already held).
+@Suite("BuildRun")
+struct BuildRunTests {
+    let folder: TemporaryFolder
+    let python: String
+
+    init() throws {
+        folder = try TemporaryFolder()
+        python = try #require(repositoryTargets.first { $0.name == "debian-12" }?.pythonVersions.first)
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: six\n    versions: [\"1.17.0\"]\n"
+            .write(toFile: folder.path("w.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    func settings(whitelist: String = "w.yaml", target: String? = nil) -> BuildRunSettings {
+        var configuration = BuildConfiguration()
+        configuration.cache = folder.path("cache")
+        configuration.server = "http://index.invalid"
+        return BuildRunSettings(whitelists: [folder.path(whitelist)], containers: Repository.root.appendingPathComponent("containers").path,
+                                data: folder.url.appendingPathComponent("data"), configuration: configuration,
+                                selection: Plan.Selection(target: target))
+    }
+
+    @Test("the plan asks the publisher what each index holds: a held pure wheel leaves nothing to build")
+    func planFromPublisher() async throws {
+        let empty = try await BuildRun(settings: settings(), publisher: RecordingPublisher()).plan()
+        #expect(empty.plan.items.map(\.id) == ["six-1.17.0-debian-12-py\(python)"])
+        let held = RecordingPublisher(held: ["opensource/pure": [("six-1.17.0-py2.py3-none-any.whl", python)]])
+        let planned = try await BuildRun(settings: settings(), publisher: held).plan()
+        #expect(planned.plan.items.isEmpty && planned.plan.skipped.count == 1 && planned.unresolved.isEmpty)
+    }
+
+    @Test("a run with nothing to build: indices of unused targets are not created, nothing is reported, report.json is written")
+    func runWithNothingToBuild() async throws {
+        let publisher = RecordingPublisher(held: ["opensource/pure": [("six-1.17.0-py2.py3-none-any.whl", python)]])
+        let events = Mutex<[String]>([])
+        let outcome = try await BuildRun(settings: settings(), publisher: publisher) { event in
+            events.withLock { $0.append("\(event)") }
+        }.run()
+        #expect(outcome.report.results.isEmpty && outcome.report.skipped.count == 1 && outcome.report.exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: outcome.workspace.appendingPathComponent("report.json").path))
+        #expect(await publisher.created.map(\.index) == ["opensource/pure"])
+        #expect(await publisher.reports.isEmpty)
+        #expect(events.withLock { $0.count } == 1)
+    }
+
+    @Test("refusals: a whitelist with errors, an unknown target, a run while another holds the lock")
+    func refusals() async throws {
+        try "packages:\n  - name: six\n    versoins: [\"1\"]\n".write(toFile: folder.path("bad.yaml"), atomically: true, encoding: .utf8)
+        await #expect { try await BuildRun(settings: settings(whitelist: "bad.yaml"), publisher: RecordingPublisher()).plan() } throws: { error in
+            guard case BuildRunError.whitelist(let diagnostics) = error else { return false }
+            return diagnostics.contains { $0.description.contains("bad.yaml:3:5") && $0.description.contains("did you mean 'versions'") }
+        }
+        await #expect { try await BuildRun(settings: settings(target: "plan9"), publisher: RecordingPublisher()).plan() } throws: { error in
+            guard case BuildRunError.unknownTarget("plan9", _, let known) = error else { return false }
+            return known.contains("debian-12")
+        }
+        let held = try RunLock(path: settings().lockFile)
+        await #expect { try await BuildRun(settings: settings(), publisher: RecordingPublisher()).run() } throws: { error in
+            guard case BuilderError.locked(let message) = error else { return false }
+            return message.contains("another wheelwright build against this index is running")
+        }
+        withExtendedLifetime(held) {}
+    }
+}

@@ -1,0 +1,72 @@
+import PythonPackaging
+import Testing
+@testable import Whitelist
+
+/// `whitelist add`'s decisions and `wheelwright.yaml`, as pure functions of their input.
+@Suite("whitelist add decisions and wheelwright.yaml")
+struct RequestAndConfigurationTests {
+    func versions(_ texts: [String]) throws -> [Version] { try texts.map { try Version($0) } }
+
+    @Test("a request: NAME, NAME==VERSION, NAME with a specifier; the newest admitted final release")
+    func requests() throws {
+        let offered = try versions(["3.0rc1", "2.1", "2.0", "1.9"])
+        #expect(try PackageRequest(parsing: "Six").choose(offered: offered, prereleases: false).description == "2.1")
+        #expect(try PackageRequest(parsing: "six").choose(offered: offered, prereleases: true).description == "3.0rc1")
+        #expect(try PackageRequest(parsing: " six >=1.5,<2 ").choose(offered: offered, prereleases: false).description == "1.9")
+        let pinned = try PackageRequest(parsing: "six==1.17.0")
+        #expect(pinned.pinned?.description == "1.17.0" && pinned.name.normalized == "six")
+        #expect(try PackageRequest(parsing: "six==1.*").pinned == nil)
+        #expect(throws: PackageRequest.Failure.self) { try PackageRequest(parsing: "six>5").choose(offered: offered, prereleases: false) }
+        #expect(throws: (any Error).self) { try PackageRequest(parsing: "six>>5") }
+        #expect(throws: (any Error).self) { try PackageRequest(parsing: "") }
+    }
+
+    @Test("the project URL: Source, then Homepage, then PyPI's page only for PyPI")
+    func projectURL() throws {
+        let name = try ProjectName("Demo_Pkg")
+        let metadata = try CoreMetadata(parsing: "Metadata-Version: 2.1\nName: demo\nVersion: 1\nProject-URL: Homepage, https://home\nProject-URL: Source, https://src\n")
+        #expect(PackageRequest.projectURL(metadata, name: name, indexHost: "pypi.org") == "https://src")
+        let bare = try CoreMetadata(parsing: "Metadata-Version: 2.1\nName: demo\nVersion: 1\n")
+        #expect(PackageRequest.projectURL(bare, name: name, indexHost: "pypi.org") == "https://pypi.org/project/demo-pkg/")
+        #expect(PackageRequest.projectURL(bare, name: name, indexHost: "mirror.example") == nil)
+    }
+
+    @Test("an addition is linted with the whole folder, refused when denied, and shown as a diff")
+    func additions() throws {
+        let other = SourceFile(path: "w/deny.yaml", text: "deny:\n  - name: evil\n    reason: no\n")
+        let request = WhitelistEditor.Request(name: try ProjectName("six"), version: try Version("1.17.0"), license: "MIT", url: nil,
+                                              reason: "needed", requestedBy: "me", targets: nil)
+        let outcome = try WhitelistAddition.add(request, to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
+        guard case let .changed(text, diff, summary) = outcome else { Issue.record("expected a change"); return }
+        #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ line 1 @@") && summary.contains("0 errors"))
+        let again = try WhitelistAddition.add(request, to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
+        guard case .unchanged = again else { Issue.record("expected no change"); return }
+        let denied = WhitelistEditor.Request(name: try ProjectName("Evil"), version: try Version("1"), license: nil, url: nil, reason: nil, requestedBy: nil, targets: nil)
+        #expect { try WhitelistAddition.add(denied, to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) } throws: { error in
+            "\(error)".contains("Evil 1 is denied at w/deny.yaml:2:")
+        }
+    }
+
+    @Test("wheelwright.yaml: every key typed, unknown keys and bad values refused at their place; flags override")
+    func configuration() throws {
+        let text = "server: http://index:4040\nupstream: [https://a/simple/]\njobs: 3\ntimeout: 600\nrunner: oci\n"
+        let (decoded, diagnostics) = BuildConfiguration.decode(SourceFile(path: "wheelwright.yaml", text: text))
+        let configuration = try #require(decoded, "\(diagnostics)")
+        #expect(configuration.server == "http://index:4040" && configuration.upstream == ["https://a/simple/"] && configuration.jobs == 3)
+        #expect(configuration.timeout == 600 && configuration.runner == "oci" && configuration.memory == nil)
+        var flags = BuildConfiguration()
+        flags.jobs = 1
+        let merged = configuration.overridden(by: flags)
+        #expect(merged.jobs == 1 && merged.server == "http://index:4040")
+        #expect(BuildConfiguration.decode(SourceFile(path: "e.yaml", text: "")).0 == BuildConfiguration())
+
+        let (bad, found) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "severs: x\njobs: many\nrunner: docker\nmemory: -1\n"))
+        #expect(bad == nil)
+        let messages = found.map(\.description)
+        #expect(messages.count == 4, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("w.yaml:1:1") && $0.contains("unknown key 'severs'") && $0.contains("server") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:2:7") && $0.contains("'many'") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:3:9") && $0.contains("rootfs, oci, host") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:4:9") })
+    }
+}
