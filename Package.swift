@@ -243,9 +243,14 @@ let package = Package(
             name: "IndexServerTests",
             dependencies: [
                 "IndexAPI",
+                "IndexClient",
                 "IndexStore",
                 "IndexServer",
+                "PythonPackaging",
                 "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

@@ -21,8 +21,8 @@ public struct Upload: Sendable {
         self.buildLog = buildLog
     }
 
-    /// The form's parts, the fields twine sends and ours, serialized by multipart-kit.
-    func form(boundary: String) throws -> ByteBuffer {
+    /// The multipart body: the fields twine sends and ours, serialized by multipart-kit.
+    public func form(boundary: String) throws -> ByteBuffer {
         var parts = [
             Self.field(":action", "file_upload"),
             Self.field("protocol_version", "1"),
