@@ -41,11 +41,27 @@ let package = Package(
         // What every layer needs and no layer owns: hex digests, durations in seconds, file locks.
         .target(name: "Basics", swiftSettings: strictSettings),
 
-        // The whitelist and target-definition YAML schemas: decoding with file:line:column
-        // diagnostics and the lint rules. Pure: callers hand in the bytes.
+        // YAML a person writes, read with file:line:column diagnostics: the loader (UTF-8, size,
+        // alias and depth limits), typed reading of nodes, "did you mean" suggestions. Pure.
+        .target(
+            name: "YAMLFiles",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+
+        // The site's own files besides whitelists: each target OS (`containers/NAME/target.yaml`)
+        // and the build settings (`wheelwright.yaml`). Pure: callers hand in the bytes.
+        .target(
+            name: "SiteConfiguration",
+            dependencies: ["PythonPackaging", "YAMLFiles", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+
+        // The whitelist schema, its lint rules and the decisions of `whitelist add` (choose a
+        // version, edit the file keeping its bytes, re-lint). Pure: callers hand in the bytes.
         .target(
             name: "Whitelist",
-            dependencies: ["PythonPackaging", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PythonPackaging", "YAMLFiles", "SiteConfiguration", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
 
@@ -88,6 +104,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -99,8 +116,7 @@ let package = Package(
             name: "Runners",
             dependencies: [
                 "Basics",
-                "PythonPackaging",
-                "Whitelist",
+                "SiteConfiguration",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -130,6 +146,8 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
+                "YAMLFiles",
+                "SiteConfiguration",
                 "Basics",
                 "PythonPackaging",
                 "Whitelist",
@@ -169,6 +187,8 @@ let package = Package(
         .target(
             name: "WheelwrightCLI",
             dependencies: [
+                "YAMLFiles",
+                "SiteConfiguration",
                 "Basics",
                 "PythonPackaging",
                 "Whitelist",
@@ -177,7 +197,6 @@ let package = Package(
                 "IndexAPI",
                 "IndexClient",
                 "Upstream",
-                "Archives",
                 "Runners",
                 "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -271,6 +290,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "YAMLFilesTests",
+            dependencies: ["YAMLFiles", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SiteConfigurationTests",
+            dependencies: ["SiteConfiguration", "YAMLFiles", "PythonPackaging", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BasicsTests",
             dependencies: ["Basics"],
             swiftSettings: strictSettings
@@ -293,36 +322,38 @@ let package = Package(
         ),
         .testTarget(
             name: "IndexStoreTests",
-            dependencies: ["IndexStore", "IndexAPI", "PythonPackaging"],
+            dependencies: ["IndexStore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RunnersTests",
             dependencies: [
+                "YAMLFiles",
+                "SiteConfiguration",
                 "Runners",
-                "Whitelist",
-                "PythonPackaging",
                 "TestSupport",
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BuilderTests",
             dependencies: [
+                "YAMLFiles",
+                "SiteConfiguration",
                 "Builder",
                 "IndexAPI",
                 "PythonPackaging",
                 "Runners",
                 "TestSupport",
                 "Whitelist",
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "WhitelistTests",
             dependencies: [
+                "YAMLFiles",
+                "SiteConfiguration",
                 "Whitelist",
                 "PythonPackaging",
                 "TestSupport",

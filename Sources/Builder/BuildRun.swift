@@ -3,6 +3,8 @@ import Foundation
 import IndexAPI
 import PythonPackaging
 import Runners
+import SiteConfiguration
+import YAMLFiles
 import Upstream
 import Whitelist
 

@@ -1,4 +1,4 @@
-import Whitelist
+import YAMLFiles
 
 /// Why a run could not be planned: the user must fix a file or a flag.
 public enum BuildRunError: Error, Sendable, CustomStringConvertible {

@@ -2,6 +2,7 @@ import Basics
 import Crypto
 import Foundation
 import Runners
+import SiteConfiguration
 import Upstream
 import Whitelist
 

@@ -3,8 +3,8 @@ import Foundation
 import IndexAPI
 import PythonPackaging
 import Runners
+import SiteConfiguration
 import Upstream
-import Whitelist
 
 /// The job's settings.
 public struct JobSettings: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
-import Whitelist
+import SiteConfiguration
+import YAMLFiles
 
 /// Reads the files a command works on: whitelist YAML files and the target definitions
 /// under `containers/`, and `wheelwright.yaml`: the file system's edge of the pure formats.

@@ -1,8 +1,8 @@
 import Foundation
 import PythonPackaging
 import Runners
+import SiteConfiguration
 import Upstream
-import Whitelist
 
 /// One sdist built for one target and interpreter: the wheelhouse of its build requirements
 /// filled (the static ones from `[build-system]`, then the backend's dynamic ones, asked inside

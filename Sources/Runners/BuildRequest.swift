@@ -1,5 +1,5 @@
 import Foundation
-import Whitelist
+import SiteConfiguration
 
 /// The limits a build runs under. Hitting one ends the build and is reported in its outcome.
 public struct ResourceLimits: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import Whitelist
+import SiteConfiguration
 
 /// The one `Runner`: it stages the sdist, mounts it with the wheelhouse, the driver and the output
 /// folder into a confinement (bubblewrap, unshare + chroot, a container engine, or none), and

@@ -1,5 +1,5 @@
 import Foundation
-import Whitelist
+import SiteConfiguration
 
 /// A host folder made visible to a confined command.
 struct Mount: Sendable, Hashable {

@@ -1,7 +1,7 @@
 import Basics
 import Crypto
 import Foundation
-import Whitelist
+import SiteConfiguration
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import Whitelist
+import SiteConfiguration
 
 /// How the `rootfs` runner confines a build.
 public enum RootfsSandbox: String, Sendable, CaseIterable {

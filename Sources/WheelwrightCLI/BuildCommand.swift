@@ -3,6 +3,7 @@ import Builder
 import Foundation
 import IndexAPI
 import Runners
+import SiteConfiguration
 import Whitelist
 
 /// What `build` and `plan` share: the whitelist, the targets, the index and upstream, and which

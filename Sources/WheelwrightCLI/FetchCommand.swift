@@ -3,6 +3,7 @@ import Builder
 import Foundation
 import PythonPackaging
 import Upstream
+import YAMLFiles
 import Whitelist
 
 extension Wheelwright {

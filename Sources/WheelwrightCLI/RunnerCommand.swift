@@ -4,8 +4,9 @@ import Builder
 import Foundation
 import PythonPackaging
 import Runners
+import SiteConfiguration
+import YAMLFiles
 import Upstream
-import Whitelist
 
 extension Wheelwright {
     struct RunnerCommand: AsyncParsableCommand {

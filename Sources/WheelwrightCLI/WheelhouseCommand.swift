@@ -2,8 +2,8 @@ import ArgumentParser
 import Builder
 import Foundation
 import PythonPackaging
+import SiteConfiguration
 import Upstream
-import Whitelist
 
 extension Wheelwright {
     struct Wheelhouse: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Whitelist
+import YAMLFiles
 
 extension Wheelwright {
     struct WhitelistCommand: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import YAMLFiles
 import PythonPackaging
 
 /// What a developer asks `whitelist add` for: `NAME`, `NAME==VERSION` or `NAME` with a specifier

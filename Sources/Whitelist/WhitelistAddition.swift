@@ -1,3 +1,5 @@
+import SiteConfiguration
+import YAMLFiles
 import PythonPackaging
 
 /// The decision of `whitelist add` once upstream has answered: refuse a denied version, insert

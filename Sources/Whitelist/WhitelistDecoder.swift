@@ -1,3 +1,5 @@
+import SiteConfiguration
+import YAMLFiles
 import PythonPackaging
 import Yams
 

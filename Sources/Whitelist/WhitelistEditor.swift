@@ -1,3 +1,4 @@
+import YAMLFiles
 import PythonPackaging
 import Yams
 

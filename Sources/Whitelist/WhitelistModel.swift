@@ -1,3 +1,4 @@
+import YAMLFiles
 import PythonPackaging
 
 /// Which upstream versions of a project are built.

@@ -1,3 +1,5 @@
+import SiteConfiguration
+import YAMLFiles
 import PythonPackaging
 
 /// The outcome of reading every whitelist file together: the whitelist when there are no

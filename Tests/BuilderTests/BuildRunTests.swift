@@ -3,10 +3,11 @@ import Foundation
 import IndexAPI
 import PythonPackaging
 import Runners
+import SiteConfiguration
+import YAMLFiles
 import Synchronization
 import TestSupport
 import Testing
-import Whitelist
 
 /// An index in memory, for the run: what it holds, which indices were created, what was reported.
 actor RecordingPublisher: IndexPublisher {

@@ -2,9 +2,11 @@ import Builder
 import Foundation
 import IndexAPI
 import PythonPackaging
+import SiteConfiguration
 import TestSupport
 import Testing
 import Whitelist
+import YAMLFiles
 
 /// The targets the repository defines, as the plan sees them.
 let repositoryTargets: [TargetDefinition] = {

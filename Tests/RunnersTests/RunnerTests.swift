@@ -2,7 +2,6 @@ import Foundation
 @testable import Runners
 import TestSupport
 import Testing
-import Whitelist
 
 /// Real builds in a real debian-12 root filesystem (prepared by the first test that needs it).
 @Suite(.timeLimit(.minutes(15)))

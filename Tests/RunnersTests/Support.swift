@@ -1,7 +1,8 @@
 import Foundation
 @testable import Runners
+import SiteConfiguration
 import TestSupport
-import Whitelist
+import YAMLFiles
 
 /// The debian-12 target as the tests use it: its root filesystem is prepared once and kept
 /// under `.build/test-environments` (keyed by the recipe's hash, so a rerun finds it).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Whitelist
+import YAMLFiles
 
 /// Broken and hostile files: each gets one clear error at a position, never a crash or a hang.
 /// (How long each takes is measured by bench/, not asserted here.)

@@ -1,8 +1,10 @@
 import Foundation
 import PythonPackaging
+import SiteConfiguration
 import TestSupport
 import Testing
 @testable import Whitelist
+import YAMLFiles
 
 /// The two targets the tests know, as the shipped `containers/` define them.
 let testTargets: [TargetDefinition] = ["debian-12", "debian-13"].map { name in
@@ -192,23 +194,6 @@ struct WhitelistTests {
             #expect(report.diagnostics.map(\.severity) == [.note])
             #expect(report.whitelist?.packages.isEmpty == true)
         }
-    }
-
-    @Test("target definitions: the shipped ones decode; a wrong one is reported")
-    func targetDefinitions() {
-        #expect(testTargets.map(\.name) == ["debian-12", "debian-13"])
-        #expect(testTargets[0].pythonVersions == ["3.11"] && testTargets[0].glibc == "2.36")
-        #expect(testTargets[1].pythonVersions == ["3.13"] && testTargets[1].codename == "trixie")
-        let (target, diagnostics) = TargetDefinition.decode(SourceFile(path: "t.yaml", text: """
-            name: debian-12
-            os: {id: debian, version: "12"}
-            glibc: two
-            architecture: x86_64
-            pythons: []
-            rootfs: {tool: debootstrap, suite: bookworm, variant: minbase, mirror: http://deb.debian.org/debian}
-            """), folder: "debian-99")
-        #expect(target == nil)
-        #expect(positions(diagnostics) == ["1:1: error", "1:7: error", "2:5: error", "3:8: error", "5:10: error"])
     }
 
     @Test("suggestions come from the closest key within a small edit distance")

@@ -5,32 +5,32 @@ import Yams
 ///
 /// Scalars are taken exactly as written, never resolved by YAML's type rules: `3.10` stays
 /// the string "3.10" (not the float 3.1) and `no` stays "no" (not false).
-struct NodeReader {
-    let file: String
-    var log = DiagnosticLog()
+package struct NodeReader {
+    package let file: String
+    package var log = DiagnosticLog()
 
-    init(file: String) {
+    package init(file: String) {
         self.file = file
     }
 
     /// One `key: value` pair with both nodes, for positions.
-    struct Pair {
-        let key: String
-        let keyNode: Node
-        let value: Node
+    package struct Pair {
+        package let key: String
+        package let keyNode: Node
+        package let value: Node
     }
 
-    func location(_ node: Node) -> SourceLocation {
+    package func location(_ node: Node) -> SourceLocation {
         let mark = node.mark
         return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    static func isNull(_ node: Node) -> Bool {
+    package static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    static func describe(_ node: Node) -> String {
+    package static func describe(_ node: Node) -> String {
         switch node {
         case .scalar: isNull(node) ? "nothing" : "a single value"
         case .sequence: "a list"
@@ -41,7 +41,7 @@ struct NodeReader {
 
     /// The pairs of a mapping whose keys are plain strings; `allowed` keys are checked, and an
     /// unknown key gets an error with the closest allowed one as a suggestion.
-    mutating func mapping(_ node: Node, _ what: String, allowed: [String]) -> [Pair]? {
+    package mutating func mapping(_ node: Node, _ what: String, allowed: [String]) -> [Pair]? {
         guard case .mapping(let mapping) = node else {
             log.error(location(node), "expected \(what) (a mapping of keys to values), found \(Self.describe(node))")
             return nil
@@ -62,7 +62,7 @@ struct NodeReader {
     }
 
     /// A non-empty scalar, as written.
-    mutating func string(_ node: Node, _ what: String) -> String? {
+    package mutating func string(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let scalar) = node, !Self.isNull(node) else {
             log.error(location(node), "expected \(what), found \(Self.describe(node))")
             return nil
@@ -71,7 +71,7 @@ struct NodeReader {
     }
 
     /// A list of scalars, each with its node. A single scalar is refused: lists are written as lists.
-    mutating func strings(_ node: Node, _ what: String) -> [(value: String, node: Node)]? {
+    package mutating func strings(_ node: Node, _ what: String) -> [(value: String, node: Node)]? {
         guard case .sequence(let sequence) = node else {
             log.error(location(node), "expected a list of \(what) ([a, b] or one '- item' per line), found \(Self.describe(node))")
             return nil
@@ -80,7 +80,7 @@ struct NodeReader {
     }
 
     /// A whole number in `range`.
-    mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
+    package mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = string(node, what) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             log.error(location(node), "expected \(what): a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
@@ -90,7 +90,7 @@ struct NodeReader {
     }
 
     /// A mapping of names to scalar values, in file order.
-    mutating func stringPairs(_ node: Node, _ what: String) -> [(key: String, value: String, node: Node)]? {
+    package mutating func stringPairs(_ node: Node, _ what: String) -> [(key: String, value: String, node: Node)]? {
         guard case .mapping(let mapping) = node else {
             log.error(location(node), "expected \(what) as a mapping (NAME: value), found \(Self.describe(node))")
             return nil

@@ -1,3 +1,4 @@
+import YAMLFiles
 import Yams
 
 /// `wheelwright.yaml`: the settings a site keeps rather than types on every `build` and `plan`.

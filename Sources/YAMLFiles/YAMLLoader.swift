@@ -17,12 +17,12 @@ public struct SourceFile: Sendable {
 
 /// Turns a file's bytes into a YAML node tree, refusing hostile or broken input with one
 /// clear diagnostic: oversized files, invalid UTF-8, binary data, alias bombs, syntax errors.
-enum YAMLLoader {
+package enum YAMLLoader {
     /// A whitelist of 5,000 entries is about 1 MB; anything past this is a mistake or an attack.
     static let maximumSize = 8 << 20
 
     /// The root node, nil for an empty document, or the reason the file cannot be read.
-    static func load(_ file: SourceFile) -> Result<Node?, Diagnostic> {
+    package static func load(_ file: SourceFile) -> Result<Node?, Diagnostic> {
         let start = SourceLocation(file: file.path, line: 1, column: 1)
         if file.bytes.count > maximumSize {
             let megabytes = Double(file.bytes.count) / 1_048_576
@@ -92,15 +92,15 @@ enum YAMLLoader {
 }
 
 extension Double {
-    var formatted1: String {
+    package var formatted1: String {
         let tenths = (self * 10).rounded()
         return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
     }
 }
 
 /// Finds the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
-enum UTF8Validation {
-    static func firstInvalidOffset(in bytes: ArraySlice<UInt8>) -> Int? {
+package enum UTF8Validation {
+    package static func firstInvalidOffset(in bytes: ArraySlice<UInt8>) -> Int? {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             let lead = bytes[index]

@@ -4,8 +4,8 @@
 /// YAML library hashes mapping keys while it composes. Whitelists never need aliases, so any
 /// alias is refused up front. This is a small lexer of YAML's node positions: it skips quoted
 /// scalars, comments and block scalars, and reports a `*` only where a node may begin.
-enum AliasScanner {
-    static func firstAlias(in text: String) -> (line: Int, column: Int)? {
+package enum AliasScanner {
+    package static func firstAlias(in text: String) -> (line: Int, column: Int)? {
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var state = State()
         for (number, line) in lines.enumerated() {

@@ -1,4 +1,5 @@
 import PythonPackaging
+import YAMLFiles
 import Yams
 
 /// A target OS that wheels are built for, as `containers/<name>/target.yaml` defines it.
@@ -124,8 +125,8 @@ public struct TargetDefinition: Sendable, Hashable {
 }
 
 /// `3.11`: a major and a minor number, the way whitelists and targets name interpreters.
-enum PythonVersionSyntax {
-    static func isValid(_ text: String) -> Bool {
+package enum PythonVersionSyntax {
+    package static func isValid(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil }
     }

@@ -1,10 +1,12 @@
 import PythonPackaging
+import SiteConfiguration
 import Testing
 @testable import Whitelist
+import YAMLFiles
 
-/// `whitelist add`'s decisions and `wheelwright.yaml`, as pure functions of their input.
-@Suite("whitelist add decisions and wheelwright.yaml")
-struct RequestAndConfigurationTests {
+/// `whitelist add`'s decisions, as pure functions of their input.
+@Suite("whitelist add decisions")
+struct PackageRequestTests {
     func versions(_ texts: [String]) throws -> [Version] { try texts.map { try Version($0) } }
 
     @Test("a request: NAME, NAME==VERSION, NAME with a specifier; the newest admitted final release")
@@ -45,28 +47,5 @@ struct RequestAndConfigurationTests {
         #expect { try WhitelistAddition.add(denied, to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) } throws: { error in
             "\(error)".contains("Evil 1 is denied at w/deny.yaml:2:")
         }
-    }
-
-    @Test("wheelwright.yaml: every key typed, unknown keys and bad values refused at their place; flags override")
-    func configuration() throws {
-        let text = "server: http://index:4040\nupstream: [https://a/simple/]\njobs: 3\ntimeout: 600\nrunner: oci\n"
-        let (decoded, diagnostics) = BuildConfiguration.decode(SourceFile(path: "wheelwright.yaml", text: text))
-        let configuration = try #require(decoded, "\(diagnostics)")
-        #expect(configuration.server == "http://index:4040" && configuration.upstream == ["https://a/simple/"] && configuration.jobs == 3)
-        #expect(configuration.timeout == 600 && configuration.runner == "oci" && configuration.memory == nil)
-        var flags = BuildConfiguration()
-        flags.jobs = 1
-        let merged = configuration.overridden(by: flags)
-        #expect(merged.jobs == 1 && merged.server == "http://index:4040")
-        #expect(BuildConfiguration.decode(SourceFile(path: "e.yaml", text: "")).0 == BuildConfiguration())
-
-        let (bad, found) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "severs: x\njobs: many\nrunner: docker\nmemory: -1\n"))
-        #expect(bad == nil)
-        let messages = found.map(\.description)
-        #expect(messages.count == 4, "\(messages)")
-        #expect(messages.contains { $0.hasPrefix("w.yaml:1:1") && $0.contains("unknown key 'severs'") && $0.contains("server") })
-        #expect(messages.contains { $0.hasPrefix("w.yaml:2:7") && $0.contains("'many'") })
-        #expect(messages.contains { $0.hasPrefix("w.yaml:3:9") && $0.contains("rootfs, oci, host") })
-        #expect(messages.contains { $0.hasPrefix("w.yaml:4:9") })
     }
 }

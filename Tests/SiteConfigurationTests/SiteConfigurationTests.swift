@@ -1,0 +1,61 @@
+import Foundation
+import PythonPackaging
+import SiteConfiguration
+import TestSupport
+import Testing
+import YAMLFiles
+
+/// The shipped targets, read as `wheelwright` reads them.
+let testTargets: [TargetDefinition] = ["debian-12", "debian-13"].map { name in
+    let path = Repository.root.appendingPathComponent("containers/\(name)/target.yaml").path
+    let source = SourceFile(path: path, bytes: [UInt8](FileManager.default.contents(atPath: path)!))
+    return TargetDefinition.decode(source, folder: name).0!
+}
+
+func positions(_ diagnostics: [Diagnostic]) -> [String] {
+    diagnostics.sorted().map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue)" }
+}
+
+/// `containers/NAME/target.yaml` and `wheelwright.yaml`.
+@Suite("Site configuration")
+struct SiteConfigurationTests {
+    @Test("target definitions: the shipped ones decode; a wrong one is reported")
+    func targetDefinitions() {
+        #expect(testTargets.map(\.name) == ["debian-12", "debian-13"])
+        #expect(testTargets[0].pythonVersions == ["3.11"] && testTargets[0].glibc == "2.36")
+        #expect(testTargets[1].pythonVersions == ["3.13"] && testTargets[1].codename == "trixie")
+        let (target, diagnostics) = TargetDefinition.decode(SourceFile(path: "t.yaml", text: """
+            name: debian-12
+            os: {id: debian, version: "12"}
+            glibc: two
+            architecture: x86_64
+            pythons: []
+            rootfs: {tool: debootstrap, suite: bookworm, variant: minbase, mirror: http://deb.debian.org/debian}
+            """), folder: "debian-99")
+        #expect(target == nil)
+        #expect(positions(diagnostics) == ["1:1: error", "1:7: error", "2:5: error", "3:8: error", "5:10: error"])
+    }
+
+    @Test("wheelwright.yaml: every key typed, unknown keys and bad values refused at their place; flags override")
+    func configuration() throws {
+        let text = "server: http://index:4040\nupstream: [https://a/simple/]\njobs: 3\ntimeout: 600\nrunner: oci\n"
+        let (decoded, diagnostics) = BuildConfiguration.decode(SourceFile(path: "wheelwright.yaml", text: text))
+        let configuration = try #require(decoded, "\(diagnostics)")
+        #expect(configuration.server == "http://index:4040" && configuration.upstream == ["https://a/simple/"] && configuration.jobs == 3)
+        #expect(configuration.timeout == 600 && configuration.runner == "oci" && configuration.memory == nil)
+        var flags = BuildConfiguration()
+        flags.jobs = 1
+        let merged = configuration.overridden(by: flags)
+        #expect(merged.jobs == 1 && merged.server == "http://index:4040")
+        #expect(BuildConfiguration.decode(SourceFile(path: "e.yaml", text: "")).0 == BuildConfiguration())
+
+        let (bad, found) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "severs: x\njobs: many\nrunner: docker\nmemory: -1\n"))
+        #expect(bad == nil)
+        let messages = found.map(\.description)
+        #expect(messages.count == 4, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("w.yaml:1:1") && $0.contains("unknown key 'severs'") && $0.contains("server") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:2:7") && $0.contains("'many'") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:3:9") && $0.contains("rootfs, oci, host") })
+        #expect(messages.contains { $0.hasPrefix("w.yaml:4:9") })
+    }
+}
