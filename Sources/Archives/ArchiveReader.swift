@@ -1,57 +1,5 @@
 import CArchive
 
-/// Why an archive could not be read; the description names the archive and what to do.
-public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unreadable(String, reason: String)
-    case memberTooLarge(String, member: String, limit: Int)
-    case tooManyEntries(String, limit: Int)
-    case expandsTooFar(String, limit: Int64)
-    case missingMember(String, expected: String)
-    case ambiguousMember(String, candidates: [String])
-
-    public var description: String {
-        switch self {
-        case let .unreadable(archive, reason):
-            "\(archive) is not a readable archive: \(reason)"
-        case let .memberTooLarge(archive, member, limit):
-            "\(member) in \(archive) is larger than \(limit) bytes uncompressed (a zip bomb?)"
-        case let .tooManyEntries(archive, limit):
-            "\(archive) has more than \(limit) entries"
-        case let .expandsTooFar(archive, limit):
-            "\(archive) would expand to more than \(limit) bytes (a zip bomb?)"
-        case let .missingMember(archive, expected):
-            "\(archive) has no \(expected)"
-        case let .ambiguousMember(archive, candidates):
-            "\(archive) has several candidates: \(candidates.joined(separator: ", "))"
-        }
-    }
-}
-
-/// Limits that keep a hostile archive from exhausting memory or time.
-public struct ArchiveLimits: Sendable {
-    /// The most entries an archive may have.
-    public var maximumEntries = 200_000
-    /// The most bytes one member that is read into memory may expand to.
-    public var maximumMemberSize = 16 << 20
-    /// The most bytes all members together may declare (zip central directory sizes).
-    public var maximumTotalSize: Int64 = 8 << 30
-
-    public init() {}
-}
-
-/// The container formats distributions come in.
-public enum ArchiveFormat: Sendable {
-    /// Wheels and legacy `.zip` sdists.
-    case zip
-    /// `.tar.gz` sdists (and `.tar.bz2`, `.tar.xz`, `.tar`).
-    case tarball
-
-    /// The format a distribution's filename declares: `.whl` and `.zip` are zips, the rest tarballs.
-    public init(filename: String) {
-        self = filename.hasSuffix(".whl") || filename.hasSuffix(".zip") ? .zip : .tarball
-    }
-}
-
 /// Reads sdists (`.tar.gz`, `.zip`) and wheels (`.whl`, a zip) through libarchive. The format
 /// is given, not sniffed: a wheel that is not a zip is refused.
 public enum ArchiveReader {
@@ -134,35 +82,5 @@ public enum ArchiveReader {
 
     private static func errorString(_ archive: OpaquePointer) -> String {
         archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error"
-    }
-}
-
-/// Where the core metadata sits in a distribution.
-public enum DistributionMetadata {
-    /// A wheel's `NAME-VERSION.dist-info/METADATA` (exactly one, at the top level).
-    public static func wheelMetadata(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
-        try single(path, format: .zip, expected: "*.dist-info/METADATA", limits: limits) { name in
-            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == 2 && parts[0].hasSuffix(".dist-info") && parts[1] == "METADATA"
-        }
-    }
-
-    /// An sdist's `NAME-VERSION/PKG-INFO` (at the top directory, not a nested package's).
-    public static func sdistMetadata(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
-        try single(path, format: format, expected: "NAME-VERSION/PKG-INFO", limits: limits) { name in
-            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == 2 && !parts[0].isEmpty && parts[1] == "PKG-INFO"
-        }
-    }
-
-    public typealias Member = ArchiveReader.Member
-
-    private static func single(
-        _ path: String, format: ArchiveFormat, expected: String, limits: ArchiveLimits, matches: (String) -> Bool
-    ) throws(ArchiveError) -> Member {
-        let found = try ArchiveReader.read(path, format: format, limits: limits, where: matches)
-        guard let first = found.first else { throw .missingMember(path, expected: expected) }
-        guard found.count == 1 else { throw .ambiguousMember(path, candidates: found.map(\.path)) }
-        return first
     }
 }

@@ -123,16 +123,3 @@ public struct Provenance: Sendable, Codable, Hashable {
         return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }
     }
 }
-
-/// A client's document that does not fit its schema: which field, and why.
-public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let field: String
-    public let reason: String
-
-    public init(field: String, _ reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String { "\(field) \(reason)" }
-}

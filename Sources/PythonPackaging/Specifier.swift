@@ -1,3 +1,5 @@
+
+
 /// One PEP 440 version specifier clause (`>=1.2`, `==1.4.*`, `~=2.2.post3`, `===foo`), with
 /// the membership rules of `packaging` 26: each operator is a set of versions (an interval or
 /// the complement of one), and pre-releases are a separate policy applied by the caller.
@@ -176,68 +178,4 @@ public struct Specifier: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func saturatingSuccessor(_ n: UInt64) -> UInt64 { n == .max ? n : n + 1 }
-}
-
-/// A comma-separated set of specifiers (`>=1.0,!=1.3.*,<2`): a version is in it when it is in each.
-public struct SpecifierSet: Sendable, Hashable, CustomStringConvertible {
-    public let specifiers: [Specifier]
-
-    public init(_ text: some StringProtocol) throws(PackagingError) {
-        var parsed: [Specifier] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let clause = PythonWhitespace.trimmed(String(part))
-            if clause.isEmpty { continue }
-            parsed.append(try Specifier(clause))
-        }
-        self.specifiers = parsed
-    }
-
-    public init(_ specifiers: [Specifier]) {
-        self.specifiers = specifiers
-    }
-
-    public var description: String { specifiers.map(\.description).joined(separator: ",") }
-
-    /// True when any clause names a pre-release; nil otherwise (then PEP 440's default applies).
-    public var impliesPrereleases: Bool? {
-        specifiers.contains { $0.impliesPrereleases == true } ? true : nil
-    }
-
-    public func contains(_ candidate: Version, prereleases: Bool? = nil) -> Bool {
-        if prereleases == false && candidate.isPrerelease { return false }
-        return specifiers.allSatisfy { $0.matches(candidate) }
-    }
-
-    public func filter(_ versions: some Sequence<Version>, prereleases: Bool? = nil) -> [Version] {
-        PrereleasePolicy.filter(versions, prereleases: prereleases ?? impliesPrereleases) { candidate in
-            specifiers.allSatisfy { $0.matches(candidate) }
-        }
-    }
-}
-
-/// PEP 440's pre-release rule for a list of candidates.
-enum PrereleasePolicy {
-    /// `true`: every match; `false`: final releases only; `nil`: the final releases that match,
-    /// or, when none does, the pre-releases that match.
-    static func filter(
-        _ versions: some Sequence<Version>,
-        prereleases: Bool?,
-        where matches: (Version) -> Bool
-    ) -> [Version] {
-        var finals: [Version] = []
-        var prereleaseMatches: [Version] = []
-        for version in versions where matches(version) {
-            if !version.isPrerelease {
-                finals.append(version)
-            } else if prereleases == true {
-                finals.append(version)
-            } else if prereleases == nil && finals.isEmpty {
-                prereleaseMatches.append(version)
-            }
-        }
-        if prereleases == nil && finals.isEmpty {
-            return prereleaseMatches
-        }
-        return finals
-    }
 }

@@ -253,22 +253,6 @@ extension Unicode.Scalar {
     fileprivate var isASCIILowerAlphanumeric: Bool { ("a"..."z").contains(self) || ("0"..."9").contains(self) }
 }
 
-/// One root filesystem as `runner list` shows it.
-public struct EnvironmentStatus: Sendable, Encodable {
-    public let target: String
-    public let recipe: String
-    public let systemPackages: [String]
-    public let prepared: Bool
-    public let path: String
-    public let sizeBytes: UInt64?
-    /// The runners that can build with it on this machine now.
-    public let runners: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case target, recipe, systemPackages = "system_packages", prepared, path, sizeBytes = "size_bytes", runners
-    }
-}
-
 extension Environments {
     /// Each target's base rootfs, prepared or not, and every derived one that is prepared.
     public func status(of targets: [TargetDefinition]) async throws -> [EnvironmentStatus] {

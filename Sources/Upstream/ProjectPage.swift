@@ -1,22 +1,6 @@
 import Foundation
 import PythonPackaging
 
-/// One file a simple-API project page lists.
-public struct RemoteFile: Sendable, Equatable {
-    public let filename: String
-    /// Absolute URL of the file.
-    public let url: URL
-    public let sha256: String?
-    public let requiresPython: String?
-    /// nil when not yanked; the reason (possibly empty) when yanked.
-    public let yankReason: String?
-    public let size: Int?
-    /// Whether the index serves `<url>.metadata` (PEP 658/714).
-    public let hasCoreMetadata: Bool
-
-    public var isYanked: Bool { yankReason != nil }
-}
-
 /// A project page, from either representation.
 public struct ProjectPage: Sendable {
     public let name: String
@@ -106,55 +90,5 @@ public struct ProjectPage: Sendable {
             ))
         }
         return ProjectPage(name: name, files: files)
-    }
-}
-
-/// The attributes of an HTML start tag, values unescaped.
-enum HTMLAttributes {
-    static func parse(_ tag: Substring) -> [String: String] {
-        var result: [String: String] = [:]
-        var index = tag.startIndex
-        func skipSpaces() { while index < tag.endIndex, tag[index].isWhitespace { index = tag.index(after: index) } }
-        while index < tag.endIndex {
-            skipSpaces()
-            let nameStart = index
-            while index < tag.endIndex, !tag[index].isWhitespace, tag[index] != "=", tag[index] != "/" { index = tag.index(after: index) }
-            let name = tag[nameStart..<index].lowercased()
-            if name.isEmpty {
-                if index < tag.endIndex { index = tag.index(after: index) }
-                continue
-            }
-            skipSpaces()
-            guard index < tag.endIndex, tag[index] == "=" else {
-                result[name] = ""
-                continue
-            }
-            index = tag.index(after: index)
-            skipSpaces()
-            var value = ""
-            if index < tag.endIndex, tag[index] == "\"" || tag[index] == "'" {
-                let quote = tag[index]
-                index = tag.index(after: index)
-                let valueStart = index
-                while index < tag.endIndex, tag[index] != quote { index = tag.index(after: index) }
-                value = String(tag[valueStart..<index])
-                if index < tag.endIndex { index = tag.index(after: index) }
-            } else {
-                let valueStart = index
-                while index < tag.endIndex, !tag[index].isWhitespace { index = tag.index(after: index) }
-                value = String(tag[valueStart..<index])
-            }
-            result[name] = unescape(value)
-        }
-        return result
-    }
-
-    static func unescape(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var result = text
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&")] {
-            result = result.replacingOccurrences(of: entity, with: character)
-        }
-        return result
     }
 }

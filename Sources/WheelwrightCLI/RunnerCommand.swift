@@ -18,31 +18,6 @@ extension Wheelwright {
     }
 }
 
-/// Where targets are defined and environments kept.
-struct EnvironmentOptions: ParsableArguments {
-    @Option(help: "The folder of target definitions.")
-    var containers = "containers"
-
-    @Option(help: "The data directory (rootfs/, support/, host/).")
-    var data: String = Wheelwright.defaultDataDirectory
-
-    var environments: Environments { Environments(data: URL(fileURLWithPath: data)) }
-
-    func targets() throws -> [TargetDefinition] {
-        let (targets, diagnostics) = try ProjectFiles.targets(in: containers)
-        if let error = diagnostics.first(where: { $0.severity == .error }) { throw ValidationError(error.description) }
-        return targets
-    }
-
-    func target(_ name: String) throws -> TargetDefinition {
-        let targets = try targets()
-        guard let target = targets.first(where: { $0.name == name }) else {
-            throw ValidationError("no target '\(name)' in \(containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
-        }
-        return target
-    }
-}
-
 extension RunnerKind: ExpressibleByArgument {}
 extension RootfsSandbox: ExpressibleByArgument {}
 
@@ -197,7 +172,7 @@ extension Wheelwright.RunnerCommand {
                                    log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
             let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: try wheelhouses(for: definition, pythonVersion: version))
             if json {
-                print(String(decoding: try BuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
+                print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
                 for wheel in outcome.wheels { print(wheel.path) }
             } else {
@@ -217,41 +192,6 @@ extension Wheelwright.RunnerCommand {
             let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls, target: definition, python: pythonVersion)
         }
-    }
-}
-
-/// `runner build --json`: the outcome as a machine reads it.
-struct BuildReport: Encodable {
-    let succeeded: Bool
-    let wheels: [String]
-    let log: String
-    let status: String
-    let seconds: Double
-    let facts: EnvironmentFacts?
-    let limitsHit: [String]
-    let runner: String
-    let dynamicRequirements: [String]
-
-    init(outcome: BuildOutcome, runner: String, dynamic: [String]) {
-        succeeded = outcome.succeeded
-        wheels = outcome.wheels.map(\.path)
-        log = outcome.log.path
-        status = outcome.status.description
-        seconds = outcome.duration.seconds
-        facts = outcome.facts
-        limitsHit = outcome.limitsHit.map(\.rawValue).sorted()
-        self.runner = runner
-        dynamicRequirements = dynamic
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case succeeded, wheels, log, status, seconds, facts, limitsHit = "limits_hit", runner, dynamicRequirements = "dynamic_requirements"
-    }
-
-    func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
     }
 }
 

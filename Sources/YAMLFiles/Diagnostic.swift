@@ -1,21 +1,4 @@
-/// A place in a source file; lines and columns count from 1, columns in Unicode scalars.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let file: String
-    public let line: Int
-    public let column: Int
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
-    }
-}
 
 /// One finding about a whitelist or target file, printed as `file:line:col: error: message`.
 public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -53,25 +36,4 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
     public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
         (lhs.location, lhs.severity.rawValue, lhs.message) < (rhs.location, rhs.severity.rawValue, rhs.message)
     }
-}
-
-/// Collects diagnostics while a file is read, so one pass reports every defect, not the first.
-public struct DiagnosticLog: Sendable {
-    public private(set) var diagnostics: [Diagnostic] = []
-
-    public init() {}
-
-    public mutating func error(_ location: SourceLocation, _ message: String) {
-        diagnostics.append(.error(at: location, message))
-    }
-
-    public mutating func warning(_ location: SourceLocation, _ message: String) {
-        diagnostics.append(.warning(at: location, message))
-    }
-
-    public mutating func append(contentsOf other: [Diagnostic]) {
-        diagnostics.append(contentsOf: other)
-    }
-
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

@@ -1,0 +1,146 @@
+import Basics
+import Foundation
+import IndexAPI
+import PythonPackaging
+import Runners
+import SiteConfiguration
+import Upstream
+
+/// Runs a plan: releases at once up to `jobs`, each release's items one after another (a pure
+/// wheel from the first target serves the others), sdists fetched ahead of the builds. One failed
+/// item never stops the others; cancelling the task kills the running builds and reports the rest
+/// as cancelled.
+public struct BuildJob: Sendable {
+    let settings: JobSettings
+    let targets: [String: TargetDefinition]
+    let sources: SourceFetcher
+    let environments: Environments
+    let publisher: any IndexPublisher
+    let upstream: [URL]
+    let cache: DownloadCache
+    /// Hears each finished item (progress).
+    let onResult: @Sendable (ItemResult) -> Void
+
+    public init(settings: JobSettings, targets: [TargetDefinition], sources: SourceFetcher, environments: Environments,
+                publisher: any IndexPublisher, upstream: [URL], cache: DownloadCache, onResult: @escaping @Sendable (ItemResult) -> Void) {
+        self.settings = settings
+        self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.sources = sources
+        self.environments = environments
+        self.publisher = publisher
+        self.upstream = upstream
+        self.cache = cache
+        self.onResult = onResult
+    }
+
+    public func run(_ plan: Plan) async -> [ItemResult] {
+        var releases: [String: [BuildItem]] = [:]
+        var order: [String] = []
+        for item in plan.items {
+            if releases[item.release] == nil { order.append(item.release) }
+            releases[item.release, default: []].append(item)
+        }
+        let runners = RunnerPool(environments: environments, kind: settings.runner)
+        let prefetch = Prefetcher(sources: sources, releases: order.compactMap { releases[$0]?.first }, width: 8)
+        return await withTaskGroup(of: [ItemResult].self) { group in
+            var results: [ItemResult] = []
+            var running = 0
+            for release in order {
+                if running == settings.jobs, let finished = await group.next() {
+                    results += finished
+                    running -= 1
+                }
+                running += 1
+                let items = releases[release] ?? []
+                group.addTask { await build(release: items, prefetch: prefetch, runners: runners) }
+            }
+            for await finished in group { results += finished }
+            return results
+        }
+    }
+
+    /// The items of one release, in order.
+    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool) async -> [ItemResult] {
+        var results: [ItemResult] = []
+        var pureFrom: String?
+        for item in items {
+            let result: ItemResult
+            if Task.isCancelled {
+                result = ItemResult(item: item, status: .cancelled, reason: "the run was stopped before it started", wheel: nil, index: nil, seconds: 0, log: nil)
+            } else if let pureFrom {
+                result = ItemResult(item: item, status: .skipped, reason: "the pure wheel built on \(pureFrom) serves every target",
+                                    wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
+            } else {
+                result = await build(item, prefetch: prefetch, runners: runners)
+                if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
+            }
+            onResult(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> ItemResult {
+        let start = ContinuousClock.now
+        let folder = settings.workspace.appendingPathComponent(item.id)
+        let log = folder.appendingPathComponent("build.log")
+        func ended(_ status: ItemResult.Status, _ reason: String?, wheel: String? = nil, index: String? = nil) -> ItemResult {
+            let elapsed = ContinuousClock.now - start
+            return ItemResult(item: item, status: status, reason: reason, wheel: wheel, index: index,
+                              seconds: elapsed.seconds,
+                              log: FileManager.default.fileExists(atPath: log.path) ? log.path : nil)
+        }
+        guard let target = targets[item.target], let interpreter = target.interpreters.first(where: { $0.version == item.python }) else {
+            return ended(.failed, "target \(item.target) with Python \(item.python) is not defined")
+        }
+        let sdist: (path: URL, sha256: String)
+        do {
+            sdist = try await prefetch.sdist(for: item)
+        } catch {
+            return ended(.failed, "fetch: \(error)")
+        }
+        do {
+            try? FileManager.default.removeItem(at: folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let runner = try await runners.runner(for: target, systemPackages: item.systemPackages)
+            let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, environment: item.environment,
+                                   limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
+            if Task.isCancelled { return ended(.cancelled, "the run was stopped during the build") }
+            guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
+            let finished = try Retagger(architecture: target.architecture, glibc: target.glibc).finish(built, buildTag: item.buildTag)
+            let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
+            let seconds = outcome.duration.seconds
+            let provenance = Provenance(
+                target: item.target, os: outcome.facts?.os, python: item.python, pythonFull: outcome.facts?.python,
+                glibc: outcome.facts?.glibc, compiler: outcome.facts?.compiler, runner: runner.description,
+                sdist: sdist.path.lastPathComponent, sdistSHA256: sdist.sha256, seconds: seconds, builder: "wheelwright",
+                builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: finished.filename.tagSet.platforms.joined(separator: "."),
+                auditReason: finished.audit?.reason
+            )
+            try await upload(finished.wheel, to: index, provenance: provenance, log: log)
+            return ended(.built, nil, wheel: finished.filename.description, index: index)
+        } catch is CancellationError {
+            return ended(.cancelled, "the run was stopped")
+        } catch {
+            return ended(Task.isCancelled ? .cancelled : .failed, "\(error)")
+        }
+    }
+
+    /// Uploads with retries: a network failure or a 5xx is worth another try, after a pause.
+    private func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {
+        var attempt = 1
+        while true {
+            do {
+                try await publisher.upload(wheel, to: index, provenance: provenance, log: log)
+                return
+            } catch let error as BuilderError {
+                throw error
+            } catch {
+                if attempt >= settings.uploadAttempts || Task.isCancelled { throw BuilderError.publish("upload of \(wheel.lastPathComponent) to \(index) failed \(attempt) times: \(error)") }
+                try await Task.sleep(for: .milliseconds(500 * (1 << attempt)))
+                attempt += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One wheel to make: a project's version, for one target and interpreter.
+public struct BuildItem: Sendable, Hashable, Codable {
+    /// The PEP 503 name.
+    public let project: String
+    public let version: String
+    public let target: String
+    public let python: String
+    /// The entry's `build: N`: the wheel's build tag.
+    public let buildTag: Int?
+    public let systemPackages: [String]
+    public let environment: [String: String]
+
+    public init(project: String, version: String, target: String, python: String, buildTag: Int?,
+                systemPackages: [String], environment: [String: String]) {
+        self.project = project
+        self.version = version
+        self.target = target
+        self.python = python
+        self.buildTag = buildTag
+        self.systemPackages = systemPackages
+        self.environment = environment
+    }
+
+    /// `markupsafe-3.0.2-debian-12-py3.11`: the name of the item in reports, JUnit and logs.
+    public var id: String { "\(project)-\(version)-\(target)-py\(python)" }
+
+    /// The project and version: items of one release build one after another (a pure wheel
+    /// made for the first target serves the rest).
+    public var release: String { "\(project)==\(version)" }
+
+    enum CodingKeys: String, CodingKey {
+        case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment
+    }
+}

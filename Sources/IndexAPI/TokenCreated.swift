@@ -1,0 +1,12 @@
+/// A new token, shown once.
+public struct TokenCreated: Codable, Sendable {
+    public var token: String
+    public var id: String
+    public var user: String
+
+    public init(token: String, id: String, user: String) {
+        self.token = token
+        self.id = id
+        self.user = user
+    }
+}

@@ -1,0 +1,75 @@
+import Basics
+import Crypto
+import CryptoExtras
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Verifies basic-auth credentials.
+///
+/// - The key derivation runs on its own threads, several at once, never on the server's.
+/// - An unknown user costs the same derivation as a known one, so timing does not tell names.
+/// - Failures are throttled per client address and per user (`LoginThrottle`): a 429 with
+///   Retry-After, answered before any derivation is spent. A user's correct password still
+///   works from an address that has logged in as them before.
+/// - A verified (user, password) pair is remembered for a minute under its SHA-256, so that a
+///   burst of uploads pays for the derivation once (devpi pays ~200 ms of argon2 on every one).
+public final class Authenticator: Sendable {
+    private let catalog: Catalog
+    private let lifetime: Duration
+    private let verified = Mutex([String: ContinuousClock.Instant]())
+    public let throttle: LoginThrottle
+    /// A hash to verify against when the user does not exist.
+    private let decoy: String
+
+    public init(catalog: Catalog, lifetime: Duration = .seconds(60), throttle: LoginThrottle = LoginThrottle()) {
+        self.catalog = catalog
+        self.lifetime = lifetime
+        self.throttle = throttle
+        decoy = (try? PasswordHasher.hash(APIToken.make().secret)) ?? ""
+    }
+
+    /// The identity for `user:password` (or `__token__:TOKEN`) from `address`, or nil when they
+    /// do not match. Throws a 429 while the address or the user is throttled.
+    public func authenticate(user rawUser: String, password: String, from address: String) async throws -> Identity? {
+        if rawUser == "__token__" {
+            try throttle.admit(user: nil, address: address)
+            guard let (id, secret) = APIToken.parse(password), let token = try catalog.token(id),
+                  PasswordHasher.constantTimeEqual(Array(APIToken.secretHash(secret).utf8), Array(token.secretHash.utf8)) else {
+                throttle.failed(user: nil, address: address)
+                return nil
+            }
+            return Identity(user: token.user, tokenScope: token.indices, tokenID: id)
+        }
+        let user = rawUser.lowercased()
+        let key = SHA256.hash(data: Array("\(user)\u{0}\(password)".utf8)).hex
+        let now = ContinuousClock.now
+        if let expiry = verified.withLock({ $0[key] }), expiry > now { return Identity(user: user) }
+        try throttle.admit(user: user, address: address)
+        defer { throttle.finished(address: address) }
+        let stored = try catalog.passwordHash(of: user)
+        let decoy = self.decoy
+        let matches = await Self.offThread { PasswordHasher.verify(password, against: stored ?? decoy) }
+        guard stored != nil, matches else {
+            throttle.failed(user: user, address: address)
+            return nil
+        }
+        throttle.succeeded(user: user, address: address)
+        verified.withLock { verified in
+            if verified.count > 10_000 { verified = verified.filter { $0.value > now } }
+            verified[key] = now + lifetime
+        }
+        return Identity(user: user)
+    }
+
+    /// Forgets remembered logins (after a password change).
+    public func forget() { verified.withLock { $0.removeAll() } }
+
+    /// Runs `work` on a Dispatch thread, so that a 200 ms derivation never holds one of the
+    /// few threads Swift's concurrency pool has.
+    private static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+}

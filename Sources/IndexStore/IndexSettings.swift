@@ -1,0 +1,24 @@
+import Foundation
+import IndexAPI
+import PythonPackaging
+
+/// An index's settings, as devpi's JSON API shows them.
+public struct IndexSettings: Sendable, Equatable, Codable {
+    public var type: String
+    public var bases: [IndexID]
+    public var volatile: Bool
+    /// User names allowed to upload; the owner always may. `:ANONYMOUS:` is not supported.
+    public var aclUpload: [String]
+
+    public init(type: String = "stage", bases: [IndexID] = [], volatile: Bool = false, aclUpload: [String] = []) {
+        self.type = type
+        self.bases = bases
+        self.volatile = volatile
+        self.aclUpload = aclUpload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, bases, volatile
+        case aclUpload = "acl_upload"
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import GRDB
+import IndexAPI
+import PythonPackaging
+import Synchronization
+
+/// The in-memory copy of the catalog's generation.
+final class SharedGeneration: Sendable {
+    private let storage: Atomic<Int64>
+
+    init(_ value: Int64) { storage = Atomic(value) }
+
+    var value: Int64 { storage.load(ordering: .acquiring) }
+
+    func increment() { storage.add(1, ordering: .releasing) }
+}

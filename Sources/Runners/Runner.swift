@@ -1,0 +1,17 @@
+import Foundation
+import SiteConfiguration
+
+/// Builds wheels from sdists in some environment.
+public protocol Runner: Sendable {
+    /// `rootfs (bubblewrap)`: the runner and how it confines builds, for logs and provenance.
+    var description: String { get }
+    /// The backend's dynamic build requirements (PEP 517 `get_requires_for_build_wheel`), asked in
+    /// the same confinement as the build, with the static ones installed from the request's wheelhouse.
+    func dynamicRequirements(for request: BuildRequest) async throws -> [String]
+    /// Builds the request's sdist into wheels in its output folder.
+    func build(_ request: BuildRequest) async throws -> BuildOutcome
+    /// Runs the interpreter in the build environment (no network), with `folder` visible read-only;
+    /// `arguments` gets the path it is visible at. Used to try built wheels where they will run.
+    func runPython(_ interpreter: TargetDefinition.Interpreter, arguments: (_ folder: String) -> [String],
+                   seeing folder: URL, log: URL, limits: ResourceLimits) async throws -> ExitStatus
+}

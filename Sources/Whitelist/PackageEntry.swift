@@ -1,0 +1,24 @@
+import YAMLFiles
+import PythonPackaging
+
+/// One `packages:` entry: a project the company builds, with everything a build needs.
+public struct PackageEntry: Sendable {
+    public let name: ProjectName
+    public let selection: VersionSelection
+    /// Target OS names; nil means the file's defaults, else every target.
+    public let targets: [String]?
+    /// Interpreter versions such as "3.11"; nil means the file's defaults, else each target's own.
+    public let pythons: [String]?
+    /// The wheel build number for a rebuild of a version already published (PEP 427 build tag).
+    public let build: Int?
+    /// Extra environment variables for the build, in file order.
+    public let environment: [(name: String, value: String)]
+    /// Debian packages the build needs in its root filesystem (`libyaml-dev`).
+    public let systemPackages: [String]
+    public let requestedBy: String?
+    public let reason: String?
+    public let license: String?
+    /// The upstream project page, recorded by `whitelist add`.
+    public let url: String?
+    public let location: SourceLocation
+}
