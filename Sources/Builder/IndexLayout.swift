@@ -9,11 +9,7 @@ public struct IndexLayout: Sendable, Hashable, Codable {
 
     public static let standard = IndexLayout(pure: "opensource/pure", binary: "opensource/{target}", consumer: "platform/{target}")
 
-    public init(pure: String, binary: String, consumer: String) {
-        self.pure = pure
-        self.binary = binary
-        self.consumer = consumer
-    }
+    public init(pure: String, binary: String, consumer: String) { (self.pure, self.binary, self.consumer) = (pure, binary, consumer) }
 
     public func binary(for target: String) -> String { binary.replacingOccurrences(of: "{target}", with: target) }
     public func consumer(for target: String) -> String { consumer.replacingOccurrences(of: "{target}", with: target) }

@@ -18,10 +18,6 @@ public struct JobSettings: Sendable {
     public var uploadAttempts = 3
 
     public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL) {
-        self.jobs = jobs
-        self.limits = limits
-        self.runner = runner
-        self.layout = layout
-        self.workspace = workspace
+        (self.jobs, self.limits, self.runner, self.layout, self.workspace) = (jobs, limits, runner, layout, workspace)
     }
 }

@@ -21,10 +21,7 @@ public struct Retagger: Sendable {
     public let architecture: String
     public let glibc: SymbolVersion
 
-    public init(architecture: String, glibc: SymbolVersion) {
-        self.architecture = architecture
-        self.glibc = glibc
-    }
+    public init(architecture: String, glibc: SymbolVersion) { (self.architecture, self.glibc) = (architecture, glibc) }
 
     public func finish(_ built: URL, buildTag: Int?) throws -> Result {
         let original = try WheelFilename(built.lastPathComponent)

@@ -12,10 +12,7 @@ actor RunnerPool {
     let kind: RunnerKind
     private var runners: [String: Task<any Runner, any Error>] = [:]
 
-    init(environments: Environments, kind: RunnerKind) {
-        self.environments = environments
-        self.kind = kind
-    }
+    init(environments: Environments, kind: RunnerKind) { (self.environments, self.kind) = (environments, kind) }
 
     func runner(for target: TargetDefinition, systemPackages: [String]) async throws -> any Runner {
         let recipe = Environments.Recipe(target: target, systemPackages: systemPackages)

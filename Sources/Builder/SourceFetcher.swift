@@ -10,10 +10,7 @@ public actor SourceFetcher {
     let cache: DownloadCache
     private var pages: [String: Task<(page: ProjectPage, index: URL), any Error>] = [:]
 
-    public init(client: UpstreamClient, cache: DownloadCache) {
-        self.client = client
-        self.cache = cache
-    }
+    public init(client: UpstreamClient, cache: DownloadCache) { (self.client, self.cache) = (client, cache) }
 
     private func page(_ project: String) async throws -> (page: ProjectPage, index: URL) {
         if let task = pages[project] { return try await task.value }

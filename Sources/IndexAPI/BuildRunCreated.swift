@@ -3,8 +3,5 @@ public struct BuildRunCreated: Codable, Sendable {
     public var id: Int64
     public var url: String
 
-    public init(id: Int64, url: String) {
-        self.id = id
-        self.url = url
-    }
+    public init(id: Int64, url: String) { (self.id, self.url) = (id, url) }
 }

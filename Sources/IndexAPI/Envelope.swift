@@ -5,8 +5,5 @@ public struct Envelope<Result: Codable & Sendable>: Codable, Sendable {
     public var type: String
     public var result: Result
 
-    public init(type: String, result: Result) {
-        self.type = type
-        self.result = result
-    }
+    public init(type: String, result: Result) { (self.type, self.result) = (type, result) }
 }

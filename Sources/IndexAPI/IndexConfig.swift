@@ -7,11 +7,7 @@ public struct IndexConfig: Codable, Sendable, Equatable {
     public var projects: [String]?
 
     public init(type: String, bases: [String], volatile: Bool, aclUpload: [String], projects: [String]? = nil) {
-        self.type = type
-        self.bases = bases
-        self.volatile = volatile
-        self.aclUpload = aclUpload
-        self.projects = projects
+        (self.type, self.bases, self.volatile, self.aclUpload, self.projects) = (type, bases, volatile, aclUpload, projects)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -6,13 +6,10 @@ public struct IndexRequest: Codable, Sendable {
     public var aclUpload: [String]?
 
     public init(type: String? = nil, bases: [String]? = nil, volatile: Bool? = nil, aclUpload: [String]? = nil) {
-        self.type = type
-        self.bases = bases
-        self.volatile = volatile
-        self.aclUpload = aclUpload
+        (self.type, self.bases, self.volatile, self.aclUpload) = (type, bases, volatile, aclUpload)
     }
 
-    enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey {
         case type, bases, volatile
         case aclUpload = "acl_upload"
     }

@@ -6,10 +6,7 @@ public struct PostedRunReport: Sendable, Codable {
     public let report: RunReport
     public let logs: [String: String]
 
-    public init(report: RunReport, logs: [String: String]) {
-        self.report = report
-        self.logs = logs
-    }
+    public init(report: RunReport, logs: [String: String]) { (self.report, self.logs) = (report, logs) }
 
     enum Key: String, CodingKey { case logs }
 

@@ -5,10 +5,7 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     public let field: String
     public let reason: String
 
-    public init(field: String, _ reason: String) {
-        self.field = field
-        self.reason = reason
-    }
+    public init(field: String, _ reason: String) { (self.field, self.reason) = (field, reason) }
 
     public var description: String { "\(field) \(reason)" }
 }

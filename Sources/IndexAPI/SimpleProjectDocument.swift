@@ -78,9 +78,6 @@ public struct SimpleProjectDocument: Codable, Sendable {
     public var files: [File]
 
     public init(meta: Meta, name: String, versions: [String], files: [File]) {
-        self.meta = meta
-        self.name = name
-        self.versions = versions
-        self.files = files
+        (self.meta, self.name, self.versions, self.files) = (meta, name, versions, files)
     }
 }

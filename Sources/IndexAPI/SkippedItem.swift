@@ -5,8 +5,5 @@ public struct SkippedItem: Sendable, Hashable, Codable {
     public let item: BuildItem
     public let reason: String
 
-    public init(item: BuildItem, reason: String) {
-        self.item = item
-        self.reason = reason
-    }
+    public init(item: BuildItem, reason: String) { (self.item, self.reason) = (item, reason) }
 }

@@ -4,9 +4,5 @@ public struct TokenCreated: Codable, Sendable {
     public var id: String
     public var user: String
 
-    public init(token: String, id: String, user: String) {
-        self.token = token
-        self.id = id
-        self.user = user
-    }
+    public init(token: String, id: String, user: String) { (self.token, self.id, self.user) = (token, id, user) }
 }

@@ -6,9 +6,6 @@ public struct UploadResult: Codable, Sendable {
     public var unchanged: Bool?
 
     public init(filename: String, sha256: String, url: String? = nil, unchanged: Bool? = nil) {
-        self.filename = filename
-        self.sha256 = sha256
-        self.url = url
-        self.unchanged = unchanged
+        (self.filename, self.sha256, self.url, self.unchanged) = (filename, sha256, url, unchanged)
     }
 }

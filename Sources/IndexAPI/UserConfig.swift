@@ -3,8 +3,5 @@ public struct UserConfig: Codable, Sendable, Equatable {
     public var username: String?
     public var indexes: [String: IndexConfig]?
 
-    public init(username: String?, indexes: [String: IndexConfig]?) {
-        self.username = username
-        self.indexes = indexes
-    }
+    public init(username: String?, indexes: [String: IndexConfig]?) { (self.username, self.indexes) = (username, indexes) }
 }

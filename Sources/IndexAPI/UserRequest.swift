@@ -5,9 +5,7 @@ public struct UserRequest: Codable, Sendable {
     public var builder: Bool?
 
     public init(password: String? = nil, email: String? = nil, builder: Bool? = nil) {
-        self.password = password
-        self.email = email
-        self.builder = builder
+        (self.password, self.email, self.builder) = (password, email, builder)
     }
 
     public static let keys: Set<String> = ["password", "email", "builder"]

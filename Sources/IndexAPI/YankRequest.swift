@@ -3,10 +3,7 @@ public struct YankRequest: Codable, Sendable {
     public var yanked: Bool?
     public var reason: String?
 
-    public init(yanked: Bool?, reason: String?) {
-        self.yanked = yanked
-        self.reason = reason
-    }
+    public init(yanked: Bool?, reason: String?) { (self.yanked, self.reason) = (yanked, reason) }
 
     public static let keys: Set<String> = ["yanked", "reason"]
 }

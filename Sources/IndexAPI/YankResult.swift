@@ -3,9 +3,5 @@ public struct YankResult: Codable, Sendable {
     public var yanked: Bool
     public var reason: String
 
-    public init(filename: String, yanked: Bool, reason: String) {
-        self.filename = filename
-        self.yanked = yanked
-        self.reason = reason
-    }
+    public init(filename: String, yanked: Bool, reason: String) { (self.filename, self.yanked, self.reason) = (filename, yanked, reason) }
 }

@@ -7,10 +7,7 @@ public struct IndexClientError: Error, CustomStringConvertible, Sendable {
     public let status: UInt?
 
     public init(server: String, path: String, message: String, status: UInt? = nil) {
-        self.server = server
-        self.path = path
-        self.message = message
-        self.status = status
+        (self.server, self.path, self.message, self.status) = (server, path, message, status)
     }
 
     /// Worth another try: the server was not reached, or failed on its side (5xx).

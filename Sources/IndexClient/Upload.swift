@@ -15,10 +15,7 @@ public struct Upload: Sendable {
     public let buildLog: [UInt8]
 
     public init(filename: WheelFilename, content: [UInt8], provenance: Provenance? = nil, buildLog: [UInt8] = []) {
-        self.filename = filename
-        self.content = content
-        self.provenance = provenance
-        self.buildLog = buildLog
+        (self.filename, self.content, self.provenance, self.buildLog) = (filename, content, provenance, buildLog)
     }
 
     /// The multipart body: the fields twine sends and ours, serialized by multipart-kit.

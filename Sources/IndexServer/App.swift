@@ -16,10 +16,7 @@ public struct ServerConfiguration: Sendable {
     /// pages; by default `http://HOST:PORT`. Never taken from a request's Host header.
     public var outsideURL: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 4040) {
-        self.host = host
-        self.port = port
-    }
+    public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
 
 /// Builds the index server: the one factory both `wheelwright serve` and the tests use.

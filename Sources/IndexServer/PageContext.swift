@@ -21,43 +21,32 @@ enum PageContext {
     }
 
     struct IndexRow {
-        let path: String
-        let bases: String
+        let path, bases: String
         let volatile: Bool
-        let projects: Int
-        let files: Int
+        let projects, files: Int
         let last: String
     }
 
     struct Index {
         let frame: Frame
-        let path: String
-        let filter: String
+        let path, filter: String
         let filtering: Bool
-        let total: Int
-        let page: Int
-        let pages: Int
-        let bases: String
-        /// The simple API's URL as clients reach it (`--outside-url`).
-        let simple: String
+        let total, page, pages: Int
+        /// The bases, and the simple API's URL as clients reach it (`--outside-url`).
+        let bases, simple: String
         let projects: [ProjectRow]
-        let previous: String?
-        let next: String?
+        let previous, next: String?
     }
 
     struct ProjectRow {
-        let name: String
-        let path: String
-        let newest: String
+        let name, path, newest: String
         let files: Int
         let last: String
     }
 
     struct Project {
         let frame: Frame
-        let name: String
-        let path: String
-        let summary: String
+        let name, path, summary: String
         let versions: [VersionGroup]
     }
 
@@ -67,29 +56,16 @@ enum PageContext {
     }
 
     struct FileRow {
-        let filename: String
-        let url: String
-        let size: String
-        let kind: String
-        let python: String
-        let platform: String
-        let target: String
-        let uploaded: String
-        let uploader: String
-        let sha256: String
-        let shortSHA: String
+        let filename, url, size, kind, python, platform, target, uploaded, uploader, sha256, shortSHA: String
         let yanked: Bool
-        /// The yank's reason, when one was given.
-        let reason: String?
-        /// The build log's URL, when the file has one.
-        let log: String?
+        /// The yank's reason, and the build log's URL, when there are.
+        let reason, log: String?
         let provenance: [Field]
         let hasProvenance: Bool
     }
 
     struct Field {
-        let key: String
-        let value: String
+        let key, value: String
     }
 
     struct Builds {
@@ -99,14 +75,10 @@ enum PageContext {
 
     struct Run {
         let id: Int64
-        let when: String
-        let reporter: String
+        let when, reporter: String
         let runID: String?
         let seconds: String
-        let planned: Int
-        let built: Int
-        let skipped: Int
-        let failed: Int
+        let planned, built, skipped, failed: Int
         let anyFailed: Bool
         /// Shown only when some were cancelled.
         let cancelled: Int?
@@ -115,8 +87,7 @@ enum PageContext {
     }
 
     struct Failure {
-        let item: String
-        let reason: String
+        let item, reason: String
         let log: String?
     }
 
@@ -126,7 +97,6 @@ enum PageContext {
     }
 
     struct SearchResult {
-        let project: String
-        let index: String
+        let project, index: String
     }
 }

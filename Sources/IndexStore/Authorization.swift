@@ -15,10 +15,7 @@ public enum Authorization {
         public var aclUpload: [String]
         public var isBuilder: Bool
 
-        public init(aclUpload: [String] = [], isBuilder: Bool = false) {
-            self.aclUpload = aclUpload
-            self.isBuilder = isBuilder
-        }
+        public init(aclUpload: [String] = [], isBuilder: Bool = false) { (self.aclUpload, self.isBuilder) = (aclUpload, isBuilder) }
     }
 
     /// Nil when allowed; otherwise the refusal, which says why.

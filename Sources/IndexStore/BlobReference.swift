@@ -7,8 +7,5 @@ public struct BlobReference: Sendable, Hashable {
     public let digest: BlobDigest
     public let size: Int64
 
-    public init(digest: BlobDigest, size: Int64) {
-        self.digest = digest
-        self.size = size
-    }
+    public init(digest: BlobDigest, size: Int64) { (self.digest, self.size) = (digest, size) }
 }

@@ -14,9 +14,7 @@ public struct Identity: Sendable, Equatable {
     public let tokenID: String?
 
     public init(user: String, tokenScope: [IndexID]? = nil, tokenID: String? = nil) {
-        self.user = user
-        self.tokenScope = tokenScope
-        self.tokenID = tokenID
+        (self.user, self.tokenScope, self.tokenID) = (user, tokenScope, tokenID)
     }
 
     public var isRoot: Bool { user == "root" }

@@ -56,9 +56,7 @@ public struct IndexService: Sendable {
         public var blake2b256: String?
 
         public init(sha256: String? = nil, md5: String? = nil, blake2b256: String? = nil) {
-            self.sha256 = sha256
-            self.md5 = md5
-            self.blake2b256 = blake2b256
+            (self.sha256, self.md5, self.blake2b256) = (sha256, md5, blake2b256)
         }
     }
 

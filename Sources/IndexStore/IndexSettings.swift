@@ -11,14 +11,9 @@ public struct IndexSettings: Sendable, Equatable, Codable {
     public var aclUpload: [String]
 
     public init(type: String = "stage", bases: [IndexID] = [], volatile: Bool = false, aclUpload: [String] = []) {
-        self.type = type
-        self.bases = bases
-        self.volatile = volatile
-        self.aclUpload = aclUpload
+        (self.type, self.bases, self.volatile, self.aclUpload) = (type, bases, volatile, aclUpload)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case type, bases, volatile
-        case aclUpload = "acl_upload"
-    }
+    /// Stored with the keys of the request that sets them.
+    typealias CodingKeys = IndexRequest.CodingKeys
 }

@@ -14,11 +14,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Seconds a client should wait before trying again (429 and 503).
     public let retryAfter: Int?
 
-    public init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
-        self.kind = kind
-        self.message = message
-        self.retryAfter = retryAfter
-    }
+    public init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) { (self.kind, self.message, self.retryAfter) = (kind, message, retryAfter) }
 
     /// A failed write: a full disk is a 507 saying so, anything else a 503.
     static func writeFailed(_ what: String, errno code: Int32) -> StoreError {

@@ -17,10 +17,7 @@ public struct TemporaryBlob: Sendable {
     private var blake2 = BLAKE2b(outputLength: 32)
     public private(set) var size: Int64 = 0
 
-    init(url: URL, descriptor: Int32) {
-        self.url = url
-        self.descriptor = descriptor
-    }
+    init(url: URL, descriptor: Int32) { (self.url, self.descriptor) = (url, descriptor) }
 
     public mutating func write(_ bytes: some DataProtocol) throws {
         sha256.update(data: bytes)

@@ -14,9 +14,7 @@ public struct BuildSystem: Sendable, Equatable {
     )
 
     public init(requires: [String], backend: String?, isLegacyDefault: Bool = false) {
-        self.requires = requires
-        self.backend = backend
-        self.isLegacyDefault = isLegacyDefault
+        (self.requires, self.backend, self.isLegacyDefault) = (requires, backend, isLegacyDefault)
     }
 
     /// Reads `pyproject.toml`; no file (nil) or no `[build-system].requires` gives the legacy default.

@@ -4,10 +4,7 @@ public struct BuildTag: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Whatever follows the leading digits; compared as a string when the numbers tie.
     public let suffix: String
 
-    public init(number: UInt64, suffix: String = "") {
-        self.number = number
-        self.suffix = suffix
-    }
+    public init(number: UInt64, suffix: String = "") { (self.number, self.suffix) = (number, suffix) }
 
     /// PEP 427: one or more ASCII digits, then anything up to the end (but a newline).
     public init(_ text: some StringProtocol) throws(PackagingError) {

@@ -6,9 +6,7 @@ public struct CompressedTagSet: Sendable, Hashable, CustomStringConvertible {
     public let platforms: [String]
 
     public init(interpreters: [String], abis: [String], platforms: [String]) {
-        self.interpreters = interpreters
-        self.abis = abis
-        self.platforms = platforms
+        (self.interpreters, self.abis, self.platforms) = (interpreters, abis, platforms)
     }
 
     /// The rules of `packaging.tags.parse_tag` (26.3+): three `-`-separated parts, no empty

@@ -8,20 +8,14 @@ public struct CoreMetadata: Sendable, Hashable {
         public var name: String
         public var value: String
 
-        public init(_ name: String, _ value: String) {
-            self.name = name
-            self.value = value
-        }
+        public init(_ name: String, _ value: String) { (self.name, self.value) = (name, value) }
     }
 
     public var fields: [Field]
     /// The text after the blank line that ends the headers, if any.
     public var body: String?
 
-    public init(fields: [Field], body: String? = nil) {
-        self.fields = fields
-        self.body = body
-    }
+    public init(fields: [Field], body: String? = nil) { (self.fields, self.body) = (fields, body) }
 
     /// Parses the header block and the body. Requires `Metadata-Version`, `Name` and a valid
     /// PEP 440 `Version`, the fields every metadata version has.

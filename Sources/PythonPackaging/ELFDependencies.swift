@@ -13,9 +13,7 @@ public struct ELFDependencies: Sendable, Hashable {
     }
 
     public init(architecture: String, neededLibraries: [String], versionNames: [String]) {
-        self.architecture = architecture
-        self.neededLibraries = neededLibraries
-        self.versionNames = versionNames
+        (self.architecture, self.neededLibraries, self.versionNames) = (architecture, neededLibraries, versionNames)
     }
 
     public init(bytes: [UInt8]) throws(PackagingError) {

@@ -6,9 +6,7 @@ public struct ManylinuxTag: Sendable, Hashable, Comparable, CustomStringConverti
     public let architecture: String
 
     public init(glibcMajor: Int = 2, glibcMinor: Int, architecture: String) {
-        self.glibcMajor = glibcMajor
-        self.glibcMinor = glibcMinor
-        self.architecture = architecture
+        (self.glibcMajor, self.glibcMinor, self.architecture) = (glibcMajor, glibcMinor, architecture)
     }
 
     static let legacyAliases: [(alias: String, minor: Int)] = [

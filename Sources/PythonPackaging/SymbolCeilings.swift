@@ -12,11 +12,7 @@ public struct SymbolCeilings: Sendable, Hashable {
         glibc: SymbolVersion?, glibcxx: SymbolVersion?, cxxabi: SymbolVersion?, gcc: SymbolVersion?,
         otherVersionNames: Set<String>
     ) {
-        self.glibc = glibc
-        self.glibcxx = glibcxx
-        self.cxxabi = cxxabi
-        self.gcc = gcc
-        self.otherVersionNames = otherVersionNames
+        (self.glibc, self.glibcxx, self.cxxabi, self.gcc, self.otherVersionNames) = (glibc, glibcxx, cxxabi, gcc, otherVersionNames)
     }
 
     /// Whether a versioned-symbol reference such as `GLIBC_2.14` or `GLIBCXX_3.4.21` is allowed.

@@ -77,10 +77,7 @@ public struct Version: Sendable {
         public let kind: Kind
         public let number: UInt64
 
-        public init(_ kind: Kind, _ number: UInt64) {
-            self.kind = kind
-            self.number = number
-        }
+        public init(_ kind: Kind, _ number: UInt64) { (self.kind, self.number) = (kind, number) }
     }
 
     public enum LocalSegment: Sendable, Hashable, Comparable, CustomStringConvertible {

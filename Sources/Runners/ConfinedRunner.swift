@@ -11,10 +11,7 @@ public struct ConfinedRunner: Runner {
 
     public var description: String { confinement.description }
 
-    init(confinement: any Confinement, driver: URL) {
-        self.confinement = confinement
-        self.driver = driver
-    }
+    init(confinement: any Confinement, driver: URL) { (self.confinement, self.driver) = (confinement, driver) }
 
     public func dynamicRequirements(for request: BuildRequest) async throws -> [String] {
         let result = try await run(step: "requires", request)

@@ -13,8 +13,6 @@ public struct ResourceLimits: Sendable, Hashable {
     public static let `default` = ResourceLimits(time: .seconds(30 * 60), memoryBytes: 4 << 30, processes: 1024)
 
     public init(time: Duration, memoryBytes: UInt64, processes: Int) {
-        self.time = time
-        self.memoryBytes = memoryBytes
-        self.processes = processes
+        (self.time, self.memoryBytes, self.processes) = (time, memoryBytes, processes)
     }
 }

@@ -4,7 +4,6 @@ import Foundation
 import IndexAPI
 import Runners
 import SiteConfiguration
-import Whitelist
 
 /// Prints a run's failure to plan and exits 2: the whitelist or a flag must be fixed.
 func planningFailed(_ error: BuildRunError) -> ExitCode {

@@ -1,12 +1,9 @@
 import ArgumentParser
-import Basics
 import Builder
 import Foundation
-import PythonPackaging
 import Runners
 import SiteConfiguration
 import YAMLFiles
-import Upstream
 
 /// Where targets are defined and environments kept.
 struct EnvironmentOptions: ParsableArguments {

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
-import IndexAPI
-import Runners
 import SiteConfiguration
-import Whitelist
 
 /// What `build` and `plan` share: the whitelist, the targets, the index and upstream, and which
 /// entries to take. Settings left out come from the config file (`wheelwright.yaml`), then defaults.
@@ -24,14 +21,9 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Take the share i/n of the plan (deterministic: several machines split one night).")
     var shard: String?
 
-    @Option(help: "The index for pure wheels (default opensource/pure).")
-    var pureIndex: String?
-
-    @Option(help: "The index for binary wheels; {target} is the target's name (default opensource/{target}).")
-    var binaryIndex: String?
-
-    @Option(help: "The consumers' aggregate per target (default platform/{target}).")
-    var consumerIndex: String?
+    @Option(help: "The index for pure wheels (default opensource/pure).") var pureIndex: String?
+    @Option(help: "The index for binary wheels; {target} is the target's name (default opensource/{target}).") var binaryIndex: String?
+    @Option(help: "The consumers' aggregate per target (default platform/{target}).") var consumerIndex: String?
 
     @Option(help: "The download cache (default: $XDG_CACHE_HOME/wheelwright).")
     var cache: String?

@@ -1,11 +1,8 @@
 import ArgumentParser
-import Basics
 import Builder
 import Foundation
-import PythonPackaging
 import Runners
 import SiteConfiguration
-import YAMLFiles
 import Upstream
 
 extension Wheelwright {

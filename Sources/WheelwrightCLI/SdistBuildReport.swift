@@ -1,12 +1,6 @@
-import ArgumentParser
 import Basics
-import Builder
 import Foundation
-import PythonPackaging
 import Runners
-import SiteConfiguration
-import YAMLFiles
-import Upstream
 
 /// `runner build --json`: the outcome as a machine reads it.
 struct SdistBuildReport: Encodable {

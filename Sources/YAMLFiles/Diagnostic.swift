@@ -14,9 +14,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
     public let message: String
 
     public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
-        self.location = location
-        self.severity = severity
-        self.message = message
+        (self.location, self.severity, self.message) = (location, severity, message)
     }
 
     public static func error(at location: SourceLocation, _ message: String) -> Diagnostic {

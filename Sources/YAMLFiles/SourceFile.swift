@@ -5,10 +5,7 @@ public struct SourceFile: Sendable {
     public let path: String
     public let bytes: [UInt8]
 
-    public init(path: String, bytes: [UInt8]) {
-        self.path = path
-        self.bytes = bytes
-    }
+    public init(path: String, bytes: [UInt8]) { (self.path, self.bytes) = (path, bytes) }
 
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))

@@ -4,11 +4,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     public let line: Int
     public let column: Int
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
+    public init(file: String, line: Int, column: Int) { (self.file, self.line, self.column) = (file, line, column) }
 
     public var description: String { "\(file):\(line):\(column)" }
 
