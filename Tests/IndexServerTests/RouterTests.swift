@@ -6,6 +6,7 @@ import IndexAPI
 import IndexClient
 @testable import IndexServer
 import IndexStore
+import Logging
 import PythonPackaging
 import TestSupport
 import Testing
@@ -29,6 +30,13 @@ struct RouterTests {
     func json(_ document: some Encodable) throws -> ByteBuffer { ByteBuffer(bytes: try JSONEncoder().encode(document)) }
 
     func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    /// The application as `serve` builds it, logging only warnings (the request log would fill the test output).
+    var app: some ApplicationProtocol {
+        var logger = Logger(label: "wheelwright.test")
+        logger.logLevel = .warning
+        return buildApplication(service: service, configuration: ServerConfiguration(), logger: logger)
+    }
 
     @Test("the URL table: each path names one resource, which says the methods it takes")
     func resourceTable() throws {
@@ -57,7 +65,6 @@ struct RouterTests {
 
     @Test("management and refusals as answers: 201s, 401 with a challenge, 403, 405 with Allow, 406, 400 naming the field")
     func management() async throws {
-        let app = buildApplication(service: service, configuration: ServerConfiguration())
         try await app.test(.router) { client in
             #expect(try await client.execute(uri: "/alice", method: .put, headers: Self.root, body: json(UserRequest(password: "alice-secret"))).status == .created)
             let created = try await client.execute(uri: "/alice/dev", method: .put, headers: Self.alice, body: json(IndexRequest(bases: [], volatile: false)))
@@ -84,7 +91,6 @@ struct RouterTests {
 
     @Test("an upload through the router: stored once, listed in +files and the simple API, downloaded with Range")
     func upload() async throws {
-        let app = buildApplication(service: service, configuration: ServerConfiguration())
         let path = try await makeDistribution(in: folder, "router-demo", "1.0")
         let content = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let filename = try WheelFilename(URL(fileURLWithPath: path).lastPathComponent)
