@@ -291,6 +291,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "WheelwrightCLITests",
+            dependencies: [
+                "WheelwrightCLI",
+                "Builder",
+                "IndexClient",
+                "Runners",
+                "SiteConfiguration",
+                "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "YAMLFilesTests",
             dependencies: ["YAMLFiles", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings

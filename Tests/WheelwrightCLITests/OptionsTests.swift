@@ -1,0 +1,63 @@
+import ArgumentParser
+import Builder
+import Foundation
+import IndexClient
+import Runners
+import SiteConfiguration
+import TestSupport
+import Testing
+@testable import WheelwrightCLI
+
+/// The command line's own job, in process: flags become settings, over the config file, over
+/// the defaults; a bad config file is a usage error naming its place.
+@Suite("Command-line options")
+struct OptionsTests {
+    let folder: TemporaryFolder
+
+    init() throws {
+        folder = try TemporaryFolder()
+        try "server: http://configured:4040\nbinary-index: company/{target}\njobs: 3\ntimeout: 600\n"
+            .write(toFile: folder.path("wheelwright.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test("build: flags over wheelwright.yaml over defaults, for every setting the run takes")
+    func precedence() throws {
+        let build = try Wheelwright.Build.parse([
+            "w.yaml", "--config", folder.path("wheelwright.yaml"), "--pure-index", "company/pure", "--memory", "512",
+            "--only", "Six", "--shard", "2/3", "--data", folder.path("data"), "--junit", folder.path("j.xml"),
+        ])
+        var flags = build.limitOptions.configuration
+        flags.jobs = build.jobs
+        let settings = try build.options.settings(overriding: flags, runID: "night", junit: build.junit)
+        #expect(settings.layout.pure == "company/pure" && settings.layout.binary == "company/{target}" && settings.layout.consumer == "platform/{target}")
+        #expect(settings.jobs == 3 && settings.limits.time == .seconds(600) && settings.limits.memoryBytes == 512 << 20)
+        #expect(settings.limits.processes == 1024 && settings.runner == .rootfs)
+        #expect(settings.selection.only == ["six"] && settings.selection.shard?.description == "2/3")
+        #expect(settings.junit?.path == folder.path("j.xml") && settings.runID == "night")
+        if ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] == nil {
+            #expect(settings.server == "http://configured:4040")
+            let flagged = try Wheelwright.Build.parse(["--config", folder.path("wheelwright.yaml"), "--server", "http://flag:1"])
+            #expect(try flagged.options.settings().server == "http://flag:1")
+        }
+    }
+
+    @Test("a bad config file is a usage error at its line and column; a bad shard or limit is refused while parsing")
+    func refusals() throws {
+        try "jobs: many\n".write(toFile: folder.path("bad.yaml"), atomically: true, encoding: .utf8)
+        let build = try Wheelwright.Build.parse(["--config", folder.path("bad.yaml")])
+        #expect { try build.options.settings() } throws: { error in
+            "\(error)".contains("bad.yaml:1:7") && "\(error)".contains("'many'")
+        }
+        #expect(throws: (any Error).self) { try Wheelwright.Build.parse(["--shard", "3/2"]) }
+        #expect(throws: (any Error).self) { try Wheelwright.Build.parse(["--timeout", "0"]) }
+        #expect(throws: (any Error).self) { try Wheelwright.Build.parse(["--config", folder.path("missing.yaml")]).options.settings() }
+    }
+
+    @Test("a client's server: the flag, else the configured one, else the default")
+    func server() throws {
+        guard ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] == nil else { return }
+        #expect(try ServerOptions.parse([]).address() == BuildRunSettings.defaultServer)
+        #expect(try ServerOptions.parse([]).address(configured: "http://c") == "http://c")
+        #expect(try ServerOptions.parse(["--server", "http://f/"]).client(configured: "http://c").server == "http://f")
+    }
+}
