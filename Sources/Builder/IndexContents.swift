@@ -28,9 +28,9 @@ public struct IndexContents: Sendable {
         binary[key, default: []].insert("\(target)/\(python)")
     }
 
-    /// Why the index already has `item`, or nil when it must be built.
-    func holds(_ item: BuildItem) -> String? {
-        guard let version = try? Version(item.version) else { return nil }
+    /// Why the index already has `item` (of `version`, as the plan has it, never parsed back
+    /// from the item's text), or nil when it must be built.
+    func holds(_ item: BuildItem, version: Version) -> String? {
         let key = Key(project: item.project, version: version, buildTag: item.buildTag)
         if pure.contains(key) { return "a pure wheel is already published" }
         if binary[key]?.contains("\(item.target)/\(item.python)") == true { return "already built for \(item.target), Python \(item.python)" }

@@ -42,7 +42,7 @@ public struct Plan: Sendable, Codable {
                         if let shard = selection.shard, !shard.contains(item) { continue }
                         if let rule = whitelist.denial(of: entry.name, version: version) {
                             skipped.append(SkippedItem(item: item, reason: "denied at \(rule.location): \(rule.reason)"))
-                        } else if let reason = contents.holds(item) {
+                        } else if let reason = contents.holds(item, version: version) {
                             skipped.append(SkippedItem(item: item, reason: reason))
                         } else {
                             items.append(item)
