@@ -5,7 +5,7 @@ import IndexAPI
 import Runners
 import SiteConfiguration
 
-/// Prints a run's failure to plan and exits 2: the whitelist or a flag must be fixed.
+/// Prints why a run could not be planned and exits 2: the whitelist, the config file or a flag must be fixed.
 func planningFailed(_ error: BuildRunError) -> ExitCode {
     print(error)
     return ExitCode(2)
@@ -85,7 +85,12 @@ extension Wheelwright {
             var flags = limitOptions.configuration
             flags.jobs = jobs
             flags.runner = runner?.rawValue
-            let settings = try options.settings(overriding: flags, runID: runID, junit: junit)
+            let settings: BuildRunSettings
+            do {
+                settings = try options.settings(overriding: flags, runID: runID, junit: junit)
+            } catch let error as BuildRunError {
+                throw planningFailed(error)
+            }
             let progress = Progress(label: "build", quiet: json)
             let run = options.run(settings) { [json] event in
                 switch event {

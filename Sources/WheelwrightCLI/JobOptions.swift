@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import SiteConfiguration
+import YAMLFiles
 
 /// What `build` and `plan` share: the whitelist, the targets, the index and upstream, and which
 /// entries to take. Settings left out come from the config file (`wheelwright.yaml`), then defaults.
@@ -41,9 +42,7 @@ struct JobOptions: ParsableArguments {
         let path = config ?? "wheelwright.yaml"
         guard FileManager.default.fileExists(atPath: path) || config != nil else { return BuildConfiguration() }
         let (configuration, diagnostics) = BuildConfiguration.decode(try ProjectFiles.read(path))
-        guard let configuration else {
-            throw ValidationError(diagnostics.map(\.description).joined(separator: "\n"))
-        }
+        guard let configuration else { throw BuildRunError.configuration(diagnostics.filter { $0.severity == .error }) }
         return configuration
     }
 
