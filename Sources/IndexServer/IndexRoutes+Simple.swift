@@ -5,21 +5,18 @@ import PythonPackaging
 
 /// The simple API (PEP 503/691) and the page cache every cached page goes through.
 extension IndexRoutes {
-    /// PEP 503/691's list of projects, through the index's bases.
-    func simpleList(_ index: IndexID, trailingSlash: Bool, request: Request) throws -> Response {
-        let format = try Self.format(request)
-        guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-        return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+    /// PEP 503/691's list of projects, through the index's bases: at `+simple/` and, for
+    /// installers, at the index's own URL (the same bytes, one cache entry).
+    func simpleList(_ index: IndexID, format: SimpleFormat, request: Request) throws -> Response {
+        try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
             SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
         }
     }
 
-    /// A project's files through the index's bases; other spellings of the name redirect to the normalized one.
-    func simpleProject(_ index: IndexID, name: String, trailingSlash: Bool, request: Request) throws -> Response {
-        let format = try Self.format(request)
-        let normalized = ProjectName.normalize(name)
-        guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
-        return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+    /// A project's files through the index's bases (`normalized` is the PEP 503 name), at
+    /// `+simple/NAME/` and, for installers, at `/USER/INDEX/NAME/`.
+    func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, request: Request) throws -> Response {
+        try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
             let files = try service.files(of: normalized, in: try resolutionOrder(of: index))
             guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
             return SimplePages.projectPage(normalized, files: files, format: format)
@@ -27,7 +24,7 @@ extension IndexRoutes {
     }
 
     /// The index and its bases; a 404 when the index does not exist.
-    private func resolutionOrder(of index: IndexID) throws -> [IndexID] {
+    func resolutionOrder(of index: IndexID) throws -> [IndexID] {
         let order = try service.resolutionOrder(of: index)
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
         return order

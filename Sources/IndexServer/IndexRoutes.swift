@@ -68,7 +68,8 @@ struct IndexRoutes: Sendable {
         }
         let resource = try Resource(components, trailingSlash: trailingSlash)
         try Self.allow(method, resource.methods)
-        let html = (method == .get || method == .head) && WebPages.prefersHTML(request.headers[.accept])
+        let read = method == .get || method == .head
+        let html = read && WebPages.prefersHTML(request.headers[.accept])
 
         switch resource {
         case .root:
@@ -85,17 +86,29 @@ struct IndexRoutes: Sendable {
             return try await user(name, request, context: context)
         case .index(let index) where method == .post, .legacyUpload(let index):
             return try await upload(to: index, request, context: context)
-        case .index(let index) where html:
-            let query = try RequestQuery(request.uri.query)
-            let filter = ProjectName.normalize(query["filter"] ?? "")
-            let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
-            return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
+        case .index(let index) where read:
+            switch SeedRepresentation.negotiate(request.headers[.accept]) {
+            case .simple(let format):
+                return try simpleList(index, format: format, request: request)
+            case .page:
+                let query = try RequestQuery(request.uri.query)
+                let filter = ProjectName.normalize(query["filter"] ?? "")
+                let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
+                return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
+            case .json:
+                return try await indexResource(index, request, context: context)
+            }
         case .index(let index):
             return try await indexResource(index, request, context: context)
         case let .simpleList(index, trailingSlash):
-            return try simpleList(index, trailingSlash: trailingSlash, request: request)
+            let format = try Self.format(request)
+            guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
+            return try simpleList(index, format: format, request: request)
         case let .simpleProject(index, name, trailingSlash):
-            return try simpleProject(index, name: name, trailingSlash: trailingSlash, request: request)
+            let format = try Self.format(request)
+            let normalized = ProjectName.normalize(name)
+            guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
+            return try simpleProject(index, normalized: normalized, format: format, request: request)
         case let .file(index, hash, filename):
             return try await file(index, hash: hash, filename: filename, request, context: context)
         case .fileList(let index):
@@ -106,7 +119,17 @@ struct IndexRoutes: Sendable {
             return try await yank(index, filename: filename, request, context: context)
         case let .project(index, name):
             let normalized = ProjectName.normalize(name)
-            return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
+            switch SeedRepresentation.negotiate(request.headers[.accept]) {
+            case .simple(let format):
+                guard normalized == name else { return Self.redirect(to: "/\(index)/\(normalized)/") }
+                return try simpleProject(index, normalized: normalized, format: format, request: request)
+            case .page:
+                return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
+            case .json:
+                return try projectJSON(index, normalized: normalized)
+            }
+        case let .version(index, project, version) where read:
+            return try versionJSON(index, normalized: ProjectName.normalize(project), version: version)
         case let .version(index, project, version):
             return try await deleteVersion(index, project: project, version: version, request, context: context)
         case .builds where method == .post:

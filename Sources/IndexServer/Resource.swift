@@ -65,7 +65,8 @@ enum Resource: Equatable {
         case .root, .health, .metrics, .simpleList, .simpleProject, .file, .fileList, .fileLog, .project, .buildLog, .search, .stylesheet:
             [.get, .head]
         case .tokens, .legacyUpload, .yank: [.post]
-        case .token, .version: [.delete]
+        case .token: [.delete]
+        case .version: [.get, .head, .delete]
         case .user: [.get, .head, .put, .patch]
         case .index: [.get, .head, .put, .patch, .post]
         case .builds: [.get, .head, .post]

@@ -155,7 +155,7 @@ struct ServerTests {
         #expect(check.output.contains("from-the-index"))
     }
 
-    @Test("a yanked file is skipped by pip unless pinned with ==")
+    @Test("a yanked file is skipped by pip and uv unless pinned with ==, under +simple/ and at the index's own URL")
     func yanked() async throws {
         try await setUpIndices()
         for version in ["1.0", "2.0"] {
@@ -165,15 +165,36 @@ struct ServerTests {
         #expect(yank.status == 200)
         let html = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/yanky/")
         #expect(html.text.contains("data-yanked=\"broken\""))
-        func resolve(_ requirement: String) async throws -> String {
+        func resolve(_ requirement: String, at index: String = "/alice/dev/+simple/") async throws -> String {
             let out = folder.path("d-\(UUID().uuidString)")
             let run = try await runTool(Repository.tool("pip"), ["download", "--no-cache-dir", "--no-deps", "-d", out,
-                                                                  "--index-url", "\(server.baseURL)/alice/dev/+simple/", requirement])
+                                                                  "--index-url", server.baseURL + index, requirement])
             #expect(run.status == 0, "\(run.output)")
             return try FileManager.default.contentsOfDirectory(atPath: out).joined()
         }
         #expect(try await resolve("yanky") == "yanky-1.0-py3-none-any.whl")
         #expect(try await resolve("yanky==2.0") == "yanky-2.0-py3-none-any.whl")
+        // devpi's URLs, the ones people write after `-i`: installers get the simple API there too.
+        #expect(try await resolve("yanky", at: "/alice/dev") == "yanky-1.0-py3-none-any.whl")
+        #expect(try await resolve("Yanky", at: "/alice/dev/") == "yanky-1.0-py3-none-any.whl")
+        let target = folder.path("uv-target")
+        let uv = try await runTool(Repository.tool("uv"), ["pip", "install", "--no-deps", "--python", "/usr/bin/python3", "--target", target,
+                                                           "--index-url", "\(server.baseURL)/alice/dev", "yanky"],
+                                   environment: ["UV_CACHE_DIR": folder.path("uv-cache-yanked")])
+        #expect(uv.status == 0, "\(uv.output)")
+        #expect(FileManager.default.fileExists(atPath: target + "/yanky-1.0.dist-info"), "\(uv.output)")
+        let browser = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/yanky/", headers: [("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")])
+        #expect(browser.text.contains("<!doctype html>") && browser.text.contains("yanked: broken"))
+        let devpi = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/yanky", headers: [("Accept", "application/json")])
+        let versions = devpi.json["result"] as? [String: Any]
+        #expect(devpi.json["type"] as? String == "projectconfig" && Set(versions?.keys.map { $0 } ?? []) == ["1.0", "2.0"])
+        let links = ((versions?["2.0"] as? [String: Any])?["+links"] as? [[String: Any]]) ?? []
+        let href = try #require(links.first?["href"] as? String)
+        #expect(href.hasPrefix("/alice/dev/+f/") && href.hasSuffix("/yanky-2.0-py3-none-any.whl"))
+        #expect(try await HTTP.send(.GET, server.baseURL + href).status == 200)
+        #expect(links.first?["yanked"] as? Bool == true && (links.first?["hash_spec"] as? String)?.hasPrefix("sha256=") == true)
+        let release = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/yanky/1.0", headers: [("Accept", "application/json")])
+        #expect(release.json["type"] as? String == "versiondata")
         let undo = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+yank/yanky-2.0-py3-none-any.whl", auth: alice, ["yanked": false])
         #expect(undo.status == 200)
         #expect(try await resolve("yanky") == "yanky-2.0-py3-none-any.whl")

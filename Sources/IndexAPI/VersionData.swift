@@ -1,0 +1,39 @@
+/// A release as devpi describes it (`versiondata`; a project is `projectconfig`, these by
+/// version): its metadata and `+links` to its files, which devpi-client lists, removes and
+/// pushes by.
+public struct VersionData: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var summary: String?
+    public var requiresPython: String?
+    public var links: [ReleaseLink]
+
+    public init(name: String, version: String, summary: String? = nil, requiresPython: String? = nil, links: [ReleaseLink]) {
+        (self.name, self.version, self.summary, self.requiresPython, self.links) = (name, version, summary, requiresPython, links)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, summary
+        case requiresPython = "requires_python"
+        case links = "+links"
+    }
+}
+
+/// One file of a release: devpi's `releasefile` link (an absolute path on the index), with its digest.
+public struct ReleaseLink: Codable, Sendable, Equatable {
+    public var rel: String
+    public var href: String
+    public var hashSpec: String
+    public var hashes: [String: String]
+    public var yanked: Bool?
+
+    public init(href: String, sha256: String, yanked: Bool) {
+        (rel, self.href, hashSpec, hashes) = ("releasefile", href, "sha256=\(sha256)", ["sha256": sha256])
+        self.yanked = yanked ? true : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rel, href, hashes, yanked
+        case hashSpec = "hash_spec"
+    }
+}
