@@ -75,7 +75,8 @@ extension IndexRoutes {
         default:
             guard let settings = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             var result = Self.indexConfig(index, settings)
-            result.projects = try service.projects(in: [index])
+            // devpi-client asks `?no_projects=` before it sends the settings back with a change.
+            if try RequestQuery(request.uri.query)["no_projects"] == nil { result.projects = try service.projects(in: [index]) }
             return Self.json(Envelope(type: "indexconfig", result: result))
         }
     }

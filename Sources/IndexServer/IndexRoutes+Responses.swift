@@ -1,11 +1,20 @@
+import HTTPTypes
 import Hummingbird
 import IndexAPI
 import IndexStore
 
 /// Authentication and the shapes of answers: JSON, text, redirects, refusals.
 extension IndexRoutes {
-    /// The caller's identity from HTTP basic auth; a 401 without credentials or with wrong ones.
+    /// The caller's identity from devpi's session header or HTTP basic auth; a 401 without
+    /// credentials or with wrong ones.
     func authenticate(_ request: Request, context: IndexRequestContext) async throws -> Identity {
+        if let session = request.headers[Self.devpiAuth] {
+            guard let (user, key) = BasicCredentials.parse("Basic " + session),
+                  let identity = try service.authenticate(user: user, session: key, from: context.clientAddress) else {
+                throw StoreError(.unauthorized, "the devpi session has expired or is not valid: log in again (devpi login USER)")
+            }
+            return identity
+        }
         guard let header = request.headers[.authorization], let (user, password) = BasicCredentials.parse(header) else {
             throw StoreError(.unauthorized, "log in with HTTP basic auth: USER:PASSWORD or __token__:TOKEN")
         }
@@ -15,6 +24,10 @@ extension IndexRoutes {
         return identity
     }
 
+    static let devpiAuth = HTTPField.Name("X-Devpi-Auth")!
+    /// devpi-client checks every JSON answer for the API version it speaks.
+    static let apiVersion = HTTPField.Name("X-Devpi-Api-Version")!
+
     static func indexConfig(_ path: IndexID, _ settings: IndexSettings) -> IndexConfig {
         IndexConfig(type: settings.type, bases: settings.bases.map(\.description), volatile: settings.volatile,
                     aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user })
@@ -23,7 +36,7 @@ extension IndexRoutes {
     /// A JSON answer: keys sorted, so equal documents are equal bytes.
     static func json(_ document: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let body = SimplePages.json(document)
-        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.utf8.count)],
+        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.utf8.count), apiVersion: "2"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 

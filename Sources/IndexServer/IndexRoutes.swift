@@ -82,6 +82,10 @@ struct IndexRoutes: Sendable {
             return try await createToken(request, context: context)
         case .token(let id):
             return try await revokeToken(id, request, context: context)
+        case let .api(_, index):
+            return try await apiConfig(index, request, context: context)
+        case .login:
+            return try await login(request, context: context)
         case .user(let name):
             return try await user(name, request, context: context)
         case .index(let index) where method == .post, .legacyUpload(let index):

@@ -9,6 +9,9 @@ enum Resource: Equatable {
     case metrics
     case tokens
     case token(id: String)
+    /// devpi's `+api` at the root, under a user or under an index.
+    case api(user: String?, index: IndexID?)
+    case login
     case user(String)
     /// `/USER/INDEX`: its settings (GET, PUT, PATCH), its page, and twine's upload (POST).
     case index(IndexID)
@@ -34,6 +37,9 @@ enum Resource: Equatable {
         case (1, "+metrics"): self = .metrics
         case (1, "+tokens"): self = .tokens
         case (2, "+tokens"): self = .token(id: components[1])
+        case (1, "+api"): self = .api(user: nil, index: nil)
+        case (1, "+login"): self = .login
+        case (2, _) where components[1] == "+api" && !components[0].hasPrefix("+"): self = .api(user: components[0].lowercased(), index: nil)
         case (1, "+builds"): self = .builds
         case (3, "+builds"): self = .buildLog(run: components[1], item: components[2])
         case (1, "+search"): self = .search
@@ -46,6 +52,7 @@ enum Resource: Equatable {
             let rest = Array(components.dropFirst(2))
             switch (rest.count, rest[0]) {
             case (1, "legacy"): self = .legacyUpload(index)
+            case (1, "+api"): self = .api(user: index.user, index: index)
             case (1, "+simple"): self = .simpleList(index, trailingSlash: trailingSlash)
             case (2, "+simple"): self = .simpleProject(index, name: rest[1], trailingSlash: trailingSlash)
             case (4, "+f"): self = .file(index, hash: rest[1] + rest[2], filename: rest[3])
@@ -62,9 +69,9 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .simpleList, .simpleProject, .file, .fileList, .fileLog, .project, .buildLog, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .project, .buildLog, .search, .stylesheet:
             [.get, .head]
-        case .tokens, .legacyUpload, .yank: [.post]
+        case .tokens, .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
         case .version: [.get, .head, .delete]
         case .user: [.get, .head, .put, .patch]

@@ -50,6 +50,27 @@ extension IndexService {
         try await authenticator.authenticate(user: user, password: password, from: address)
     }
 
+    /// devpi's `+login`: a session key for `user` when `password` is theirs (throttled as any
+    /// login), nil when it is not.
+    public func login(user: String, password: String, from address: String) async throws -> (key: String, expiration: Int)? {
+        guard let identity = try await authenticator.authenticate(user: user, password: password, from: address), identity.tokenID == nil,
+              let hash = try catalog.passwordHash(of: identity.user) else { return nil }
+        return sessions.issue(user: identity.user, passwordHash: hash, now: Int(Date().timeIntervalSince1970))
+    }
+
+    /// The identity an `X-Devpi-Auth` session key proves, or nil.
+    public func authenticate(user rawUser: String, session key: String, from address: String) throws -> Identity? {
+        let user = rawUser.lowercased()
+        // An HMAC, not a key derivation: throttled per address like a token, nothing in flight to bound.
+        try authenticator.throttle.admit(user: nil, address: address)
+        guard let hash = try catalog.passwordHash(of: user),
+              sessions.verify(user: user, key: key, passwordHash: hash, now: Int(Date().timeIntervalSince1970)) else {
+            authenticator.throttle.failed(user: user, address: address)
+            return nil
+        }
+        return Identity(user: user)
+    }
+
     /// The path of a stored blob after its size (and, once per process, its digest) checked.
     public func checkedPath(_ blob: BlobReference) throws -> URL { try blobs.checkedPath(blob) }
 }

@@ -11,6 +11,8 @@ public struct IndexService: Sendable {
     public let catalog: Catalog
     public let blobs: BlobStore
     public let authenticator: Authenticator
+    /// devpi-client's login sessions (`+login`, `X-Devpi-Auth`).
+    let sessions: ProxyAuth
 
     /// Opens the store in `directory` (`catalog.sqlite`, `blobs/`, `tmp/`), recovering from a
     /// crash first: temporary files and blobs the catalog does not know are removed.
@@ -19,6 +21,7 @@ public struct IndexService: Sendable {
         catalog = try Catalog(path: directory.appendingPathComponent("catalog.sqlite").path)
         blobs = try BlobStore(root: directory)
         authenticator = Authenticator(catalog: catalog)
+        sessions = try ProxyAuth(secretFile: directory.appendingPathComponent("session-secret"))
         _ = try blobs.recover(keeping: try catalog.referencedBlobs())
     }
 

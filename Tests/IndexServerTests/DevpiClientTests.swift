@@ -1,0 +1,58 @@
+import Foundation
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// devpi's own client (devpi-client 7.3.0, a real process) against the real server, as the
+/// company's people and CI scripts use it.
+@Suite("devpi-client", .serialized)
+final class DevpiClientTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+
+    init() throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+    }
+
+    /// Runs `devpi ARGUMENTS` with its own client folder; the output without the client's notices.
+    func devpi(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.tool("devpi"), arguments, environment: ["DEVPI_CLIENTDIR": folder.path("client"), "HOME": folder.url.path])
+    }
+
+    @Test("use, login, user -c/-l, index -c (volatile=True gives a volatile index)/-l/modify, upload, list, list NAME, getjson, logoff")
+    func sequence() async throws {
+        let use = try await devpi(["use", server.baseURL])
+        #expect(use.status == 0 && use.output.contains("using server: \(server.baseURL)/ (not logged in)"), "\(use.output)")
+        #expect(!use.output.contains("unversioned reply"), "\(use.output)")
+        #expect(try await devpi(["login", "root", "--password", "wrong"]).status != 0)
+        let login = try await devpi(["login", "root", "--password", TestServer.rootPassword])
+        #expect(login.status == 0 && login.output.contains("logged in 'root'"), "\(login.output)")
+        #expect(try await devpi(["user", "-c", "carol", "password=carol-secret", "email=carol@example.com"]).status == 0)
+        let users = try await devpi(["user", "-l"])
+        #expect(users.output.contains("carol") && users.output.contains("root"), "\(users.output)")
+        #expect(try await devpi(["logoff"]).status == 0)
+        #expect(try await devpi(["login", "carol", "--password", "carol-secret"]).status == 0)
+
+        let created = try await devpi(["index", "-c", "stage", "volatile=True"])
+        #expect(created.status == 0 && created.output.contains("volatile=True"), "\(created.output)")
+        let settings = try await HTTP.send(.GET, "\(server.baseURL)/carol/stage", headers: [("Accept", "application/json")])
+        #expect((settings.json["result"] as? [String: Any])?["volatile"] as? Bool == true)
+        let modified = try await devpi(["index", "stage", "volatile=False"])
+        #expect(modified.status == 0 && modified.output.contains("volatile=False"), "\(modified.output)")
+        #expect(try await devpi(["index", "-l"]).output.contains("carol/stage"))
+
+        #expect(try await devpi(["use", "carol/stage"]).status == 0)
+        let wheel = try await makeDistribution(in: folder, "pawesome", "1.0")
+        let upload = try await devpi(["upload", wheel])
+        #expect(upload.status == 0 && upload.output.contains("file_upload of pawesome-1.0-py3-none-any.whl"), "\(upload.output)")
+        #expect(try await devpi(["list"]).output.contains("pawesome"))
+        let files = try await devpi(["list", "pawesome"])
+        #expect(files.status == 0 && files.output.contains("\(server.baseURL)/carol/stage/+f/") && files.output.contains("pawesome-1.0-py3-none-any.whl"), "\(files.output)")
+        let json = try await devpi(["getjson", "/carol/stage/pawesome"])
+        #expect(json.output.contains("\"type\": \"projectconfig\"") && json.output.contains("\"hash_spec\": \"sha256="), "\(json.output)")
+        #expect(try await devpi(["logoff"]).status == 0)
+        let anonymous = try await devpi(["upload", wheel])
+        #expect(anonymous.status != 0, "\(anonymous.output)")
+    }
+}
