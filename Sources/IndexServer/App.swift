@@ -32,12 +32,12 @@ public func buildApplication(
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
-        web: WebPages(service: service, outsideURL: outsideURL)
+        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL.map { _ in outsideURL }
     )
     let router = Router(context: IndexRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
-    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete, .options, .trace] {
+    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete, .options, .trace, .push] {
         router.on("/", method: method) { request, context in try await routes.handle(request, context: context) }
         router.on("**", method: method) { request, context in try await routes.handle(request, context: context) }
     }

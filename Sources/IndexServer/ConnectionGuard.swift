@@ -24,6 +24,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         entry = registry.open(context.channel)
+        // Hummingbird adds this handler after the HTTP codec; devpi's PUSH must be rewritten before it.
+        try? context.pipeline.syncOperations.addHandler(PushMethodRewriter(), position: .first)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

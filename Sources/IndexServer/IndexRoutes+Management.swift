@@ -101,8 +101,8 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "file", result: YankResult(filename: file.filename, yanked: file.yanked, reason: file.yankReason ?? "")))
     }
 
-    /// devpi's `DELETE /USER/INDEX/NAME/VERSION`, for volatile indices only.
-    func deleteVersion(_ index: IndexID, project: String, version: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+    /// devpi's `DELETE /USER/INDEX/NAME[/VERSION]`, for volatile indices only.
+    func deleteVersion(_ index: IndexID, project: String, version: String?, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let removed = try service.deleteVersion(version, of: project, in: index, by: try await authenticate(request, context: context))
         return Self.json(Envelope(type: "deleted", result: DeletedFiles(files: removed)))
     }

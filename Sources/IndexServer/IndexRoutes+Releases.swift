@@ -6,26 +6,67 @@ import PythonPackaging
 /// devpi's JSON of a project and of a release, which devpi-client lists, removes and pushes by:
 /// each version's metadata and links to its files, through the index's bases.
 extension IndexRoutes {
-    func projectJSON(_ index: IndexID, normalized: String) throws -> Response {
-        let files = try service.files(of: normalized, in: try resolutionOrder(of: index))
+    /// `?ignore_bases=` (devpi-client's `remove`) limits it to the index's own files.
+    func projectJSON(_ index: IndexID, normalized: String, request: Request) throws -> Response {
+        let ownOnly = try RequestQuery(request.uri.query)["ignore_bases"] != nil
+        let files = try service.files(of: normalized, in: ownOnly ? [index] : try resolutionOrder(of: index))
         guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
-        let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0) }
+        let base = linkBase(request)
+        let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, base: base) }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
 
-    func versionJSON(_ index: IndexID, normalized: String, version: String) throws -> Response {
+    func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) throws -> Response {
         let canonical = (try? Version(version).description) ?? version
         let files = try service.files(of: normalized, in: try resolutionOrder(of: index)).filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
-        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files)))
+        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, base: linkBase(request))))
     }
 
     /// One release's files, which share a project and version.
-    private func versionData(_ name: String, _ files: [StoredFile]) -> VersionData {
+    private func versionData(_ name: String, _ files: [StoredFile], base: String) -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
         return VersionData(
             name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first,
-            links: sorted.map { ReleaseLink(href: SimplePages.url(of: $0), sha256: $0.sha256, yanked: $0.yanked) }
+            links: sorted.map { ReleaseLink(href: base + SimplePages.url(of: $0), sha256: $0.sha256, yanked: $0.yanked) }
         )
+    }
+
+    /// devpi's `push`: a release of this index copied into another, by reference.
+    func push(from source: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        let body: JSONObject
+        do {
+            body = try await JSONBody.read(request, allowed: PushRequest.keys)
+        } catch let error as StoreError where error.kind == .badRequest {
+            throw StoreError.badRequest("\(error.message): a POST of JSON to an index is devpi's push ({\"name\", \"version\", \"targetindex\"}); an upload is multipart/form-data (as twine sends it)")
+        }
+        guard let name = try body.string("name"), let version = try body.string("version") else {
+            throw StoreError.badRequest("name, version: a push names the release ({\"name\": …, \"version\": …, \"targetindex\": \"USER/INDEX\"})")
+        }
+        guard let targetText = try body.string("targetindex") else {
+            throw StoreError.badRequest("targetindex: pushing to an external index (PyPI) is not supported; name a USER/INDEX of this server")
+        }
+        let target = try IndexID(targetText)
+        let outcomes = try service.push(name, version: version, from: source, to: target, by: identity)
+        var log = [ActionLogEntry(status: 200, ["register", ProjectName.normalize(name), version, "->", target.description])]
+        for outcome in outcomes {
+            switch outcome {
+            case .stored(let file): log.append(ActionLogEntry(status: 200, ["store_releasefile", "\(target)/\(file.relativeURL)"]))
+            case .alreadyPresent(let file): log.append(ActionLogEntry(status: 200, ["unchanged", "\(target)/\(file.relativeURL)"]))
+            }
+        }
+        return Self.json(Envelope(type: "actionlog", result: log))
+    }
+
+    /// Links are absolute, as devpi's are (devpi-client compares them with the index's URL):
+    /// `--outside-url` when given, else the `Host` the client asked (only a plain host and port;
+    /// these answers are never cached, so a client sees only the host it named itself).
+    func linkBase(_ request: Request) -> String {
+        if let outsideURL { return outsideURL }
+        guard let host = request.head.authority, (1...255).contains(host.utf8.count),
+              host.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ".-:[]".unicodeScalars.contains($0) })
+        else { return web.outsideURL }
+        return "http://" + host
     }
 }

@@ -17,6 +17,8 @@ struct IndexRoutes: Sendable {
     let metricsText: @Sendable () -> String
     let pageCache: PageCache
     let web: WebPages
+    /// `--outside-url` when given: the base of the absolute links devpi's JSON carries.
+    let outsideURL: String?
 
     /// Every request ends here: the answer (a refusal is an answer too), with the headers every
     /// response carries, and no body for HEAD.
@@ -88,6 +90,8 @@ struct IndexRoutes: Sendable {
             return try await login(request, context: context)
         case .user(let name):
             return try await user(name, request, context: context)
+        case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):
+            return try await push(from: index, request, context: context)
         case .index(let index) where method == .post, .legacyUpload(let index):
             return try await upload(to: index, request, context: context)
         case .index(let index) where read:
@@ -121,6 +125,8 @@ struct IndexRoutes: Sendable {
             return try await buildLog(index, filename: filename, request, context: context)
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
+        case let .project(index, name) where method == .delete:
+            return try await deleteVersion(index, project: name, version: nil, request, context: context)
         case let .project(index, name):
             let normalized = ProjectName.normalize(name)
             switch SeedRepresentation.negotiate(request.headers[.accept]) {
@@ -130,10 +136,10 @@ struct IndexRoutes: Sendable {
             case .page:
                 return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
             case .json:
-                return try projectJSON(index, normalized: normalized)
+                return try projectJSON(index, normalized: normalized, request: request)
             }
         case let .version(index, project, version) where read:
-            return try versionJSON(index, normalized: ProjectName.normalize(project), version: version)
+            return try versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
         case let .version(index, project, version):
             return try await deleteVersion(index, project: project, version: version, request, context: context)
         case .builds where method == .post:
@@ -150,7 +156,7 @@ struct IndexRoutes: Sendable {
         }
     }
 
-    static let methods: [HTTPRequest.Method] = [.get, .head, .put, .patch, .post, .delete]
+    static let methods: [HTTPRequest.Method] = [.get, .head, .put, .patch, .post, .delete, .push]
 
     /// A 405 naming the methods the resource takes, unless `method` is one of them.
     static func allow(_ method: HTTPRequest.Method, _ allowed: [HTTPRequest.Method]) throws(MethodNotAllowed) {

@@ -66,17 +66,24 @@ enum Resource: Equatable {
         }
     }
 
+    /// devpi's own method for copying a release between indices.
+    static let push = HTTPRequest.Method("PUSH")!
+
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .project, .buildLog, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildLog, .search, .stylesheet:
             [.get, .head]
         case .tokens, .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
-        case .version: [.get, .head, .delete]
+        case .project, .version: [.get, .head, .delete]
         case .user: [.get, .head, .put, .patch]
-        case .index: [.get, .head, .put, .patch, .post]
+        case .index: [.get, .head, .put, .patch, .post, .push]
         case .builds: [.get, .head, .post]
         }
     }
+}
+
+extension HTTPRequest.Method {
+    static var push: HTTPRequest.Method { Resource.push }
 }

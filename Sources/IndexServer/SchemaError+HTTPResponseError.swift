@@ -6,6 +6,6 @@ extension SchemaError: HTTPResponseError {
     public var status: HTTPResponse.Status { .badRequest }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        IndexRoutes.text(description + "\n", status: status)
+        IndexRoutes.refusal(description, status: status, request: request)
     }
 }

@@ -23,7 +23,7 @@ extension StoreError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = IndexRoutes.text(message + "\n", status: status)
+        var response = IndexRoutes.refusal(message, status: status, request: request)
         if kind == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"wheelwright\"" }
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if kind == .internalError {

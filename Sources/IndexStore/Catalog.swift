@@ -364,16 +364,21 @@ public struct Catalog: Sendable {
 
     /// Removes a version's files from a volatile index (their blobs go at the next start, once
     /// nothing refers to them). A non-volatile index refuses: yank instead.
-    public func deleteVersion(_ index: IndexID, project: String, version: String) throws -> Int {
+    /// Removes a release's files (or, with no version, the whole project's) from a volatile index.
+    public func deleteFiles(_ index: IndexID, project: String, version: String?) throws -> Int {
         try writer.write { db in
             guard let settings = try Self.settings(of: index, db) else { throw StoreError.notFound("index \(index) does not exist") }
             guard settings.volatile else {
                 throw StoreError.forbidden("\(index) is non-volatile: files are never deleted; yank them instead")
             }
-            try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?",
-                           arguments: [index.description, project, version])
+            if let version {
+                try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?",
+                               arguments: [index.description, project, version])
+            } else {
+                try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND project = ?", arguments: [index.description, project])
+            }
             let removed = db.changesCount
-            guard removed > 0 else { throw StoreError.notFound("\(project) \(version) is not in \(index)") }
+            guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
             try bumpGeneration(db)
             return removed
         }

@@ -58,16 +58,46 @@ extension IndexService {
         return try catalog.setYanked(index, filename, yanked: yanked, reason: reason)
     }
 
-    /// devpi's removal of a version, for volatile indices only; returns how many files went.
-    public func deleteVersion(_ version: String, of project: String, in index: IndexID, by identity: Identity) throws -> Int {
+    /// devpi's removal of a version, or of a whole project when `version` is nil, for volatile
+    /// indices only; returns how many files went.
+    public func deleteVersion(_ version: String?, of project: String, in index: IndexID, by identity: Identity) throws -> Int {
         try authorize(identity, .deleteVersion(index))
-        let canonical = (try? Version(version).description) ?? version
-        return try catalog.deleteVersion(index, project: ProjectName.normalize(project), version: canonical)
+        let canonical = version.map { (try? Version($0).description) ?? $0 }
+        return try catalog.deleteFiles(index, project: ProjectName.normalize(project), version: canonical)
     }
 
     /// Keeps a build run's report (re-encoded, never the client's bytes) for `/+builds/`.
     public func addBuildRun(_ report: PostedRunReport, by identity: Identity) throws -> Int64 {
         try authorize(identity, .reportBuild)
         return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report))
+    }
+
+    /// devpi's `push`: a release's files in `source` (its own, not its bases') added to `target`
+    /// by reference (the same blobs), under the target's rules: the caller must be allowed to
+    /// upload there, identical bytes already there are no change, other bytes on a non-volatile
+    /// target a 409 — checked for every file before any is added. Returns each file's outcome.
+    public func push(_ project: String, version: String, from source: IndexID, to target: IndexID, by identity: Identity) throws -> [UploadOutcome] {
+        guard try catalog.settings(of: source) != nil else { throw StoreError.notFound("index \(source) does not exist") }
+        try authorize(identity, .upload(target))
+        let name = ProjectName.normalize(project)
+        let canonical = (try? Version(version).description) ?? version
+        let files = try catalog.files(of: name, in: [source]).filter { $0.version == canonical }
+        guard !files.isEmpty else { throw StoreError.notFound("no release/files found for \(name) \(version) in \(source)") }
+        let targetVolatile = try catalog.settings(of: target)?.volatile == true
+        for file in files where !targetVolatile {
+            if let existing = try catalog.file(sameAs: file.filename, in: target), existing.sha256 != file.sha256 {
+                throw StoreError.alreadyExists(file.filename, as: existing.filename, in: target)
+            }
+        }
+        let now = Date().timeIntervalSince1970
+        return try files.map { file in
+            let copy = StoredFile(
+                index: target, filename: file.filename, project: file.project, version: file.version, kind: file.kind,
+                sha256: file.sha256, size: file.size, uploadTime: now, uploader: identity.user, requiresPython: file.requiresPython,
+                yanked: file.yanked, yankReason: file.yankReason, metadataSHA256: file.metadataSHA256, provenance: file.provenance,
+                buildLog: file.buildLog
+            )
+            return try catalog.addFile(copy, metadata: try catalog.coreMetadata(source, file.filename))
+        }
     }
 }

@@ -55,4 +55,45 @@ final class DevpiClientTests {
         let anonymous = try await devpi(["upload", wheel])
         #expect(anonymous.status != 0, "\(anonymous.output)")
     }
+
+    @Test("staging to production: push (identical bytes again: no change; other bytes: 409; no right to upload: 403; no such release: 404), remove on a volatile index, 403 on a non-volatile one, bad settings refused")
+    func releaseWorkflow() async throws {
+        _ = try await devpi(["use", server.baseURL])
+        _ = try await devpi(["login", "root", "--password", TestServer.rootPassword])
+        _ = try await devpi(["user", "-c", "dana", "password=dana-secret"])
+        #expect(try await devpi(["index", "-c", "root/locked"]).status == 0)
+        _ = try await devpi(["logoff"])
+        _ = try await devpi(["login", "dana", "--password", "dana-secret"])
+        let badBoolean = try await devpi(["index", "-c", "odd", "volatile=yes"])
+        #expect(badBoolean.status != 0 && badBoolean.output.contains("volatile"), "\(badBoolean.output)")
+        #expect(try await devpi(["index", "-c", "staging", "volatile=True"]).status == 0)
+        #expect(try await devpi(["index", "-c", "prod", "volatile=False"]).status == 0)
+        _ = try await devpi(["use", "dana/staging"])
+        let first = try await makeDistribution(in: folder, "promoted", "1.0", payload: "first")
+        #expect(try await devpi(["upload", first]).status == 0)
+
+        let push = try await devpi(["push", "promoted==1.0", "dana/prod"])
+        #expect(push.status == 0 && push.output.contains("store_releasefile dana/prod/+f/"), "\(push.output)")
+        let again = try await devpi(["push", "promoted==1.0", "dana/prod"])
+        #expect(again.status == 0 && again.output.contains("unchanged"), "\(again.output)")
+        let page = try await HTTP.send(.GET, "\(server.baseURL)/dana/prod/+simple/promoted/")
+        #expect(page.text.contains("promoted-1.0-py3-none-any.whl"))
+
+        let removed = try await devpi(["remove", "-y", "promoted==1.0"])
+        #expect(removed.status == 0 && removed.output.contains("deleting release 1.0 of promoted"), "\(removed.output)")
+        let second = try await makeDistribution(in: folder, "promoted", "1.0", payload: "second")
+        #expect(try await devpi(["upload", second]).status == 0)
+        let conflict = try await devpi(["push", "promoted==1.0", "dana/prod"])
+        #expect(conflict.status != 0 && conflict.output.contains("409") && conflict.output.contains("already exists"), "\(conflict.output)")
+        let forbidden = try await devpi(["push", "promoted==1.0", "root/locked"])
+        #expect(forbidden.status != 0 && forbidden.output.contains("403"), "\(forbidden.output)")
+        let missing = try await devpi(["push", "promoted==9.9", "dana/prod"])
+        #expect(missing.status != 0 && missing.output.contains("404"), "\(missing.output)")
+
+        _ = try await devpi(["use", "dana/prod"])
+        let kept = try await devpi(["remove", "-y", "promoted"])
+        #expect(kept.status != 0 && kept.output.contains("403") && kept.output.contains("non-volatile"), "\(kept.output)")
+        let stillThere = try await HTTP.send(.GET, "\(server.baseURL)/dana/prod/+simple/promoted/")
+        #expect(stillThere.status == 200)
+    }
 }
