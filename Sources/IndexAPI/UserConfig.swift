@@ -2,6 +2,9 @@
 public struct UserConfig: Codable, Sendable, Equatable {
     public var username: String?
     public var indexes: [String: IndexConfig]?
+    public var email: String?
 
-    public init(username: String?, indexes: [String: IndexConfig]?) { (self.username, self.indexes) = (username, indexes) }
+    public init(username: String?, indexes: [String: IndexConfig]?, email: String? = nil) {
+        (self.username, self.indexes, self.email) = (username, indexes, email)
+    }
 }

@@ -18,31 +18,40 @@ extension IndexRoutes {
     func user(_ rawName: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         try StoreName.validate(rawName, what: "user")
         let name = rawName.lowercased()
-        try Self.allow(request.method, [.get, .head, .put, .patch])
+        try Self.allow(request.method, [.get, .head, .put, .patch, .delete])
         switch request.method {
         case .put:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .createUser(name))
             let body = try await JSONBody.read(request, allowed: UserRequest.keys)
-            try service.createUser(name, password: try body.string("password"), builder: try body.bool("builder") ?? false, by: identity)
+            try service.createUser(name, password: try body.string("password"), builder: try body.bool("builder") ?? false,
+                                   email: try body.string("email"), by: identity)
             return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil)), status: .created)
         case .patch:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .modifyUser(name))
             let body = try await JSONBody.read(request, allowed: UserRequest.keys)
-            try service.updateUser(name, password: try body.string("password"), builder: try body.bool("builder"), by: identity)
-            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil)))
+            try service.updateUser(name, password: try body.string("password"), builder: try body.bool("builder"),
+                                   email: try body.string("email"), by: identity)
+            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil, email: try service.email(of: name))))
+        case .delete:
+            try service.deleteUser(name, by: try await authenticate(request, context: context))
+            return Self.json(APIMessage(message: "user \(name) deleted"))
         default:
             guard try service.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
             let indices = try service.indices().filter { $0.path.user == name }
             return Self.json(Envelope(type: "userconfig", result: UserConfig(
-                username: name, indexes: Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) })
+                username: name, indexes: Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) }),
+                email: try service.email(of: name)
             )))
         }
     }
 
     func indexResource(_ index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         switch request.method {
+        case .delete:
+            try service.deleteIndex(index, by: try await authenticate(request, context: context))
+            return Self.json(APIMessage(message: "index \(index) deleted"))
         case .put:
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .createIndex(index))

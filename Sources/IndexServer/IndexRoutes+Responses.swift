@@ -43,7 +43,7 @@ extension IndexRoutes {
     /// A refusal's message: JSON `{"message": …}` for devpi-client (which asks for exactly JSON
     /// and prints it), text for everyone else (twine, pip and uv print the body).
     static func refusal(_ message: String, status: HTTPResponse.Status, request: Request) -> Response {
-        request.headers[.accept] == "application/json" ? json(ErrorMessage(message: message), status: status) : text(message + "\n", status: status)
+        request.headers[.accept] == "application/json" ? json(APIMessage(message: message), status: status) : text(message + "\n", status: status)
     }
 
     static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {

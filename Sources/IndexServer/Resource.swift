@@ -77,8 +77,8 @@ enum Resource: Equatable {
         case .tokens, .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
         case .project, .version: [.get, .head, .delete]
-        case .user: [.get, .head, .put, .patch]
-        case .index: [.get, .head, .put, .patch, .post, .push]
+        case .user: [.get, .head, .put, .patch, .delete]
+        case .index: [.get, .head, .put, .patch, .post, .push, .delete]
         case .builds: [.get, .head, .post]
         }
     }

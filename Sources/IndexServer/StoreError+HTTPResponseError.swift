@@ -24,7 +24,11 @@ extension StoreError: HTTPResponseError {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = IndexRoutes.refusal(message, status: status, request: request)
-        if kind == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"wheelwright\"" }
+        if kind == .unauthorized {
+            response.headers[.wwwAuthenticate] = "Basic realm=\"wheelwright\""
+            // devpi-client forgets a stale login when a 401 points to where to log in again.
+            response.headers[.location] = "/+login"
+        }
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if kind == .internalError {
             // The operator's log names the damaged file; the client learns only that it failed.

@@ -113,6 +113,9 @@ public struct Catalog: Sendable {
         migrator.registerMigration("v5-builder-users") { db in
             try db.execute(sql: "ALTER TABLE user ADD COLUMN builder BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6-user-email") { db in
+            try db.execute(sql: "ALTER TABLE user ADD COLUMN email TEXT")
+        }
         return migrator
     }
 
@@ -134,27 +137,79 @@ public struct Catalog: Sendable {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM user WHERE name = ?", arguments: [user]) }
     }
 
-    public func createUser(_ name: String, passwordHash: String, builder: Bool = false) throws {
+    public func createUser(_ name: String, passwordHash: String, builder: Bool = false, email: String? = nil) throws {
         try StoreName.validate(name, what: "user")
         try writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false {
                 throw StoreError.conflict("user \(name) already exists")
             }
-            try db.execute(sql: "INSERT INTO user (name, passwordHash, createdAt, builder) VALUES (?, ?, ?, ?)",
-                           arguments: [name, passwordHash, Date().timeIntervalSince1970, builder])
+            try db.execute(sql: "INSERT INTO user (name, passwordHash, createdAt, builder, email) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [name, passwordHash, Date().timeIntervalSince1970, builder, email])
             try bumpGeneration(db)
         }
     }
 
-    /// Changes a user's password hash and/or builder mark.
-    public func updateUser(_ name: String, passwordHash: String?, builder: Bool?) throws {
+    /// Changes a user's password hash, builder mark and/or email.
+    public func updateUser(_ name: String, passwordHash: String?, builder: Bool?, email: String? = nil) throws {
         try writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false else {
                 throw StoreError.notFound("user \(name) does not exist")
             }
             if let passwordHash { try db.execute(sql: "UPDATE user SET passwordHash = ? WHERE name = ?", arguments: [passwordHash, name]) }
             if let builder { try db.execute(sql: "UPDATE user SET builder = ? WHERE name = ?", arguments: [builder, name]) }
+            if let email { try db.execute(sql: "UPDATE user SET email = ? WHERE name = ?", arguments: [email, name]) }
             try bumpGeneration(db)
+        }
+    }
+
+    public func email(of name: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT email FROM user WHERE name = ?", arguments: [name]) }
+    }
+
+    /// Deletes a volatile index and its files. Refused for a non-volatile index (its files are
+    /// never deleted) and for a base of another index.
+    public func deleteIndex(_ path: IndexID) throws {
+        try writer.write { db in
+            guard let settings = try Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
+            guard settings.volatile else { throw StoreError.forbidden("index \(path) is non-volatile: it is never deleted") }
+            try Self.refuseIfBase(of: [path], db)
+            try db.execute(sql: "DELETE FROM file WHERE indexPath = ?", arguments: [path.description])
+            try db.execute(sql: #"DELETE FROM "index" WHERE path = ?"#, arguments: [path.description])
+            try bumpGeneration(db)
+        }
+    }
+
+    /// Deletes a user with their indices (all volatile, none a base of another user's index),
+    /// their files and their tokens.
+    public func deleteUser(_ name: String) throws {
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) ?? false else {
+                throw StoreError.notFound("user \(name) does not exist")
+            }
+            let own = try String.fetchAll(db, sql: #"SELECT path FROM "index" WHERE user = ?"#, arguments: [name]).map { try IndexID($0) }
+            for index in own where try Self.settings(of: index, db)?.volatile != true {
+                throw StoreError.forbidden("user \(name) has the non-volatile index \(index), which is never deleted")
+            }
+            try Self.refuseIfBase(of: own, db)
+            for index in own {
+                try db.execute(sql: "DELETE FROM file WHERE indexPath = ?", arguments: [index.description])
+            }
+            try db.execute(sql: #"DELETE FROM "index" WHERE user = ?"#, arguments: [name])
+            try db.execute(sql: "DELETE FROM token WHERE user = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM user WHERE name = ?", arguments: [name])
+            try bumpGeneration(db)
+        }
+    }
+
+    /// A 409 when an index outside `deleted` has one of them as a base.
+    private static func refuseIfBase(of deleted: [IndexID], _ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: #"SELECT path, settings FROM "index""#) {
+            let path = try IndexID(row["path"] as String)
+            guard !deleted.contains(path) else { continue }
+            let settings = try JSONDecoder().decode(IndexSettings.self, from: Data((row["settings"] as String).utf8))
+            if let base = settings.bases.first(where: deleted.contains) {
+                throw StoreError.conflict("\(base) is a base of \(path): change \(path)'s bases first")
+            }
         }
     }
 

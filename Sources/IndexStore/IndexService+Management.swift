@@ -10,20 +10,44 @@ extension IndexService {
         guard (1...1024).contains(password.utf8.count) else { throw .badRequest("password: use 1 to 1,024 bytes") }
     }
 
-    public func createUser(_ name: String, password: String?, builder: Bool, by identity: Identity?) throws {
+    public func createUser(_ name: String, password: String?, builder: Bool, email: String? = nil, by identity: Identity?) throws {
         try authorize(identity, .createUser(name))
         guard let password, !password.isEmpty else { throw StoreError.badRequest("password: a new user needs {\"password\": \"…\"}") }
         try Self.checkPassword(password)
-        try catalog.createUser(name, passwordHash: try PasswordHasher.hash(password), builder: builder)
+        try Self.checkEmail(email)
+        try catalog.createUser(name, passwordHash: try PasswordHasher.hash(password), builder: builder, email: email)
+    }
+
+    /// An email is a line of at most 254 bytes with an `@` (devpi keeps it as given).
+    static func checkEmail(_ email: String?) throws(StoreError) {
+        guard let email else { return }
+        guard (3...254).contains(email.utf8.count), email.contains("@"), !email.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw .badRequest("email: give an address like name@example.com (at most 254 bytes)")
+        }
+    }
+
+    /// Deletes a user, with their indices (only volatile ones: devpi's rule) and tokens; root is never deleted.
+    public func deleteUser(_ name: String, by identity: Identity?) throws {
+        try authorize(identity, .deleteUser(name))
+        guard name != "root" else { throw StoreError.forbidden("root is never deleted") }
+        try catalog.deleteUser(name)
+        authenticator.forget()
+    }
+
+    /// Deletes a volatile index and its files (a non-volatile one is kept: 403).
+    public func deleteIndex(_ index: IndexID, by identity: Identity?) throws {
+        try authorize(identity, .deleteIndex(index))
+        try catalog.deleteIndex(index)
     }
 
     /// Changes a user's password or builder flag; only root may set the flag. A new password
     /// takes effect at once: remembered logins are forgotten.
-    public func updateUser(_ name: String, password: String?, builder: Bool?, by identity: Identity?) throws {
+    public func updateUser(_ name: String, password: String?, builder: Bool?, email: String? = nil, by identity: Identity?) throws {
         try authorize(identity, .modifyUser(name))
         if builder != nil, identity?.isRoot != true { throw StoreError.forbidden("builder: only root may mark a user as a builder") }
         if let password { try Self.checkPassword(password) }
-        try catalog.updateUser(name, passwordHash: try password.map(PasswordHasher.hash), builder: builder)
+        try Self.checkEmail(email)
+        try catalog.updateUser(name, passwordHash: try password.map(PasswordHasher.hash), builder: builder, email: email)
         if password != nil { authenticator.forget() }
     }
 

@@ -11,6 +11,8 @@ extension IndexService {
 
     public func users() throws -> [String] { try catalog.users() }
 
+    public func email(of user: String) throws -> String? { try catalog.email(of: user) }
+
     public func indices() throws -> [(path: IndexID, settings: IndexSettings)] { try catalog.indices() }
 
     public func settings(of index: IndexID) throws -> IndexSettings? { try catalog.settings(of: index) }

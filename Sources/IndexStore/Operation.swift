@@ -3,8 +3,10 @@
 public enum Operation: Sendable, Equatable, CustomStringConvertible {
     case createUser(String)
     case modifyUser(String)
+    case deleteUser(String)
     case createIndex(IndexID)
     case modifyIndex(IndexID)
+    case deleteIndex(IndexID)
     case upload(IndexID)
     case yank(IndexID)
     case deleteVersion(IndexID)
@@ -17,8 +19,10 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .createUser(let name): "create user \(name)"
         case .modifyUser(let name): "change user \(name)"
+        case .deleteUser(let name): "delete user \(name)"
         case .createIndex(let index): "create index \(index)"
         case .modifyIndex(let index): "change index \(index)"
+        case .deleteIndex(let index): "delete index \(index)"
         case .upload(let index): "upload to \(index)"
         case .yank(let index): "yank files in \(index)"
         case .deleteVersion(let index): "delete versions in \(index)"

@@ -56,6 +56,41 @@ final class DevpiClientTests {
         #expect(anonymous.status != 0, "\(anonymous.output)")
     }
 
+    @Test("user -m (email), passwd, index --delete (volatile: gone; non-volatile: 403), user --delete (403 while a non-volatile index is theirs)")
+    func accounts() async throws {
+        _ = try await devpi(["use", server.baseURL])
+        _ = try await devpi(["login", "root", "--password", TestServer.rootPassword])
+        #expect(try await devpi(["user", "-c", "erin", "password=erin-secret"]).status == 0)
+        #expect(try await devpi(["user", "-c", "temp", "password=temp-secret"]).status == 0)
+        _ = try await devpi(["logoff"])
+        _ = try await devpi(["login", "erin", "--password", "erin-secret"])
+        let email = try await devpi(["user", "-m", "erin", "email=erin@example.com"])
+        #expect(email.status == 0, "\(email.output)")
+        let shown = try await HTTP.send(.GET, "\(server.baseURL)/erin", headers: [("Accept", "application/json")])
+        #expect((shown.json["result"] as? [String: Any])?["email"] as? String == "erin@example.com")
+        let passwd = try await runTool("/bin/sh", ["-c", "printf 'erin-new-secret\\nerin-new-secret\\n' | \(Repository.tool("devpi")) passwd erin"],
+                                       environment: ["DEVPI_CLIENTDIR": folder.path("client"), "HOME": folder.url.path])
+        #expect(passwd.status == 0, "\(passwd.output)")
+        #expect(try await devpi(["login", "erin", "--password", "erin-secret"]).status != 0)
+        #expect(try await devpi(["login", "erin", "--password", "erin-new-secret"]).status == 0)
+
+        #expect(try await devpi(["index", "-c", "scratch", "volatile=True"]).status == 0)
+        #expect(try await devpi(["index", "-c", "keep", "volatile=False"]).status == 0)
+        let gone = try await devpi(["index", "--delete", "-y", "erin/scratch"])
+        #expect(gone.status == 0 && gone.output.contains("index deleted"), "\(gone.output)")
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/erin/scratch", headers: [("Accept", "application/json")]).status == 404)
+        let kept = try await devpi(["index", "--delete", "-y", "erin/keep"])
+        #expect(kept.status != 0 && kept.output.contains("403") && kept.output.contains("non-volatile"), "\(kept.output)")
+
+        _ = try await devpi(["logoff"])
+        _ = try await devpi(["login", "root", "--password", TestServer.rootPassword])
+        let refused = try await devpi(["user", "--delete", "-y", "erin"])
+        #expect(refused.status != 0 && refused.output.contains("non-volatile index erin/keep"), "\(refused.output)")
+        let deleted = try await devpi(["user", "--delete", "-y", "temp"])
+        #expect(deleted.status == 0 && deleted.output.contains("user deleted: temp"), "\(deleted.output)")
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/temp", headers: [("Accept", "application/json")]).status == 404)
+    }
+
     @Test("staging to production: push (identical bytes again: no change; other bytes: 409; no right to upload: 403; no such release: 404), remove on a volatile index, 403 on a non-volatile one, bad settings refused")
     func releaseWorkflow() async throws {
         _ = try await devpi(["use", server.baseURL])

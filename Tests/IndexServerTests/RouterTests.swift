@@ -59,7 +59,7 @@ struct RouterTests {
         for missing in [["+nope"], ["+static", "x.js"], ["alice", "dev", "+simple", "a", "b"], ["alice", "dev", "+zip"], ["alice", "dev", "a", "b", "c"]] {
             #expect(throws: StoreError.self) { try Resource(missing, trailingSlash: false) }
         }
-        #expect(try Resource(["alice", "dev"], trailingSlash: false).methods == [.get, .head, .put, .patch, .post, .push])
+        #expect(try Resource(["alice", "dev"], trailingSlash: false).methods == [.get, .head, .put, .patch, .post, .push, .delete])
         #expect(try Resource(["alice", "dev", "demo", "1.0"], trailingSlash: false).methods == [.get, .head, .delete])
     }
 

@@ -34,6 +34,8 @@ struct AuthorizationTests {
         (.createIndex(try! IndexID("alice/new")), [.owner, .unscopedToken, .root]),
         (.createIndex(try! IndexID("bob/new")), [.otherUser, .root]),
         (.modifyIndex(dev), [.owner, .unscopedToken, .root]),
+        (.deleteUser("alice"), [.owner, .unscopedToken, .root]),
+        (.deleteIndex(dev), [.owner, .unscopedToken, .root]),
         (.upload(dev), [.owner, .unscopedToken, .scopedToken, .rootScopedToken, .aclUser, .root]),
         (.upload(prod), [.owner, .unscopedToken, .aclUser, .root]),
         (.yank(dev), [.owner, .unscopedToken, .scopedToken, .rootScopedToken, .aclUser, .root]),
