@@ -96,6 +96,12 @@ public struct IndexClient: Sendable {
         _ = try await call(.POST, "/\(index)/+yank/\(filename)", body: request)
     }
 
+    /// devpi's push: the release `name` `version` of `source` copied into `target`; returns
+    /// devpi's action log (a line per step).
+    public func push(_ name: String, version: String, from source: String, to target: String) async throws -> [ActionLogEntry] {
+        try await call(.POST, "/\(source)/", body: PushRequest(name: name, version: version, targetindex: target), as: [ActionLogEntry].self)
+    }
+
     /// Posts a build run's report to the index's `/+builds/` page.
     public func postReport(_ report: PostedRunReport) async throws {
         _ = try await call(.POST, "/+builds", body: report)

@@ -12,13 +12,16 @@ extension IndexRoutes {
             throw StoreError(.badRequest, "an upload is multipart/form-data with a boundary (as twine sends it)")
         }
         let form = try await UploadForm.read(request.body, boundary: boundary, blobs: service.blobs, limits: limits)
+        if let action = form.fields[":action"], action != "file_upload" {
+            form.discard(service.blobs)
+            if action == "doc_upload" {
+                throw StoreError.badRequest("documentation is not kept by this index (devpi's doc_upload): upload without --with-docs and publish docs elsewhere")
+            }
+            throw StoreError.badRequest(":action '\(action)' is not supported: only file_upload")
+        }
         guard let blob = form.content, let filename = form.filename else {
             form.discard(service.blobs)
             throw StoreError.badRequest("the upload has no 'content' file part")
-        }
-        if let action = form.fields[":action"], action != "file_upload" {
-            form.discard(service.blobs)
-            throw StoreError.badRequest(":action '\(action)' is not supported: only file_upload")
         }
         let declared = IndexService.DeclaredDigests(
             sha256: form.fields["sha256_digest"], md5: form.fields["md5_digest"], blake2b256: form.fields["blake2_256_digest"]

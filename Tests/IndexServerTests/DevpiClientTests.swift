@@ -130,5 +130,15 @@ final class DevpiClientTests {
         #expect(kept.status != 0 && kept.output.contains("403") && kept.output.contains("non-volatile"), "\(kept.output)")
         let stillThere = try await HTTP.send(.GET, "\(server.baseURL)/dana/prod/+simple/promoted/")
         #expect(stillThere.status == 200)
+
+        // The same workflow through wheelwright's own command.
+        _ = try await devpi(["use", "dana/staging"])
+        #expect(try await devpi(["upload", try await makeDistribution(in: folder, "promoted", "2.0")]).status == 0)
+        let credentials = ["--server", server.baseURL, "--user", "dana", "--password", "dana-secret"]
+        let promoted = try await runTool(Repository.wheelwright, ["push", "promoted==2.0", "dana/staging", "dana/prod"] + credentials)
+        #expect(promoted.status == 0 && promoted.output.contains("200 store_releasefile dana/prod/+f/"), "\(promoted.output)")
+        let clash = try await runTool(Repository.wheelwright, ["push", "promoted==1.0", "dana/staging", "dana/prod"] + credentials)
+        #expect(clash.status != 0 && clash.output.contains("409") && clash.output.contains("already exists"), "\(clash.output)")
+        #expect(try await runTool(Repository.wheelwright, ["push", "promoted", "dana/staging", "dana/prod"] + credentials).status != 0)
     }
 }
