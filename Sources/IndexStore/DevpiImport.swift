@@ -1,0 +1,132 @@
+import Foundation
+import IndexAPI
+import PythonPackaging
+
+/// `wheelwright import-devpi DUMP`: a `devpi-export` dump into this store, idempotently (what is
+/// there already is counted, not changed). Users get new random passwords (devpi's argon2 hashes
+/// cannot be verified here) and are listed for a reset; every release file goes through the same
+/// checks as an upload, against the sha256 the dump records for it, so a file whose bytes do not
+/// match is refused and reported.
+public struct DevpiImport {
+    public struct Summary: Sendable, Equatable {
+        public var usersCreated = 0
+        public var usersExisting = 0
+        /// Users created with a random password: their owners must be given a new one.
+        public var passwordResets: [String] = []
+        public var indicesCreated = 0
+        public var indicesExisting = 0
+        public var filesStored = 0
+        public var filesUnchanged = 0
+        public var filesYanked = 0
+        /// Each file refused, and why.
+        public var refused: [String] = []
+        /// What was left out on purpose (mirrors, docs, tox results, `:ANONYMOUS:`).
+        public var notes: [String] = []
+
+        public init() {}
+    }
+
+    let service: IndexService
+    let folder: URL
+
+    public init(service: IndexService, dump folder: URL) {
+        self.service = service
+        self.folder = folder.standardizedFileURL
+    }
+
+    /// The dump's `dataindex.json`, at most 1 GiB.
+    public func readDump() throws -> DevpiDump {
+        let path = folder.appendingPathComponent("dataindex.json")
+        let size = (try? FileManager.default.attributesOfItem(atPath: path.path)[.size] as? Int) ?? 0
+        guard size > 0, size <= 1 << 30 else { throw StoreError.badRequest("\(path.path): missing or larger than 1 GiB: is this a devpi-export folder?") }
+        do {
+            return try JSONDecoder().decode(DevpiDump.self, from: Data(contentsOf: path))
+        } catch {
+            throw StoreError.badRequest("\(path.path) is not a devpi-export dump: \(error)")
+        }
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Summary {
+        let dump = try readDump()
+        var summary = Summary()
+        for name in dump.users.keys.sorted() {
+            let user = name.lowercased()
+            if try service.catalog.userExists(user) {
+                summary.usersExisting += 1
+                continue
+            }
+            try service.catalog.createUser(user, passwordHash: try PasswordHasher.hash(APIToken.make().secret), email: dump.users[name]?.email)
+            summary.usersCreated += 1
+            summary.passwordResets.append(user)
+        }
+        // Indices first without bases (a base may come later in the dump), then their bases.
+        var imported: [(IndexID, DevpiDump.Index)] = []
+        for name in dump.indexes.keys.sorted() {
+            guard let index = dump.indexes[name] else { continue }
+            let id = try IndexID(name)
+            if index.indexconfig.type == "mirror" {
+                summary.notes.append("\(id): a mirror index, not imported (wheelwright does not mirror)")
+                continue
+            }
+            imported.append((id, index))
+            if try service.catalog.settings(of: id) != nil {
+                summary.indicesExisting += 1
+                continue
+            }
+            let acl = (index.indexconfig.aclUpload ?? []).filter { $0 != ":ANONYMOUS:" }.map { $0.lowercased() }
+            if index.indexconfig.aclUpload?.contains(":ANONYMOUS:") == true {
+                summary.notes.append("\(id): acl_upload :ANONYMOUS: dropped (anonymous uploads are not allowed here)")
+            }
+            try service.catalog.createIndex(id, settings: IndexSettings(volatile: index.indexconfig.volatile ?? true, aclUpload: acl.filter { $0 != id.user }))
+            summary.indicesCreated += 1
+        }
+        for (id, index) in imported where !(index.indexconfig.bases ?? []).isEmpty {
+            let bases = try (index.indexconfig.bases ?? []).map { try IndexID($0) }.filter { base in imported.contains { $0.0 == base } }
+            _ = try service.catalog.updateIndex(id) { $0.bases = bases }
+        }
+        for (id, index) in imported {
+            for file in index.files ?? [] {
+                guard file.type == "releasefile" else {
+                    summary.notes.append("\(id): \(file.relpath): a \(file.type), not imported")
+                    continue
+                }
+                do {
+                    let outcome = try importFile(file, into: id)
+                    switch outcome {
+                    case .stored: summary.filesStored += 1
+                    case .alreadyPresent: summary.filesUnchanged += 1
+                    }
+                    if let version = file.version, index.projects?[file.projectname]?[version]?.yanked == true
+                        || index.projects?[ProjectName.normalize(file.projectname)]?[version]?.yanked == true {
+                        let stored = try service.catalog.setYanked(id, URL(fileURLWithPath: file.relpath).lastPathComponent, yanked: true, reason: "yanked in devpi")
+                        if stored.yanked { summary.filesYanked += 1 }
+                    }
+                    progress("\(id): \(file.relpath)")
+                } catch {
+                    summary.refused.append("\(id): \(file.relpath): \(error)")
+                }
+            }
+        }
+        return summary
+    }
+
+    /// One release file, through the upload's checks, as uploaded by the index's owner.
+    private func importFile(_ file: DevpiDump.File, into index: IndexID) throws -> UploadOutcome {
+        let path = folder.appendingPathComponent(file.relpath).standardizedFileURL
+        guard !file.relpath.hasPrefix("/"), path.path.hasPrefix(folder.path + "/") else {
+            throw StoreError.badRequest("the path leaves the dump's folder")
+        }
+        guard let sha256 = file.entrymapping?.sha256 else { throw StoreError.badRequest("the dump records no sha256 for it") }
+        guard let input = FileHandle(forReadingAtPath: path.path) else { throw StoreError.notFound("the file is missing from the dump") }
+        defer { try? input.close() }
+        var blob = try service.blobs.makeTemporaryFile()
+        do {
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try blob.write(chunk) }
+        } catch {
+            service.blobs.discard(blob)
+            throw error
+        }
+        return try service.upload(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
+                                  declared: IndexService.DeclaredDigests(sha256: sha256))
+    }
+}
