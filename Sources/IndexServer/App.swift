@@ -61,12 +61,11 @@ public func runServer(directory: URL, configuration: ServerConfiguration, rootPa
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     raiseFileDescriptorLimit()
     let service = try IndexService(directory: directory)
-    if try !service.userExists("root") {
-        let password = rootPassword ?? APIToken.make().secret
-        _ = try service.bootstrapRoot(password: password)
+    let password = rootPassword ?? APIToken.make().secret
+    if try service.bootstrapRoot(password: password) {
         let line = rootPassword == nil
-            ? "created user root with password \(password) (shown once; set WHEELWRIGHT_ROOT_PASSWORD to choose it)\n"
-            : "created user root with the password from WHEELWRIGHT_ROOT_PASSWORD\n"
+            ? "root's password is \(password) (shown once; set WHEELWRIGHT_ROOT_PASSWORD to choose it)\n"
+            : "root's password is the one in WHEELWRIGHT_ROOT_PASSWORD\n"
         FileHandle.standardOutput.write(Data(line.utf8))
     }
     let app = buildApplication(service: service, configuration: configuration, registry: registry) { port in

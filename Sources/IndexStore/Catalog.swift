@@ -314,7 +314,7 @@ public struct Catalog: Sendable {
     }
 
     private static func settings(of path: IndexID, _ db: Database) throws -> IndexSettings? {
-        guard let json = try String.fetchOne(db, sql: #"SELECT settings FROM "index" WHERE path = ?"#, arguments: [path.description]) else {
+        guard let json = try String.fetchOne(db.cachedStatement(sql: #"SELECT settings FROM "index" WHERE path = ?"#), arguments: [path.description]) else {
             return nil
         }
         return try JSONDecoder().decode(IndexSettings.self, from: Data(json.utf8))
@@ -360,11 +360,11 @@ public struct Catalog: Sendable {
                 try db.execute(sql: "DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
                                arguments: [file.index.description, file.filename, identity])
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
                     yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+                """).execute(arguments: [
                 file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
                 file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
                 file.metadataSHA256, file.provenance?.json, metadata.map { Data($0) }, file.buildLog?.digest.hex,
@@ -386,7 +386,7 @@ public struct Catalog: Sendable {
 
     private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: Database) throws -> StoredFile? {
         if let exact = try file(index, filename, db) { return exact }
-        return try Row.fetchOne(db, sql: "SELECT * FROM file WHERE indexPath = ? AND identity = ? LIMIT 1",
+        return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM file WHERE indexPath = ? AND identity = ? LIMIT 1"),
                                 arguments: [index.description, identity]).map(storedFile)
     }
 
@@ -581,13 +581,13 @@ public struct Catalog: Sendable {
 
     /// Counts a write, in the database and (once the transaction commits) in memory.
     private func bumpGeneration(_ db: Database) throws {
-        try db.execute(sql: "UPDATE state SET value = value + 1 WHERE key = 'generation'")
+        try db.cachedStatement(sql: "UPDATE state SET value = value + 1 WHERE key = 'generation'").execute()
         let generation = currentGeneration
         db.afterNextTransaction { _ in generation.increment() }
     }
 
     private static func file(_ index: IndexID, _ filename: String, _ db: Database) throws -> StoredFile? {
-        try Row.fetchOne(db, sql: "SELECT * FROM file WHERE indexPath = ? AND filename = ?", arguments: [index.description, filename])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM file WHERE indexPath = ? AND filename = ?"), arguments: [index.description, filename])
             .map(storedFile)
     }
 

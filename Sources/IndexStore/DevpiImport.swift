@@ -1,18 +1,20 @@
 import Foundation
+import Synchronization
 import IndexAPI
 import PythonPackaging
 
 /// `wheelwright import-devpi DUMP`: a `devpi-export` dump into this store, idempotently (what is
-/// there already is counted, not changed). Users get new random passwords (devpi's argon2 hashes
-/// cannot be verified here) and are listed for a reset; every release file goes through the same
+/// there already is counted, not changed). Users are created without a password (devpi's argon2
+/// hashes cannot be verified here) and listed: root gets one from `serve`'s first start, the others
+/// from root; every release file goes through the same
 /// checks as an upload, against the sha256 the dump records for it, so a file whose bytes do not
 /// match is refused and reported.
-public struct DevpiImport {
+public struct DevpiImport: Sendable {
     public struct Summary: Sendable, Equatable {
         public var usersCreated = 0
         public var usersExisting = 0
-        /// Users created with a random password: their owners must be given a new one.
-        public var passwordResets: [String] = []
+        /// Users created without a password: they cannot log in until they are given one.
+        public var withoutPassword: [String] = []
         public var indicesCreated = 0
         public var indicesExisting = 0
         public var filesStored = 0
@@ -46,7 +48,15 @@ public struct DevpiImport {
         }
     }
 
-    public func run(progress: (String) -> Void = { _ in }) throws -> Summary {
+    /// One release file done: what it was, whether it was refused, and how far the run is.
+    public struct Step: Sendable {
+        public var line: String
+        public var refused: Bool
+        public var done: Int
+        public var total: Int
+    }
+
+    public func run(progress: @Sendable (Step) -> Void = { _ in }) throws -> Summary {
         let dump = try readDump()
         var summary = Summary()
         for name in dump.users.keys.sorted() {
@@ -55,9 +65,9 @@ public struct DevpiImport {
                 summary.usersExisting += 1
                 continue
             }
-            try service.catalog.createUser(user, passwordHash: try PasswordHasher.hash(APIToken.make().secret), email: dump.users[name]?.email)
+            try service.catalog.createUser(user, passwordHash: PasswordHasher.locked, email: dump.users[name]?.email)
             summary.usersCreated += 1
-            summary.passwordResets.append(user)
+            summary.withoutPassword.append(user)
         }
         // Indices first without bases (a base may come later in the dump), then their bases.
         var imported: [(IndexID, DevpiDump.Index)] = []
@@ -84,30 +94,71 @@ public struct DevpiImport {
             let bases = try (index.indexconfig.bases ?? []).map { try IndexID($0) }.filter { base in imported.contains { $0.0 == base } }
             _ = try service.catalog.updateIndex(id) { $0.bases = bases }
         }
+        var files: [(index: IndexID, file: DevpiDump.File, yanked: Bool)] = []
         for (id, index) in imported {
             for file in index.files ?? [] {
                 guard file.type == "releasefile" else {
                     summary.notes.append("\(id): \(file.relpath): a \(file.type), not imported")
                     continue
                 }
+                let yanked = file.version.map { version in
+                    index.projects?[file.projectname]?[version]?.yanked == true
+                        || index.projects?[ProjectName.normalize(file.projectname)]?[version]?.yanked == true
+                } ?? false
+                files.append((id, file, yanked))
+            }
+        }
+        // Files are independent: digests, archive checks and fsyncs overlap on every core; the
+        // catalog serializes the writes. Results are counted in the dump's order.
+        let results = Mutex((done: 0, of: [FileResult?](repeating: nil, count: files.count)))
+        let work = files
+        let width = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 2)
+        DispatchQueue.concurrentPerform(iterations: width) { worker in
+            for position in stride(from: worker, to: work.count, by: width) {
+                let (id, file, yanked) = work[position]
+                let result: FileResult
                 do {
                     let outcome = try importFile(file, into: id)
-                    switch outcome {
-                    case .stored: summary.filesStored += 1
-                    case .alreadyPresent: summary.filesUnchanged += 1
+                    var didYank = false
+                    if yanked {
+                        didYank = try service.catalog.setYanked(id, URL(fileURLWithPath: file.relpath).lastPathComponent, yanked: true, reason: "yanked in devpi").yanked
                     }
-                    if let version = file.version, index.projects?[file.projectname]?[version]?.yanked == true
-                        || index.projects?[ProjectName.normalize(file.projectname)]?[version]?.yanked == true {
-                        let stored = try service.catalog.setYanked(id, URL(fileURLWithPath: file.relpath).lastPathComponent, yanked: true, reason: "yanked in devpi")
-                        if stored.yanked { summary.filesYanked += 1 }
-                    }
-                    progress("\(id): \(file.relpath)")
+                    result = .imported(outcome, yanked: didYank)
                 } catch {
-                    summary.refused.append("\(id): \(file.relpath): \(error)")
+                    result = .refused("\(id): \(file.relpath): \(error)")
                 }
+                let done = results.withLock { results in
+                    results.of[position] = result
+                    results.done += 1
+                    return results.done
+                }
+                progress(Step(line: "\(id): \(file.relpath)", refused: result.isRefusal, done: done, total: work.count))
+            }
+        }
+        for result in results.withLock({ $0.of }) {
+            switch result {
+            case .imported(.stored, let yanked)?:
+                summary.filesStored += 1
+                if yanked { summary.filesYanked += 1 }
+            case .imported(.alreadyPresent, let yanked)?:
+                summary.filesUnchanged += 1
+                if yanked { summary.filesYanked += 1 }
+            case .refused(let reason)?: summary.refused.append(reason)
+            case nil: break
             }
         }
         return summary
+    }
+
+    /// One file imported (and whether it was yanked by this run) or refused with the reason.
+    private enum FileResult: Sendable {
+        case imported(UploadOutcome, yanked: Bool)
+        case refused(String)
+
+        var isRefusal: Bool {
+            if case .refused = self { return true }
+            return false
+        }
     }
 
     /// One release file, through the upload's checks, as uploaded by the index's owner.

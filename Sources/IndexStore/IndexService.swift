@@ -26,9 +26,17 @@ public struct IndexService: Sendable {
     }
 
     /// Creates `root` with `password` when there is no root yet; returns whether it did.
+    /// Gives root `password` when root does not exist yet or has none (imported from devpi);
+    /// false when root already had a password, which is then left alone.
     public func bootstrapRoot(password: String) throws -> Bool {
-        guard try !catalog.userExists("root") else { return false }
-        try catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
+        switch try catalog.passwordHash(of: "root") {
+        case nil:
+            try catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
+        case PasswordHasher.locked?:
+            try catalog.updateUser("root", passwordHash: try PasswordHasher.hash(password), builder: nil)
+        default:
+            return false
+        }
         return true
     }
 

@@ -11,6 +11,10 @@ import Synchronization
 public enum PasswordHasher {
     static let rounds = 210_000
 
+    /// The hash of an account without a password (imported from devpi, whose argon2 hashes cannot
+    /// be checked here): no password verifies against it until one is set.
+    public static let locked = "!"
+
     public static func hash(_ password: String) throws -> String {
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
         let key = try derive(password, salt: salt, rounds: rounds)

@@ -10,8 +10,9 @@ extension Wheelwright {
             abstract: "Import a devpi-export dump (users, indices, release files, yanks) into a data directory.",
             discussion: """
                 Run it with `wheelwright serve` stopped (start it afterwards). Idempotent: what is there already \
-                is counted, not changed. Users get random passwords (devpi's argon2 hashes cannot be verified) \
-                and are listed: set new ones with `devpi passwd` or PATCH /USER as root. Every file passes the \
+                is counted, not changed. Users are created without a password (devpi's argon2 hashes cannot be \
+                verified) and listed: root's is set from WHEELWRIGHT_ROOT_PASSWORD when `wheelwright serve` \
+                starts, then root sets the others (`devpi user -m USER password=…`, or PATCH /USER). Every file passes the \
                 upload's checks against the sha256 the dump records; a file that does not match is refused and \
                 listed. Exit 1 when any file was refused.
                 """
@@ -26,12 +27,16 @@ extension Wheelwright {
         func run() throws {
             let service = try IndexService(directory: URL(fileURLWithPath: data))
             let start = ContinuousClock.now
-            let summary = try DevpiImport(service: service, dump: URL(fileURLWithPath: dump)).run()
+            let progress = Progress(label: "import", quiet: false)
+            let summary = try DevpiImport(service: service, dump: URL(fileURLWithPath: dump)).run { step in
+                progress.start(total: step.total)
+                progress.finished(step.line, failed: step.refused)
+            }
             let seconds = (ContinuousClock.now - start).seconds
             for note in summary.notes { print("note: \(note)") }
             for refusal in summary.refused { print("refused: \(refusal)") }
-            if !summary.passwordResets.isEmpty {
-                print("new passwords needed (random ones were set): \(summary.passwordResets.joined(separator: ", "))")
+            if !summary.withoutPassword.isEmpty {
+                print("without a password until one is set: \(summary.withoutPassword.joined(separator: ", ")) (root's comes from WHEELWRIGHT_ROOT_PASSWORD when wheelwright serve starts; then, as root: devpi user -m USER password=…)")
             }
             let files = summary.filesStored + summary.filesUnchanged
             print("users: \(summary.usersCreated) created, \(summary.usersExisting) already there; indices: \(summary.indicesCreated) created, \(summary.indicesExisting) already there; files: \(summary.filesStored) stored, \(summary.filesUnchanged) already there, \(summary.filesYanked) yanked, \(summary.refused.count) refused in \(String(format: "%.1f", seconds)) s (\(String(format: "%.0f", Double(files) / max(seconds, 0.001))) files/s)")

@@ -20,7 +20,7 @@ final class DevpiClientTests {
         try await runTool(Repository.tool("devpi"), arguments, environment: ["DEVPI_CLIENTDIR": folder.path("client"), "HOME": folder.url.path])
     }
 
-    @Test("use, login, user -c/-l, index -c (volatile=True gives a volatile index)/-l/modify, upload, list, list NAME, getjson, logoff")
+    @Test("use, login, user -c/-l, index -c (volatile=True gives a volatile index)/-l/modify, upload (wheel, sdist, --from-dir), test (fetches; tox absent), list, list NAME, getjson, logoff")
     func sequence() async throws {
         let use = try await devpi(["use", server.baseURL])
         #expect(use.status == 0 && use.output.contains("using server: \(server.baseURL)/ (not logged in)"), "\(use.output)")
@@ -46,6 +46,25 @@ final class DevpiClientTests {
         let wheel = try await makeDistribution(in: folder, "pawesome", "1.0")
         let upload = try await devpi(["upload", wheel])
         #expect(upload.status == 0 && upload.output.contains("file_upload of pawesome-1.0-py3-none-any.whl"), "\(upload.output)")
+        let sdist = try await devpi(["upload", try await makeDistribution(in: folder, "pawesome", "1.0", sdist: true)])
+        #expect(sdist.status == 0 && sdist.output.contains("file_upload of pawesome-1.0.tar.gz"), "\(sdist.output)")
+        // --from-dir: every distribution under a folder (devpi-builder's and CI's way).
+        let release = try TemporaryFolder()
+        for (name, version, isSdist) in [("gadget", "0.1", false), ("gadget", "0.2", false), ("gadget", "0.2", true)] {
+            _ = try await makeDistribution(in: release, name, version, sdist: isSdist)
+        }
+        let fromDir = try await devpi(["upload", "--from-dir", release.url.path])
+        #expect(fromDir.status == 0, "\(fromDir.output)")
+        for filename in ["gadget-0.1-py3-none-any.whl", "gadget-0.2-py3-none-any.whl", "gadget-0.2.tar.gz"] {
+            #expect(fromDir.output.contains("file_upload of \(filename)"), "\(fromDir.output)")
+        }
+        // devpi test: the sdist is found, downloaded and unpacked from here; running it needs tox,
+        // and its results would be posted back, which this index does not keep.
+        let tested = try await devpi(["test", "pawesome"])
+        #expect(tested.status != 0 && tested.output.contains("received \(server.baseURL.replacingOccurrences(of: "://", with: "://carol:****@"))/carol/stage/+f/")
+                && tested.output.contains("unpacking") && tested.output.contains("no tox binary found"), "\(tested.output)")
+        let gadget = try await HTTP.send(.GET, "\(server.baseURL)/carol/stage/+simple/gadget/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        #expect((gadget.json["files"] as? [[String: Any]])?.count == 3, "\(gadget.text)")
         #expect(try await devpi(["list"]).output.contains("pawesome"))
         let files = try await devpi(["list", "pawesome"])
         #expect(files.status == 0 && files.output.contains("\(server.baseURL)/carol/stage/+f/") && files.output.contains("pawesome-1.0-py3-none-any.whl"), "\(files.output)")
