@@ -17,7 +17,7 @@ public struct ELFDependencies: Sendable, Hashable {
     }
 
     public init(bytes: [UInt8]) throws(PackagingError) {
-        var reader = ELFReader(bytes: bytes)
+        let reader = ELFReader(bytes: bytes)
         guard Self.isELF(bytes), bytes.count >= 64 else { throw .invalidELF("not an ELF file") }
         guard bytes[4] == 2 else { throw .invalidELF("only 64-bit ELF files are audited (class \(bytes[4]))") }
         guard bytes[5] == 1 else { throw .invalidELF("only little-endian ELF files are audited") }

@@ -10,6 +10,9 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidPlatformTag(String)
     case invalidMetadata(line: Int, reason: String)
     case invalidELF(String)
+    case invalidRequirement(String, reason: String)
+    case invalidMarker(String, reason: String)
+    case undefinedMarkerComparison(String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,12 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
             "invalid core metadata at line \(line): \(reason)"
         case .invalidELF(let reason):
             "cannot audit a shared object: \(reason)"
+        case let .invalidRequirement(text, reason):
+            "invalid requirement '\(text)': \(reason) (PEP 508: NAME[EXTRAS] SPECIFIERS ; MARKER, e.g. requests[socks]>=2.31 ; python_version >= \"3.8\")"
+        case let .invalidMarker(text, reason):
+            "invalid environment marker '\(text)': \(reason)"
+        case .undefinedMarkerComparison(let reason):
+            "cannot evaluate the environment marker: \(reason)"
         }
     }
 }

@@ -94,6 +94,53 @@ def sdists(items):
     return out
 
 
+def requirements(items):
+    """Each PEP 508 string's parts (null when invalid): name, extras, specifiers, URL, marker."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    out = []
+    for text in items:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            out.append(None)
+            continue
+        out.append({
+            "name": requirement.name,
+            "extras": sorted(requirement.extras),
+            "specifiers": sorted(str(s) for s in requirement.specifier),
+            "url": requirement.url,
+            "marker": None if requirement.marker is None else str(requirement.marker),
+        })
+    return out
+
+
+def markers(items):
+    """Each marker evaluated in each environment ("extra" given as a list: the selected set):
+    true/false, "undefined" when evaluation raises, "invalid" when the marker does not parse."""
+    from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+
+    out = []
+    for text, environments in items:
+        try:
+            marker = Marker(text)
+        except InvalidMarker:
+            out.append("invalid")
+            continue
+        results = []
+        for environment in environments:
+            environment = dict(environment)
+            for key in ("extra", "extras", "dependency_groups"):
+                if key in environment or key == "extra":
+                    environment[key] = frozenset(environment.get(key, []))
+            try:
+                results.append(marker.evaluate(environment))
+            except (UndefinedComparison, UndefinedEnvironmentName):
+                results.append("undefined")
+        out.append({"marker": str(marker), "results": results})
+    return out
+
+
 def timed_sort(items):
     """The benchmark: parse every line and sort; reports the seconds it took."""
     import time
@@ -111,6 +158,8 @@ OPERATIONS = {
     "names": names,
     "wheels": wheels,
     "sdists": sdists,
+    "requirements": requirements,
+    "markers": markers,
     "sort": timed_sort,
 }
 
