@@ -14,7 +14,10 @@ extension Wheelwright.WhitelistCommand {
                 NAME with a specifier (NAME>=2,<3) the newest release it admits. Records the license and \
                 project URL from the package's metadata, inserts the entry in its sorted place keeping \
                 the rest of the file byte for byte, lints the result and prints the change. Refuses \
-                projects or versions that do not exist, have no sdist, or are denied.
+                projects or versions that do not exist, have no sdist, or are denied. With --with-deps, \
+                also adds what it requires (its Requires-Dist on the entry's targets and interpreters, \
+                transitively) that the whitelist lacks: for each such project the newest final release \
+                with an sdist that meets every requirement placed on it, with reason "dependency of …".
                 """
         )
 
@@ -41,6 +44,9 @@ extension Wheelwright.WhitelistCommand {
         @Flag(help: "Allow pre-releases when choosing the newest version.")
         var prereleases = false
 
+        @Flag(help: "Also add the dependencies it needs that the whitelist lacks (transitively).")
+        var withDeps = false
+
         func run() async throws {
             let request = try PackageRequest(parsing: requirement)
             let client = UpstreamClient(indices: upstream.urls)
@@ -57,16 +63,24 @@ extension Wheelwright.WhitelistCommand {
                 targets: targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             )
             let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
-            let outcome = try WhitelistAddition.add(entry, to: file, original: original,
-                                                    whitelist: try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder]),
-                                                    targets: try ProjectFiles.targets(in: containers).targets)
+            let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
+            let definitions = try ProjectFiles.targets(in: containers).targets
+            var requests = [entry]
+            if withDeps {
+                let check = DependencyCheck(client: client, cache: try DownloadCache(root: DownloadCache.defaultRoot), targets: definitions)
+                requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions)
+                for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
+                if requests.count == 1 { print("dependencies: every requirement of \(request.name) \(version) is met by the whitelist") }
+            }
+            let outcome = try WhitelistAddition.add(requests, to: file, original: original, whitelist: sources, targets: definitions)
             switch outcome {
             case .unchanged(let message):
                 print(message)
             case let .changed(updated, diff, summary):
                 try ProjectFiles.replace(file, with: updated)
                 print(diff)
-                print("added \(request.name) \(version) to \(file); lint: \(summary)")
+                let names = requests.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
+                print("added \(names) to \(file); lint: \(summary)")
             }
         }
     }

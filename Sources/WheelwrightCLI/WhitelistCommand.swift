@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import Upstream
 import Whitelist
 import YAMLFiles
 
@@ -21,7 +22,9 @@ extension Wheelwright.WhitelistCommand {
             discussion: """
                 Reads every *.yaml file in the given folders (and any files named), together, with the \
                 target definitions under --containers. Prints one line per finding; exits 1 when there \
-                is an error, 0 otherwise.
+                is an error, 0 otherwise. With --deps, also reads each release's requirements from \
+                upstream (cached) and reports every one that no whitelisted version meets on a target the \
+                entry is built for, with the `whitelist add` that fixes it or the deny rule that stops it.
                 """
         )
 
@@ -34,10 +37,19 @@ extension Wheelwright.WhitelistCommand {
         @Flag(help: "Print one JSON document instead of lines.")
         var json = false
 
+        @Flag(help: "Check the dependency closure against upstream (needs the upstream index).")
+        var deps = false
+
+        @OptionGroup var upstream: UpstreamOptions
+
         func run() async throws {
             let (targets, targetDiagnostics) = try ProjectFiles.targets(in: containers)
             let sources = try ProjectFiles.whitelistSources(paths)
-            let report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
+            var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
+            if deps, let whitelist = report.whitelist {
+                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: DownloadCache.defaultRoot), targets: targets)
+                report = report.adding(try await check.check(whitelist).diagnostics)
+            }
             if json {
                 print(try LintOutput(report).encoded())
             } else {

@@ -13,29 +13,46 @@ public enum WhitelistAddition {
         case unchanged(String)
     }
 
-    /// Adds `request` to `path` (whose text is `original`, empty for a new file); `whitelist`
-    /// is every whitelist file of its folder, as they are now.
-    public static func add(_ request: WhitelistEditor.Request, to path: String, original: String,
+    /// Adds `requests` to `path` (whose text is `original`, empty for a new file) in one change;
+    /// `whitelist` is every whitelist file of its folder, as they are now.
+    public static func add(_ requests: [WhitelistEditor.Request], to path: String, original: String,
                            whitelist: [SourceFile], targets: [TargetDefinition]) throws -> Outcome {
-        if let rule = Whitelist.read(whitelist, targets: targets).whitelist?.denial(of: request.name, version: request.version) {
-            throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
-        }
-        switch try WhitelistEditor.add(request, to: original, path: path) {
-        case .unchanged(let message):
-            return .unchanged(message)
-        case .changed(let updated):
-            let sources = whitelist.filter { normalized($0.path) != normalized(path) } + [SourceFile(path: path, text: updated)]
-            let report = Whitelist.read(sources, targets: targets)
-            guard report.errorCount == 0 else {
-                let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
-                throw PackageRequest.Failure(description: (errors + ["the change would break the whitelist; \(path) is unchanged"]).joined(separator: "\n"))
+        let current = Whitelist.read(whitelist, targets: targets).whitelist
+        for request in requests {
+            if let rule = current?.denial(of: request.name, version: request.version) {
+                throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
             }
-            return .changed(text: updated, diff: diff(original, updated, path: path), summary: report.summary)
         }
+        let (updated, notes) = try applying(requests, to: original, path: path)
+        guard updated != original else { return .unchanged(notes.joined(separator: "\n")) }
+        let sources = whitelist.filter { normalized($0.path) != normalized(path) } + [SourceFile(path: path, text: updated)]
+        let report = Whitelist.read(sources, targets: targets)
+        guard report.errorCount == 0 else {
+            let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
+            throw PackageRequest.Failure(description: (errors + ["the change would break the whitelist; \(path) is unchanged"]).joined(separator: "\n"))
+        }
+        return .changed(text: updated, diff: diff(original, updated, path: path), summary: report.summary)
+    }
+
+    /// The text with each request inserted by the editor (one already listed changes nothing).
+    public static func apply(_ requests: [WhitelistEditor.Request], to original: String, path: String) throws -> String {
+        try applying(requests, to: original, path: path).text
+    }
+
+    private static func applying(_ requests: [WhitelistEditor.Request], to original: String, path: String) throws -> (text: String, notes: [String]) {
+        var text = original
+        var notes: [String] = []
+        for request in requests {
+            switch try WhitelistEditor.add(request, to: text, path: path) {
+            case .changed(let updated): text = updated
+            case .unchanged(let note): notes.append(note)
+            }
+        }
+        return (text, notes)
     }
 
     /// `./a//b.yaml` and `a/b.yaml` name one file.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 

@@ -16,22 +16,24 @@ import tarfile
 import zipfile
 
 
-def metadata(name, version, requires_python, summary):
-    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}", "License: MIT",
-             "Project-URL: Source, https://example.com/source"]
+def metadata(name, version, requires_python, summary, requires_dist=()):
+    # 2.2 where requirements are declared: from it on, an sdist's PKG-INFO is to be trusted.
+    lines = ["Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+             f"Summary: {summary}", "License: MIT", "Project-URL: Source, https://example.com/source"]
     if requires_python:
         lines.append(f"Requires-Python: {requires_python}")
+    lines += [f"Requires-Dist: {requirement}" for requirement in requires_dist]
     return "\n".join(lines) + "\n\nA test distribution.\n"
 
 
-def wheel(out, name, version, requires_python, payload, summary):
+def wheel(out, name, version, requires_python, payload, summary, requires_dist=()):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     module = dist
     filename = f"{dist}-{version}-py3-none-any.whl"
     info = f"{dist}-{version}.dist-info"
     files = {
         f"{module}/__init__.py": f"VALUE = {payload!r}\n",
-        f"{info}/METADATA": metadata(name, version, requires_python, summary or f"{name} for tests"),
+        f"{info}/METADATA": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist),
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: wheelwright-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
     record = []
@@ -47,11 +49,11 @@ def wheel(out, name, version, requires_python, payload, summary):
     return path
 
 
-def sdist(out, name, version, requires_python, payload, summary):
+def sdist(out, name, version, requires_python, payload, summary, requires_dist=()):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
-        f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests"),
+        f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist),
         f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n',
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
     }
@@ -76,11 +78,12 @@ def main():
     parser.add_argument("--payload", default="")
     parser.add_argument("--payload-size", type=int, default=0, help="append this many bytes of filler to the payload")
     parser.add_argument("--summary", default="", help="the metadata's Summary (default: NAME for tests)")
+    parser.add_argument("--requires-dist", action="append", default=[], help="a Requires-Dist line (repeatable)")
     args = parser.parse_args()
     args.payload += "x" * args.payload_size
     os.makedirs(args.out, exist_ok=True)
     make = sdist if args.sdist else wheel
-    print(make(args.out, args.name, args.version, args.requires_python, args.payload, args.summary))
+    print(make(args.out, args.name, args.version, args.requires_python, args.payload, args.summary, args.requires_dist))
 
 
 if __name__ == "__main__":

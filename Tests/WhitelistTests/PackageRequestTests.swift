@@ -38,13 +38,19 @@ struct PackageRequestTests {
         let other = SourceFile(path: "w/deny.yaml", text: "deny:\n  - name: evil\n    reason: no\n")
         let request = WhitelistEditor.Request(name: try ProjectName("six"), version: try Version("1.17.0"), license: "MIT", url: nil,
                                               reason: "needed", requestedBy: "me", targets: nil)
-        let outcome = try WhitelistAddition.add(request, to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
+        let outcome = try WhitelistAddition.add([request], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
         guard case let .changed(text, diff, summary) = outcome else { Issue.record("expected a change"); return }
         #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ line 1 @@") && summary.contains("0 errors"))
-        let again = try WhitelistAddition.add(request, to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
+        let again = try WhitelistAddition.add([request], to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
         guard case .unchanged = again else { Issue.record("expected no change"); return }
+        // Several requests (a closure) are one change: one diff, linted once.
+        let dependency = WhitelistEditor.Request(name: try ProjectName("attrs"), version: try Version("24.2.0"), reason: "dependency of six")
+        guard case let .changed(both, bothDiff, _) = try WhitelistAddition.add([request, dependency], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) else {
+            Issue.record("expected a change"); return
+        }
+        #expect(both.contains("name: six") && both.contains("name: attrs") && bothDiff.contains("+    reason: dependency of six"), "\(bothDiff)")
         let denied = WhitelistEditor.Request(name: try ProjectName("Evil"), version: try Version("1"), license: nil, url: nil, reason: nil, requestedBy: nil, targets: nil)
-        #expect { try WhitelistAddition.add(denied, to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) } throws: { error in
+        #expect { try WhitelistAddition.add([request, denied], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) } throws: { error in
             "\(error)".contains("Evil 1 is denied at w/deny.yaml:2:")
         }
     }

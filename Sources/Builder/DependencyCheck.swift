@@ -1,0 +1,216 @@
+import Foundation
+import PythonPackaging
+import SiteConfiguration
+import Upstream
+import Whitelist
+import YAMLFiles
+
+/// The whitelist's dependency closure against upstream: each release's requirements read (and
+/// cached), checked by `DependencyClosure`, and for each unmet one the release that would meet
+/// it — or the deny rule that stops it.
+public struct DependencyCheck: Sendable {
+    let client: UpstreamClient
+    let cache: DownloadCache
+    let targets: [String: TargetDefinition]
+
+    public init(client: UpstreamClient, cache: DownloadCache, targets: [TargetDefinition]) {
+        self.client = client
+        self.cache = cache
+        self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What to do about one unmet requirement.
+    public enum Remedy: Sendable, CustomStringConvertible {
+        /// Whitelisting this release meets it.
+        case add(ProjectName, Version)
+        /// Every release that would meet it is denied by this rule.
+        case denied(ProjectName, DenyEntry)
+        /// Upstream has no release with an sdist that meets it.
+        case none(String)
+
+        public var description: String {
+            switch self {
+            case let .add(name, version): "fix: wheelwright whitelist add '\(name.normalized)==\(version)'"
+            case let .denied(name, rule): "the releases of \(name.normalized) that would meet it are denied at \(rule.location): \(rule.reason)"
+            case .none(let reason): "no fix upstream: \(reason)"
+            }
+        }
+    }
+
+    /// A report over the whole whitelist, each unmet requirement with its remedy.
+    public struct Outcome: Sendable {
+        public let report: DependencyClosure.Report
+        public let remedies: [DependencyClosure.Need: Remedy]
+
+        /// As lint diagnostics: unmet requirements, direct references and denials are errors;
+        /// unknown requirements and undefined markers warnings.
+        public var diagnostics: [Diagnostic] {
+            report.findings.map { finding in
+                switch finding {
+                case .unmet(let need, _):
+                    let remedy = remedies[need].map { "; \($0)" } ?? ""
+                    return .error(at: need.location, finding.description + remedy)
+                case .directReference(let need):
+                    return .error(at: need.location, finding.description)
+                case .unknown(_, let location, _):
+                    return .warning(at: location, finding.description)
+                case .undefinedMarker(let need, _):
+                    return .warning(at: need.location, finding.description)
+                }
+            }
+        }
+    }
+
+    /// Pages and requirements read so far: one run asks upstream once per project and release.
+    actor Memo {
+        var pages: [String: (page: ProjectPage, index: URL)] = [:]
+        var requirements: [DependencyClosure.Release: Result<[Requirement], any Error>] = [:]
+
+        func page(_ name: String) -> (page: ProjectPage, index: URL)? { pages[name] }
+        func setPage(_ name: String, _ page: (page: ProjectPage, index: URL)) { pages[name] = page }
+        func requirements(_ release: DependencyClosure.Release) -> Result<[Requirement], any Error>? { requirements[release] }
+        func setRequirements(_ release: DependencyClosure.Release, _ result: Result<[Requirement], any Error>) { requirements[release] = result }
+    }
+
+    let memo = Memo()
+
+    func page(of name: ProjectName) async throws -> (page: ProjectPage, index: URL) {
+        if let known = await memo.page(name.normalized) { return known }
+        let fetched = try await client.page(of: name.original)
+        await memo.setPage(name.normalized, fetched)
+        return fetched
+    }
+
+    /// Every release the whitelist builds: its exact versions, or the newest upstream offers.
+    func releases(of whitelist: Whitelist) async throws -> [(entry: ResolvedPackage, version: Version)] {
+        var releases: [(entry: ResolvedPackage, version: Version)] = []
+        for package in whitelist.packages {
+            let versions: [Version]
+            switch package.entry.selection {
+            case .exact(let listed): versions = listed
+            case .latest:
+                let page = try await page(of: package.entry.name).page
+                versions = package.entry.selection.versions(offered: UpstreamClient.versions(in: page, sdistOnly: true))
+            }
+            releases += versions.map { (package, $0) }
+        }
+        return releases
+    }
+
+    func requirements(of release: DependencyClosure.Release) async -> Result<[Requirement], any Error> {
+        if let known = await memo.requirements(release) { return known }
+        let result: Result<[Requirement], any Error>
+        do {
+            let (page, index) = try await page(of: release.project)
+            let sdist = try UpstreamClient.sdist(in: page, name: release.project.original, version: release.version, index: index)
+            result = .success(try await client.requirements(of: release.version, sdist: sdist, page: page, cache: cache))
+        } catch {
+            result = .failure(error)
+        }
+        await memo.setRequirements(release, result)
+        return result
+    }
+
+    /// The closure of `whitelist`, with a remedy for each unmet requirement.
+    public func check(_ whitelist: Whitelist) async throws -> Outcome {
+        let report = try await report(whitelist)
+        var remedies: [DependencyClosure.Need: Remedy] = [:]
+        for case .unmet(let need, _) in report.findings {
+            remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
+        }
+        return Outcome(report: report, remedies: remedies)
+    }
+
+    func report(_ whitelist: Whitelist) async throws -> DependencyClosure.Report {
+        let releases = try await releases(of: whitelist)
+        var requirements: [DependencyClosure.Release: [Requirement]] = [:]
+        var unknown: [DependencyClosure.Release: String] = [:]
+        for (entry, version) in releases {
+            let release = DependencyClosure.Release(project: entry.entry.name, version: version)
+            switch await self.requirements(of: release) {
+            case .success(let list): requirements[release] = list
+            case .failure(let error): unknown[release] = "\(error)"
+            }
+        }
+        return DependencyClosure.check(releases: releases, requirements: requirements, unknown: unknown, targets: targets)
+    }
+
+    public struct ClosureFailure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `request` and what it needs that the whitelist lacks, transitively: for each missing
+    /// project the newest final release with an sdist that meets every requirement the added
+    /// releases place on it (projects in name order, so the result is deterministic). `sources`
+    /// are the whitelist files as they are; `path` (text `original`) is the file that gets them.
+    public func closure(of request: WhitelistEditor.Request, path: String, original: String, sources: [SourceFile],
+                        definitions: [TargetDefinition]) async throws -> [WhitelistEditor.Request] {
+        var requests = [request]
+        while true {
+            let text = try WhitelistAddition.apply(requests, to: original, path: path)
+            let edited = sources.filter { WhitelistAddition.normalized($0.path) != WhitelistAddition.normalized(path) } + [SourceFile(path: path, text: text)]
+            let read = Whitelist.read(edited, targets: definitions)
+            guard let whitelist = read.whitelist, read.errorCount == 0 else {
+                throw ClosureFailure(description: read.diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
+            }
+            let added = Set(requests.map { DependencyClosure.Release(project: $0.name, version: $0.version) })
+            let report = try await report(whitelist)
+            var missing: [String: [DependencyClosure.Need]] = [:]
+            for finding in report.findings {
+                guard let need = finding.need, added.contains(need.requirer) else { continue }
+                switch finding {
+                case .unmet: missing[need.requirement.project, default: []].append(need)
+                case .directReference: throw ClosureFailure(description: finding.description)
+                default: continue
+                }
+            }
+            guard let project = missing.keys.sorted().first else { return requests }
+            // Every requirement the added releases place on it, met or not: the choice must meet all.
+            let placed = report.needs.filter { $0.requirement.project == project && added.contains($0.requirer) }
+            switch await remedy(for: placed.map(\.requirement), whitelist: whitelist) {
+            case let .add(name, version):
+                let requirers = Set(placed.map(\.requirer.project.normalized)).sorted().joined(separator: ", ")
+                let metadata = try? await metadata(of: name, version: version)
+                requests.append(WhitelistEditor.Request(
+                    name: name, version: version, license: metadata?.metadata?.licenseSummary, url: metadata.flatMap { PackageRequest.projectURL($0.metadata, name: name, indexHost: $0.index.host) },
+                    reason: "dependency of \(requirers)", requestedBy: request.requestedBy, targets: request.targets))
+            case .denied(_, let rule):
+                throw ClosureFailure(description: "\(placed.map { "\($0.requirer.project.normalized) \($0.requirer.version) needs \($0.requirement)" }.joined(separator: "; ")): every release that meets it is denied at \(rule.location): \(rule.reason)")
+            case .none(let reason):
+                throw ClosureFailure(description: "cannot meet \(placed.map { "\($0.requirement) (from \($0.requirer.project.normalized) \($0.requirer.version))" }.joined(separator: " and ")): \(reason)")
+            }
+        }
+    }
+
+    private func metadata(of name: ProjectName, version: Version) async throws -> (metadata: CoreMetadata?, index: URL) {
+        let (page, index) = try await page(of: name)
+        let sdist = try UpstreamClient.sdist(in: page, name: name.original, version: version, index: index)
+        return (try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache), index)
+    }
+
+    /// The newest final release with an sdist that meets every one of `requirements` (all of one
+    /// project), unless denied.
+    func remedy(for requirements: [Requirement], whitelist: Whitelist) async -> Remedy {
+        guard let first = requirements.first, let name = try? ProjectName(first.project) else {
+            return .none("'\(requirements.first?.name ?? "")' is not a project name an index can serve")
+        }
+        let offered: [Version]
+        do {
+            offered = UpstreamClient.versions(in: try await page(of: name).page, sdistOnly: true)
+        } catch {
+            return .none("\(error)")
+        }
+        let meeting = requirements.reduce(offered) { versions, requirement in requirement.specifier.filter(versions) }
+        let finals = meeting.filter { !$0.isPrerelease }
+        guard !meeting.isEmpty else {
+            let wanted = requirements.map(\.description).joined(separator: " and ")
+            return .none("no release of \(name.normalized) with an sdist meets \(wanted) (newest: \(offered.first?.description ?? "none"))")
+        }
+        var rule: DenyEntry?
+        for version in finals.isEmpty ? meeting : finals {
+            guard let denial = whitelist.denial(of: name, version: version) else { return .add(name, version) }
+            rule = rule ?? denial
+        }
+        return rule.map { .denied(name, $0) } ?? .none("no release of \(name.normalized) meets it")
+    }
+}

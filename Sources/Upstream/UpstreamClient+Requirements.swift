@@ -1,0 +1,51 @@
+import Archives
+import Foundation
+import PythonPackaging
+
+extension UpstreamClient {
+    /// What a release requires (`Requires-Dist`), read from a wheel's metadata where the index
+    /// serves it (PEP 658), else from the sdist's PKG-INFO, which counts only when it declares its
+    /// requirements (metadata 2.2 or later, `Requires-Dist` not dynamic). Cached by the sdist's
+    /// sha256 under `<cache>/requires/`: a release's bytes, hence its requirements, never change.
+    public func requirements(of version: Version, sdist: RemoteFile, page: ProjectPage, cache: DownloadCache) async throws -> [Requirement] {
+        let cached = sdist.sha256.map { cache.root.appendingPathComponent("requires").appendingPathComponent("\($0).txt") }
+        if let cached, let text = try? String(contentsOf: cached, encoding: .utf8) {
+            return try Self.parseRequirements(text.split(separator: "\n").map(String.init), of: sdist.filename)
+        }
+        let lines = try await requiresDist(of: version, sdist: sdist, page: page, cache: cache)
+        let requirements = try Self.parseRequirements(lines, of: sdist.filename)
+        if let cached {
+            try? FileManager.default.createDirectory(at: cached.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let partial = cached.appendingPathExtension("partial-\(UUID().uuidString)")
+            if (try? Data(lines.joined(separator: "\n").utf8).write(to: partial)) != nil {
+                _ = try? FileManager.default.replaceItemAt(cached, withItemAt: partial)
+            }
+        }
+        return requirements
+    }
+
+    private func requiresDist(of version: Version, sdist: RemoteFile, page: ProjectPage, cache: DownloadCache) async throws -> [String] {
+        let wheels = page.files.filter { !$0.isYanked && $0.hasCoreMetadata && (try? WheelFilename($0.filename))?.version == version }
+        for wheel in wheels {
+            if let metadata = try await coreMetadata(of: wheel) { return metadata.values("Requires-Dist") }
+        }
+        let path = try await download(sdist, into: cache)
+        let member = try DistributionMetadata.sdistMetadata(path.path, format: ArchiveFormat(filename: sdist.filename))
+        let metadata = try CoreMetadata(parsing: String(decoding: member.bytes, as: UTF8.self))
+        let declared = try (try? Version(metadata.metadataVersion)).map { $0 >= (try Version("2.2")) } ?? false
+        guard declared, !metadata.dynamic.contains(where: { $0.lowercased() == "requires-dist" }) else {
+            throw UpstreamError.malformedPage(sdist.filename, reason: "its PKG-INFO (metadata \(metadata.metadataVersion)) does not declare its requirements and upstream serves no wheel metadata; list them by hand or build it once to read them")
+        }
+        return metadata.values("Requires-Dist")
+    }
+
+    static func parseRequirements(_ lines: [String], of filename: String) throws -> [Requirement] {
+        try lines.filter { !$0.isEmpty }.map { line in
+            do {
+                return try Requirement(line)
+            } catch {
+                throw UpstreamError.malformedPage(filename, reason: "its Requires-Dist '\(line)' is not PEP 508: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The dependency closure against a local upstream (an index on the real server) holding a
+/// small graph: version ranges, a marker for another platform, one for an old Python, an extra
+/// asked for by a requirer, an extra nobody asks for, a conflict and a denied release.
+@Suite(.serialized)
+final class DependencyClosureTests {
+    let server: TestServer
+    let folder: TemporaryFolder
+    var upstream: String { "\(server.baseURL)/root/up/+simple/" }
+
+    /// name, version, Requires-Dist
+    static let graph: [(String, String, [String])] = [
+        ("app", "1.0", ["lib>=2", "winonly ; sys_platform == \"win32\"", "extra-helper[fast]>=1", "docs-tool ; extra == \"docs\"",
+                        "old-py ; python_version < \"3.8\""]),
+        ("lib", "1.0", []), ("lib", "2.0", ["core"]), ("lib", "2.1", ["core<2"]),
+        ("core", "1.0", []), ("core", "1.5", []), ("core", "2.0", []),
+        ("extra-helper", "1.0", ["speedup ; extra == \"fast\"", "docs-tool ; extra == \"docs\""]),
+        ("speedup", "1.0", []), ("winonly", "1.0", []), ("docs-tool", "1.0", []), ("old-py", "1.0", []),
+        ("app2", "1.0", ["lib<2", "mid"]), ("mid", "1.0", ["lib>=2.1"]),
+    ]
+
+    init() async throws {
+        server = try TestServer()
+        folder = try TemporaryFolder()
+        let created = try await runTool(Repository.wheelwright, ["index", "create", "root/up", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+        guard created.status == 0 else { throw TestFailure("cannot create root/up: \(created.output)") }
+        let distributions = try TemporaryFolder()
+        var files: [String] = []
+        for (name, version, requires) in Self.graph {
+            files.append(try await makeDistribution(in: distributions, name, version, requiresDist: requires))
+            files.append(try await makeDistribution(in: distributions, name, version, sdist: true, requiresDist: requires))
+        }
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--disable-progress-bar", "--repository-url", "\(server.baseURL)/root/up/",
+                                                                   "-u", "root", "-p", TestServer.rootPassword] + files)
+        guard upload.status == 0 else { throw TestFailure("twine: \(upload.output)") }
+    }
+
+    func whitelist(_ name: String, _ text: String) throws -> String {
+        let directory = folder.path(name)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try text.write(toFile: directory + "/opensource.yaml", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    func wheelwright(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.wheelwright, arguments + ["--upstream", upstream, "--containers", Repository.root.appendingPathComponent("containers").path],
+                          environment: ["XDG_CACHE_HOME": folder.path("cache")])
+    }
+
+    static let header = "defaults:\n  targets: [debian-12]\n"
+
+    @Test("add --with-deps adds the closure in one edit: ranges met by the newest release that meets all, markers and extras evaluated for the target; lint --deps then passes")
+    func addWithDependencies() async throws {
+        let directory = try whitelist("closure", Self.header)
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "app", "--with-deps", "--file", file, "--requested-by", "alice"])
+        #expect(added.status == 0, "\(added.output)")
+        for line in ["dependency: lib 2.1 (dependency of app)", "dependency: core 1.5 (dependency of lib)",
+                     "dependency: extra-helper 1.0 (dependency of app)", "dependency: speedup 1.0 (dependency of extra-helper)"] {
+            #expect(added.output.contains(line), "\(line)\n\(added.output)")
+        }
+        for absent in ["winonly", "docs-tool", "old-py"] { #expect(!added.output.contains(absent), "\(absent)\n\(added.output)") }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("name: core") && text.contains("reason: dependency of lib") && text.contains("requested-by: alice"), "\(text)")
+
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
+        #expect(lint.status == 0 && lint.output.contains("0 errors"), "\(lint.output)")
+    }
+
+    @Test("lint --deps: each unmet requirement at its entry with the add that fixes it; a denied release names its rule")
+    func lintReportsUnmet() async throws {
+        let directory = try whitelist("unmet", Self.header + """
+            packages:
+              - name: app
+                versions: ["1.0"]
+              - name: lib
+                versions: ["1.0"]
+            deny:
+              - name: core
+                specifier: "<2"
+                reason: a test denial
+            """)
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
+        #expect(lint.status == 1, "\(lint.output)")
+        #expect(lint.output.contains("opensource.yaml:4:5: error: app 1.0 needs lib>=2 on debian-12, which no whitelisted version meets (whitelisted: 1.0); fix: wheelwright whitelist add 'lib==2.1'"), "\(lint.output)")
+        #expect(lint.output.contains("app 1.0 needs extra-helper[fast]>=1 on debian-12") && lint.output.contains("fix: wheelwright whitelist add 'extra-helper==1.0'"), "\(lint.output)")
+        #expect(!lint.output.contains("winonly") && !lint.output.contains("old-py"), "\(lint.output)")
+
+        let denied = try await wheelwright(["whitelist", "add", "lib==2.1", "--with-deps", "--file", directory + "/opensource.yaml"])
+        #expect(denied.status != 0 && denied.output.contains("lib 2.1 needs core<2: every release that meets it is denied at") && denied.output.contains("a test denial"), "\(denied.output)")
+    }
+
+    @Test("add --with-deps refuses a set no release can meet, naming the requirements and who places them; the file is unchanged")
+    func conflict() async throws {
+        let directory = try whitelist("conflict", Self.header)
+        let file = directory + "/opensource.yaml"
+        let refused = try await wheelwright(["whitelist", "add", "app2", "--with-deps", "--file", file])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("cannot meet lib<2 (from app2 1.0) and lib>=2.1 (from mid 1.0)"), "\(refused.output)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == Self.header)
+    }
+}
