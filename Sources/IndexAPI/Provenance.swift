@@ -6,6 +6,28 @@ import Foundation
 /// the server derives itself (the build log's digest and size, the uploader, the time) is not
 /// part of it and cannot be sent.
 public struct Provenance: Sendable, Codable, Hashable {
+    /// A shared library a binary wheel needs from outside its manylinux policy, as the build
+    /// environment had it: grafted into the wheel (`repair: graft`) or to be installed by the
+    /// consumer (`repair: system`). With the package's license, the start of a per-wheel SBOM.
+    public struct Library: Sendable, Codable, Hashable {
+        public var soname: String
+        public var package: String?
+        public var version: String?
+        public var license: String?
+
+        public init(soname: String, package: String?, version: String?, license: String?) {
+            (self.soname, self.package, self.version, self.license) = (soname, package, version, license)
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case soname, package, version, license }
+
+        /// `libyaml-0.so.2 (libyaml-0-2 0.2.5-1, MIT)`
+        public var summary: String {
+            let about = [package.map { [$0, version].compactMap { $0 }.joined(separator: " ") }, license].compactMap { $0 }
+            return about.isEmpty ? soname : "\(soname) (\(about.joined(separator: ", ")))"
+        }
+    }
+
     public var target: String
     public var os: String?
     public var python: String
@@ -21,11 +43,15 @@ public struct Provenance: Sendable, Codable, Hashable {
     public var platformTag: String
     /// Why a binary wheel stayed `linux_<arch>`.
     public var auditReason: String?
+    /// `graft` (libraries copied into the wheel) or `system` (the consumer installs them); nil
+    /// where nothing needed repair.
+    public var repair: String?
+    public var libraries: [Library]?
 
     public init(
         target: String, os: String?, python: String, pythonFull: String?, glibc: String?, compiler: String?,
         runner: String, sdist: String, sdistSHA256: String, seconds: Double, builder: String, builtAt: String,
-        platformTag: String, auditReason: String?
+        platformTag: String, auditReason: String?, repair: String? = nil, libraries: [Library]? = nil
     ) {
         self.target = target
         self.os = os
@@ -41,12 +67,18 @@ public struct Provenance: Sendable, Codable, Hashable {
         self.builtAt = builtAt
         self.platformTag = platformTag
         self.auditReason = auditReason
+        self.repair = repair
+        self.libraries = libraries
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case target, os, python, pythonFull = "python_full", glibc, compiler, runner, sdist, sdistSHA256 = "sdist_sha256",
-             seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason"
+             seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason",
+             repair, libraries
     }
+
+    /// The most libraries one wheel's provenance lists.
+    public static let maximumLibraries = 64
 
     /// Keys the server sets from what it saw; a client that sends one is refused.
     public static let serverDerivedKeys: Set<String> = ["log_sha256", "log_size", "uploader", "upload_time"]
@@ -99,11 +131,46 @@ public struct Provenance: Sendable, Codable, Hashable {
         guard case .number(let seconds)? = object[CodingKeys.seconds.rawValue], seconds.isFinite, (0...1e7).contains(seconds) else {
             throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
         }
+        let repair = try text(.repair, required: false)
+        if let repair, !["graft", "system"].contains(repair) {
+            throw SchemaError(field: "provenance.repair", "must be \"graft\" or \"system\"")
+        }
         self.init(
             target: target, os: os, python: python, pythonFull: pythonFull, glibc: glibc, compiler: compiler, runner: runner,
             sdist: sdist, sdistSHA256: sha256, seconds: seconds, builder: try text(.builder)!,
-            builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false)
+            builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false),
+            repair: repair, libraries: try Self.libraries(object[CodingKeys.libraries.rawValue])
         )
+    }
+
+    /// `libraries`: at most `maximumLibraries` objects of known string keys, `soname` required.
+    private static func libraries(_ value: JSONValue?) throws(SchemaError) -> [Library]? {
+        let field = "provenance.libraries"
+        switch value {
+        case nil, .null?: return nil
+        case .list(let items)?:
+            guard items.count <= maximumLibraries else { throw SchemaError(field: field, "lists more than \(maximumLibraries) libraries") }
+            var libraries: [Library] = []
+            for (position, item) in items.enumerated() {
+                guard case .object(let fields) = item else { throw SchemaError(field: "\(field)[\(position)]", "must be an object") }
+                var strings: [String: String] = [:]
+                for (key, value) in fields {
+                    guard Library.CodingKeys(rawValue: key) != nil else {
+                        throw SchemaError(field: "\(field)[\(position)].\(key)", "is not a library key (known: license, package, soname, version)")
+                    }
+                    guard case .string(let text) = value, text.utf8.count <= maximumValueLength,
+                          !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                        throw SchemaError(field: "\(field)[\(position)].\(key)", "must be a line of at most \(maximumValueLength) bytes")
+                    }
+                    strings[key] = text
+                }
+                guard let soname = strings["soname"], !soname.isEmpty else { throw SchemaError(field: "\(field)[\(position)].soname", "is missing") }
+                libraries.append(Library(soname: soname, package: strings["package"], version: strings["version"], license: strings["license"]))
+            }
+            return libraries
+        default:
+            throw SchemaError(field: field, "must be a list")
+        }
     }
 
     /// The document as stored and sent: sorted keys, so equal provenance gives equal bytes.
@@ -118,7 +185,8 @@ public struct Provenance: Sendable, Codable, Hashable {
         let values: [CodingKeys: String?] = [
             .target: target, .os: os, .python: python, .pythonFull: pythonFull, .glibc: glibc, .compiler: compiler,
             .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
-            .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason,
+            .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair,
+            .libraries: libraries.map { $0.map(\.summary).joined(separator: "; ") },
         ]
         return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }
     }

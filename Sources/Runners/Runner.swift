@@ -10,6 +10,9 @@ public protocol Runner: Sendable {
     func dynamicRequirements(for request: BuildRequest) async throws -> [String]
     /// Builds the request's sdist into wheels in its output folder.
     func build(_ request: BuildRequest) async throws -> BuildOutcome
+    /// Repairs a built wheel in its build environment (no network): auditwheel, installed from
+    /// the request's tools wheelhouse, grafts the libraries it links from there.
+    func repair(_ request: RepairRequest) async throws -> RepairOutcome
     /// Runs the interpreter in the build environment (no network), with `folder` visible read-only;
     /// `arguments` gets the path it is visible at. Used to try built wheels where they will run.
     func runPython(_ interpreter: TargetDefinition.Interpreter, arguments: (_ folder: String) -> [String],

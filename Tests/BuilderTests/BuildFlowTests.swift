@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -25,6 +26,9 @@ final class BuildFlowTests {
         }
         var files: [String] = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
             .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
+        // auditwheel and its dependencies, which `make test` downloads as PyPI would serve them.
+        let tools = Repository.root.appendingPathComponent(".venv/repair-tools").path
+        files += try FileManager.default.contentsOfDirectory(atPath: tools).filter { $0.hasSuffix(".whl") }.map { "\(tools)/\($0)" }
         for (name, kind) in Self.packages {
             let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
             let made = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0", "--kind", kind])
@@ -74,17 +78,19 @@ final class BuildFlowTests {
         #expect(result("flow-pure")?["wheel"] as? String == "flow_pure-1.0-py3-none-any.whl")
         #expect(result("flow-native")?["index"] as? String == "opensource/debian-12")
         #expect(result("flow-native")?["wheel"] as? String == "flow_native-1.0-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl")
-        // libyaml is outside every manylinux policy: the wheel stays linux_x86_64.
-        #expect(result("flow-yaml")?["wheel"] as? String == "flow_yaml-1.0-cp311-cp311-linux_x86_64.whl")
+        // libyaml is outside every manylinux policy: the wheel is repaired (debian-12's libyaml
+        // grafted into it, whose own glibc symbols make it manylinux_2_17).
+        #expect(result("flow-yaml")?["wheel"] as? String == "flow_yaml-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "\(output)")
         #expect(result("flow-broken")?["status"] as? String == "failed")
         #expect((result("flow-forever")?["reason"] as? String)?.contains("time limit") == true)
 
         // Our manylinux verdict is auditwheel's on the wheels the run built.
         for project in ["flow-native", "flow-yaml"] {
             let log = try #require(result(project)?["log"] as? String)
-            let wheel = URL(fileURLWithPath: log).deletingLastPathComponent().appendingPathComponent("out/\(result(project)?["wheel"] as? String ?? "")").path
+            let built = project == "flow-native" ? "out" : "repaired"
+            let wheel = URL(fileURLWithPath: log).deletingLastPathComponent().appendingPathComponent("\(built)/\(result(project)?["wheel"] as? String ?? "")").path
             let theirs = try await auditwheelVerdict(wheel)
-            #expect(theirs == (project == "flow-native" ? "manylinux_2_5_x86_64" : "linux_x86_64"))
+            #expect(theirs == (project == "flow-native" ? "manylinux_2_5_x86_64" : "manylinux_2_17_x86_64"))
             #expect(try await wheelwrightVerdict(wheel) == theirs)
         }
 
@@ -103,6 +109,20 @@ final class BuildFlowTests {
             "-c", "import sys; sys.path.insert(0, sys.argv[1]); import flow_pure, flow_native._native as n; print(n.answer())", folder.path("site"),
         ])
         #expect(importStatus == 0 && importOutput.contains("42"), "\(importOutput)")
+
+        // The repaired wheel carries libyaml: it installs and imports in debian-12's base root
+        // filesystem, which has no libyaml, through the consumer index.
+        let listed = try await runTool(Repository.wheelwright, ["runner", "list", "--json", "--data", data,
+                                                                "--containers", Repository.root.appendingPathComponent("containers").path])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.output)")
+        let base = try #require(rows.first { $0["target"] as? String == "debian-12" && ($0["system_packages"] as? [String])?.isEmpty == true }?["path"] as? String)
+        #expect(!FileManager.default.fileExists(atPath: base + "/usr/lib/x86_64-linux-gnu/libyaml-0.so.2"), "the base rootfs must not have libyaml")
+        let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path,
+                                         [base, "\(server.baseURL)/platform/debian-12/+simple/", "flow-yaml=flow_yaml._native"])
+        #expect(consumer.status == 0 && consumer.output.contains("import flow_yaml._native: ok"), "\(consumer.output)")
+        let listing = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+files", headers: [("Accept", "application/json")])
+        #expect(listing.text.contains("\"repair\":\"graft\"") && listing.text.contains("\"package\":\"libyaml-0-2\"")
+                && listing.text.contains("\"soname\":\"libyaml-0.so.2\""), "\(listing.text)")
 
         // A rerun builds nothing that was built.
         let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml"]

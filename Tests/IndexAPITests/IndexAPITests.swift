@@ -14,6 +14,10 @@ struct IndexAPITests {
         let parsed = try Provenance(validating: Self.provenance)
         #expect(parsed.target == "debian-12" && parsed.seconds == 2)
         #expect(try Provenance(validating: parsed.json) == parsed)
+        // A repaired wheel's libraries: the SBOM's start, kept through the stored form and shown on pages.
+        let repaired = try Provenance(validating: Self.provenance.replacingOccurrences(of: "}", with: #", "repair": "graft", "libraries": [{"soname": "libyaml-0.so.2", "package": "libyaml-0-2", "version": "0.2.5-1", "license": "Expat"}]}"#))
+        #expect(try repaired.libraries?.first?.package == "libyaml-0-2" && Provenance(validating: repaired.json) == repaired)
+        #expect(repaired.fields.contains { $0.key == "libraries" && $0.value == "libyaml-0.so.2 (libyaml-0-2 0.2.5-1, Expat)" })
         let cases: [(String, String)] = [
             (Self.provenance.replacingOccurrences(of: "}", with: #", "log_sha256": "../x"}"#), "provenance.log_sha256 is set by the server"),
             (Self.provenance.replacingOccurrences(of: "}", with: #", "extra": 1}"#), "provenance.extra is not a provenance key"),
@@ -23,6 +27,14 @@ struct IndexAPITests {
             (Self.provenance.replacingOccurrences(of: #""target": "debian-12""#, with: #""target": "a\nb""#), "provenance.target contains control characters"),
             (Self.provenance.replacingOccurrences(of: String(repeating: "a", count: 64), with: "../../etc/passwd"), "provenance.sdist_sha256 must be 64"),
             ("[]", "provenance is not a JSON object"),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "repair": "magic"}"#), "provenance.repair must be \"graft\" or \"system\""),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "libraries": "libyaml"}"#), "provenance.libraries must be a list"),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "libraries": [1]}"#), "provenance.libraries[0] must be an object"),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "libraries": [{"soname": "a", "path": "/x"}]}"#), "provenance.libraries[0].path is not a library key"),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "libraries": [{"package": "a"}]}"#), "provenance.libraries[0].soname is missing"),
+            (Self.provenance.replacingOccurrences(of: "}", with: #", "libraries": [{"soname": "a\nb"}]}"#), "provenance.libraries[0].soname must be a line"),
+            (Self.provenance.replacingOccurrences(of: "}", with: ", \"libraries\": [" + Array(repeating: #"{"soname": "a"}"#, count: 65).joined(separator: ",") + "]}"),
+             "provenance.libraries lists more than 64"),
             (#"{"target": "x"}"#, "provenance.python is missing"),
         ]
         for (document, message) in cases {
