@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart bench-migration lint fuzz clean help
+.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -83,6 +83,9 @@ bench-attacks: venv release ## The security figures: RSS under the page-cache at
 
 bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB upload, and on an 8 MiB part header.
 	.build/release/wheelwright-bench multipart 64
+
+bench-repair: deps release ## A wheel with repair: graft vs the same with repair: system (pyyaml with libyaml; needs PyPI).
+	bench/repair.sh
 
 bench-migration: venv release ## import-devpi vs devpi-import on one devpi-export dump of 2,000 wheels.
 	bench/migration.sh

@@ -61,7 +61,7 @@ let package = Package(
         // version, edit the file keeping its bytes, re-lint). Pure: callers hand in the bytes.
         .target(
             name: "Whitelist",
-            dependencies: ["PythonPackaging", "YAMLFiles", "SiteConfiguration", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PythonPackaging", "YAMLFiles", "SiteConfiguration", "IndexAPI", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
 

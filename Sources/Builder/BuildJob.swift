@@ -110,14 +110,21 @@ public struct BuildJob: Sendable {
             guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
             let retagger = Retagger(architecture: target.architecture, glibc: target.glibc)
             var finished = try retagger.finish(built, buildTag: item.buildTag)
-            var grafted: [Provenance.Library]?
+            var libraries: [Provenance.Library]?
+            let mode = item.repair ?? .graft
             if let audit = finished.audit, audit.policy == nil, !audit.outsideLibraries.isEmpty {
                 let repair = WheelRepair(runner: runner, target: target, interpreter: interpreter, limits: settings.limits,
                                          wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
-                let repaired = try await repair.graft(finished.wheel, libraries: audit.outsideLibraries,
-                                                      folder: folder.appendingPathComponent("repaired"), log: log)
-                finished = try retagger.finish(repaired.wheel, buildTag: item.buildTag)
-                grafted = repaired.libraries
+                switch mode {
+                case .graft:
+                    let repaired = try await repair.graft(finished.wheel, libraries: audit.outsideLibraries,
+                                                          folder: folder.appendingPathComponent("repaired"), log: log)
+                    finished = try retagger.finish(repaired.wheel, buildTag: item.buildTag)
+                    libraries = repaired.libraries
+                case .system:
+                    libraries = try await repair.system(finished.wheel, libraries: audit.outsideLibraries,
+                                                        folder: folder.appendingPathComponent("described"), log: log)
+                }
             }
             let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
             let seconds = outcome.duration.seconds
@@ -126,7 +133,7 @@ public struct BuildJob: Sendable {
                 glibc: outcome.facts?.glibc, compiler: outcome.facts?.compiler, runner: runner.description,
                 sdist: sdist.path.lastPathComponent, sdistSHA256: sdist.sha256, seconds: seconds, builder: "wheelwright",
                 builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: finished.filename.tagSet.platforms.joined(separator: "."),
-                auditReason: finished.audit?.reason, repair: grafted == nil ? nil : "graft", libraries: grafted
+                auditReason: finished.audit?.reason, repair: libraries == nil ? nil : mode, libraries: libraries
             )
             try await upload(finished.wheel, to: index, provenance: provenance, log: log)
             return ended(.built, nil, wheel: finished.filename.description, index: index)

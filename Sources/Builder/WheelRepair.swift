@@ -1,5 +1,7 @@
+import Archives
 import Foundation
 import IndexAPI
+import PythonPackaging
 import Runners
 import SiteConfiguration
 
@@ -33,5 +35,40 @@ struct WheelRepair: Sendable {
         }
         let grafted = outcome.libraries.map { Provenance.Library(soname: $0.soname, package: $0.package, version: $0.version, license: $0.license) }
         return (repaired, grafted)
+    }
+
+    /// `repair: system`: the wheel keeps `linux_<arch>`; the Debian packages that ship its
+    /// libraries in the target are found there, and become its `Requires-External` lines.
+    func system(_ wheel: URL, libraries: [String], folder: URL, log: URL) async throws -> [Provenance.Library] {
+        let outcome = try await runner.repair(RepairRequest(wheel: wheel, target: target, interpreter: interpreter, tools: wheel.deletingLastPathComponent(),
+                                                            libraries: libraries, graft: false, limits: limits, output: folder, log: log))
+        guard outcome.succeeded else { throw Failure(description: "the libraries of \(wheel.lastPathComponent) could not be described: \(outcome.summary)") }
+        let described = outcome.libraries.map { Provenance.Library(soname: $0.soname, package: $0.package, version: $0.version, license: $0.license) }
+        let unpackaged = described.filter { $0.package == nil }.map(\.soname)
+        guard unpackaged.isEmpty else {
+            throw Failure(description: "\(wheel.lastPathComponent) links \(unpackaged.joined(separator: ", ")), which no Debian package of \(target.name) ships: a consumer could not install it; use `repair: graft`")
+        }
+        try Self.addRequiresExternal(Set(described.compactMap(\.package)).sorted(), to: wheel)
+        return described
+    }
+
+    /// Adds `Requires-External: PACKAGE` lines to the wheel's METADATA (and its RECORD), in place.
+    static func addRequiresExternal(_ packages: [String], to wheel: URL) throws {
+        let name = try WheelFilename(wheel.lastPathComponent)
+        let distInfo = "\(name.distribution)-\(name.versionText).dist-info"
+        let members = try ArchiveReader.read(wheel.path, format: .zip) { $0 == "\(distInfo)/METADATA" || $0 == "\(distInfo)/RECORD" }
+        guard let metadata = members.first(where: { $0.path.hasSuffix("/METADATA") }), let record = members.first(where: { $0.path.hasSuffix("/RECORD") }) else {
+            throw BuilderError.badWheel(wheel.lastPathComponent, "it has no \(distInfo)/METADATA and RECORD")
+        }
+        let text = String(decoding: metadata.bytes, as: UTF8.self)
+        let headerEnd = text.range(of: "\n\n")?.lowerBound ?? text.endIndex
+        let lines = packages.map { "\nRequires-External: \($0)" }.joined()
+        let updated = Array((String(text[..<headerEnd]) + lines + String(text[headerEnd...])).utf8)
+        let newRecord = Retagger.record(String(decoding: record.bytes, as: UTF8.self), replacing: "\(distInfo)/METADATA", with: updated)
+        let staged = wheel.deletingLastPathComponent().appendingPathComponent(".\(wheel.lastPathComponent).partial")
+        try ZipRewriter.copy(wheel.path, to: staged.path, replacing: ["\(distInfo)/METADATA": updated, "\(distInfo)/RECORD": Array(newRecord.utf8)])
+        guard rename(staged.path, wheel.path) == 0 else {
+            throw BuilderError.badWheel(wheel.lastPathComponent, "cannot replace it with its rewritten copy (errno \(errno))")
+        }
     }
 }

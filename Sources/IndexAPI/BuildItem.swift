@@ -11,9 +11,11 @@ public struct BuildItem: Sendable, Hashable, Codable {
     public let buildTag: Int?
     public let systemPackages: [String]
     public let environment: [String: String]
+    /// The entry's `repair:`; nil is the default, `graft`.
+    public let repair: RepairMode?
 
     public init(project: String, version: String, target: String, python: String, buildTag: Int?,
-                systemPackages: [String], environment: [String: String]) {
+                systemPackages: [String], environment: [String: String], repair: RepairMode? = nil) {
         self.project = project
         self.version = version
         self.target = target
@@ -21,6 +23,7 @@ public struct BuildItem: Sendable, Hashable, Codable {
         self.buildTag = buildTag
         self.systemPackages = systemPackages
         self.environment = environment
+        self.repair = repair
     }
 
     /// `markupsafe-3.0.2-debian-12-py3.11`: the name of the item in reports, JUnit and logs.
@@ -31,6 +34,6 @@ public struct BuildItem: Sendable, Hashable, Codable {
     public var release: String { "\(project)==\(version)" }
 
     enum CodingKeys: String, CodingKey {
-        case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment
+        case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment, repair
     }
 }

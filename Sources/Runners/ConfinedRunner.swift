@@ -40,7 +40,7 @@ public struct ConfinedRunner: Runner {
         let step = BuildRequest(sdist: request.wheel, target: request.target, interpreter: request.interpreter, wheelhouse: request.tools,
                                 environment: ["WHEELWRIGHT_LIBRARIES": request.libraries.joined(separator: " ")],
                                 limits: request.limits, output: request.output, log: request.log)
-        let result = try await run(step: "repair", step)
+        let result = try await run(step: request.graft ? "repair" : "describe", step)
         let factsFile = request.output.appendingPathComponent(BuildDriver.librariesFile)
         let libraries = (try? Data(contentsOf: factsFile)).flatMap { try? JSONDecoder().decode([LibraryFacts].self, from: $0) } ?? []
         try? FileManager.default.removeItem(at: factsFile)

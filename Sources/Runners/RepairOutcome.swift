@@ -10,11 +10,12 @@ public struct RepairOutcome: Sendable {
     public let duration: Duration
     public let limitsHit: Set<LimitHit>
 
-    public var succeeded: Bool { status == .exited(0) && limitsHit.isEmpty && wheel != nil }
+    /// A graft must also have written a wheel.
+    public var succeeded: Bool { status == .exited(0) && limitsHit.isEmpty }
 
     public var summary: String {
-        if let wheel, succeeded { return "repaired into \(wheel.lastPathComponent)" }
-        let reason = limitsHit.isEmpty ? "auditwheel repair failed (\(status))" : "limits hit: \(limitsHit.map(\.rawValue).sorted().joined(separator: ", "))"
+        if succeeded { return wheel.map { "repaired into \($0.lastPathComponent)" } ?? "described \(libraries.count) libraries" }
+        let reason = limitsHit.isEmpty ? "the repair failed (\(status))" : "limits hit: \(limitsHit.map(\.rawValue).sorted().joined(separator: ", "))"
         return "\(reason); log: \(log.path)"
     }
 }

@@ -17,8 +17,9 @@ extension UpstreamClient {
         if let cached {
             try? FileManager.default.createDirectory(at: cached.deletingLastPathComponent(), withIntermediateDirectories: true)
             let partial = cached.appendingPathExtension("partial-\(UUID().uuidString)")
-            if (try? Data(lines.joined(separator: "\n").utf8).write(to: partial)) != nil {
-                _ = try? FileManager.default.replaceItemAt(cached, withItemAt: partial)
+            // Written whole, then renamed: a reader sees the old answer or the new one, never half.
+            if (try? Data(lines.joined(separator: "\n").utf8).write(to: partial)) != nil, rename(partial.path, cached.path) != 0 {
+                try? FileManager.default.removeItem(at: partial)
             }
         }
         return requirements

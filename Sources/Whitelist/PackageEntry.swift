@@ -1,3 +1,4 @@
+import IndexAPI
 import YAMLFiles
 import PythonPackaging
 
@@ -15,6 +16,8 @@ public struct PackageEntry: Sendable {
     public let environment: [(name: String, value: String)]
     /// Debian packages the build needs in its root filesystem (`libyaml-dev`).
     public let systemPackages: [String]
+    /// What to do when a binary wheel links libraries outside every manylinux policy (nil: graft).
+    public let repair: RepairMode?
     public let requestedBy: String?
     public let reason: String?
     public let license: String?

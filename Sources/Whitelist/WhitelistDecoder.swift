@@ -1,3 +1,4 @@
+import IndexAPI
 import SiteConfiguration
 import YAMLFiles
 import PythonPackaging
@@ -9,7 +10,7 @@ struct WhitelistDecoder {
     static let topLevelKeys = ["defaults", "packages", "deny"]
     static let packageKeys = [
         "name", "versions", "specifier", "latest", "targets", "pythons", "build", "env",
-        "system-packages", "requested-by", "reason", "license", "url",
+        "system-packages", "repair", "requested-by", "reason", "license", "url",
     ]
     static let denyKeys = ["name", "specifier", "reason"]
     static let defaultsKeys = ["targets", "pythons"]
@@ -155,6 +156,13 @@ struct WhitelistDecoder {
         let build = fields["build"].flatMap { reader.integer($0, "the wheel build number", in: 0...999_999) }
         let environment = fields["env"].flatMap { decodeEnvironment($0) } ?? []
         let systemPackages = fields["system-packages"].flatMap { decodeSystemPackages($0) } ?? []
+        var repair: RepairMode?
+        if let repairNode = fields["repair"], let text = reader.string(repairNode, "graft or system") {
+            repair = RepairMode(rawValue: text)
+            if repair == nil {
+                reader.log.error(reader.location(repairNode), "repair must be 'graft' (copy the libraries into the wheel, tag it manylinux) or 'system' (keep linux_<arch>, list the Debian packages it needs), found '\(text)'")
+            }
+        }
         let requestedBy = fields["requested-by"].flatMap { reader.string($0, "who asked for the package") }
         let reason = fields["reason"].flatMap { reader.string($0, "why the company needs the package") }
         let license = fields["license"].flatMap { reader.string($0, "the package's license") }
@@ -177,7 +185,7 @@ struct WhitelistDecoder {
         guard let name, let selection else { return nil }
         return PackageEntry(
             name: name, selection: selection, targets: targets, pythons: pythons, build: build,
-            environment: environment, systemPackages: systemPackages, requestedBy: requestedBy,
+            environment: environment, systemPackages: systemPackages, repair: repair, requestedBy: requestedBy,
             reason: reason, license: license, url: url, location: location
         )
     }

@@ -203,4 +203,21 @@ final class BuildFlowTests {
         #expect(bad == 64 || bad == 2 || bad == 1)
         #expect(badOutput.contains("--shard must be i/n"))
     }
+
+    @Test("repair: system keeps linux_x86_64 and records libyaml-0-2 (provenance, Requires-External), where graft would copy it in")
+    func repairSystem() async throws {
+        let systemWhitelist = folder.path("system.yaml")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: flow-yaml\n    versions: [\"1.0\"]\n    system-packages: [libyaml-dev]\n    repair: system\n"
+            .write(toFile: systemWhitelist, atomically: true, encoding: .utf8)
+        let (status, output) = try await runTool(Repository.wheelwright, ["build", systemWhitelist] + common + ["--timeout", "45", "--json",
+            "--pure-index", "system/pure", "--binary-index", "system/{target}", "--consumer-index", "systemplatform/{target}"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("flow_yaml-1.0-cp311-cp311-linux_x86_64.whl"), "\(output)")
+        let listing = try await HTTP.send(.GET, "\(server.baseURL)/system/debian-12/+files", headers: [("Accept", "application/json")])
+        #expect(listing.text.contains("\"repair\":\"system\"") && listing.text.contains("\"package\":\"libyaml-0-2\""), "\(listing.text)")
+        let metadata = try await HTTP.send(.GET, "\(server.baseURL)/system/debian-12/+simple/flow-yaml/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let url = try #require(((metadata.json["files"] as? [[String: Any]])?.first?["url"] as? String).map { $0.hasPrefix("http") ? $0 : server.baseURL + $0 })
+        let core = try await HTTP.send(.GET, url + ".metadata")
+        #expect(core.text.contains("Requires-External: libyaml-0-2"), "\(core.text)")
+    }
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The repair benchmark (`make bench-repair`, needs PyPI): pyyaml 6.0.3 from its sdist with
+# libyaml-dev, built for debian-12 by `wheelwright build` twice per round in one run: with
+# `repair: graft` (libyaml copied into the wheel by auditwheel, tagged manylinux) and with
+# `repair: system` (linux_x86_64, libyaml-0-2 recorded): the difference is what repair adds to a
+# wheel's build. Each build goes to indices of its own (the index is non-volatile), with the
+# same caches, so both sides build from the same sdist and wheelhouse.
+# Environment: ROUNDS (3). Results: bench/out/repair/results.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/repair
+rm -rf "$out" && mkdir -p "$out"
+python=/usr/bin/python3
+wheelwright=$PWD/.build/release/wheelwright
+data=${WHEELWRIGHT_BENCH_DATA:-$PWD/bench/out/runners-data}
+rounds=${ROUNDS:-3}
+unset PIP_FIND_LINKS
+free_port() { $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+echo "== preparing debian-12 with libyaml-dev (once per recipe; not timed)"
+$wheelwright runner prepare debian-12 --system-package libyaml-dev --data "$data" >/dev/null
+
+port=$(free_port)
+WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --data "$out/index" --port "$port" >"$out/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/+health" && break; sleep 0.1; done
+
+build() { # mode round -> JSON report in $out/MODE-ROUND.json
+  printf 'defaults:\n  targets: [debian-12]\npackages:\n  - name: pyyaml\n    versions: ["6.0.3"]\n    system-packages: [libyaml-dev]\n    repair: %s\n' "$1" >"$out/$1.yaml"
+  WHEELWRIGHT_PASSWORD=benchpw $wheelwright build "$out/$1.yaml" --server "http://127.0.0.1:$port" --user root \
+    --data "$data" --cache "$out/cache" --json --pure-index "r$2$1/pure" --binary-index "r$2$1/{target}" --consumer-index "c$2$1/{target}" \
+    >"$out/$1-$2.json" 2>"$out/$1-$2.log"
+}
+echo "== warming the caches (sdist, build requirements, repair tools; not timed)"
+build graft 0 && build system 0
+for round in $(seq 1 "$rounds"); do
+  build graft "$round"; build system "$round"
+  echo "  round $round done"
+done
+$python - "$out" "$rounds" <<'PY' | tee "$out/summary.txt"
+import json, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def item(mode, round):
+    report = json.load(open(f"{out}/{mode}-{round}.json"))
+    (result,) = [r for r in report["results"] if r["item"]["project"] == "pyyaml"]
+    assert result["status"] == "built", result
+    return result
+graft = [item("graft", r) for r in range(1, rounds + 1)]
+system = [item("system", r) for r in range(1, rounds + 1)]
+g, s = min(r["seconds"] for r in graft), min(r["seconds"] for r in system)
+print(f"pyyaml 6.0.3 for debian-12, best of {rounds} (build, repair or description, upload)")
+print(f"  repair: system  {s:6.2f} s  {system[0]['wheel']}")
+print(f"  repair: graft   {g:6.2f} s  {graft[0]['wheel']}")
+print(f"  repair adds {g - s:.2f} s per wheel ({g / s:.2f}x the build without it)")
+json.dump({"graft_seconds": g, "system_seconds": s, "graft_wheel": graft[0]["wheel"], "system_wheel": system[0]["wheel"]},
+          open(f"{out}/results.json", "w"), indent=1)
+PY
