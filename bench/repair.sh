@@ -39,20 +39,24 @@ for round in $(seq 1 "$rounds"); do
   echo "  round $round done"
 done
 $python - "$out" "$rounds" <<'PY' | tee "$out/summary.txt"
-import json, sys
+import json, re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 def item(mode, round):
     report = json.load(open(f"{out}/{mode}-{round}.json"))
     (result,) = [r for r in report["results"] if r["item"]["project"] == "pyyaml"]
     assert result["status"] == "built", result
-    return result
-graft = [item("graft", r) for r in range(1, rounds + 1)]
-system = [item("system", r) for r in range(1, rounds + 1)]
-g, s = min(r["seconds"] for r in graft), min(r["seconds"] for r in system)
-print(f"pyyaml 6.0.3 for debian-12, best of {rounds} (build, repair or description, upload)")
-print(f"  repair: system  {s:6.2f} s  {system[0]['wheel']}")
-print(f"  repair: graft   {g:6.2f} s  {graft[0]['wheel']}")
-print(f"  repair adds {g - s:.2f} s per wheel ({g / s:.2f}x the build without it)")
-json.dump({"graft_seconds": g, "system_seconds": s, "graft_wheel": graft[0]["wheel"], "system_wheel": system[0]["wheel"]},
-          open(f"{out}/results.json", "w"), indent=1)
+    # The log's confined steps in order: build requirements, build, then repair or describe.
+    steps = [float(s) for s in re.findall(r"exit 0 after ([0-9.]+) secs", open(result["log"]).read())]
+    return result, steps
+runs = {mode: [item(mode, r) for r in range(1, rounds + 1)] for mode in ("graft", "system")}
+def median(mode, index): return statistics.median(steps[index] for _, steps in runs[mode])
+total = {mode: min(result["seconds"] for result, _ in runs[mode]) for mode in runs}
+print(f"pyyaml 6.0.3 for debian-12, {rounds} rounds of each (item: fetch, build, repair or description, upload)")
+for mode in ("system", "graft"):
+    print(f"  repair: {mode:6}  item best {total[mode]:6.2f} s; confined steps (median): requirements {median(mode, 0):.2f} s, "
+          f"build {median(mode, 1):.2f} s, {'repair' if mode == 'graft' else 'describe'} {median(mode, 2):.2f} s  {runs[mode][0][0]['wheel']}")
+repair, build = median("graft", 2), median("graft", 1)
+print(f"  the repair step: {repair:.2f} s per wheel, {repair / build:.2f}x its build step; items: graft/system {total['graft'] / total['system']:.2f}x")
+json.dump({"item_seconds": total, "repair_step_seconds": repair, "describe_step_seconds": median("system", 2),
+           "build_step_seconds": build}, open(f"{out}/results.json", "w"), indent=1)
 PY

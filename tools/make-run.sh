@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the main job on the embedded defaults. Starts the index in the background (unless
 # one answers already), prepares debian-12, builds whitelists/example.yaml for it from PyPI, then
-# installs every package with pip from platform/debian-12 inside the debian-12 rootfs and imports it.
+# installs every package with pip from platform/debian-12 inside the debian-12 rootfs (which has
+# none of the -dev packages the builds needed) and imports it, pyyaml's C loader included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wheelwright=${WHEELWRIGHT:-.build/debug/wheelwright}
@@ -23,12 +24,15 @@ else
   for _ in $(seq 100); do curl -fs -o /dev/null "$server/+health" && break; sleep 0.1; done
 fi
 
+status=0
 echo "== preparing debian-12 (once per recipe: about a minute the first time)"
 "$wheelwright" runner prepare debian-12 --data "$data"
 
+echo "== checking that whitelists/example.yaml holds what its packages require (from PyPI)"
+"$wheelwright" whitelist lint --deps whitelists/example.yaml || status=1
+
 echo "== building whitelists/example.yaml for debian-12"
 report=$data/make-run-junit.xml
-status=0
 "$wheelwright" build whitelists/example.yaml --target debian-12 --server "$server" --user root --password "$password" \
   --data "$data" --junit "$report" || status=$?
 
@@ -37,7 +41,7 @@ rootfs=$("$wheelwright" runner list --json --data "$data" | python3 -c '
 import json, sys
 print(next(r["path"] for r in json.load(sys.stdin) if r["target"] == "debian-12" and not r["system_packages"] and r["prepared"]))')
 tools/try-index.sh "$rootfs" "$server/platform/debian-12/+simple/" \
-  idna=idna markupsafe=markupsafe msgpack=msgpack pyyaml=yaml simplejson=simplejson six=six tomli=tomli || status=1
+  idna=idna markupsafe=markupsafe msgpack=msgpack pyyaml=yaml._yaml simplejson=simplejson six=six tomli=tomli || status=1
 
 cat <<DONE
 
