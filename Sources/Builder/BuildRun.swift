@@ -20,6 +20,8 @@ public struct BuildRun: Sendable {
 
     public enum Event: Sendable {
         case planned(Plan)
+        /// A requirement of a release the plan builds that the whitelist does not meet.
+        case dependencyWarning(String)
         case fetched(sdist: String)
         case fetchFailed(release: String, reason: String)
         case finished(ItemResult)
@@ -33,6 +35,9 @@ public struct BuildRun: Sendable {
         public let cache: DownloadCache
         /// Entries whose versions could not be resolved upstream, and why.
         public let unresolved: [(project: String, reason: String)]
+        /// What the releases it builds require that the whitelist does not hold (`lint --deps`'s
+        /// findings, for those releases only): warnings, the build goes on.
+        public let dependencyWarnings: [String]
     }
 
     /// What a finished run leaves: its report and the folder of its logs and `report.json`.
@@ -81,7 +86,19 @@ public struct BuildRun: Sendable {
             }
         }
         let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection)
-        return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved)
+        var warnings: [String] = []
+        let building = Set(plan.items.compactMap { item in
+            (try? ProjectName(item.project)).flatMap { name in (try? Version(item.version)).map { DependencyClosure.Release(project: name, version: $0) } }
+        })
+        if !building.isEmpty {
+            do {
+                let check = DependencyCheck(client: UpstreamClient(indices: settings.upstream), cache: cache, targets: targets)
+                warnings = try await check.check(whitelist, requirers: building).diagnostics.map { "\($0.location): \($0.message)" }
+            } catch {
+                warnings = ["the dependency closure could not be checked: \(error)"]
+            }
+        }
+        return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings)
     }
 
     /// A dry run: plans and downloads each planned release's sdist, building and publishing
@@ -112,6 +129,7 @@ public struct BuildRun: Sendable {
         let planned = try await plan()
         let plan = planned.plan
         onEvent(.planned(plan))
+        for warning in planned.dependencyWarnings { onEvent(.dependencyWarning(warning)) }
         let usedTargets = Set(plan.items.map(\.target))
         for (index, bases) in settings.layout.indices(for: planned.targets.map(\.name).filter(usedTargets.contains)) {
             try await publisher.ensureIndex(index, bases: bases)

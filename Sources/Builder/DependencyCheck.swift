@@ -111,9 +111,10 @@ public struct DependencyCheck: Sendable {
         return result
     }
 
-    /// The closure of `whitelist`, with a remedy for each unmet requirement.
-    public func check(_ whitelist: Whitelist) async throws -> Outcome {
-        let report = try await report(whitelist)
+    /// The closure of `whitelist`, with a remedy for each unmet requirement; with `requirers`,
+    /// only what those releases require is read and reported (the build's plan: what it builds).
+    public func check(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil) async throws -> Outcome {
+        let report = try await report(whitelist, requirers: requirers)
         var remedies: [DependencyClosure.Need: Remedy] = [:]
         for case .unmet(let need, _) in report.findings {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
@@ -121,12 +122,13 @@ public struct DependencyCheck: Sendable {
         return Outcome(report: report, remedies: remedies)
     }
 
-    func report(_ whitelist: Whitelist) async throws -> DependencyClosure.Report {
+    func report(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil) async throws -> DependencyClosure.Report {
         let releases = try await releases(of: whitelist)
         var requirements: [DependencyClosure.Release: [Requirement]] = [:]
         var unknown: [DependencyClosure.Release: String] = [:]
         for (entry, version) in releases {
             let release = DependencyClosure.Release(project: entry.entry.name, version: version)
+            if let requirers, !requirers.contains(release) { continue }
             switch await self.requirements(of: release) {
             case .success(let list): requirements[release] = list
             case .failure(let error): unknown[release] = "\(error)"

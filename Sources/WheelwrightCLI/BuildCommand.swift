@@ -38,6 +38,7 @@ extension Wheelwright {
                 for item in planned.plan.items { print("build \(item.id)") }
                 for skipped in planned.plan.skipped { print("skip  \(skipped.item.id): \(skipped.reason)") }
                 for (project, reason) in planned.unresolved { print("error \(project): \(reason)") }
+                for warning in planned.dependencyWarnings { print("warning: \(warning)") }
                 print("\(planned.plan.items.count) to build, \(planned.plan.skipped.count) skipped, \(planned.unresolved.count) unresolved")
             }
             if !planned.unresolved.isEmpty { throw ExitCode(1) }
@@ -97,6 +98,8 @@ extension Wheelwright {
                 case .planned(let plan):
                     progress.start(total: plan.items.count)
                     if !json { print("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)") }
+                case .dependencyWarning(let warning):
+                    print("warning: \(warning)")
                 case .fetched(let sdist):
                     if !json { print("fetched \(sdist)") }
                 case .fetchFailed(let release, let reason):

@@ -77,8 +77,9 @@ public enum DependencyClosure {
         public let findings: [Finding]
     }
 
-    /// `releases` with their entries, `requirements` per release (missing: unknown, with the
-    /// reason in `unknown`), `targets` by name. Findings in a stable order.
+    /// `releases` with their entries, `requirements` per release (a release without them
+    /// requires nothing here; `unknown` says why one could not be read), `targets` by name.
+    /// Findings in a stable order.
     public static func check(
         releases: [(entry: ResolvedPackage, version: Version)],
         requirements: [Release: [Requirement]], unknown: [Release: String] = [:],
@@ -100,8 +101,7 @@ public enum DependencyClosure {
 
         var findings: [Finding] = releases.compactMap { release in
             let key = Release(project: release.entry.entry.name, version: release.version)
-            guard requirements[key] == nil else { return nil }
-            return .unknown(key, location: release.entry.entry.location, reason: unknown[key] ?? "no metadata was read")
+            return unknown[key].map { .unknown(key, location: release.entry.entry.location, reason: $0) }
         }
         findings += undefined
         for need in needs {

@@ -89,6 +89,11 @@ final class DependencyClosureTests {
         #expect(lint.output.contains("app 1.0 needs extra-helper[fast]>=1 on debian-12") && lint.output.contains("fix: wheelwright whitelist add 'extra-helper==1.0'"), "\(lint.output)")
         #expect(!lint.output.contains("winonly") && !lint.output.contains("old-py"), "\(lint.output)")
 
+        // The build's plan says the same, as warnings, for the releases it builds.
+        let plan = try await wheelwright(["plan", directory, "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword,
+                                          "--cache", folder.path("cache")])
+        #expect(plan.output.contains("warning: ") && plan.output.contains("app 1.0 needs lib>=2 on debian-12"), "\(plan.output)")
+
         let denied = try await wheelwright(["whitelist", "add", "lib==2.1", "--with-deps", "--file", directory + "/opensource.yaml"])
         #expect(denied.status != 0 && denied.output.contains("lib 2.1 needs core<2: every release that meets it is denied at") && denied.output.contains("a test denial"), "\(denied.output)")
     }
