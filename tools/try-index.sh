@@ -2,11 +2,11 @@
 # Installs packages with pip from an index inside a target's root filesystem and imports each:
 # what a consumer on that OS would do. The sandbox shares the host's network (to reach the index),
 # nothing else: the rootfs is read-only and the install goes to a private /tmp.
-#   tools/try-index.sh ROOTFS INDEX_URL PACKAGE=MODULE...
+#   tools/try-index.sh ROOTFS INDEX_URL PACKAGE=MODULE...   (=MODULE: import only, e.g. a dependency pip must find)
 set -euo pipefail
 rootfs=$1 index=$2; shift 2
 packages="" modules=""
-for pair in "$@"; do packages+=" ${pair%%=*}"; modules+=" ${pair#*=}"; done
+for pair in "$@"; do [ -n "${pair%%=*}" ] && packages+=" ${pair%%=*}"; modules+=" ${pair#*=}"; done
 check='
 import importlib, sys
 for name in sys.argv[1:]:

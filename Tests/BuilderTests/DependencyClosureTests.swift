@@ -5,7 +5,7 @@ import Testing
 /// The dependency closure against a local upstream (an index on the real server) holding a
 /// small graph: version ranges, a marker for another platform, one for an old Python, an extra
 /// asked for by a requirer, an extra nobody asks for, a conflict and a denied release.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 final class DependencyClosureTests {
     let server: TestServer
     let folder: TemporaryFolder
@@ -33,6 +33,9 @@ final class DependencyClosureTests {
             files.append(try await makeDistribution(in: distributions, name, version, requiresDist: requires))
             files.append(try await makeDistribution(in: distributions, name, version, sdist: true, requiresDist: requires))
         }
+        // What their sdists need to build, offline: Debian's setuptools and wheel wheels.
+        files += try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
+            .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
         let upload = try await runTool(Repository.tool("twine"), ["upload", "--disable-progress-bar", "--repository-url", "\(server.baseURL)/root/up/",
                                                                    "-u", "root", "-p", TestServer.rootPassword] + files)
         guard upload.status == 0 else { throw TestFailure("twine: \(upload.output)") }
@@ -68,6 +71,21 @@ final class DependencyClosureTests {
 
         let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
         #expect(lint.status == 0 && lint.output.contains("0 errors"), "\(lint.output)")
+
+        // The closure built for debian-12, then `pip install app` in debian-12's base root
+        // filesystem resolves every dependency from platform/debian-12 alone, extras included.
+        let data = Repository.root.appendingPathComponent(".build/test-environments").path
+        let built = try await wheelwright(["build", directory, "--target", "debian-12", "--server", server.baseURL, "--user", "root",
+                                           "--password", TestServer.rootPassword, "--data", data, "--cache", folder.path("cache")])
+        #expect(built.status == 0, "\(built.output)")
+        let listed = try await runTool(Repository.wheelwright, ["runner", "list", "--json", "--data", data,
+                                                                "--containers", Repository.root.appendingPathComponent("containers").path])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.output)")
+        let base = try #require(rows.first { $0["target"] as? String == "debian-12" && ($0["system_packages"] as? [String])?.isEmpty == true }?["path"] as? String)
+        let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path, [
+            base, "\(server.baseURL)/platform/debian-12/+simple/", "app=app", "=lib", "=core", "=extra_helper", "=speedup",
+        ])
+        #expect(consumer.status == 0 && consumer.output.contains("import speedup: ok") && consumer.output.contains("import core: ok"), "\(consumer.output)")
     }
 
     @Test("lint --deps: each unmet requirement at its entry with the add that fixes it; a denied release names its rule")

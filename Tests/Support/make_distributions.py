@@ -49,12 +49,30 @@ def wheel(out, name, version, requires_python, payload, summary, requires_dist=(
     return path
 
 
+def project_dependencies(requires_dist):
+    """pyproject's dependencies for Requires-Dist lines: `; extra == "X"` ones go to optional-dependencies X."""
+    plain, extras = [], {}
+    for requirement in requires_dist:
+        match = re.fullmatch(r'(.*?)\s*;\s*extra == "([A-Za-z0-9_.-]+)"', requirement)
+        if match:
+            extras.setdefault(match.group(2), []).append(match.group(1))
+        else:
+            plain.append(requirement)
+    def toml_list(items):  # TOML literal strings: the requirements hold double quotes, never single ones
+        return "[" + ", ".join(f"'{item}'" for item in items) + "]"
+    text = f"dependencies = {toml_list(plain)}\n"
+    if extras:
+        text += "\n[project.optional-dependencies]\n" + "".join(f"{extra} = {toml_list(items)}\n" for extra, items in extras.items())
+    return text
+
+
 def sdist(out, name, version, requires_python, payload, summary, requires_dist=()):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
         f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist),
-        f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n',
+        f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n'
+                                 + project_dependencies(requires_dist),
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
     }
     path = os.path.join(out, f"{top}.tar.gz")
