@@ -99,7 +99,12 @@ extension Wheelwright {
                     progress.start(total: plan.items.count)
                     if !json { print("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)") }
                 case .dependencyWarning(let warning):
-                    print("warning: \(warning)")
+                    // With --json, stdout holds the report alone.
+                    if json {
+                        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                    } else {
+                        print("warning: \(warning)")
+                    }
                 case .fetched(let sdist):
                     if !json { print("fetched \(sdist)") }
                 case .fetchFailed(let release, let reason):

@@ -53,8 +53,10 @@ final class BuildFlowTests {
         try text.write(toFile: whitelist, atomically: true, encoding: .utf8)
     }
 
+    /// The build's status and output; with `--json`, standard output alone (the report).
     func build(_ extra: [String]) async throws -> (status: Int32, output: String) {
-        try await runTool(Repository.wheelwright, ["build", whitelist] + common + ["--timeout", "45"] + extra)
+        let result = try await runToolSeparately(Repository.wheelwright, ["build", whitelist] + common + ["--timeout", "45"] + extra)
+        return (result.status, extra.contains("--json") ? result.output : result.output + result.errors)
     }
 
     var common: [String] {
@@ -112,10 +114,7 @@ final class BuildFlowTests {
 
         // The repaired wheel carries libyaml: it installs and imports in debian-12's base root
         // filesystem, which has no libyaml, through the consumer index.
-        let listed = try await runTool(Repository.wheelwright, ["runner", "list", "--json", "--data", data,
-                                                                "--containers", Repository.root.appendingPathComponent("containers").path])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.output)")
-        let base = try #require(rows.first { $0["target"] as? String == "debian-12" && ($0["system_packages"] as? [String])?.isEmpty == true }?["path"] as? String)
+        let base = try await baseRootfs("debian-12", data: data)
         #expect(!FileManager.default.fileExists(atPath: base + "/usr/lib/x86_64-linux-gnu/libyaml-0.so.2"), "the base rootfs must not have libyaml")
         let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path,
                                          [base, "\(server.baseURL)/platform/debian-12/+simple/", "flow-yaml=flow_yaml._native"])

@@ -78,10 +78,7 @@ final class DependencyClosureTests {
         let built = try await wheelwright(["build", directory, "--target", "debian-12", "--server", server.baseURL, "--user", "root",
                                            "--password", TestServer.rootPassword, "--data", data, "--cache", folder.path("cache")])
         #expect(built.status == 0, "\(built.output)")
-        let listed = try await runTool(Repository.wheelwright, ["runner", "list", "--json", "--data", data,
-                                                                "--containers", Repository.root.appendingPathComponent("containers").path])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.output)")
-        let base = try #require(rows.first { $0["target"] as? String == "debian-12" && ($0["system_packages"] as? [String])?.isEmpty == true }?["path"] as? String)
+        let base = try await baseRootfs("debian-12", data: data)
         let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path, [
             base, "\(server.baseURL)/platform/debian-12/+simple/", "app=app", "=lib", "=core", "=extra_helper", "=speedup",
         ])

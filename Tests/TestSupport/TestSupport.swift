@@ -43,6 +43,25 @@ public struct TestFailure: Error, CustomStringConvertible {
 
 /// Runs a command to completion; returns its exit code and combined output.
 public func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+    let result = try await runToolSeparately(executable, arguments, environment: environment)
+    return (result.status, result.output + result.errors)
+}
+
+/// The root filesystem of `target` without system packages, as `wheelwright runner list` reports
+/// it for the environments under `data` (stdout only: a container engine may warn on stderr).
+public func baseRootfs(_ target: String, data: String) async throws -> String {
+    let listed = try await runToolSeparately(Repository.wheelwright, ["runner", "list", "--json", "--data", data,
+                                                                      "--containers", Repository.root.appendingPathComponent("containers").path])
+    guard let rows = try? JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]],
+          let row = rows.first(where: { $0["target"] as? String == target && ($0["system_packages"] as? [String])?.isEmpty == true }),
+          let path = row["path"] as? String else {
+        throw TestFailure("runner list named no base rootfs of \(target): \(listed.output) \(listed.errors)")
+    }
+    return path
+}
+
+/// Runs a command to completion; returns its exit code, standard output and standard error apart.
+public func runToolSeparately(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
     var merged = ProcessInfo.processInfo.environment
     // The machine's pip settings (find-links, caches) must not leak into the tests.
     for key in merged.keys where key.hasPrefix("PIP_") || key.hasPrefix("UV_") || key.hasPrefix("TWINE_") {
@@ -63,7 +82,7 @@ public func runTool(_ executable: String, _ arguments: [String], environment: [S
     case .exited(let value): code = value
     default: code = -1
     }
-    return (code, result.standardOutput + result.standardError)
+    return (code, result.standardOutput, result.standardError)
 }
 
 
