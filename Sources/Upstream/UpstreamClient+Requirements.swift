@@ -4,8 +4,8 @@ import PythonPackaging
 
 extension UpstreamClient {
     /// What a release requires (`Requires-Dist`), read from a wheel's metadata where the index
-    /// serves it (PEP 658), else from the sdist's PKG-INFO, which counts only when it declares its
-    /// requirements (metadata 2.2 or later, `Requires-Dist` not dynamic). Cached by the sdist's
+    /// serves it (PEP 658), else from a wheel of the release, else from the sdist's PKG-INFO, which
+    /// counts only when it declares its requirements (metadata 2.2 or later, not dynamic). Cached by the sdist's
     /// sha256 under `<cache>/requires/`: a release's bytes, hence its requirements, never change.
     public func requirements(of version: Version, sdist: RemoteFile, page: ProjectPage, cache: DownloadCache) async throws -> [Requirement] {
         let cached = sdist.sha256.map { cache.root.appendingPathComponent("requires").appendingPathComponent("\($0).txt") }
@@ -26,16 +26,23 @@ extension UpstreamClient {
     }
 
     private func requiresDist(of version: Version, sdist: RemoteFile, page: ProjectPage, cache: DownloadCache) async throws -> [String] {
-        let wheels = page.files.filter { !$0.isYanked && $0.hasCoreMetadata && (try? WheelFilename($0.filename))?.version == version }
-        for wheel in wheels {
+        let wheels = page.files.filter { !$0.isYanked && (try? WheelFilename($0.filename))?.version == version }
+        for wheel in wheels where wheel.hasCoreMetadata {
             if let metadata = try await coreMetadata(of: wheel) { return metadata.values("Requires-Dist") }
+        }
+        // Many older uploads have no PEP 658 file: a wheel's own METADATA is as good (the
+        // smallest one, downloaded hash-checked into the cache).
+        if let wheel = wheels.min(by: { ($0.size ?? .max) < ($1.size ?? .max) }) {
+            let path = try await download(wheel, into: cache)
+            let member = try DistributionMetadata.wheelMetadata(path.path)
+            return try CoreMetadata(parsing: String(decoding: member.bytes, as: UTF8.self)).values("Requires-Dist")
         }
         let path = try await download(sdist, into: cache)
         let member = try DistributionMetadata.sdistMetadata(path.path, format: ArchiveFormat(filename: sdist.filename))
         let metadata = try CoreMetadata(parsing: String(decoding: member.bytes, as: UTF8.self))
         let declared = try (try? Version(metadata.metadataVersion)).map { $0 >= (try Version("2.2")) } ?? false
         guard declared, !metadata.dynamic.contains(where: { $0.lowercased() == "requires-dist" }) else {
-            throw UpstreamError.malformedPage(sdist.filename, reason: "its PKG-INFO (metadata \(metadata.metadataVersion)) does not declare its requirements and upstream serves no wheel metadata; list them by hand or build it once to read them")
+            throw UpstreamError.malformedPage(sdist.filename, reason: "its PKG-INFO (metadata \(metadata.metadataVersion)) does not declare its requirements and upstream has no wheel of it to read them from; check them by hand")
         }
         return metadata.values("Requires-Dist")
     }
