@@ -53,7 +53,7 @@ let package = Package(
         // and the build settings (`wheelwright.yaml`). Pure: callers hand in the bytes.
         .target(
             name: "SiteConfiguration",
-            dependencies: ["PythonPackaging", "YAMLFiles", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PythonPackaging", "YAMLFiles", "IndexAPI", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
 

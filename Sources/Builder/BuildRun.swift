@@ -85,7 +85,7 @@ public struct BuildRun: Sendable {
                 if let parsed = try? WheelFilename(wheel.filename) { contents.addBinary(parsed, target: definition.name, python: wheel.python) }
             }
         }
-        let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection)
+        let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection, targets: targets)
         var warnings: [String] = []
         let building = Set(plan.items.compactMap { item in
             (try? ProjectName(item.project)).flatMap { name in (try? Version(item.version)).map { DependencyClosure.Release(project: name, version: $0) } }

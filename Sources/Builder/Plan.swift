@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import IndexAPI
 import PythonPackaging
+import SiteConfiguration
 import Whitelist
 
 /// What to build: every selected entry's versions × targets × interpreters, minus denied
@@ -25,7 +26,10 @@ public struct Plan: Sendable, Codable {
 
     /// `versions` holds each selected entry's versions (resolved upstream where the entry follows
     /// a specifier); entries missing from it are not planned.
-    public init(whitelist: Whitelist, versions: [String: [Version]], holding contents: IndexContents, selection: Selection) {
+    /// `targets` gives each target's defaults (its `repair:`).
+    public init(whitelist: Whitelist, versions: [String: [Version]], holding contents: IndexContents, selection: Selection,
+                targets: [TargetDefinition] = []) {
+        let definitions = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var items: [BuildItem] = []
         var skipped: [SkippedItem] = []
         for package in whitelist.packages {
@@ -38,7 +42,7 @@ public struct Plan: Sendable, Codable {
                             project: entry.name.normalized, version: version.description, target: target, python: python,
                             buildTag: entry.build, systemPackages: entry.systemPackages,
                             environment: Dictionary(entry.environment.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
-                            repair: entry.repair
+                            repair: entry.repair ?? definitions[target]?.repair
                         )
                         if let shard = selection.shard, !shard.contains(item) { continue }
                         if let rule = whitelist.denial(of: entry.name, version: version) {

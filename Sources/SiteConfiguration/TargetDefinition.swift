@@ -1,3 +1,4 @@
+import IndexAPI
 import PythonPackaging
 import YAMLFiles
 import Yams
@@ -29,10 +30,12 @@ public struct TargetDefinition: Sendable, Hashable {
     public let interpreters: [Interpreter]
     public let basePackages: [String]
     public let rootfs: RootfsRecipe
+    /// The default `repair:` of the entries built for this target (nil: graft).
+    public let repair: RepairMode?
 
     public var pythonVersions: [String] { interpreters.map(\.version) }
 
-    static let keys = ["name", "os", "glibc", "architecture", "pythons", "base-packages", "rootfs"]
+    static let keys = ["name", "os", "glibc", "architecture", "pythons", "base-packages", "rootfs", "repair"]
 
     /// Decodes `target.yaml`; `folder` is the name of the folder it sits in, which `name` must equal.
     public static func decode(_ file: SourceFile, folder: String) -> (TargetDefinition?, [Diagnostic]) {
@@ -113,13 +116,18 @@ public struct TargetDefinition: Sendable, Hashable {
                 rootfs = RootfsRecipe(tool: strings[0]!, suite: strings[1]!, variant: strings[2]!, mirror: strings[3]!)
             }
         }
+        var repair: RepairMode?
+        if let node = fields["repair"], let text = reader.string(node, "graft or system") {
+            repair = RepairMode(rawValue: text)
+            if repair == nil { reader.log.error(reader.location(node), "repair must be 'graft' or 'system', found '\(text)'") }
+        }
         guard !reader.log.hasErrors, let name, let osID, let osVersion, let codename, let glibc,
               let architecture, let rootfs else {
             return (nil, reader.log.diagnostics)
         }
         return (TargetDefinition(
             name: name, osID: osID, osVersion: osVersion, codename: codename, glibc: glibc,
-            architecture: architecture, interpreters: interpreters, basePackages: basePackages, rootfs: rootfs
+            architecture: architecture, interpreters: interpreters, basePackages: basePackages, rootfs: rootfs, repair: repair
         ), reader.log.diagnostics)
     }
 }

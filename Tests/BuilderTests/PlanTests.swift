@@ -55,6 +55,31 @@ struct PlanTests {
         #expect(beta.systemPackages == ["libyaml-dev"] && beta.environment == ["CFLAGS": "-O2"])
     }
 
+    @Test("repair: the entry's, else its target's (target.yaml), else nil (graft)")
+    func repairModes() throws {
+        let definition = try String(contentsOfFile: Repository.root.appendingPathComponent("containers/debian-12/target.yaml").path, encoding: .utf8)
+        let (system, diagnostics) = TargetDefinition.decode(SourceFile(path: "target.yaml", text: definition + "repair: system\n"), folder: "debian-12")
+        let target = try #require(system, "\(diagnostics)")
+        #expect(target.repair == .system)
+        let list = try whitelist("""
+            defaults:
+              targets: [debian-12]
+            packages:
+              - name: follows
+                versions: ["1.0"]
+              - name: grafts
+                versions: ["1.0"]
+                repair: graft
+            """)
+        let versions = ["follows": [try Version("1.0")], "grafts": [try Version("1.0")]]
+        let plan = Plan(whitelist: list, versions: versions, holding: IndexContents(), selection: .init(), targets: [target])
+        #expect(plan.items.first { $0.project == "follows" }?.repair == .system)
+        #expect(plan.items.first { $0.project == "grafts" }?.repair == .graft)
+        #expect(Plan(whitelist: list, versions: versions, holding: IndexContents(), selection: .init()).items.first { $0.project == "follows" }?.repair == nil)
+        let (_, refused) = TargetDefinition.decode(SourceFile(path: "target.yaml", text: definition + "repair: magic\n"), folder: "debian-12")
+        #expect(refused.contains { $0.message.contains("repair must be 'graft' or 'system', found 'magic'") })
+    }
+
     @Test("an entry missing from the resolved versions is not planned; --only takes any spelling; --target one target")
     func selection() throws {
         let list = try whitelist(text)
