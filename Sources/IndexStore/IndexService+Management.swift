@@ -51,6 +51,15 @@ extension IndexService {
         if password != nil { authenticator.forget() }
     }
 
+    /// Sets a user's password from the machine the data directory is on, with no login: the way
+    /// back for a lost root password, and for users imported without one. Ends their sessions.
+    public func resetPassword(of name: String, to password: String) throws {
+        guard try catalog.userExists(name) else { throw StoreError.notFound("user \(name) does not exist (users: \(try catalog.users().joined(separator: ", ")))") }
+        try Self.checkPassword(password)
+        try catalog.updateUser(name, passwordHash: try PasswordHasher.hash(password), builder: nil)
+        authenticator.forget()
+    }
+
     public func createIndex(_ index: IndexID, settings: IndexSettings, by identity: Identity?) throws {
         try authorize(identity, .createIndex(index))
         try catalog.createIndex(index, settings: settings)

@@ -36,7 +36,7 @@ extension Wheelwright {
             for note in summary.notes { print("note: \(note)") }
             for refusal in summary.refused { print("refused: \(refusal)") }
             if !summary.withoutPassword.isEmpty {
-                print("without a password until one is set: \(summary.withoutPassword.joined(separator: ", ")) (root's comes from WHEELWRIGHT_ROOT_PASSWORD when wheelwright serve starts; then, as root: devpi user -m USER password=…)")
+                print("without a password until one is set: \(summary.withoutPassword.joined(separator: ", ")) (root's comes from WHEELWRIGHT_ROOT_PASSWORD when wheelwright serve starts; then, as root: devpi user -m USER password=…, or here: wheelwright admin reset-password USER)")
             }
             let files = summary.filesStored + summary.filesUnchanged
             print("users: \(summary.usersCreated) created, \(summary.usersExisting) already there; indices: \(summary.indicesCreated) created, \(summary.indicesExisting) already there; files: \(summary.filesStored) stored, \(summary.filesUnchanged) already there, \(summary.filesYanked) yanked, \(summary.refused.count) refused in \(String(format: "%.1f", seconds)) s (\(String(format: "%.0f", Double(files) / max(seconds, 0.001))) files/s)")

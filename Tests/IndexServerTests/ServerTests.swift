@@ -6,6 +6,23 @@ import Testing
 /// The real server process against real clients (twine, pip, uv from `.venv`) and raw HTTP.
 @Suite("Index server")
 struct ServerTests {
+    @Test("admin reset-password: the lost root password set offline from stdin, never argv; the old one then fails; an unknown user or no password refused")
+    func resetPassword() async throws {
+        let server = try TestServer()
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/root", auth: HTTP.basic("root", TestServer.rootPassword), [:]).status == 200)
+        server.stop()
+        let reset = try await runToolSeparately(Repository.wheelwright, ["admin", "reset-password", "root", "--data", server.data.path], input: "found-again\n")
+        #expect(reset.status == 0 && reset.output.contains("the password of root"), "\(reset.output)\(reset.errors)")
+        let unknown = try await runToolSeparately(Repository.wheelwright, ["admin", "reset-password", "nobody", "--data", server.data.path], input: "x\n")
+        #expect(unknown.status != 0 && unknown.errors.contains("user nobody does not exist (users: root)"), "\(unknown.errors)")
+        let empty = try await runToolSeparately(Repository.wheelwright, ["admin", "reset-password", "root", "--data", server.data.path], input: "")
+        #expect(empty.status != 0 && empty.errors.contains("no password on standard input"), "\(empty.errors)")
+        try server.restart()
+        let root = "\(server.baseURL)/root"
+        #expect(try await HTTP.json(.PATCH, root, auth: HTTP.basic("root", "found-again"), [:]).status == 200)
+        #expect(try await HTTP.json(.PATCH, root, auth: HTTP.basic("root", TestServer.rootPassword), [:]).status == 401)
+    }
+
     let server: TestServer
     let folder: TemporaryFolder
     let root = HTTP.basic("root", TestServer.rootPassword)
