@@ -62,7 +62,7 @@ WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --data "$out/ww-index" --po
 ww_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$ww_port/+health" && break; sleep 0.1; done
 ww_build() {
-  $wheelwright build "$out/whitelist.yaml" --server "http://127.0.0.1:$ww_port" --user root --password benchpw \
+  WHEELWRIGHT_PASSWORD=benchpw $wheelwright build "$out/whitelist.yaml" --server "http://127.0.0.1:$ww_port" --user root \
     --data "$data" --cache "$out/ww-cache" --junit "$out/wheelwright-$1.xml" "${@:2}" >"$out/wheelwright-$1.log" 2>&1 || echo "  (wheelwright exited $?)"
 }
 start=$(now); ww_build cold; ww_cold=$(seconds "$start" "$(now)")
@@ -80,7 +80,7 @@ for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$ww_port/+health
   for i in $(seq 0 4999); do echo "  - name: seeded-project-$i"; echo "    versions: [\"1.0\"]"; done
 } > "$out/big.yaml"
 start=$(now)
-$wheelwright plan "$out/big.yaml" --server "http://127.0.0.1:$ww_port" --user root --password bench >"$out/big-plan.log" 2>&1
+WHEELWRIGHT_PASSWORD=bench $wheelwright plan "$out/big.yaml" --server "http://127.0.0.1:$ww_port" --user root >"$out/big-plan.log" 2>&1
 ww_big=$(seconds "$start" "$(now)")
 tail -1 "$out/big-plan.log"
 # devpi-builder checks each entry against the index on its own: its no-op time grows with the

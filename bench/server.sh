@@ -46,8 +46,8 @@ mkdir -p "$out/pypiserver"
 ps_pid=$!; pids+=("$ps_pid")
 wait_for "http://127.0.0.1:$ww_port/+health"; wait_for "http://127.0.0.1:$dv_port/+api"; wait_for "http://127.0.0.1:$ps_port/"
 
-$wheelwright user add bench --new-password benchpw --server "http://127.0.0.1:$ww_port" --user root --password benchpw >/dev/null
-$wheelwright index create bench/stage --server "http://127.0.0.1:$ww_port" --user bench --password benchpw >/dev/null
+echo benchpw | WHEELWRIGHT_PASSWORD=benchpw $wheelwright user add bench --server "http://127.0.0.1:$ww_port" --user root >/dev/null
+WHEELWRIGHT_PASSWORD=benchpw $wheelwright index create bench/stage --server "http://127.0.0.1:$ww_port" --user bench >/dev/null
 "$peers/bin/devpi" use --clientdir "$out/devpi-client" "http://127.0.0.1:$dv_port" >/dev/null
 "$peers/bin/devpi" login --clientdir "$out/devpi-client" root --password benchpw >/dev/null
 "$peers/bin/devpi" index --clientdir "$out/devpi-client" -c root/bench volatile=False bases= >/dev/null

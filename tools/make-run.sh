@@ -13,13 +13,12 @@ mkdir -p "$data"
 # The root password of this data directory, made once.
 password_file=$data/root-password
 [ -s "$password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 > "$password_file")
-password=$(cat "$password_file")
 
 if curl -fs -o /dev/null "$server/+health"; then
   echo "== the index already answers on $server"
 else
   echo "== starting the index on $server (data: $data/index, log: $data/serve.log)"
-  WHEELWRIGHT_ROOT_PASSWORD=$password nohup "$wheelwright" serve --data "$data/index" --port "$port" >"$data/serve.log" 2>&1 &
+  WHEELWRIGHT_ROOT_PASSWORD=$(cat "$password_file") nohup "$wheelwright" serve --data "$data/index" --port "$port" >"$data/serve.log" 2>&1 &
   echo $! >"$data/serve.pid"
   for _ in $(seq 100); do curl -fs -o /dev/null "$server/+health" && break; sleep 0.1; done
 fi
@@ -33,7 +32,7 @@ echo "== checking that whitelists/example.yaml holds what its packages require (
 
 echo "== building whitelists/example.yaml for debian-12"
 report=$data/make-run-junit.xml
-"$wheelwright" build whitelists/example.yaml --target debian-12 --server "$server" --user root --password "$password" \
+"$wheelwright" build whitelists/example.yaml --target debian-12 --server "$server" --user root --password-file "$password_file" \
   --data "$data" --junit "$report" || status=$?
 
 echo "== installing from platform/debian-12 inside the debian-12 rootfs, importing each"

@@ -2,10 +2,6 @@ import ArgumentParser
 import Foundation
 import IndexStore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension Wheelwright {
     /// What the operator does on the machine that holds the data directory, without a login.
     struct AdminCommand: ParsableCommand {
@@ -31,23 +27,8 @@ extension Wheelwright {
 
             func run() throws {
                 let service = try IndexService(directory: URL(fileURLWithPath: data))
-                try service.resetPassword(of: user, to: try Self.readPassword(for: user))
+                try service.resetPassword(of: user, to: try PasswordInput.read(for: user))
                 print("the password of \(user) in \(data) is set")
-            }
-
-            static func readPassword(for user: String) throws -> String {
-                guard isatty(STDIN_FILENO) == 1 else {
-                    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                        throw ValidationError("no password on standard input: pipe one line, e.g. from a file of mode 0600")
-                    }
-                    return line
-                }
-                guard let first = getpass("New password for \(user): ").map({ String(cString: $0) }), !first.isEmpty,
-                      let second = getpass("Again: ").map({ String(cString: $0) }) else {
-                    throw ValidationError("no password given")
-                }
-                guard first == second else { throw ValidationError("the two passwords differ; nothing changed") }
-                return first
             }
         }
     }

@@ -10,14 +10,18 @@ extension Wheelwright {
         )
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a user (root only).")
+            static let configuration = CommandConfiguration(
+                abstract: "Create a user (root only).",
+                discussion: "The new user's password is asked twice on a terminal, or read from the first line of standard input."
+            )
             @OptionGroup var server: ServerOptions
             @Argument(help: "The new user's name.") var name: String
-            @Option(help: "The new user's password.") var newPassword: String
             @Flag(help: "Allow the user to report build runs (the account wheelwright build uses).") var builder = false
 
             func run() async throws {
-                try await server.client().createUser(name, UserRequest(password: newPassword, builder: builder))
+                // The new password from the terminal or stdin, never the command line.
+                let password = try PasswordInput.read(for: name)
+                try await server.client().createUser(name, UserRequest(password: password, builder: builder))
                 print("created user \(name)")
             }
         }

@@ -93,7 +93,7 @@ extension Wheelwright {
                 throw planningFailed(error)
             }
             let progress = Progress(label: "build", quiet: json)
-            let run = options.run(settings) { [json] event in
+            let run = try options.run(settings) { [json] event in
                 switch event {
                 case .planned(let plan):
                     progress.start(total: plan.items.count)

@@ -66,7 +66,7 @@ struct JobOptions: ParsableArguments {
     }
 
     /// The run, publishing through the server's HTTP API as the given user.
-    func run(_ settings: BuildRunSettings, onEvent: @escaping @Sendable (BuildRun.Event) -> Void = { _ in }) -> BuildRun {
-        BuildRun(settings: settings, publisher: HTTPPublisher(client: server.client(configured: settings.server)), onEvent: onEvent)
+    func run(_ settings: BuildRunSettings, onEvent: @escaping @Sendable (BuildRun.Event) -> Void = { _ in }) throws -> BuildRun {
+        BuildRun(settings: settings, publisher: HTTPPublisher(client: try server.client(configured: settings.server)), onEvent: onEvent)
     }
 }

@@ -18,10 +18,11 @@ final class BuildFlowTests {
         whitelist = folder.path("whitelist.yaml")
         // The upstream: an index on the same server holding the sdists and, for their build
         // requirements, Debian's setuptools and wheel wheels: no network needed.
-        let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+        let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
         if created.status != 0 {
-            _ = try await runTool(Repository.wheelwright, ["user", "add", "up", "--new-password", "up-secret", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
-            let again = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+            _ = try await runToolSeparately(Repository.wheelwright, ["user", "add", "up", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile],
+                                            input: "up-secret\n")
+            let again = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
             guard again.status == 0 else { throw TestFailure("cannot create up/main: \(again.output)") }
         }
         var files: [String] = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
@@ -60,7 +61,7 @@ final class BuildFlowTests {
     }
 
     var common: [String] {
-        ["--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword,
+        ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
          "--upstream", "\(server.baseURL)/up/main/+simple/", "--data", data, "--cache", folder.path("cache"),
          "--containers", Repository.root.appendingPathComponent("containers").path]
     }

@@ -45,7 +45,7 @@ final class ConsumerPyPITests {
         #expect(added.status == 0 && added.output.contains("dependency: urllib3") && added.output.contains("dependency: idna"), "\(added.output)")
 
         let built = try await runToolSeparately(Repository.wheelwright, [
-            "build", whitelists, "--target", "debian-12", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword,
+            "build", whitelists, "--target", "debian-12", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
             "--data", data, "--cache", folder.path("cache"), "--containers", containers, "--json",
         ], environment: environment)
         #expect(built.status == 0, "\(built.output)\n\(built.errors)")

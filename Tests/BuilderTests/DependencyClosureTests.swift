@@ -25,7 +25,7 @@ final class DependencyClosureTests {
     init() async throws {
         server = try TestServer()
         folder = try TemporaryFolder()
-        let created = try await runTool(Repository.wheelwright, ["index", "create", "root/up", "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword])
+        let created = try await runTool(Repository.wheelwright, ["index", "create", "root/up", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
         guard created.status == 0 else { throw TestFailure("cannot create root/up: \(created.output)") }
         let distributions = try TemporaryFolder()
         var files: [String] = []
@@ -76,7 +76,7 @@ final class DependencyClosureTests {
         // filesystem resolves every dependency from platform/debian-12 alone, extras included.
         let data = Repository.root.appendingPathComponent(".build/test-environments").path
         let built = try await wheelwright(["build", directory, "--target", "debian-12", "--server", server.baseURL, "--user", "root",
-                                           "--password", TestServer.rootPassword, "--data", data, "--cache", folder.path("cache")])
+                                           "--password-file", TestServer.rootPasswordFile, "--data", data, "--cache", folder.path("cache")])
         #expect(built.status == 0, "\(built.output)")
         let base = try await baseRootfs("debian-12", data: data)
         let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path, [
@@ -105,7 +105,7 @@ final class DependencyClosureTests {
         #expect(!lint.output.contains("winonly") && !lint.output.contains("old-py"), "\(lint.output)")
 
         // The build's plan says the same, as warnings, for the releases it builds.
-        let plan = try await wheelwright(["plan", directory, "--server", server.baseURL, "--user", "root", "--password", TestServer.rootPassword,
+        let plan = try await wheelwright(["plan", directory, "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
                                           "--cache", folder.path("cache")])
         #expect(plan.output.contains("warning: ") && plan.output.contains("app 1.0 needs lib>=2 on debian-12"), "\(plan.output)")
 

@@ -153,7 +153,7 @@ final class DevpiClientTests {
         // The same workflow through wheelwright's own command.
         _ = try await devpi(["use", "dana/staging"])
         #expect(try await devpi(["upload", try await makeDistribution(in: folder, "promoted", "2.0")]).status == 0)
-        let credentials = ["--server", server.baseURL, "--user", "dana", "--password", "dana-secret"]
+        let credentials = ["--server", server.baseURL, "--user", "dana", "--password-file", TestServer.secretFile("dana-secret")]
         let promoted = try await runTool(Repository.wheelwright, ["push", "promoted==2.0", "dana/staging", "dana/prod"] + credentials)
         #expect(promoted.status == 0 && promoted.output.contains("200 store_releasefile dana/prod/+f/"), "\(promoted.output)")
         let clash = try await runTool(Repository.wheelwright, ["push", "promoted==1.0", "dana/staging", "dana/prod"] + credentials)

@@ -6,6 +6,22 @@ import Testing
 /// The real server process against real clients (twine, pip, uv from `.venv`) and raw HTTP.
 @Suite("Index server")
 struct ServerTests {
+    @Test("secrets never in argv: a password file readable by others is refused; user add reads the new password from stdin")
+    func secretsOutOfArgv() async throws {
+        let server = try TestServer()
+        let loose = TestServer.secretFile(TestServer.rootPassword)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: loose)
+        let refused = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", server.baseURL, "--user", "root", "--password-file", loose])
+        #expect(refused.status != 0 && refused.errors.contains("may be read by others (mode 644): chmod 600 \(loose)"), "\(refused.errors)")
+        let added = try await runToolSeparately(Repository.wheelwright, ["user", "add", "frank", "--server", server.baseURL, "--user", "root",
+                                                                         "--password-file", TestServer.rootPasswordFile], input: "frank-secret\n")
+        #expect(added.status == 0, "\(added.output)\(added.errors)")
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/frank", auth: HTTP.basic("frank", "frank-secret"), [:]).status == 200)
+        let viaEnvironment = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", server.baseURL, "--user", "root"],
+                                                         environment: ["WHEELWRIGHT_PASSWORD": TestServer.rootPassword])
+        #expect(viaEnvironment.status == 0, "\(viaEnvironment.errors)")
+    }
+
     @Test("admin reset-password: the lost root password set offline from stdin, never argv; the old one then fails; an unknown user or no password refused")
     func resetPassword() async throws {
         let server = try TestServer()

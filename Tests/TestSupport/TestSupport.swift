@@ -91,6 +91,15 @@ public func runToolSeparately(_ executable: String, _ arguments: [String], envir
 /// `wheelwright serve` as a real process on a free port, with its own data folder.
 public final class TestServer: @unchecked Sendable {
     public static let rootPassword = "root-secret"
+    /// `rootPassword` in a file of mode 0600, for `--password-file` (secrets never go in argv).
+    public static let rootPasswordFile: String = secretFile(rootPassword)
+
+    /// `secret` in a new file of mode 0600; its path.
+    public static func secretFile(_ secret: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-secret-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return path
+    }
     public let data: URL
     public private(set) var process: Process
     public private(set) var baseURL = ""
