@@ -76,6 +76,27 @@ public struct IndexClient: Sendable {
         _ = try await call(.PUT, "/\(name)", body: settings)
     }
 
+    /// Changes a user's settings (password, email, builder flag): the user's own, or root's.
+    public func updateUser(_ name: String, _ settings: UserRequest) async throws {
+        _ = try await call(.PATCH, "/\(name)", body: settings)
+    }
+
+    /// Deletes a user with their volatile indices and tokens (refused while a non-volatile index is theirs).
+    public func deleteUser(_ name: String) async throws {
+        _ = try await message(.DELETE, "/\(name)")
+    }
+
+    /// Deletes a volatile index (refused for a non-volatile one, and for a base of another index).
+    public func deleteIndex(_ index: String) async throws {
+        _ = try await message(.DELETE, "/\(index)")
+    }
+
+    /// Sends a request whose answer is devpi's `{"message": …}` (a delete); returns the message.
+    func message(_ method: HTTPMethod, _ path: String) async throws -> String {
+        let bytes = try await send(request(method, path), path: path, timeout: timeout)
+        return (try? JSONDecoder().decode(APIMessage.self, from: Data(bytes.readableBytesView)))?.message ?? ""
+    }
+
     public func createIndex(_ index: String, _ settings: IndexRequest) async throws {
         _ = try await call(.PUT, "/\(index)", body: settings)
     }

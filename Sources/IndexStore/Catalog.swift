@@ -202,15 +202,18 @@ public struct Catalog: Sendable {
     }
 
     /// A 409 when an index outside `deleted` has one of them as a base.
+    /// Refuses when another index serves one of `deleted` through its bases, naming every such index.
     private static func refuseIfBase(of deleted: [IndexID], _ db: Database) throws {
+        var users: [IndexID: [IndexID]] = [:]
         for row in try Row.fetchAll(db, sql: #"SELECT path, settings FROM "index""#) {
             let path = try IndexID(row["path"] as String)
             guard !deleted.contains(path) else { continue }
             let settings = try JSONDecoder().decode(IndexSettings.self, from: Data((row["settings"] as String).utf8))
-            if let base = settings.bases.first(where: deleted.contains) {
-                throw StoreError.conflict("\(base) is a base of \(path): change \(path)'s bases first")
-            }
+            for base in settings.bases where deleted.contains(base) { users[base, default: []].append(path) }
         }
+        guard let base = users.keys.sorted(by: { $0.description < $1.description }).first, let dependents = users[base] else { return }
+        let names = dependents.map(\.description).sorted().joined(separator: ", ")
+        throw StoreError.conflict("\(base) is a base of \(names): change their bases first")
     }
 
     public func isBuilder(_ name: String) throws -> Bool {

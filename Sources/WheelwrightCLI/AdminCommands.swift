@@ -6,7 +6,7 @@ import IndexClient
 extension Wheelwright {
     struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "user", abstract: "Manage users of an index server.", subcommands: [Add.self]
+            commandName: "user", abstract: "Manage users of an index server.", subcommands: [Add.self, Delete.self]
         )
 
         struct Add: AsyncParsableCommand {
@@ -25,11 +25,25 @@ extension Wheelwright {
                 print("created user \(name)")
             }
         }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Delete a user with their volatile indices and tokens (the user or root).",
+                discussion: "Refused while the user has a non-volatile index (it is never deleted), or an index another uses as a base."
+            )
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "The user to delete.") var name: String
+
+            func run() async throws {
+                try await server.client().deleteUser(name)
+                print("deleted user \(name)")
+            }
+        }
     }
 
     struct IndexCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "index", abstract: "Manage indices of an index server.", subcommands: [Create.self, List.self]
+            commandName: "index", abstract: "Manage indices of an index server.", subcommands: [Create.self, List.self, Delete.self]
         )
 
         struct Create: AsyncParsableCommand {
@@ -66,6 +80,24 @@ extension Wheelwright {
                         print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")")
                     }
                 }
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Delete a volatile index USER/NAME with its files (its owner or root).",
+                discussion: "A non-volatile index is never deleted; an index that others use as a base is refused with their names."
+            )
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "USER/NAME") var index: String
+
+            func validate() throws {
+                guard index.split(separator: "/").count == 2 else { throw ValidationError("expected USER/NAME, got '\(index)'") }
+            }
+
+            func run() async throws {
+                try await server.client().deleteIndex(index)
+                print("deleted index \(index)")
             }
         }
     }

@@ -6,6 +6,38 @@ import Testing
 /// The real server process against real clients (twine, pip, uv from `.venv`) and raw HTTP.
 @Suite("Index server")
 struct ServerTests {
+    @Test("passwd, user delete, index delete from the command line: a base of other indices refused with their names, non-volatile never deleted")
+    func accountCommands() async throws {
+        let server = try TestServer()
+        func wheelwright(_ arguments: [String], as user: String = "root", passwordFile: String = TestServer.rootPasswordFile,
+                         input: String = "") async throws -> (status: Int32, output: String, errors: String) {
+            try await runToolSeparately(Repository.wheelwright, arguments + ["--server", server.baseURL, "--user", user, "--password-file", passwordFile], input: input)
+        }
+        #expect(try await wheelwright(["user", "add", "gina"], input: "gina-secret\n").status == 0)
+        let gina = TestServer.secretFile("gina-secret")
+        for (name, volatile) in [("stage", true), ("prod", false), ("team", true), ("tools", true)] {
+            let created = try await wheelwright(["index", "create", "gina/\(name)"] + (volatile ? ["--volatile"] : []) + (name == "team" || name == "tools" ? ["--bases", "gina/stage"] : []),
+                                                as: "gina", passwordFile: gina)
+            #expect(created.status == 0, "\(created.errors)")
+        }
+        let base = try await wheelwright(["index", "delete", "gina/stage"], as: "gina", passwordFile: gina)
+        #expect(base.status != 0 && base.errors.contains("gina/stage is a base of gina/team, gina/tools: change their bases first"), "\(base.errors)")
+        let kept = try await wheelwright(["index", "delete", "gina/prod"], as: "gina", passwordFile: gina)
+        #expect(kept.status != 0 && kept.errors.contains("non-volatile"), "\(kept.errors)")
+        #expect(try await wheelwright(["index", "delete", "gina/tools"], as: "gina", passwordFile: gina).status == 0)
+
+        let changed = try await wheelwright(["passwd"], as: "gina", passwordFile: gina, input: "gina-new\n")
+        #expect(changed.status == 0 && changed.output.contains("the password of gina is changed"), "\(changed.errors)")
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/gina", auth: HTTP.basic("gina", "gina-secret"), [:]).status == 401)
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/gina", auth: HTTP.basic("gina", "gina-new"), [:]).status == 200)
+
+        let owner = try await wheelwright(["user", "delete", "gina"])
+        #expect(owner.status != 0 && owner.errors.contains("non-volatile index gina/prod"), "\(owner.errors)")
+        #expect(try await wheelwright(["user", "add", "hal"], input: "hal-secret\n").status == 0)
+        #expect(try await wheelwright(["user", "delete", "hal"]).status == 0)
+        #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/hal", auth: HTTP.basic("hal", "hal-secret"), [:]).status == 401)
+    }
+
     @Test("secrets never in argv: a password file readable by others is refused; user add reads the new password from stdin")
     func secretsOutOfArgv() async throws {
         let server = try TestServer()
