@@ -97,21 +97,22 @@ extension Wheelwright {
                 switch event {
                 case .planned(let plan):
                     progress.start(total: plan.items.count)
-                    if !json { print("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)") }
+                    progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)")
                 case .dependencyWarning(let warning):
                     // With --json, stdout holds the report alone.
                     if json {
                         FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
                     } else {
-                        print("warning: \(warning)")
+                        progress.note("warning: \(warning)")
                     }
                 case .fetched(let sdist):
-                    if !json { print("fetched \(sdist)") }
+                    progress.note("fetched \(sdist)")
                 case .fetchFailed(let release, let reason):
                     print("error: \(release): \(reason)")
                 case .finished(let result):
                     let detail = result.status == .built ? "\(result.wheel ?? "") → \(result.index ?? "")" : (result.reason ?? "")
-                    progress.finished("\(result.status.rawValue) \(result.item.id): \(detail)", failed: result.status == .failed)
+                    progress.finished("\(result.status.rawValue) \(result.item.id) in \(String(format: "%.1f", result.seconds)) s: \(detail)",
+                                      failed: result.status == .failed)
                 }
             }
             do {

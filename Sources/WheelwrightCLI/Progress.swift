@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Progress of long work: a bar with counts and an ETA on a terminal, plain lines otherwise
-/// (CI logs), nothing when the output is JSON.
+/// Progress of long work: a bar with counts and an ETA on a terminal; otherwise (cron, journald,
+/// CI logs) one line per event, each stamped with the UTC time; nothing when the output is JSON.
 final class Progress: @unchecked Sendable {
     private var total: Int
     private let label: String
@@ -30,7 +30,19 @@ final class Progress: @unchecked Sendable {
         self.total = total
     }
 
-    /// One item finished; `line` describes it (printed as is when not on a terminal).
+    /// A line about the work (the plan, a warning): as is on a terminal, stamped otherwise.
+    func note(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !quiet else { return }
+        if isTerminal && done > 0 && done < total { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        print(isTerminal ? line : Self.stamped(line))
+    }
+
+    /// `2026-11-30T01:30:00Z line`: when each event happened, for a log read the next morning.
+    static func stamped(_ line: String) -> String { "\(Date().ISO8601Format()) \(line)" }
+
+    /// One item finished; `line` describes it (printed stamped when not on a terminal).
     func finished(_ line: String, failed didFail: Bool) {
         lock.lock()
         defer { lock.unlock() }
@@ -47,7 +59,7 @@ final class Progress: @unchecked Sendable {
             FileHandle.standardOutput.write(Data(text.utf8))
             if done == total { FileHandle.standardOutput.write(Data("\n".utf8)) }
         } else {
-            print(line)
+            print(Self.stamped(line))
         }
     }
 }

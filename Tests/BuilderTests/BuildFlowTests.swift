@@ -128,12 +128,17 @@ final class BuildFlowTests {
         let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml"]
         let (again, againOutput) = try await build(working)
         #expect(again == 0, "\(againOutput)")
-        #expect(againOutput.contains("plan: 0 to build, 3 skipped"))
+        // Not on a terminal (cron, journald): every event a line stamped with its UTC time.
+        let stamp = #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "#
+        #expect(againOutput.split(separator: "\n").contains { $0.range(of: stamp + "plan: 0 to build, 3 skipped", options: .regularExpression) != nil }, "\(againOutput)")
 
         // build: 1 publishes a build-tagged file beside the old one, and pip prefers it.
         try writeWhitelist(nativeBuild: 1)
         let (rebuilt, rebuiltOutput) = try await build(["--only", "flow-native"])
         #expect(rebuilt == 0, "\(rebuiltOutput)")
+        #expect(rebuiltOutput.split(separator: "\n").contains {
+            $0.range(of: stamp + #"built flow-native-1\.0-debian-12-py3\.11 in [0-9.]+ s: flow_native-1\.0-1-cp311"#, options: .regularExpression) != nil
+        }, "\(rebuiltOutput)")
         let (downloaded, downloadOutput) = try await runTool("/usr/bin/python3", [
             "-m", "pip", "download", "--no-deps", "--dest", folder.path("dl"),
             "--index-url", "\(server.baseURL)/platform/debian-12/+simple/", "flow-native",
