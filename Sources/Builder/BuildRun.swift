@@ -93,7 +93,7 @@ public struct BuildRun: Sendable {
         if !building.isEmpty {
             do {
                 let check = DependencyCheck(client: UpstreamClient(indices: settings.upstream), cache: cache, targets: targets)
-                warnings = try await check.check(whitelist, requirers: building).diagnostics.map { "\($0.location): \($0.message)" }
+                warnings = try await check.check(whitelist, requirers: building, resolved: versions).diagnostics.map { "\($0.location): \($0.message)" }
             } catch {
                 warnings = ["the dependency closure could not be checked: \(error)"]
             }

@@ -81,13 +81,16 @@ public struct DependencyCheck: Sendable {
         return fetched
     }
 
-    /// Every release the whitelist builds: its exact versions, or the newest upstream offers.
-    func releases(of whitelist: Whitelist) async throws -> [(entry: ResolvedPackage, version: Version)] {
+    /// Every release the whitelist builds: its exact versions, or the newest upstream offers
+    /// (`resolved` holds those a plan has already read, by normalized name).
+    func releases(of whitelist: Whitelist, resolved: [String: [Version]] = [:]) async throws -> [(entry: ResolvedPackage, version: Version)] {
         var releases: [(entry: ResolvedPackage, version: Version)] = []
         for package in whitelist.packages {
             let versions: [Version]
             switch package.entry.selection {
             case .exact(let listed): versions = listed
+            case .latest where resolved[package.entry.name.normalized] != nil:
+                versions = resolved[package.entry.name.normalized] ?? []
             case .latest:
                 let page = try await page(of: package.entry.name).page
                 versions = package.entry.selection.versions(offered: UpstreamClient.versions(in: page, sdistOnly: true))
@@ -113,8 +116,9 @@ public struct DependencyCheck: Sendable {
 
     /// The closure of `whitelist`, with a remedy for each unmet requirement; with `requirers`,
     /// only what those releases require is read and reported (the build's plan: what it builds).
-    public func check(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil) async throws -> Outcome {
-        let report = try await report(whitelist, requirers: requirers)
+    public func check(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil,
+                      resolved: [String: [Version]] = [:]) async throws -> Outcome {
+        let report = try await report(whitelist, requirers: requirers, resolved: resolved)
         var remedies: [DependencyClosure.Need: Remedy] = [:]
         for case .unmet(let need, _) in report.findings {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
@@ -122,8 +126,9 @@ public struct DependencyCheck: Sendable {
         return Outcome(report: report, remedies: remedies)
     }
 
-    func report(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil) async throws -> DependencyClosure.Report {
-        let releases = try await releases(of: whitelist)
+    func report(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil,
+                resolved: [String: [Version]] = [:]) async throws -> DependencyClosure.Report {
+        let releases = try await releases(of: whitelist, resolved: resolved)
         var requirements: [DependencyClosure.Release: [Requirement]] = [:]
         var unknown: [DependencyClosure.Release: String] = [:]
         for (entry, version) in releases {
