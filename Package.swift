@@ -295,6 +295,7 @@ let package = Package(
             dependencies: [
                 "WheelwrightCLI",
                 "Builder",
+                "IndexAPI",
                 "IndexClient",
                 "Runners",
                 "SiteConfiguration",

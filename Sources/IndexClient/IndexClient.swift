@@ -13,7 +13,8 @@ public struct IndexClient: Sendable {
     public let server: String
     /// The user the calls act as; empty for an anonymous or token client.
     public let user: String
-    let authorization: String?
+    /// The `Authorization` header every call sends, if any.
+    public let authorization: String?
     /// How long a management call may take, connecting included (an unreachable server is
     /// retried until then); uploads get five times as long.
     let timeout: TimeAmount

@@ -17,7 +17,7 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
         case .preparationFailed(let target, let step, let tail):
             "preparing \(target) failed at \(step):\n\(tail)"
         case .needsRoot(let what):
-            "\(what) needs root: run it as root (or with sudo)"
+            "\(what) needs root: run it as root (or with sudo; the wheelwright-build.service does), or choose --runner oci (rootless podman) or host (no isolation)"
         case .noInterpreter(let target, let version, let available):
             "target \(target) has no Python \(version) (it has \(available.joined(separator: ", ")))"
         case .probeFailed(let reason, let log):

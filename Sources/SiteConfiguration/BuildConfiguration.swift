@@ -1,10 +1,25 @@
 import YAMLFiles
 import Yams
 
+import Foundation
+
 /// `wheelwright.yaml`: the settings a site keeps rather than types on every `build` and `plan`.
-/// Every key is optional; flags override it, and defaults fill what neither gives.
+/// Every key is optional; flags override it, and defaults fill what neither gives. A service
+/// reads every path it uses from here (`resolved(against:)`), never from its working folder.
 public struct BuildConfiguration: Sendable, Equatable {
+    /// Whitelist files or folders of them.
+    public var whitelists: [String]?
+    /// The folder of target definitions.
+    public var containers: String?
+    /// Root filesystems, the run lock, each run's workspace.
+    public var data: String?
     public var server: String?
+    /// Who uploads, with `passwordFile`; or `tokenFile` alone.
+    public var user: String?
+    /// A file of mode 0600 whose first line is the user's password.
+    public var passwordFile: String?
+    /// A file of mode 0600 whose first line is an API token.
+    public var tokenFile: String?
     public var upstream: [String]?
     public var cache: String?
     public var pureIndex: String?
@@ -24,6 +39,12 @@ public struct BuildConfiguration: Sendable, Equatable {
     /// This configuration with every key `flags` sets taken from `flags`.
     public func overridden(by flags: BuildConfiguration) -> BuildConfiguration {
         var merged = self
+        merged.whitelists = flags.whitelists ?? whitelists
+        merged.containers = flags.containers ?? containers
+        merged.data = flags.data ?? data
+        merged.user = flags.user ?? user
+        merged.passwordFile = flags.passwordFile ?? passwordFile
+        merged.tokenFile = flags.tokenFile ?? tokenFile
         merged.server = flags.server ?? server
         merged.upstream = flags.upstream ?? upstream
         merged.cache = flags.cache ?? cache
@@ -38,7 +59,23 @@ public struct BuildConfiguration: Sendable, Equatable {
         return merged
     }
 
-    static let keys = ["server", "upstream", "cache", "pure-index", "binary-index", "consumer-index",
+    /// This configuration with its relative paths taken relative to `folder` (the config
+    /// file's), so that the file means the same from any working folder (cron, systemd: `/`).
+    public func resolved(against folder: URL) -> BuildConfiguration {
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path
+        }
+        var resolved = self
+        resolved.whitelists = whitelists?.map(absolute)
+        resolved.containers = containers.map(absolute)
+        resolved.data = data.map(absolute)
+        resolved.cache = cache.map(absolute)
+        resolved.passwordFile = passwordFile.map(absolute)
+        resolved.tokenFile = tokenFile.map(absolute)
+        return resolved
+    }
+
+    static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "cache", "pure-index", "binary-index", "consumer-index",
                        "runner", "jobs", "timeout", "memory", "processes"]
     static let runners = ["rootfs", "oci", "host"]
 
@@ -56,6 +93,12 @@ public struct BuildConfiguration: Sendable, Equatable {
         for pair in pairs {
             let value = pair.value
             switch pair.key {
+            case "whitelists": configuration.whitelists = reader.strings(value, "whitelist files or folders")?.map(\.value)
+            case "containers": configuration.containers = reader.string(value, "the folder of target definitions")
+            case "data": configuration.data = reader.string(value, "the data folder (root filesystems, run workspaces)")
+            case "user": configuration.user = reader.string(value, "the user who uploads")
+            case "password-file": configuration.passwordFile = reader.string(value, "the file holding the user's password")
+            case "token-file": configuration.tokenFile = reader.string(value, "the file holding an API token")
             case "server": configuration.server = reader.string(value, "the index server's URL")
             case "upstream": configuration.upstream = reader.strings(value, "upstream index URLs")?.map(\.value)
             case "cache": configuration.cache = reader.string(value, "the download cache's folder")

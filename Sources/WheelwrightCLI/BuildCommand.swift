@@ -92,6 +92,10 @@ extension Wheelwright {
             } catch let error as BuildRunError {
                 throw planningFailed(error)
             }
+            if !dryRun, let problem = settings.runner.privilegeProblem(uid: getuid()) {
+                FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+                throw ExitCode(2)
+            }
             let progress = Progress(label: "build", quiet: json)
             let run = try options.run(settings) { [json] event in
                 switch event {

@@ -5,27 +5,45 @@ import Runners
 import SiteConfiguration
 import YAMLFiles
 
-/// Where targets are defined and environments kept.
+/// The config file, and where targets are defined and environments kept: flags over the file
+/// over the defaults.
 struct EnvironmentOptions: ParsableArguments {
-    @Option(help: "The folder of target definitions.")
-    var containers = "containers"
+    @Option(help: "The config file (else env WHEELWRIGHT_CONFIG, else wheelwright.yaml here when it exists).")
+    var config: String?
 
-    @Option(help: "The data directory (rootfs/, support/, host/).")
-    var data: String = Wheelwright.defaultDataDirectory
+    @Option(help: "The folder of target definitions (default: the config file's containers:, else ./containers).")
+    var containers: String?
 
-    var environments: Environments { Environments(data: URL(fileURLWithPath: data)) }
+    @Option(help: "The data directory: rootfs/, support/, host/, builds/ (default: the config file's data:, else $XDG_DATA_HOME/wheelwright).")
+    var data: String?
 
-    func targets() throws -> [TargetDefinition] {
-        let (targets, diagnostics) = try ProjectFiles.targets(in: containers)
-        if let error = diagnostics.first(where: { $0.severity == .error }) { throw ValidationError(error.description) }
-        return targets
+    /// The config file's settings with these flags' folders over them.
+    func resolved() throws -> Site {
+        let file = try ConfigFile.load(flag: config)
+        return Site(configuration: file, containers: containers ?? file.containers ?? "containers",
+                    data: URL(fileURLWithPath: data ?? file.data ?? Wheelwright.defaultDataDirectory))
     }
 
-    func target(_ name: String) throws -> TargetDefinition {
-        let targets = try targets()
-        guard let target = targets.first(where: { $0.name == name }) else {
-            throw ValidationError("no target '\(name)' in \(containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
+    /// The folders a command works in, and the config file they came from.
+    struct Site {
+        let configuration: BuildConfiguration
+        let containers: String
+        let data: URL
+
+        var environments: Environments { Environments(data: data) }
+
+        func targets() throws -> [TargetDefinition] {
+            let (targets, diagnostics) = try ProjectFiles.targets(in: containers)
+            if let error = diagnostics.first(where: { $0.severity == .error }) { throw ValidationError(error.description) }
+            return targets
         }
-        return target
+
+        func target(_ name: String) throws -> TargetDefinition {
+            let targets = try targets()
+            guard let target = targets.first(where: { $0.name == name }) else {
+                throw ValidationError("no target '\(name)' in \(containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
+            }
+            return target
+        }
     }
 }

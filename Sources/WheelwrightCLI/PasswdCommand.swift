@@ -16,11 +16,12 @@ extension Wheelwright {
         @Argument(help: "Whose password (default: --user).") var name: String?
 
         func run() async throws {
-            guard let whose = name ?? (server.user.isEmpty ? nil : server.user) else {
+            let client = try server.client()
+            guard let whose = name ?? (client.user.isEmpty ? nil : client.user) else {
                 throw ValidationError("name the user, or log in as them with --user")
             }
             let password = try PasswordInput.read(for: whose)
-            try await server.client().updateUser(whose, UserRequest(password: password))
+            try await client.updateUser(whose, UserRequest(password: password))
             print("the password of \(whose) is changed")
         }
     }

@@ -44,20 +44,21 @@ extension Wheelwright.RunnerCommand {
         @OptionGroup var options: EnvironmentOptions
 
         func run() async throws {
+            let site = try options.resolved()
             for name in targets {
-                let recipe = Environments.Recipe(target: try options.target(name), systemPackages: systemPackages)
+                let recipe = Environments.Recipe(target: try site.target(name), systemPackages: systemPackages)
                 switch runner {
                 case .rootfs:
-                    print(try await options.environments.prepareRootfs(recipe) { say($0) }.path)
+                    print(try await site.environments.prepareRootfs(recipe) { say($0) }.path)
                 case .oci:
                     guard let engine = Environments.containerEngine else { throw RunnerError.missingTool("podman", install: "apt-get install podman runc") }
                     let source: Environments.ImageSource = switch imageFrom {
                     case .rootfs: .rootfs
-                    case .containerfile: .containerfile(URL(fileURLWithPath: options.containers).appendingPathComponent("\(name)/Containerfile"))
+                    case .containerfile: .containerfile(URL(fileURLWithPath: site.containers).appendingPathComponent("\(name)/Containerfile"))
                     }
-                    print(try await options.environments.prepareImage(recipe, engine: engine, from: source) { say($0) })
+                    print(try await site.environments.prepareImage(recipe, engine: engine, from: source) { say($0) })
                 case .host:
-                    for version in recipe.target.pythonVersions { print(try await options.environments.prepareHostVenv(version: version)) }
+                    for version in recipe.target.pythonVersions { print(try await site.environments.prepareHostVenv(version: version)) }
                 }
             }
         }
@@ -72,7 +73,8 @@ extension Wheelwright.RunnerCommand {
         @OptionGroup var options: EnvironmentOptions
 
         func run() async throws {
-            let rows = try await options.environments.status(of: try options.targets())
+            let site = try options.resolved()
+            let rows = try await site.environments.status(of: try site.targets())
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -147,7 +149,8 @@ extension Wheelwright.RunnerCommand {
         }
 
         func run() async throws {
-            let definition = try options.target(target)
+            let site = try options.resolved()
+            let definition = try site.target(target)
             let version = python ?? definition.pythonVersions.first ?? ""
             guard let interpreter = definition.interpreters.first(where: { $0.version == version }) else {
                 throw RunnerError.noInterpreter(target: target, version: version, available: definition.pythonVersions)
@@ -156,7 +159,7 @@ extension Wheelwright.RunnerCommand {
             guard FileManager.default.fileExists(atPath: sdistURL.path) else { throw ValidationError("no such sdist: \(sdist)") }
             let output = URL(fileURLWithPath: out)
             let recipe = Environments.Recipe(target: definition, systemPackages: systemPackages)
-            let runner = try await options.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
+            let runner = try await site.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
                 if !json { say(message) }
             }
             var variables: [String: String] = [:]
@@ -167,7 +170,7 @@ extension Wheelwright.RunnerCommand {
             let build = SdistBuild(sdist: sdistURL, target: definition, interpreter: interpreter, environment: variables,
                                    limits: limitOptions.limits(), output: output,
                                    log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
-            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: try wheelhouses(for: definition, pythonVersion: version))
+            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: try wheelhouses(for: definition, pythonVersion: version, configuredCache: site.configuration.cache))
             if json {
                 print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
@@ -181,12 +184,12 @@ extension Wheelwright.RunnerCommand {
         }
 
         /// The given wheelhouse, or one filled from upstream for each requirement set.
-        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String) throws -> BuildRequirements.Provider {
+        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String, configuredCache: String?) throws -> BuildRequirements.Provider {
             if let wheelhouse {
                 let folder = URL(fileURLWithPath: wheelhouse)
                 return { _ in folder }
             }
-            let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let downloads = try DownloadCache(root: (cache ?? configuredCache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls, target: definition, python: pythonVersion)
         }
     }

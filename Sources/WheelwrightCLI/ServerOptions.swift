@@ -2,16 +2,19 @@ import ArgumentParser
 import Builder
 import Foundation
 import IndexClient
+import SiteConfiguration
 
-/// How a command reaches a server: `--server`, and `--user` with a password or a token. A secret
-/// never comes from the command line, where every user of the machine can read it (`ps`): it is
-/// in a file of mode 0600 (`--password-file`, `--token-file`) or in the environment.
+/// How a command reaches a server: `--server`, and `--user` with a password or a token; each
+/// from the flag, else the environment, else the config file (`WHEELWRIGHT_CONFIG` or
+/// `./wheelwright.yaml`: `server`, `user`, `password-file`, `token-file`). A secret never comes
+/// from the command line, where every user of the machine can read it (`ps`): it is in a file of
+/// mode 0600 or in the environment.
 struct ServerOptions: ParsableArguments {
     @Option(help: "The index server (env WHEELWRIGHT_SERVER; default \(BuildRunSettings.defaultServer)).")
     var server: String?
 
     @Option(help: "User name (env WHEELWRIGHT_USER).")
-    var user: String = ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"] ?? ""
+    var user: String?
 
     @Option(help: "A file (mode 0600) whose first line is the user's password (else env WHEELWRIGHT_PASSWORD).")
     var passwordFile: String?
@@ -24,10 +27,21 @@ struct ServerOptions: ParsableArguments {
         server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] ?? configured ?? BuildRunSettings.defaultServer
     }
 
-    func client(configured: String? = nil) throws -> IndexClient {
+    /// The user named by the flag, the environment or the config file; nil when none does.
+    func userName(configured: BuildConfiguration) -> String? {
+        let named = user ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"] ?? configured.user
+        return named?.isEmpty == false ? named : nil
+    }
+
+    /// A client with these options over `configured` (by default the config file the environment
+    /// names, if any).
+    func client(configured: BuildConfiguration? = nil) throws -> IndexClient {
+        let file = try configured ?? ConfigFile.load(flag: nil)
         let environment = ProcessInfo.processInfo.environment
-        let password = try passwordFile.map { try SecretFile.read($0, what: "--password-file") } ?? environment["WHEELWRIGHT_PASSWORD"] ?? ""
-        let token = try tokenFile.map { try SecretFile.read($0, what: "--token-file") } ?? environment["WHEELWRIGHT_TOKEN"] ?? ""
-        return IndexClient(server: address(configured: configured), user: user, password: password, token: token)
+        let password = try (passwordFile.map { try SecretFile.read($0, what: "--password-file") } ?? environment["WHEELWRIGHT_PASSWORD"])
+            ?? file.passwordFile.map { try SecretFile.read($0, what: "the config file's password-file") } ?? ""
+        let token = try (tokenFile.map { try SecretFile.read($0, what: "--token-file") } ?? environment["WHEELWRIGHT_TOKEN"])
+            ?? file.tokenFile.map { try SecretFile.read($0, what: "the config file's token-file") } ?? ""
+        return IndexClient(server: address(configured: file.server), user: userName(configured: file) ?? "", password: password, token: token)
     }
 }

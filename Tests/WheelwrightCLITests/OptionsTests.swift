@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import IndexAPI
 import IndexClient
 import Runners
 import SiteConfiguration
@@ -58,6 +59,41 @@ struct OptionsTests {
         guard ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] == nil else { return }
         #expect(try ServerOptions.parse([]).address() == BuildRunSettings.defaultServer)
         #expect(try ServerOptions.parse([]).address(configured: "http://c") == "http://c")
-        #expect(try ServerOptions.parse(["--server", "http://f/"]).client(configured: "http://c").server == "http://f")
+        var configured = BuildConfiguration()
+        configured.server = "http://c"
+        #expect(try ServerOptions.parse(["--server", "http://f/"]).client(configured: configured).server == "http://f")
+    }
+
+    @Test("the config file names every path and the credentials; relative paths are its folder's, whatever the working folder")
+    func paths() throws {
+        let site = folder.url.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try """
+            whitelists: [company, /srv/extra.yaml]
+            containers: targets
+            data: ../state
+            cache: cache
+            user: builder
+            token-file: token
+            """.write(to: site.appendingPathComponent("wheelwright.yaml"), atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: site.appendingPathComponent("token").path, contents: Data("tok-123\n".utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        let build = try Wheelwright.Build.parse(["--config", site.appendingPathComponent("wheelwright.yaml").path])
+        let settings = try build.options.settings()
+        #expect(settings.whitelists == [site.appendingPathComponent("company").path, "/srv/extra.yaml"])
+        #expect(settings.containers == site.appendingPathComponent("targets").path)
+        #expect(settings.data.path == folder.url.appendingPathComponent("state").path)
+        #expect(settings.cache.path == site.appendingPathComponent("cache").path)
+        if ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"] == nil, ProcessInfo.processInfo.environment["WHEELWRIGHT_TOKEN"] == nil {
+            let client = try build.options.server.client(configured: try build.options.environment.resolved().configuration)
+            #expect(client.user == "builder" && client.authorization == BasicCredentials.header(user: "builder", password: "", token: "tok-123"))
+        }
+        // Flags win over the file; a loose token file is refused, naming where it was configured.
+        let flagged = try Wheelwright.Build.parse(["w.yaml", "--config", site.appendingPathComponent("wheelwright.yaml").path, "--data", "/d"])
+        #expect(try flagged.options.settings().whitelists == ["w.yaml"] && flagged.options.settings().data.path == "/d")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: site.appendingPathComponent("token").path)
+        #expect { try build.options.server.client(configured: try build.options.environment.resolved().configuration) } throws: { error in
+            "\(error)".contains("token-file") && "\(error)".contains("chmod 600")
+        }
     }
 }
