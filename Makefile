@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
+.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -47,8 +47,40 @@ venv: deps $(VENV)/.installed ## Create .venv with the pinned Python tools (pack
 build: deps ## Build wheelwright (debug).
 	swift build
 
-release: deps ## Build wheelwright (release), for benchmarks and deployment.
-	swift build -c release
+release: deps ## Build wheelwright (release, the Swift runtime linked in), for benchmarks and deployment.
+	swift build -c release --static-swift-stdlib
+
+# Where `make install` puts things; DESTDIR is a staging root (packaging, the install test).
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The binary installed: the release build, or another (the install test installs the debug one).
+BINARY ?= .build/release/wheelwright
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/WheelwrightCLI/Wheelwright.swift)
+
+install: $(if $(filter .build/release/wheelwright,$(BINARY)),release) ## Install the binary, target definitions, docs, systemd units and /etc/wheelwright/wheelwright.yaml (kept when present).
+	install -D -m 755 -s $(BINARY) $(DESTDIR)$(PREFIX)/bin/wheelwright
+	rm -rf $(DESTDIR)$(PREFIX)/share/wheelwright/containers
+	mkdir -p $(DESTDIR)$(PREFIX)/share/wheelwright $(DESTDIR)$(PREFIX)/share/doc/wheelwright
+	cp -R containers $(DESTDIR)$(PREFIX)/share/wheelwright/containers
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/wheelwright/
+	install -m 644 deploy/nginx-wheelwright.conf $(DESTDIR)$(PREFIX)/share/doc/wheelwright/
+	sed 's|/usr/local|$(PREFIX)|g' deploy/wheelwright.yaml > $(DESTDIR)$(PREFIX)/share/wheelwright/wheelwright.yaml
+	for unit in deploy/systemd/*; do \
+	  sed 's|/usr/local|$(PREFIX)|g' $$unit | install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/$$(basename $$unit); done
+	install -D -m 644 deploy/sysusers-wheelwright.conf $(DESTDIR)/etc/sysusers.d/wheelwright.conf
+	install -d -m 755 $(DESTDIR)/etc/wheelwright
+	test -e $(DESTDIR)/etc/wheelwright/wheelwright.yaml || install -m 644 $(DESTDIR)$(PREFIX)/share/wheelwright/wheelwright.yaml $(DESTDIR)/etc/wheelwright/wheelwright.yaml
+	@if [ -z "$(DESTDIR)" ]; then \
+	  systemd-sysusers /etc/sysusers.d/wheelwright.conf; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  echo "installed; next: docs/operations.md (root's password, the token file, systemctl enable --now wheelwright-serve wheelwright-build.timer)"; \
+	fi
+
+dist: release ## A tarball of what make install puts in / (without /etc/wheelwright): .build/wheelwright-VERSION-linux-ARCH.tar.gz.
+	rm -rf .build/dist && $(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/.build/dist
+	rm -rf .build/dist/etc/wheelwright
+	tar -C .build/dist --owner=0 --group=0 -czf .build/wheelwright-$(VERSION)-linux-$$(uname -m).tar.gz .
+	@echo ".build/wheelwright-$(VERSION)-linux-$$(uname -m).tar.gz"
 
 run: build ## The main job on the defaults: serve the index, build whitelists/example.yaml for debian-12, install and import it there.
 	$(WHEELWRIGHT) whitelist lint whitelists
@@ -58,7 +90,7 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
-test: APT_PACKAGES += chromium
+test: APT_PACKAGES += chromium nginx procps systemd
 test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers).
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	swift build --build-tests

@@ -18,11 +18,11 @@ public struct BuildJob: Sendable {
     let publisher: any IndexPublisher
     let upstream: [URL]
     let cache: DownloadCache
-    /// Hears each finished item (progress).
-    let onResult: @Sendable (ItemResult) -> Void
+    /// Hears each item start and finish, and each step of preparing an environment (progress).
+    let onEvent: @Sendable (BuildRun.Event) -> Void
 
     public init(settings: JobSettings, targets: [TargetDefinition], sources: SourceFetcher, environments: Environments,
-                publisher: any IndexPublisher, upstream: [URL], cache: DownloadCache, onResult: @escaping @Sendable (ItemResult) -> Void) {
+                publisher: any IndexPublisher, upstream: [URL], cache: DownloadCache, onEvent: @escaping @Sendable (BuildRun.Event) -> Void) {
         self.settings = settings
         self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.sources = sources
@@ -30,7 +30,7 @@ public struct BuildJob: Sendable {
         self.publisher = publisher
         self.upstream = upstream
         self.cache = cache
-        self.onResult = onResult
+        self.onEvent = onEvent
     }
 
     public func run(_ plan: Plan) async -> [ItemResult] {
@@ -40,7 +40,7 @@ public struct BuildJob: Sendable {
             if releases[item.release] == nil { order.append(item.release) }
             releases[item.release, default: []].append(item)
         }
-        let runners = RunnerPool(environments: environments, kind: settings.runner)
+        let runners = RunnerPool(environments: environments, kind: settings.runner) { [onEvent] in onEvent(.preparing($0)) }
         let prefetch = Prefetcher(sources: sources, releases: order.compactMap { releases[$0]?.first }, width: 8)
         return await withTaskGroup(of: [ItemResult].self) { group in
             var results: [ItemResult] = []
@@ -71,10 +71,11 @@ public struct BuildJob: Sendable {
                 result = ItemResult(item: item, status: .skipped, reason: "the pure wheel built on \(pureFrom) serves every target",
                                     wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
             } else {
+                onEvent(.started(item))
                 result = await build(item, prefetch: prefetch, runners: runners)
                 if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
             }
-            onResult(result)
+            onEvent(.finished(result))
             results.append(result)
         }
         return results

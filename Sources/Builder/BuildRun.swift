@@ -24,6 +24,9 @@ public struct BuildRun: Sendable {
         case dependencyWarning(String)
         case fetched(sdist: String)
         case fetchFailed(release: String, reason: String)
+        /// A step of preparing a target's environment (a root filesystem: minutes the first time).
+        case preparing(String)
+        case started(BuildItem)
         case finished(ItemResult)
     }
 
@@ -138,7 +141,7 @@ public struct BuildRun: Sendable {
         let job = BuildJob(settings: JobSettings(jobs: settings.jobs, limits: settings.limits, runner: settings.runner,
                                                  layout: settings.layout, workspace: workspace),
                            targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
-                           publisher: publisher, upstream: settings.upstream, cache: planned.cache) { [onEvent] in onEvent(.finished($0)) }
+                           publisher: publisher, upstream: settings.upstream, cache: planned.cache, onEvent: onEvent)
         let results = await job.run(plan)
         let unresolved = planned.unresolved.map { ItemResult.unresolved(project: $0.project, reason: $0.reason) }
         let report = RunReport(runID: settings.runID, startedAt: started, seconds: (ContinuousClock.now - clock).seconds,

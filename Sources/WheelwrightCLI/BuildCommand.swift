@@ -79,8 +79,11 @@ extension Wheelwright {
         @Option(help: "Suffix each JUnit test name with this, so several runs merge.")
         var runID: String?
 
-        @Flag(help: "Print the run's summary as JSON.")
+        @Flag(help: "Print the run's report as JSON (the log then goes to standard error).")
         var json = false
+
+        @Option(help: "text (a bar on a terminal, else one stamped line per event) or json (one JSON object per event).")
+        var logFormat: LogFormat = .text
 
         func run() async throws {
             var flags = limitOptions.configuration
@@ -96,29 +99,8 @@ extension Wheelwright {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
                 throw ExitCode(2)
             }
-            let progress = Progress(label: "build", quiet: json)
-            let run = try options.run(settings) { [json] event in
-                switch event {
-                case .planned(let plan):
-                    progress.start(total: plan.items.count)
-                    progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)")
-                case .dependencyWarning(let warning):
-                    // With --json, stdout holds the report alone.
-                    if json {
-                        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-                    } else {
-                        progress.note("warning: \(warning)")
-                    }
-                case .fetched(let sdist):
-                    progress.note("fetched \(sdist)")
-                case .fetchFailed(let release, let reason):
-                    print("error: \(release): \(reason)")
-                case .finished(let result):
-                    let detail = result.status == .built ? "\(result.wheel ?? "") → \(result.index ?? "")" : (result.reason ?? "")
-                    progress.finished("\(result.status.rawValue) \(result.item.id) in \(String(format: "%.1f", result.seconds)) s: \(detail)",
-                                      failed: result.status == .failed)
-                }
-            }
+            let log = BuildLog(format: logFormat, reportOnStdout: json)
+            let run = try options.run(settings) { log.record($0) }
             do {
                 if dryRun {
                     let (planned, failures) = try await run.fetchOnly()
@@ -129,6 +111,8 @@ extension Wheelwright {
                 let outcome = try await cancellingOnSignals { try await run.run() }
                 if json {
                     print(String(decoding: try outcome.report.json(), as: UTF8.self))
+                } else if logFormat == .json {
+                    log.summary(outcome.report, report: outcome.workspace.appendingPathComponent("report.json"))
                 } else {
                     Self.printSummary(outcome.report, workspace: outcome.workspace)
                 }

@@ -30,6 +30,14 @@ final class Progress: @unchecked Sendable {
         self.total = total
     }
 
+    /// An item started: a stamped line when not on a terminal (the bar shows only what finished).
+    func started(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !quiet, !isTerminal else { return }
+        print(Self.stamped(line))
+    }
+
     /// A line about the work (the plan, a warning): as is on a terminal, stamped otherwise.
     func note(_ line: String) {
         lock.lock()

@@ -16,29 +16,12 @@ final class BuildFlowTests {
         server = try TestServer()
         folder = try TemporaryFolder()
         whitelist = folder.path("whitelist.yaml")
-        // The upstream: an index on the same server holding the sdists and, for their build
-        // requirements, Debian's setuptools and wheel wheels: no network needed.
-        let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
-        if created.status != 0 {
-            _ = try await runToolSeparately(Repository.wheelwright, ["user", "add", "up", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile],
-                                            input: "up-secret\n")
-            let again = try await runTool(Repository.wheelwright, ["index", "create", "up/main", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
-            guard again.status == 0 else { throw TestFailure("cannot create up/main: \(again.output)") }
-        }
-        var files: [String] = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
-            .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
-        // auditwheel and its dependencies, which `make test` downloads as PyPI would serve them.
-        let tools = Repository.root.appendingPathComponent(".venv/repair-tools").path
-        files += try FileManager.default.contentsOfDirectory(atPath: tools).filter { $0.hasSuffix(".whl") }.map { "\(tools)/\($0)" }
+        // The upstream: an index on the same server holding the sdists and their build requirements.
+        var files = try LocalUpstream.buildRequirements()
         for (name, kind) in Self.packages {
-            let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
-            let made = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0", "--kind", kind])
-            guard made.status == 0 else { throw TestFailure(made.output) }
-            files.append(made.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            files.append(try await LocalUpstream.sdist(name, kind: kind, in: folder.url))
         }
-        let upload = try await runTool(Repository.tool("twine"), ["upload", "--disable-progress-bar", "--repository-url", "\(server.baseURL)/up/main/",
-                                                                   "-u", "root", "-p", TestServer.rootPassword] + files)
-        guard upload.status == 0 else { throw TestFailure("twine: \(upload.output)") }
+        try await LocalUpstream.fill(server, with: files)
         try writeWhitelist(nativeBuild: nil)
     }
 

