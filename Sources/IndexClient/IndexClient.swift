@@ -110,6 +110,12 @@ public struct IndexClient: Sendable {
         try await call(.POST, "/+tokens", body: request, as: TokenCreated.self)
     }
 
+    /// The live tokens of the caller, or of `user` (root only).
+    public func tokens(of user: String? = nil) async throws -> [TokenSummary] {
+        let query = user.map { "?user=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
+        return try await call(.GET, "/+tokens" + query, as: [TokenSummary].self)
+    }
+
     public func revokeToken(id: String) async throws {
         _ = try await call(.DELETE, "/+tokens/\(id)")
     }

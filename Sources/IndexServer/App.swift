@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     /// The URL clients reach this index at (devpi's `--outside-url`), for the commands shown on
     /// pages; by default `http://HOST:PORT`. Never taken from a request's Host header.
     public var outsideURL: String?
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` the request log believes
+    /// (IP addresses; `ClientAddress.canonical` forms).
+    public var trustedProxies: Set<String> = []
 
     public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
@@ -35,7 +38,7 @@ public func buildApplication(
         web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL.map { _ in outsideURL }
     )
     let router = Router(context: IndexRequestContext.self)
-    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(RequestLog(logger: logger, trustedProxies: configuration.trustedProxies))
     router.middlewares.add(MetricsMiddleware())
     for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete, .options, .trace, .push] {
         router.on("/", method: method) { request, context in try await routes.handle(request, context: context) }

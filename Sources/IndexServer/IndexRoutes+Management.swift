@@ -97,6 +97,14 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "token", result: TokenCreated(token: token, id: id, user: identity.user)), status: .created)
     }
 
+    /// The caller's live tokens; root may ask for another user's with `?user=NAME`.
+    func listTokens(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        let user = try RequestQuery(request.uri.query)["user"]
+        if let user, !(1...64).contains(user.utf8.count) { throw StoreError.badRequest("user: 1 to 64 bytes") }
+        return Self.json(Envelope(type: "tokenlist", result: try service.tokens(of: user, by: identity)))
+    }
+
     func revokeToken(_ id: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         try service.revokeToken(id, by: try await authenticate(request, context: context))
         return Self.json(Envelope(type: "token", result: TokenRevoked(id: id, revoked: true)))

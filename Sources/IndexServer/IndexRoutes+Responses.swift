@@ -5,9 +5,15 @@ import IndexStore
 
 /// Authentication and the shapes of answers: JSON, text, redirects, refusals.
 extension IndexRoutes {
-    /// The caller's identity from devpi's session header or HTTP basic auth; a 401 without
-    /// credentials or with wrong ones.
+    /// The caller's identity from devpi's session header or HTTP basic auth (recorded for the
+    /// request log); a 401 without credentials or with wrong ones.
     func authenticate(_ request: Request, context: IndexRequestContext) async throws -> Identity {
+        let identity = try await identify(request, context: context)
+        context.principal.authenticated(as: identity.user)
+        return identity
+    }
+
+    private func identify(_ request: Request, context: IndexRequestContext) async throws -> Identity {
         if let session = request.headers[Self.devpiAuth] {
             guard let (user, key) = BasicCredentials.parse("Basic " + session),
                   let identity = try service.authenticate(user: user, session: key, from: context.clientAddress) else {

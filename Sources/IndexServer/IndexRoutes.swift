@@ -80,6 +80,8 @@ struct IndexRoutes: Sendable {
             return Self.text("ok\n")
         case .metrics:
             return Self.text(metricsText(), contentType: "text/plain; version=0.0.4")
+        case .tokens where read:
+            return try await listTokens(request, context: context)
         case .tokens:
             return try await createToken(request, context: context)
         case .token(let id):

@@ -74,7 +74,8 @@ enum Resource: Equatable {
         switch self {
         case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildLog, .search, .stylesheet:
             [.get, .head]
-        case .tokens, .login, .legacyUpload, .yank: [.post]
+        case .tokens: [.get, .head, .post]
+        case .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
         case .project, .version: [.get, .head, .delete]
         case .user: [.get, .head, .put, .patch, .delete]

@@ -18,6 +18,8 @@ public final class Authenticator: Sendable {
     private let catalog: Catalog
     private let lifetime: Duration
     private let verified = Mutex([String: ContinuousClock.Instant]())
+    /// When this process last wrote each token's `lastUsedAt`: a burst of uploads writes it once a minute.
+    private let recordedUse = Mutex([String: Double]())
     public let throttle: LoginThrottle
     /// A hash to verify against when the user does not exist.
     private let decoy: String
@@ -39,6 +41,7 @@ public final class Authenticator: Sendable {
                 throttle.failed(user: nil, address: address)
                 return nil
             }
+            recordUse(of: id)
             return Identity(user: token.user, tokenScope: token.indices, tokenID: id)
         }
         let user = rawUser.lowercased()
@@ -71,5 +74,18 @@ public final class Authenticator: Sendable {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work()) }
         }
+    }
+
+    /// Notes that token `id` was used now, at most once a minute per token (a failed write costs
+    /// only the date shown by `token list`).
+    private func recordUse(of id: String) {
+        let now = Date().timeIntervalSince1970
+        let due = recordedUse.withLock { recorded in
+            if let last = recorded[id], now - last < 60 { return false }
+            if recorded.count > 10_000 { recorded.removeAll() }
+            recorded[id] = now
+            return true
+        }
+        if due { try? catalog.markTokenUsed(id, at: now) }
     }
 }

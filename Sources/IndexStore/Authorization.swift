@@ -39,7 +39,7 @@ public enum Authorization {
             return identity.user == owner || identity.isRoot ? nil : .forbidden("only its owner or root may revoke token \(id)")
         case .createUser:
             return identity.isRoot ? nil : .forbidden("only root may \(operation)")
-        case .modifyUser(let name), .deleteUser(let name):
+        case .modifyUser(let name), .deleteUser(let name), .listTokens(owner: let name):
             return identity.user == name || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(name) or root may")
         case .createIndex(let index), .modifyIndex(let index), .deleteIndex(let index):
             return identity.user == index.user || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(index.user) or root may")

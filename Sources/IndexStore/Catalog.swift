@@ -116,6 +116,10 @@ public struct Catalog: Sendable {
         migrator.registerMigration("v6-user-email") { db in
             try db.execute(sql: "ALTER TABLE user ADD COLUMN email TEXT")
         }
+        // When each token was last used, for `wheelwright token list` (recorded at most once a minute).
+        migrator.registerMigration("v7-token-last-used") { db in
+            try db.execute(sql: "ALTER TABLE token ADD COLUMN lastUsedAt DOUBLE")
+        }
         return migrator
     }
 
@@ -227,7 +231,7 @@ public struct Catalog: Sendable {
     public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?) throws {
         let scope = try indices.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try writer.write { db in
-            try db.execute(sql: "INSERT INTO token VALUES (?, ?, ?, ?, ?, NULL)",
+            try db.execute(sql: "INSERT INTO token (id, user, secretHash, indices, createdAt) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, user, secretHash, scope, Date().timeIntervalSince1970])
         }
     }
@@ -242,6 +246,26 @@ public struct Catalog: Sendable {
             let indices = try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)) }
             return (row["user"], row["secretHash"], indices)
         }
+    }
+
+    /// The live tokens of `user` (of everyone when nil), oldest first.
+    public func tokens(of user: String?) throws -> [TokenSummary] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, user, indices, createdAt, lastUsedAt FROM token
+                WHERE revokedAt IS NULL AND (? IS NULL OR user = ?) ORDER BY createdAt, id
+                """, arguments: [user, user])
+            return try rows.map { row in
+                let scope: String? = row["indices"]
+                return TokenSummary(id: row["id"], user: row["user"],
+                                    indices: try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)).map(\.description) },
+                                    created: row["createdAt"], lastUsed: row["lastUsedAt"])
+            }
+        }
+    }
+
+    public func markTokenUsed(_ id: String, at time: Double) throws {
+        try writer.write { db in try db.execute(sql: "UPDATE token SET lastUsedAt = ? WHERE id = ?", arguments: [time, id]) }
     }
 
     /// The owner of a token, live or revoked.

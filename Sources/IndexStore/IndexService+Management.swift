@@ -78,6 +78,13 @@ extension IndexService {
         return (id, token)
     }
 
+    /// The live tokens of `user` (default: the caller's own); root may list anyone's.
+    public func tokens(of user: String?, by identity: Identity) throws -> [TokenSummary] {
+        let owner = user ?? identity.user
+        try authorize(identity, .listTokens(owner: owner))
+        return try catalog.tokens(of: owner)
+    }
+
     /// A token's owner or root may revoke it, and a token itself; it stops working at once.
     public func revokeToken(_ id: String, by identity: Identity) throws {
         guard id.utf8.count <= 64, let owner = try catalog.tokenOwner(id) else { throw StoreError.notFound("no token \(id)") }

@@ -13,6 +13,8 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
     case createToken(scope: [IndexID]?)
     /// Revoking the token with this id, owned by `owner`.
     case revokeToken(id: String, owner: String)
+    /// Listing the tokens of `owner` (ids, scopes, dates; never secrets).
+    case listTokens(owner: String)
     case reportBuild
 
     public var description: String {
@@ -28,6 +30,7 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
         case .deleteVersion(let index): "delete versions in \(index)"
         case .createToken: "create tokens"
         case .revokeToken(let id, _): "revoke token \(id)"
+        case .listTokens(let owner): "list the tokens of \(owner)"
         case .reportBuild: "report build runs"
         }
     }

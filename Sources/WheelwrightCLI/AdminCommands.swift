@@ -104,8 +104,35 @@ extension Wheelwright {
 
     struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, Revoke.self]
+            commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self]
         )
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List live tokens: id, scope, created, last used (never the secret).")
+            @OptionGroup var server: ServerOptions
+            @Option(name: .customLong("of"), help: "Another user's tokens (root only).") var owner: String?
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() async throws {
+                let tokens = try await server.client().tokens(of: owner)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
+                    return
+                }
+                guard !tokens.isEmpty else {
+                    print("no tokens: create one with wheelwright token create")
+                    return
+                }
+                func date(_ seconds: Double?) -> String {
+                    seconds.map { Date(timeIntervalSince1970: $0).ISO8601Format() } ?? "never"
+                }
+                TextTable.print([["ID", "USER", "SCOPE", "CREATED", "LAST USED"]] + tokens.map {
+                    [$0.id, $0.user, $0.indices?.joined(separator: ",") ?? "all of the user's indices", date($0.created), date($0.lastUsed)]
+                })
+            }
+        }
 
         struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Revoke an API token (its id, or the whole token).")

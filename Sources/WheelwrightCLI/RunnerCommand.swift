@@ -81,15 +81,11 @@ extension Wheelwright.RunnerCommand {
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
                 return
             }
-            let lines = [["TARGET", "RECIPE", "SYSTEM PACKAGES", "STATE", "SIZE", "RUNNERS"]] + rows.map { row in
+            TextTable.print([["TARGET", "RECIPE", "SYSTEM PACKAGES", "STATE", "SIZE", "RUNNERS"]] + rows.map { row in
                 [row.target, row.recipe, row.systemPackages.isEmpty ? "-" : row.systemPackages.joined(separator: ","),
                  row.prepared ? "prepared" : "not prepared", row.sizeBytes.map { "\($0 >> 20) MiB" } ?? "-",
                  row.runners.isEmpty ? "-" : row.runners.joined(separator: ", ")]
-            }
-            let widths = (0..<6).map { column in lines.map { $0[column].count }.max() ?? 0 }
-            for line in lines {
-                print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-            }
+            })
         }
     }
 

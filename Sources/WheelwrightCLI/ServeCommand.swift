@@ -27,6 +27,9 @@ extension Wheelwright {
         @Option(help: "The URL clients reach the index at (behind a proxy), for the commands pages show; default http://HOST:PORT.")
         var outsideURL: String?
 
+        @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's IP address whose X-Forwarded-For and X-Request-Id are believed (repeatable).")
+        var trustedProxies: [String] = []
+
         @Option(help: "Open connections at most; beyond, the longest-idle one is closed, or the new one gets 503.")
         var maxConnections = 2048
 
@@ -45,11 +48,15 @@ extension Wheelwright {
             if let outsideURL, !(outsideURL.hasPrefix("http://") || outsideURL.hasPrefix("https://")) {
                 throw ValidationError("--outside-url must start with http:// or https://")
             }
+            if let bad = trustedProxies.first(where: { ClientAddress.canonical($0) == nil }) {
+                throw ValidationError("--trusted-proxy takes an IP address (127.0.0.1, ::1), found '\(bad)'")
+            }
         }
 
         func run() async throws {
             var configuration = ServerConfiguration(host: host, port: port)
             configuration.outsideURL = outsideURL
+            configuration.trustedProxies = Set(trustedProxies.compactMap(ClientAddress.canonical))
             configuration.limits.maximumUploadSize = Int64(maxUploadMB) << 20
             configuration.limits.maximumConnections = maxConnections
             configuration.limits.idleTimeout = .seconds(idleTimeout)

@@ -38,6 +38,61 @@ struct ServerTests {
         #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/hal", auth: HTTP.basic("hal", "hal-secret"), [:]).status == 401)
     }
 
+    @Test("token list: id, scope, created, last used, never the secret; root lists anyone's; a revoked token leaves the list")
+    func tokenList() async throws {
+        let server = try TestServer()
+        let root = ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile]
+        #expect(try await runToolSeparately(Repository.wheelwright, ["user", "add", "hana"] + root, input: "hana-secret\n").status == 0)
+        let hana = ["--server", server.baseURL, "--user", "hana", "--password-file", TestServer.secretFile("hana-secret")]
+        #expect(try await runToolSeparately(Repository.wheelwright, ["index", "create", "hana/dev"] + hana).status == 0)
+        let empty = try await runToolSeparately(Repository.wheelwright, ["token", "list"] + hana)
+        #expect(empty.status == 0 && empty.output.contains("no tokens: create one with wheelwright token create"), "\(empty.output)")
+        let wide = try await runToolSeparately(Repository.wheelwright, ["token", "create"] + hana)
+        let scoped = try await runToolSeparately(Repository.wheelwright, ["token", "create", "--index", "hana/dev"] + hana)
+        let (wideToken, scopedToken) = (wide.output.trimmingCharacters(in: .whitespacesAndNewlines), scoped.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        // The scoped token is used once: its last use is recorded.
+        let used = try await runToolSeparately(Repository.wheelwright, ["token", "list", "--server", server.baseURL], environment: ["WHEELWRIGHT_TOKEN": scopedToken])
+        #expect(used.status != 0 && used.errors.contains("may not list the tokens of"), "\(used.output) \(used.errors)")
+
+        let listed = try await runToolSeparately(Repository.wheelwright, ["token", "list", "--json"] + hana)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.errors)")
+        #expect(rows.count == 2 && !listed.output.contains(wideToken) && !listed.output.contains(scopedToken))
+        let scopedRow = try #require(rows.first { ($0["indices"] as? [String]) == ["hana/dev"] })
+        let wideRow = try #require(rows.first { $0["indices"] == nil })
+        #expect(scopedRow["last_used"] is Double && wideRow["last_used"] == nil && scopedRow["created"] is Double, "\(rows)")
+        let table = try await runToolSeparately(Repository.wheelwright, ["token", "list"] + hana)
+        #expect(table.output.contains("LAST USED") && table.output.contains("never") && table.output.contains("hana/dev"), "\(table.output)")
+        let byRoot = try await runToolSeparately(Repository.wheelwright, ["token", "list", "--of", "hana", "--json"] + root)
+        #expect(byRoot.status == 0 && byRoot.output.contains(wideRow["id"] as? String ?? "?"), "\(byRoot.errors)")
+
+        let revoked = try await runToolSeparately(Repository.wheelwright, ["token", "revoke", wideRow["id"] as? String ?? ""] + hana)
+        #expect(revoked.status == 0, "\(revoked.errors)")
+        let after = try await runToolSeparately(Repository.wheelwright, ["token", "list", "--json"] + hana)
+        #expect(!after.output.contains(wideRow["id"] as? String ?? "?") && after.output.contains(scopedRow["id"] as? String ?? "?"))
+    }
+
+    @Test("the request log: status, bytes, duration, client, user and request id per request; X-Forwarded-For believed from a trusted proxy only")
+    func requestLog() async throws {
+        let trusting = try TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
+        let plain = try TestServer()
+        let forwarded = [("X-Forwarded-For", "203.0.113.7, 127.0.0.1"), ("X-Request-Id", "night-42")]
+        let answer = try await HTTP.send(.GET, "\(trusting.baseURL)/+api", headers: forwarded + [("Authorization", HTTP.basic("root", TestServer.rootPassword))])
+        #expect(answer.status == 200 && answer.headers["X-Request-Id"].first == "night-42")
+        _ = try await HTTP.send(.GET, "\(plain.baseURL)/+health", headers: forwarded)
+        _ = try await HTTP.send(.GET, "\(plain.baseURL)/no/such/+simple/x/")
+        try await Task.sleep(for: .milliseconds(300))
+        let trusted = try String(contentsOf: trusting.log, encoding: .utf8)
+        let line = try #require(trusted.split(separator: "\n").first { $0.hasSuffix("GET /+api") }, "\(trusted)")
+        for field in ["status=200", "client=203.0.113.7", "user=root", "request_id=night-42", "bytes="] {
+            #expect(line.contains(field), "\(line)")
+        }
+        #expect(line.firstMatch(of: #/ms=\d+\.\d/#) != nil, "\(line)")
+        let untrusted = try String(contentsOf: plain.log, encoding: .utf8)
+        let health = try #require(untrusted.split(separator: "\n").first { $0.hasSuffix("GET /+health") }, "\(untrusted)")
+        #expect(health.contains("client=127.0.0.1") && !health.contains("night-42") && health.contains("user=-"), "\(health)")
+        #expect(untrusted.split(separator: "\n").contains { $0.hasSuffix("GET /no/such/+simple/x/") && $0.contains("status=404") }, "\(untrusted)")
+    }
+
     @Test("secrets never in argv: a password file readable by others is refused; user add reads the new password from stdin")
     func secretsOutOfArgv() async throws {
         let server = try TestServer()

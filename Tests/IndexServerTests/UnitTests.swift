@@ -91,3 +91,20 @@ struct UnitTests {
         #expect(ByteRange.parse("bytes=0-1,5-6", size: 100) == nil)
     }
 }
+
+@Suite("Client address behind proxies")
+struct ClientAddressTests {
+    @Test("X-Forwarded-For is read right to left past trusted proxies only; anything not an IP address stops the walk")
+    func resolution() {
+        let trusted: Set = ["127.0.0.1", "10.0.0.2"]
+        #expect(ClientAddress.resolve(peer: "192.0.2.9", forwardedFor: "203.0.113.7", trusted: trusted) == "192.0.2.9")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: nil, trusted: trusted) == "127.0.0.1")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: "203.0.113.7", trusted: trusted) == "203.0.113.7")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: "1.2.3.4, 203.0.113.7, 10.0.0.2", trusted: trusted) == "203.0.113.7")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: "evil<script>, 203.0.113.7", trusted: trusted) == "203.0.113.7")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: "10.0.0.2, not-an-ip", trusted: trusted) == "127.0.0.1")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: "2001:DB8::0:1", trusted: trusted) == "2001:db8::1")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: String(repeating: "1.1.1.1,", count: 1000), trusted: trusted) == "127.0.0.1")
+        #expect(ClientAddress.canonical("::ffff:1.2.3.4") == "::ffff:1.2.3.4" && ClientAddress.canonical("1.2.3") == nil && ClientAddress.canonical("") == nil)
+    }
+}

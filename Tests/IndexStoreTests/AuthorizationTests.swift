@@ -44,6 +44,7 @@ struct AuthorizationTests {
         (.revokeToken(id: "another-of-alice", owner: "alice"), [.owner, .root]),
         (.revokeToken(id: "scoped", owner: "alice"), [.owner, .root, .scopedToken]),
         (.revokeToken(id: "unscoped", owner: "alice"), [.owner, .root, .unscopedToken]),
+        (.listTokens(owner: "alice"), [.owner, .unscopedToken, .root]),
         (.reportBuild, [.root, .builder]),
     ]
 

@@ -103,6 +103,8 @@ public final class TestServer: @unchecked Sendable {
         return path
     }
     public let data: URL
+    /// The server's standard error: its request log.
+    public var log: URL { data.appendingPathExtension("log") }
     public private(set) var process: Process
     public private(set) var baseURL = ""
 
@@ -126,7 +128,8 @@ public final class TestServer: @unchecked Sendable {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         self.process = process
         var seen = ""
@@ -180,6 +183,7 @@ public final class TestServer: @unchecked Sendable {
     deinit {
         stop()
         try? FileManager.default.removeItem(at: data)
+        try? FileManager.default.removeItem(at: log)
     }
 }
 

@@ -105,6 +105,13 @@ struct InstallTests {
             #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("built \(project)-1.0-debian-12") && $0.contains(".whl → ") },
                     "\(output)")
         }
+
+        // The next night has nothing to build; as JSON lines, every line is an object with its time.
+        let again = try await runToolSeparately(binary, arguments + ["--log-format", "json"], directory: "/")
+        let events = again.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(again.status == 0 && events.count == again.output.split(separator: "\n").count && events.allSatisfy { $0["time"] is String },
+                "\(again.output) \(again.errors)")
+        #expect(events.first?["event"] as? String == "plan" && events.first?["to_build"] as? Int == 0 && events.last?["event"] as? String == "summary")
     }
 
     /// Set when the build has ended.

@@ -1,0 +1,73 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// The request log: one line per request with its method, path, status, bytes, duration, client
+/// address, user and request id, after the answer is made. It also resolves the client behind
+/// trusted proxies and gives each request its id (returned as `X-Request-Id`).
+final class RequestLog: RouterMiddleware, Sendable {
+    typealias Context = IndexRequestContext
+
+    let logger: Logger
+    /// Proxies whose `X-Forwarded-For` and `X-Request-Id` are believed (canonical addresses).
+    let trustedProxies: Set<String>
+    /// Ours: a random prefix per process and a counter, so ids are unique across restarts.
+    private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    private let counter = Atomic<UInt64>(0)
+
+    init(logger: Logger, trustedProxies: Set<String>) {
+        (self.logger, self.trustedProxies) = (logger, trustedProxies)
+    }
+
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        let fromProxy = trustedProxies.contains(context.clientAddress)
+        context.clientAddress = ClientAddress.resolve(peer: context.clientAddress, forwardedFor: request.headers[Self.forwardedFor],
+                                                      trusted: trustedProxies)
+        if fromProxy, let forwarded = request.headers[Self.requestIDHeader], Self.isValidID(forwarded) {
+            context.requestID = forwarded
+        } else {
+            context.requestID = prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
+        }
+        do {
+            var response = try await next(request, context)
+            response.headers[Self.requestIDHeader] = context.requestID
+            log(request, context, status: response.status.code, bytes: response.body.contentLength, since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            if status == 500, !(error is any HTTPResponseError) {
+                // The client sees a bare 500; the operator's log says what failed.
+                logger.error("internal error: \(error)", metadata: ["request_id": .string(context.requestID)])
+            }
+            log(request, context, status: status, bytes: nil, since: started)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, _ context: Context, status: Int, bytes: Int?, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let path = request.uri.path
+        logger.info("\(request.method.rawValue) \(path.utf8.count > 512 ? String(path.prefix(512)) + "…" : path)", metadata: [
+            "status": .stringConvertible(status),
+            "bytes": .stringConvertible(bytes ?? 0),
+            "ms": .string(String(Int(milliseconds * 10) / 10) + "." + String(Int(milliseconds * 10) % 10)),
+            "client": .string(context.clientAddress),
+            "user": .string(context.principal.user ?? "-"),
+            "request_id": .string(context.requestID),
+        ])
+    }
+
+    /// A forwarded id is logged and echoed: 1 to 64 letters, digits, `-`, `_` or `.`.
+    static func isValidID(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+        }
+    }
+}
