@@ -12,9 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4040
     public var limits = ServerLimits()
-    /// The URL clients reach this index at (devpi's `--outside-url`), for the commands shown on
-    /// pages; by default `http://HOST:PORT`. Never taken from a request's Host header.
-    public var outsideURL: String?
+    /// The URL clients reach this index at (devpi's `--outside-url`), perhaps under a path
+    /// prefix; by default `http://HOST:PORT`. Never taken from a request's Host header.
+    public var outsideURL: OutsideURL?
     /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` the request log believes
     /// (IP addresses; `ClientAddress.canonical` forms).
     public var trustedProxies: Set<String> = []
@@ -30,12 +30,12 @@ public func buildApplication(
     logger: Logger = Logger(label: "wheelwright.serve"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let outsideURL = configuration.outsideURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        ?? "http://\(configuration.host):\(configuration.port)"
+    let outsideURL = configuration.outsideURL ?? OutsideURL("http://\(configuration.host):\(configuration.port)")
+        ?? OutsideURL("http://127.0.0.1:\(configuration.port)")!
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
-        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL.map { _ in outsideURL }
+        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL
     )
     let router = Router(context: IndexRequestContext.self)
     router.middlewares.add(RequestLog(logger: logger, trustedProxies: configuration.trustedProxies))

@@ -18,7 +18,7 @@ extension IndexRoutes {
             throw StoreError.badRequest("a build report is the JSON wheelwright build writes (report.json with logs): \(error)")
         }
         let id = try service.addBuildRun(posted, by: identity)
-        return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "/+builds/#run-\(id)")), status: .created)
+        return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "\(pathPrefix)/+builds/#run-\(id)")), status: .created)
     }
 
     /// Every file of the index itself (not its bases) with its provenance: what a builder's

@@ -15,7 +15,7 @@ extension IndexRoutes {
                 status = AuthStatus(status: "invalid", user: "")
             }
         }
-        return Self.json(Envelope(type: "apiconfig", result: APIConfig(login: "/+login", authstatus: status, index: index?.description)))
+        return Self.json(Envelope(type: "apiconfig", result: APIConfig(login: pathPrefix + "/+login", authstatus: status, index: index?.description)))
     }
 
     func login(_ request: Request, context: IndexRequestContext) async throws -> Response {

@@ -28,7 +28,7 @@ extension IndexRoutes {
         let sorted = files.sorted { $0.filename < $1.filename }
         return VersionData(
             name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first,
-            links: sorted.map { ReleaseLink(href: base + SimplePages.url(of: $0), sha256: $0.sha256, yanked: $0.yanked) }
+            links: sorted.map { ReleaseLink(href: base + SimplePages.url(of: $0, prefix: pathPrefix), sha256: $0.sha256, yanked: $0.yanked) }
         )
     }
 
@@ -63,10 +63,10 @@ extension IndexRoutes {
     /// `--outside-url` when given, else the `Host` the client asked (only a plain host and port;
     /// these answers are never cached, so a client sees only the host it named itself).
     func linkBase(_ request: Request) -> String {
-        if let outsideURL { return outsideURL }
+        if let outsideURL { return outsideURL.origin }
         guard let host = request.head.authority, (1...255).contains(host.utf8.count),
               host.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ".-:[]".unicodeScalars.contains($0) })
-        else { return web.outsideURL }
+        else { return web.outsideURL.origin }
         return "http://" + host
     }
 }

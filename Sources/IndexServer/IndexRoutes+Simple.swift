@@ -19,7 +19,7 @@ extension IndexRoutes {
         try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
             let files = try service.files(of: normalized, in: try resolutionOrder(of: index))
             guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
-            return SimplePages.projectPage(normalized, files: files, format: format)
+            return SimplePages.projectPage(normalized, files: files, format: format, prefix: pathPrefix)
         }
     }
 

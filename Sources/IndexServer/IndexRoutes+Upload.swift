@@ -30,7 +30,7 @@ extension IndexRoutes {
                                          provenance: form.fields["provenance"], buildLog: form.buildLog)
         switch outcome {
         case .stored(let file):
-            return Self.json(Envelope(type: "file", result: UploadResult(filename: file.filename, sha256: file.sha256, url: SimplePages.url(of: file))))
+            return Self.json(Envelope(type: "file", result: UploadResult(filename: file.filename, sha256: file.sha256, url: SimplePages.url(of: file, prefix: pathPrefix))))
         case .alreadyPresent(let file):
             return Self.json(Envelope(type: "file", result: UploadResult(filename: file.filename, sha256: file.sha256, unchanged: true)))
         }

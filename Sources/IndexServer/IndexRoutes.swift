@@ -17,8 +17,11 @@ struct IndexRoutes: Sendable {
     let metricsText: @Sendable () -> String
     let pageCache: PageCache
     let web: WebPages
-    /// `--outside-url` when given: the base of the absolute links devpi's JSON carries.
-    let outsideURL: String?
+    /// `--outside-url` when given: the origin of the absolute links devpi's JSON carries.
+    let outsideURL: OutsideURL?
+    /// The path the index is served under behind a proxy ("" at the root): every absolute link
+    /// and redirect starts with it.
+    var pathPrefix: String { web.outsideURL.pathPrefix }
 
     /// Every request ends here: the answer (a refusal is an answer too), with the headers every
     /// response carries, and no body for HEAD.
@@ -30,6 +33,10 @@ struct IndexRoutes: Sendable {
             response = try StoreError(.tooLarge, "the request body is larger than this resource accepts").response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        }
+        // Redirects (and devpi's login hint) point under the proxy's path prefix.
+        if !pathPrefix.isEmpty, let location = response.headers[.location], location.hasPrefix("/") {
+            response.headers[.location] = pathPrefix + location
         }
         // Cached pages carry these already (made once per page); every other response gets them here.
         if response.headers[.xContentTypeOptions] == nil { Self.addSecurityHeaders(&response.headers) }

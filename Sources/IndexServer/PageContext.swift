@@ -7,6 +7,8 @@ enum PageContext {
         let title: String
         /// The search box's text; nil shows it empty (and no "Search: …" heading).
         var query: String? = nil
+        /// The path prefix behind a proxy ("" at the root), before every link's path.
+        let prefix: String
         let version = WebPages.version
     }
 

@@ -34,14 +34,15 @@ enum SimplePages {
         }
     }
 
-    static func projectPage(_ project: String, files: [StoredFile], format: SimpleFormat) -> String {
+    /// The project's page; file URLs start with `prefix` (the proxy's path prefix, or "").
+    static func projectPage(_ project: String, files: [StoredFile], format: SimpleFormat, prefix: String) -> String {
         switch format {
         case .json:
             let document = SimpleProjectDocument(
                 meta: .init(apiVersion: apiVersion), name: project, versions: Array(Set(files.map(\.version))).sorted(),
                 files: files.map { file in
                     SimpleProjectDocument.File(
-                        filename: file.filename, url: url(of: file), hashes: ["sha256": file.sha256], size: file.size,
+                        filename: file.filename, url: url(of: file, prefix: prefix), hashes: ["sha256": file.sha256], size: file.size,
                         uploadTime: uploadTime(file.uploadTime), yanked: .init(yanked: file.yanked, reason: file.yankReason),
                         requiresPython: file.requiresPython, coreMetadata: file.metadataSHA256.map { ["sha256": $0] }
                     )
@@ -51,7 +52,7 @@ enum SimplePages {
         case .html, .legacyHTML:
             var html = "<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"\(apiVersion)\">\n<title>Links for \(escape(project))</title>\n</head>\n<body>\n<h1>Links for \(escape(project))</h1>\n"
             for file in files {
-                var attributes = "href=\"\(escape(url(of: file)))#sha256=\(file.sha256)\""
+                var attributes = "href=\"\(escape(url(of: file, prefix: prefix)))#sha256=\(file.sha256)\""
                 if let requiresPython = file.requiresPython {
                     attributes += " data-requires-python=\"\(escape(requiresPython))\""
                 }
@@ -65,8 +66,8 @@ enum SimplePages {
         }
     }
 
-    /// The file's URL, absolute on this host: `/USER/INDEX/+f/ab/cdef…/name.whl`.
-    static func url(of file: StoredFile) -> String { "/\(file.index)/\(file.relativeURL)" }
+    /// The file's URL, absolute on this host: `PREFIX/USER/INDEX/+f/ab/cdef…/name.whl`.
+    static func url(of file: StoredFile, prefix: String) -> String { "\(prefix)/\(file.index)/\(file.relativeURL)" }
 
     /// PEP 700: ISO 8601 with microseconds, UTC.
     static func uploadTime(_ seconds: Double) -> String {

@@ -15,10 +15,11 @@ struct WebPages: Sendable {
     /// The highest page number a request may ask for (so that the offset cannot overflow).
     static let maximumPage = 1_000_000
 
-    /// Where clients reach this index (`--outside-url`), for the commands the pages show.
-    let outsideURL: String
+    /// Where clients reach this index (`--outside-url`): the commands the pages show, and the
+    /// path prefix of every link.
+    let outsideURL: OutsideURL
 
-    init(service: IndexService, outsideURL: String) {
+    init(service: IndexService, outsideURL: OutsideURL) {
         self.service = service
         self.outsideURL = outsideURL
         library = WebTemplates.library
@@ -43,7 +44,7 @@ struct WebPages: Sendable {
                     last: Self.time(numbers?.lastUpload))
             })
         }
-        return render("root", PageContext.Root(frame: .init(title: "Indices"), users: users))
+        return render("root", PageContext.Root(frame: frame("Indices"), users: users))
     }
 
     /// One page of an index's projects; `filter` is normalized, `page` within 1...maximumPage.
@@ -56,9 +57,9 @@ struct WebPages: Sendable {
             "?" + (filter.isEmpty ? "" : "filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&") + "page=\(number)"
         }
         return render("index", PageContext.Index(
-            frame: .init(title: index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
+            frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
             total: total, page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
-            simple: "\(outsideURL)/\(index)/+simple/",
+            simple: "\(outsideURL.url)/\(index)/+simple/",
             projects: projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
                 return PageContext.ProjectRow(name: project.name, path: index.description, newest: newest, files: project.files,
@@ -90,7 +91,7 @@ struct WebPages: Sendable {
         let versions = byVersion.map { entry in
             PageContext.VersionGroup(version: entry.version, files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
         }
-        return render("project", PageContext.Project(frame: .init(title: name), name: name, path: index.description, summary: summary, versions: versions))
+        return render("project", PageContext.Project(frame: frame(name), name: name, path: index.description, summary: summary, versions: versions))
     }
 
     private func fileRow(_ file: StoredFile) -> PageContext.FileRow {
@@ -102,11 +103,11 @@ struct WebPages: Sendable {
         }
         let provenance = file.provenance?.fields.map { PageContext.Field(key: $0.key, value: $0.value) } ?? []
         return PageContext.FileRow(
-            filename: file.filename, url: SimplePages.url(of: file), size: Self.size(file.size), kind: kind, python: python,
+            filename: file.filename, url: SimplePages.url(of: file, prefix: outsideURL.pathPrefix), size: Self.size(file.size), kind: kind, python: python,
             platform: platform, target: (file.provenance?.target ?? "").ifEmpty("—"), uploaded: Self.time(file.uploadTime),
             uploader: file.uploader, sha256: file.sha256, shortSHA: String(file.sha256.prefix(12)), yanked: file.yanked,
             reason: file.yankReason.flatMap { $0.isEmpty ? nil : $0 },
-            log: file.buildLog == nil ? nil : "/\(file.index)/+log/\(file.filename)",
+            log: file.buildLog == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+log/\(file.filename)",
             provenance: provenance, hasProvenance: !provenance.isEmpty
         )
     }
@@ -121,7 +122,7 @@ struct WebPages: Sendable {
             func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
             let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result in
                 PageContext.Failure(item: result.item.id, reason: result.reason ?? "",
-                                    log: posted?.logs[result.item.id] == nil ? nil : "/+builds/\(run.id)/\(result.item.id).log")
+                                    log: posted?.logs[result.item.id] == nil ? nil : "\(outsideURL.pathPrefix)/+builds/\(run.id)/\(result.item.id).log")
             }
             return PageContext.Run(
                 id: run.id, when: Self.time(run.reportedAt), reporter: run.reporter,
@@ -131,7 +132,7 @@ struct WebPages: Sendable {
                 failures: failures, hasFailures: !failures.isEmpty
             )
         }
-        return render("builds", PageContext.Builds(frame: .init(title: "Build runs"), runs: runs))
+        return render("builds", PageContext.Builds(frame: frame("Build runs"), runs: runs))
     }
 
     /// The log a run attached for one of its failed items.
@@ -150,12 +151,17 @@ struct WebPages: Sendable {
         let results = text.isEmpty ? [] : try service.search(text, limit: 500).map {
             PageContext.SearchResult(project: $0.project, index: $0.index.description)
         }
-        return render("search", PageContext.Search(frame: .init(title: "Search", query: text.isEmpty ? nil : text), results: results))
+        return render("search", PageContext.Search(frame: frame("Search", query: text.isEmpty ? nil : text), results: results))
     }
 
     func stylesheet() -> Response {
         Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
+    }
+
+    /// The header and footer of a page titled `title`, with links under the path prefix.
+    private func frame(_ title: String, query: String? = nil) -> PageContext.Frame {
+        PageContext.Frame(title: title, query: query, prefix: outsideURL.pathPrefix)
     }
 
     private func render(_ template: String, _ context: Any) -> String {

@@ -6,14 +6,14 @@ enum WebTemplates {
     static let header = """
         {{#frame}}<!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} · wheelwright</title><link rel="stylesheet" href="/+static/style.css"></head>
-        <body><header><a class="brand" href="/">wheelwright</a> <a href="/+builds/">builds</a>
-        <form action="/+search" method="get"><input type="search" name="q" value="{{query}}" placeholder="search projects" aria-label="search projects"></form></header>
+        <title>{{title}} · wheelwright</title><link rel="stylesheet" href="{{frame.prefix}}/+static/style.css"></head>
+        <body><header><a class="brand" href="{{frame.prefix}}/">wheelwright</a> <a href="{{frame.prefix}}/+builds/">builds</a>
+        <form action="{{frame.prefix}}/+search" method="get"><input type="search" name="q" value="{{query}}" placeholder="search projects" aria-label="search projects"></form></header>
         <main>{{/frame}}
         """
 
     static let footer = """
-        </main><footer>wheelwright {{frame.version}} · <a href="/+health">health</a> · <a href="/+metrics">metrics</a></footer></body></html>
+        </main><footer>wheelwright {{frame.version}} · <a href="{{frame.prefix}}/+health">health</a> · <a href="{{frame.prefix}}/+metrics">metrics</a></footer></body></html>
         """
 
     static let root = """
@@ -22,7 +22,7 @@ enum WebTemplates {
         {{#users}}
         <section><h2>{{name}}</h2>
         <table><thead><tr><th>index</th><th>bases</th><th class="n">projects</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
-        {{#indices}}<tr><td><a href="/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
+        {{#indices}}<tr><td><a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/indices}}</tbody></table></section>
         {{/users}}
         {{^users}}<p>No indices yet: <code>wheelwright index create USER/NAME</code>.</p>{{/users}}
@@ -32,11 +32,11 @@ enum WebTemplates {
     static let index = """
         {{> header}}
         <h1>{{path}}</h1>
-        <p class="meta">bases: {{bases}} · simple API: <a href="/{{path}}/+simple/">/{{path}}/+simple/</a> · <code>pip install -i {{simple}} NAME</code></p>
+        <p class="meta">bases: {{bases}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/">/{{path}}/+simple/</a> · <code>pip install -i {{simple}} NAME</code></p>
         <form method="get" class="filter"><input type="search" name="filter" value="{{filter}}" placeholder="filter projects" aria-label="filter projects"> <button>filter</button></form>
         <p class="meta">{{total}} projects{{#filtering}} matching “{{filter}}”{{/filtering}}; page {{page}} of {{pages}}</p>
         <table><thead><tr><th>project</th><th>newest version</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
-        {{#projects}}<tr><td><a href="/{{path}}/{{name}}/">{{name}}</a></td><td>{{newest}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
+        {{#projects}}<tr><td><a href="{{frame.prefix}}/{{path}}/{{name}}/">{{name}}</a></td><td>{{newest}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/projects}}</tbody></table>
         <nav class="pages">{{#previous}}<a rel="prev" href="{{previous}}">← previous</a>{{/previous}} {{#next}}<a rel="next" href="{{next}}">next →</a>{{/next}}</nav>
         {{> footer}}
@@ -46,7 +46,7 @@ enum WebTemplates {
         {{> header}}
         <h1>{{name}}</h1>
         <p class="summary">{{summary}}</p>
-        <p class="meta">in <a href="/{{path}}/">{{path}}</a> · simple API: <a href="/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>
+        <p class="meta">in <a href="{{frame.prefix}}/{{path}}/">{{path}}</a> · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>
         {{#versions}}
         <section class="version"><h2>{{version}}</h2>
         <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>sha256</th></tr></thead><tbody>
@@ -75,7 +75,7 @@ enum WebTemplates {
         {{> header}}
         <h1>Search{{#frame.query}}: “{{frame.query}}”{{/frame.query}}</h1>
         <table><thead><tr><th>project</th><th>index</th></tr></thead><tbody>
-        {{#results}}<tr><td><a href="/{{index}}/{{project}}/">{{project}}</a></td><td><a href="/{{index}}/">{{index}}</a></td></tr>
+        {{#results}}<tr><td><a href="{{frame.prefix}}/{{index}}/{{project}}/">{{project}}</a></td><td><a href="{{frame.prefix}}/{{index}}/">{{index}}</a></td></tr>
         {{/results}}</tbody></table>
         {{^results}}<p>No project matches.</p>{{/results}}
         {{> footer}}

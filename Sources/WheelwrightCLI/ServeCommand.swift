@@ -24,7 +24,7 @@ extension Wheelwright {
         @Option(help: "The largest upload accepted, in megabytes.")
         var maxUploadMB = 2048
 
-        @Option(help: "The URL clients reach the index at (behind a proxy), for the commands pages show; default http://HOST:PORT.")
+        @Option(help: "The URL clients reach the index at behind a proxy, perhaps under a path (https://host/pypi): every link and the pip command pages show; default http://HOST:PORT.")
         var outsideURL: String?
 
         @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's IP address whose X-Forwarded-For and X-Request-Id are believed (repeatable).")
@@ -45,8 +45,8 @@ extension Wheelwright {
             guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 16 to 1000000") }
             guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
             guard (0...65536).contains(pageCacheMB) else { throw ValidationError("--page-cache-mb must be 0 to 65536") }
-            if let outsideURL, !(outsideURL.hasPrefix("http://") || outsideURL.hasPrefix("https://")) {
-                throw ValidationError("--outside-url must start with http:// or https://")
+            if let outsideURL, OutsideURL(outsideURL) == nil {
+                throw ValidationError("--outside-url must be an http:// or https:// URL with a host and at most a plain path (https://packages.example.com/pypi), found '\(outsideURL)'")
             }
             if let bad = trustedProxies.first(where: { ClientAddress.canonical($0) == nil }) {
                 throw ValidationError("--trusted-proxy takes an IP address (127.0.0.1, ::1), found '\(bad)'")
@@ -55,7 +55,7 @@ extension Wheelwright {
 
         func run() async throws {
             var configuration = ServerConfiguration(host: host, port: port)
-            configuration.outsideURL = outsideURL
+            configuration.outsideURL = outsideURL.flatMap(OutsideURL.init)
             configuration.trustedProxies = Set(trustedProxies.compactMap(ClientAddress.canonical))
             configuration.limits.maximumUploadSize = Int64(maxUploadMB) << 20
             configuration.limits.maximumConnections = maxConnections
