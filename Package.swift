@@ -337,7 +337,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IndexStoreTests",
-            dependencies: ["IndexStore"],
+            dependencies: ["IndexStore", "IndexAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(

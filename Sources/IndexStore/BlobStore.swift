@@ -103,6 +103,45 @@ public struct BlobStore: Sendable {
         return digest
     }
 
+    /// Copies the blob `reference` names from `source` (a file) into this store, checking its size
+    /// and SHA-256 on the way; nil when it is in place, whole, else what was wrong (nothing stored).
+    public func copyVerified(from source: URL, _ reference: BlobReference) throws -> BlobProblem? {
+        guard let input = try? FileHandle(forReadingFrom: source) else { return .missing(reference.digest) }
+        defer { try? input.close() }
+        var blob = try makeTemporaryFile()
+        do {
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try blob.write(chunk)
+                guard blob.size <= reference.size else { break }
+            }
+        } catch {
+            discard(blob)
+            throw error
+        }
+        if blob.size != reference.size {
+            discard(blob)
+            return .wrongSize(reference.digest, expected: reference.size, actual: blob.size)
+        }
+        let actual = blob.digests.sha256
+        guard actual == reference.digest.hex else {
+            discard(blob)
+            return .wrongDigest(reference.digest, actual: actual)
+        }
+        _ = try commit(blob)
+        return nil
+    }
+
+    /// Copies every blob of `references` from `source` with `copyVerified`; what was wrong with
+    /// each that could not be copied. `progress` hears each one (done, total).
+    public func copyVerified(_ references: [BlobReference], from source: BlobStore, progress: (Int, Int) -> Void) throws -> [BlobProblem] {
+        var problems: [BlobProblem] = []
+        for (number, reference) in references.enumerated() {
+            if let problem = try copyVerified(from: source.path(of: reference.digest), reference) { problems.append(problem) }
+            progress(number + 1, references.count)
+        }
+        return problems
+    }
+
     public func discard(_ blob: TemporaryBlob) {
         close(blob.descriptor)
         try? FileManager.default.removeItem(at: blob.url)

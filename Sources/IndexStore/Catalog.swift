@@ -485,6 +485,28 @@ public struct Catalog: Sendable {
     }
 
     /// Every blob the catalog refers to (files and their build logs): what the blob store keeps.
+    /// A consistent copy of the whole catalog at `path` (SQLite's online backup: safe while
+    /// the server writes; the copy is one moment's state).
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try writer.backup(to: copy)
+        try copy.close()
+    }
+
+    /// Every blob the catalog names with the size it must have: files and their build logs.
+    public func blobReferences() throws -> [BlobReference] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT sha256 AS digest, size FROM file
+                UNION SELECT buildLogSHA256, buildLogSize FROM file WHERE buildLogSHA256 IS NOT NULL
+                """)
+            return rows.compactMap { row in
+                guard let digest = BlobDigest(row["digest"] as String), let size = row["size"] as Int64? else { return nil }
+                return BlobReference(digest: digest, size: size)
+            }
+        }
+    }
+
     public func referencedBlobs() throws -> Set<String> {
         try writer.read { db in
             Set(try String.fetchAll(db, sql: """

@@ -1,0 +1,42 @@
+import Foundation
+
+/// `wheelwright export`: a consistent copy of an index's whole state into a new folder, taken
+/// while the server runs. The catalog (users, tokens, indices, files with their yank state and
+/// provenance, build-run reports) is copied by SQLite's online backup, which is one moment's
+/// state; then every blob that copy names (files and build logs, immutable once written) is
+/// copied with its size and SHA-256 checked, and `manifest.json` is written last.
+public struct StoreExport: Sendable {
+    public let source: URL
+    public let destination: URL
+
+    public init(source: URL, destination: URL) { (self.source, self.destination) = (source, destination) }
+
+    /// The manifest written; `progress` hears each blob copied (done, total).
+    public func run(wheelwright version: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: source.appendingPathComponent("catalog.sqlite").path) else {
+            throw StoreError.notFound("no index data in \(source.path) (no catalog.sqlite): give the directory wheelwright serve --data uses")
+        }
+        if let contents = try? manager.contentsOfDirectory(atPath: destination.path), !contents.isEmpty {
+            throw StoreError.conflict("\(destination.path) is not empty: export into a new folder")
+        }
+        try manager.createDirectory(at: destination, withIntermediateDirectories: true)
+        let snapshot = destination.appendingPathComponent("catalog.sqlite")
+        try Catalog(path: source.appendingPathComponent("catalog.sqlite").path).backup(to: snapshot.path)
+        let catalog = try Catalog(path: snapshot.path)
+        let references = try catalog.blobReferences()
+        let from = try BlobStore(root: source), to = try BlobStore(root: destination)
+        let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
+        guard problems.isEmpty else {
+            throw StoreError(.internalError, "the store has damaged blobs; nothing was exported as complete (no manifest):\n" + problems.joined(separator: "\n")
+                             + "\nrun wheelwright fsck and restore them from a backup")
+        }
+        try? manager.removeItem(at: destination.appendingPathComponent("tmp"))
+        let manifest = ExportManifest(created: Date().ISO8601Format(), wheelwright: version, files: try catalog.everyFile().count,
+                                      blobs: references.count, bytes: references.reduce(0) { $0 + $1.size })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(manifest).write(to: destination.appendingPathComponent(ExportManifest.fileName), options: .atomic)
+        return manifest
+    }
+}

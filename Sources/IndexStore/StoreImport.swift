@@ -1,0 +1,46 @@
+import Foundation
+
+/// `wheelwright import`: an export loaded into a fresh data directory. Every blob is checked
+/// against the size and SHA-256 the export's catalog gives it as it is copied; the catalog goes
+/// in last (by rename), and opening it migrates it to this version's schema, so an import is
+/// also the way from an older wheelwright to a newer one on another machine.
+public struct StoreImport: Sendable {
+    public let source: URL
+    public let destination: URL
+
+    public init(source: URL, destination: URL) { (self.source, self.destination) = (source, destination) }
+
+    /// The export's manifest; `progress` hears each blob copied (done, total).
+    public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
+        let manager = FileManager.default
+        let manifestData: Data
+        do {
+            manifestData = try Data(contentsOf: source.appendingPathComponent(ExportManifest.fileName))
+        } catch {
+            throw StoreError.notFound("\(source.path) has no \(ExportManifest.fileName): not an export, or one that did not finish")
+        }
+        guard let manifest = try? JSONDecoder().decode(ExportManifest.self, from: manifestData),
+              manifest.format == ExportManifest.formatName, manifest.version == 1 else {
+            throw StoreError.badRequest("\(source.path)/\(ExportManifest.fileName) is not a wheelwright export manifest of version 1")
+        }
+        let target = destination.appendingPathComponent("catalog.sqlite")
+        guard !manager.fileExists(atPath: target.path) else {
+            throw StoreError.conflict("\(destination.path) already holds an index (catalog.sqlite): import into a new, empty data directory")
+        }
+        let exported = try Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
+        let references = try exported.blobReferences()
+        let from = try BlobStore(root: source), to = try BlobStore(root: destination)
+        let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
+        guard problems.isEmpty else {
+            throw StoreError(.internalError, "\(problems.count) blobs of the export are damaged or missing; the index was not imported:\n"
+                             + problems.joined(separator: "\n"))
+        }
+        let partial = destination.appendingPathComponent("catalog.sqlite.importing")
+        try? manager.removeItem(at: partial)
+        try exported.backup(to: partial.path)
+        guard rename(partial.path, target.path) == 0 else { throw StoreError.writeFailed("cannot move the imported catalog into place", errno: errno) }
+        BlobStore.synchronizeDirectory(destination)
+        _ = try Catalog(path: target.path)
+        return manifest
+    }
+}

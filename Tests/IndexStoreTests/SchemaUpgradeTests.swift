@@ -1,0 +1,36 @@
+import Foundation
+import IndexAPI
+import IndexStore
+import Testing
+
+/// A catalog written by the previous released schema (v6: the index `make run` filled, plus a
+/// token and a yank) opens in this version, migrates, and keeps everything it held.
+@Suite("Schema upgrades")
+struct SchemaUpgradeTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/catalog-v6.sqlite")
+
+    @Test("a v6 catalog migrates to the current schema: users, indices, files, yanks, provenance, tokens and build runs intact")
+    func fromV6() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("catalog.sqlite").path
+        try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: path)
+
+        let catalog = try Catalog(path: path)
+        #expect(try catalog.users() == ["opensource", "platform", "root"])
+        let files = try catalog.everyFile()
+        #expect(files.count == 7 && files.allSatisfy { $0.provenance != nil && $0.buildLog != nil })
+        #expect(files.first { $0.filename.hasPrefix("six-") }.map { $0.yanked && $0.yankReason == "broken on arm" } == true)
+        let platform = try IndexID("platform/debian-12")
+        #expect(try catalog.settings(of: platform)?.bases.map(\.description) == ["opensource/debian-12", "opensource/pure"])
+        // v7's column: the old token is listed, never used.
+        #expect(try catalog.tokens(of: "opensource") == [TokenSummary(id: "oldtoken1", user: "opensource", indices: ["opensource/pure"],
+                                                                     created: 1_764_500_000, lastUsed: nil)])
+        try catalog.markTokenUsed("oldtoken1", at: 1_764_600_000)
+        #expect(try catalog.tokens(of: nil).first?.lastUsed == 1_764_600_000)
+        #expect(try catalog.buildRuns(limit: 10).count == 1)
+        // Opening it again (a restart) finds nothing left to migrate.
+        #expect(try Catalog(path: path).everyFile().count == 7)
+    }
+}
