@@ -155,6 +155,10 @@ struct IndexRoutes: Sendable {
             return try await reportBuild(request, context: context)
         case .builds:
             return try htmlPage(request, key: "builds") { try web.builds() }
+        case .buildRun(let id):
+            return try htmlPage(request, key: "run|\(id)") { try web.run(id) }
+        case .coverage:
+            return try htmlPage(request, key: "coverage") { try web.coverage() }
         case let .buildLog(run, item):
             return try web.buildLog(run: run, item: item)
         case .search:

@@ -73,10 +73,74 @@ enum PageContext {
     struct Builds {
         let frame: Frame
         let runs: [Run]
+        /// The history of the last nights, oldest on the left; nil before two runs.
+        let chart: Chart?
+    }
+
+    /// An SVG chart drawn by the template from coordinates computed here (no script).
+    struct Chart {
+        let width, height, plotTop, plotBottom: Int
+        let bars: [Bar]
+        /// The skipped items and the run's duration, as polylines on their own scales.
+        let skippedLine, durationLine: String
+        let maxItems, maxSkipped: Int
+        let maxSeconds: String
+        let runs: Int
+    }
+
+    struct Bar {
+        let run: Int64
+        let x, width: Int
+        let builtY, builtHeight, failedY, failedHeight: Int
+        let title: String
+    }
+
+    struct RunPage {
+        let frame: Frame
+        let run: Run
+        let items: [ItemRow]
+        let skipped: [SkippedRow]
+        let skippedCount: Int
+    }
+
+    struct ItemRow {
+        let project, version, target, python, status, seconds: String
+        let bad: Bool
+        let wheel, index, reason, log: String?
+    }
+
+    struct SkippedRow {
+        let item, reason: String
+    }
+
+    struct Coverage {
+        let frame: Frame
+        let targets: [TargetTotals]
+        let rows: [CoverageRow]
+        let entries: Int
+    }
+
+    struct TargetTotals {
+        let target: String
+        let built, failed, denied, pending: Int
+    }
+
+    struct CoverageRow {
+        let project: String
+        let cells: [CoverageCellView]
+    }
+
+    struct CoverageCellView {
+        let status, versions, title: String
+        let log: String?
+        /// No row for this target (the entry does not build there).
+        let absent: Bool
     }
 
     struct Run {
         let id: Int64
+        /// The run's own page.
+        let url: String
         let when, reporter: String
         let runID: String?
         let seconds: String

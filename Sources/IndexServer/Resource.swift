@@ -25,7 +25,9 @@ enum Resource: Equatable {
     case project(IndexID, name: String)
     case version(IndexID, project: String, version: String)
     case builds
+    case buildRun(id: String)
     case buildLog(run: String, item: String)
+    case coverage
     case search
     case stylesheet
 
@@ -41,7 +43,9 @@ enum Resource: Equatable {
         case (1, "+login"): self = .login
         case (2, _) where components[1] == "+api" && !components[0].hasPrefix("+"): self = .api(user: components[0].lowercased(), index: nil)
         case (1, "+builds"): self = .builds
+        case (2, "+builds"): self = .buildRun(id: components[1])
         case (3, "+builds"): self = .buildLog(run: components[1], item: components[2])
+        case (1, "+coverage"): self = .coverage
         case (1, "+search"): self = .search
         case (2, "+static") where components[1] == "style.css": self = .stylesheet
         case (_, let first?) where first.hasPrefix("+"): throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
@@ -72,7 +76,7 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildLog, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildRun, .buildLog, .coverage, .search, .stylesheet:
             [.get, .head]
         case .tokens: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]

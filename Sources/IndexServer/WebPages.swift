@@ -112,27 +112,116 @@ struct WebPages: Sendable {
         )
     }
 
+    /// The latest runs with their failures, under a chart of the last 60 nights.
     func builds() throws -> String {
-        let runs = try service.buildRuns(limit: 50).map { run in
-            // Stored only after it decoded at POST; a row from before that is shown as empty.
-            let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(run.report.utf8))
-            let report = posted?.report
-            let results = report?.results ?? []
-            let skippedBefore = report?.skipped.count ?? 0
-            func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
-            let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result in
-                PageContext.Failure(item: result.item.id, reason: result.reason ?? "",
-                                    log: posted?.logs[result.item.id] == nil ? nil : "\(outsideURL.pathPrefix)/+builds/\(run.id)/\(result.item.id).log")
-            }
-            return PageContext.Run(
-                id: run.id, when: Self.time(run.reportedAt), reporter: run.reporter,
-                runID: report?.runID.flatMap { $0.isEmpty ? nil : $0 }, seconds: String(format: "%.1f", report?.seconds ?? 0),
-                planned: results.count + skippedBefore, built: count(.built), skipped: count(.skipped) + skippedBefore,
-                failed: count(.failed), anyFailed: count(.failed) > 0, cancelled: count(.cancelled) > 0 ? count(.cancelled) : nil,
-                failures: failures, hasFailures: !failures.isEmpty
-            )
+        let runs = try service.buildRuns(limit: 20).map { run in
+            runSummary(run, posted: try? JSONDecoder().decode(PostedRunReport.self, from: Data(run.report.utf8)))
         }
-        return render("builds", PageContext.Builds(frame: frame("Build runs"), runs: runs))
+        return render("builds", PageContext.Builds(frame: frame("Build runs"), runs: runs, chart: chart(try service.runTotals(limit: 60))))
+    }
+
+    /// One run's header: when, who, counts, and its failures with their logs.
+    private func runSummary(_ run: ReportedRun, posted: PostedRunReport?) -> PageContext.Run {
+        // Stored only after it decoded at POST; a row from before that is shown as empty.
+        let report = posted?.report
+        let results = report?.results ?? []
+        let skippedBefore = report?.skipped.count ?? 0
+        func count(_ status: ItemResult.Status) -> Int { results.count { $0.status == status } }
+        let failures = results.filter { $0.status == .failed || $0.status == .cancelled }.map { result in
+            PageContext.Failure(item: result.item.id, reason: result.reason ?? "", log: runLog(run.id, result.item.id, posted))
+        }
+        return PageContext.Run(
+            id: run.id, url: "\(outsideURL.pathPrefix)/+builds/\(run.id)/", when: Self.time(run.reportedAt), reporter: run.reporter,
+            runID: report?.runID.flatMap { $0.isEmpty ? nil : $0 }, seconds: String(format: "%.1f", report?.seconds ?? 0),
+            planned: results.count + skippedBefore, built: count(.built), skipped: count(.skipped) + skippedBefore,
+            failed: count(.failed), anyFailed: count(.failed) > 0, cancelled: count(.cancelled) > 0 ? count(.cancelled) : nil,
+            failures: failures, hasFailures: !failures.isEmpty
+        )
+    }
+
+    /// The URL of the log a run posted for an item, if it posted one.
+    private func runLog(_ run: Int64, _ item: String, _ posted: PostedRunReport?) -> String? {
+        posted?.logs[item] == nil ? nil : "\(outsideURL.pathPrefix)/+builds/\(run)/\(item).log"
+    }
+
+    /// Bars of built and failed items per run, polylines of skipped items and duration, each
+    /// on its own scale; nil with fewer than two runs.
+    func chart(_ newestFirst: [RunTotals]) -> PageContext.Chart? {
+        guard newestFirst.count >= 2 else { return nil }
+        let totals = Array(newestFirst.reversed())
+        let (width, height, left, top, bottom) = (720, 180, 44, 8, 160)
+        let slot = (width - left) / 60
+        let maxItems = max(1, totals.map { $0.built + $0.failed }.max() ?? 1)
+        let maxSkipped = max(1, totals.map(\.skipped).max() ?? 1)
+        let maxSeconds = max(1, totals.map(\.seconds).max() ?? 1)
+        func y(_ value: Double, _ scale: Double) -> Int { bottom - Int((value / scale * Double(bottom - top)).rounded()) }
+        var bars: [PageContext.Bar] = []
+        var skipped: [String] = [], duration: [String] = []
+        for (number, run) in totals.enumerated() {
+            let x = left + number * slot
+            let builtY = y(Double(run.built), Double(maxItems)), failedY = y(Double(run.built + run.failed), Double(maxItems))
+            let day = Date(timeIntervalSince1970: run.reportedAt).formatted(.iso8601.year().month().day())
+            bars.append(PageContext.Bar(run: run.run, x: x, width: max(1, slot - 2), builtY: builtY, builtHeight: bottom - builtY,
+                                        failedY: failedY, failedHeight: builtY - failedY,
+                                        title: "run \(run.run) · \(day): \(run.built) built, \(run.failed) failed, \(run.skipped) skipped, \(Int(run.seconds.rounded())) s"))
+            let middle = x + slot / 2
+            skipped.append("\(middle),\(y(Double(run.skipped), Double(maxSkipped)))")
+            duration.append("\(middle),\(y(run.seconds, maxSeconds))")
+        }
+        return PageContext.Chart(width: width, height: height, plotTop: top, plotBottom: bottom, bars: bars,
+                                 skippedLine: skipped.joined(separator: " "), durationLine: duration.joined(separator: " "),
+                                 maxItems: maxItems, maxSkipped: maxSkipped, maxSeconds: Self.duration(maxSeconds), runs: totals.count)
+    }
+
+    /// `/+builds/N/`: every item of one run with its result, duration, wheel and log.
+    func run(_ id: String) throws -> String {
+        guard let number = Int64(id), let stored = try service.buildRun(number) else { throw StoreError.notFound("no build run \(id)") }
+        let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(stored.report.utf8))
+        let items = (posted?.report.results ?? []).map { result in
+            let published = result.wheel.flatMap { wheel in result.index.map { "\(outsideURL.pathPrefix)/\($0)/+log/\(wheel)" } }
+            return PageContext.ItemRow(
+                project: result.item.project, version: result.item.version, target: result.item.target, python: result.item.python,
+                status: result.status.rawValue, seconds: String(format: "%.1f", result.seconds), bad: result.status == .failed,
+                wheel: result.wheel, index: result.index, reason: result.status == .built ? nil : result.reason,
+                log: runLog(number, result.item.id, posted) ?? (result.status == .built ? published : nil))
+        }
+        let skipped = (posted?.report.skipped ?? []).map { PageContext.SkippedRow(item: $0.item.id, reason: $0.reason) }
+        return render("run", PageContext.RunPage(frame: frame("Build run \(number)"), run: runSummary(stored, posted: posted), items: items,
+                                                 skipped: skipped, skippedCount: skipped.count))
+    }
+
+    /// `/+coverage/`: every (project, target) any run planned, as the latest such run left it.
+    func coverage() throws -> String {
+        let cells = try service.coverage()
+        let targets = Array(Set(cells.map(\.target))).sorted()
+        var totals = Dictionary(uniqueKeysWithValues: targets.map { ($0, [CoverageCell.Status: Int]()) })
+        var rows: [PageContext.CoverageRow] = []
+        var index = cells.startIndex
+        while index < cells.endIndex {
+            let project = cells[index].project
+            var byTarget: [String: CoverageCell] = [:]
+            while index < cells.endIndex, cells[index].project == project {
+                byTarget[cells[index].target] = cells[index]
+                totals[cells[index].target]?[cells[index].status, default: 0] += 1
+                index += 1
+            }
+            rows.append(PageContext.CoverageRow(project: project, cells: targets.map { target in
+                guard let cell = byTarget[target] else { return PageContext.CoverageCellView(status: "", versions: "", title: "not built for \(target)", log: nil, absent: true) }
+                return PageContext.CoverageCellView(
+                    status: cell.status.rawValue, versions: cell.versions, title: "run \(cell.run)" + (cell.reason.map { ": \($0)" } ?? ""),
+                    log: cell.logItem.map { "\(outsideURL.pathPrefix)/+builds/\(cell.run)/\($0).log" }, absent: false)
+            }))
+        }
+        let targetTotals = targets.map { target in
+            let counts = totals[target] ?? [:]
+            return PageContext.TargetTotals(target: target, built: counts[.built] ?? 0, failed: counts[.failed] ?? 0,
+                                            denied: counts[.denied] ?? 0, pending: counts[.pending] ?? 0)
+        }
+        return render("coverage", PageContext.Coverage(frame: frame("Coverage"), targets: targetTotals, rows: rows, entries: rows.count))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 120 ? "\(Int(seconds.rounded())) s" : seconds < 7200 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
     }
 
     /// The log a run attached for one of its failed items.

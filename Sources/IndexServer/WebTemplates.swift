@@ -7,7 +7,7 @@ enum WebTemplates {
         {{#frame}}<!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · wheelwright</title><link rel="stylesheet" href="{{frame.prefix}}/+static/style.css"></head>
-        <body><header><a class="brand" href="{{frame.prefix}}/">wheelwright</a> <a href="{{frame.prefix}}/+builds/">builds</a>
+        <body><header><a class="brand" href="{{frame.prefix}}/">wheelwright</a> <a href="{{frame.prefix}}/+builds/">builds</a> <a href="{{frame.prefix}}/+coverage/">coverage</a>
         <form action="{{frame.prefix}}/+search" method="get"><input type="search" name="q" value="{{query}}" placeholder="search projects" aria-label="search projects"></form></header>
         <main>{{/frame}}
         """
@@ -61,13 +61,54 @@ enum WebTemplates {
     static let builds = """
         {{> header}}
         <h1>Build runs</h1>
+        <p class="meta"><a href="{{frame.prefix}}/+coverage/">coverage of the whitelist</a></p>
+        {{#chart}}
+        <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="the last {{runs}} runs">
+        <line x1="40" y1="{{plotBottom}}" x2="{{width}}" y2="{{plotBottom}}" stroke="#d9dee3"/>
+        <text x="36" y="{{plotTop}}" text-anchor="end" font-size="10" fill="#5b6670" dominant-baseline="hanging">{{maxItems}}</text>
+        <text x="36" y="{{plotBottom}}" text-anchor="end" font-size="10" fill="#5b6670">0</text>
+        {{#bars}}<a href="{{frame.prefix}}/+builds/{{run}}/"><title>{{title}}</title><rect x="{{x}}" y="{{builtY}}" width="{{width}}" height="{{builtHeight}}" fill="#2e7d32"/><rect x="{{x}}" y="{{failedY}}" width="{{width}}" height="{{failedHeight}}" fill="#b3261e"/></a>
+        {{/bars}}<polyline points="{{skippedLine}}" fill="none" stroke="#8a949e" stroke-width="1.5" stroke-dasharray="4 3"/>
+        <polyline points="{{durationLine}}" fill="none" stroke="#2257a8" stroke-width="1.5"/>
+        </svg>
+        <figcaption><span class="key built"></span> built · <span class="key failed"></span> failed (bars, up to {{maxItems}}) · <span class="key skipped"></span> skipped (up to {{maxSkipped}}) · <span class="key duration"></span> duration (up to {{maxSeconds}}) · the last {{runs}} runs, oldest left</figcaption></figure>
+        {{/chart}}
         {{#runs}}
-        <section class="run" id="run-{{id}}"><h2>run {{id}}{{#runID}} ({{runID}}){{/runID}}</h2>
+        <section class="run" id="run-{{id}}"><h2><a href="{{url}}">run {{id}}</a>{{#runID}} ({{runID}}){{/runID}}</h2>
         <p class="meta">{{when}} by {{reporter}} · {{seconds}} s · planned {{planned}}: <b>{{built}} built</b>, {{skipped}} skipped, <b{{#anyFailed}} class="bad"{{/anyFailed}}>{{failed}} failed</b>{{#cancelled}}, {{cancelled}} cancelled{{/cancelled}}</p>
         {{#hasFailures}}<ul>{{#failures}}<li>{{item}}: {{reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</li>{{/failures}}</ul>{{/hasFailures}}
         </section>
         {{/runs}}
         {{^runs}}<p>No runs reported yet: <code>wheelwright build</code> reports each run here.</p>{{/runs}}
+        {{> footer}}
+        """
+
+    static let run = """
+        {{> header}}
+        {{#run}}<h1>Build run {{id}}{{#runID}} ({{runID}}){{/runID}}</h1>
+        <p class="meta">{{when}} by {{reporter}} · {{seconds}} s · planned {{planned}}: <b>{{built}} built</b>, {{skipped}} skipped, <b{{#anyFailed}} class="bad"{{/anyFailed}}>{{failed}} failed</b>{{#cancelled}}, {{cancelled}} cancelled{{/cancelled}} · <a href="{{frame.prefix}}/+builds/">all runs</a></p>{{/run}}
+        <table><thead><tr><th>package</th><th>version</th><th>target</th><th>Python</th><th>result</th><th class="n">seconds</th><th>wheel</th></tr></thead><tbody>
+        {{#items}}<tr><td>{{project}}</td><td>{{version}}</td><td>{{target}}</td><td>{{python}}</td><td><span class="status {{status}}">{{status}}</span></td><td class="n">{{seconds}}</td>
+        <td>{{#wheel}}{{wheel}} → {{index}}{{/wheel}}{{#reason}}<span{{#bad}} class="bad"{{/bad}}>{{reason}}</span>{{/reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</td></tr>
+        {{/items}}</tbody></table>
+        {{^items}}<p>Nothing was built in this run.</p>{{/items}}
+        {{#skippedCount}}<details><summary>{{skippedCount}} items the plan skipped (already in the index, or denied)</summary><table><tbody>
+        {{#skipped}}<tr><td>{{item}}</td><td>{{reason}}</td></tr>
+        {{/skipped}}</tbody></table></details>{{/skippedCount}}
+        {{> footer}}
+        """
+
+    static let coverage = """
+        {{> header}}
+        <h1>Coverage of the whitelist</h1>
+        <p class="meta">{{entries}} entries; each cell as the latest run that planned it left it · <a href="{{frame.prefix}}/+builds/">build runs</a></p>
+        <table class="totals"><thead><tr><th>target</th><th class="n">built</th><th class="n">failed</th><th class="n">denied</th><th class="n">pending</th></tr></thead><tbody>
+        {{#targets}}<tr><td>{{target}}</td><td class="n">{{built}}</td><td class="n">{{failed}}</td><td class="n">{{denied}}</td><td class="n">{{pending}}</td></tr>
+        {{/targets}}</tbody></table>
+        <table class="coverage"><thead><tr><th>package</th>{{#targets}}<th>{{target}}</th>{{/targets}}</tr></thead><tbody>
+        {{#rows}}<tr><td>{{project}}</td>{{#cells}}<td title="{{title}}">{{^absent}}<span class="status {{status}}">{{status}}</span> {{versions}}{{#log}} · <a href="{{log}}">log</a>{{/log}}{{/absent}}{{#absent}}—{{/absent}}</td>{{/cells}}</tr>
+        {{/rows}}</tbody></table>
+        {{^rows}}<p>No run has reported yet: <code>wheelwright build</code> reports each run here.</p>{{/rows}}
         {{> footer}}
         """
 
@@ -104,6 +145,13 @@ enum WebTemplates {
         tr.yanked td { color: var(--muted); }
         .bad { color: var(--bad); }
         details summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
+        .status { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; white-space: nowrap; }
+        .status.built { background: #e8f5e9; color: #2e7d32; } .status.failed { background: #fbe9e7; color: var(--bad); }
+        .status.denied { background: #eceff1; color: var(--muted); } .status.pending, .status.cancelled, .status.skipped { background: #fff8e1; color: #8d6e00; }
+        table.totals { width: auto; } table.totals td, table.totals th { padding-right: 1.5rem; }
+        .chart { margin: .5rem 0 1rem; overflow-x: auto; } .chart figcaption { color: var(--muted); font-size: .85rem; }
+        .key { display: inline-block; width: .8rem; height: .6rem; vertical-align: middle; }
+        .key.built { background: #2e7d32; } .key.failed { background: #b3261e; } .key.skipped { border-top: 2px dashed #8a949e; height: 0; } .key.duration { border-top: 2px solid #2257a8; height: 0; }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 .75rem; font-size: .85rem; margin: .25rem 0; }
         dt { color: var(--muted); } dd { margin: 0; }
         nav.pages { display: flex; gap: 1rem; }
@@ -115,7 +163,7 @@ enum WebTemplates {
     static let library: MustacheLibrary = {
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in [("header", header), ("footer", footer), ("root", root), ("index", index), ("project", project),
-                             ("builds", builds), ("search", search)] {
+                             ("builds", builds), ("run", run), ("coverage", coverage), ("search", search)] {
             do {
                 templates[name] = try MustacheTemplate(string: text)
             } catch {

@@ -120,6 +120,33 @@ public struct Catalog: Sendable {
         migrator.registerMigration("v7-token-last-used") { db in
             try db.execute(sql: "ALTER TABLE token ADD COLUMN lastUsedAt DOUBLE")
         }
+        // Each run's counts beside its report (the history of 60 nights without decoding 60
+        // reports), and the coverage of the whitelist: a row per (project, target), as the
+        // latest run that planned it left it. Runs reported before are digested here, in order.
+        migrator.registerMigration("v8-run-totals-and-coverage") { db in
+            try db.execute(sql: """
+                ALTER TABLE build_run ADD COLUMN built INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN seconds DOUBLE NOT NULL DEFAULT 0;
+                CREATE TABLE coverage (
+                    project TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    versions TEXT NOT NULL,
+                    reason TEXT,
+                    logItem TEXT,
+                    run INTEGER NOT NULL,
+                    PRIMARY KEY (project, target)
+                );
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, report FROM build_run ORDER BY id") {
+                // Stored only after it decoded at POST; a row from before that keeps zeros.
+                guard let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data((row["report"] as String).utf8)) else { continue }
+                try Self.record(RunDigest(posted, run: row["id"]), run: row["id"], db)
+            }
+        }
         return migrator
     }
 
@@ -582,13 +609,46 @@ public struct Catalog: Sendable {
         return pattern + "%"
     }
 
-    /// Records a build run's report (JSON); returns its number.
-    public func addBuildRun(reporter: String, report: String) throws -> Int64 {
+    /// Records a build run's report (JSON) with its digest; returns its number.
+    public func addBuildRun(reporter: String, report: String, digest: RunDigest) throws -> Int64 {
         try writer.write { db in
             try db.execute(sql: "INSERT INTO build_run (reportedAt, reporter, report) VALUES (?, ?, ?)",
                            arguments: [Date().timeIntervalSince1970, reporter, report])
+            let run = db.lastInsertedRowID
+            try Self.record(digest, run: run, db)
             try bumpGeneration(db)
-            return db.lastInsertedRowID
+            return run
+        }
+    }
+
+    /// A run's counts on its row, and its coverage cells over those of earlier runs.
+    private static func record(_ digest: RunDigest, run: Int64, _ db: Database) throws {
+        try db.execute(sql: "UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ? WHERE id = ?",
+                       arguments: [digest.built, digest.failed, digest.skipped, digest.cancelled, digest.seconds, run])
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for cell in digest.cells {
+            try statement.execute(arguments: [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run])
+        }
+    }
+
+    /// The counts of the latest `limit` runs, newest first.
+    public func runTotals(limit: Int) throws -> [RunTotals] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, reportedAt, built, failed, skipped, cancelled, seconds FROM build_run ORDER BY id DESC LIMIT ?",
+                             arguments: [limit]).map { row in
+                RunTotals(run: row["id"], reportedAt: row["reportedAt"], built: row["built"], failed: row["failed"], skipped: row["skipped"],
+                          cancelled: row["cancelled"], seconds: row["seconds"])
+            }
+        }
+    }
+
+    /// Every (project, target) any run planned, by project then target.
+    public func coverage() throws -> [CoverageCell] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM coverage ORDER BY project, target").map { row in
+                CoverageCell(project: row["project"], target: row["target"], status: CoverageCell.Status(rawValue: row["status"]) ?? .pending,
+                             versions: row["versions"], reason: row["reason"], logItem: row["logItem"], run: row["run"])
+            }
         }
     }
 

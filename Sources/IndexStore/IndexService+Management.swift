@@ -109,7 +109,7 @@ extension IndexService {
     /// Keeps a build run's report (re-encoded, never the client's bytes) for `/+builds/`.
     public func addBuildRun(_ report: PostedRunReport, by identity: Identity) throws -> Int64 {
         try authorize(identity, .reportBuild)
-        return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report))
+        return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report), digest: RunDigest(report))
     }
 
     /// devpi's `push`: a release's files in `source` (its own, not its bases') added to `target`

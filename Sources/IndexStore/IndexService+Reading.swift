@@ -44,6 +44,10 @@ extension IndexService {
 
     public func buildRuns(limit: Int) throws -> [ReportedRun] { try catalog.buildRuns(limit: limit) }
 
+    public func runTotals(limit: Int) throws -> [RunTotals] { try catalog.runTotals(limit: limit) }
+
+    public func coverage() throws -> [CoverageCell] { try catalog.coverage() }
+
     public func buildRun(_ id: Int64) throws -> ReportedRun? { try catalog.buildRun(id) }
 
     /// The identity `user` and `password` (or `__token__` and a token) prove, from `address`

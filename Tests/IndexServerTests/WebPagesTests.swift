@@ -40,6 +40,19 @@ final class WebPagesTests {
         ]
         let posted = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: HTTP.basic("root", TestServer.rootPassword), report)
         guard posted.status == 201 else { throw TestFailure("build report: \(posted.status) \(posted.text)") }
+        // A second night: broken is fixed for debian-13 only, one item is cancelled, one denied, the rest already there.
+        func item(_ project: String, _ version: String, _ target: String) -> [String: Any] {
+            ["project": project, "version": version, "target": target, "python": "3.11", "system_packages": [], "environment": [:]]
+        }
+        let second: [String: Any] = [
+            "run_id": "nightly-43", "started_at": "2026-12-01T01:30:00Z", "seconds": 30.0,
+            "results": [["item": item("broken", "1.0", "debian-13"), "status": "built", "seconds": 4.0, "wheel": "broken-1.0-cp311-cp311-linux_x86_64.whl", "index": "opensource/debian-13"],
+                        ["item": item("slow", "3.0", "debian-12"), "status": "cancelled", "reason": "the run was stopped", "seconds": 0.0]],
+            "skipped": [["item": item("demo-lib", "2.0", "debian-12"), "reason": "already in opensource/pure"],
+                        ["item": item("urllib3", "1.26.4", "debian-12"), "reason": "denied at whitelists/company.yaml:9:5: CVE-2021-33503"]],
+        ]
+        let again = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: HTTP.basic("root", TestServer.rootPassword), second)
+        guard again.status == 201 else { throw TestFailure("build report: \(again.status) \(again.text)") }
     }
 
     func page(_ path: String) async throws -> String {
@@ -79,10 +92,30 @@ final class WebPagesTests {
         #expect(simple.status == 200 && simple.text.contains("demo_lib-2.0-py3-none-any.whl"))
 
         let builds = try await page("/+builds/")
-        #expect(builds.contains("run 1 (nightly-42)") && builds.contains("1 built") && builds.contains("1 failed"))
-        #expect(builds.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\""))
+        #expect(builds.contains("run 1</a> (nightly-42)") && builds.contains("1 built") && builds.contains("1 failed"))
+        #expect(builds.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\"") && builds.contains("href=\"/+builds/2/\""))
         let failureLog = try await HTTP.send(.GET, server.baseURL + "/+builds/1/broken-1.0-debian-12-py3.11.log")
         #expect(failureLog.text.contains("this does not compile"))
+        // The history: a bar pair per run, each linking to its page and titled with its counts.
+        #expect(builds.contains("<svg") && builds.components(separatedBy: "<rect ").count - 1 == 4)
+        #expect(builds.contains("run 2 · 20") && builds.contains(": 1 built, 0 failed, 2 skipped, 30 s</title>"), "\(builds)")
+
+        let run = try await page("/+builds/1/")
+        #expect(run.contains("<td>broken</td><td>1.0</td><td>debian-12</td><td>3.11</td><td><span class=\"status failed\">failed</span></td><td class=\"n\">2.0</td>"), "\(run)")
+        #expect(run.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\"") && run.contains("the build failed (exit 1)"))
+        let secondRun = try await page("/+builds/2/")
+        #expect(secondRun.contains("broken-1.0-cp311-cp311-linux_x86_64.whl → opensource/debian-13"))
+        #expect(secondRun.contains("href=\"/opensource/debian-13/+log/broken-1.0-cp311-cp311-linux_x86_64.whl\""))
+        #expect(secondRun.contains("2 items the plan skipped") && secondRun.contains("CVE-2021-33503"))
+        #expect(try await HTTP.send(.GET, server.baseURL + "/+builds/9/", headers: Self.html).status == 404)
+
+        // Coverage: each (project, target) as the latest run that planned it left it.
+        let coverage = try await page("/+coverage/")
+        #expect(coverage.contains("4 entries") && coverage.contains("<th>debian-12</th><th>debian-13</th>"), "\(coverage)")
+        #expect(coverage.contains("<tr><td>broken</td><td title=\"run 1: the build failed (exit 1)\"><span class=\"status failed\">failed</span> 1.0 · <a href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\">log</a></td><td title=\"run 2\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
+        #expect(coverage.contains("<tr><td>demo-lib</td><td title=\"run 2\"><span class=\"status built\">built</span> 2.0</td><td title=\"not built for debian-13\">—</td></tr>"))
+        #expect(coverage.contains("<span class=\"status denied\">denied</span> 1.26.4") && coverage.contains("<span class=\"status pending\">pending</span> 3.0"))
+        #expect(coverage.contains("<tr><td>debian-12</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>"), "per-target totals")
 
         let search = try await page("/+search?q=demo")
         #expect(search.contains("href=\"/alice/dev/demo-lib/\""))
@@ -124,7 +157,8 @@ final class WebPagesTests {
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
         let browser = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.path("chromium"))", "--window-size=1280,900"]
         for (name, path, expected) in [("root", "/", "alice/web"), ("index", "/alice/web/", "demo-lib"),
-                                       ("project", "/alice/web/demo-lib/", "A demo library, second"), ("builds", "/+builds/", "nightly-42")] {
+                                       ("project", "/alice/web/demo-lib/", "A demo library, second"), ("builds", "/+builds/", "nightly-42"),
+                                       ("run", "/+builds/1/", "the build failed (exit 1)"), ("coverage", "/+coverage/", "CVE-2021-33503")] {
             let png = shots.appendingPathComponent("\(name).png").path
             try? FileManager.default.removeItem(atPath: png)
             let (_, shotOutput) = try await runTool("/usr/bin/chromium", browser + ["--screenshot=\(png)", server.baseURL + path])
