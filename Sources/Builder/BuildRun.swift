@@ -158,6 +158,10 @@ public struct BuildRun: Sendable {
         if let junit = settings.junit {
             try Data(report.junit(logTail: Self.tail).utf8).write(to: junit, options: .atomic)
         }
+        if let metrics = settings.metricsFile {
+            // Whole or not at all: the collector may read it at any moment.
+            try Data(RunMetrics.text(report, finishedAt: Date()).utf8).write(to: metrics, options: .atomic)
+        }
         return Outcome(report: report, workspace: workspace)
     }
 

@@ -26,6 +26,8 @@ public struct BuildRunSettings: Sendable {
     public var runID: String?
     /// Where to write a JUnit report, if anywhere.
     public var junit: URL?
+    /// Where to write the run's figures for Prometheus' textfile collector, if anywhere.
+    public var metricsFile: URL?
 
     /// The settings from a configuration whose keys flags have already overridden; what it
     /// leaves out takes the defaults.
@@ -47,6 +49,7 @@ public struct BuildRunSettings: Sendable {
         self.runner = configuration.runner.flatMap(RunnerKind.init(rawValue:)) ?? .rootfs
         self.runID = runID
         self.junit = junit
+        self.metricsFile = configuration.metricsFile.map { URL(fileURLWithPath: $0) }
     }
 
     /// The run lock: one per data directory and server, so overlapping runs against one index

@@ -21,6 +21,22 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "\(pathPrefix)/+builds/#run-\(id)")), status: .created)
     }
 
+    /// The latest reported run's counts for `/+metrics`: the nightly build's figures in the
+    /// index's own scrape, as the build posted them.
+    func buildMetrics() throws -> String {
+        guard let last = try service.runTotals(limit: 1).first else { return "" }
+        var lines = ["# HELP wheelwright_reported_run_items Items of the latest reported build run, by result.",
+                     "# TYPE wheelwright_reported_run_items gauge"]
+        for (result, count) in [("built", last.built), ("failed", last.failed), ("skipped", last.skipped), ("cancelled", last.cancelled)] {
+            lines.append("wheelwright_reported_run_items{result=\"\(result)\"} \(count)")
+        }
+        lines += ["# HELP wheelwright_reported_run_seconds The latest reported build run's duration.",
+                  "# TYPE wheelwright_reported_run_seconds gauge", "wheelwright_reported_run_seconds \(last.seconds)",
+                  "# HELP wheelwright_reported_run_timestamp_seconds When the latest build run was reported.",
+                  "# TYPE wheelwright_reported_run_timestamp_seconds gauge", "wheelwright_reported_run_timestamp_seconds \(last.reportedAt)"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Every file of the index itself (not its bases) with its provenance: what a builder's
     /// plan asks once per index instead of once per project.
     func fileList(_ index: IndexID) throws -> Response {

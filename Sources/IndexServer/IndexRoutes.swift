@@ -86,7 +86,7 @@ struct IndexRoutes: Sendable {
         case .health:
             return Self.text("ok\n")
         case .metrics:
-            return Self.text(metricsText(), contentType: "text/plain; version=0.0.4")
+            return Self.text(metricsText() + (try buildMetrics()), contentType: "text/plain; version=0.0.4")
         case .tokens where read:
             return try await listTokens(request, context: context)
         case .tokens:

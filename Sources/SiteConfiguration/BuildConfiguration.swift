@@ -33,6 +33,8 @@ public struct BuildConfiguration: Sendable, Equatable {
     /// MiB per build.
     public var memory: Int?
     public var processes: Int?
+    /// Where `build` writes its figures for Prometheus' textfile collector.
+    public var metricsFile: String?
 
     public init() {}
 
@@ -56,6 +58,7 @@ public struct BuildConfiguration: Sendable, Equatable {
         merged.timeout = flags.timeout ?? timeout
         merged.memory = flags.memory ?? memory
         merged.processes = flags.processes ?? processes
+        merged.metricsFile = flags.metricsFile ?? metricsFile
         return merged
     }
 
@@ -72,11 +75,12 @@ public struct BuildConfiguration: Sendable, Equatable {
         resolved.cache = cache.map(absolute)
         resolved.passwordFile = passwordFile.map(absolute)
         resolved.tokenFile = tokenFile.map(absolute)
+        resolved.metricsFile = metricsFile.map(absolute)
         return resolved
     }
 
     static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "cache", "pure-index", "binary-index", "consumer-index",
-                       "runner", "jobs", "timeout", "memory", "processes"]
+                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file"]
     static let runners = ["rootfs", "oci", "host"]
 
     /// Decodes the file; any unknown key or value of the wrong shape is an error at its position.
@@ -112,6 +116,7 @@ public struct BuildConfiguration: Sendable, Equatable {
                 } else {
                     reader.log.error(reader.location(value), "the runner must be \(runners.joined(separator: ", ")), found '\(runner)'")
                 }
+            case "metrics-file": configuration.metricsFile = reader.string(value, "the file for Prometheus' textfile collector")
             case "jobs": configuration.jobs = reader.integer(value, "the builds at once", in: 1...1024)
             case "timeout": configuration.timeout = reader.integer(value, "the time limit of a build step in seconds", in: 1...604_800)
             case "memory": configuration.memory = reader.integer(value, "the memory limit of a build in MiB", in: 1...16_777_216)

@@ -79,6 +79,9 @@ extension Wheelwright {
         @Option(help: "Suffix each JUnit test name with this, so several runs merge.")
         var runID: String?
 
+        @Option(help: "Write the run's figures here for Prometheus' textfile collector (items per target and result, seconds, success).")
+        var metricsFile: String?
+
         @Flag(help: "Print the run's report as JSON (the log then goes to standard error).")
         var json = false
 
@@ -89,6 +92,7 @@ extension Wheelwright {
             var flags = limitOptions.configuration
             flags.jobs = jobs
             flags.runner = runner?.rawValue
+            flags.metricsFile = metricsFile
             let settings: BuildRunSettings
             do {
                 settings = try options.settings(overriding: flags, runID: runID, junit: junit)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Synchronization
 import TestSupport
 import Testing
@@ -72,6 +73,7 @@ struct InstallTests {
             server: \(server.baseURL)
             upstream: ["\(upstream)"]
             token-file: token
+            metrics-file: build.prom
             timeout: 300
             """.write(to: site.appendingPathComponent("wheelwright.yaml"), atomically: true, encoding: .utf8)
         let binary = root.appendingPathComponent("usr/local/bin/wheelwright").path
@@ -109,6 +111,13 @@ struct InstallTests {
             #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("built \(project)-1.0-debian-12") && $0.contains(".whl → ") },
                     "\(output)")
         }
+
+        // The run's figures for Prometheus: in the textfile the config names, and in the index's scrape.
+        let metrics = try String(contentsOf: site.appendingPathComponent("build.prom"), encoding: .utf8)
+        #expect(metrics.contains("wheelwright_build_items{target=\"debian-12\",result=\"built\"} 2")
+                && metrics.contains("wheelwright_build_last_run_success 1"), "\(metrics)")
+        let scrape = try await HTTP.send(.GET, server.baseURL + "/+metrics")
+        #expect(scrape.text.contains("wheelwright_reported_run_items{result=\"built\"} 2"), "\(scrape.text.suffix(600))")
 
         // The next night has nothing to build; as JSON lines, every line is an object with its time.
         let again = try await runToolSeparately(binary, arguments + ["--log-format", "json"], directory: "/")
