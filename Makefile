@@ -47,8 +47,9 @@ venv: deps $(VENV)/.installed ## Create .venv with the pinned Python tools (pack
 build: deps ## Build wheelwright (debug).
 	swift build
 
-release: deps ## Build wheelwright (release, the Swift runtime linked in), for benchmarks and deployment.
-	swift build -c release --static-swift-stdlib
+release: deps ## Build wheelwright and wheelwright-bench (release, the Swift runtime linked in), for benchmarks and deployment.
+	swift build -c release --static-swift-stdlib --product wheelwright
+	swift build -c release --static-swift-stdlib --product wheelwright-bench
 
 # Where `make install` puts things; DESTDIR is a staging root (packaging, the install test).
 PREFIX ?= /usr/local

@@ -25,15 +25,18 @@ pages = {"root /": "/", "index, page 1": "/bulk/many/", "index, page 500": "/bul
          "index, page 1000 (last)": "/bulk/many/?page=1000", "index, filter 'project-9999'": "/bulk/many/?filter=project-9999",
          "project page": "/bulk/many/seeded-project-77777/", "search 'project-4242'": "/+search?q=project-4242"}
 results = {}
+def time_pages(pages):
+    """Each page's first fetch (rendered) and the median of 20 more (cached), into results."""
+    for label, path in pages.items():
+        times = []
+        for _ in range(21):
+            seconds = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "Accept: text/html",
+                                      f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+            times.append(float(seconds) * 1000)
+        results[label] = {"rendered_ms": round(times[0], 2), "cached_median_ms": round(statistics.median(times[1:]), 2)}
+        print(f"  {label:32} {times[0]:7.2f}ms {results[label]['cached_median_ms']:7.2f}ms")
 print(f"  {'page':32} {'rendered':>9} {'cached':>9}")
-for label, path in pages.items():
-    times = []
-    for _ in range(21):
-        seconds = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "Accept: text/html",
-                                  f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
-        times.append(float(seconds) * 1000)
-    results[label] = {"rendered_ms": round(times[0], 2), "cached_median_ms": round(statistics.median(times[1:]), 2)}
-    print(f"  {label:32} {times[0]:7.2f}ms {results[label]['cached_median_ms']:7.2f}ms")
+time_pages(pages)
 
 import base64, random, urllib.request
 random.seed(7)
@@ -42,34 +45,27 @@ def item(n, target):
     return {"project": f"entry-{n:04d}", "version": f"1.{n % 7}", "target": target, "python": "3.11", "system_packages": [], "environment": {}}
 posted = 0
 for night in range(60):
-    results, skipped, logs = [], [], {}
+    outcomes, skipped, logs = [], [], {}
     for n in range(5000):
         for target in ("debian-12", "debian-13"):
             roll = random.random()
             if roll < 0.004:
-                results.append({"item": item(n, target), "status": "built", "seconds": 10.0, "wheel": f"entry_{n:04d}-1.0-py3-none-any.whl", "index": "opensource/pure"})
+                outcomes.append({"item": item(n, target), "status": "built", "seconds": 10.0, "wheel": f"entry_{n:04d}-1.0-py3-none-any.whl", "index": "opensource/pure"})
             elif roll < 0.006:
-                results.append({"item": item(n, target), "status": "failed", "reason": "the build failed (exit 1)", "seconds": 5.0})
+                outcomes.append({"item": item(n, target), "status": "failed", "reason": "the build failed (exit 1)", "seconds": 5.0})
                 logs[f"entry-{n:04d}-1.{n % 7}-{target}-py3.11"] = "error: does not compile\n"
             elif roll < 0.007:
-                results.append({"item": item(n, target), "status": "cancelled", "reason": "the run was stopped", "seconds": 0.0})
+                outcomes.append({"item": item(n, target), "status": "cancelled", "reason": "the run was stopped", "seconds": 0.0})
             elif n % 500 == 0:
                 skipped.append({"item": item(n, target), "reason": "denied at whitelists/company.yaml:9:5: CVE"})
             else:
                 skipped.append({"item": item(n, target), "reason": "already in opensource/pure"})
-    report = {"run_id": f"night-{night}", "started_at": "2026-11-30T01:30:00Z", "seconds": 600.0 + night, "results": results, "skipped": skipped, "logs": logs}
+    report = {"run_id": f"night-{night}", "started_at": "2026-11-30T01:30:00Z", "seconds": 600.0 + night, "results": outcomes, "skipped": skipped, "logs": logs}
     request = urllib.request.Request(f"http://127.0.0.1:{port}/+builds", data=json.dumps(report).encode(), method="POST",
                                      headers={"Content-Type": "application/json", "Authorization": auth})
     urllib.request.urlopen(request).read()
     posted += 1
 print(f"  posted {posted} reports of 10,000 planned items each")
-for label, path in {"builds (60-run history)": "/+builds/", "last run's page": "/+builds/60/", "coverage (5,000 × 2)": "/+coverage/"}.items():
-    times = []
-    for _ in range(21):
-        seconds = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "Accept: text/html",
-                                  f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
-        times.append(float(seconds) * 1000)
-    results[label] = {"rendered_ms": round(times[0], 2), "cached_median_ms": round(statistics.median(times[1:]), 2)}
-    print(f"  {label:32} {times[0]:7.2f}ms {results[label]['cached_median_ms']:7.2f}ms")
+time_pages({"builds (60-run history)": "/+builds/", "last run's page": "/+builds/60/", "coverage (5,000 × 2)": "/+coverage/"})
 json.dump({"projects": 100000, "pages": results}, open(f"{out}/results.json", "w"), indent=2)
 PY

@@ -99,7 +99,7 @@ enum PageContext {
         let frame: Frame
         let run: Run
         let items: [ItemRow]
-        let skipped: [SkippedRow]
+        /// The plan's skipped items (already in the index, or denied): counted only.
         let skippedCount: Int
     }
 
@@ -109,32 +109,16 @@ enum PageContext {
         let wheel, index, reason, log: String?
     }
 
-    struct SkippedRow {
-        let item, reason: String
-    }
-
+    /// The coverage page around its rows, which `WebPages.coverage` writes itself.
     struct Coverage {
         let frame: Frame
         let targets: [TargetTotals]
-        let rows: [CoverageRow]
         let entries: Int
     }
 
     struct TargetTotals {
         let target: String
         let built, failed, denied, pending: Int
-    }
-
-    struct CoverageRow {
-        let project: String
-        let cells: [CoverageCellView]
-    }
-
-    struct CoverageCellView {
-        let status, versions, title: String
-        let log: String?
-        /// No row for this target (the entry does not build there).
-        let absent: Bool
     }
 
     struct Run {

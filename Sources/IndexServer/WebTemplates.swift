@@ -92,9 +92,7 @@ enum WebTemplates {
         <td>{{#wheel}}{{wheel}} → {{index}}{{/wheel}}{{#reason}}<span{{#bad}} class="bad"{{/bad}}>{{reason}}</span>{{/reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</td></tr>
         {{/items}}</tbody></table>
         {{^items}}<p>Nothing was built in this run.</p>{{/items}}
-        {{#skippedCount}}<details><summary>{{skippedCount}} items the plan skipped (already in the index, or denied)</summary><table><tbody>
-        {{#skipped}}<tr><td>{{item}}</td><td>{{reason}}</td></tr>
-        {{/skipped}}</tbody></table></details>{{/skippedCount}}
+        {{#skippedCount}}<p class="meta">and {{skippedCount}} items the plan skipped: already in the index, or denied (<a href="{{frame.prefix}}/+coverage/">coverage</a>)</p>{{/skippedCount}}
         {{> footer}}
         """
 
@@ -105,10 +103,14 @@ enum WebTemplates {
         <table class="totals"><thead><tr><th>target</th><th class="n">built</th><th class="n">failed</th><th class="n">denied</th><th class="n">pending</th></tr></thead><tbody>
         {{#targets}}<tr><td>{{target}}</td><td class="n">{{built}}</td><td class="n">{{failed}}</td><td class="n">{{denied}}</td><td class="n">{{pending}}</td></tr>
         {{/targets}}</tbody></table>
+        {{^entries}}<p>No run has reported yet: <code>wheelwright build</code> reports each run here.</p>{{/entries}}
         <table class="coverage"><thead><tr><th>package</th>{{#targets}}<th>{{target}}</th>{{/targets}}</tr></thead><tbody>
-        {{#rows}}<tr><td>{{project}}</td>{{#cells}}<td title="{{title}}">{{^absent}}<span class="status {{status}}">{{status}}</span> {{versions}}{{#log}} · <a href="{{log}}">log</a>{{/log}}{{/absent}}{{#absent}}—{{/absent}}</td>{{/cells}}</tr>
-        {{/rows}}</tbody></table>
-        {{^rows}}<p>No run has reported yet: <code>wheelwright build</code> reports each run here.</p>{{/rows}}
+
+        """
+
+    /// After the rows `WebPages.coverage` writes.
+    static let coverageEnd = """
+        </tbody></table>
         {{> footer}}
         """
 
@@ -163,7 +165,7 @@ enum WebTemplates {
     static let library: MustacheLibrary = {
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in [("header", header), ("footer", footer), ("root", root), ("index", index), ("project", project),
-                             ("builds", builds), ("run", run), ("coverage", coverage), ("search", search)] {
+                             ("builds", builds), ("run", run), ("coverage", coverage), ("coverageEnd", coverageEnd), ("search", search)] {
             do {
                 templates[name] = try MustacheTemplate(string: text)
             } catch {

@@ -130,6 +130,22 @@ public struct Catalog: Sendable {
                 ALTER TABLE build_run ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE build_run ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE build_run ADD COLUMN seconds DOUBLE NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN runID TEXT;
+                CREATE TABLE run_item (
+                    run INTEGER NOT NULL REFERENCES build_run(id),
+                    position INTEGER NOT NULL,
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    python TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    seconds DOUBLE NOT NULL,
+                    wheel TEXT,
+                    "index" TEXT,
+                    reason TEXT,
+                    logItem TEXT,
+                    PRIMARY KEY (run, position)
+                );
                 CREATE TABLE coverage (
                     project TEXT NOT NULL,
                     target TEXT NOT NULL,
@@ -623,21 +639,48 @@ public struct Catalog: Sendable {
 
     /// A run's counts on its row, and its coverage cells over those of earlier runs.
     private static func record(_ digest: RunDigest, run: Int64, _ db: Database) throws {
-        try db.execute(sql: "UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ? WHERE id = ?",
-                       arguments: [digest.built, digest.failed, digest.skipped, digest.cancelled, digest.seconds, run])
+        try db.execute(sql: "UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ?, runID = ? WHERE id = ?",
+                       arguments: [digest.built, digest.failed, digest.skipped, digest.cancelled, digest.seconds, digest.runID, run])
+        let item = try db.cachedStatement(sql: "INSERT INTO run_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (position, entry) in digest.items.enumerated() {
+            try item.execute(arguments: [run, position, entry.project, entry.version, entry.target, entry.python, entry.status, entry.seconds,
+                                         entry.wheel, entry.index, entry.reason, entry.logItem])
+        }
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?)")
         for cell in digest.cells {
             try statement.execute(arguments: [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run])
         }
     }
 
-    /// The counts of the latest `limit` runs, newest first.
-    public func runTotals(limit: Int) throws -> [RunTotals] {
+    /// The counts of the latest `limit` runs (or of run `only`), newest first.
+    public func runTotals(limit: Int, only: Int64? = nil) throws -> [RunTotals] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, reportedAt, built, failed, skipped, cancelled, seconds FROM build_run ORDER BY id DESC LIMIT ?",
-                             arguments: [limit]).map { row in
-                RunTotals(run: row["id"], reportedAt: row["reportedAt"], built: row["built"], failed: row["failed"], skipped: row["skipped"],
-                          cancelled: row["cancelled"], seconds: row["seconds"])
+            try Row.fetchAll(db, sql: """
+                SELECT id, reportedAt, reporter, runID, built, failed, skipped, cancelled, seconds FROM build_run
+                WHERE ? IS NULL OR id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [only, only, limit]).map { row in
+                RunTotals(run: row["id"], reportedAt: row["reportedAt"], reporter: row["reporter"], runID: row["runID"], built: row["built"],
+                          failed: row["failed"], skipped: row["skipped"], cancelled: row["cancelled"], seconds: row["seconds"])
+            }
+        }
+    }
+
+    /// The items of the given runs (of those with one of `statuses` when given), in each run's order.
+    public func runItems(of runs: [Int64], statuses: [String]? = nil) throws -> [RunItem] {
+        guard !runs.isEmpty else { return [] }
+        return try writer.read { db in
+            let runList = runs.map { _ in "?" }.joined(separator: ",")
+            var arguments = StatementArguments(runs)
+            var filter = ""
+            if let statuses {
+                filter = " AND status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
+                arguments += StatementArguments(statuses)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM run_item WHERE run IN (\(runList))\(filter) ORDER BY run DESC, position",
+                                    arguments: arguments).map { row in
+                RunItem(run: row["run"], project: row["project"], version: row["version"], target: row["target"], python: row["python"],
+                        status: row["status"], seconds: row["seconds"], wheel: row["wheel"], index: row["index"], reason: row["reason"],
+                        logItem: row["logItem"])
             }
         }
     }

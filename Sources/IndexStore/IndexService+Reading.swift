@@ -44,7 +44,9 @@ extension IndexService {
 
     public func buildRuns(limit: Int) throws -> [ReportedRun] { try catalog.buildRuns(limit: limit) }
 
-    public func runTotals(limit: Int) throws -> [RunTotals] { try catalog.runTotals(limit: limit) }
+    public func runTotals(limit: Int, only: Int64? = nil) throws -> [RunTotals] { try catalog.runTotals(limit: limit, only: only) }
+
+    public func runItems(of runs: [Int64], statuses: [String]? = nil) throws -> [RunItem] { try catalog.runItems(of: runs, statuses: statuses) }
 
     public func coverage() throws -> [CoverageCell] { try catalog.coverage() }
 

@@ -5,8 +5,11 @@ import IndexAPI
 public struct RunDigest: Sendable, Equatable {
     public let built, failed, skipped, cancelled: Int
     public let seconds: Double
+    public let runID: String?
     /// Without `run` filled (0): the catalog gives the run its number.
     public let cells: [CoverageCell]
+    /// What the run built or tried to build (not the plan's skipped items).
+    public let items: [RunItem]
 
     public init(_ posted: PostedRunReport, run: Int64 = 0) {
         let report = posted.report
@@ -15,6 +18,12 @@ public struct RunDigest: Sendable, Equatable {
         skipped = report.count(.skipped) + report.skipped.count
         cancelled = report.count(.cancelled)
         seconds = report.seconds
+        runID = report.runID.flatMap { $0.isEmpty ? nil : $0 }
+        items = report.results.map { result in
+            RunItem(run: run, project: result.item.project, version: result.item.version, target: result.item.target, python: result.item.python,
+                    status: result.status.rawValue, seconds: result.seconds, wheel: result.wheel, index: result.index, reason: result.reason,
+                    logItem: posted.logs[result.item.id] == nil ? nil : result.item.id)
+        }
         var items: [String: [(version: String, status: CoverageCell.Status, reason: String?, log: String?)]] = [:]
         for result in report.results where result.item.target != "*" {
             let status: CoverageCell.Status = switch result.status {

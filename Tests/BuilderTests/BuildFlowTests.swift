@@ -130,6 +130,20 @@ final class BuildFlowTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("dl")) == ["flow_native-1.0-1-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl"])
         let files = try await runTool("/usr/bin/curl", ["-s", "\(server.baseURL)/opensource/debian-12/+files"])
         #expect(files.output.contains("flow_native-1.0-cp311") && files.output.contains("flow_native-1.0-1-cp311"))
+
+        // The night at a glance, from these real runs: the first run's page, the history, the coverage.
+        let runPage = try await HTTP.send(.GET, "\(server.baseURL)/+builds/1/", headers: [("Accept", "text/html")]).text
+        #expect(runPage.contains("<td>flow-broken</td>") && runPage.contains("href=\"/+builds/1/flow-broken-1.0-debian-12-py3.11.log\"")
+                && runPage.contains("flow_pure-1.0-py3-none-any.whl → opensource/pure"), "\(runPage)")
+        let coverage = try await HTTP.send(.GET, "\(server.baseURL)/+coverage/", headers: [("Accept", "text/html")]).text
+        #expect(coverage.contains("<tr><td>flow-broken</td><td title=\"run 1: ") && coverage.contains("<span class=\"status failed\">failed</span> 1.0 · <a href=\"/+builds/1/flow-broken")
+                && coverage.contains("<tr><td>flow-native</td><td title=\"run 2\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
+        if Chromium.available {
+            let chromium = Chromium(profile: folder.path("chromium"))
+            for (name, path) in [("real-builds", "/+builds/"), ("real-run", "/+builds/1/"), ("real-coverage", "/+coverage/")] {
+                #expect(try await chromium.screenshot(server.baseURL + path, name: name).count > 5_000)
+            }
+        }
     }
 
     @Test("a second build while one runs is refused by the lock; SIGTERM stops the first, killing its build, and the report says so")

@@ -30,6 +30,11 @@ struct SchemaUpgradeTests {
         try catalog.markTokenUsed("oldtoken1", at: 1_764_600_000)
         #expect(try catalog.tokens(of: nil).first?.lastUsed == 1_764_600_000)
         #expect(try catalog.buildRuns(limit: 10).count == 1)
+        // v8 digested the run reported before it: its counts, items and coverage rows.
+        let totals = try #require(try catalog.runTotals(limit: 10).first)
+        let items = try catalog.runItems(of: [totals.run])
+        #expect(totals.built > 0 && items.count == totals.built + totals.failed + totals.cancelled)
+        #expect(try catalog.coverage().contains { $0.project == "pyyaml" && $0.target == "debian-12" && $0.status == .built })
         // Opening it again (a restart) finds nothing left to migrate.
         #expect(try Catalog(path: path).everyFile().count == 7)
     }
