@@ -8,19 +8,15 @@ import YAMLFiles
 /// The config file, and where targets are defined and environments kept: flags over the file
 /// over the defaults.
 struct EnvironmentOptions: ParsableArguments {
-    @Option(help: "The config file (else env WHEELWRIGHT_CONFIG, else wheelwright.yaml here when it exists).")
-    var config: String?
-
-    @Option(help: "The folder of target definitions (default: the config file's containers:, else ./containers).")
-    var containers: String?
+    @OptionGroup var site: SiteOptions
 
     @Option(help: "The data directory: rootfs/, support/, host/, builds/ (default: the config file's data:, else $XDG_DATA_HOME/wheelwright).")
     var data: String?
 
     /// The config file's settings with these flags' folders over them.
     func resolved() throws -> Site {
-        let file = try ConfigFile.load(flag: config)
-        return Site(configuration: file, containers: containers ?? file.containers ?? "containers",
+        let file = try site.configuration()
+        return Site(configuration: file, containers: site.containers(file),
                     data: URL(fileURLWithPath: data ?? file.data ?? Wheelwright.defaultDataDirectory))
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import SiteConfiguration
 import PythonPackaging
 import Upstream
 import Whitelist
@@ -38,8 +39,7 @@ extension Wheelwright.WhitelistCommand {
 
         @OptionGroup var upstream: UpstreamOptions
 
-        @Option(help: "The folder of target definitions.")
-        var containers = "containers"
+        @OptionGroup var site: SiteOptions
 
         @Flag(help: "Allow pre-releases when choosing the newest version.")
         var prereleases = false
@@ -49,11 +49,13 @@ extension Wheelwright.WhitelistCommand {
 
         func run() async throws {
             let request = try PackageRequest(parsing: requirement)
+            let configured = try site.configuration()
+            let cache = try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let client = UpstreamClient(indices: upstream.urls)
             let (page, index) = try await client.page(of: request.name.original)
             let version = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true), prereleases: prereleases)
             let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
-            let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: try DownloadCache(root: DownloadCache.defaultRoot))
+            let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
 
             let folder = (file as NSString).deletingLastPathComponent
             let entry = WhitelistEditor.Request(
@@ -64,10 +66,10 @@ extension Wheelwright.WhitelistCommand {
             )
             let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
             let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
-            let definitions = try ProjectFiles.targets(in: containers).targets
+            let definitions = try ProjectFiles.targets(in: site.containers(configured)).targets
             var requests = [entry]
             if withDeps {
-                let check = DependencyCheck(client: client, cache: try DownloadCache(root: DownloadCache.defaultRoot), targets: definitions)
+                let check = DependencyCheck(client: client, cache: cache, targets: definitions)
                 requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions)
                 for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
                 if requests.count == 1 { print("dependencies: every requirement of \(request.name) \(version) is met by the whitelist") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import SiteConfiguration
 import Upstream
 import Whitelist
 import YAMLFiles
@@ -21,18 +22,17 @@ extension Wheelwright.WhitelistCommand {
             abstract: "Check whitelist files and report every defect as file:line:column.",
             discussion: """
                 Reads every *.yaml file in the given folders (and any files named), together, with the \
-                target definitions under --containers. Prints one line per finding; exits 1 when there \
+                target definitions under --containers (or the config file's). Prints one line per finding; exits 1 when there \
                 is an error, 0 otherwise. With --deps, also reads each release's requirements from \
                 upstream (cached) and reports every one that no whitelisted version meets on a target the \
                 entry is built for, with the `whitelist add` that fixes it or the deny rule that stops it.
                 """
         )
 
-        @Argument(help: "Whitelist files or folders of them.")
-        var paths: [String] = ["whitelists"]
+        @Argument(help: "Whitelist files or folders of them (default: the config file's whitelists:, else ./whitelists).")
+        var paths: [String] = []
 
-        @Option(help: "The folder of target definitions (containers/<target>/target.yaml).")
-        var containers = "containers"
+        @OptionGroup var site: SiteOptions
 
         @Flag(help: "Print one JSON document instead of lines.")
         var json = false
@@ -43,11 +43,12 @@ extension Wheelwright.WhitelistCommand {
         @OptionGroup var upstream: UpstreamOptions
 
         func run() async throws {
-            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: containers)
-            let sources = try ProjectFiles.whitelistSources(paths)
+            let file = try site.configuration()
+            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
+            let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
             if deps, let whitelist = report.whitelist {
-                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: DownloadCache.defaultRoot), targets: targets)
+                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot), targets: targets)
                 report = report.adding(try await check.check(whitelist).diagnostics)
             }
             if json {

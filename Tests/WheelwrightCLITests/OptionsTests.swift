@@ -96,4 +96,17 @@ struct OptionsTests {
             "\(error)".contains("token-file") && "\(error)".contains("chmod 600")
         }
     }
+
+    @Test("whitelist lint from any folder with the config alone: its whitelists and targets")
+    func lintFromConfig() async throws {
+        let site = folder.url.appendingPathComponent("lint-site")
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("company"), withIntermediateDirectories: true)
+        try "packages:\n  - {name: six, versions: [\"1.17.0\"], reason: r, license: MIT, targets: [debian-12]}\n"
+            .write(to: site.appendingPathComponent("company/a.yaml"), atomically: true, encoding: .utf8)
+        try "whitelists: [company]\ncontainers: \(Repository.root.path)/containers\n"
+            .write(to: site.appendingPathComponent("wheelwright.yaml"), atomically: true, encoding: .utf8)
+        let linted = try await runToolSeparately(Repository.wheelwright, ["whitelist", "lint"],
+                                                 environment: ["WHEELWRIGHT_CONFIG": site.appendingPathComponent("wheelwright.yaml").path], directory: "/")
+        #expect(linted.status == 0 && linted.output.contains("1 file, 1 package, 0 denied: 0 errors, 0 warnings"), "\(linted.output) \(linted.errors)")
+    }
 }
