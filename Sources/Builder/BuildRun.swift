@@ -122,11 +122,23 @@ public struct BuildRun: Sendable {
         return (planned, failures)
     }
 
-    /// The whole run. Throws `BuilderError.locked` when another run against the same index
-    /// holds the lock; a failed item is a result in the report, never an error.
+    /// The whole run, holding the index's lease on its share of the plan (`RunLease`). Throws
+    /// `BuilderError.locked` when another run, on any machine, holds that share or an
+    /// overlapping one; a failed item is a result in the report, never an error.
     public func run() async throws -> Outcome {
-        let lock = try RunLock(path: settings.lockFile)
-        defer { withExtendedLifetime(lock) {} }
+        let lease = try await RunLease(publisher: publisher,
+                                       name: BuildLease.name(shard: settings.selection.shard.map { ($0.index, $0.count) }))
+        do {
+            let outcome = try await runHoldingLease()
+            await lease.end()
+            return outcome
+        } catch {
+            await lease.end()
+            throw error
+        }
+    }
+
+    private func runHoldingLease() async throws -> Outcome {
         let started = Date()
         let clock = ContinuousClock.now
         let planned = try await plan()

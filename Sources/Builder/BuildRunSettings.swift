@@ -52,12 +52,6 @@ public struct BuildRunSettings: Sendable {
         self.metricsFile = configuration.metricsFile.map { URL(fileURLWithPath: $0) }
     }
 
-    /// The run lock: one per data directory and server, so overlapping runs against one index
-    /// do not both build.
-    public var lockFile: URL {
-        data.appendingPathComponent("locks/build-\(SHA256.hash(data: Data(server.utf8)).prefix(8).hex).lock")
-    }
-
     public static let defaultServer = "http://127.0.0.1:4040"
 
     /// Each build's limits: the configuration's, else `ResourceLimits.default`.

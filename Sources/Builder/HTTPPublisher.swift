@@ -22,7 +22,11 @@ public struct HTTPPublisher: IndexPublisher {
         if try await !client.exists("/\(user)") {
             // A user that only owns indices: nobody logs in as it, so its password is random.
             let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
-            try await client.createUser(user, UserRequest(password: password))
+            do {
+                try await client.createUser(user, UserRequest(password: password))
+            } catch let error as IndexClientError where error.status == 409 {
+                // Another run (a shard on another machine) created it first.
+            }
         }
         let uploaders = [user] + (client.user.isEmpty || client.user == user ? [] : [client.user])
         do {
@@ -30,6 +34,18 @@ public struct HTTPPublisher: IndexPublisher {
         } catch let error as IndexClientError where error.status == 409 {
             // Another run created it first.
         }
+    }
+
+    public func acquireLease(_ name: String, owner: String, seconds: Int) async throws {
+        do {
+            _ = try await client.acquireLease(name, owner: owner, seconds: seconds)
+        } catch let error as IndexClientError where error.status == 409 {
+            throw BuilderError.locked("\(error.message): this run stops")
+        }
+    }
+
+    public func releaseLease(_ name: String, owner: String) async throws {
+        try await client.releaseLease(name, owner: owner)
     }
 
     /// Posts the run's report with the tail of each failed item's log (those logs are on no

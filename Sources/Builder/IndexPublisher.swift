@@ -14,5 +14,10 @@ public protocol IndexPublisher: Sendable {
     func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws
     /// Records the run's report where people look for it (the index's `/+builds/` page).
     func report(_ report: RunReport) async throws
+    /// Takes or renews the run's lease on its share of the plan for `seconds`;
+    /// `BuilderError.locked` naming the holder when another run has it.
+    func acquireLease(_ name: String, owner: String, seconds: Int) async throws
+    /// Ends the lease `owner` holds.
+    func releaseLease(_ name: String, owner: String) async throws
 }
 

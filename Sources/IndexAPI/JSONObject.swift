@@ -32,6 +32,16 @@ public struct JSONObject: Sendable {
         }
     }
 
+    /// A whole number in `range` (checked before it becomes an `Int`: no value can trap).
+    public func integer(_ key: String, in range: ClosedRange<Int>) throws(SchemaError) -> Int? {
+        switch values[key] {
+        case nil, .null?: return nil
+        case .number(let value)? where value.rounded() == value && value >= Double(range.lowerBound) && value <= Double(range.upperBound):
+            return Int(value)
+        default: throw SchemaError(field: key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
     /// `true`/`false`, or the strings `True`/`False`/`true`/`false` (devpi-client's form).
     public func bool(_ key: String) throws(SchemaError) -> Bool? {
         switch values[key] {

@@ -110,6 +110,15 @@ public struct IndexClient: Sendable {
         try await call(.POST, "/+tokens", body: request, as: TokenCreated.self)
     }
 
+    /// Takes or renews build lease `name` for `owner` for `seconds`; a 409 when another holds it.
+    public func acquireLease(_ name: String, owner: String, seconds: Int) async throws -> BuildLease {
+        try await call(.PUT, "/+leases/\(name)", body: BuildLease.Request(owner: owner, seconds: seconds), as: BuildLease.self)
+    }
+
+    public func releaseLease(_ name: String, owner: String) async throws {
+        _ = try await call(.DELETE, "/+leases/\(name)?owner=" + (owner.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+    }
+
     /// The live tokens of the caller, or of `user` (root only).
     public func tokens(of user: String? = nil) async throws -> [TokenSummary] {
         let query = user.map { "?user=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""

@@ -21,6 +21,22 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "buildrun", result: BuildRunCreated(id: id, url: "\(pathPrefix)/+builds/#run-\(id)")), status: .created)
     }
 
+    /// `PUT /+leases/NAME` `{"owner", "seconds"}` takes or renews a build lease (409 naming the
+    /// holder when another has it); `DELETE /+leases/NAME?owner=…` ends it.
+    func lease(_ name: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        if request.method == .delete {
+            guard let owner = try RequestQuery(request.uri.query)["owner"] else { throw StoreError.badRequest("owner: the lease holder, in the query") }
+            try service.releaseLease(name, owner: owner, by: identity)
+            return Self.json(Envelope(type: "lease", result: ["released": name]))
+        }
+        let body = try await JSONBody.read(request, allowed: Set(BuildLease.Request.keys))
+        guard let owner = try body.string("owner"), let seconds = try body.integer("seconds", in: 10...3600) else {
+            throw StoreError.badRequest("a lease request is {\"owner\": \"host pid N\", \"seconds\": 10 to 3600}")
+        }
+        return Self.json(Envelope(type: "lease", result: try service.acquireLease(name, owner: owner, seconds: seconds, by: identity)))
+    }
+
     /// The latest reported run's counts for `/+metrics`: the nightly build's figures in the
     /// index's own scrape, as the build posted them.
     func buildMetrics() throws -> String {

@@ -93,6 +93,8 @@ struct IndexRoutes: Sendable {
             return try await createToken(request, context: context)
         case .token(let id):
             return try await revokeToken(id, request, context: context)
+        case .lease(let name):
+            return try await lease(name, request, context: context)
         case let .api(_, index):
             return try await apiConfig(index, request, context: context)
         case .login:

@@ -9,6 +9,8 @@ enum Resource: Equatable {
     case metrics
     case tokens
     case token(id: String)
+    /// A build lease: `all` or `shard-I-of-N`.
+    case lease(String)
     /// devpi's `+api` at the root, under a user or under an index.
     case api(user: String?, index: IndexID?)
     case login
@@ -39,6 +41,7 @@ enum Resource: Equatable {
         case (1, "+metrics"): self = .metrics
         case (1, "+tokens"): self = .tokens
         case (2, "+tokens"): self = .token(id: components[1])
+        case (2, "+leases"): self = .lease(components[1])
         case (1, "+api"): self = .api(user: nil, index: nil)
         case (1, "+login"): self = .login
         case (2, _) where components[1] == "+api" && !components[0].hasPrefix("+"): self = .api(user: components[0].lowercased(), index: nil)
@@ -81,6 +84,7 @@ enum Resource: Equatable {
         case .tokens: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
+        case .lease: [.put, .delete]
         case .project, .version: [.get, .head, .delete]
         case .user: [.get, .head, .put, .patch, .delete]
         case .index: [.get, .head, .put, .patch, .post, .push, .delete]

@@ -46,7 +46,7 @@ public enum Authorization {
         case .upload(let index), .yank(let index), .deleteVersion(let index):
             let allowed = identity.user == index.user || identity.isRoot || facts.aclUpload.contains(identity.user)
             return allowed ? nil : .forbidden("\(identity.user) may not \(operation): not its owner nor in its acl_upload")
-        case .reportBuild:
+        case .reportBuild, .holdBuildLease:
             return identity.isRoot || facts.isBuilder ? nil : .forbidden("\(identity.user) may not \(operation): only root or a builder user may (wheelwright user add --builder)")
         }
     }

@@ -163,6 +163,18 @@ public struct Catalog: Sendable {
                 try Self.record(RunDigest(posted, run: row["id"]), run: row["id"], db)
             }
         }
+        // Build leases: one share of the plan (`all`, `shard-I-of-N`) held by one run at a time,
+        // across machines; a row past its expiry is free.
+        migrator.registerMigration("v9-build-leases") { db in
+            try db.execute(sql: """
+                CREATE TABLE lease (
+                    name TEXT PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    expiresAt DOUBLE NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -649,6 +661,32 @@ public struct Catalog: Sendable {
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?)")
         for cell in digest.cells {
             try statement.execute(arguments: [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run])
+        }
+    }
+
+    /// Takes or renews lease `name` for `owner` until `now + seconds`; returns the lease that
+    /// stands in the way instead when another owner holds it or one that overlaps (`all`
+    /// overlaps every share), unexpired. One transaction: two callers never both win.
+    public func acquireLease(_ name: String, owner: String, user: String, seconds: Int, now: Double = Date().timeIntervalSince1970)
+        throws -> (granted: Bool, lease: BuildLease) {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM lease WHERE expiresAt <= ?", arguments: [now])
+            let rows = try Row.fetchAll(db, sql: "SELECT name, owner, expiresAt FROM lease WHERE (name = ? OR name = 'all' OR ? = 'all') AND owner != ?",
+                                        arguments: [name, name, owner])
+            if let row = rows.first {
+                return (false, BuildLease(name: row["name"], owner: row["owner"], expires: row["expiresAt"]))
+            }
+            let lease = BuildLease(name: name, owner: owner, expires: now + Double(seconds))
+            try db.execute(sql: "INSERT OR REPLACE INTO lease VALUES (?, ?, ?, ?)", arguments: [name, owner, user, lease.expires])
+            return (true, lease)
+        }
+    }
+
+    /// Ends lease `name` if `owner` holds it; false when it does not.
+    public func releaseLease(_ name: String, owner: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM lease WHERE name = ? AND owner = ?", arguments: [name, owner])
+            return db.changesCount > 0
         }
     }
 

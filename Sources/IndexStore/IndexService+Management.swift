@@ -112,6 +112,30 @@ extension IndexService {
         return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report), digest: RunDigest(report))
     }
 
+    /// Takes or renews a build lease (root or a builder); the lease that stands in the way is a 409.
+    public func acquireLease(_ name: String, owner: String, seconds: Int, by identity: Identity) throws -> BuildLease {
+        try authorize(identity, .holdBuildLease)
+        guard BuildLease.isValidName(name) else { throw StoreError.badRequest("a lease is 'all' or 'shard-I-of-N' (1 ≤ I ≤ N ≤ 1000), found '\(name)'") }
+        guard (1...200).contains(owner.utf8.count), owner.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw StoreError.badRequest("owner: 1 to 200 printable ASCII characters")
+        }
+        guard (10...3600).contains(seconds) else { throw StoreError.badRequest("seconds: 10 to 3600") }
+        let (granted, lease) = try catalog.acquireLease(name, owner: owner, user: identity.user, seconds: seconds)
+        guard granted else {
+            let until = Date(timeIntervalSince1970: lease.expires).ISO8601Format()
+            throw StoreError.conflict("another wheelwright build holds the lease \(lease.name) (\(lease.owner), until \(until) unless renewed)")
+        }
+        return lease
+    }
+
+    /// Ends a build lease its owner holds.
+    public func releaseLease(_ name: String, owner: String, by identity: Identity) throws {
+        try authorize(identity, .holdBuildLease)
+        guard BuildLease.isValidName(name), try catalog.releaseLease(name, owner: owner) else {
+            throw StoreError.notFound("no lease \(name) held by \(owner)")
+        }
+    }
+
     /// devpi's `push`: a release's files in `source` (its own, not its bases') added to `target`
     /// by reference (the same blobs), under the target's rules: the caller must be allowed to
     /// upload there, identical bytes already there are no change, other bytes on a non-volatile

@@ -16,6 +16,8 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
     /// Listing the tokens of `owner` (ids, scopes, dates; never secrets).
     case listTokens(owner: String)
     case reportBuild
+    /// Taking, renewing or ending a build lease.
+    case holdBuildLease
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
         case .revokeToken(let id, _): "revoke token \(id)"
         case .listTokens(let owner): "list the tokens of \(owner)"
         case .reportBuild: "report build runs"
+        case .holdBuildLease: "hold build leases"
         }
     }
 

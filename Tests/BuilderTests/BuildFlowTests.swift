@@ -164,7 +164,11 @@ final class BuildFlowTests {
         #expect(running)
         let (second, secondOutput) = try await build(["--only", "flow-pure"])
         #expect(second == 75)
-        #expect(secondOutput.contains("another wheelwright build against this index is running"))
+        #expect(secondOutput.contains("another wheelwright build holds the lease all ("), "\(secondOutput)")
+        // The lease is the index's: a run from another machine (its own data directory) and a
+        // shard (which the whole run overlaps) are refused as well, before anything is planned.
+        let elsewhere = try await runToolSeparately(Repository.wheelwright, ["build", whitelist, "--shard", "2/3"] + common + ["--data", folder.path("other-machine")])
+        #expect(elsewhere.status == 75 && elsewhere.errors.contains("holds the lease all"), "\(elsewhere.output) \(elsewhere.errors)")
 
         process.terminate()
         process.waitUntilExit()
@@ -174,7 +178,7 @@ final class BuildFlowTests {
         #expect(processes(containing: "driver.py build /src/flow_forever").isEmpty)
     }
 
-    @Test("--shard 1/2 and 2/2 together cover the plan exactly once; a config file gives the same plan; --dry-run publishes nothing")
+    @Test("--shard 1/2 and 2/2 together cover the plan exactly once; three shard processes at once build each item once; a config file gives the same plan; --dry-run publishes nothing")
     func shards() async throws {
         func plan(_ extra: [String]) async throws -> [String] {
             let (status, output) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--json"] + common + extra)
@@ -201,6 +205,26 @@ final class BuildFlowTests {
         #expect(dryOutput.contains("fetched flow_native-1.0.tar.gz") && dryOutput.contains("would build flow-native-1.0-debian-12-py3.11"))
         let listed = try await runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(server.baseURL)/opensource/pure/+files"])
         #expect(listed.output == "404")
+        // Three shard processes at once, as an Indexed Job starts them: each item built exactly once.
+        let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml", "--json"]
+        let command = ["build", whitelist] + common + ["--timeout", "45"] + working
+        let shards = try await withThrowingTaskGroup(of: (Int32, String, String).self) { group in
+            for shard in 1...3 {
+                group.addTask {
+                    let run = try await runToolSeparately(Repository.wheelwright, command + ["--shard", "\(shard)/3"])
+                    return (run.status, run.output, run.errors)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        var built: [String] = []
+        for (status, output, errors) in shards {
+            #expect(status == 0, "\(errors)")
+            let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+            built += (report?["results"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "built" }
+                .compactMap { ($0["item"] as? [String: Any])?["project"] as? String }
+        }
+        #expect(built.sorted() == ["flow-native", "flow-pure", "flow-yaml"], "\(built)")
         let (bad, badOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--shard", "3/2"] + common)
         #expect(bad == 64 || bad == 2 || bad == 1)
         #expect(badOutput.contains("--shard must be i/n"))

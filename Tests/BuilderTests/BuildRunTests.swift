@@ -31,6 +31,18 @@ actor RecordingPublisher: IndexPublisher {
     }
 
     func report(_ report: RunReport) async throws { reports.append(report) }
+
+    /// Leases by name, with their owner: a lease another owner holds is `BuilderError.locked`.
+    private(set) var leases: [String: String] = [:]
+
+    func acquireLease(_ name: String, owner: String, seconds: Int) async throws {
+        if let holder = leases[name], holder != owner { throw BuilderError.locked("another wheelwright build holds the lease \(name) (\(holder))") }
+        leases[name] = owner
+    }
+
+    func releaseLease(_ name: String, owner: String) async throws {
+        if leases[name] == owner { leases[name] = nil }
+    }
 }
 
 /// A run through its seams: files in a temporary folder, an index in memory, no network
@@ -90,11 +102,15 @@ struct BuildRunTests {
             guard case BuildRunError.unknownTarget("plan9", _, let known) = error else { return false }
             return known.contains("debian-12")
         }
-        let held = try RunLock(path: settings().lockFile)
-        await #expect { try await BuildRun(settings: settings(), publisher: RecordingPublisher()).run() } throws: { error in
+        let publisher = RecordingPublisher()
+        try await publisher.acquireLease("all", owner: "elsewhere pid 1", seconds: 60)
+        await #expect { try await BuildRun(settings: settings(), publisher: publisher).run() } throws: { error in
             guard case BuilderError.locked(let message) = error else { return false }
-            return message.contains("another wheelwright build against this index is running")
+            return message.contains("holds the lease all (elsewhere pid 1)")
         }
-        withExtendedLifetime(held) {}
+        // A run that ends gives its lease back.
+        let free = RecordingPublisher(held: ["opensource/pure": [("six-1.17.0-py2.py3-none-any.whl", python)]])
+        _ = try await BuildRun(settings: settings(), publisher: free).run()
+        #expect(await free.leases.isEmpty)
     }
 }

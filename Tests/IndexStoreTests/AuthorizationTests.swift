@@ -46,6 +46,7 @@ struct AuthorizationTests {
         (.revokeToken(id: "unscoped", owner: "alice"), [.owner, .root, .unscopedToken]),
         (.listTokens(owner: "alice"), [.owner, .unscopedToken, .root]),
         (.reportBuild, [.root, .builder]),
+        (.holdBuildLease, [.root, .builder]),
     ]
 
     @Test("every operation × every principal", arguments: table)
