@@ -18,6 +18,8 @@ enum Shell {
     }
 
     static func run(_ argv: [String], environment: [String: String] = [:]) async throws -> Output {
+        var environment = environment
+        if environment["PATH"] == nil { environment["PATH"] = searchPath.joined(separator: ":") }
         let updates = Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) })
         let result = try await Subprocess.run(
             Shell.executable(argv[0]), arguments: Arguments(Array(argv.dropFirst())),
@@ -27,14 +29,23 @@ enum Shell {
         return Output(succeeded: result.terminationStatus.isSuccess, text: result.standardOutput)
     }
 
-    /// A path runs as it is; a bare name is looked up on PATH.
+    /// A path runs as it is; a bare name is looked up on `searchPath`.
     static func executable(_ command: String) -> Executable {
-        command.contains("/") ? .path(FilePath(command)) : .name(command)
+        if command.contains("/") { return .path(FilePath(command)) }
+        return locate(command).map { .path(FilePath($0)) } ?? .name(command)
     }
 
-    /// True when `tool` is on PATH.
-    static func has(_ tool: String) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+    /// True when `tool` is on `searchPath`.
+    static func has(_ tool: String) -> Bool { locate(tool) != nil }
+
+    /// PATH, then the administrator's folders it lacks: debootstrap, chroot and mount live in
+    /// /usr/sbin and /sbin, which cron's PATH (`/usr/bin:/bin`) leaves out.
+    static var searchPath: [String] {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        return path + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].filter { !path.contains($0) }
+    }
+
+    private static func locate(_ tool: String) -> String? {
+        searchPath.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
