@@ -35,7 +35,7 @@ final class Progress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !quiet, !isTerminal else { return }
-        print(Self.stamped(line))
+        Self.write(Self.stamped(line))
     }
 
     /// A line about the work (the plan, a warning): as is on a terminal, stamped otherwise.
@@ -44,7 +44,13 @@ final class Progress: @unchecked Sendable {
         defer { lock.unlock() }
         guard !quiet else { return }
         if isTerminal && done > 0 && done < total { FileHandle.standardOutput.write(Data("\n".utf8)) }
-        print(isTerminal ? line : Self.stamped(line))
+        Self.write(isTerminal ? line : Self.stamped(line))
+    }
+
+    /// One line on standard output at once: `print` would hold it in a buffer while stdout is a
+    /// file or a pipe (cron, journald), so a night's log would appear only at its end.
+    static func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// `2026-11-30T01:30:00Z line`: when each event happened, for a log read the next morning.
@@ -67,7 +73,7 @@ final class Progress: @unchecked Sendable {
             FileHandle.standardOutput.write(Data(text.utf8))
             if done == total { FileHandle.standardOutput.write(Data("\n".utf8)) }
         } else {
-            print(Self.stamped(line))
+            Self.write(Self.stamped(line))
         }
     }
 }

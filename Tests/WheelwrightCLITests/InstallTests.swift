@@ -83,19 +83,28 @@ struct InstallTests {
         let refused = try await runToolSeparately("/usr/sbin/runuser", ["-u", "nobody", "--", binary] + arguments, directory: "/")
         #expect(refused.status == 2 && refused.errors.contains("needs root") && refused.output.isEmpty, "\(refused.output) \(refused.errors)")
 
+        // Standard output to a file, as cron's redirection or journald has it.
+        let logFile = folder.path("nightly.log")
         let finished = Finished()
         let build = Task {
             defer { finished.state.withLock { $0 = true } }
-            return try await runToolSeparately(binary, arguments, directory: "/")
+            return try await runToolSeparately("/bin/sh", ["-c", "exec \"$0\" \"$@\" > \(logFile)", binary] + arguments, directory: "/")
         }
-        // Every command line on the machine while the build runs (its builds, pip, twine included).
+        // Every command line on the machine while the build runs (its builds, pip, twine
+        // included), and whether the plan line is in the file before the run ends.
         var commandLines = Set<String>()
+        var planWhileRunning = false
         while !finished.state.withLock({ $0 }) {
             let ps = try await runToolSeparately("/usr/bin/ps", ["-eo", "args", "--no-headers"])
             commandLines.formUnion(ps.output.split(separator: "\n").map(String.init))
+            if !planWhileRunning, (try? String(contentsOfFile: logFile, encoding: .utf8))?.contains("plan: 2 to build") == true {
+                planWhileRunning = !finished.state.withLock { $0 }
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let (status, output, errors) = try await build.value
+        let (status, _, errors) = try await build.value
+        let output = try String(contentsOfFile: logFile, encoding: .utf8)
+        #expect(planWhileRunning, "the plan line reached the file only when the run ended (buffered)")
         #expect(status == 0, "\(output) \(errors)")
         #expect(commandLines.contains { $0.contains(arguments[2]) }, "ps never saw the build")
         // The token is this test's alone; root's password is shared with suites running beside
