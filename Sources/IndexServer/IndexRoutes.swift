@@ -84,7 +84,8 @@ struct IndexRoutes: Sendable {
         case .root:
             return try html ? htmlPage(request, key: "root") { try web.root() } : root()
         case .health:
-            return Self.text("ok\n")
+            let problems = service.healthProblems()
+            return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
         case .metrics:
             return Self.text(metricsText() + (try buildMetrics()), contentType: "text/plain; version=0.0.4")
         case .tokens where read:

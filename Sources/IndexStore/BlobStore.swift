@@ -66,6 +66,17 @@ public struct BlobStore: Sendable {
         return actual == reference.digest.hex ? nil : .wrongDigest(reference.digest, actual: actual)
     }
 
+    /// Why the store cannot take or serve blobs now (its folders gone, or not folders); nil when it can.
+    public func unavailability() -> String? {
+        for folder in [blobs, temporary] {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+                return "\(folder.path) is missing"
+            }
+        }
+        return nil
+    }
+
     /// Every blob file in the store, by digest (names that are not digests are listed as nil).
     public func storedBlobs() throws -> [(name: String, digest: BlobDigest?)] {
         let manager = FileManager.default

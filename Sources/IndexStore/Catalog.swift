@@ -540,6 +540,11 @@ public struct Catalog: Sendable {
     }
 
     /// Every blob the catalog refers to (files and their build logs): what the blob store keeps.
+    /// Answers a trivial query: the catalog can be read.
+    public func ping() throws {
+        _ = try writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     /// A consistent copy of the whole catalog at `path` (SQLite's online backup: safe while
     /// the server writes; the copy is one moment's state).
     public func backup(to path: String) throws {

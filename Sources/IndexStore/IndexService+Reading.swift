@@ -44,6 +44,15 @@ extension IndexService {
 
     public func buildRuns(limit: Int) throws -> [ReportedRun] { try catalog.buildRuns(limit: limit) }
 
+    /// What keeps this index from serving (the catalog unreadable, the blob store gone), for
+    /// `/+health`, so that a proxy takes the replica out; empty when it is healthy.
+    public func healthProblems() -> [String] {
+        var problems: [String] = []
+        do { try catalog.ping() } catch { problems.append("catalog: \(error)") }
+        if let problem = blobs.unavailability() { problems.append("blob store: \(problem)") }
+        return problems
+    }
+
     public func runTotals(limit: Int, only: Int64? = nil) throws -> [RunTotals] { try catalog.runTotals(limit: limit, only: only) }
 
     public func runItems(of runs: [Int64], statuses: [String]? = nil) throws -> [RunItem] { try catalog.runItems(of: runs, statuses: statuses) }

@@ -71,6 +71,19 @@ struct ServerTests {
         #expect(!after.output.contains(wideRow["id"] as? String ?? "?") && after.output.contains(scopedRow["id"] as? String ?? "?"))
     }
 
+    @Test("/+health answers 503 naming the part that fails while the blob store is gone, so a proxy takes the replica out; ok again once it is back")
+    func health() async throws {
+        let server = try TestServer()
+        let healthy = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+        #expect(healthy.status == 200 && healthy.text == "ok\n")
+        let blobs = server.data.appendingPathComponent("blobs"), away = server.data.appendingPathComponent("blobs-away")
+        try FileManager.default.moveItem(at: blobs, to: away)
+        let sick = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+        #expect(sick.status == 503 && sick.text.contains("blob store: ") && sick.text.contains("blobs is missing"), "\(sick.text)")
+        try FileManager.default.moveItem(at: away, to: blobs)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/+health").status == 200)
+    }
+
     @Test("the request log: status, bytes, duration, client, user and request id per request; X-Forwarded-For believed from a trusted proxy only")
     func requestLog() async throws {
         let trusting = try TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
