@@ -10,18 +10,17 @@ final class RunLease: Sendable {
     let owner: String
     private let renewal: Task<Void, Never>
 
-    static let seconds = 120
-
-    /// Takes the lease; `BuilderError.locked` when another run holds it (or an overlapping one).
-    init(publisher: any IndexPublisher, name: String, owner: String = RunLease.defaultOwner) async throws {
-        try await publisher.acquireLease(name, owner: owner, seconds: Self.seconds)
+    /// Takes the lease for `seconds` (renewed every third of it); `BuilderError.locked` when
+    /// another run holds it (or an overlapping one).
+    init(publisher: any IndexPublisher, name: String, owner: String = RunLease.defaultOwner, seconds: Int = 120) async throws {
+        try await publisher.acquireLease(name, owner: owner, seconds: seconds)
         (self.publisher, self.name, self.owner) = (publisher, name, owner)
         renewal = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(Self.seconds / 3))
+                try? await Task.sleep(for: .seconds(Double(seconds) / 3))
                 guard !Task.isCancelled else { return }
                 do {
-                    try await publisher.acquireLease(name, owner: owner, seconds: Self.seconds)
+                    try await publisher.acquireLease(name, owner: owner, seconds: seconds)
                 } catch {
                     FileHandle.standardError.write(Data("warning: renewing the build lease \(name) failed: \(error)\n".utf8))
                 }
@@ -30,8 +29,11 @@ final class RunLease: Sendable {
     }
 
     /// Stops renewing and gives the lease back (a failure to give it back only lets it expire).
+    /// A renewal in flight is awaited first: answered after the release, it would take the
+    /// lease again for its whole life.
     func end() async {
         renewal.cancel()
+        await renewal.value
         try? await publisher.releaseLease(name, owner: owner)
     }
 
