@@ -91,7 +91,7 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
-test: APT_PACKAGES += chromium nginx procps systemd
+test: APT_PACKAGES += chromium nginx procps systemd postgresql
 test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers).
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	swift build --build-tests

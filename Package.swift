@@ -338,7 +338,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IndexStoreTests",
-            dependencies: ["IndexStore", "IndexAPI"],
+            dependencies: ["IndexStore", "IndexAPI", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,10 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The shipped nginx site (`deploy/nginx-wheelwright.conf`) in front of the real server, with
 /// TLS and the index under `/pypi/`: twine uploads, pip and uv install, and the pages show the
 /// outside URL. Only the site's ports, upstream and certificate are changed for the test.
@@ -26,8 +22,8 @@ final class ReverseProxyTests {
 
     init() async throws {
         folder = try TemporaryFolder()
-        httpsPort = try Self.freePort()
-        let httpPort = try Self.freePort()
+        httpsPort = try freePort()
+        let httpPort = try freePort()
         server = try TestServer(arguments: ["--outside-url", "https://127.0.0.1:\(httpsPort)/pypi", "--trusted-proxy", "127.0.0.1"])
         // A test CA and the proxy's certificate, as a company's internal CA would issue it.
         try "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
@@ -79,20 +75,6 @@ final class ReverseProxyTests {
     deinit {
         nginx.terminate()
         nginx.waitUntilExit()
-    }
-
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     func curl(_ arguments: [String]) async throws -> String {
