@@ -99,8 +99,8 @@ enum PageContext {
         let frame: Frame
         let run: Run
         let items: [ItemRow]
-        /// The plan's skipped items (already in the index, or denied): counted only.
-        let skippedCount: Int
+        /// The plan's skipped items (already in the index, or denied): counted only; nil for none.
+        let skippedCount: Int?
     }
 
     struct ItemRow {

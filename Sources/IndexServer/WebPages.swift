@@ -187,7 +187,7 @@ struct WebPages: Sendable {
         }
         let failures = items.filter { $0.status == "failed" || $0.status == "cancelled" }
         return render("run", PageContext.RunPage(frame: frame("Build run \(number)"), run: runSummary(totals, failures: failures), items: rows,
-                                                 skippedCount: totals.skipped))
+                                                 skippedCount: totals.skipped > 0 ? totals.skipped : nil))
     }
 
     /// `/+coverage/`: every (project, target) any run planned, as the latest such run left it.
