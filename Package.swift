@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -75,8 +77,8 @@ let package = Package(
         // Reading sdists and wheels through libarchive, with limits against hostile archives.
         .target(name: "Archives", dependencies: ["CArchive"], swiftSettings: strictSettings),
 
-        // The non-volatile store: users, tokens, indices, files in a GRDB catalog, and a
-        // content-addressed blob folder with atomic writes. No HTTP.
+        // The non-volatile store: users, tokens, indices, files in a catalog on SQLite (GRDB) or
+        // PostgreSQL (postgres-nio), and a content-addressed blob folder with atomic writes. No HTTP.
         .target(
             name: "IndexStore",
             dependencies: [
@@ -85,6 +87,11 @@ let package = Package(
                 "Archives",
                 "IndexAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -241,6 +248,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "IndexStore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

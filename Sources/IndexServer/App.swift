@@ -59,11 +59,11 @@ public func buildApplication(
 }
 
 /// Runs the server until SIGTERM or SIGINT; in-flight requests finish first.
-public func runServer(directory: URL, configuration: ServerConfiguration, rootPassword: String?) async throws {
+public func runServer(directory: URL, database: (any CatalogDatabase)? = nil, configuration: ServerConfiguration, rootPassword: String?) async throws {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     raiseFileDescriptorLimit()
-    let service = try IndexService(directory: directory)
+    let service = try IndexService(directory: directory, database: database)
     let password = rootPassword ?? APIToken.make().secret
     if try service.bootstrapRoot(password: password) {
         let line = rootPassword == nil

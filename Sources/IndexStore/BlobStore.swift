@@ -9,7 +9,7 @@ import Glibc
 
 /// Content-addressed file storage: `blobs/<sha256[:2]>/<sha256[2:]>`. A blob is written to
 /// `tmp/`, fsynced, renamed into place and its folder fsynced, so a crash leaves either no
-/// blob or the whole one; leftovers of a crash are removed by `recover(keeping:)`.
+/// blob or the whole one; leftovers of a crash are removed by `collect(keeping:modifiedBefore:)`.
 public struct BlobStore: Sendable {
     public let root: URL
     private var blobs: URL { root.appendingPathComponent("blobs") }
@@ -100,18 +100,22 @@ public struct BlobStore: Sendable {
     /// Makes the temporary file durable and moves it to its content address; returns its digest.
     public func commit(_ blob: TemporaryBlob) throws -> BlobDigest {
         let digest = try blob.finish()
+        try place(blob, at: digest)
+        return digest
+    }
+
+    /// Moves a finished temporary file to its content address. Renamed even over a blob of the
+    /// same content already there: the new file's fresh time keeps it from a collection that
+    /// judged the old one (unreferenced, old) moments before. Callers that share the store run
+    /// this under the catalog's write lock (`Catalog.addFile`'s `placing`), as the collection does.
+    func place(_ blob: TemporaryBlob, at digest: BlobDigest) throws {
         let target = path(of: digest)
         let folder = target.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        if FileManager.default.fileExists(atPath: target.path) {
-            try? FileManager.default.removeItem(at: blob.url)
-        } else {
-            guard rename(blob.url.path, target.path) == 0 else {
-                throw StoreError.writeFailed("cannot move a blob into place", errno: errno)
-            }
-            Self.synchronizeDirectory(folder)
+        guard rename(blob.url.path, target.path) == 0 else {
+            throw StoreError.writeFailed("cannot move a blob into place", errno: errno)
         }
-        return digest
+        Self.synchronizeDirectory(folder)
     }
 
     /// Copies the blob `reference` names from `source` (a file) into this store, checking its size
@@ -154,24 +158,37 @@ public struct BlobStore: Sendable {
     }
 
     public func discard(_ blob: TemporaryBlob) {
-        close(blob.descriptor)
+        blob.file.close()
         try? FileManager.default.removeItem(at: blob.url)
     }
 
-    /// After a crash: removes every temporary file, and every blob the catalog does not name
-    /// (written but never committed to the catalog).
-    public func recover(keeping referenced: Set<String>) throws -> (temporaries: Int, orphans: Int) {
+    /// Removes temporary files and the blobs the catalog does not name (written but never
+    /// recorded, or of deleted files) last modified before `cutoff`, every one when nil. A
+    /// store of its own (SQLite, one process) collects everything at start, after a crash; a
+    /// store shared by replicas only what is older than any upload in flight can be, under the
+    /// catalog's write lock (`Catalog.whileNoFileIsRecorded`), so no replica loses what another
+    /// has just written.
+    public func collect(keeping referenced: Set<String>, modifiedBefore cutoff: Date?) throws -> (temporaries: Int, orphans: Int) {
         let manager = FileManager.default
+        func isOld(_ url: URL) -> Bool {
+            guard let cutoff else { return true }
+            guard let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return false }
+            return modified < cutoff
+        }
         var temporaries = 0
         for name in try manager.contentsOfDirectory(atPath: temporary.path) {
-            try manager.removeItem(at: temporary.appendingPathComponent(name))
+            let url = temporary.appendingPathComponent(name)
+            guard isOld(url) else { continue }
+            try? manager.removeItem(at: url)
             temporaries += 1
         }
         var orphans = 0
         for prefix in try manager.contentsOfDirectory(atPath: blobs.path) {
             let folder = blobs.appendingPathComponent(prefix)
             for rest in try manager.contentsOfDirectory(atPath: folder.path) where !referenced.contains(prefix + rest) {
-                try manager.removeItem(at: folder.appendingPathComponent(rest))
+                let url = folder.appendingPathComponent(rest)
+                guard isOld(url) else { continue }
+                try? manager.removeItem(at: url)
                 orphans += 1
             }
         }

@@ -5,7 +5,7 @@ import IndexAPI
 /// PostgreSQL one of the replicas) is a change behind these methods, not in the routes.
 extension IndexService {
     /// Changes with every write; pages cached under one generation are current.
-    public func generation() -> Int64 { catalog.generation() }
+    public func generation() throws -> Int64 { try catalog.generation() }
 
     public func userExists(_ name: String) throws -> Bool { try catalog.userExists(name) }
 

@@ -14,15 +14,35 @@ public struct IndexService: Sendable {
     /// devpi-client's login sessions (`+login`, `X-Devpi-Auth`).
     let sessions: ProxyAuth
 
-    /// Opens the store in `directory` (`catalog.sqlite`, `blobs/`, `tmp/`), recovering from a
-    /// crash first: temporary files and blobs the catalog does not know are removed.
-    public init(directory: URL) throws {
+    /// Opens the store in `directory` (`blobs/`, `tmp/`, and `catalog.sqlite` unless `database`
+    /// is a shared catalog), recovering from a crash first. With its own SQLite catalog, every
+    /// temporary file and every blob the catalog does not name is removed; on a shared catalog
+    /// (replicas on one blob folder), only those untouched for `sharedGrace`, under the
+    /// catalog's write lock.
+    public init(directory: URL, database: (any CatalogDatabase)? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        catalog = try Catalog(path: directory.appendingPathComponent("catalog.sqlite").path)
+        catalog = try Catalog(database: try database ?? SQLiteCatalogDatabase(path: directory.appendingPathComponent("catalog.sqlite").path))
         blobs = try BlobStore(root: directory)
         authenticator = Authenticator(catalog: catalog)
         sessions = try ProxyAuth(secretFile: directory.appendingPathComponent("session-secret"))
-        _ = try blobs.recover(keeping: try catalog.referencedBlobs())
+        if database == nil {
+            _ = try blobs.collect(keeping: try catalog.referencedBlobs(), modifiedBefore: nil)
+        } else {
+            _ = try collectGarbage()
+        }
+    }
+
+    /// How long a blob or temporary file of a shared store must be untouched before a
+    /// collection may remove it: longer than any upload takes between its last byte and its
+    /// catalog row (its blob is moved into place inside that row's transaction).
+    public static let sharedGrace: TimeInterval = 3600
+
+    /// Removes unreferenced blobs and temporary files older than `sharedGrace`, holding the
+    /// catalog's write lock: safe while other replicas upload.
+    public func collectGarbage(now: Date = Date()) throws -> (temporaries: Int, orphans: Int) {
+        try catalog.whileNoFileIsRecorded { referenced in
+            try blobs.collect(keeping: referenced, modifiedBefore: now.addingTimeInterval(-Self.sharedGrace))
+        }
     }
 
     /// Creates `root` with `password` when there is no root yet; returns whether it did.
@@ -31,7 +51,11 @@ public struct IndexService: Sendable {
     public func bootstrapRoot(password: String) throws -> Bool {
         switch try catalog.passwordHash(of: "root") {
         case nil:
-            try catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
+            do {
+                try catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
+            } catch let error as StoreError where error.kind == .conflict {
+                return false  // another replica starting at the same time created root first
+            }
         case PasswordHasher.locked?:
             try catalog.updateUser("root", passwordHash: try PasswordHasher.hash(password), builder: nil)
         default:
@@ -135,15 +159,24 @@ public struct IndexService: Sendable {
             }
             let metadataSHA256 = SHA256.hash(data: member.bytes).hex
             // The log is a blob like any file, digested here; the catalog row keeps it referenced.
-            let log = try buildLog.map { BlobReference(digest: try blobs.commit($0), size: $0.size) }
-            let committed = try blobs.commit(blob)
+            let logDigest = try buildLog?.finish()
+            let log = buildLog.flatMap { log in logDigest.map { BlobReference(digest: $0, size: log.size) } }
+            let committed = try blob.finish()
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
                 kind: distribution.kind, sha256: committed.hex, size: blob.size, uploadTime: Date().timeIntervalSince1970,
                 uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: metadataSHA256,
                 provenance: validatedProvenance, buildLog: log
             )
-            return try catalog.addFile(file, metadata: member.bytes)
+            let outcome = try catalog.addFile(file, metadata: member.bytes) {
+                if let buildLog, let logDigest { try blobs.place(buildLog, at: logDigest) }
+                try blobs.place(blob, at: committed)
+            }
+            if case .alreadyPresent = outcome {
+                blobs.discard(blob)
+                if let buildLog { blobs.discard(buildLog) }
+            }
+            return outcome
         } catch {
             blobs.discard(blob)
             if let buildLog { blobs.discard(buildLog) }

@@ -1,7 +1,3 @@
-import Foundation
-import GRDB
-import IndexAPI
-import PythonPackaging
 import Synchronization
 
 /// The in-memory copy of the catalog's generation.
@@ -13,4 +9,7 @@ final class SharedGeneration: Sendable {
     var value: Int64 { storage.load(ordering: .acquiring) }
 
     func increment() { storage.add(1, ordering: .releasing) }
+
+    /// Moves the generation up to `value` (never down: notifications may arrive out of order).
+    func raise(to value: Int64) { storage.max(value, ordering: .acquiringAndReleasing) }
 }

@@ -21,12 +21,10 @@ public struct StoreCheck: Sendable {
     public let catalog: Catalog
     public let blobs: BlobStore
 
-    /// Opens the store in `directory` without the crash recovery the server runs at start.
-    public init(directory: URL) throws {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("catalog.sqlite").path) else {
-            throw StoreError.notFound("no index data in \(directory.path) (no catalog.sqlite): give the directory wheelwright serve --data uses")
-        }
-        catalog = try Catalog(path: directory.appendingPathComponent("catalog.sqlite").path)
+    /// Opens the store in `directory` (its catalog there, or `database`) without the crash
+    /// recovery the server runs at start.
+    public init(directory: URL, database: (any CatalogDatabase)? = nil) throws {
+        catalog = try Catalog.existing(in: directory, database: database)
         blobs = try BlobStore(root: directory)
     }
 

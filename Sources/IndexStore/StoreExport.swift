@@ -2,27 +2,29 @@ import Foundation
 
 /// `wheelwright export`: a consistent copy of an index's whole state into a new folder, taken
 /// while the server runs. The catalog (users, tokens, indices, files with their yank state and
-/// provenance, build-run reports) is copied by SQLite's online backup, which is one moment's
-/// state; then every blob that copy names (files and build logs, immutable once written) is
+/// provenance, build-run reports) is copied as one moment's state (SQLite's online backup, or one
+/// PostgreSQL snapshot into an SQLite file); then every blob that copy names (files and build logs, immutable once written) is
 /// copied with its size and SHA-256 checked, and `manifest.json` is written last.
 public struct StoreExport: Sendable {
     public let source: URL
     public let destination: URL
+    /// The source's catalog when it is shared (PostgreSQL); nil: `catalog.sqlite` in `source`.
+    public let database: (any CatalogDatabase)?
 
-    public init(source: URL, destination: URL) { (self.source, self.destination) = (source, destination) }
+    public init(source: URL, destination: URL, database: (any CatalogDatabase)? = nil) {
+        (self.source, self.destination, self.database) = (source, destination, database)
+    }
 
     /// The manifest written; `progress` hears each blob copied (done, total).
     public func run(wheelwright version: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
         let manager = FileManager.default
-        guard manager.fileExists(atPath: source.appendingPathComponent("catalog.sqlite").path) else {
-            throw StoreError.notFound("no index data in \(source.path) (no catalog.sqlite): give the directory wheelwright serve --data uses")
-        }
+        let live = try Catalog.existing(in: source, database: database)
         if let contents = try? manager.contentsOfDirectory(atPath: destination.path), !contents.isEmpty {
             throw StoreError.conflict("\(destination.path) is not empty: export into a new folder")
         }
         try manager.createDirectory(at: destination, withIntermediateDirectories: true)
         let snapshot = destination.appendingPathComponent("catalog.sqlite")
-        try Catalog(path: source.appendingPathComponent("catalog.sqlite").path).backup(to: snapshot.path)
+        try live.backup(to: snapshot.path)
         let catalog = try Catalog(path: snapshot.path)
         let references = try catalog.blobReferences()
         let from = try BlobStore(root: source), to = try BlobStore(root: destination)

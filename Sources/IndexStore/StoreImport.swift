@@ -3,12 +3,18 @@ import Foundation
 /// `wheelwright import`: an export loaded into a fresh data directory. Every blob is checked
 /// against the size and SHA-256 the export's catalog gives it as it is copied; the catalog goes
 /// in last (by rename), and opening it migrates it to this version's schema, so an import is
-/// also the way from an older wheelwright to a newer one on another machine.
+/// also the way from an older wheelwright to a newer one on another machine, and from one
+/// SQLite index to a PostgreSQL catalog for replicas (its rows copied into the new database).
 public struct StoreImport: Sendable {
     public let source: URL
     public let destination: URL
+    /// A new, empty shared catalog (PostgreSQL) to load the export's into, with the blobs in
+    /// `destination`; nil: `catalog.sqlite` in `destination`.
+    public let database: (any CatalogDatabase)?
 
-    public init(source: URL, destination: URL) { (self.source, self.destination) = (source, destination) }
+    public init(source: URL, destination: URL, database: (any CatalogDatabase)? = nil) {
+        (self.source, self.destination, self.database) = (source, destination, database)
+    }
 
     /// The export's manifest; `progress` hears each blob copied (done, total).
     public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
@@ -24,7 +30,7 @@ public struct StoreImport: Sendable {
             throw StoreError.badRequest("\(source.path)/\(ExportManifest.fileName) is not a wheelwright export manifest of version 1")
         }
         let target = destination.appendingPathComponent("catalog.sqlite")
-        guard !manager.fileExists(atPath: target.path) else {
+        guard database != nil || !manager.fileExists(atPath: target.path) else {
             throw StoreError.conflict("\(destination.path) already holds an index (catalog.sqlite): import into a new, empty data directory")
         }
         let exported = try Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
@@ -34,6 +40,10 @@ public struct StoreImport: Sendable {
         guard problems.isEmpty else {
             throw StoreError(.internalError, "\(problems.count) blobs of the export are damaged or missing; the index was not imported:\n"
                              + problems.joined(separator: "\n"))
+        }
+        if let database {
+            try exported.copy(into: try Catalog(database: database))
+            return manifest
         }
         let partial = destination.appendingPathComponent("catalog.sqlite.importing")
         try? manager.removeItem(at: partial)

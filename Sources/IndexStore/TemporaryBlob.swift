@@ -11,19 +11,20 @@ import Glibc
 /// that twine also sends) are computed.
 public struct TemporaryBlob: Sendable {
     public let url: URL
-    let descriptor: Int32
+    let file: OpenFile
     private var sha256 = SHA256()
     private var md5 = Insecure.MD5()
     private var blake2 = BLAKE2b(outputLength: 32)
     public private(set) var size: Int64 = 0
 
-    init(url: URL, descriptor: Int32) { (self.url, self.descriptor) = (url, descriptor) }
+    init(url: URL, descriptor: Int32) { (self.url, self.file) = (url, OpenFile(descriptor)) }
 
     public mutating func write(_ bytes: some DataProtocol) throws {
         sha256.update(data: bytes)
         md5.update(data: bytes)
         blake2.update(bytes)
         size += Int64(bytes.count)
+        guard let descriptor = file.descriptor else { throw StoreError(.internalError, "an upload was written to after it was finished") }
         for region in bytes.regions {
             let failure: Int32 = region.withUnsafeBytes { buffer in
                 guard let base = buffer.baseAddress else { return 0 }
@@ -49,9 +50,27 @@ public struct TemporaryBlob: Sendable {
 
     /// Flushes to disk and closes; returns the digest.
     func finish() throws -> BlobDigest {
+        guard let descriptor = file.descriptor else { throw StoreError(.internalError, "an upload was finished twice") }
         let synchronized = fsync(descriptor) == 0 ? 0 : errno
-        close(descriptor)
+        file.close()
         if synchronized != 0 { throw StoreError.writeFailed("cannot flush an upload to disk", errno: synchronized) }
         return BlobDigest(sha256.finalize().hex)!
+    }
+}
+
+/// A file descriptor closed exactly once, whichever path (finish, discard) gets there first: a
+/// second `close` could close a descriptor another thread has opened since.
+final class OpenFile: Sendable {
+    private let state: Mutex<Int32?>
+
+    init(_ descriptor: Int32) { state = Mutex(descriptor) }
+
+    var descriptor: Int32? { state.withLock { $0 } }
+
+    func close() {
+        state.withLock { descriptor in
+            if let open = descriptor { _ = Glibc.close(open) }
+            descriptor = nil
+        }
     }
 }

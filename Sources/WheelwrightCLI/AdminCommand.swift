@@ -25,8 +25,10 @@ extension Wheelwright {
             @Option(help: "The data directory (what wheelwright serve --data uses).")
             var data: String = Wheelwright.defaultDataDirectory
 
+            @OptionGroup var catalogOptions: CatalogOptions
+
             func run() throws {
-                let service = try IndexService(directory: URL(fileURLWithPath: data))
+                let service = try IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
                 try service.resetPassword(of: user, to: try PasswordInput.read(for: user))
                 print("the password of \(user) in \(data) is set")
             }

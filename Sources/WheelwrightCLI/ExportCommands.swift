@@ -9,7 +9,7 @@ extension Wheelwright {
             abstract: "Copy an index's whole state (users, tokens, indices, files, yanks, provenance, logs, build runs) into a new folder.",
             discussion: """
                 Safe while wheelwright serve runs: the catalog is copied as one moment's state (SQLite's online \
-                backup), then every file and build log it names, each checked against its size and sha256; \
+                backup, or one PostgreSQL snapshot written as an SQLite catalog), then every file and build log it names, each checked against its size and sha256; \
                 manifest.json is written last. Restore with wheelwright import DIR --data NEW. Exit 1 when a \
                 stored file is damaged (nothing is exported as complete then).
                 """
@@ -18,12 +18,15 @@ extension Wheelwright {
         @Argument(help: "A new (or empty) folder for the export.")
         var destination: String
 
-        @Option(help: "The data directory (what wheelwright serve --data uses).")
+        @Option(help: "The data directory (what wheelwright serve --data uses; with a shared catalog, the shared blob folder).")
         var data: String = Wheelwright.defaultDataDirectory
+
+        @OptionGroup var catalogOptions: CatalogOptions
 
         func run() throws {
             let progress = Progress(label: "export", quiet: false)
-            let manifest = try StoreExport(source: URL(fileURLWithPath: data), destination: URL(fileURLWithPath: destination))
+            let manifest = try StoreExport(source: URL(fileURLWithPath: data), destination: URL(fileURLWithPath: destination),
+                                           database: try catalogOptions.database())
                 .run(wheelwright: Wheelwright.version) { reportCopy($0, of: $1, to: progress) }
             print("exported \(manifest.files) files (\(manifest.blobs) blobs, \(manifest.bytes >> 20) MiB) to \(destination)")
         }
@@ -42,12 +45,16 @@ extension Wheelwright {
         @Argument(help: "The folder wheelwright export wrote (with manifest.json).")
         var source: String
 
-        @Option(help: "The new data directory (what wheelwright serve --data will use).")
+        @Option(help: "The new data directory (what wheelwright serve --data will use; with --catalog, the shared blob folder).")
         var data: String = Wheelwright.defaultDataDirectory
+
+        @OptionGroup(title: "A new, empty PostgreSQL catalog to load the export into (the way from one SQLite index to replicas)")
+        var catalogOptions: CatalogOptions
 
         func run() throws {
             let progress = Progress(label: "import", quiet: false)
-            let manifest = try StoreImport(source: URL(fileURLWithPath: source), destination: URL(fileURLWithPath: data))
+            let manifest = try StoreImport(source: URL(fileURLWithPath: source), destination: URL(fileURLWithPath: data),
+                                           database: try catalogOptions.database())
                 .run { reportCopy($0, of: $1, to: progress) }
             print("imported \(manifest.files) files (\(manifest.blobs) blobs, exported \(manifest.created) by wheelwright \(manifest.wheelwright)) into \(data); every sha256 checked")
         }

@@ -16,8 +16,10 @@ extension Wheelwright {
         @Option(help: "The data directory (what wheelwright serve --data uses).")
         var data: String = Wheelwright.defaultDataDirectory
 
+        @OptionGroup var catalogOptions: CatalogOptions
+
         func run() throws {
-            let check = try StoreCheck(directory: URL(fileURLWithPath: data))
+            let check = try StoreCheck(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
             let (checked, findings) = try check.run()
             for finding in findings { print((finding.isDamage ? "damaged: " : "unreferenced: ") + finding.description) }
             let damage = findings.filter(\.isDamage).count

@@ -24,8 +24,10 @@ extension Wheelwright {
         @Option(help: "The data directory (what wheelwright serve --data uses).")
         var data: String = Wheelwright.defaultDataDirectory
 
+        @OptionGroup var catalogOptions: CatalogOptions
+
         func run() throws {
-            let service = try IndexService(directory: URL(fileURLWithPath: data))
+            let service = try IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
             let start = ContinuousClock.now
             let progress = Progress(label: "import", quiet: false)
             let summary = try DevpiImport(service: service, dump: URL(fileURLWithPath: dump)).run { step in

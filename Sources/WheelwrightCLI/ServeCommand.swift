@@ -12,8 +12,11 @@ extension Wheelwright {
                 """
         )
 
-        @Option(help: "The data directory (catalog.sqlite, blobs/, tmp/).")
+        @Option(help: "The data directory (catalog.sqlite, blobs/, tmp/); with --catalog, the blob folder every replica shares.")
         var data: String = Wheelwright.defaultDataDirectory
+
+        @OptionGroup(title: "Replicas: a catalog on PostgreSQL")
+        var catalogOptions: CatalogOptions
 
         @Option(help: "The address to listen on.")
         var host = "127.0.0.1"
@@ -62,7 +65,8 @@ extension Wheelwright {
             configuration.limits.idleTimeout = .seconds(idleTimeout)
             configuration.limits.pageCacheBytes = pageCacheMB << 20
             let rootPassword = ProcessInfo.processInfo.environment["WHEELWRIGHT_ROOT_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-            try await runServer(directory: URL(fileURLWithPath: data), configuration: configuration, rootPassword: rootPassword)
+            try await runServer(directory: URL(fileURLWithPath: data), database: try catalogOptions.database(), configuration: configuration,
+                                rootPassword: rootPassword)
         }
     }
 

@@ -7,79 +7,21 @@ import Testing
 /// outside URL. Only the site's ports, upstream and certificate are changed for the test.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 final class ReverseProxyTests {
-    let folder: TemporaryFolder
-    let httpsPort: Int
     let server: TestServer
-    let nginx: Process
-    var outside: String { "https://127.0.0.1:\(httpsPort)/pypi" }
-    /// The CA the clients trust (the proxy's certificate is in cert.pem).
-    var certificate: String { folder.path("ca.pem") }
-    /// The clients trust the test CA alone (the machine may name its own bundle in these, and
-    /// requests lets REQUESTS_CA_BUNDLE win over twine's --cert).
-    var trust: [String: String] {
-        ["REQUESTS_CA_BUNDLE": certificate, "SSL_CERT_FILE": certificate, "CURL_CA_BUNDLE": certificate, "SSL_CERT_DIR": folder.path("none")]
-    }
+    let nginx: TestNginx
+    var folder: TemporaryFolder { nginx.folder }
+    var outside: String { nginx.outside }
+    var certificate: String { nginx.certificate }
+    var trust: [String: String] { nginx.trust }
 
     init() async throws {
-        folder = try TemporaryFolder()
-        httpsPort = try freePort()
-        let httpPort = try freePort()
+        let httpsPort = try freePort()
         server = try TestServer(arguments: ["--outside-url", "https://127.0.0.1:\(httpsPort)/pypi", "--trusted-proxy", "127.0.0.1"])
-        // A test CA and the proxy's certificate, as a company's internal CA would issue it.
-        try "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-            .write(toFile: folder.path("leaf.ext"), atomically: true, encoding: .utf8)
-        for step in [["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=wheelwright test CA",
-                      "-keyout", folder.path("ca.key"), "-out", folder.path("ca.pem")],
-                     ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", folder.path("key.pem"), "-out", folder.path("leaf.csr")],
-                     ["x509", "-req", "-in", folder.path("leaf.csr"), "-CA", folder.path("ca.pem"), "-CAkey", folder.path("ca.key"), "-CAcreateserial",
-                      "-days", "1", "-extfile", folder.path("leaf.ext"), "-out", folder.path("cert.pem")]] {
-            let made = try await runTool("/usr/bin/openssl", step)
-            guard made.status == 0 else { throw TestFailure("openssl: \(made.output)") }
-        }
-
-        var site = try String(contentsOf: Repository.root.appendingPathComponent("deploy/nginx-wheelwright.conf"), encoding: .utf8)
         let serverPort = server.baseURL.split(separator: ":").last.map(String.init) ?? ""
-        for (shipped, local) in [("server 127.0.0.1:4040;", "server 127.0.0.1:\(serverPort);"),
-                                 ("    listen [::]:80;\n", ""), ("    listen [::]:443 ssl http2;\n", ""),
-                                 ("listen 80;", "listen 127.0.0.1:\(httpPort);"), ("listen 443 ssl http2;", "listen 127.0.0.1:\(httpsPort) ssl http2;"),
-                                 ("/etc/ssl/certs/packages.example.com.pem", folder.path("cert.pem")),
-                                 ("/etc/ssl/private/packages.example.com.key", folder.path("key.pem"))] {
-            guard site.contains(shipped) else { throw TestFailure("the shipped nginx site no longer has '\(shipped)': update this test") }
-            site = site.replacingOccurrences(of: shipped, with: local)
-        }
-        try site.write(toFile: folder.path("site.conf"), atomically: true, encoding: .utf8)
-        // What Debian's /etc/nginx/nginx.conf gives a site, in the test's own folder.
-        let main = """
-            user root; daemon off; worker_processes 1; pid \(folder.path("nginx.pid")); error_log \(folder.path("error.log"));
-            events { worker_connections 256; }
-            http {
-                access_log \(folder.path("access.log"));
-                client_body_temp_path \(folder.path("body")); proxy_temp_path \(folder.path("proxy"));
-                fastcgi_temp_path \(folder.path("fastcgi")); uwsgi_temp_path \(folder.path("uwsgi")); scgi_temp_path \(folder.path("scgi"));
-                include \(folder.path("site.conf"));
-            }
-            """
-        try main.write(toFile: folder.path("nginx.conf"), atomically: true, encoding: .utf8)
-        nginx = Process()
-        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        nginx.arguments = ["-c", folder.path("nginx.conf"), "-p", folder.url.path]
-        nginx.standardError = FileHandle.nullDevice
-        try nginx.run()
-        for _ in 0..<100 {
-            if try await runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "--cacert", certificate, "\(outside)/+health"]).status == 0 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestFailure("nginx did not answer: \((try? String(contentsOfFile: folder.path("error.log"), encoding: .utf8)) ?? "")")
+        nginx = try await TestNginx(httpsPort: httpsPort, substitutions: [("server 127.0.0.1:4040;", "server 127.0.0.1:\(serverPort);")])
     }
 
-    deinit {
-        nginx.terminate()
-        nginx.waitUntilExit()
-    }
-
-    func curl(_ arguments: [String]) async throws -> String {
-        try await runToolSeparately("/usr/bin/curl", ["-s", "--cacert", certificate] + arguments, environment: trust).output
-    }
+    func curl(_ arguments: [String]) async throws -> String { try await nginx.curl(arguments) }
 
     @Test("through nginx under /pypi/ with TLS: twine uploads, pip and uv install, pages and redirects carry the outside URL")
     func proxied() async throws {

@@ -104,32 +104,42 @@ public final class TestServer: @unchecked Sendable {
     }
     public let data: URL
     /// The server's standard error: its request log.
-    public var log: URL { data.appendingPathExtension("log") }
+    public let log: URL
     public private(set) var process: Process
     public private(set) var baseURL = ""
 
     let extraArguments: [String]
+    let port: Int
+    /// Whether `data` goes with the server (not when replicas share it).
+    let ownsData: Bool
 
-    /// Starts the server on `data` (a new folder when nil) and waits for its "listening" line.
-    public init(data: URL? = nil, arguments: [String] = []) throws {
+    /// Starts the server on `data` (a new folder when nil, removed after) and waits for its
+    /// "listening" line. A replica names its shared `data`, its own `port` (0: any) and `log`.
+    public init(data: URL? = nil, arguments: [String] = [], port: Int = 0, log: URL? = nil) throws {
         let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-server-\(UUID().uuidString)")
         self.data = folder
+        self.log = log ?? folder.appendingPathExtension("log")
+        ownsData = data == nil || log == nil
         extraArguments = arguments
+        self.port = port
         process = Process()
         try start()
     }
 
-    private func start() throws {
+    /// Starts it again after a `kill()` or `stop()`, on the same port when it was given one.
+    public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
-        process.arguments = ["serve", "--data", data.path, "--port", "0"] + extraArguments
+        process.arguments = ["serve", "--data", data.path, "--port", String(port)] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["WHEELWRIGHT_ROOT_PASSWORD"] = Self.rootPassword
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let logHandle = try FileHandle(forWritingTo: log)
+        logHandle.seekToEndOfFile()
+        process.standardError = logHandle
         try process.run()
         self.process = process
         var seen = ""
@@ -182,7 +192,7 @@ public final class TestServer: @unchecked Sendable {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(at: data)
+        if ownsData { try? FileManager.default.removeItem(at: data) }
         try? FileManager.default.removeItem(at: log)
     }
 }

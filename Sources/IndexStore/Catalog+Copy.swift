@@ -1,0 +1,59 @@
+import Foundation
+
+extension Catalog {
+    /// Every table, parents before the rows that refer to them.
+    private static let tables = [#""user""#, "token", #""index""#, "file", "state", "build_run", "run_item", "coverage", "lease"]
+
+    /// The catalog of an existing store: `database` when it is shared, else the SQLite file in
+    /// `directory`, which must be there (a wrong `--data` is an error, not a new empty index).
+    public static func existing(in directory: URL, database: (any CatalogDatabase)?) throws -> Catalog {
+        if let database { return try Catalog(database: database) }
+        let path = directory.appendingPathComponent("catalog.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.notFound("no index data in \(directory.path) (no catalog.sqlite): give the directory wheelwright serve --data uses, and its --catalog if it has one")
+        }
+        return try Catalog(path: path)
+    }
+
+    /// A consistent copy of the whole catalog in a new SQLite file at `path`: SQLite's online
+    /// backup for an SQLite catalog, one snapshot copied row by row for PostgreSQL. Either is
+    /// safe while servers write; the copy is one moment's state.
+    public func backup(to path: String) throws {
+        if let sqlite = database as? SQLiteCatalogDatabase {
+            try sqlite.backup(to: path)
+        } else {
+            try copy(into: Catalog(path: path))
+        }
+    }
+
+    /// Copies every row of this catalog, as one moment's state, into `target`, which must hold
+    /// no users, indices, files or runs yet (a new catalog): how an SQLite index moves to
+    /// PostgreSQL, and how a PostgreSQL catalog is exported.
+    public func copy(into target: Catalog) throws {
+        try database.snapshot { source in
+            try target.database.write { destination in
+                for table in ["file", #""index""#, "token", #""user""#, "build_run"] where try destination.exists("SELECT 1 FROM \(table) LIMIT 1") {
+                    throw StoreError.conflict("the catalog at \(target.database.location) already holds data (\(table)): copy into a new, empty catalog")
+                }
+                try destination.execute("DELETE FROM state")
+                for table in Self.tables {
+                    for row in try source.rows("SELECT * FROM \(table)") {
+                        let columns = row.columnNames.map { "\"\($0)\"" }.joined(separator: ", ")
+                        try destination.execute("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders(row.columnNames.count)))",
+                                                row.allValues.map(SQLValueArgument.init))
+                    }
+                }
+                if destination.dialect == .postgresql {
+                    try destination.execute("SELECT setval(pg_get_serial_sequence('build_run', 'id'), COALESCE((SELECT MAX(id) FROM build_run), 0) + 1, false)")
+                }
+                try destination.bumpGeneration()
+            }
+        }
+    }
+}
+
+/// A value copied as it is, whatever its kind.
+private struct SQLValueArgument: SQLConvertible {
+    let sqlValue: SQLValue
+    init(sqlValue: SQLValue) { self.sqlValue = sqlValue }
+}

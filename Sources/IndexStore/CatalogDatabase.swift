@@ -1,0 +1,27 @@
+/// The engine under the catalog: SQLite in one process (`SQLiteCatalogDatabase`) or
+/// PostgreSQL shared by replicas (`PostgresCatalogDatabase`). Writes are serialized across
+/// every process on the catalog, as SQLite does by itself, so the catalog's
+/// check-then-write rules hold between replicas.
+public protocol CatalogDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs `body` in one write transaction, all or nothing; no other write runs meanwhile.
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Runs `body` for reads.
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Runs `body` for reads that all see one moment's state (for copies).
+    func snapshot<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// The catalog's generation as this process knows it: a number that grows with every write
+    /// anywhere. Read on every page request, so it costs no query while notifications flow.
+    func generation() throws -> Int64
+    /// Applies the migrations not yet applied, each once, whichever process starts first.
+    func migrate(_ migrations: [CatalogMigration]) throws
+    /// Where the catalog lives, for messages (never a password).
+    var location: String { get }
+}
+
+/// One step of the catalog's schema, the same for both engines (their differences are the
+/// dialect's). Identified by name: an applied step is recorded and never run again.
+public struct CatalogMigration: Sendable {
+    let identifier: String
+    let apply: @Sendable (any SQLSession) throws -> Void
+}

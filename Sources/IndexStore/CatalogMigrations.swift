@@ -1,0 +1,171 @@
+import Foundation
+import IndexAPI
+
+/// The catalog's schema, step by step, for both engines: column types come from the dialect,
+/// data changes are Swift over plain statements. Identifiers are those SQLite catalogs have
+/// recorded since their first release, so an existing catalog applies only what is new.
+enum CatalogMigrations {
+    static let all: [CatalogMigration] = [
+        CatalogMigration(identifier: "v1") { session in
+            let d = session.dialect
+            try run(session, """
+                CREATE TABLE "user" (
+                    name TEXT PRIMARY KEY,
+                    passwordHash TEXT NOT NULL,
+                    createdAt \(d.real) NOT NULL
+                );
+                CREATE TABLE token (
+                    id TEXT PRIMARY KEY,
+                    "user" TEXT NOT NULL REFERENCES "user"(name),
+                    secretHash TEXT NOT NULL,
+                    indices TEXT,
+                    createdAt \(d.real) NOT NULL,
+                    revokedAt \(d.real)
+                );
+                CREATE TABLE "index" (
+                    path TEXT PRIMARY KEY,
+                    "user" TEXT NOT NULL REFERENCES "user"(name),
+                    settings TEXT NOT NULL,
+                    createdAt \(d.real) NOT NULL
+                );
+                CREATE TABLE file (
+                    indexPath TEXT NOT NULL REFERENCES "index"(path),
+                    filename TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size \(d.integer) NOT NULL,
+                    uploadTime \(d.real) NOT NULL,
+                    uploader TEXT NOT NULL,
+                    requiresPython TEXT,
+                    yanked \(d.flag),
+                    yankReason TEXT,
+                    metadataSHA256 TEXT,
+                    provenance TEXT,
+                    PRIMARY KEY (indexPath, filename)
+                );
+                CREATE INDEX file_project ON file(indexPath, project);
+                CREATE TABLE state (key TEXT PRIMARY KEY, value \(d.integer) NOT NULL);
+                INSERT INTO state VALUES ('generation', 0)
+                """)
+        },
+        // The core metadata file (PEP 658) lives in the row: a few kB that would otherwise cost
+        // a second blob, with its own fsync and rename, on every upload.
+        CatalogMigration(identifier: "v2-metadata-in-catalog") { session in
+            try session.execute("ALTER TABLE file ADD COLUMN metadata \(session.dialect.blob)")
+        },
+        // Runs of `wheelwright build`, as each reports itself: for the /+builds/ page.
+        CatalogMigration(identifier: "v3-build-runs") { session in
+            try session.execute("""
+                CREATE TABLE build_run (
+                    id \(session.dialect.serialKey),
+                    reportedAt \(session.dialect.real) NOT NULL,
+                    reporter TEXT NOT NULL,
+                    report TEXT NOT NULL
+                )
+                """)
+        },
+        // A build log is a column the server fills from the blob it stored, never a key of the
+        // client's provenance (which once named any file as `log_sha256`); every file gets its
+        // identity (DistributionIdentity), which the non-volatile rule compares.
+        CatalogMigration(identifier: "v4-log-column-and-identity") { session in
+            let d = session.dialect
+            try run(session, """
+                ALTER TABLE file ADD COLUMN buildLogSHA256 TEXT;
+                ALTER TABLE file ADD COLUMN buildLogSize \(d.integer);
+                ALTER TABLE file ADD COLUMN identity TEXT
+                """)
+            for row in try session.rows("SELECT indexPath, filename, provenance FROM file") {
+                let index: String = try row["indexPath"], filename: String = try row["filename"]
+                var log: (digest: String, size: Int64)?
+                var provenance: String? = try row["provenance"]
+                if let text = provenance, var object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] {
+                    if let digest = object["log_sha256"] as? String, BlobDigest(digest) != nil, let size = object["log_size"] as? Int {
+                        log = (digest, Int64(size))
+                    }
+                    let removed = [object.removeValue(forKey: "log_sha256"), object.removeValue(forKey: "log_size")].contains { $0 != nil }
+                    if removed {
+                        provenance = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+                    }
+                }
+                try session.execute("UPDATE file SET identity = ?, buildLogSHA256 = ?, buildLogSize = ?, provenance = ? WHERE indexPath = ? AND filename = ?",
+                                    [Catalog.identity(of: filename), log?.digest, log?.size, provenance, index, filename])
+            }
+            try session.execute("CREATE INDEX file_identity ON file(indexPath, identity)")
+        },
+        // Users who may report build runs (`wheelwright build`'s account).
+        CatalogMigration(identifier: "v5-builder-users") { session in
+            try session.execute(#"ALTER TABLE "user" ADD COLUMN builder \#(session.dialect.flag)"#)
+        },
+        CatalogMigration(identifier: "v6-user-email") { session in
+            try session.execute(#"ALTER TABLE "user" ADD COLUMN email TEXT"#)
+        },
+        // When each token was last used, for `wheelwright token list` (recorded at most once a minute).
+        CatalogMigration(identifier: "v7-token-last-used") { session in
+            try session.execute("ALTER TABLE token ADD COLUMN lastUsedAt \(session.dialect.real)")
+        },
+        // Each run's counts beside its report (the history of 60 nights without decoding 60
+        // reports), and the coverage of the whitelist: a row per (project, target), as the
+        // latest run that planned it left it. Runs reported before are digested here, in order.
+        CatalogMigration(identifier: "v8-run-totals-and-coverage") { session in
+            let d = session.dialect
+            try run(session, """
+                ALTER TABLE build_run ADD COLUMN built \(d.integer) NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN failed \(d.integer) NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN skipped \(d.integer) NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN cancelled \(d.integer) NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN seconds \(d.real) NOT NULL DEFAULT 0;
+                ALTER TABLE build_run ADD COLUMN runID TEXT;
+                CREATE TABLE run_item (
+                    run \(d.integer) NOT NULL REFERENCES build_run(id),
+                    position \(d.integer) NOT NULL,
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    python TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    seconds \(d.real) NOT NULL,
+                    wheel TEXT,
+                    "index" TEXT,
+                    reason TEXT,
+                    logItem TEXT,
+                    PRIMARY KEY (run, position)
+                );
+                CREATE TABLE coverage (
+                    project TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    versions TEXT NOT NULL,
+                    reason TEXT,
+                    logItem TEXT,
+                    run \(d.integer) NOT NULL,
+                    PRIMARY KEY (project, target)
+                )
+                """)
+            for row in try session.rows("SELECT id, report FROM build_run ORDER BY id") {
+                // Stored only after it decoded at POST; a row from before that keeps zeros.
+                let report: String = try row["report"], run: Int64 = try row["id"]
+                guard let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(report.utf8)) else { continue }
+                try Catalog.record(RunDigest(posted, run: run), run: run, session)
+            }
+        },
+        // Build leases: one share of the plan (`all`, `shard-I-of-N`) held by one run at a time,
+        // across machines; a row past its expiry is free.
+        CatalogMigration(identifier: "v9-build-leases") { session in
+            try session.execute("""
+                CREATE TABLE lease (
+                    name TEXT PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
+                    expiresAt \(session.dialect.real) NOT NULL
+                )
+                """)
+        },
+    ]
+
+    /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).
+    private static func run(_ session: any SQLSession, _ script: String) throws {
+        for statement in script.split(separator: ";\n") { try session.execute(String(statement)) }
+    }
+}

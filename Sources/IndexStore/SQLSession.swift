@@ -1,0 +1,38 @@
+/// One connection's work, inside a write transaction or a read: the catalog's only way to the
+/// database. Arguments bind to `?` placeholders, in order.
+public protocol SQLSession {
+    var dialect: SQLDialect { get }
+    /// Runs a statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [any SQLConvertible]) throws -> Int
+    /// Runs a query; returns its rows.
+    func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow]
+    /// Counts a write in the catalog's generation (in a write transaction): every replica's
+    /// page cache learns of it once the transaction commits.
+    func bumpGeneration() throws
+}
+
+extension SQLSession {
+    @discardableResult
+    func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+
+    func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
+
+    func row(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> SQLRow? { try rows(sql, arguments).first }
+
+    /// The first column of the first row, if there is a row.
+    func value<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> T? {
+        try row(sql, arguments)?.first()
+    }
+
+    /// The first column of every row.
+    func values<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> [T] {
+        try rows(sql, arguments).map { row throws(StoreError) in try row.first() }
+    }
+
+    /// Whether the query answers a row.
+    func exists(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> Bool { try row(sql, arguments) != nil }
+}
+
+/// `count` placeholders for an `IN (…)` list.
+func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+
+/// The embedded catalog: one SQLite file in WAL mode through GRDB, written by this process
+/// alone. Its generation lives in memory beside the file's, since no one else writes.
+public struct SQLiteCatalogDatabase: CatalogDatabase {
+    private let writer: any DatabaseWriter
+    private let currentGeneration = SharedGeneration(0)
+    public let location: String
+
+    public var dialect: SQLDialect { .sqlite }
+
+    /// Opens (creating when needed) the catalog at `path`, or an in-memory one for tests.
+    public init(path: String?) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        // Reads are short (pages are cached), so two reader connections are plenty and keep memory low.
+        configuration.maximumReaderCount = 2
+        if let path {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } else {
+            writer = try DatabaseQueue(configuration: configuration)
+        }
+        location = path ?? "memory"
+    }
+
+    public func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try writer.write { db in try body(Session(db: db, generation: currentGeneration)) }
+    }
+
+    public func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try writer.read { db in try body(Session(db: db, generation: currentGeneration)) }
+    }
+
+    /// A pool's read is already a transaction: one moment's state.
+    public func snapshot<T>(_ body: (any SQLSession) throws -> T) throws -> T { try read(body) }
+
+    public func generation() -> Int64 { currentGeneration.value }
+
+    /// GRDB's migrator, so that catalogs written before the PostgreSQL engine keep their record
+    /// of applied steps (the table `grdb_migrations`).
+    public func migrate(_ migrations: [CatalogMigration]) throws {
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier) { db in try migration.apply(Session(db: db, generation: currentGeneration)) }
+        }
+        try migrator.migrate(writer)
+        currentGeneration.raise(to: try read { session in try session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 })
+    }
+
+    /// A consistent copy of the whole catalog at `path` (SQLite's online backup: safe while
+    /// the server writes; the copy is one moment's state).
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try writer.backup(to: copy)
+        try copy.close()
+    }
+
+    private struct Session: SQLSession {
+        let db: Database
+        let generation: SharedGeneration
+
+        var dialect: SQLDialect { .sqlite }
+
+        @discardableResult
+        func execute(_ sql: String, _ arguments: [any SQLConvertible]) throws -> Int {
+            try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+            return db.changesCount
+        }
+
+        func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow] {
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments)).map { row in
+                SQLRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
+            }
+        }
+
+        func bumpGeneration() throws {
+            try execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+            let generation = generation
+            db.afterNextTransaction { _ in generation.increment() }
+        }
+
+        private static func arguments(_ values: [any SQLConvertible]) -> StatementArguments {
+            StatementArguments(values.map { value -> DatabaseValue in
+                switch value.sqlValue {
+                case .null: .null
+                case .integer(let number): number.databaseValue
+                case .real(let number): number.databaseValue
+                case .text(let text): text.databaseValue
+                case .blob(let bytes): Data(bytes).databaseValue
+                }
+            })
+        }
+
+        private static func value(_ value: DatabaseValue) -> SQLValue {
+            switch value.storage {
+            case .null: .null
+            case .int64(let number): .integer(number)
+            case .double(let number): .real(number)
+            case .string(let text): .text(text)
+            case .blob(let data): .blob([UInt8](data))
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import IndexStore
+
+/// Where the index's catalog lives when it is not `catalog.sqlite` in the data directory: a
+/// PostgreSQL database shared by replicas. The password never comes on the command line.
+struct CatalogOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The shared catalog: postgresql://USER@HOST:PORT/DATABASE[?sslmode=require] (or WHEELWRIGHT_CATALOG); default: catalog.sqlite in the data directory.",
+        discussion: "The password comes from --catalog-password-file or PGPASSWORD, never from the address."))
+    var catalog: String?
+
+    @Option(help: "A file (mode 0600) whose first line is the PostgreSQL password.")
+    var catalogPasswordFile: String?
+
+    @Option(help: "Connections to PostgreSQL this process opens at most (besides one that listens for changes).")
+    var catalogConnections = 8
+
+    func validate() throws {
+        guard (1...256).contains(catalogConnections) else { throw ValidationError("--catalog-connections must be 1 to 256") }
+        if let address { _ = try parse(address) }
+    }
+
+    private var address: String? {
+        catalog ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private func parse(_ address: String) throws -> PostgresAddress {
+        do {
+            return try PostgresAddress(address)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The shared catalog, connected; nil for the data directory's own SQLite file.
+    func database() throws -> (any CatalogDatabase)? {
+        guard let address else { return nil }
+        let password = try catalogPasswordFile.map { try SecretFile.read($0, what: "--catalog-password-file") }
+            ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        return try PostgresCatalogDatabase(address: try parse(address), password: password, connections: catalogConnections)
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import IndexAPI
+import IndexStore
+import TestSupport
+import Testing
+
+/// The catalog's rules, run on both engines: SQLite in memory and a PostgreSQL database of a
+/// throwaway cluster. The same statements serve both, so every rule holds on each or fails here.
+@Suite("Catalog on SQLite and PostgreSQL", .sharedPostgres, .timeLimit(.minutes(5)))
+struct CatalogTests {
+    static let dev = try! IndexID(user: "alice", index: "dev")
+    static let stable = try! IndexID(user: "alice", index: "stable")
+
+    static func file(_ filename: String, in index: IndexID = dev, sha: Character = "a", size: Int64 = 10,
+                     log: BlobReference? = nil) -> StoredFile {
+        let parts = filename.split(separator: "-")
+        return StoredFile(index: index, filename: filename, project: String(parts[0]), version: parts[1].replacingOccurrences(of: ".tar.gz", with: ""),
+                          kind: filename.hasSuffix(".whl") ? .wheel : .sdist, sha256: String(repeating: sha, count: 64), size: size,
+                          uploadTime: 1_700_000_000, uploader: "alice", requiresPython: ">=3.9", metadataSHA256: nil, provenance: nil, buildLog: log)
+    }
+
+    /// alice with a volatile `dev` and a non-volatile `stable` that has `dev` as its base.
+    static func seeded(_ engine: CatalogEngine) async throws -> Catalog {
+        let catalog = try await engine.makeCatalog()
+        try catalog.createUser("alice", passwordHash: "hash-a", email: "alice@example.com")
+        try catalog.createIndex(dev, settings: IndexSettings(volatile: true, aclUpload: ["alice"]))
+        try catalog.createIndex(stable, settings: IndexSettings(bases: [dev], volatile: false))
+        return catalog
+    }
+
+    @Test("users: create, duplicate refused, update, builder mark, email, delete with volatile indices", arguments: CatalogEngine.allCases)
+    func users(engine: CatalogEngine) async throws {
+        let catalog = try await engine.makeCatalog()
+        try catalog.createUser("bob", passwordHash: "h1", builder: true)
+        #expect(try catalog.userExists("bob") && !catalog.userExists("carol"))
+        #expect(throws: StoreError.conflict("user bob already exists")) { try catalog.createUser("bob", passwordHash: "h2") }
+        #expect(try catalog.isBuilder("bob") && catalog.passwordHash(of: "bob") == "h1")
+        try catalog.updateUser("bob", passwordHash: "h3", builder: false, email: "b@example.com")
+        #expect(try !catalog.isBuilder("bob") && catalog.passwordHash(of: "bob") == "h3" && catalog.email(of: "bob") == "b@example.com")
+        #expect(throws: StoreError.self) { try catalog.updateUser("carol", passwordHash: "x", builder: nil) }
+        try catalog.createUser("carol", passwordHash: "h")
+        #expect(try catalog.users() == ["bob", "carol"])
+        let scratch = try IndexID(user: "bob", index: "scratch")
+        try catalog.createIndex(scratch, settings: IndexSettings(volatile: true))
+        _ = try catalog.addFile(Self.file("demo-1.0.tar.gz", in: scratch))
+        try catalog.createToken(id: "t1", user: "bob", secretHash: "s", indices: nil)
+        try catalog.deleteUser("bob")
+        #expect(try !catalog.userExists("bob") && catalog.settings(of: scratch) == nil && catalog.token("t1") == nil && catalog.everyFile().isEmpty)
+    }
+
+    @Test("tokens: scope, owner, list, last use, revoke", arguments: CatalogEngine.allCases)
+    func tokens(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        try catalog.createToken(id: "t1", user: "alice", secretHash: "s1", indices: [Self.dev])
+        try catalog.createToken(id: "t2", user: "alice", secretHash: "s2", indices: nil)
+        let token = try #require(try catalog.token("t1"))
+        #expect(token.user == "alice" && token.secretHash == "s1" && token.indices == [Self.dev])
+        try catalog.markTokenUsed("t2", at: 1234.5)
+        let listed = try catalog.tokens(of: "alice")
+        #expect(listed.map(\.id) == ["t1", "t2"] && listed[1].lastUsed == 1234.5 && listed[0].indices == ["alice/dev"])
+        #expect(try catalog.tokens(of: nil).count == 2 && catalog.tokens(of: "nobody").isEmpty)
+        try catalog.revokeToken("t1")
+        #expect(try catalog.token("t1") == nil && catalog.tokenOwner("t1") == "alice" && catalog.tokens(of: nil).map(\.id) == ["t2"])
+    }
+
+    @Test("indices: bases resolve depth first, cycles and missing bases refused, non-volatile stays so, a base cannot go", arguments: CatalogEngine.allCases)
+    func indices(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        #expect(throws: StoreError.conflict("index alice/dev already exists")) { try catalog.createIndex(Self.dev, settings: IndexSettings()) }
+        #expect(try catalog.resolutionOrder(of: Self.stable) == [Self.stable, Self.dev])
+        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.dev) { $0.bases = [Self.stable] } }
+        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.dev) { $0.bases = [try! IndexID(user: "alice", index: "nope")] } }
+        _ = try catalog.addFile(Self.file("demo-1.0-py3-none-any.whl", in: Self.stable))
+        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.stable) { $0.volatile = true } }
+        #expect(throws: StoreError.conflict("alice/dev is a base of alice/stable: change their bases first")) { try catalog.deleteIndex(Self.dev) }
+        #expect(throws: StoreError.self) { try catalog.deleteIndex(Self.stable) }
+        let settings = try catalog.updateIndex(Self.dev) { $0.aclUpload = ["alice", "bob"] }
+        #expect(try settings.aclUpload == ["alice", "bob"] && catalog.settings(of: Self.dev)?.aclUpload == ["alice", "bob"])
+        #expect(try catalog.indices().map(\.path) == [Self.dev, Self.stable])
+    }
+
+    @Test("files: same bytes again changes nothing, other bytes conflict on non-volatile and replace on volatile, under any spelling", arguments: CatalogEngine.allCases)
+    func files(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        let log = BlobReference(digest: BlobDigest(String(repeating: "c", count: 64))!, size: 77)
+        let first = Self.file("demo-1.0-py3-none-any.whl", in: Self.stable, log: log)
+        #expect(try catalog.addFile(first, metadata: Array("Metadata-Version: 2.1\n".utf8)) == .stored(first))
+        #expect(try catalog.addFile(first) == .alreadyPresent(first))
+        #expect(throws: StoreError.self) { _ = try catalog.addFile(Self.file("Demo-1.0-py3-none-any.whl", in: Self.stable, sha: "b")) }
+        #expect(try catalog.file(Self.stable, "demo-1.0-py3-none-any.whl") == first)
+        #expect(try catalog.file(sameAs: "Demo-1.0-py3-none-any.whl", in: Self.stable) == first)
+        #expect(try catalog.coreMetadata(Self.stable, first.filename) == Array("Metadata-Version: 2.1\n".utf8))
+        _ = try catalog.addFile(Self.file("demo-1.0.tar.gz"))
+        #expect(try catalog.addFile(Self.file("demo-1.0.tar.gz", sha: "d")) == .stored(Self.file("demo-1.0.tar.gz", sha: "d")))
+        #expect(try catalog.files(in: Self.dev).map(\.sha256) == [String(repeating: "d", count: 64)])
+        #expect(try catalog.files(of: "demo", in: [Self.stable, Self.dev]).map(\.filename) == ["demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz"])
+        #expect(try catalog.projects(in: [Self.stable, Self.dev]) == ["demo"])
+        #expect(try catalog.referencedBlobs() == [String(repeating: "a", count: 64), String(repeating: "c", count: 64), String(repeating: "d", count: 64)])
+        #expect(try Set(catalog.blobReferences().map(\.size)) == [10, 77])
+        // Yanks keep the file; deletion only on the volatile index.
+        let yanked = try catalog.setYanked(Self.stable, first.filename, yanked: true, reason: "broken")
+        #expect(try yanked.yanked && yanked.yankReason == "broken" && catalog.file(Self.stable, first.filename)?.yanked == true)
+        #expect(throws: StoreError.self) { _ = try catalog.deleteFiles(Self.stable, project: "demo", version: nil) }
+        #expect(try catalog.deleteFiles(Self.dev, project: "demo", version: "1.0") == 1)
+        #expect(throws: StoreError.self) { _ = try catalog.deleteFiles(Self.dev, project: "demo", version: "1.0") }
+        #expect(try catalog.everyFile().map(\.filename) == ["demo-1.0-py3-none-any.whl"])
+    }
+
+    @Test("listing: project pages with counts and versions, filter with LIKE's characters taken literally, search, statistics", arguments: CatalogEngine.allCases)
+    func listing(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        for (project, versions) in [("alpha", ["1.0", "2.0"]), ("beta_x", ["1.0"]), ("betaxy", ["3.0"]), ("gamma", ["0.1"])] {
+            for version in versions { _ = try catalog.addFile(Self.file("\(project)-\(version).tar.gz")) }
+        }
+        let all = try catalog.projectSummaries(in: [Self.dev], containing: "", limit: 2, offset: 1)
+        #expect(all.total == 4 && all.page.map(\.name) == ["beta_x", "betaxy"])
+        let alpha = try catalog.projectSummaries(in: [Self.dev], containing: "alp", limit: 10, offset: 0)
+        #expect(alpha.total == 1 && alpha.page.first?.files == 2 && Set(alpha.page.first?.versions ?? []) == ["1.0", "2.0"])
+        #expect(try catalog.projectSummaries(in: [Self.dev], containing: "a_", limit: 10, offset: 0).page.map(\.name) == ["beta_x"])
+        #expect(try catalog.search("eta", limit: 10).map(\.project) == ["beta_x", "betaxy"])
+        #expect(try catalog.search("%", limit: 10).isEmpty)
+        let statistics = try #require(try catalog.indexStatistics()[Self.dev])
+        #expect(statistics.projects == 4 && statistics.files == 5 && statistics.lastUpload == 1_700_000_000)
+    }
+
+    @Test("build runs: numbered in order, counts, items, coverage kept per (project, target) by the latest run", arguments: CatalogEngine.allCases)
+    func runs(engine: CatalogEngine) async throws {
+        let catalog = try await engine.makeCatalog()
+        func item(_ project: String) -> BuildItem {
+            BuildItem(project: project, version: "1.0", target: "debian-12", python: "3.11", buildTag: nil, systemPackages: [], environment: [:])
+        }
+        func report(_ status: ItemResult.Status) -> PostedRunReport {
+            PostedRunReport(report: RunReport(runID: "r", startedAt: Date(timeIntervalSince1970: 0), seconds: 3,
+                                              results: [ItemResult(item: item("a"), status: status, reason: nil, wheel: nil, index: nil, seconds: 1, log: nil)],
+                                              skipped: [SkippedItem(item: item("b"), reason: "denied")]), logs: [:])
+        }
+        let first = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)))
+        let second = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.built)))
+        #expect(second == first + 1)
+        #expect(try catalog.runTotals(limit: 10).map(\.built) == [1, 0] && catalog.runTotals(limit: 10, only: first).map(\.failed) == [1])
+        #expect(try catalog.runItems(of: [second, first]).map(\.status) == ["built", "failed"])
+        #expect(try catalog.runItems(of: [first], statuses: ["failed"]).map(\.project) == ["a"])
+        let coverage = try catalog.coverage()
+        #expect(coverage.map(\.project) == ["a", "b"] && coverage[0].status == .built && coverage[0].run == second && coverage[1].status == .denied)
+        #expect(try catalog.buildRuns(limit: 1).map(\.id) == [second] && catalog.buildRun(first)?.reporter == "builder")
+    }
+
+    @Test("leases: one holder per share, all overlaps shards, renewal, expiry, release", arguments: CatalogEngine.allCases)
+    func leases(engine: CatalogEngine) async throws {
+        let catalog = try await engine.makeCatalog()
+        let now = 1_000_000.0
+        #expect(try catalog.acquireLease("shard-1-of-2", owner: "a", user: "root", seconds: 120, now: now).granted)
+        #expect(try !catalog.acquireLease("all", owner: "b", user: "root", seconds: 120, now: now).granted)
+        #expect(try catalog.acquireLease("shard-2-of-2", owner: "b", user: "root", seconds: 120, now: now).granted)
+        #expect(try catalog.acquireLease("shard-1-of-2", owner: "a", user: "root", seconds: 120, now: now + 60).lease.expires == now + 180)
+        #expect(try catalog.acquireLease("all", owner: "c", user: "root", seconds: 120, now: now + 181).granted)
+        #expect(try !catalog.releaseLease("all", owner: "a") && catalog.releaseLease("all", owner: "c"))
+    }
+
+    @Test("every write moves the generation; a copy holds every row and moves on from there", arguments: CatalogEngine.allCases)
+    func generationAndCopy(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        let before = try catalog.generation()
+        _ = try catalog.addFile(Self.file("demo-1.0.tar.gz"))
+        #expect(try catalog.generation() == before + 1)
+        _ = try catalog.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
+            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])))
+        try catalog.createToken(id: "t", user: "alice", secretHash: "s", indices: nil)
+        let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
+        try catalog.copy(into: copy)
+        #expect(try copy.everyFile() == catalog.everyFile() && copy.indices().map(\.path) == [Self.dev, Self.stable])
+        #expect(try copy.token("t")?.user == "alice" && copy.email(of: "alice") == "alice@example.com")
+        #expect(try copy.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
+            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:]))) == 2)
+        #expect(throws: StoreError.self) { try catalog.copy(into: copy) }
+    }
+}
+
+/// What only a shared catalog has: several processes (here, several connections as replicas
+/// open them) on one PostgreSQL database.
+@Suite("PostgreSQL catalog shared by replicas", .sharedPostgres, .timeLimit(.minutes(5)))
+struct SharedCatalogTests {
+    @Test("a write through one replica moves the other's generation by notification")
+    func notification() async throws {
+        let a = try await CatalogEngine.postgresql.makeCatalog()
+        let b = try CatalogEngine.replica(of: a)
+        let start = try b.generation()
+        try a.createUser("alice", passwordHash: "h")
+        let target = try a.generation()
+        #expect(target > start)
+        // Wait for the notification (no time is asserted: the loop ends when it arrives).
+        var seen = try b.generation()
+        for _ in 0..<500 where seen < target {
+            try await Task.sleep(for: .milliseconds(10))
+            seen = try b.generation()
+        }
+        #expect(seen == target)
+    }
+
+    @Test("racing replicas: one upload of a name wins on a non-volatile index, one lease holder per share")
+    func races() async throws {
+        let first = try await CatalogEngine.postgresql.makeCatalog()
+        try first.createUser("alice", passwordHash: "h")
+        let stable = CatalogTests.stable
+        try first.createIndex(stable, settings: IndexSettings(volatile: false))
+        let replicas = [first] + (try (0..<3).map { _ in try CatalogEngine.replica(of: first) })
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for (number, replica) in replicas.enumerated() {
+                group.addTask {
+                    // Four spellings of one distribution: no key of the table can tell they clash.
+                    let name = ["demo", "Demo", "DEMO", "dEmo"][number]
+                    let sha = Character(String(number + 1))
+                    return (try? replica.addFile(CatalogTests.file("\(name)-1.0.tar.gz", in: stable, sha: sha))) != nil
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try first.files(in: stable).count == 1)
+        let leases = await withTaskGroup(of: Bool.self) { group in
+            for (number, replica) in replicas.enumerated() {
+                group.addTask { (try? replica.acquireLease("all", owner: "run \(number)", user: "root", seconds: 60).granted) == true }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(leases.filter { $0 }.count == 1)
+    }
+}
