@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
+.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -64,7 +64,7 @@ install: $(if $(filter .build/release/wheelwright,$(BINARY)),release) ## Install
 	mkdir -p $(DESTDIR)$(PREFIX)/share/wheelwright $(DESTDIR)$(PREFIX)/share/doc/wheelwright
 	cp -R containers $(DESTDIR)$(PREFIX)/share/wheelwright/containers
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/wheelwright/
-	install -m 644 deploy/nginx-wheelwright.conf $(DESTDIR)$(PREFIX)/share/doc/wheelwright/
+	install -m 644 deploy/nginx-wheelwright.conf deploy/nginx-wheelwright-replicas.conf $(DESTDIR)$(PREFIX)/share/doc/wheelwright/
 	sed 's|/usr/local|$(PREFIX)|g' deploy/wheelwright.yaml > $(DESTDIR)$(PREFIX)/share/wheelwright/wheelwright.yaml
 	for unit in deploy/systemd/*; do \
 	  sed 's|/usr/local|$(PREFIX)|g' $$unit | install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/$$(basename $$unit); done
@@ -125,6 +125,10 @@ bench-migration: venv release ## import-devpi vs devpi-import on one devpi-expor
 
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh
+
+bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), 1/2/3 replicas behind nginx, failover after a SIGKILL.
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	bench/replicas.sh
 
 bench-server: venv release ## Index server vs devpi-server and pypiserver (wrk, twine, RSS); bench/out/server/.
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }

@@ -13,10 +13,15 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`; a `StoreError` (400) names what is wrong and what to write instead.
     public init(_ text: String) throws(StoreError) {
+        let parsed = URLComponents(string: text)
+        // Never echo a password back: messages reach logs and terminals.
+        var shown = parsed
+        if shown?.password != nil { shown?.password = "…" }
+        let echoed = parsed == nil ? "(not a URL)" : shown?.string ?? ""
         func refuse(_ why: String) -> StoreError {
-            .badRequest("catalog address '\(text)': \(why); write postgresql://USER@HOST:PORT/DATABASE")
+            .badRequest("catalog address '\(echoed)': \(why); write postgresql://USER@HOST:PORT/DATABASE")
         }
-        guard text.hasPrefix("postgresql://") || text.hasPrefix("postgres://"), let url = URLComponents(string: text) else {
+        guard text.hasPrefix("postgresql://") || text.hasPrefix("postgres://"), let url = parsed else {
             throw refuse("not a postgresql:// address")
         }
         guard url.password == nil else {

@@ -15,18 +15,33 @@ public struct ProxyAuth: Sendable {
 
     /// Reads the secret from `file`, or makes one (32 random bytes, mode 0600) the first time.
     public init(secretFile: URL) throws {
-        if let data = FileManager.default.contents(atPath: secretFile.path), data.count == 32 {
-            secret = SymmetricKey(data: data)
+        if let existing = Self.read(secretFile) {
+            secret = existing
             return
         }
+        // Created once for every replica on the folder: written under a name of its own, then
+        // linked into place, which fails when another process got there first; its key wins.
         let fresh = SymmetricKey(size: .bits256)
-        let bytes = fresh.withUnsafeBytes { Data($0) }
-        let temporary = secretFile.appendingPathExtension("tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: bytes, attributes: [.posixPermissions: 0o600]),
-              rename(temporary.path, secretFile.path) == 0 else {
+        let temporary = secretFile.appendingPathExtension(UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        guard FileManager.default.createFile(atPath: temporary.path, contents: fresh.withUnsafeBytes { Data($0) }, attributes: [.posixPermissions: 0o600]) else {
             throw StoreError(.unavailable, "cannot write the session secret \(secretFile.path): \(String(cString: strerror(errno)))")
         }
-        secret = fresh
+        if link(temporary.path, secretFile.path) == 0 {
+            secret = fresh
+        } else if errno == EEXIST {
+            guard let winner = Self.read(secretFile) else {
+                throw StoreError(.unavailable, "the session secret \(secretFile.path) is not a 32-byte key: remove it and start again (devpi logins end)")
+            }
+            secret = winner
+        } else {
+            throw StoreError(.unavailable, "cannot write the session secret \(secretFile.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func read(_ file: URL) -> SymmetricKey? {
+        guard let data = FileManager.default.contents(atPath: file.path), data.count == 32 else { return nil }
+        return SymmetricKey(data: data)
     }
 
     /// A session key for `user` whose password hash is `passwordHash`, valid until `now + lifetime`.

@@ -3,8 +3,9 @@ import NIOHTTP1
 import TestSupport
 import Testing
 
-/// Three `wheelwright serve` replicas on one PostgreSQL catalog and one blob folder, behind the
-/// shipped nginx site with the shipped replicas upstream: what one replica stores, every other
+/// Three `wheelwright serve` replicas on one PostgreSQL catalog and one blob folder, started
+/// with the shipped Kubernetes Deployment's arguments, behind the shipped nginx site with the
+/// shipped replicas upstream: what one replica stores, every other
 /// serves; a replica killed mid-load costs no install and no acknowledged upload, and rejoins.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 final class ReplicaTests {
@@ -19,7 +20,16 @@ final class ReplicaTests {
         self.shared = shared
         let httpsPort = try freePort()
         let ports = try (0..<3).map { _ in try freePort() }
-        let arguments = ["--catalog", cluster.url, "--outside-url", "https://127.0.0.1:\(httpsPort)/pypi", "--trusted-proxy", "127.0.0.1"]
+        // The serve arguments of the shipped Kubernetes Deployment, with this machine's values.
+        let local: [String: String?] = [
+            "data": nil, "port": nil, "host": "127.0.0.1", "catalog": cluster.url,
+            "catalog-password-file": TestServer.secretFile("unused with the test cluster's trust authentication"),
+            "outside-url": "https://127.0.0.1:\(httpsPort)/pypi", "trusted-proxy": "127.0.0.1",
+        ]
+        let manifest = try String(contentsOf: Repository.root.appendingPathComponent("deploy/kubernetes/index-deployment.yaml"), encoding: .utf8)
+        let shipped = manifest.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +- --([a-z-]+)=/#).map { String($0.1) } }
+        guard Set(shipped) == Set(local.keys) else { throw TestFailure("the Deployment's serve arguments are \(shipped): update this test") }
+        let arguments = shipped.compactMap { name in local[name]!.map { "--\(name)=\($0)" } }
         replicas = try ports.enumerated().map { number, port in
             try TestServer(data: shared.url.appendingPathComponent("data"), arguments: arguments, port: port,
                            log: shared.url.appendingPathComponent("replica-\(number).log"))

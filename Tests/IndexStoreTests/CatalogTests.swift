@@ -226,3 +226,22 @@ struct SharedCatalogTests {
         #expect(leases.filter { $0 }.count == 1)
     }
 }
+
+@Suite("Catalog addresses")
+struct PostgresAddressTests {
+    @Test("postgresql://USER@HOST[:PORT]/DATABASE[?sslmode=…]; a password, a missing part or an unknown option is refused, saying what to write")
+    func addresses() throws {
+        let plain = try PostgresAddress("postgresql://wheelwright@db.example.internal/index")
+        #expect(plain.user == "wheelwright" && plain.host == "db.example.internal" && plain.port == 5432 && plain.database == "index" && !plain.requireTLS)
+        let tls = try PostgresAddress("postgres://ww@10.0.0.5:6432/ww?sslmode=require")
+        #expect(tls.port == 6432 && tls.requireTLS && tls.description == "postgresql://ww@10.0.0.5:6432/ww?sslmode=require")
+        for bad in ["", "sqlite:///x", "postgresql://user:secret@host/db", "postgresql://host/db", "postgresql://u@/db", "postgresql://u@host",
+                    "postgresql://u@host/", "postgresql://u@host/a/b", "postgresql://u@host:99999/db", "postgresql://u@host/db?sslmode=allow",
+                    "postgresql://u@host/db?application_name=x"] {
+            #expect(throws: StoreError.self, "\(bad)") { _ = try PostgresAddress(bad) }
+        }
+        #expect { _ = try PostgresAddress("postgresql://user:secret@host/db") } throws: { error in
+            "\(error)".contains("catalog-password-file") && !"\(error)".contains("secret@")
+        }
+    }
+}

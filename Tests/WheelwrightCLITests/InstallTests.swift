@@ -24,6 +24,7 @@ struct InstallTests {
         try await install()
         for path in ["usr/local/bin/wheelwright", "usr/local/share/wheelwright/containers/debian-12/target.yaml",
                      "usr/local/share/doc/wheelwright/operations.md", "usr/local/share/doc/wheelwright/nginx-wheelwright.conf",
+                     "usr/local/share/doc/wheelwright/nginx-wheelwright-replicas.conf",
                      "etc/sysusers.d/wheelwright.conf", "etc/wheelwright/wheelwright.yaml"] {
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path), "\(path) is missing")
         }

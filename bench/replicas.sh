@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The replicas benchmark (`make bench-replicas`), in one run on this machine: the catalog on
+# SQLite (one process) against PostgreSQL (a throwaway cluster started here, as the tests do),
+# and 1, 2 and 3 PostgreSQL replicas behind nginx (the shipped upstream settings, plain HTTP):
+#   - project page req/s and p99 (wrk): cached, and uncached (--page-cache-mb 0: every request
+#     reads the catalog and renders), on SQLite and on PostgreSQL;
+#   - twine upload files/s of one corpus into each single process;
+#   - project page req/s through nginx with 1, 2 and 3 replicas;
+#   - failover: 8 clients on keep-alive connections through nginx, one replica SIGKILLed; the
+#     requests failed and the p99 in the 5 s after the kill against the 3 s before.
+#
+# Environment: PROJECTS (100) x VERSIONS (5) wheels; DURATION of each wrk run (10s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/replicas
+rm -rf "$out" && mkdir -p "$out"
+projects=${PROJECTS:-100}
+versions=${VERSIONS:-5}
+duration=${DURATION:-10s}
+python=.venv/bin/python
+twine=.venv/bin/twine
+wheelwright=.build/release/wheelwright
+pgbin=/usr/lib/postgresql/15/bin
+unset PIP_FIND_LINKS
+
+free_port() { $python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
+pids=()
+pg="$(pwd)/$out/pg"
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -d "$pg/data" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "== PostgreSQL 15 in $pg (as the tests start it: initdb, pg_ctl, a free port)"
+mkdir -p "$pg" && chown postgres: "$pg"
+pg_port=$(free_port)
+runuser -u postgres -- "$pgbin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 >"$out/initdb.log"
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start \
+  -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+for db in single uncached replicas; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"; done
+catalog() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
+
+echo "== corpus: $projects projects x $versions versions"
+$python bench/corpus.py "$out/corpus" "$projects" "$versions" >/dev/null
+probe="bench-project-$(printf %03d $((projects / 2)))"
+files=$((projects * versions))
+
+serve() { # name port [serve options...]; waits until it answers
+  local name=$1 port=$2; shift 2
+  WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --port "$port" "$@" >"$out/$name.log" 2>&1 &
+  pids+=("$!"); eval "pid_${name//-/_}=$!"
+  wait_for "http://127.0.0.1:$port/+health"
+}
+upload() { # url -> seconds
+  local start end
+  start=$(date +%s.%N)
+  "$twine" upload --non-interactive --disable-progress-bar --repository-url "$1" -u bench -p benchpw "$out"/corpus/*.whl >>"$out/twine.log" 2>&1
+  end=$(date +%s.%N)
+  $python -c "print($end - $start)"
+}
+setup() { # port
+  echo benchpw | WHEELWRIGHT_PASSWORD=benchpw $wheelwright user add bench --server "http://127.0.0.1:$1" --user root >/dev/null
+  WHEELWRIGHT_PASSWORD=benchpw $wheelwright index create bench/stage --server "http://127.0.0.1:$1" --user bench >/dev/null
+}
+load() { # name url
+  wrk -t2 -c16 -d"$duration" --latency "$2" >"$out/wrk-$1.txt" 2>&1
+  echo "  $1: $(grep 'Requests/sec' "$out/wrk-$1.txt")"
+}
+
+echo "== single processes: SQLite and PostgreSQL, uploads then pages"
+sq_port=$(free_port); pq_port=$(free_port)
+serve sqlite "$sq_port" --data "$out/sqlite"
+serve postgresql "$pq_port" --data "$out/pg-blobs" --catalog "$(catalog single)"
+setup "$sq_port"; setup "$pq_port"
+sq_upload=$(upload "http://127.0.0.1:$sq_port/bench/stage/"); echo "  twine, SQLite: ${sq_upload}s"
+pq_upload=$(upload "http://127.0.0.1:$pq_port/bench/stage/"); echo "  twine, PostgreSQL: ${pq_upload}s"
+load sqlite-cached "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
+load postgresql-cached "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
+kill "$pid_sqlite" "$pid_postgresql"; wait "$pid_sqlite" "$pid_postgresql" 2>/dev/null || true
+# The same data without the page cache: every request reads the catalog and renders.
+sq_port=$(free_port); pq_port=$(free_port)
+serve sqlite-uncached "$sq_port" --data "$out/sqlite" --page-cache-mb 0
+serve postgresql-uncached "$pq_port" --data "$out/pg-blobs" --catalog "$(catalog single)" --page-cache-mb 0
+load sqlite-uncached "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
+load postgresql-uncached "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
+kill "$pid_sqlite_uncached" "$pid_postgresql_uncached" 2>/dev/null || true
+
+echo "== replicas on one catalog and one blob folder, behind nginx"
+ports=($(free_port) $(free_port) $(free_port))
+for n in 0 1 2; do serve "replica$n" "${ports[$n]}" --data "$out/shared" --catalog "$(catalog replicas)"; done
+setup "${ports[0]}"
+"$twine" upload --non-interactive --disable-progress-bar --repository-url "http://127.0.0.1:${ports[0]}/bench/stage/" -u bench -p benchpw \
+  "$out"/corpus/"${probe//-/_}"-*.whl >>"$out/twine.log" 2>&1
+nginx_port=$(free_port)
+proxy() { # replicas -> (re)starts nginx over the first N replicas
+  local servers=""
+  for n in $(seq 0 $(($1 - 1))); do servers+="server 127.0.0.1:${ports[$n]} max_fails=1 fail_timeout=5s; "; done
+  local here; here="$(pwd)/$out"
+  mkdir -p "$here/nginx"
+  cat >"$here/nginx/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $here/nginx/nginx.pid; error_log $here/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $here/nginx/body; proxy_temp_path $here/nginx/proxy; fastcgi_temp_path $here/nginx/fastcgi;
+  uwsgi_temp_path $here/nginx/uwsgi; scgi_temp_path $here/nginx/scgi;
+  upstream wheelwright { least_conn; $servers keepalive 32; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://wheelwright; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host;
+      proxy_buffering off; proxy_connect_timeout 5s;
+      proxy_next_upstream error timeout http_502 http_503 http_504; proxy_next_upstream_tries 3; proxy_next_upstream_timeout 15s;
+    }
+  }
+}
+CONF
+  [ -n "${nginx_pid:-}" ] && { kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; }
+  /usr/sbin/nginx -c "$here/nginx/nginx.conf" -p "$here/nginx" &
+  nginx_pid=$!; pids+=("$nginx_pid")
+  wait_for "http://127.0.0.1:$nginx_port/+health"
+}
+for count in 1 2 3; do
+  proxy "$count"
+  load "nginx-$count" "http://127.0.0.1:$nginx_port/bench/stage/+simple/$probe/"
+done
+
+echo "== propagation: 20 uploads to replica 0, each polled on replica 2's cached index page until listed"
+$python - "$out/propagation.json" "$out/propagation" "http://127.0.0.1:${ports[0]}/bench/stage/" "http://127.0.0.1:${ports[2]}/bench/stage/+simple/" <<'PY'
+import base64, importlib.util, json, os, sys, time, urllib.request
+path, folder, upload_url, page_url = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location("make_distributions", "Tests/Support/make_distributions.py")
+make = importlib.util.module_from_spec(spec); spec.loader.exec_module(make)
+os.makedirs(folder, exist_ok=True)
+auth = "Basic " + base64.b64encode(b"bench:benchpw").decode()
+def page():
+    return urllib.request.urlopen(page_url).read().decode()
+delays = []
+for number in range(20):
+    name = f"propagation-{number:02d}"
+    make.wheel(folder, name, "1.0", ">=3.8", "x", summary="")
+    wheel = next(f for f in os.listdir(folder) if f.startswith(name.replace("-", "_")))
+    page()  # replica 2 has the page cached before the upload
+    boundary = "wwbench"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\":action\"\r\n\r\nfile_upload\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"content\"; filename=\"{wheel}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + open(os.path.join(folder, wheel), "rb").read() + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(upload_url, data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": auth})
+    urllib.request.urlopen(request).read()
+    acknowledged = time.monotonic()
+    while name not in page():
+        pass
+    delays.append((time.monotonic() - acknowledged) * 1000)
+delays.sort()
+json.dump({"uploads": len(delays), "median_ms": delays[len(delays) // 2], "max_ms": delays[-1]}, open(path, "w"), indent=2)
+PY
+
+echo "== failover: 8 keep-alive clients through nginx, replica 1 SIGKILLed after 3 s"
+$python - "$out/failover.json" "http://127.0.0.1:$nginx_port/bench/stage/+simple/$probe/" "$pid_replica1" <<'PY'
+import http.client, json, os, signal, sys, threading, time, urllib.parse
+path, url, victim = sys.argv[1], urllib.parse.urlsplit(sys.argv[2]), int(sys.argv[3])
+records, stop, start = [], threading.Event(), time.monotonic()
+def client():
+    connection = None
+    while not stop.is_set():
+        began = time.monotonic()
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+            connection.request("GET", url.path)
+            response = connection.getresponse(); response.read()
+            ok = response.status == 200
+        except Exception:
+            ok, connection = False, None
+        records.append((began - start, time.monotonic() - began, ok))
+threads = [threading.Thread(target=client) for _ in range(8)]
+for thread in threads: thread.start()
+time.sleep(3); killed = time.monotonic() - start; os.kill(victim, signal.SIGKILL)
+time.sleep(5); stop.set()
+for thread in threads: thread.join()
+def window(low, high):
+    chosen = sorted(latency for at, latency, ok in records if low <= at < high)
+    failed = sum(1 for at, latency, ok in records if low <= at < high and not ok)
+    p99 = chosen[int(len(chosen) * 0.99) - 1] * 1000 if chosen else 0
+    return {"requests": len(chosen), "failed": failed, "p99_ms": p99, "max_ms": (chosen[-1] * 1000 if chosen else 0)}
+json.dump({"before": window(0, killed), "after": window(killed, killed + 5)}, open(path, "w"), indent=2)
+PY
+
+$python - "$out" "$sq_upload" "$pq_upload" "$files" <<'PY'
+import json, re, sys
+out, sq_up, pq_up, files = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+def wrk(name):
+    text = open(f"{out}/wrk-{name}.txt").read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    def latency(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": rps, "p99_ms": latency(99), "non_2xx": int(errors.group(1)) if errors else 0}
+results = {name: wrk(name) for name in ["sqlite-cached", "postgresql-cached", "sqlite-uncached", "postgresql-uncached", "nginx-1", "nginx-2", "nginx-3"]}
+results["upload"] = {"sqlite_files_per_second": files / sq_up, "postgresql_files_per_second": files / pq_up}
+results["failover"] = json.load(open(f"{out}/failover.json"))
+results["propagation"] = json.load(open(f"{out}/propagation.json"))
+json.dump(results, open(f"{out}/results.json", "w"), indent=2)
+print()
+print(f"{'project page':<34}{'req/s':>9}{'p99 ms':>9}{'non-2xx':>9}")
+for name in results:
+    if name in ("upload", "failover", "propagation"): continue
+    r = results[name]
+    print(f"{name:<34}{r['rps']:>9.0f}{r['p99_ms']:>9.2f}{r['non_2xx']:>9}")
+s, p = results["sqlite-cached"], results["postgresql-cached"]
+su, pu = results["sqlite-uncached"], results["postgresql-uncached"]
+print()
+print(f"PostgreSQL / SQLite, one process: cached page {p['rps'] / s['rps']:.2f}x req/s, uncached {pu['rps'] / su['rps']:.2f}x "
+      f"({1e6 / pu['rps']:.0f} vs {1e6 / su['rps']:.0f} us per request at 16 connections)")
+print(f"through nginx: 1 replica {results['nginx-1']['rps']:.0f}, 2 replicas {results['nginx-2']['rps']:.0f}, 3 replicas {results['nginx-3']['rps']:.0f} req/s "
+      f"(2 cores: nginx, wrk and the replicas share them)")
+u = results["upload"]
+print(f"twine upload of {files} files: SQLite {u['sqlite_files_per_second']:.1f} files/s, PostgreSQL {u['postgresql_files_per_second']:.1f} files/s "
+      f"({u['postgresql_files_per_second'] / u['sqlite_files_per_second']:.2f}x)")
+g = results["propagation"]
+print(f"an upload to replica 0 listed on replica 2's cached page after: median {g['median_ms']:.1f} ms, max {g['max_ms']:.1f} ms ({g['uploads']} uploads; goal < 100 ms)")
+f = results["failover"]
+print(f"failover (replica SIGKILLed): 5 s after: {f['after']['requests']} requests, {f['after']['failed']} failed, p99 {f['after']['p99_ms']:.1f} ms, "
+      f"max {f['after']['max_ms']:.1f} ms; 3 s before: {f['before']['requests']} requests, {f['before']['failed']} failed, p99 {f['before']['p99_ms']:.1f} ms")
+PY
