@@ -19,7 +19,7 @@ if [ ! -x "$peers/bin/devpi-builder" ]; then
   [ -x "$peers/bin/pip" ] || $python -m venv "$peers"
   "$peers/bin/pip" install --quiet --disable-pip-version-check devpi-server==6.20.3 devpi-client==7.3.0 devpi-builder==7.1.0
 fi
-free_port() { $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source bench/common.sh
 now() { date +%s.%N; }
 seconds() { $python -c "print(round($2 - $1, 3))"; }
 

@@ -15,7 +15,7 @@ wheelwright=$PWD/.build/release/wheelwright
 data=${WHEELWRIGHT_BENCH_DATA:-$PWD/bench/out/runners-data}
 rounds=${ROUNDS:-3}
 unset PIP_FIND_LINKS
-free_port() { $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source bench/common.sh
 
 echo "== preparing debian-12 with libyaml-dev (once per recipe; not timed)"
 $wheelwright runner prepare debian-12 --system-package libyaml-dev --data "$data" >/dev/null

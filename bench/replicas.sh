@@ -23,8 +23,7 @@ wheelwright=.build/release/wheelwright
 pgbin=/usr/lib/postgresql/15/bin
 unset PIP_FIND_LINKS
 
-free_port() { $python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
+source bench/common.sh
 pids=()
 pg="$(pwd)/$out/pg"
 cleanup() {
@@ -191,17 +190,12 @@ json.dump({"before": window(0, killed), "after": window(killed, killed + 5)}, op
 PY
 
 $python - "$out" "$sq_upload" "$pq_upload" "$files" <<'PY'
-import json, re, sys
+import json, sys
+sys.path.insert(0, "bench")
+import wrk_output
 out, sq_up, pq_up, files = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 def wrk(name):
-    text = open(f"{out}/wrk-{name}.txt").read()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    def latency(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": rps, "p99_ms": latency(99), "non_2xx": int(errors.group(1)) if errors else 0}
+    return wrk_output.parse(f"{out}/wrk-{name}.txt")
 results = {name: wrk(name) for name in ["sqlite-cached", "postgresql-cached", "sqlite-uncached", "postgresql-uncached", "nginx-1", "nginx-2", "nginx-3"]}
 results["upload"] = {"sqlite_files_per_second": files / sq_up, "postgresql_files_per_second": files / pq_up}
 results["failover"] = json.load(open(f"{out}/failover.json"))

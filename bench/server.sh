@@ -24,8 +24,7 @@ if [ ! -x "$peers/bin/devpi-server" ]; then
 fi
 unset PIP_FIND_LINKS
 
-free_port() { $python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
+source bench/common.sh
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -97,7 +96,9 @@ big_json=$(curl -s -o /dev/null -H "$json_accept" -w '%{time_total}' "http://127
 big_links=$(grep -c '<a href' "$out/big-root.html")
 
 $python - "$out" "$ww_upload" "$dv_upload" "$ps_upload" "$ww_rss" "$dv_rss" "$ps_rss" "$big_cold" "$big_warm" "$big_json" "$big_links" "$((projects * versions))" <<'PY'
-import json, re, sys
+import json, sys
+sys.path.insert(0, "bench")
+import wrk_output
 out = sys.argv[1]
 ww_up, dv_up, ps_up = (float(x) for x in sys.argv[2:5])
 rss = dict(zip(["wheelwright", "devpi-server", "pypiserver"], (int(x) for x in sys.argv[5:8])))
@@ -105,14 +106,8 @@ big_cold, big_warm, big_json = (float(x) for x in sys.argv[8:11])
 big_links, files = int(sys.argv[11]), int(sys.argv[12])
 
 def wrk(name):
-    text = open(f"{out}/wrk-{name}.txt").read()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    def latency(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": rps, "p50_ms": latency(50), "p99_ms": latency(99), "non_2xx": int(errors.group(1)) if errors else 0}
+    return wrk_output.parse(f"{out}/wrk-{name}.txt")
+
 
 servers = {"wheelwright": "ww", "devpi-server": "dv", "pypiserver": "ps"}
 uploads = {"wheelwright": ww_up, "devpi-server": dv_up, "pypiserver": ps_up}
