@@ -14,10 +14,12 @@ import Synchronization
 ///   works from an address that has logged in as them before.
 /// - A verified (user, password) pair is remembered for a minute under its SHA-256, so that a
 ///   burst of uploads pays for the derivation once (devpi pays ~200 ms of argon2 on every one).
+///   It counts only while the catalog still holds the hash it was verified against (one indexed
+///   read): a password changed or a user deleted through another replica ends it at once.
 public final class Authenticator: Sendable {
     private let catalog: Catalog
     private let lifetime: Duration
-    private let verified = Mutex([String: ContinuousClock.Instant]())
+    private let verified = Mutex([String: (expiry: ContinuousClock.Instant, passwordHash: String)]())
     /// When this process last wrote each token's `lastUsedAt`: a burst of uploads writes it once a minute.
     private let recordedUse = Mutex([String: Double]())
     public let throttle: LoginThrottle
@@ -47,20 +49,23 @@ public final class Authenticator: Sendable {
         let user = rawUser.lowercased()
         let key = SHA256.hash(data: Array("\(user)\u{0}\(password)".utf8)).hex
         let now = ContinuousClock.now
-        if let expiry = verified.withLock({ $0[key] }), expiry > now { return Identity(user: user) }
+        if let remembered = verified.withLock({ $0[key] }), remembered.expiry > now,
+           try catalog.passwordHash(of: user) == remembered.passwordHash {
+            return Identity(user: user)
+        }
         try throttle.admit(user: user, address: address)
         defer { throttle.finished(address: address) }
         let stored = try catalog.passwordHash(of: user)
         let decoy = self.decoy
         let matches = await Self.offThread { PasswordHasher.verify(password, against: stored ?? decoy) }
-        guard stored != nil, matches else {
+        guard let stored, matches else {
             throttle.failed(user: user, address: address)
             return nil
         }
         throttle.succeeded(user: user, address: address)
         verified.withLock { verified in
-            if verified.count > 10_000 { verified = verified.filter { $0.value > now } }
-            verified[key] = now + lifetime
+            if verified.count > 10_000 { verified = verified.filter { $0.value.expiry > now } }
+            verified[key] = (now + lifetime, stored)
         }
         return Identity(user: user)
     }

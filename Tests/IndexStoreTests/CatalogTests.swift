@@ -245,3 +245,19 @@ struct PostgresAddressTests {
         }
     }
 }
+
+extension SharedCatalogTests {
+    @Test("a login one replica remembers ends when another replica changes the password or deletes the user")
+    func rememberedLogins() async throws {
+        let a = try await CatalogEngine.postgresql.makeCatalog()
+        let b = try CatalogEngine.replica(of: a)
+        try a.createUser("alice", passwordHash: try PasswordHasher.hash("first"))
+        let onB = Authenticator(catalog: b)
+        #expect(try await onB.authenticate(user: "alice", password: "first", from: "192.0.2.1")?.user == "alice")
+        try a.updateUser("alice", passwordHash: try PasswordHasher.hash("second"), builder: nil)
+        #expect(try await onB.authenticate(user: "alice", password: "first", from: "192.0.2.1") == nil)
+        #expect(try await onB.authenticate(user: "alice", password: "second", from: "192.0.2.1")?.user == "alice")
+        try a.deleteUser("alice")
+        #expect(try await onB.authenticate(user: "alice", password: "second", from: "192.0.2.1") == nil)
+    }
+}
