@@ -47,9 +47,11 @@ extension IndexRoutes {
     }
 
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
-        var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
-        Self.addSecurityHeaders(&headers)
-        let page = try pageCache.page(key, generation: service.generation(), headers: headers, render: render)
+        let page = try pageCache.page(key, generation: service.generation(), headers: {
+            var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
+            Self.addSecurityHeaders(&headers)
+            return headers
+        }, render: render)
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
             var notModified = page.headers
             notModified[.contentLength] = nil

@@ -29,13 +29,13 @@ final class PageCache: Sendable {
         self.byteCapacity = byteCapacity
     }
 
-    /// The page for `key` at `generation`; `headers` are the response's, to which the ETag and
-    /// the length are added.
-    func page(_ key: String, generation: Int64, headers: HTTPFields, render: () throws -> String) throws -> Page {
+    /// The page for `key` at `generation`; `headers` gives the response's (made only for a new
+    /// page: a hit copies the stored ones), to which the ETag and the length are added.
+    func page(_ key: String, generation: Int64, headers: () -> HTTPFields, render: () throws -> String) throws -> Page {
         if let hit = state.withLock({ $0.generation == generation ? $0.pages[key] : nil }) { return hit }
         let body = ByteBuffer(string: try render())
         let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
-        var complete = headers
+        var complete = headers()
         complete[.eTag] = etag
         complete[.contentLength] = String(body.readableBytes)
         let page = Page(body: body, etag: etag, headers: complete)

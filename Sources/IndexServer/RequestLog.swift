@@ -3,6 +3,10 @@ import Hummingbird
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The request log: one line per request with its method, path, status, bytes, duration, client
 /// address, user and request id, after the answer is made. It also resolves the client behind
 /// trusted proxies and gives each request its id (returned as `X-Request-Id`).
@@ -50,19 +54,50 @@ final class RequestLog: RouterMiddleware, Sendable {
         }
     }
 
+    /// Writes the line swift-log's standard handler would write for `logger.info(…)` with this
+    /// metadata (the format the guide and the tests read), formatted directly and written with
+    /// one `write` to standard error: swift-log's metadata dictionary, its sorting and its
+    /// per-line time formatting cost more than the rest of a cached page's request.
     private func log(_ request: Request, _ context: Context, status: Int, bytes: Int?, since started: ContinuousClock.Instant) {
+        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let tenths = Int(elapsed.components.seconds) * 10_000 + Int(elapsed.components.attoseconds / 100_000_000_000_000)
         let path = request.uri.path
-        logger.info("\(request.method.rawValue) \(path.utf8.count > 512 ? String(path.prefix(512)) + "…" : path)", metadata: [
-            "status": .stringConvertible(status),
-            "bytes": .stringConvertible(bytes ?? 0),
-            "ms": .string(String(Int(milliseconds * 10) / 10) + "." + String(Int(milliseconds * 10) % 10)),
-            "client": .string(context.clientAddress),
-            "user": .string(context.principal.user ?? "-"),
-            "request_id": .string(context.requestID),
-        ])
+        var line = timestamp.now()
+        line.reserveCapacity(160 + path.utf8.count)
+        line += " info "
+        line += logger.label
+        line += ": bytes="
+        line += String(bytes ?? 0)
+        line += " client="
+        line += context.clientAddress
+        line += " ms="
+        line += String(tenths / 10)
+        line += "."
+        line += String(tenths % 10)
+        line += " request_id="
+        line += context.requestID
+        line += " status="
+        line += String(status)
+        line += " user="
+        line += context.principal.user ?? "-"
+        line += " [IndexServer] "
+        line += request.method.rawValue
+        line += " "
+        line += path.utf8.count > 512 ? String(path.prefix(512)) + "…" : path
+        line += "\n"
+        line.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(2, base + offset, bytes.count - offset)
+                if written <= 0 { if errno == EINTR { continue } else { return } }
+                offset += written
+            }
+        }
     }
+
+    private let timestamp = LogTimestamp()
 
     /// A forwarded id is logged and echoed: 1 to 64 letters, digits, `-`, `_` or `.`.
     static func isValidID(_ text: String) -> Bool {

@@ -22,6 +22,8 @@ public struct ProjectName: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// PEP 503: `re.sub(r"[-_.]+", "-", name).lower()`, for any string (valid or not).
     public static func normalize(_ name: some StringProtocol) -> String {
+        // Most names arrive normalized (every simple-page request): one pass over the bytes.
+        if isNormalized(name.utf8) { return String(name) }
         var result = String.UnicodeScalarView()
         var previousWasSeparator = false
         for scalar in String(name).lowercased().unicodeScalars {
@@ -34,6 +36,22 @@ public struct ProjectName: Sendable, Hashable, Comparable, CustomStringConvertib
             }
         }
         return String(result)
+    }
+
+    /// Lower-case ASCII letters and digits with single `-` between them: what `normalize` gives.
+    private static func isNormalized(_ bytes: some Collection<UInt8>) -> Bool {
+        var previousWasSeparator = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "-") {
+                if previousWasSeparator { return false }
+                previousWasSeparator = true
+            } else if (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
+                previousWasSeparator = false
+            } else {
+                return false
+            }
+        }
+        return !previousWasSeparator
     }
 
     /// The core metadata rule: `^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`, case-insensitive, ASCII.
