@@ -37,16 +37,11 @@ public func buildApplication(
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
         web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL
     )
-    let router = Router(context: IndexRequestContext.self)
-    router.middlewares.add(RequestLog(logger: logger, trustedProxies: configuration.trustedProxies))
-    router.middlewares.add(MetricsMiddleware())
-    for method in [HTTPRequest.Method.get, .head, .put, .patch, .post, .delete, .options, .trace, .push] {
-        router.on("/", method: method) { request, context in try await routes.handle(request, context: context) }
-        router.on("**", method: method) { request, context in try await routes.handle(request, context: context) }
-    }
+    let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
+                                   metrics: MetricsMiddleware(), routes: routes)
     let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
     return Application(
-        router: router,
+        responder: responder,
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(registry: connections)],
             idleTimeout: .nanoseconds(configuration.limits.idleTimeout.nanoseconds),

@@ -66,8 +66,10 @@ struct IndexRoutes: Sendable {
         if let query = request.uri.query, query.utf8.count > limits.maximumQueryBytes {
             throw StoreError(.badRequest, "the query string is \(query.utf8.count) bytes; at most \(limits.maximumQueryBytes) are accepted")
         }
-        let trailingSlash = rawPath.count > 1 && rawPath.hasSuffix("/")
+        let trailingSlash = rawPath.utf8.count > 1 && rawPath.utf8.last == UInt8(ascii: "/")
         let components = try rawPath.split(separator: "/").map { part in
+            // Foundation's decoding walks UTF-16; most components have nothing to decode.
+            guard part.utf8.contains(UInt8(ascii: "%")) else { return String(part) }
             guard let decoded = String(part).removingPercentEncoding else { throw StoreError.badRequest("the path has a bad percent-encoding: \(part)") }
             return decoded
         }
