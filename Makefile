@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
+.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-instructions bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -129,6 +129,14 @@ bench-fetch: venv release ## wheelwright fetch vs pip download of the company wh
 bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), 1/2/3 replicas behind nginx, failover after a SIGKILL.
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bench/replicas.sh
+
+bench-limit: venv release ## Cached pages against nginx serving the same bytes from disk (wrk, request log on).
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	bench/limit.sh
+
+bench-instructions: APT_PACKAGES += valgrind
+bench-instructions: venv release ## Instructions per operation (callgrind) against bench/instructions-baseline.json; UPDATE=1 rewrites it.
+	.venv/bin/python bench/instructions.py .build/release bench/out/instructions bench/instructions-baseline.json $(if $(UPDATE),--update)
 
 bench-server: venv release ## Index server vs devpi-server and pypiserver (wrk, twine, RSS); bench/out/server/.
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
