@@ -38,7 +38,8 @@ extension Catalog {
                 try destination.execute("DELETE FROM state")
                 for table in Self.tables {
                     for row in try source.rows("SELECT * FROM \(table)") {
-                        let columns = row.columnNames.map { "\"\($0)\"" }.joined(separator: ", ")
+                        // Lower case: PostgreSQL folded the names when it made the tables; SQLite ignores case.
+                        let columns = row.columnNames.map { "\"\($0.lowercased())\"" }.joined(separator: ", ")
                         try destination.execute("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders(row.columnNames.count)))",
                                                 row.allValues.map(SQLValueArgument.init))
                     }

@@ -1,6 +1,7 @@
 import Foundation
 import IndexAPI
 import PythonPackaging
+import Synchronization
 
 /// The index store's catalog: users, tokens, indices and files, behind intention-revealing
 /// methods, on SQLite (one process) or PostgreSQL (replicas): the same statements on either
@@ -245,9 +246,20 @@ public struct Catalog: Sendable {
         return try decodeSettings(json)
     }
 
+    /// Settings by their stored JSON: an index's settings are read several times per upload, and
+    /// Foundation's decoder costs ~50k instructions a time. Keyed by the text itself, so a
+    /// change made by any replica is a new key, never a stale answer.
     private static func decodeSettings(_ json: String) throws -> IndexSettings {
-        try JSONDecoder().decode(IndexSettings.self, from: Data(json.utf8))
+        if let known = decodedSettings.withLock({ $0[json] }) { return known }
+        let settings = try JSONDecoder().decode(IndexSettings.self, from: Data(json.utf8))
+        decodedSettings.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[json] = settings
+        }
+        return settings
     }
+
+    private static let decodedSettings = Mutex<[String: IndexSettings]>([:])
 
     private static func checkBases(_ bases: [IndexID], of path: IndexID, _ db: any SQLSession) throws {
         for base in bases {

@@ -6,19 +6,25 @@ public struct SQLRow: Sendable {
 
     /// `names` and `values` in the query's column order.
     init(names: [String], values: [SQLValue]) {
-        self.names = names.map { $0.lowercased() }
+        self.names = names
         self.values = values
     }
 
     /// The column `name` as `T`; a missing column or another kind of value is a `StoreError`.
+    /// SQLite answers with the names as the query wrote them (found at once); PostgreSQL folds
+    /// them to lower case (found by an ASCII comparison without case, no string made).
     public subscript<T: SQLConvertible>(_ name: String) -> T {
         get throws(StoreError) {
-            let key = name.lowercased()
-            guard let position = names.firstIndex(of: key) else {
+            guard let position = names.firstIndex(of: name) ?? names.firstIndex(where: { Self.equalIgnoringCase($0, name) }) else {
                 throw StoreError(.internalError, "the catalog's answer has no column \(name)")
             }
             return try T(sqlValue: values[position])
         }
+    }
+
+    private static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        return a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// The first column as `T` (for single-value queries).
@@ -27,8 +33,7 @@ public struct SQLRow: Sendable {
         return try T(sqlValue: value)
     }
 
-    /// Every column's value in order, and the columns' names (lower case), for copying rows
-    /// between catalogs.
+    /// Every column's value in order, and the columns' names, for copying rows between catalogs.
     var allValues: [SQLValue] { values }
     var columnNames: [String] { names }
 }
