@@ -212,8 +212,13 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             } else {
                 tls = .disable
             }
-            configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
-                                                             password: password, database: address.database, tls: tls)
+            var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                                 password: password, database: address.database, tls: tls)
+            // Named in pg_stat_activity; and no statement (a write waiting for the lock included)
+            // waits forever behind a wedged holder: after 30 s the request fails with a 503 and
+            // the client retries, where it would otherwise hang with every writer behind it.
+            configuration.options.additionalStartupParameters = [("application_name", "wheelwright"), ("statement_timeout", "30s")]
+            self.configuration = configuration
             do {
                 try listen().wait()
             } catch {
@@ -355,7 +360,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             if let server = error.serverInfo {
                 let state = server[.sqlState] ?? "?"
                 let message = server[.message] ?? "error"
-                if state == "57P01" || state == "57P03" || state.hasPrefix("08") {
+                if state == "57P01" || state == "57P03" || state == "57014" || state.hasPrefix("08") {
                     return StoreError(.unavailable, "the catalog at \(address) is unavailable: \(message)", retryAfter: 1)
                 }
                 return StoreError(.internalError, "the catalog at \(address) refused a statement (SQLSTATE \(state)): \(message)")

@@ -261,3 +261,15 @@ extension SharedCatalogTests {
         #expect(try await onB.authenticate(user: "alice", password: "second", from: "192.0.2.1") == nil)
     }
 }
+
+extension SharedCatalogTests {
+    @Test("connections are named and no statement waits more than 30 s (a wedged lock holder cannot hang every writer)")
+    func connectionSettings() async throws {
+        let catalog = try await CatalogEngine.postgresql.makeCatalog()
+        let (name, timeout): (String, String) = try catalog.database.read { db in
+            let rows = try db.rows("SELECT current_setting('application_name') AS name, current_setting('statement_timeout') AS timeout", [])
+            return (try rows[0]["name"], try rows[0]["timeout"])
+        }
+        #expect(name == "wheelwright" && timeout == "30s")
+    }
+}
