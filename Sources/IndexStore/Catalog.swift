@@ -291,10 +291,12 @@ public struct Catalog: Sendable {
     /// index: a conflict ("already exists"); on a volatile one, the old file is replaced.
     /// `placing` puts the file's blobs in place once the file is to be recorded, inside the
     /// transaction, so that a collection of unreferenced blobs never sees them unrecorded.
-    public func addFile(_ file: StoredFile, metadata: [UInt8]? = nil, placing: () throws -> Void = {}) throws -> UploadOutcome {
-        try write { db in
+    /// `identity` is the filename's, when the caller has it already (parsing a name costs).
+    public func addFile(_ file: StoredFile, identity known: String? = nil, metadata: [UInt8]? = nil,
+                        placing: () throws -> Void = {}) throws -> UploadOutcome {
+        let identity = known ?? Self.identity(of: file.filename)
+        return try write { db in
             guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
-            let identity = Self.identity(of: file.filename)
             if let existing = try Self.file(sameAs: identity, filename: file.filename, in: file.index, db) {
                 if existing.sha256 == file.sha256 { return .alreadyPresent(existing) }
                 guard settings.volatile else {
@@ -323,8 +325,9 @@ public struct Catalog: Sendable {
     }
 
     /// The file of `index` with this filename or, failing that, with the same identity.
-    public func file(sameAs filename: String, in index: IndexID) throws -> StoredFile? {
-        try read { db in try Self.file(sameAs: Self.identity(of: filename), filename: filename, in: index, db) }
+    public func file(sameAs filename: String, identity known: String? = nil, in index: IndexID) throws -> StoredFile? {
+        let identity = known ?? Self.identity(of: filename)
+        return try read { db in try Self.file(sameAs: identity, filename: filename, in: index, db) }
     }
 
     private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) throws -> StoredFile? {

@@ -146,7 +146,8 @@ public struct IndexService: Sendable {
             if let field = metadata.fields.first(where: { $0.value.utf8.count > Self.maximumMetadataFieldSize && $0.name != "Description" }) {
                 throw StoreError(.tooLarge, "\(filename): its metadata field \(field.name) is \(field.value.utf8.count) bytes; at most \(Self.maximumMetadataFieldSize) are accepted")
             }
-            if let existing = try catalog.file(sameAs: filename, in: index) {
+            let distributionIdentity = Catalog.identity(of: filename)
+            if let existing = try catalog.file(sameAs: filename, identity: distributionIdentity, in: index) {
                 if existing.sha256 == sha256 {
                     blobs.discard(blob)
                     if let buildLog { blobs.discard(buildLog) }
@@ -168,7 +169,7 @@ public struct IndexService: Sendable {
                 uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: metadataSHA256,
                 provenance: validatedProvenance, buildLog: log
             )
-            let outcome = try catalog.addFile(file, metadata: member.bytes) {
+            let outcome = try catalog.addFile(file, identity: distributionIdentity, metadata: member.bytes) {
                 if let buildLog, let logDigest { try blobs.place(buildLog, at: logDigest) }
                 try blobs.place(blob, at: committed)
             }
