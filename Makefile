@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-instructions bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -91,13 +91,24 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
-test: APT_PACKAGES += chromium nginx procps systemd postgresql
-test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers).
+test: APT_PACKAGES += chromium nginx procps systemd postgresql valgrind
+test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers), then the instruction check.
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
 	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; swift test --skip-build; \
 	else echo "PyPI is not reachable: its tests are skipped"; swift test --skip-build; fi
+	$(MAKE) --no-print-directory check-instructions
+
+# valgrind 3.19 crashes loading the debug binary with the shared Swift libraries, so the check
+# builds the two binaries it runs with the Swift runtime inside, in a build folder of their own
+# (objects compiled for static linking must not mix with the tests' ones).
+STATIC_DEBUG := .build-static
+check-instructions: APT_PACKAGES += valgrind
+check-instructions: venv ## Instructions per operation of the debug build, a tenth of each workload, against bench/instructions-baseline-debug.json (fails above +10%); UPDATE=1 rewrites it.
+	swift build --scratch-path $(STATIC_DEBUG) --static-swift-stdlib --product wheelwright
+	swift build --scratch-path $(STATIC_DEBUG) --static-swift-stdlib --product wheelwright-bench
+	.venv/bin/python bench/instructions.py $(STATIC_DEBUG)/debug bench/out/instructions-check bench/instructions-baseline-debug.json --scale 10 $(if $(UPDATE),--update)
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
@@ -126,20 +137,27 @@ bench-migration: venv release ## import-devpi vs devpi-import on one devpi-expor
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh
 
+bench-replicas: APT_PACKAGES += wrk nginx postgresql
 bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), 1/2/3 replicas behind nginx, failover after a SIGKILL.
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bench/replicas.sh
 
+bench-limit: APT_PACKAGES += wrk nginx
 bench-limit: venv release ## Cached pages against nginx serving the same bytes from disk (wrk, request log on).
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bench/limit.sh
+
+bench-uploads: venv release ## Small wheels uploaded by one twine, several twines at once and a lean concurrent client, to wheelwright and devpi-server.
+	bench/uploads.sh
+
+bench-scale: APT_PACKAGES += wrk
+bench-scale: venv release ## Cost as the index (1,000 to 1M files) and the whitelist (100 to 50,000 entries) grow; bench/out/scale/scale.svg.
+	.venv/bin/python bench/scale.py .build/release bench/out/scale
 
 bench-instructions: APT_PACKAGES += valgrind
 bench-instructions: venv release ## Instructions per operation (callgrind) against bench/instructions-baseline.json; UPDATE=1 rewrites it.
 	.venv/bin/python bench/instructions.py .build/release bench/out/instructions bench/instructions-baseline.json $(if $(UPDATE),--update)
 
+bench-server: APT_PACKAGES += wrk
 bench-server: venv release ## Index server vs devpi-server and pypiserver (wrk, twine, RSS); bench/out/server/.
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bench/server.sh
 
 # libFuzzer with AddressSanitizer, in its own build folder. New inputs go to .build-fuzz/corpus;
@@ -159,4 +177,4 @@ fuzz: deps ## Run each parser fuzzer for FUZZ_SECONDS (default 60) from the comm
 	done
 
 clean: ## Remove build products and the venv.
-	rm -rf .build .build-fuzz .venv bench/out
+	rm -rf .build .build-fuzz $(STATIC_DEBUG) .venv bench/out

@@ -73,6 +73,9 @@ let package = Package(
 
         // libarchive, the C library every sdist and wheel goes through (Debian's libarchive-dev).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // The one Linux call Swift's Glibc module hides (sync_file_range): a group commit starts
+        // every blob's writeback before it waits on any.
+        .target(name: "CFileSync"),
 
         // Reading sdists and wheels through libarchive, with limits against hostile archives.
         .target(name: "Archives", dependencies: ["CArchive"], swiftSettings: strictSettings),
@@ -85,6 +88,7 @@ let package = Package(
                 "Basics",
                 "PythonPackaging",
                 "Archives",
+                "CFileSync",
                 "IndexAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

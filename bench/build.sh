@@ -4,8 +4,10 @@
 # run, by devpi-builder into devpi-server (PIP_NO_BINARY naming the 10 forces their source builds;
 # their build requirements come as wheels, as in wheelwright's wheelhouses) and by
 # `wheelwright build` into wheelwright's index with the rootfs runner (every build isolated in
-# debian-12). Timed: the cold run (empty caches), the no-op rerun, and a no-op plan of 5,000
-# entries × 2 targets against an index that holds them. Results: bench/out/build/results.json.
+# debian-12). Timed: the cold run (empty caches), the no-op rerun, the warm run (caches full,
+# a new empty index), the limit (a bare `pip wheel` of each sdist on the host, as many at once as
+# there are cores: no isolation, no repair, no upload), and a no-op plan of 5,000 entries × 2
+# targets against an index that holds them. Results: bench/out/build/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/build
@@ -68,6 +70,25 @@ ww_build() {
 start=$(now); ww_build cold; ww_cold=$(seconds "$start" "$(now)")
 start=$(now); ww_build noop; ww_noop=$(seconds "$start" "$(now)")
 echo "  cold ${ww_cold}s, no-op ${ww_noop}s"
+# Warm: the sdists and the wheelhouses cached, an empty index: what the builds themselves cost.
+kill $ww_pid; wait $ww_pid 2>/dev/null || true
+WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --data "$out/ww-index-warm" --port "$ww_port" >"$out/ww-serve-warm.log" 2>&1 &
+ww_pid=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$ww_port/+health" && break; sleep 0.1; done
+start=$(now); ww_build warm; ww_warm=$(seconds "$start" "$(now)")
+echo "  warm caches, empty index ${ww_warm}s"
+
+echo "== the limit: a bare pip wheel of each sdist on the host, $(nproc) at a time"
+# No isolation, no repair, no upload: the compilers and the build backends alone. A first pass
+# fills pip's cache of the build requirements (as wheelwright's wheelhouses are filled).
+bare() {
+  find "$out/ww-cache/files" -name '*.tar.gz' -o -name '*.zip' | xargs -P "$(nproc)" -I{} env PIP_CACHE_DIR="$out/bare-cache" \
+    PIP_INDEX_URL=https://pypi.org/simple/ "$peers/bin/python" -m pip wheel --no-deps --disable-pip-version-check -q -w "$out/bare-$1" {} \
+    >>"$out/bare.log" 2>&1
+}
+bare warmup
+start=$(now); bare timed; bare_s=$(seconds "$start" "$(now)")
+echo "  ${bare_s}s ($(ls "$out/bare-timed" | wc -l) wheels)"
 
 echo "== a no-op plan of 5,000 entries × 2 targets (the index holds a pure wheel of each)"
 kill $ww_pid; wait $ww_pid 2>/dev/null || true
@@ -88,9 +109,9 @@ tail -1 "$out/big-plan.log"
 # issue) estimates its 5,000.
 dv_big=$($python -c "print(round($dv_noop + 4990 * 0.015, 1))")
 
-$python - "$out" "$dv_cold" "$dv_noop" "$ww_cold" "$ww_noop" "$ww_big" "$dv_big" <<'PY'
+$python - "$out" "$dv_cold" "$dv_noop" "$ww_cold" "$ww_noop" "$ww_big" "$dv_big" "$ww_warm" "$bare_s" <<'PY'
 import json, re, sys
-out, dv_cold, dv_noop, ww_cold, ww_noop, ww_big, dv_big = sys.argv[1], *map(float, sys.argv[2:])
+out, dv_cold, dv_noop, ww_cold, ww_noop, ww_big, dv_big, ww_warm, bare = sys.argv[1], *map(float, sys.argv[2:])
 def junit(path):
     text = open(path).read()
     m = re.search(r'tests="(\d+)"[^>]*failures="(\d+)"', text) or re.search(r'failures="(\d+)"[^>]*tests="(\d+)"', text)
@@ -98,14 +119,18 @@ def junit(path):
 results = {
     "devpi-builder": {"cold_s": dv_cold, "noop_s": dv_noop, "plan_5000_estimate_s": dv_big,
                       "testcases_failures": junit(f"{out}/devpi-builder-cold.xml")},
-    "wheelwright": {"cold_s": ww_cold, "noop_s": ww_noop, "plan_5000_s": ww_big,
+    "wheelwright": {"cold_s": ww_cold, "noop_s": ww_noop, "warm_s": ww_warm, "plan_5000_s": ww_big,
                     "testcases_failures": junit(f"{out}/wheelwright-cold.xml")},
+    "bare_pip_wheel_s": bare,
 }
-results["ratios"] = {"cold": round(ww_cold / dv_cold, 3), "noop": round(ww_noop / dv_noop, 3)}
+results["ratios"] = {"cold": round(ww_cold / dv_cold, 3), "noop": round(ww_noop / dv_noop, 3),
+                     "cold_vs_bare": round(ww_cold / bare, 3), "warm_vs_bare": round(ww_warm / bare, 3)}
 json.dump(results, open(f"{out}/results.json", "w"), indent=2)
 print(f"\n{'':24}{'devpi-builder':>16}{'wheelwright':>14}{'ratio':>8}")
 print(f"{'cold, 10 packages':24}{dv_cold:>15.1f}s{ww_cold:>13.1f}s{ww_cold / dv_cold:>8.2f}")
 print(f"{'no-op rerun':24}{dv_noop:>15.2f}s{ww_noop:>13.2f}s{ww_noop / dv_noop:>8.2f}")
+print(f"{'warm caches, empty index':24}{'':>16}{ww_warm:>13.1f}s")
+print(f"limit: bare pip wheel, {bare:.1f}s; wheelwright cold {ww_cold / bare:.2f}x, warm {ww_warm / bare:.2f}x of it")
 print(f"{'no-op plan, 5,000 × 2':24}{dv_big:>14.1f}s*{ww_big:>13.2f}s")
 print("  * devpi-builder's 10-entry no-op + 15 ms per further entry")
 print(f"JUnit (testcases, failures): devpi-builder {results['devpi-builder']['testcases_failures']}, wheelwright {results['wheelwright']['testcases_failures']}")

@@ -14,17 +14,10 @@ projects=${PROJECTS:-200}
 versions=${VERSIONS:-10}
 duration=${DURATION:-20s}
 python=.venv/bin/python
-peers=bench/out/peers
 wheelwright=.build/release/wheelwright
 
-if [ ! -x "$peers/bin/devpi-server" ]; then
-  /usr/bin/python3 -m venv "$peers"
-  PIP_FIND_LINKS= "$peers/bin/pip" install --quiet --disable-pip-version-check \
-    devpi-server==6.20.3 devpi-client==7.3.0 pypiserver==2.4.2 twine==6.0.1
-fi
-unset PIP_FIND_LINKS
-
 source bench/common.sh
+install_peers
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -35,21 +28,11 @@ probe="bench-project-$(printf %03d $((projects / 2)))"
 
 echo "== starting the servers"
 ww_port=$(free_port); dv_port=$(free_port); ps_port=$(free_port)
-WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --data "$out/wheelwright" --port "$ww_port" >"$out/wheelwright.log" 2>&1 &
-ww_pid=$!; pids+=("$ww_pid")
-"$peers/bin/devpi-init" --serverdir "$out/devpi" --no-root-pypi --root-passwd benchpw >"$out/devpi-init.log" 2>&1
-"$peers/bin/devpi-server" --serverdir "$out/devpi" --host 127.0.0.1 --port "$dv_port" >"$out/devpi.log" 2>&1 &
-dv_pid=$!; pids+=("$dv_pid")
 mkdir -p "$out/pypiserver"
 "$peers/bin/pypi-server" run -p "$ps_port" -i 127.0.0.1 -P . -a . "$out/pypiserver" >"$out/pypiserver.log" 2>&1 &
 ps_pid=$!; pids+=("$ps_pid")
-wait_for "http://127.0.0.1:$ww_port/+health"; wait_for "http://127.0.0.1:$dv_port/+api"; wait_for "http://127.0.0.1:$ps_port/"
-
-echo benchpw | WHEELWRIGHT_PASSWORD=benchpw $wheelwright user add bench --server "http://127.0.0.1:$ww_port" --user root >/dev/null
-WHEELWRIGHT_PASSWORD=benchpw $wheelwright index create bench/stage --server "http://127.0.0.1:$ww_port" --user bench >/dev/null
-"$peers/bin/devpi" use --clientdir "$out/devpi-client" "http://127.0.0.1:$dv_port" >/dev/null
-"$peers/bin/devpi" login --clientdir "$out/devpi-client" root --password benchpw >/dev/null
-"$peers/bin/devpi" index --clientdir "$out/devpi-client" -c root/bench volatile=False bases= >/dev/null
+start_wheelwright_and_devpi "$ww_port" "$dv_port"
+wait_for "http://127.0.0.1:$ps_port/"
 
 upload() { # name url user password -> seconds
   local start end

@@ -71,6 +71,9 @@ public func runServer(directory: URL, database: (any CatalogDatabase)? = nil, co
         FileHandle.standardOutput.write(Data("wheelwright index listening on http://\(configuration.host):\(port)/\n".utf8))
     }
     try await app.runService()
+    // Every request has finished: a store of its own is consistent, and its next start can skip
+    // the search for unrecorded blobs.
+    if database == nil { try service.recordCleanStop() }
 }
 
 /// Lifts the soft limit on open files to the hard one, so that the connection cap (not the

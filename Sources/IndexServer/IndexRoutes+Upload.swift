@@ -26,7 +26,7 @@ extension IndexRoutes {
         let declared = IndexService.DeclaredDigests(
             sha256: form.fields["sha256_digest"], md5: form.fields["md5_digest"], blake2b256: form.fields["blake2_256_digest"]
         )
-        let outcome = try service.upload(blob, filename: filename, to: index, by: identity, declared: declared,
+        let outcome = try await service.upload(blob, filename: filename, to: index, by: identity, declared: declared,
                                          provenance: form.fields["provenance"], buildLog: form.buildLog)
         switch outcome {
         case .stored(let file):

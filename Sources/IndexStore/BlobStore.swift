@@ -109,13 +109,20 @@ public struct BlobStore: Sendable {
     /// judged the old one (unreferenced, old) moments before. Callers that share the store run
     /// this under the catalog's write lock (`Catalog.addFile`'s `placing`), as the collection does.
     func place(_ blob: TemporaryBlob, at digest: BlobDigest) throws {
+        Self.synchronizeDirectory(try move(blob, to: digest))
+    }
+
+    /// Renames a finished temporary file to its content address and returns the folder, whose
+    /// fsync (which makes the rename durable) is the caller's: a group commit syncs each folder
+    /// once for all its blobs.
+    func move(_ blob: TemporaryBlob, to digest: BlobDigest) throws -> URL {
         let target = path(of: digest)
         let folder = target.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         guard rename(blob.url.path, target.path) == 0 else {
             throw StoreError.writeFailed("cannot move a blob into place", errno: errno)
         }
-        Self.synchronizeDirectory(folder)
+        return folder
     }
 
     /// Copies the blob `reference` names from `source` (a file) into this store, checking its size
@@ -168,31 +175,38 @@ public struct BlobStore: Sendable {
     /// store shared by replicas only what is older than any upload in flight can be, under the
     /// catalog's write lock (`Catalog.whileNoFileIsRecorded`), so no replica loses what another
     /// has just written.
-    public func collect(keeping referenced: Set<String>, modifiedBefore cutoff: Date?) throws -> (temporaries: Int, orphans: Int) {
-        let manager = FileManager.default
-        func isOld(_ url: URL) -> Bool {
-            guard let cutoff else { return true }
-            guard let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return false }
-            return modified < cutoff
-        }
-        var temporaries = 0
-        for name in try manager.contentsOfDirectory(atPath: temporary.path) {
-            let url = temporary.appendingPathComponent(name)
-            guard isOld(url) else { continue }
-            try? manager.removeItem(at: url)
-            temporaries += 1
-        }
+    public func collect(keeping referenced: ReferencedBlobs, modifiedBefore cutoff: Date?) throws -> (temporaries: Int, orphans: Int) {
+        let temporaries = try removeTemporaries(modifiedBefore: cutoff)
         var orphans = 0
-        for prefix in try manager.contentsOfDirectory(atPath: blobs.path) {
+        for prefix in try FileManager.default.contentsOfDirectory(atPath: blobs.path) {
             let folder = blobs.appendingPathComponent(prefix)
-            for rest in try manager.contentsOfDirectory(atPath: folder.path) where !referenced.contains(prefix + rest) {
+            for rest in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !referenced.contains(hex: prefix + rest) {
                 let url = folder.appendingPathComponent(rest)
-                guard isOld(url) else { continue }
-                try? manager.removeItem(at: url)
+                guard Self.isModified(url, before: cutoff) else { continue }
+                try? FileManager.default.removeItem(at: url)
                 orphans += 1
             }
         }
         return (temporaries, orphans)
+    }
+
+    /// Removes the temporary files (uploads cut off) last modified before `cutoff`, every one
+    /// when nil; returns how many.
+    public func removeTemporaries(modifiedBefore cutoff: Date?) throws -> Int {
+        var removed = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: temporary.path) {
+            let url = temporary.appendingPathComponent(name)
+            guard Self.isModified(url, before: cutoff) else { continue }
+            try? FileManager.default.removeItem(at: url)
+            removed += 1
+        }
+        return removed
+    }
+
+    private static func isModified(_ url: URL, before cutoff: Date?) -> Bool {
+        guard let cutoff else { return true }
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return false }
+        return modified < cutoff
     }
 
     static func synchronizeDirectory(_ url: URL) {

@@ -293,30 +293,74 @@ public struct Catalog: Sendable {
     /// transaction, so that a collection of unreferenced blobs never sees them unrecorded.
     /// `identity` is the filename's, when the caller has it already (parsing a name costs).
     public func addFile(_ file: StoredFile, identity known: String? = nil, metadata: [UInt8]? = nil,
-                        placing: () throws -> Void = {}) throws -> UploadOutcome {
-        let identity = known ?? Self.identity(of: file.filename)
-        return try write { db in
-            guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
-            if let existing = try Self.file(sameAs: identity, filename: file.filename, in: file.index, db) {
-                if existing.sha256 == file.sha256 { return .alreadyPresent(existing) }
-                guard settings.volatile else {
-                    throw StoreError.alreadyExists(file.filename, as: existing.filename, in: file.index)
+                        placing: @escaping () throws -> Void = {}) throws -> UploadOutcome {
+        let results = try addFiles([NewFile(file, identity: known, metadata: metadata, placing: placing)])
+        guard let result = results.first else { throw StoreError(.internalError, "a file was recorded without an outcome") }
+        return try result.get()
+    }
+
+    /// A file to record with others in one transaction (`addFiles`).
+    public struct NewFile {
+        let file: StoredFile
+        let identity: String
+        let metadata: [UInt8]?
+        let placing: () throws -> Void
+
+        public init(_ file: StoredFile, identity: String? = nil, metadata: [UInt8]? = nil, placing: @escaping () throws -> Void = {}) {
+            (self.file, self.metadata, self.placing) = (file, metadata, placing)
+            self.identity = identity ?? Catalog.identity(of: file.filename)
+        }
+    }
+
+    /// Records several files in one write transaction (a group commit: one lock, one commit,
+    /// one generation step for all). Each file gets its own outcome: one an index refuses does
+    /// not stop the others, and a later file sees the earlier ones (two uploads of one name in
+    /// a batch: the second is judged against the first). `beforeCommit` runs after every blob
+    /// is in place and before the rows become durable (the uploads' folder fsyncs). A database
+    /// or blob error fails the whole batch.
+    public func addFiles(_ files: [NewFile], beforeCommit: () throws -> Void = {}) throws -> [Result<UploadOutcome, StoreError>] {
+        try write { db in
+            var results: [Result<UploadOutcome, StoreError>] = []
+            var stored = false
+            for new in files {
+                let file = new.file
+                var replacing = false
+                do {
+                    guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
+                    if let existing = try Self.file(sameAs: new.identity, filename: file.filename, in: file.index, db) {
+                        if existing.sha256 == file.sha256 {
+                            results.append(.success(.alreadyPresent(existing)))
+                            continue
+                        }
+                        guard settings.volatile else { throw StoreError.alreadyExists(file.filename, as: existing.filename, in: file.index) }
+                        replacing = true
+                    }
+                } catch let refusal as StoreError where refusal.kind != .internalError && refusal.kind != .unavailable {
+                    results.append(.failure(refusal))
+                    continue
                 }
-                try db.execute("DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
-                               [file.index.description, file.filename, identity])
+                if replacing {
+                    try db.execute("DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
+                                   [file.index.description, file.filename, new.identity])
+                }
+                try new.placing()
+                try db.execute("""
+                    INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
+                        yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [
+                        file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
+                        file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
+                        file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
+                    ])
+                results.append(.success(.stored(file)))
+                stored = true
             }
-            try placing()
-            try db.execute("""
-                INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
-                    yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-                    file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
-                    file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
-                    file.metadataSHA256, file.provenance?.json, metadata, file.buildLog?.digest.hex, file.buildLog?.size, identity,
-                ])
-            try db.bumpGeneration()
-            return .stored(file)
+            if stored {
+                try beforeCommit()
+                try db.bumpGeneration()
+            }
+            return results
         }
     }
 
@@ -420,18 +464,22 @@ public struct Catalog: Sendable {
         }
     }
 
-    public func referencedBlobs() throws -> Set<String> {
+    public func referencedBlobs() throws -> ReferencedBlobs {
         try read { db in try Self.referencedBlobs(db) }
     }
 
-    private static func referencedBlobs(_ db: any SQLSession) throws -> Set<String> {
-        Set(try db.values("SELECT sha256 FROM file UNION SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL"))
+    private static func referencedBlobs(_ db: any SQLSession) throws -> ReferencedBlobs {
+        var referenced = ReferencedBlobs()
+        try db.forEachRow("SELECT sha256 FROM file UNION ALL SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL", []) { row in
+            referenced.insert(hex: try row.first())
+        }
+        return referenced
     }
 
     /// Runs `body` with the blobs the catalog names, inside a write transaction: no file is
     /// recorded by any process meanwhile, so a blob `body` finds unnamed (and old enough not
     /// to be an upload about to be recorded) is garbage everywhere.
-    public func whileNoFileIsRecorded<T>(_ body: (Set<String>) throws -> T) throws -> T {
+    public func whileNoFileIsRecorded<T>(_ body: (ReferencedBlobs) throws -> T) throws -> T {
         try write { db in try body(try Self.referencedBlobs(db)) }
     }
 

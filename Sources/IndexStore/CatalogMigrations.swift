@@ -162,6 +162,13 @@ enum CatalogMigrations {
                 )
                 """)
         },
+        // A project's files in filename order straight from one index: with (indexPath, project)
+        // alone, SQLite chose the primary key to skip the sort and read every file of the index
+        // for each project page (1.6 ms at 10,000 files, growing with the index).
+        CatalogMigration(identifier: "v10-project-files-in-order") { session in
+            try session.execute("DROP INDEX file_project")
+            try session.execute("CREATE INDEX file_project ON file(indexPath, project, filename)")
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

@@ -177,7 +177,7 @@ public struct DevpiImport: Sendable {
             service.blobs.discard(blob)
             throw error
         }
-        return try service.upload(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
-                                  declared: IndexService.DeclaredDigests(sha256: sha256))
+        return try service.uploadBlocking(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
+                                          declared: IndexService.DeclaredDigests(sha256: sha256))
     }
 }

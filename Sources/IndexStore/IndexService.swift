@@ -13,6 +13,10 @@ public struct IndexService: Sendable {
     public let authenticator: Authenticator
     /// devpi-client's login sessions (`+login`, `X-Devpi-Auth`).
     let sessions: ProxyAuth
+    /// Where validated uploads wait to be made durable together.
+    let committer: UploadCommitter
+    /// The data directory (blobs, temporary files, the SQLite catalog unless shared).
+    let directory: URL
 
     /// Opens the store in `directory` (`blobs/`, `tmp/`, and `catalog.sqlite` unless `database`
     /// is a shared catalog), recovering from a crash first. With its own SQLite catalog, every
@@ -25,11 +29,34 @@ public struct IndexService: Sendable {
         blobs = try BlobStore(root: directory)
         authenticator = Authenticator(catalog: catalog)
         sessions = try ProxyAuth(secretFile: directory.appendingPathComponent("session-secret"))
-        if database == nil {
-            _ = try blobs.collect(keeping: try catalog.referencedBlobs(), modifiedBefore: nil)
-        } else {
+        committer = UploadCommitter(catalog: catalog, blobs: blobs)
+        self.directory = directory
+        if database != nil {
             _ = try collectGarbage()
+        } else if FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.cleanStopMarker).path) {
+            // The last server stopped cleanly: no blob can be unrecorded. The marker goes first,
+            // so that a crash of this run leaves a store that the next start checks in full.
+            try FileManager.default.removeItem(at: directory.appendingPathComponent(Self.cleanStopMarker))
+            BlobStore.synchronizeDirectory(directory)
+            _ = try blobs.removeTemporaries(modifiedBefore: nil)
+        } else {
+            _ = try blobs.collect(keeping: try catalog.referencedBlobs(), modifiedBefore: nil)
         }
+    }
+
+    /// The file a server that stopped cleanly leaves in its data directory (SQLite stores): the
+    /// next start skips the search for blobs no file names, which reads every file's digest
+    /// (about 2 µs and 300 bytes a file, held until the search ends).
+    static let cleanStopMarker = "clean-stop"
+
+    /// Records that this store's server stopped cleanly: every upload it acknowledged is in the
+    /// catalog and none is half-placed. Call only once nothing writes any more.
+    public func recordCleanStop() throws {
+        let marker = directory.appendingPathComponent(Self.cleanStopMarker)
+        guard FileManager.default.createFile(atPath: marker.path, contents: Data()) else {
+            throw StoreError.writeFailed("cannot write \(marker.path)", errno: errno)
+        }
+        BlobStore.synchronizeDirectory(directory)
     }
 
     /// How long a blob or temporary file of a shared store must be untouched before a
@@ -98,11 +125,41 @@ public struct IndexService: Sendable {
     /// Validates an uploaded distribution that has been streamed to `blob`, then stores it:
     /// the filename parses, the archive's core metadata names the same project and version,
     /// the digests match. On any refusal the temporary file is discarded and nothing changes.
+    /// The store's write waits for the group commit (`UploadCommitter`) it joins.
     public func upload(
         _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity,
         declared: DeclaredDigests, provenance: String? = nil, buildLog: TemporaryBlob? = nil,
         limits: ArchiveLimits = ArchiveLimits()
+    ) async throws -> UploadOutcome {
+        switch try validate(blob, filename: filename, to: index, by: identity, declared: declared, provenance: provenance,
+                            buildLog: buildLog, limits: limits) {
+        case .settled(let outcome): return outcome
+        case .ready(let upload): return try await committer.commit(upload)
+        }
+    }
+
+    /// `upload` for a caller on a thread of its own (an import's workers), which it blocks
+    /// until the upload's group commit is done.
+    public func uploadBlocking(
+        _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity, declared: DeclaredDigests
     ) throws -> UploadOutcome {
+        switch try validate(blob, filename: filename, to: index, by: identity, declared: declared, provenance: nil,
+                            buildLog: nil, limits: ArchiveLimits()) {
+        case .settled(let outcome): return outcome
+        case .ready(let upload): return try committer.commitBlocking(upload)
+        }
+    }
+
+    /// A validated upload: already in the index (nothing to write), or ready to commit.
+    private enum ValidatedUpload {
+        case settled(UploadOutcome)
+        case ready(UploadCommitter.Upload)
+    }
+
+    private func validate(
+        _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity,
+        declared: DeclaredDigests, provenance: String?, buildLog: TemporaryBlob?, limits: ArchiveLimits
+    ) throws -> ValidatedUpload {
         do {
             let settings = try authorize(identity, .upload(index))
             let distribution = try Self.parseFilename(filename)
@@ -151,33 +208,27 @@ public struct IndexService: Sendable {
                 if existing.sha256 == sha256 {
                     blobs.discard(blob)
                     if let buildLog { blobs.discard(buildLog) }
-                    return .alreadyPresent(existing)
+                    return .settled(.alreadyPresent(existing))
                 }
                 // Refused before the blob is committed; the catalog checks again for racing uploads.
                 if settings?.volatile != true {
                     throw StoreError.alreadyExists(filename, as: existing.filename, in: index)
                 }
             }
-            let metadataSHA256 = SHA256.hash(data: member.bytes).hex
-            // The log is a blob like any file, digested here; the catalog row keeps it referenced.
-            let logDigest = try buildLog?.finish()
-            let log = buildLog.flatMap { log in logDigest.map { BlobReference(digest: $0, size: log.size) } }
-            let committed = try blob.finish()
+            guard let digest = BlobDigest(sha256) else { throw StoreError(.internalError, "an upload's SHA-256 is not 64 hex digits") }
+            // The log is a blob like any file; the catalog row keeps it referenced.
+            let log = try buildLog.map { log in
+                guard let logDigest = BlobDigest(log.digests.sha256) else { throw StoreError(.internalError, "a build log's SHA-256 is not 64 hex digits") }
+                return (blob: log, digest: logDigest)
+            }
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
-                kind: distribution.kind, sha256: committed.hex, size: blob.size, uploadTime: Date().timeIntervalSince1970,
-                uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: metadataSHA256,
-                provenance: validatedProvenance, buildLog: log
+                kind: distribution.kind, sha256: sha256, size: blob.size, uploadTime: Date().timeIntervalSince1970,
+                uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: SHA256.hash(data: member.bytes).hex,
+                provenance: validatedProvenance, buildLog: log.map { BlobReference(digest: $0.digest, size: $0.blob.size) }
             )
-            let outcome = try catalog.addFile(file, identity: distributionIdentity, metadata: member.bytes) {
-                if let buildLog, let logDigest { try blobs.place(buildLog, at: logDigest) }
-                try blobs.place(blob, at: committed)
-            }
-            if case .alreadyPresent = outcome {
-                blobs.discard(blob)
-                if let buildLog { blobs.discard(buildLog) }
-            }
-            return outcome
+            return .ready(UploadCommitter.Upload(file: file, identity: distributionIdentity, metadata: member.bytes, blob: blob,
+                                                 digest: digest, buildLog: log))
         } catch {
             blobs.discard(blob)
             if let buildLog { blobs.discard(buildLog) }

@@ -112,6 +112,12 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             try run(sql, arguments).rows.map(Self.row)
         }
 
+        /// The answer arrives whole (as PostgreSQL's wire rows, far smaller than decoded ones);
+        /// each row is decoded only when `body` takes it.
+        func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) throws -> Void) throws {
+            for row in try run(sql, arguments).rows { try body(Self.row(row)) }
+        }
+
         func bumpGeneration() throws {
             let generation: Int64 = try value("UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value") ?? 0
             try execute("SELECT pg_notify('\(PostgresCatalogDatabase.channel)', ?)", [String(generation)])

@@ -7,6 +7,9 @@ public protocol SQLSession {
     func execute(_ sql: String, _ arguments: [any SQLConvertible]) throws -> Int
     /// Runs a query; returns its rows.
     func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow]
+    /// Runs a query and hands `body` each row as it is read: a pass over every file holds one
+    /// row at a time (SQLite), not all of them.
+    func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) throws -> Void) throws
     /// Counts a write in the catalog's generation (in a write transaction): every replica's
     /// page cache learns of it once the transaction commits.
     func bumpGeneration() throws

@@ -69,9 +69,16 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
         }
 
         func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow] {
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments)).map { row in
-                SQLRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
-            }
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments)).map(Self.row)
+        }
+
+        func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) throws -> Void) throws {
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
+            while let row = try cursor.next() { try body(Self.row(row)) }
+        }
+
+        private static func row(_ row: Row) -> SQLRow {
+            SQLRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
         }
 
         func bumpGeneration() throws {

@@ -45,7 +45,7 @@ public struct StoreCheck: Sendable {
             }
         }
         let referenced = try catalog.referencedBlobs()
-        for stored in try blobs.storedBlobs() where stored.digest.map({ !referenced.contains($0.hex) }) ?? true {
+        for stored in try blobs.storedBlobs() where stored.digest.map({ !referenced.contains(hex: $0.hex) }) ?? true {
             findings.append(Finding(index: nil, filename: nil, problem: "blobs/\(stored.name) is not referenced by the catalog", isDamage: false))
         }
         return (files.count, findings)

@@ -1,4 +1,5 @@
 import Basics
+import CFileSync
 import Crypto
 import Foundation
 import Synchronization
@@ -46,6 +47,13 @@ public struct TemporaryBlob: Sendable {
     /// The digests so far, as lower-case hex.
     public var digests: (sha256: String, md5: String, blake2b256: String) {
         (sha256.finalize().hex, md5.finalize().hex, blake2.finalize().hex)
+    }
+
+    /// Starts writing the bytes to disk without waiting: a group commit starts every blob of a
+    /// batch first, so that the fsyncs that follow (`finish`) share the device's work.
+    func startWriteback() {
+        guard let descriptor = file.descriptor else { return }
+        _ = wheelwright_start_writeback(descriptor)
     }
 
     /// Flushes to disk and closes; returns the digest.

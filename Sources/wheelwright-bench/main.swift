@@ -1,4 +1,4 @@
-// Timed workloads for bench/run.sh. Each reads its input, runs the workload several times,
+// Timed workloads for the benchmarks (bench/). Each reads its input, runs the workload several times,
 // and prints one JSON line with the best time, so the shell script can set it beside the peer.
 import Basics
 import Foundation
@@ -27,9 +27,10 @@ func sortVersions(path: String, repetitions: Int) throws {
     print(#"{"count": \#(lines.count), "seconds": \#(seconds), "first": "\#(sorted.first!)", "last": "\#(sorted.last!)", "fnv1a": "\#(String(digest, radix: 16))"}"#)
 }
 
-/// Fills `index` in the store at `directory` with `count` projects of one file each (catalog
-/// rows only: the listing benchmark reads names, never blobs), creating root and the index.
-func seedIndex(directory: String, index: String, count: Int) throws {
+/// Fills `index` in the store at `directory` with `count` files, `perProject` versions of one
+/// wheel per project (catalog rows only: the listing and scale benchmarks read names, never
+/// blobs), creating root and the index; the index's user and root have the password `bench`.
+func seedIndex(directory: String, index: String, count: Int, perProject: Int) throws {
     let service = try IndexService(directory: URL(fileURLWithPath: directory))
     _ = try service.bootstrapRoot(password: "bench")
     let id = try IndexID(index)
@@ -41,10 +42,10 @@ func seedIndex(directory: String, index: String, count: Int) throws {
     }
     let start = Date()
     for number in 0..<count {
-        let project = "seeded-project-\(number)"
+        let (project, version) = number.quotientAndRemainder(dividingBy: max(1, perProject))
         _ = try service.catalog.addFile(StoredFile(
-            index: id, filename: "seeded_project_\(number)-1.0-py3-none-any.whl", project: project, version: "1.0",
-            kind: .wheel, sha256: String(repeating: "0", count: 56) + String(format: "%08x", number), size: 1,
+            index: id, filename: "seeded_project_\(project)-1.\(version)-py3-none-any.whl", project: "seeded-project-\(project)",
+            version: "1.\(version)", kind: .wheel, sha256: String(repeating: "0", count: 56) + String(format: "%08x", number), size: 1,
             uploadTime: Date().timeIntervalSince1970, uploader: id.user, requiresPython: nil, metadataSHA256: nil, provenance: nil
         ))
     }
@@ -104,15 +105,20 @@ func compareMultipartParsers(megabytes: Int) throws {
 }
 
 let arguments = CommandLine.arguments
-let usage = "usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT | multipart MEGABYTES\n"
+let usage = """
+    usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT [FILES_PER_PROJECT]
+           | multipart MEGABYTES
+
+    """
 do {
     switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
     case (3...4, "sort-versions"):
         try sortVersions(path: arguments[2], repetitions: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
     case (3, "multipart"):
         try compareMultipartParsers(megabytes: max(1, Int(arguments[2]) ?? 64))
-    case (5, "seed-index"):
-        try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0)
+    case (5...6, "seed-index"):
+        try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0,
+                      perProject: arguments.count > 5 ? Int(arguments[5]) ?? 1 : 1)
     default:
         FileHandle.standardError.write(Data(usage.utf8))
         exit(2)

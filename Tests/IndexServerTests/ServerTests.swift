@@ -375,7 +375,11 @@ struct ServerTests {
         let exit = await Task.detached { server.terminate() }.value
         #expect(try await reply.status == 200)
         #expect(exit == 0)
+        // A clean stop is recorded, so the next start skips the search for unnamed blobs; that start consumes the record.
+        let marker = server.data.appendingPathComponent("clean-stop").path
+        #expect(FileManager.default.fileExists(atPath: marker))
         try server.restart()
+        #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/graceful/").status == 200)
     }
 

@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Group commit of uploads. Each validated upload waits here; one committer at a time takes
+/// every upload waiting (up to `batchLimit`) and makes them durable together: their blobs'
+/// writeback started all at once, then fsynced; one catalog transaction that checks, moves into
+/// place and records each; one fsync per blob folder; one commit. Alone, an upload costs what it
+/// did before; under concurrent uploads, the journal commits, the write lock and the catalog's
+/// commit are shared by the batch instead of being paid once per file.
+///
+/// The order a crash must respect is kept for every file: its blob durable in `tmp/`, then
+/// renamed and its folder synced, then its row committed.
+final class UploadCommitter: Sendable {
+    /// One validated upload: its row, its blob and build log (finished here) with their digests.
+    struct Upload: Sendable {
+        let file: StoredFile
+        let identity: String
+        let metadata: [UInt8]
+        let blob: TemporaryBlob
+        let digest: BlobDigest
+        let buildLog: (blob: TemporaryBlob, digest: BlobDigest)?
+    }
+
+    /// An upload and who waits for its outcome.
+    private struct Waiter: Sendable {
+        let upload: Upload
+        let done: @Sendable (Result<UploadOutcome, any Error>) -> Void
+    }
+
+    static let batchLimit = 128
+
+    private let catalog: Catalog
+    private let blobs: BlobStore
+    private let waiting = Mutex<[Waiter]>([])
+    /// Uploads handed in and not yet answered, and catalog transactions run: what a test reads
+    /// to see that uploads waiting together were committed together.
+    private let counts = Mutex((unanswered: 0, transactions: 0))
+    /// Commits run here, one at a time, off Swift's cooperative threads (they wait on fsync).
+    private let queue = DispatchQueue(label: "wheelwright.upload-commit")
+
+    init(catalog: Catalog, blobs: BlobStore) {
+        (self.catalog, self.blobs) = (catalog, blobs)
+    }
+
+    /// Commits `upload` with whatever else is waiting; returns its outcome.
+    func commit(_ upload: Upload) async throws -> UploadOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(Waiter(upload: upload) { continuation.resume(with: $0) })
+        }
+    }
+
+    /// `commit` for a caller on a thread of its own (an import's workers), which it blocks.
+    func commitBlocking(_ upload: Upload) throws -> UploadOutcome {
+        let outcome = Mutex<Result<UploadOutcome, any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        enqueue(Waiter(upload: upload) { result in
+            outcome.withLock { $0 = result }
+            finished.signal()
+        })
+        finished.wait()
+        guard let result = outcome.withLock({ $0 }) else { throw StoreError(.internalError, "an upload was committed without an outcome") }
+        return try result.get()
+    }
+
+    var unanswered: Int { counts.withLock { $0.unanswered } }
+    var transactions: Int { counts.withLock { $0.transactions } }
+
+    private func enqueue(_ waiter: Waiter) {
+        counts.withLock { $0.unanswered += 1 }
+        waiting.withLock { $0.append(waiter) }
+        queue.async { self.commitWaitingUploads() }
+    }
+
+    private func commitWaitingUploads() {
+        let batch = waiting.withLock { waiting in
+            let taken = Array(waiting.prefix(Self.batchLimit))
+            waiting.removeFirst(taken.count)
+            return taken
+        }
+        guard !batch.isEmpty else { return }
+        let uploads = batch.map(\.upload)
+        var results = [Result<UploadOutcome, any Error>?](repeating: nil, count: uploads.count)
+        for upload in uploads {
+            upload.blob.startWriteback()
+            upload.buildLog?.blob.startWriteback()
+        }
+        for (position, upload) in uploads.enumerated() {
+            do {
+                _ = try upload.blob.finish()
+                _ = try upload.buildLog?.blob.finish()
+            } catch {
+                results[position] = .failure(error)
+            }
+        }
+        let durable = uploads.indices.filter { results[$0] == nil }
+        let folders = Mutex<Set<URL>>([])
+        do {
+            let recorded = try catalog.addFiles(durable.map { position in
+                let upload = uploads[position]
+                return Catalog.NewFile(upload.file, identity: upload.identity, metadata: upload.metadata) { [blobs] in
+                    var moved = [try blobs.move(upload.blob, to: upload.digest)]
+                    if let log = upload.buildLog { moved.append(try blobs.move(log.blob, to: log.digest)) }
+                    folders.withLock { $0.formUnion(moved) }
+                }
+            }, beforeCommit: {
+                for folder in folders.withLock({ $0 }) { BlobStore.synchronizeDirectory(folder) }
+            })
+            for (position, result) in zip(durable, recorded) { results[position] = result.mapError { $0 } }
+        } catch {
+            for position in durable { results[position] = .failure(error) }
+        }
+        counts.withLock { counts in
+            counts.unanswered -= batch.count
+            if !durable.isEmpty { counts.transactions += 1 }
+        }
+        for (waiter, result) in zip(batch, results) {
+            let outcome = result ?? .failure(StoreError(.internalError, "an upload was left out of its commit"))
+            if case .success(.stored) = outcome {} else {
+                blobs.discard(waiter.upload.blob)
+                if let log = waiter.upload.buildLog { blobs.discard(log.blob) }
+            }
+            waiter.done(outcome)
+        }
+    }
+}
