@@ -46,7 +46,7 @@ public struct IndexService: Sendable {
 
     /// The file a server that stopped cleanly leaves in its data directory (SQLite stores): the
     /// next start skips the search for blobs no file names, which reads every file's digest
-    /// (about 2 µs and 300 bytes a file, held until the search ends).
+    /// (about 0.85 s at a million files, measured by `make bench-scale`).
     static let cleanStopMarker = "clean-stop"
 
     /// Records that this store's server stopped cleanly: every upload it acknowledged is in the
