@@ -33,7 +33,9 @@ enum PageContext {
         let frame: Frame
         let path, filter: String
         let filtering: Bool
-        let total, page, pages: Int
+        /// "1 project", "250 projects".
+        let projectCount: String
+        let page, pages: Int
         /// The bases, and the simple API's URL as clients reach it (`--outside-url`).
         let bases, simple: String
         let projects: [ProjectRow]

@@ -58,7 +58,7 @@ struct WebPages: Sendable {
         }
         return render("index", PageContext.Index(
             frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
-            total: total, page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
+            projectCount: "\(total) project\(total == 1 ? "" : "s")", page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
             simple: "\(outsideURL.url)/\(index)/+simple/",
             projects: projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""

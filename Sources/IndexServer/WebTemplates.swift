@@ -34,7 +34,7 @@ enum WebTemplates {
         <h1>{{path}}</h1>
         <p class="meta">bases: {{bases}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/">/{{path}}/+simple/</a> · <code>pip install -i {{simple}} NAME</code></p>
         <form method="get" class="filter"><input type="search" name="filter" value="{{filter}}" placeholder="filter projects" aria-label="filter projects"> <button>filter</button></form>
-        <p class="meta">{{total}} projects{{#filtering}} matching “{{filter}}”{{/filtering}}; page {{page}} of {{pages}}</p>
+        <p class="meta">{{projectCount}}{{#filtering}} matching “{{filter}}”{{/filtering}}; page {{page}} of {{pages}}</p>
         <table><thead><tr><th>project</th><th>newest version</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
         {{#projects}}<tr><td><a href="{{frame.prefix}}/{{path}}/{{name}}/">{{name}}</a></td><td>{{newest}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/projects}}</tbody></table>

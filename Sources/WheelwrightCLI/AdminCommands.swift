@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IndexAPI
 import IndexClient
+import SiteConfiguration
 
 extension Wheelwright {
     struct UserCommand: AsyncParsableCommand {
@@ -71,14 +72,21 @@ extension Wheelwright {
             @OptionGroup var server: ServerOptions
 
             func run() async throws {
-                let users = try await server.client().users()
+                let configured = try ConfigFile.load(flag: nil)
+                let users = try await server.client(configured: configured).users()
+                var listed = 0
                 for user in users.keys.sorted() {
                     let indices = users[user]?.indexes ?? [:]
                     for name in indices.keys.sorted() {
                         guard let settings = indices[name] else { continue }
                         let bases = settings.bases.joined(separator: ",")
                         print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")")
+                        listed += 1
                     }
+                }
+                if listed == 0 {
+                    // Silence would look like a failure, or like the wrong server.
+                    print("no indices on \(server.address(configured: configured.server)): create one with wheelwright index create USER/NAME (as that user or root)")
                 }
             }
         }

@@ -25,8 +25,10 @@ extension Wheelwright {
 
         func run() async throws {
             let planned: BuildRun.Planned
+            let settings: BuildRunSettings
             do {
-                planned = try await options.run(try options.settings()).plan()
+                settings = try options.settings()
+                planned = try await options.run(settings).plan()
             } catch let error as BuildRunError {
                 throw planningFailed(error)
             }
@@ -35,6 +37,7 @@ extension Wheelwright {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(planned.plan), as: UTF8.self))
             } else {
+                print("index \(settings.server)")
                 for item in planned.plan.items { print("build \(item.id)") }
                 for skipped in planned.plan.skipped { print("skip  \(skipped.item.id): \(skipped.reason)") }
                 for (project, reason) in planned.unresolved { print("error \(project): \(reason)") }
@@ -103,7 +106,7 @@ extension Wheelwright {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
                 throw ExitCode(2)
             }
-            let log = BuildLog(format: logFormat, reportOnStdout: json)
+            let log = BuildLog(format: logFormat, reportOnStdout: json, server: settings.server)
             let run = try options.run(settings) { log.record($0) }
             do {
                 if dryRun {

@@ -16,22 +16,28 @@ struct BuildLog: Sendable {
     /// True when standard output holds the JSON report: the log then goes to standard error.
     let reportOnStdout: Bool
     let progress: Progress
+    /// The index server the run plans against and publishes to, named in the first line: with
+    /// no --server, the default one (http://127.0.0.1:4040) is easy to use by accident.
+    let server: String
 
-    init(format: LogFormat, reportOnStdout: Bool) {
+    init(format: LogFormat, reportOnStdout: Bool, server: String) {
         self.format = format
         self.reportOnStdout = reportOnStdout
+        self.server = server
         progress = Progress(label: "build", quiet: reportOnStdout || format == .json)
     }
 
     func record(_ event: BuildRun.Event) {
         if format == .json {
-            line(Self.fields(event))
+            var fields = Self.fields(event)
+            if case .planned = event { fields["server"] = server }
+            line(fields)
             return
         }
         switch event {
         case .planned(let plan):
             progress.start(total: plan.items.count)
-            progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied)")
+            progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied); index \(server)")
         case .dependencyWarning(let warning):
             if reportOnStdout {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

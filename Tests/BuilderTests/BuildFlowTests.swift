@@ -199,6 +199,9 @@ final class BuildFlowTests {
                                                                                         "--containers", Repository.root.appendingPathComponent("containers").path])
         #expect(configured == 0, "\(configuredOutput)")
         #expect(configuredOutput.contains("5 to build"))
+        // Before the plan, the server it was made against (here from the config file, no --server).
+        let firstPlanLine = configuredOutput.split(separator: "\n").first { $0.hasPrefix("index ") || $0.hasPrefix("build ") }
+        #expect(firstPlanLine == "index \(server.baseURL)", "\(configuredOutput)")
         // --dry-run fetches the sdists and publishes nothing.
         let (dry, dryOutput) = try await runTool(Repository.wheelwright, ["build", whitelist, "--dry-run"] + common)
         #expect(dry == 0, "\(dryOutput)")

@@ -120,6 +120,9 @@ struct ServerTests {
         let viaEnvironment = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", server.baseURL, "--user", "root"],
                                                          environment: ["WHEELWRIGHT_PASSWORD": TestServer.rootPassword])
         #expect(viaEnvironment.status == 0, "\(viaEnvironment.errors)")
+        // A server without indices says so, names itself, and says how to create one.
+        #expect(viaEnvironment.output == "no indices on \(server.baseURL): create one with wheelwright index create USER/NAME (as that user or root)\n",
+                "\(viaEnvironment.output)")
     }
 
     @Test("admin reset-password: the lost root password set offline from stdin, never argv; the old one then fails; an unknown user or no password refused")

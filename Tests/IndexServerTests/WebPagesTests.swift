@@ -75,7 +75,7 @@ final class WebPagesTests {
         #expect(index.contains("/alice/web/+simple/"))
         let filtered = try await page("/alice/web/?filter=sneak")
         #expect(filtered.contains("sneaky") && !filtered.contains("demo-lib/"))
-        #expect(filtered.contains("1 projects matching “sneak”") && index.contains("2 projects; page 1 of 1"))
+        #expect(filtered.contains("1 project matching “sneak”") && index.contains("2 projects; page 1 of 1"))
 
         let project = try await page("/alice/web/demo-lib/")
         let newer = try #require(project.range(of: "<h2>2.0</h2>")), older = try #require(project.range(of: "<h2>1.0</h2>"))

@@ -115,7 +115,8 @@ struct InstallTests {
         #expect(!ours.isEmpty && !ours.contains { $0.contains(TestServer.rootPassword) }, "root's password in ps: \(ours)")
         let lines = output.split(separator: "\n").map(String.init)
         let stamp = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /#
-        #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("plan: 2 to build") }, "\(output)")
+        // The first line names the server the run uses (here from the config file).
+        #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("plan: 2 to build") && $0.hasSuffix("index \(server.baseURL)") }, "\(output)")
         for project in ["nightly-pure", "nightly-native"] {
             #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("started \(project)-1.0-debian-12") }, "\(output)")
             #expect(lines.contains { $0.firstMatch(of: stamp) != nil && $0.contains("built \(project)-1.0-debian-12") && $0.contains(".whl → ") },
@@ -135,6 +136,7 @@ struct InstallTests {
         #expect(again.status == 0 && events.count == again.output.split(separator: "\n").count && events.allSatisfy { $0["time"] is String },
                 "\(again.output) \(again.errors)")
         #expect(events.first?["event"] as? String == "plan" && events.first?["to_build"] as? Int == 0 && events.last?["event"] as? String == "summary")
+        #expect(events.first?["server"] as? String == server.baseURL)
     }
 
     /// Set when the build has ended.
