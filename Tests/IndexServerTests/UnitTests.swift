@@ -13,15 +13,6 @@ struct UnitTests {
         let store = try BlobStore(root: folder.url)
         for size in [0, 1, 127, 128, 129, 255, 256, 257, 1_000, 100_003] {
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            var blob = try store.makeTemporaryFile()
-            var index = 0
-            while index < size {
-                let end = min(index + 77, size)
-                try blob.write(bytes[index..<end])
-                index = end
-            }
-            let ours = blob.digests
-            store.discard(blob)
             let input = folder.path("input-\(size)")
             try Data(bytes).write(to: URL(fileURLWithPath: input))
             let python = try await runTool(Repository.tool("python"), ["-c", """
@@ -29,7 +20,19 @@ struct UnitTests {
                 data = open(sys.argv[1], "rb").read()
                 print(hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest(), hashlib.blake2b(data, digest_size=32).hexdigest())
                 """, input])
-            #expect(python.output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(ours.sha256) \(ours.md5) \(ours.blake2b256)", "size \(size)")
+            // Chunks smaller than a block, of exactly one, and of several with a remainder.
+            for chunk in [77, 128, 1_000] {
+                var blob = try store.makeTemporaryFile()
+                var index = 0
+                while index < size {
+                    let end = min(index + chunk, size)
+                    try blob.write(bytes[index..<end])
+                    index = end
+                }
+                let ours = blob.digests
+                store.discard(blob)
+                #expect(python.output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(ours.sha256) \(ours.md5) \(ours.blake2b256)", "size \(size), chunks of \(chunk)")
+            }
         }
     }
 
