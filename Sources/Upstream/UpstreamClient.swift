@@ -49,6 +49,16 @@ public struct UpstreamClient: Sendable {
         return versions.sorted().reversed()
     }
 
+    /// The versions that have wheels and no sdist (not yanked), with how many wheels each has.
+    public static func wheelOnlyVersions(in page: ProjectPage) -> [Version: Int] {
+        let withSdist = Set(versions(in: page, sdistOnly: true))
+        var wheels: [Version: Int] = [:]
+        for file in page.files where !file.isYanked {
+            if let wheel = try? WheelFilename(file.filename), !withSdist.contains(wheel.version) { wheels[wheel.version, default: 0] += 1 }
+        }
+        return wheels
+    }
+
     /// The sdist of `name==version`: `.tar.gz` preferred, then `.zip`.
     public static func sdist(in page: ProjectPage, name: String, version: Version, index: URL) throws(UpstreamError) -> RemoteFile {
         let normalized = ProjectName.normalize(name)

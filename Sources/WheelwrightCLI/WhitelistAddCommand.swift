@@ -53,7 +53,8 @@ extension Wheelwright.WhitelistCommand {
             let cache = try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let client = UpstreamClient(indices: upstream.urls)
             let (page, index) = try await client.page(of: request.name.original)
-            let version = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true), prereleases: prereleases)
+            let version = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true),
+                                             wheelOnly: UpstreamClient.wheelOnlyVersions(in: page), prereleases: prereleases)
             let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
             let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
 

@@ -28,13 +28,23 @@ public struct PackageRequest: Sendable {
     }
 
     /// The pinned version, or the newest of `offered` (the releases with an sdist, newest first)
-    /// that the specifier admits; final releases only unless `prereleases`.
-    public func choose(offered: [Version], prereleases: Bool) throws -> Version {
+    /// that the specifier admits; final releases only unless `prereleases`. `wheelOnly` (the
+    /// versions with wheels and no sdist, and how many wheels each has) explains a refusal.
+    public func choose(offered: [Version], wheelOnly: [Version: Int] = [:], prereleases: Bool) throws -> Version {
         if let pinned { return pinned }
-        guard let newest = (specifier ?? SpecifierSet([])).filter(offered, prereleases: prereleases).first else {
-            throw Failure(description: "no release of \(name) with an sdist matches '\(specifier?.description ?? "")' (newest: \(offered.first?.description ?? "none"))")
+        let admitted = specifier ?? SpecifierSet([])
+        if let newest = admitted.filter(offered, prereleases: prereleases).first { return newest }
+        let builtFromSdists = "wheelwright builds every wheel from an sdist"
+        if let wheels = admitted.filter(wheelOnly.keys.sorted().reversed(), prereleases: prereleases).first {
+            let count = wheelOnly[wheels] ?? 0
+            let published = "\(wheels) (\(count) wheel\(count == 1 ? "" : "s"), no sdist)"
+            if offered.isEmpty {
+                throw Failure(description: "\(name) publishes only wheels: no release has an sdist (newest: \(published)); \(builtFromSdists), so \(name) cannot be whitelisted for building. Install it from upstream, or ask its maintainers to publish an sdist")
+            }
+            let matching = specifier.map { " that matches '\($0)'" } ?? ""
+            throw Failure(description: "no release of \(name)\(matching) has an sdist: the newest\(matching.isEmpty ? "" : " that matches") is \(published), and \(builtFromSdists); the newest release with an sdist is \(offered[0]): request \(name)==\(offered[0])\(matching.isEmpty ? "" : " or widen the specifier")")
         }
-        return newest
+        throw Failure(description: "no release of \(name) with an sdist matches '\(specifier?.description ?? "")' (newest: \(offered.first?.description ?? "none"))")
     }
 
     /// The project's page from its metadata: its Source or Homepage URL, else PyPI's project

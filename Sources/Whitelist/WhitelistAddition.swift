@@ -22,6 +22,15 @@ public enum WhitelistAddition {
             if let rule = current?.denial(of: request.name, version: request.version) {
                 throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
             }
+            let elsewhere = (current?.files ?? []).filter { normalized($0.path) != normalized(path) }
+                .compactMap { file in file.listedNames.first { $0.name == request.name } }
+            if let listed = elsewhere.first {
+                throw PackageRequest.Failure(description: """
+                    \(request.name) is already listed at \(listed.location), in another file than \(path); \
+                    to add \(request.version) to that entry, run:
+                      \(command(adding: request, to: listed.location.file))
+                    """)
+            }
         }
         let (updated, notes) = try applying(requests, to: original, path: path)
         guard updated != original else { return .unchanged(notes.joined(separator: "\n")) }
@@ -49,6 +58,19 @@ public enum WhitelistAddition {
             }
         }
         return (text, notes)
+    }
+
+    /// The `whitelist add` command line that adds `request` to `file`, quoted for a POSIX shell.
+    static func command(adding request: WhitelistEditor.Request, to file: String) -> String {
+        var words = ["wheelwright", "whitelist", "add", "\(request.name.original)==\(request.version)", "--file", file]
+        if let requestedBy = request.requestedBy { words += ["--requested-by", requestedBy] }
+        if let reason = request.reason { words += ["--reason", reason] }
+        return words.map(shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.,/=:@+".contains($0)) }
+        return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// `./a//b.yaml` and `a/b.yaml` name one file.

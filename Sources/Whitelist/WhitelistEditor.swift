@@ -66,15 +66,21 @@ public enum WhitelistEditor {
             // Flow style when the list starts with `[` where the node begins (Yams does not keep the style).
             let column = (versions.mark?.column ?? 1) - 1
             let startsWithBracket = lines[line].unicodeScalars.dropFirst(column).first == "["
+            // Who asked for this version and why go in a comment line under the version: the
+            // entry's own fields belong to its first request.
+            let note = versionNote(request)
             if startsWithBracket {
                 // `versions: ["1.0", "1.1"]` on one line: add before the closing bracket.
                 guard let close = lines[line].lastIndex(of: "]") else { throw Failure(description: "\(path):\(line + 1): cannot find the end of the versions list") }
                 let separator = items.isEmpty ? "" : ", "
                 lines[line].insert(contentsOf: "\(separator)\"\(request.version)\"", at: close)
+                let fieldIndent = String(lines[line].prefix { $0 == " " || $0 == "-" }.map { _ in " " })
+                if let note { lines.insert(fieldIndent + note, at: lineAfterNotes(following: line, in: lines)) }
             } else {
                 let last = (items.last?.mark?.line ?? (line + 1)) - 1
                 let indent = String(lines[last].prefix { $0 == " " })
-                lines.insert("\(indent)- \"\(request.version)\"", at: last + 1)
+                lines.insert(contentsOf: ["\(indent)- \"\(request.version)\""] + (note.map { ["\(indent)  \($0)"] } ?? []),
+                             at: lineAfterNotes(following: last, in: lines))
             }
             return .changed(lines.joined(separator: "\n"))
         }
@@ -116,6 +122,23 @@ public enum WhitelistEditor {
         if let reason = request.reason { lines.append("\(field)reason: \(quoted(reason))") }
         if let requestedBy = request.requestedBy { lines.append("\(field)requested-by: \(quoted(requestedBy))") }
         return lines
+    }
+
+    /// The line after `line` and the comment lines right under it (the notes of versions added before).
+    static func lineAfterNotes(following line: Int, in lines: [String]) -> Int {
+        var next = line + 1
+        while next < lines.count, lines[next].trimmingCharacters(in: " ").hasPrefix("#") { next += 1 }
+        return next
+    }
+
+    /// `# 1.17.0 requested by alice: reason`, on one line whatever the request holds; nil when it
+    /// names neither who nor why.
+    static func versionNote(_ request: Request) -> String? {
+        let oneLine = { (text: String) in String(text.map { $0.isNewline ? " " : $0 }).trimmingCharacters(in: " ") }
+        let who = request.requestedBy.map(oneLine).flatMap { $0.isEmpty ? nil : " requested by \($0)" }
+        let why = request.reason.map(oneLine).flatMap { $0.isEmpty ? nil : ": \($0)" }
+        guard who != nil || why != nil else { return nil }
+        return "# \(request.version)\(who ?? "")\(why ?? "")"
     }
 
     /// A file without entries gets a `packages:` list at its end.

@@ -145,7 +145,16 @@ struct FetchTests {
         let missing = try await add("tricky==9.9")
         #expect(missing.status != 0 && missing.output.contains("version 9.9 of tricky does not exist"))
         let wheelOnly = try await add("wheelonly")
-        #expect(wheelOnly.status != 0 && wheelOnly.output.contains("with an sdist"))
+        #expect(wheelOnly.status != 0 && wheelOnly.output.contains("wheelonly publishes only wheels: no release has an sdist (newest: 1.0 (1 wheel, no sdist)); wheelwright builds every wheel from an sdist"), "\(wheelOnly.output)")
+        // Listed in another file of the folder: the command that edits that file; run, it records who asked and why.
+        let other = requests.path("other.yaml")
+        let refused = try await runTool(Repository.wheelwright, ["whitelist", "add", "tricky==1.0", "--file", other, "--upstream", upstream,
+                                                                 "--containers", Repository.root.appendingPathComponent("containers").path])
+        #expect(refused.status != 0 && refused.output.contains("tricky is already listed at \(path):3:5, in another file than \(other); to add 1.0 to that entry, run:\n  wheelwright whitelist add tricky==1.0 --file \(path)"), "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: other))
+        let versionAdded = try await add("tricky==1.0")
+        #expect(versionAdded.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("versions: [\"1!0.5\", \"1.1\", \"1.0\"]\n    # 1.1 requested by alice: tests\n    # 1.0 requested by alice: tests\n"))
     }
 
     @Test("HTML pages are understood too, with hashes, yanks and requires-python")

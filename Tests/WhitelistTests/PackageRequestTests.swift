@@ -20,6 +20,14 @@ struct PackageRequestTests {
         #expect(try PackageRequest(parsing: "six==1.*").pinned == nil)
         #expect(throws: PackageRequest.Failure.self) { try PackageRequest(parsing: "six>5").choose(offered: offered, prereleases: false) }
         #expect(throws: (any Error).self) { try PackageRequest(parsing: "six>>5") }
+        // Wheels without an sdist: said so, with the newest such version and its wheel count.
+        let wheels = [try Version("1.20.1"): 12, try Version("1.19.0"): 1]
+        #expect { try PackageRequest(parsing: "onnxruntime").choose(offered: [], wheelOnly: wheels, prereleases: false) } throws: { error in
+            "\(error)" == "onnxruntime publishes only wheels: no release has an sdist (newest: 1.20.1 (12 wheels, no sdist)); wheelwright builds every wheel from an sdist, so onnxruntime cannot be whitelisted for building. Install it from upstream, or ask its maintainers to publish an sdist"
+        }
+        #expect { try PackageRequest(parsing: "six>=3").choose(offered: offered, wheelOnly: [try Version("3.1"): 1], prereleases: false) } throws: { error in
+            "\(error)" == "no release of six that matches '>=3' has an sdist: the newest that matches is 3.1 (1 wheel, no sdist), and wheelwright builds every wheel from an sdist; the newest release with an sdist is 3.0rc1: request six==3.0rc1 or widen the specifier"
+        }
         #expect(throws: (any Error).self) { try PackageRequest(parsing: "") }
     }
 
@@ -49,6 +57,16 @@ struct PackageRequestTests {
             Issue.record("expected a change"); return
         }
         #expect(both.contains("name: six") && both.contains("name: attrs") && bothDiff.contains("+    reason: dependency of six"), "\(bothDiff)")
+        // Listed in another file of the folder: the command that adds the version there.
+        let listed = SourceFile(path: "w/example.yaml", text: "packages:\n  - name: Six\n    versions: [\"1.16.0\"]\n    reason: r\n    license: MIT\n")
+        var asked = request
+        asked.reason = "needed by the billing team's jobs"
+        #expect { try WhitelistAddition.add([asked], to: "w/new.yaml", original: "", whitelist: [other, listed], targets: testTargets) } throws: { error in
+            "\(error)" == """
+                six is already listed at w/example.yaml:2:5, in another file than w/new.yaml; to add 1.17.0 to that entry, run:
+                  wheelwright whitelist add six==1.17.0 --file w/example.yaml --requested-by me --reason 'needed by the billing team'\\''s jobs'
+                """
+        }
         let denied = WhitelistEditor.Request(name: try ProjectName("Evil"), version: try Version("1"), license: nil, url: nil, reason: nil, requestedBy: nil, targets: nil)
         #expect { try WhitelistAddition.add([request, denied], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) } throws: { error in
             "\(error)".contains("Evil 1 is denied at w/deny.yaml:2:")

@@ -80,13 +80,25 @@ struct WhitelistEditorTests {
         #expect(lint(text).errorCount == 0)
     }
 
-    @Test("a new version extends a flow or block list; one already there changes nothing")
+    @Test("a new version extends a flow or block list, with who asked and why in a comment under it; one already there changes nothing")
     func extendVersions() throws {
         let flow = try changed(try WhitelistEditor.add(try request("Six", "1.17.0"), to: Self.file, path: "w.yaml"))
-        #expect(flow.contains("    versions: [\"1.16.0\", \"1.17.0\"]  # pinned for py2 code"))
+        #expect(flow.contains("""
+                versions: ["1.16.0", "1.17.0"]  # pinned for py2 code
+                # 1.17.0 requested by alice: needed: for tests
+                license: MIT
+            """))
         let block = try changed(try WhitelistEditor.add(try request("zope-interface", "7.3"), to: Self.file, path: "w.yaml"))
-        #expect(block.contains("      - \"7.2\"\n      - \"7.3\"\n"))
-        #expect(lint(flow).errorCount == 0 && lint(block).errorCount == 0)
+        #expect(block.contains("      - \"7.2\"\n      - \"7.3\"\n        # 7.3 requested by alice: needed: for tests\n    license: ZPL-2.1"))
+        // A third version goes after the second one's note; a request with a newline in its reason stays one comment line.
+        var third = try request("zope-interface", "7.4")
+        third.reason = "line one\nline two"
+        let again = try changed(try WhitelistEditor.add(third, to: block, path: "w.yaml"))
+        #expect(again.contains("for tests\n      - \"7.4\"\n        # 7.4 requested by alice: line one line two\n    license"))
+        let anonymous = try changed(try WhitelistEditor.add(WhitelistEditor.Request(name: try ProjectName("six"), version: try Version("1.17.0")), to: Self.file, path: "w.yaml"))
+        #expect(!anonymous.contains("# 1.17.0"))
+        #expect(lint(flow).errorCount == 0 && lint(block).errorCount == 0 && lint(again).errorCount == 0)
+        #expect(lint(again).whitelist?.packages.first { $0.entry.name.normalized == "zope-interface" }?.entry.selection == .exact([try Version("7.2"), try Version("7.3"), try Version("7.4")]))
         let same = try WhitelistEditor.add(try request("six", "1.16"), to: Self.file, path: "w.yaml")
         #expect(same == .unchanged("six 1.16 is already in w.yaml: nothing changed"))
     }
