@@ -25,7 +25,8 @@ enum PageContext {
     struct IndexRow {
         let path, bases: String
         let volatile: Bool
-        let projects, files: Int
+        /// `12`, or `412 (400 via bases)` for an aggregation index.
+        let projects, files: String
         let last: String
     }
 
@@ -87,7 +88,8 @@ enum PageContext {
         let skippedLine, durationLine: String
         let maxItems, maxSkipped: Int
         let maxSeconds: String
-        let runs: Int
+        /// `the last run`, `the last 12 runs`.
+        let lastRuns: String
     }
 
     struct Bar {
@@ -101,8 +103,8 @@ enum PageContext {
         let frame: Frame
         let run: Run
         let items: [ItemRow]
-        /// The plan's skipped items (already in the index, or denied): counted only; nil for none.
-        let skippedCount: Int?
+        /// The plan's skipped items (already in the index, or denied), `3 items`; nil for none.
+        let skipped: String?
     }
 
     struct ItemRow {
@@ -115,7 +117,8 @@ enum PageContext {
     struct Coverage {
         let frame: Frame
         let targets: [TargetTotals]
-        let entries: Int
+        /// `1 entry`, `40 entries`.
+        let entries: String
     }
 
     struct TargetTotals {

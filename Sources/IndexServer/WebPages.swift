@@ -35,16 +35,40 @@ struct WebPages: Sendable {
     func root() throws -> String {
         let statistics = try service.indexStatistics()
         let indices = try service.indices()
-        let users = Dictionary(grouping: indices, by: { $0.path.user }).sorted { $0.key < $1.key }.map { user, own in
-            PageContext.User(name: user, indices: own.sorted { $0.path.description < $1.path.description }.map { index in
-                let numbers = statistics[index.path]
-                return PageContext.IndexRow(
-                    path: index.path.description, bases: index.settings.bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
-                    volatile: index.settings.volatile, projects: numbers?.projects ?? 0, files: numbers?.files ?? 0,
-                    last: Self.time(numbers?.lastUpload))
-            })
+        var users: [PageContext.User] = []
+        for (user, own) in Dictionary(grouping: indices, by: { $0.path.user }).sorted(by: { $0.key < $1.key }) {
+            var rows: [PageContext.IndexRow] = []
+            for index in own.sorted(by: { $0.path.description < $1.path.description }) {
+                rows.append(try row(index, own: statistics[index.path] ?? .empty))
+            }
+            users.append(PageContext.User(name: user, indices: rows))
         }
         return render("root", PageContext.Root(frame: frame("Indices"), users: users))
+    }
+
+    /// An index's line on `/`. An aggregation index serves its bases' projects too: they are
+    /// counted as its pages list them.
+    private func row(_ index: (path: IndexID, settings: IndexSettings), own: IndexStatistics) throws -> PageContext.IndexRow {
+        let bases = index.settings.bases
+        let served = bases.isEmpty ? own : try service.statistics(across: service.resolutionOrder(of: index.path))
+        return PageContext.IndexRow(
+            path: index.path.description, bases: bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
+            volatile: index.settings.volatile, projects: Self.count(served.projects, own: own.projects),
+            files: Self.count(served.files, own: own.files), last: Self.time(served.lastUpload))
+    }
+
+    /// `1 project`, `2 projects`.
+    static func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
+    }
+
+    /// `412 (400 via bases)`: what an index serves, and how much of it comes from its bases.
+    static func count(_ served: Int, own: Int) -> String {
+        switch served - own {
+        case ...0: "\(served)"
+        case served: "\(served) (via bases)"
+        case let inherited: "\(served) (\(inherited) via bases)"
+        }
     }
 
     /// One page of an index's projects; `filter` is normalized, `page` within 1...maximumPage.
@@ -58,7 +82,7 @@ struct WebPages: Sendable {
         }
         return render("index", PageContext.Index(
             frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
-            projectCount: "\(total) project\(total == 1 ? "" : "s")", page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
+            projectCount: Self.counted(total, "project"), page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
             simple: "\(outsideURL.url)/\(index)/+simple/",
             projects: projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
@@ -168,7 +192,8 @@ struct WebPages: Sendable {
         }
         return PageContext.Chart(width: width, height: height, plotTop: top, plotBottom: bottom, bars: bars,
                                  skippedLine: skipped.joined(separator: " "), durationLine: duration.joined(separator: " "),
-                                 maxItems: maxItems, maxSkipped: maxSkipped, maxSeconds: Self.duration(maxSeconds), runs: totals.count)
+                                 maxItems: maxItems, maxSkipped: maxSkipped, maxSeconds: Self.duration(maxSeconds),
+                                 lastRuns: totals.count == 1 ? "the last run" : "the last \(totals.count) runs")
     }
 
     /// `/+builds/N/`: every item of one run with its result, duration, wheel and log.
@@ -187,7 +212,7 @@ struct WebPages: Sendable {
         }
         let failures = items.filter { $0.status == "failed" || $0.status == "cancelled" }
         return render("run", PageContext.RunPage(frame: frame("Build run \(number)"), run: runSummary(totals, failures: failures), items: rows,
-                                                 skippedCount: totals.skipped > 0 ? totals.skipped : nil))
+                                                 skipped: totals.skipped > 0 ? Self.counted(totals.skipped, "item") : nil))
     }
 
     /// `/+coverage/`: every (project, target) any run planned, as the latest such run left it.
@@ -229,7 +254,7 @@ struct WebPages: Sendable {
             return PageContext.TargetTotals(target: target, built: counts[.built] ?? 0, failed: counts[.failed] ?? 0,
                                             denied: counts[.denied] ?? 0, pending: counts[.pending] ?? 0)
         }
-        let context = PageContext.Coverage(frame: frame("Coverage"), targets: targetTotals, entries: entries)
+        let context = PageContext.Coverage(frame: frame("Coverage"), targets: targetTotals, entries: Self.counted(entries, "entry", plural: "entries"))
         return render("coverage", context) + rows + render("coverageEnd", context)
     }
 

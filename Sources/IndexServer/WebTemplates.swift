@@ -63,7 +63,7 @@ enum WebTemplates {
         <h1>Build runs</h1>
         <p class="meta"><a href="{{frame.prefix}}/+coverage/">coverage of the whitelist</a></p>
         {{#chart}}
-        <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="the last {{runs}} runs">
+        <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="{{lastRuns}}">
         <line x1="40" y1="{{plotBottom}}" x2="{{width}}" y2="{{plotBottom}}" stroke="#d9dee3"/>
         <text x="36" y="{{plotTop}}" text-anchor="end" font-size="10" fill="#5b6670" dominant-baseline="hanging">{{maxItems}}</text>
         <text x="36" y="{{plotBottom}}" text-anchor="end" font-size="10" fill="#5b6670">0</text>
@@ -71,7 +71,7 @@ enum WebTemplates {
         {{/bars}}<polyline points="{{skippedLine}}" fill="none" stroke="#8a949e" stroke-width="1.5" stroke-dasharray="4 3"/>
         <polyline points="{{durationLine}}" fill="none" stroke="#2257a8" stroke-width="1.5"/>
         </svg>
-        <figcaption><span class="key built"></span> built · <span class="key failed"></span> failed (bars, up to {{maxItems}}) · <span class="key skipped"></span> skipped (up to {{maxSkipped}}) · <span class="key duration"></span> duration (up to {{maxSeconds}}) · the last {{runs}} runs, oldest left</figcaption></figure>
+        <figcaption><span class="key built"></span> built · <span class="key failed"></span> failed (bars, up to {{maxItems}}) · <span class="key skipped"></span> skipped (up to {{maxSkipped}}) · <span class="key duration"></span> duration (up to {{maxSeconds}}) · {{lastRuns}}, oldest left</figcaption></figure>
         {{/chart}}
         {{#runs}}
         <section class="run" id="run-{{id}}"><h2><a href="{{url}}">run {{id}}</a>{{#runID}} ({{runID}}){{/runID}}</h2>
@@ -92,14 +92,14 @@ enum WebTemplates {
         <td>{{#wheel}}{{wheel}} → {{index}}{{/wheel}}{{#reason}}<span{{#bad}} class="bad"{{/bad}}>{{reason}}</span>{{/reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</td></tr>
         {{/items}}</tbody></table>
         {{^items}}<p>Nothing was built in this run.</p>{{/items}}
-        {{#skippedCount}}<p class="meta">and {{skippedCount}} items the plan skipped: already in the index, or denied (<a href="{{frame.prefix}}/+coverage/">coverage</a>)</p>{{/skippedCount}}
+        {{#skipped}}<p class="meta">and {{skipped}} the plan skipped: already in the index, or denied (<a href="{{frame.prefix}}/+coverage/">coverage</a>)</p>{{/skipped}}
         {{> footer}}
         """
 
     static let coverage = """
         {{> header}}
         <h1>Coverage of the whitelist</h1>
-        <p class="meta">{{entries}} entries; each cell as the latest run that planned it left it · <a href="{{frame.prefix}}/+builds/">build runs</a></p>
+        <p class="meta">{{entries}}; each cell as the latest run that planned it left it · <a href="{{frame.prefix}}/+builds/">build runs</a></p>
         <table class="totals"><thead><tr><th>target</th><th class="n">built</th><th class="n">failed</th><th class="n">denied</th><th class="n">pending</th></tr></thead><tbody>
         {{#targets}}<tr><td>{{target}}</td><td class="n">{{built}}</td><td class="n">{{failed}}</td><td class="n">{{denied}}</td><td class="n">{{pending}}</td></tr>
         {{/targets}}</tbody></table>

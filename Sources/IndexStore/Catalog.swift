@@ -495,6 +495,18 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// The size of what `indices` (an aggregation index's resolution order) serve together: each
+    /// project once, each filename once, as their pages list them.
+    public func statistics(across indices: [IndexID]) throws -> IndexStatistics {
+        guard !indices.isEmpty else { return .empty }
+        return try read { db in
+            let rows = try db.rows("SELECT COUNT(DISTINCT project) AS projects, COUNT(DISTINCT filename) AS files, MAX(uploadTime) AS last FROM file WHERE indexPath IN (\(placeholders(indices.count)))",
+                                   indices.map(\.description))
+            guard let row = rows.first else { return .empty }
+            return IndexStatistics(projects: try row["projects"], files: try row["files"], lastUpload: try row["last"])
+        }
+    }
+
     /// One page of the projects across `indices` whose name contains `filter`, by name, and how
     /// many match in all. The page's names come from the (indexPath, project) index alone; only
     /// those names' rows are read for their counts, so the last page of 100,000 costs as the first.

@@ -36,6 +36,8 @@ extension IndexService {
 
     public func indexStatistics() throws -> [IndexID: IndexStatistics] { try catalog.indexStatistics() }
 
+    public func statistics(across indices: [IndexID]) throws -> IndexStatistics { try catalog.statistics(across: indices) }
+
     public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) throws -> (page: [ProjectSummary], total: Int) {
         try catalog.projectSummaries(in: indices, containing: filter, limit: limit, offset: offset)
     }

@@ -7,4 +7,7 @@ public struct IndexStatistics: Sendable {
     public let projects: Int
     public let files: Int
     public let lastUpload: Double?
+
+    /// An index without files.
+    public static let empty = IndexStatistics(projects: 0, files: 0, lastUpload: nil)
 }

@@ -67,6 +67,9 @@ final class WebPagesTests {
         let root = try await page("/")
         #expect(root.contains("alice/dev") && root.contains("alice/web"))
         #expect(root.contains(">alice/dev</a>") && root.contains("<td>alice/dev</td>"), "bases of alice/web")
+        // An aggregation index counts what it serves through its bases, and says so.
+        #expect(root.contains("<td>—</td><td class=\"n\">2</td><td class=\"n\">3</td>"), "alice/dev: 2 projects, 3 files")
+        #expect(root.contains("<td>alice/dev</td><td class=\"n\">2 (via bases)</td><td class=\"n\">3 (via bases)</td>"), "\(root)")
         let json = try await HTTP.send(.GET, server.baseURL + "/", headers: [("Accept", "application/json")])
         #expect(json.json["type"] as? String == "list:userconfig")
 
@@ -99,6 +102,7 @@ final class WebPagesTests {
         // The history: a bar pair per run, each linking to its page and titled with its counts.
         #expect(builds.contains("<svg") && builds.components(separatedBy: "<rect ").count - 1 == 4)
         #expect(builds.contains("run 2 · 20") && builds.contains(": 1 built, 0 failed, 2 skipped, 30 s</title>"), "\(builds)")
+        #expect(builds.contains("aria-label=\"the last 2 runs\""))
 
         let run = try await page("/+builds/1/")
         #expect(!run.contains("items the plan skipped"), "run 1 skipped nothing")
