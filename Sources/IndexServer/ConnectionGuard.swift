@@ -26,6 +26,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         entry = registry.open(context.channel)
         // Hummingbird adds this handler after the HTTP codec; devpi's PUSH must be rewritten before it.
         try? context.pipeline.syncOperations.addHandler(PushMethodRewriter(), position: .first)
+        try? ReasonPhraseWriter.install(in: context.pipeline.syncOperations)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

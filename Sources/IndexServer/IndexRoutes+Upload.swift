@@ -1,10 +1,25 @@
 import Hummingbird
+import HTTPTypes
 import IndexAPI
 import IndexStore
 
 /// The legacy upload twine, `uv publish` and the builder speak.
 extension IndexRoutes {
+    /// An upload; a refusal's message also goes in the status line (`ReasonPhraseWriter`), where
+    /// twine shows it without `--verbose`. A 401 keeps its standard phrase: clients act on it.
     func upload(to index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        do {
+            return try await storeUpload(to: index, request, context: context)
+        } catch let error as StoreError where error.kind != .unauthorized {
+            var response = try error.response(from: request, context: context)
+            response.headers[Self.reasonPhraseField] = error.message
+            return response
+        }
+    }
+
+    static let reasonPhraseField = HTTPField.Name(ReasonPhraseWriter.header)!
+
+    private func storeUpload(to index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
         try service.authorize(identity, .upload(index))
         guard let contentType = request.headers[.contentType],

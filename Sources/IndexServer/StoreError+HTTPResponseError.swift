@@ -3,9 +3,9 @@ import IndexAPI
 import IndexStore
 import Logging
 
-/// A refusal is an answer: the status from the error's kind and the message as a text body
-/// (SwiftNIO writes the standard reason phrase, so the message goes in the body, where twine,
-/// pip and uv show it).
+/// A refusal is an answer: the status from the error's kind and the message as a text body,
+/// where pip, uv and `twine --verbose` show it; an upload's refusal also puts it in the status
+/// line (`IndexRoutes.upload`, `ReasonPhraseWriter`), which twine always shows.
 extension StoreError: HTTPResponseError {
     public var status: HTTPResponse.Status {
         switch kind {

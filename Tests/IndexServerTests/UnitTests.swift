@@ -36,6 +36,14 @@ struct UnitTests {
         }
     }
 
+    @Test("a refusal's reason phrase: its first line, printable ASCII, capped")
+    func reasonPhrases() {
+        #expect(ReasonPhraseWriter.phrase("a.whl already exists\nsecond line") == "a.whl already exists")
+        #expect(ReasonPhraseWriter.phrase("“quoted” — it’s done…\tnow\u{7}é ") == "\"quoted\" - it's done... now??")
+        #expect(ReasonPhraseWriter.phrase("\r\nHTTP/1.1 200 OK") == "")
+        #expect(ReasonPhraseWriter.phrase(String(repeating: "x", count: 1_000)).count == ReasonPhraseWriter.maximumLength)
+    }
+
     @Test("multipart bodies parse the same whatever the chunk size, and truncation is an error")
     func multipart() throws {
         let form = HTTP.uploadForm(filename: "a.whl", content: Array("PK\r\n--not-the-boundary\r\nbytes".utf8), fields: [("name", "a")])
