@@ -88,7 +88,14 @@ public struct BuildRun: Sendable {
                 if let parsed = try? WheelFilename(wheel.filename) { contents.addBinary(parsed, target: definition.name, python: wheel.python) }
             }
         }
-        let plan = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection, targets: targets)
+        let full = Plan(whitelist: whitelist, versions: versions, holding: contents, selection: selection, targets: targets)
+        // Only the releases to build are looked up: a plan of releases already built asks nothing.
+        var requiresPython: [String: RequiresPython] = [:]
+        for item in Dictionary(grouping: full.items, by: \.release).values.compactMap(\.first) {
+            guard let version = try? Version(item.version) else { continue }
+            requiresPython[item.release] = try? await sources.requiresPython(project: item.project, version: version)
+        }
+        let plan = full.skippingUnsupportedInterpreters(requiresPython)
         var warnings: [String] = []
         let building = Set(plan.items.compactMap { item in
             (try? ProjectName(item.project)).flatMap { name in (try? Version(item.version)).map { DependencyClosure.Release(project: name, version: $0) } }

@@ -59,4 +59,23 @@ public struct Plan: Sendable, Codable {
         self.items = items
         self.skipped = skipped
     }
+
+    private init(items: [BuildItem], skipped: [SkippedItem]) {
+        (self.items, self.skipped) = (items, skipped)
+    }
+
+    /// The plan with each item whose release's `Requires-Python` (by `BuildItem.release`)
+    /// excludes its interpreter turned into a skip that says so: such a build could never work.
+    public func skippingUnsupportedInterpreters(_ requiresPython: [String: RequiresPython]) -> Plan {
+        var kept: [BuildItem] = []
+        var skipped = self.skipped
+        for item in items {
+            if let required = requiresPython[item.release], !required.admits(python: item.python) {
+                skipped.append(SkippedItem(item: item, reason: "\(item.project) \(item.version) requires Python \(required); \(item.target) has \(item.python)"))
+            } else {
+                kept.append(item)
+            }
+        }
+        return Plan(items: kept, skipped: skipped)
+    }
 }

@@ -28,6 +28,13 @@ public actor SourceFetcher {
         return entry.selection.versions(offered: UpstreamClient.versions(in: page, sdistOnly: true))
     }
 
+    /// The `Requires-Python` upstream publishes for the sdist of `project` `version`; nil when it
+    /// publishes none (or has no such sdist: the fetch will say so).
+    public func requiresPython(project: String, version: Version) async throws -> RequiresPython? {
+        let (page, index) = try await page(project)
+        return RequiresPython((try? UpstreamClient.sdist(in: page, name: project, version: version, index: index))?.requiresPython)
+    }
+
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.
     public func sdist(project: String, version: String) async throws -> (path: URL, sha256: String) {
         let found = try await fetch(project: project, version: try Version(version))

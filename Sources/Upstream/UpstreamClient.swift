@@ -49,6 +49,15 @@ public struct UpstreamClient: Sendable {
         return versions.sorted().reversed()
     }
 
+    /// The `Requires-Python` each version's sdist publishes (not yanked; versions without one are absent).
+    public static func sdistRequiresPython(in page: ProjectPage) -> [Version: RequiresPython] {
+        var result: [Version: RequiresPython] = [:]
+        for file in page.files where !file.isYanked {
+            if let sdist = try? SdistFilename(file.filename), let required = RequiresPython(file.requiresPython) { result[sdist.version] = required }
+        }
+        return result
+    }
+
     /// The versions that have wheels and no sdist (not yanked), with how many wheels each has.
     public static func wheelOnlyVersions(in page: ProjectPage) -> [Version: Int] {
         let withSdist = Set(versions(in: page, sdistOnly: true))

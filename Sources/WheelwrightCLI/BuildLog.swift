@@ -37,7 +37,7 @@ struct BuildLog: Sendable {
         switch event {
         case .planned(let plan):
             progress.start(total: plan.items.count)
-            progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index or denied); index \(server)")
+            progress.note("plan: \(plan.items.count) to build, \(plan.skipped.count) skipped (already in the index, denied, or not for the interpreter); index \(server)")
         case .dependencyWarning(let warning):
             if reportOnStdout {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

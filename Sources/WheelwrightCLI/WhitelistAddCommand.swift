@@ -52,22 +52,31 @@ extension Wheelwright.WhitelistCommand {
             let configured = try site.configuration()
             let cache = try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let client = UpstreamClient(indices: upstream.urls)
-            let (page, index) = try await client.page(of: request.name.original)
-            let version = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true),
-                                             wheelOnly: UpstreamClient.wheelOnlyVersions(in: page), prereleases: prereleases)
-            let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
-            let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
-
             let folder = (file as NSString).deletingLastPathComponent
-            let entry = WhitelistEditor.Request(
-                name: request.name, version: version, license: metadata?.licenseSummary,
-                url: PackageRequest.projectURL(metadata, name: request.name, indexHost: index.host),
-                reason: reason, requestedBy: requestedBy,
-                targets: targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            )
             let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
             let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
             let definitions = try ProjectFiles.targets(in: site.containers(configured)).targets
+            let requestedTargets = targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            // The interpreters the entry will build for: its targets, else the file's defaults, else every target.
+            let defaults = Whitelist.read(sources, targets: definitions).whitelist?.files
+                .first { WhitelistAddition.normalized($0.path) == WhitelistAddition.normalized(file) }?.defaults ?? .none
+            let interpreters = Whitelist.interpreters(targets: requestedTargets, pythons: nil, defaults: defaults, definitions: definitions).pythons
+
+            let (page, index) = try await client.page(of: request.name.original)
+            let choice = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true),
+                                            wheelOnly: UpstreamClient.wheelOnlyVersions(in: page),
+                                            requiresPython: UpstreamClient.sdistRequiresPython(in: page),
+                                            interpreters: interpreters, prereleases: prereleases)
+            for note in choice.notes { print(note) }
+            let version = choice.version
+            let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
+            let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
+
+            let entry = WhitelistEditor.Request(
+                name: request.name, version: version, license: metadata?.licenseSummary,
+                url: PackageRequest.projectURL(metadata, name: request.name, indexHost: index.host),
+                reason: reason, requestedBy: requestedBy, targets: requestedTargets
+            )
             var requests = [entry]
             if withDeps {
                 let check = DependencyCheck(client: client, cache: cache, targets: definitions)

@@ -27,13 +27,46 @@ public struct PackageRequest: Sendable {
         return only.version
     }
 
+    /// The version chosen, and what the choice passed over or warns about.
+    public struct Choice: Sendable {
+        public let version: Version
+        /// `skipped numpy 2.5.5: requires Python >=3.12; debian-12 has 3.11`, newest first.
+        public let notes: [String]
+    }
+
     /// The pinned version, or the newest of `offered` (the releases with an sdist, newest first)
-    /// that the specifier admits; final releases only unless `prereleases`. `wheelOnly` (the
-    /// versions with wheels and no sdist, and how many wheels each has) explains a refusal.
-    public func choose(offered: [Version], wheelOnly: [Version: Int] = [:], prereleases: Bool) throws -> Version {
-        if let pinned { return pinned }
+    /// that the specifier admits and whose sdist's `Requires-Python` (`requiresPython`) admits
+    /// every interpreter of the entry's targets (`interpreters`: target → versions); final
+    /// releases only unless `prereleases`. `wheelOnly` (the versions with wheels and no sdist,
+    /// and how many wheels each has) explains a refusal.
+    public func choose(offered: [Version], wheelOnly: [Version: Int] = [:], requiresPython: [Version: RequiresPython] = [:],
+                       interpreters: [String: [String]] = [:], prereleases: Bool) throws -> Choice {
+        let pairs = interpreters.sorted { $0.key < $1.key }.flatMap { target, pythons in pythons.map { (target: target, python: $0) } }
+        /// The interpreters `version` excludes, as `debian-12 has 3.11`.
+        func excluded(_ version: Version) -> (required: RequiresPython, refused: [String])? {
+            guard let required = requiresPython[version] else { return nil }
+            let refused = pairs.filter { !required.admits(python: $0.python) }.map { "\($0.target) has \($0.python)" }
+            return refused.isEmpty ? nil : (required, refused)
+        }
+        if let pinned {
+            guard let (required, refused) = excluded(pinned) else { return Choice(version: pinned, notes: []) }
+            if refused.count == pairs.count {
+                throw Failure(description: "\(name) \(pinned) requires Python \(required); \(refused.joined(separator: ", ")): it could never be built for this entry's targets. Request an older release (\(name) alone takes the newest that fits) or other targets")
+            }
+            return Choice(version: pinned, notes: ["\(name) \(pinned) requires Python \(required); \(refused.joined(separator: ", ")): those builds will be skipped"])
+        }
         let admitted = specifier ?? SpecifierSet([])
-        if let newest = admitted.filter(offered, prereleases: prereleases).first { return newest }
+        let candidates = admitted.filter(offered, prereleases: prereleases)
+        if !candidates.isEmpty {
+            var notes: [String] = []
+            for candidate in candidates {
+                guard let (required, refused) = excluded(candidate) else {
+                    return Choice(version: candidate, notes: Self.summarized(notes))
+                }
+                notes.append("skipped \(name) \(candidate): requires Python \(required); \(refused.joined(separator: ", "))")
+            }
+            throw Failure(description: "no release of \(name) with an sdist\(specifier.map { " that matches '\($0)'" } ?? "") admits the interpreters of this entry's targets (\(pairs.map { "\($0.target) \($0.python)" }.joined(separator: ", "))):\n" + Self.summarized(notes).joined(separator: "\n"))
+        }
         let builtFromSdists = "wheelwright builds every wheel from an sdist"
         if let wheels = admitted.filter(wheelOnly.keys.sorted().reversed(), prereleases: prereleases).first {
             let count = wheelOnly[wheels] ?? 0
@@ -45,6 +78,11 @@ public struct PackageRequest: Sendable {
             throw Failure(description: "no release of \(name)\(matching) has an sdist: the newest\(matching.isEmpty ? "" : " that matches") is \(published), and \(builtFromSdists); the newest release with an sdist is \(offered[0]): request \(name)==\(offered[0])\(matching.isEmpty ? "" : " or widen the specifier")")
         }
         throw Failure(description: "no release of \(name) with an sdist matches '\(specifier?.description ?? "")' (newest: \(offered.first?.description ?? "none"))")
+    }
+
+    /// The first three notes, and how many more there are.
+    static func summarized(_ notes: [String]) -> [String] {
+        notes.count <= 3 ? notes : Array(notes.prefix(3)) + ["… and \(notes.count - 3) older releases likewise"]
     }
 
     /// The project's page from its metadata: its Source or Homepage URL, else PyPI's project

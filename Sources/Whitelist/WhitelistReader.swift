@@ -88,12 +88,20 @@ extension Whitelist {
     /// Applies defaults: the entry's targets, else the file's, else every target; per target,
     /// the requested interpreters it has, else all of its own.
     static func resolve(_ entry: PackageEntry, defaults: WhitelistDefaults, targets: [TargetDefinition]) -> ResolvedPackage {
-        let names = entry.targets ?? defaults.targets ?? targets.map(\.name).sorted()
-        let requested = entry.pythons ?? defaults.pythons
-        var pythons: [String: [String]] = [:]
-        for target in targets where names.contains(target.name) {
-            pythons[target.name] = requested.map { $0.filter(target.pythonVersions.contains) } ?? target.pythonVersions
-        }
+        let (names, pythons) = interpreters(targets: entry.targets, pythons: entry.pythons, defaults: defaults, definitions: targets)
         return ResolvedPackage(entry: entry, targets: names, pythons: pythons)
+    }
+
+    /// An entry's targets (its own, else the file's, else every target) and each target's
+    /// interpreters (the requested ones it has, else all of its own).
+    public static func interpreters(targets: [String]?, pythons: [String]?, defaults: WhitelistDefaults,
+                                    definitions: [TargetDefinition]) -> (targets: [String], pythons: [String: [String]]) {
+        let names = targets ?? defaults.targets ?? definitions.map(\.name).sorted()
+        let requested = pythons ?? defaults.pythons
+        var interpreters: [String: [String]] = [:]
+        for target in definitions where names.contains(target.name) {
+            interpreters[target.name] = requested.map { $0.filter(target.pythonVersions.contains) } ?? target.pythonVersions
+        }
+        return (names, interpreters)
     }
 }

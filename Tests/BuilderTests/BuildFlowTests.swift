@@ -21,6 +21,8 @@ final class BuildFlowTests {
         for (name, kind) in Self.packages {
             files.append(try await LocalUpstream.sdist(name, kind: kind, in: folder.url))
         }
+        // A release for a Python no target has: the plan skips it, saying why.
+        files.append(try await LocalUpstream.sdist("flow-future", kind: "pure", requiresPython: ">=3.99", in: folder.url))
         try await LocalUpstream.fill(server, with: files)
         try writeWhitelist(nativeBuild: nil)
     }
@@ -228,6 +230,16 @@ final class BuildFlowTests {
                 .compactMap { ($0["item"] as? [String: Any])?["project"] as? String }
         }
         #expect(built.sorted() == ["flow-native", "flow-pure", "flow-yaml"], "\(built)")
+        // Requires-Python: an item no interpreter of its target can build is a skip with the reason, never a build.
+        let future = folder.path("future.yaml")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - {name: flow-future, versions: [\"1.0\"]}\n  - {name: flow-broken, versions: [\"1.0\"]}\n"
+            .write(toFile: future, atomically: true, encoding: .utf8)
+        let (planned, plannedOutput) = try await runTool(Repository.wheelwright, ["plan", future, "--json"] + common)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(plannedOutput.utf8)) as? [String: Any], "\(plannedOutput)")
+        #expect(planned == 0)
+        #expect((document["items"] as? [[String: Any]])?.compactMap { $0["project"] as? String } == ["flow-broken"])
+        let skips = (document["skipped"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+        #expect(skips == ["flow-future 1.0 requires Python >=3.99; debian-12 has 3.11"], "\(plannedOutput)")
         let (bad, badOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--shard", "3/2"] + common)
         #expect(bad == 64 || bad == 2 || bad == 1)
         #expect(badOutput.contains("--shard must be i/n"))

@@ -55,6 +55,27 @@ struct PlanTests {
         #expect(beta.systemPackages == ["libyaml-dev"] && beta.environment == ["CFLAGS": "-O2"])
     }
 
+    @Test("an item whose release's Requires-Python excludes its interpreter is a skip that says why, never a build")
+    func interpreterMismatch() throws {
+        let plan = Plan(whitelist: try whitelist(text), versions: ["alpha-pkg": [try Version("2.0")], "beta": [try Version("0.5")]],
+                        holding: IndexContents(), selection: Plan.Selection())
+        // debian-12 has 3.11, debian-13 3.13.
+        let narrowed = plan.skippingUnsupportedInterpreters(["alpha-pkg==2.0": try #require(RequiresPython(">=3.12")),
+                                                             "beta==0.5": try #require(RequiresPython(">3.11"))])
+        #expect(narrowed.items.map(\.id) == ["alpha-pkg-2.0-debian-13-py3.13", "beta-0.5-debian-12-py3.11"])
+        #expect(narrowed.skipped.map(\.reason) == ["alpha-pkg 2.0 requires Python >=3.12; debian-12 has 3.11"])
+        #expect(plan.skippingUnsupportedInterpreters([:]).items.count == plan.items.count)
+    }
+
+    @Test("Requires-Python against a target's interpreter: some micro version of it admitted; a full version as it is; nonsense admits all")
+    func requiresPython() throws {
+        let check = { (text: String, python: String) in RequiresPython(text)?.admits(python: python) ?? true }
+        #expect(check(">=3.8", "3.11") && !check(">=3.12", "3.11") && check(">3.11", "3.11") && check("<3.11.5", "3.11"))
+        #expect(!check("!=3.11.*", "3.11") && check("~=3.10", "3.13") && !check("<3.11", "3.11"))
+        #expect(!check(">3.11.2", "3.11.2") && check(">=3.11.2", "3.11.2"))
+        #expect(RequiresPython("") == nil && RequiresPython("not a specifier") == nil && RequiresPython(nil) == nil)
+    }
+
     @Test("repair: the entry's, else its target's (target.yaml), else nil (graft)")
     func repairModes() throws {
         let definition = try String(contentsOfFile: Repository.root.appendingPathComponent("containers/debian-12/target.yaml").path, encoding: .utf8)

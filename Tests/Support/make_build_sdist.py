@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a setuptools sdist for the runner and build tests.
 
-  make_build_sdist.py OUT NAME VERSION [--kind KIND] [--argument TEXT]
+  make_build_sdist.py OUT NAME VERSION [--kind KIND] [--argument TEXT] [--requires-python SPEC]
 
 KIND is what its build does besides building:
   pure      a module, nothing else
@@ -103,6 +103,7 @@ def main():
     parser.add_argument("version")
     parser.add_argument("--kind", default="pure", choices=sorted(BEHAVIOURS))
     parser.add_argument("--argument", default="")
+    parser.add_argument("--requires-python", default="")
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
@@ -114,8 +115,11 @@ def main():
         setup += "if 'bdist_wheel' in sys.argv:\n" + "".join(f"    {line}\n" for line in behaviour.strip().splitlines())
     options = ", libraries=['yaml'], define_macros=[('WITH_YAML', '1')]" if args.kind == "syslib" else ""
     modules = f"[Extension({module + '._native'!r}, [{module + '/native.c'!r}]{options})]" if extension else "[]"
-    setup += f"setup(name={args.name!r}, version={args.version!r}, packages=[{module!r}], ext_modules={modules})\n"
+    python_requires = f", python_requires={args.requires_python!r}" if args.requires_python else ""
+    setup += f"setup(name={args.name!r}, version={args.version!r}, packages=[{module!r}], ext_modules={modules}{python_requires})\n"
     pkg_info = f"Metadata-Version: 2.1\nName: {args.name}\nVersion: {args.version}\nSummary: {args.kind} test sdist\n"
+    if args.requires_python:
+        pkg_info += f"Requires-Python: {args.requires_python}\n"
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
         "setup.py": setup,

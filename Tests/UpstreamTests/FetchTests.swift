@@ -24,6 +24,9 @@ struct FetchTests {
         }
         files.append(try await makeDistribution(in: dists, "tricky", "3.0", sdist: true))
         files.append(try await makeDistribution(in: dists, "wheelonly", "1.0"))
+        // Its newest release needs a Python no target has.
+        files.append(try await makeDistribution(in: dists, "modern", "1.0", sdist: true, requiresPython: ">=3.8"))
+        files.append(try await makeDistribution(in: dists, "modern", "2.0", sdist: true, requiresPython: ">=3.99"))
         let upload = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar",
                                                                    "--repository-url", "\(server.baseURL)/alice/up/", "-u", "alice", "-p", "alice-secret"] + files)
         #expect(upload.status == 0, "\(upload.output)")
@@ -146,11 +149,17 @@ struct FetchTests {
         #expect(missing.status != 0 && missing.output.contains("version 9.9 of tricky does not exist"))
         let wheelOnly = try await add("wheelonly")
         #expect(wheelOnly.status != 0 && wheelOnly.output.contains("wheelonly publishes only wheels: no release has an sdist (newest: 1.0 (1 wheel, no sdist)); wheelwright builds every wheel from an sdist"), "\(wheelOnly.output)")
+        // Requires-Python: the newest release every interpreter of the entry's targets can build, and what was skipped.
+        let modern = try await add("modern")
+        #expect(modern.status == 0 && modern.output.contains("skipped modern 2.0: requires Python >=3.99; debian-12 has 3.11, debian-13 has 3.13"), "\(modern.output)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("- name: modern\n    versions: [\"1.0\"]"))
+        let impossible = try await add("modern==2.0")
+        #expect(impossible.status != 0 && impossible.output.contains("modern 2.0 requires Python >=3.99; debian-12 has 3.11, debian-13 has 3.13: it could never be built"), "\(impossible.output)")
         // Listed in another file of the folder: the command that edits that file; run, it records who asked and why.
         let other = requests.path("other.yaml")
         let refused = try await runTool(Repository.wheelwright, ["whitelist", "add", "tricky==1.0", "--file", other, "--upstream", upstream,
                                                                  "--containers", Repository.root.appendingPathComponent("containers").path])
-        #expect(refused.status != 0 && refused.output.contains("tricky is already listed at \(path):3:5, in another file than \(other); to add 1.0 to that entry, run:\n  wheelwright whitelist add tricky==1.0 --file \(path)"), "\(refused.output)")
+        #expect(refused.status != 0 && refused.output.contains("tricky is already listed at \(path):9:5, in another file than \(other); to add 1.0 to that entry, run:\n  wheelwright whitelist add tricky==1.0 --file \(path)"), "\(refused.output)")
         #expect(!FileManager.default.fileExists(atPath: other))
         let versionAdded = try await add("tricky==1.0")
         #expect(versionAdded.status == 0)

@@ -12,9 +12,9 @@ struct PackageRequestTests {
     @Test("a request: NAME, NAME==VERSION, NAME with a specifier; the newest admitted final release")
     func requests() throws {
         let offered = try versions(["3.0rc1", "2.1", "2.0", "1.9"])
-        #expect(try PackageRequest(parsing: "Six").choose(offered: offered, prereleases: false).description == "2.1")
-        #expect(try PackageRequest(parsing: "six").choose(offered: offered, prereleases: true).description == "3.0rc1")
-        #expect(try PackageRequest(parsing: " six >=1.5,<2 ").choose(offered: offered, prereleases: false).description == "1.9")
+        #expect(try PackageRequest(parsing: "Six").choose(offered: offered, prereleases: false).version.description == "2.1")
+        #expect(try PackageRequest(parsing: "six").choose(offered: offered, prereleases: true).version.description == "3.0rc1")
+        #expect(try PackageRequest(parsing: " six >=1.5,<2 ").choose(offered: offered, prereleases: false).version.description == "1.9")
         let pinned = try PackageRequest(parsing: "six==1.17.0")
         #expect(pinned.pinned?.description == "1.17.0" && pinned.name.normalized == "six")
         #expect(try PackageRequest(parsing: "six==1.*").pinned == nil)
@@ -29,6 +29,32 @@ struct PackageRequestTests {
             "\(error)" == "no release of six that matches '>=3' has an sdist: the newest that matches is 3.1 (1 wheel, no sdist), and wheelwright builds every wheel from an sdist; the newest release with an sdist is 3.0rc1: request six==3.0rc1 or widen the specifier"
         }
         #expect(throws: (any Error).self) { try PackageRequest(parsing: "") }
+    }
+
+    @Test("the newest release whose Requires-Python admits every interpreter of the entry's targets, saying what it skipped; a pin that fits none is refused")
+    func interpreterAware() throws {
+        let offered = try versions(["2.5.5", "2.5.4", "2.4.0", "2.3.0", "2.2.6", "1.0"])
+        let modern = try #require(RequiresPython(">=3.12"))
+        var requiresPython = [Version: RequiresPython]()
+        for version in offered.prefix(4) { requiresPython[version] = modern }
+        requiresPython[try Version("2.2.6")] = RequiresPython(">=3.10")
+        let interpreters = ["debian-12": ["3.11"], "debian-13": ["3.13"]]
+        let numpy = try PackageRequest(parsing: "numpy")
+        let choice = try numpy.choose(offered: offered, requiresPython: requiresPython, interpreters: interpreters, prereleases: false)
+        #expect(choice.version.description == "2.2.6")
+        #expect(choice.notes == ["skipped numpy 2.5.5: requires Python >=3.12; debian-12 has 3.11", "skipped numpy 2.5.4: requires Python >=3.12; debian-12 has 3.11",
+                                 "skipped numpy 2.4.0: requires Python >=3.12; debian-12 has 3.11", "… and 1 older releases likewise"])
+        // For debian-13 alone, the newest fits.
+        #expect(try numpy.choose(offered: offered, requiresPython: requiresPython, interpreters: ["debian-13": ["3.13"]], prereleases: false).version.description == "2.5.5")
+        // A pin that fits some targets is taken with a warning; one that fits none is refused.
+        let pinned = try PackageRequest(parsing: "numpy==2.5.5").choose(offered: offered, requiresPython: requiresPython, interpreters: interpreters, prereleases: false)
+        #expect(pinned.version.description == "2.5.5" && pinned.notes == ["numpy 2.5.5 requires Python >=3.12; debian-12 has 3.11: those builds will be skipped"])
+        #expect { try PackageRequest(parsing: "numpy==2.5.5").choose(offered: offered, requiresPython: requiresPython, interpreters: ["debian-12": ["3.11"]], prereleases: false) } throws: { error in
+            "\(error)".hasPrefix("numpy 2.5.5 requires Python >=3.12; debian-12 has 3.11: it could never be built for this entry's targets")
+        }
+        #expect { try PackageRequest(parsing: "numpy>=2.3").choose(offered: offered, requiresPython: requiresPython, interpreters: ["debian-12": ["3.11"]], prereleases: false) } throws: { error in
+            "\(error)".hasPrefix("no release of numpy with an sdist that matches '>=2.3' admits the interpreters of this entry's targets (debian-12 3.11):\nskipped numpy 2.5.5")
+        }
     }
 
     @Test("the project URL: Source, then Homepage, then PyPI's page only for PyPI")
