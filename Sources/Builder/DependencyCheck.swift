@@ -41,11 +41,13 @@ public struct DependencyCheck: Sendable {
     public struct Outcome: Sendable {
         public let report: DependencyClosure.Report
         public let remedies: [DependencyClosure.Need: Remedy]
+        /// Releases whose `Requires-Python` excludes every interpreter of one of their targets.
+        public let unsupportedInterpreters: [Diagnostic]
 
         /// As lint diagnostics: unmet requirements, direct references and denials are errors;
-        /// unknown requirements and undefined markers warnings.
+        /// unknown requirements, undefined markers and unsupported interpreters warnings.
         public var diagnostics: [Diagnostic] {
-            report.findings.map { finding in
+            unsupportedInterpreters + report.findings.map { finding in
                 switch finding {
                 case .unmet(let need, _):
                     let remedy = remedies[need].map { "; \($0)" } ?? ""
@@ -123,7 +125,28 @@ public struct DependencyCheck: Sendable {
         for case .unmet(let need, _) in report.findings {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
         }
-        return Outcome(report: report, remedies: remedies)
+        // A build's plan already skips such items, saying why; the whole whitelist's check warns.
+        let unsupported = requirers == nil ? try await unsupportedInterpreters(whitelist, resolved: resolved) : []
+        return Outcome(report: report, remedies: remedies, unsupportedInterpreters: unsupported)
+    }
+
+    /// A warning at each entry whose release's sdist `Requires-Python` admits none of a target's
+    /// interpreters: it is never built there.
+    func unsupportedInterpreters(_ whitelist: Whitelist, resolved: [String: [Version]]) async throws -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for (package, version) in try await releases(of: whitelist, resolved: resolved) {
+            guard let page = try? await page(of: package.entry.name).page,
+                  let required = UpstreamClient.sdistRequiresPython(in: page)[version] else { continue }
+            let refused = package.targets.sorted().compactMap { target -> String? in
+                let pythons = package.pythons[target] ?? []
+                guard !pythons.isEmpty, !pythons.contains(where: { required.admits(python: $0) }) else { return nil }
+                return "\(target) has \(pythons.joined(separator: ", "))"
+            }
+            if !refused.isEmpty {
+                warnings.append(.warning(at: package.entry.location, "\(package.entry.name) \(version) requires Python \(required); \(refused.joined(separator: ", ")): it is never built there (the plan skips it)"))
+            }
+        }
+        return warnings
     }
 
     func report(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil,

@@ -33,6 +33,8 @@ final class DependencyClosureTests {
             files.append(try await makeDistribution(in: distributions, name, version, requiresDist: requires))
             files.append(try await makeDistribution(in: distributions, name, version, sdist: true, requiresDist: requires))
         }
+        // A release for a Python no target has.
+        files.append(try await makeDistribution(in: distributions, "py-modern", "1.0", sdist: true, requiresPython: ">=3.99"))
         // What their sdists need to build, offline: Debian's setuptools and wheel wheels.
         files += try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
             .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
@@ -93,6 +95,8 @@ final class DependencyClosureTests {
                 versions: ["1.0"]
               - name: lib
                 versions: ["1.0"]
+              - name: py-modern
+                versions: ["1.0"]
             deny:
               - name: core
                 specifier: "<2"
@@ -103,6 +107,7 @@ final class DependencyClosureTests {
         #expect(lint.output.contains("opensource.yaml:4:5: error: app 1.0 needs lib>=2 on debian-12, which no whitelisted version meets (whitelisted: 1.0); fix: wheelwright whitelist add 'lib==2.1'"), "\(lint.output)")
         #expect(lint.output.contains("app 1.0 needs extra-helper[fast]>=1 on debian-12") && lint.output.contains("fix: wheelwright whitelist add 'extra-helper==1.0'"), "\(lint.output)")
         #expect(!lint.output.contains("winonly") && !lint.output.contains("old-py"), "\(lint.output)")
+        #expect(lint.output.contains("opensource.yaml:8:5: warning: py-modern 1.0 requires Python >=3.99; debian-12 has 3.11: it is never built there (the plan skips it)"), "\(lint.output)")
 
         // The build's plan says the same, as warnings, for the releases it builds.
         let plan = try await wheelwright(["plan", directory, "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
