@@ -72,7 +72,7 @@ public struct BuildJob: Sendable {
                                     wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
             } else {
                 onEvent(.started(item))
-                result = await build(item, prefetch: prefetch, runners: runners)
+                result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners)
                 if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
             }
             onEvent(.finished(result))
@@ -81,7 +81,26 @@ public struct BuildJob: Sendable {
         return results
     }
 
-    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> ItemResult {
+    /// How many times an item whose failure may pass (upstream or network trouble outside the
+    /// build) is tried, with a pause of 2, then 4 seconds; a deterministic failure is not retried.
+    static let transientAttempts = 3
+
+    private func buildRetryingTransientFailures(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> ItemResult {
+        var attempt = 1
+        while true {
+            let (result, transient) = await build(item, prefetch: prefetch, runners: runners)
+            guard result.status == .failed, transient, attempt < Self.transientAttempts, !Task.isCancelled else {
+                guard attempt > 1, let reason = result.reason else { return result }
+                return ItemResult(item: result.item, status: result.status, reason: reason + " (after \(attempt) attempts)", wheel: result.wheel,
+                                  index: result.index, seconds: result.seconds, log: result.log)
+            }
+            try? await Task.sleep(for: .seconds(1 << attempt))
+            attempt += 1
+        }
+    }
+
+    /// One item's build; the flag says whether its failure may pass (`FailureDiagnosis.Kind.upstream`).
+    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> (ItemResult, transient: Bool) {
         let start = ContinuousClock.now
         let folder = settings.workspace.appendingPathComponent(item.id)
         let log = folder.appendingPathComponent("build.log")
@@ -92,13 +111,14 @@ public struct BuildJob: Sendable {
                               log: FileManager.default.fileExists(atPath: log.path) ? log.path : nil)
         }
         guard let target = targets[item.target], let interpreter = target.interpreters.first(where: { $0.version == item.python }) else {
-            return ended(.failed, "target \(item.target) with Python \(item.python) is not defined")
+            return (ended(.failed, "target \(item.target) with Python \(item.python) is not defined"), false)
         }
         let sdist: (path: URL, sha256: String)
         do {
             sdist = try await prefetch.sdist(for: item)
         } catch {
-            return ended(.failed, "fetch: \(error)")
+            let transient = (error as? UpstreamError)?.isTransient == true
+            return (ended(.failed, (transient ? "upstream trouble: " : "") + "fetch: \(error)"), transient)
         }
         do {
             try? FileManager.default.removeItem(at: folder)
@@ -107,8 +127,8 @@ public struct BuildJob: Sendable {
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
             let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
-            if Task.isCancelled { return ended(.cancelled, "the run was stopped during the build") }
-            guard outcome.succeeded, let built = outcome.wheels.first else { return ended(.failed, outcome.summary) }
+            if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
+            guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }
             let retagger = Retagger(architecture: target.architecture, glibc: target.glibc)
             var finished = try retagger.finish(built, buildTag: item.buildTag)
             var libraries: [Provenance.Library]?
@@ -137,13 +157,41 @@ public struct BuildJob: Sendable {
                 auditReason: finished.audit?.reason, repair: libraries == nil ? nil : mode, libraries: libraries
             )
             try await upload(finished.wheel, to: index, provenance: provenance, log: log)
-            return ended(.built, nil, wheel: finished.filename.description, index: index)
+            return (ended(.built, nil, wheel: finished.filename.description, index: index), false)
         } catch is CancellationError {
-            return ended(.cancelled, "the run was stopped")
+            return (ended(.cancelled, "the run was stopped"), false)
         } catch {
-            return ended(Task.isCancelled ? .cancelled : .failed, "\(error)")
+            let transient = (error as? UpstreamError)?.isTransient == true
+            return (ended(Task.isCancelled ? .cancelled : .failed, (transient ? "upstream trouble: " : "") + "\(error)"), transient)
         }
     }
+
+    /// A failed build's reason: its class, the decisive log lines and what to do (with the Debian
+    /// package that provides a missing header or library, from the target's Contents index),
+    /// then how it ended and where the log is.
+    private func explain(_ outcome: BuildOutcome, target: TargetDefinition) async -> String {
+        let log = (try? FileHandle(forReadingFrom: outcome.log)).map { handle in
+            defer { try? handle.close() }
+            let size = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: size > Self.logTail ? size - Self.logTail : 0)
+            return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        } ?? ""
+        var diagnosis = FailureDiagnosis.diagnose(log: log, limitsHit: outcome.limitsHit.map(\.rawValue).sorted())
+        if let missing = diagnosis.missing {
+            let contents = DebianContents(cache: cache.root)
+            do {
+                let packages = try await contents.packages(providing: missing, mirror: target.rootfs.mirror, suite: target.rootfs.suite,
+                                                           architecture: DebianContents.debianArchitecture(target.architecture))
+                diagnosis = diagnosis.resolving(packages: packages, target: target.name)
+            } catch {
+                diagnosis = diagnosis.noting("\(target.name)'s Contents index could not be read: \(error)")
+            }
+        }
+        return "\(diagnosis.summary) (\(outcome.limitsHit.isEmpty ? outcome.status.description : "stopped")); log: \(outcome.log.path)"
+    }
+
+    /// How much of a failed build's log is read for its diagnosis: its end, where it stopped.
+    static let logTail: UInt64 = 256 << 10
 
     /// Uploads with retries: a network failure or a 5xx is worth another try, after a pause.
     private func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws {

@@ -41,10 +41,13 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Worth another try: a timeout, a reset connection, a 5xx.
-    var isTransient: Bool {
+    /// Trouble that may pass: worth another try after a pause.
+    public var isTransient: Bool {
         switch self {
         case .unreachable: true
         case .http(_, let status): status >= 500
+        case .wheelhouse(_, let reason): ["Temporary failure in name resolution", "Failed to establish a new connection", "Read timed out",
+                                          "Connection reset", "503 Service Unavailable", "502 Bad Gateway"].contains(where: reason.contains)
         default: false
         }
     }

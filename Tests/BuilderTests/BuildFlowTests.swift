@@ -23,6 +23,8 @@ final class BuildFlowTests {
         }
         // A release for a Python no target has: the plan skips it, saying why.
         files.append(try await LocalUpstream.sdist("flow-future", kind: "pure", requiresPython: ">=3.99", in: folder.url))
+        // A C extension that needs libyaml, to be built without it: its failure names the package.
+        files.append(try await LocalUpstream.sdist("flow-noyaml", kind: "syslib", in: folder.url))
         try await LocalUpstream.fill(server, with: files)
         try writeWhitelist(nativeBuild: nil)
     }
@@ -240,6 +242,15 @@ final class BuildFlowTests {
         #expect((document["items"] as? [[String: Any]])?.compactMap { $0["project"] as? String } == ["flow-broken"])
         let skips = (document["skipped"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
         #expect(skips == ["flow-future 1.0 requires Python >=3.99; debian-12 has 3.11"], "\(plannedOutput)")
+        // A failure explains itself: its class, the decisive line and the system-packages line that fixes it,
+        // the package found in debian-12's Contents index (downloaded from the target's mirror).
+        let noyaml = folder.path("noyaml.yaml")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - {name: flow-noyaml, versions: [\"1.0\"]}\n".write(toFile: noyaml, atomically: true, encoding: .utf8)
+        let failed = try await runToolSeparately(Repository.wheelwright, ["build", noyaml] + common + ["--timeout", "45", "--json"])
+        let failedReport = try JSONSerialization.jsonObject(with: Data(failed.output.utf8)) as? [String: Any]
+        let reason = ((failedReport?["results"] as? [[String: Any]])?.first?["reason"] as? String) ?? ""
+        #expect(failed.status == 1 && reason.hasPrefix("missing header: flow_noyaml/native.c:"), "\(failed.output) \(failed.errors)")
+        #expect(reason.contains("fatal error: yaml.h: No such file or directory; debian-12's libyaml-dev provides <yaml.h>: add to the entry `system-packages: [libyaml-dev]` (exit 1); log: "), "\(reason)")
         let (bad, badOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--shard", "3/2"] + common)
         #expect(bad == 64 || bad == 2 || bad == 1)
         #expect(badOutput.contains("--shard must be i/n"))

@@ -1,0 +1,143 @@
+import Foundation
+import Upstream
+
+/// Why a build failed, read from its log: the class, the lines that decide it, and what to do.
+/// Pure: `DebianContents` names the Debian package for a missing file afterwards.
+public struct FailureDiagnosis: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case missingTool = "missing-tool"
+        case missingHeader = "missing-header"
+        case missingLibrary = "missing-library"
+        case interpreterMismatch = "interpreter-mismatch"
+        case networkInSandbox = "network-in-sandbox"
+        case limit
+        case upstream
+        case unknown
+
+        /// Worth another try within the run: only trouble outside the build itself.
+        public var isTransient: Bool { self == .upstream }
+
+        var label: String {
+            switch self {
+            case .missingTool: "missing tool"
+            case .missingHeader: "missing header"
+            case .missingLibrary: "missing library"
+            case .interpreterMismatch: "interpreter mismatch"
+            case .networkInSandbox: "network needed inside the sandbox"
+            case .limit: "limit reached"
+            case .upstream: "upstream trouble"
+            case .unknown: "build error"
+            }
+        }
+    }
+
+    public let kind: Kind
+    /// The decisive log lines (at most three), as the log has them.
+    public let evidence: [String]
+    /// What to do.
+    public let hint: String
+    /// A file the build looked for and the target lacks: `DebianContents` names its package.
+    public let missing: DebianContents.Wanted?
+
+    /// One line for the report, the JUnit message, the closing table and the pages.
+    public var summary: String {
+        "\(kind.label): " + (evidence.isEmpty ? "" : evidence.joined(separator: " | ") + "; ") + hint
+    }
+
+    /// `hint` replaced once the providing package is known.
+    public func resolving(packages: [String], target: String) -> FailureDiagnosis {
+        guard let missing, let package = packages.first else { return self }
+        let what = switch missing {
+        case .header(let path): "<\(path)>"
+        case .library(let name): "lib\(name).so"
+        }
+        let others = packages.count > 1 ? " (or \(packages.dropFirst().prefix(3).joined(separator: ", ")))" : ""
+        return FailureDiagnosis(kind: kind, evidence: evidence,
+                                hint: "\(target)'s \(package)\(others) provides \(what): add to the entry `system-packages: [\(package)]`",
+                                missing: missing)
+    }
+
+    /// `hint` with `note` after it.
+    public func noting(_ note: String) -> FailureDiagnosis {
+        FailureDiagnosis(kind: kind, evidence: evidence, hint: "\(hint) (\(note))", missing: missing)
+    }
+
+    /// Reads `log` (its last part is enough: a build stops at its first fatal error) with the
+    /// limits the supervisor reported.
+    public static func diagnose(log: String, limitsHit: [String]) -> FailureDiagnosis {
+        if !limitsHit.isEmpty {
+            let lines = matching(log) { $0.hasPrefix("[wheelwright: ") }
+            return FailureDiagnosis(kind: .limit, evidence: lines, hint: "the \(limitsHit.joined(separator: ", ")) limit stopped it: raise it (--timeout, limits in the config) if the build is legitimately that big, else look for a hang", missing: nil)
+        }
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map { String($0) }
+        for rule in rules {
+            for line in lines.reversed() {
+                if let diagnosis = rule(line) { return diagnosis }
+            }
+        }
+        let errors = lines.filter { $0.localizedCaseInsensitiveContains("error") && !$0.hasPrefix("[wheelwright") }.suffix(3)
+        return FailureDiagnosis(kind: .unknown, evidence: Array(errors), hint: "read the log", missing: nil)
+    }
+
+    private static func matching(_ log: String, _ predicate: (Substring) -> Bool) -> [String] {
+        log.split(separator: "\n").filter(predicate).suffix(3).map { String($0) }
+    }
+
+    /// The first captured group of `pattern` in `line`.
+    private static func capture(_ pattern: String, in line: String) -> String? {
+        guard let expression = try? NSRegularExpression(pattern: pattern),
+              let match = expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), match.numberOfRanges > 1,
+              let range = Range(match.range(at: 1), in: line) else { return nil }
+        return String(line[range])
+    }
+
+    private static func diagnosis(_ kind: Kind, _ line: String, _ hint: String, _ missing: DebianContents.Wanted? = nil) -> FailureDiagnosis {
+        FailureDiagnosis(kind: kind, evidence: [line.trimmingCharacters(in: .whitespaces)], hint: hint, missing: missing)
+    }
+
+    /// Each rule looks at one line; the first rule that matches any line (from the end) wins,
+    /// so a specific cause beats the generic `error: command … failed` that follows it.
+    private static let rules: [@Sendable (String) -> FailureDiagnosis?] = [
+        { line in
+            guard let header = capture(#"fatal error: ([A-Za-z0-9_./+-]+\.h(?:pp)?): No such file or directory"#, in: line) else { return nil }
+            return diagnosis(.missingHeader, line, "the target has no \(header): add the Debian package that provides it to the entry's `system-packages`", .header(header))
+        },
+        { line in
+            guard let library = capture(#"cannot find -l([A-Za-z0-9_.+-]+)"#, in: line) else { return nil }
+            return diagnosis(.missingLibrary, line, "the target has no lib\(library).so: add the Debian -dev package that provides it to the entry's `system-packages`", .library(library))
+        },
+        { line in
+            guard line.contains("requires a different Python") else { return nil }
+            return diagnosis(.interpreterMismatch, line, "the release's Requires-Python excludes this interpreter: pin an older release or build for a target with a newer Python")
+        },
+        { line in
+            if line.contains("can't find Rust compiler") || line.contains("Cargo, the Rust package manager, is not installed") {
+                return diagnosis(.missingTool, line, "add the target's Rust toolchain to the entry's `system-packages` (debian-12: rustc-web, cargo-web; debian-13: rustc, cargo)")
+            }
+            guard let tool = capture(#"(?:command '|)([A-Za-z0-9_.+-]+)'?: (?:command )?not found"#, in: line)
+                ?? capture(#"error: command '(?:/usr/bin/)?([A-Za-z0-9_.+-]+)' failed: No such file or directory"#, in: line)
+                ?? capture(#"Could not find (?:program|tool) '?([A-Za-z0-9_.+-]+)"#, in: line) else { return nil }
+            return diagnosis(.missingTool, line, "the target has no \(tool): add the Debian package that provides it (\(Self.packageHint(forTool: tool))) to the entry's `system-packages`")
+        },
+        { line in
+            let signs = ["Temporary failure in name resolution", "Failed to establish a new connection", "Network is unreachable",
+                         "failed to get `", "Could not resolve host", "No matching distribution found for", "Could not fetch URL"]
+            guard signs.contains(where: line.contains) else { return nil }
+            return diagnosis(.networkInSandbox, line, "builds run offline: a build requirement must be in the entry's wheelhouse (PEP 517 requirements are fetched before the build), and crates must be vendored")
+        },
+    ]
+
+    /// Debian's package for common build tools.
+    static func packageHint(forTool tool: String) -> String {
+        switch tool {
+        case "gcc", "cc", "x86_64-linux-gnu-gcc", "make": "build-essential"
+        case "g++", "c++", "x86_64-linux-gnu-g++": "g++"
+        case "cmake": "cmake"
+        case "pkg-config", "pkgconf": "pkgconf"
+        case "swig", "swig4.0": "swig"
+        case "gfortran": "gfortran"
+        case "ninja": "ninja-build"
+        default: "search https://packages.debian.org for \(tool)"
+        }
+    }
+}
