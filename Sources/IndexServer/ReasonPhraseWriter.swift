@@ -24,7 +24,8 @@ final class ReasonPhraseWriter: ChannelOutboundHandler, RemovableChannelHandler 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .head(var head) = unwrapOutboundIn(data), let message = head.headers.first(name: Self.header) else {
+        // Only refusals carry the header: a page's head is passed on without a look at its fields.
+        guard case .head(var head) = unwrapOutboundIn(data), head.status.code >= 400, let message = head.headers.first(name: Self.header) else {
             context.write(data, promise: promise)
             return
         }
