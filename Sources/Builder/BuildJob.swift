@@ -117,8 +117,8 @@ public struct BuildJob: Sendable {
         do {
             sdist = try await prefetch.sdist(for: item)
         } catch {
-            let transient = (error as? UpstreamError)?.isTransient == true
-            return (ended(.failed, (transient ? "upstream trouble: " : "") + "fetch: \(error)"), transient)
+            if let trouble = FailureDiagnosis.upstream(error, during: "fetch: ") { return (ended(.failed, trouble.summary), true) }
+            return (ended(.failed, "fetch: \(error)"), false)
         }
         do {
             try? FileManager.default.removeItem(at: folder)
@@ -161,8 +161,8 @@ public struct BuildJob: Sendable {
         } catch is CancellationError {
             return (ended(.cancelled, "the run was stopped"), false)
         } catch {
-            let transient = (error as? UpstreamError)?.isTransient == true
-            return (ended(Task.isCancelled ? .cancelled : .failed, (transient ? "upstream trouble: " : "") + "\(error)"), transient)
+            if !Task.isCancelled, let trouble = FailureDiagnosis.upstream(error) { return (ended(.failed, trouble.summary), true) }
+            return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
         }
     }
 

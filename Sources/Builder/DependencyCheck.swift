@@ -120,21 +120,22 @@ public struct DependencyCheck: Sendable {
     /// only what those releases require is read and reported (the build's plan: what it builds).
     public func check(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil,
                       resolved: [String: [Version]] = [:]) async throws -> Outcome {
-        let report = try await report(whitelist, requirers: requirers, resolved: resolved)
+        let releases = try await releases(of: whitelist, resolved: resolved)
+        let report = await report(releases, requirers: requirers)
         var remedies: [DependencyClosure.Need: Remedy] = [:]
         for case .unmet(let need, _) in report.findings {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
         }
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
-        let unsupported = requirers == nil ? try await unsupportedInterpreters(whitelist, resolved: resolved) : []
+        let unsupported = requirers == nil ? await unsupportedInterpreters(releases) : []
         return Outcome(report: report, remedies: remedies, unsupportedInterpreters: unsupported)
     }
 
     /// A warning at each entry whose release's sdist `Requires-Python` admits none of a target's
     /// interpreters: it is never built there.
-    func unsupportedInterpreters(_ whitelist: Whitelist, resolved: [String: [Version]]) async throws -> [Diagnostic] {
+    func unsupportedInterpreters(_ releases: [(entry: ResolvedPackage, version: Version)]) async -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        for (package, version) in try await releases(of: whitelist, resolved: resolved) {
+        for (package, version) in releases {
             guard let page = try? await page(of: package.entry.name).page,
                   let required = UpstreamClient.sdistRequiresPython(in: page)[version] else { continue }
             let refused = package.targets.sorted().compactMap { target -> String? in
@@ -149,9 +150,12 @@ public struct DependencyCheck: Sendable {
         return warnings
     }
 
-    func report(_ whitelist: Whitelist, requirers: Set<DependencyClosure.Release>? = nil,
-                resolved: [String: [Version]] = [:]) async throws -> DependencyClosure.Report {
-        let releases = try await releases(of: whitelist, resolved: resolved)
+    func report(_ whitelist: Whitelist) async throws -> DependencyClosure.Report {
+        await report(try await releases(of: whitelist))
+    }
+
+    /// The closure over `releases`; with `requirers`, only what those releases require is read.
+    func report(_ releases: [(entry: ResolvedPackage, version: Version)], requirers: Set<DependencyClosure.Release>? = nil) async -> DependencyClosure.Report {
         var requirements: [DependencyClosure.Release: [Requirement]] = [:]
         var unknown: [DependencyClosure.Release: String] = [:]
         for (entry, version) in releases {

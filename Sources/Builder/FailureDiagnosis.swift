@@ -4,12 +4,12 @@ import Upstream
 /// Why a build failed, read from its log: the class, the lines that decide it, and what to do.
 /// Pure: `DebianContents` names the Debian package for a missing file afterwards.
 public struct FailureDiagnosis: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        case missingTool = "missing-tool"
-        case missingHeader = "missing-header"
-        case missingLibrary = "missing-library"
-        case interpreterMismatch = "interpreter-mismatch"
-        case networkInSandbox = "network-in-sandbox"
+    public enum Kind: Sendable {
+        case missingTool
+        case missingHeader
+        case missingLibrary
+        case interpreterMismatch
+        case networkInSandbox
         case limit
         case upstream
         case unknown
@@ -57,6 +57,13 @@ public struct FailureDiagnosis: Sendable, Equatable {
                                 missing: missing)
     }
 
+    /// A failure outside the build that may pass (`UpstreamError.isTransient`), in `step`
+    /// (`fetch: `); nil for any other error.
+    public static func upstream(_ error: any Error, during step: String = "") -> FailureDiagnosis? {
+        guard let error = error as? UpstreamError, error.isTransient else { return nil }
+        return FailureDiagnosis(kind: .upstream, evidence: ["\(step)\(error)"], hint: "it may pass: the item is tried again within the run", missing: nil)
+    }
+
     /// `hint` with `note` after it.
     public func noting(_ note: String) -> FailureDiagnosis {
         FailureDiagnosis(kind: kind, evidence: evidence, hint: "\(hint) (\(note))", missing: missing)
@@ -70,7 +77,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             return FailureDiagnosis(kind: .limit, evidence: lines, hint: "the \(limitsHit.joined(separator: ", ")) limit stopped it: raise it (--timeout, limits in the config) if the build is legitimately that big, else look for a hang", missing: nil)
         }
         let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map { String($0) }
-        for rule in rules {
+        for rule in rules() {
             for line in lines.reversed() {
                 if let diagnosis = rule(line) { return diagnosis }
             }
@@ -83,49 +90,48 @@ public struct FailureDiagnosis: Sendable, Equatable {
         log.split(separator: "\n").filter(predicate).suffix(3).map { String($0) }
     }
 
-    /// The first captured group of `pattern` in `line`.
-    private static func capture(_ pattern: String, in line: String) -> String? {
-        guard let expression = try? NSRegularExpression(pattern: pattern),
-              let match = expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), match.numberOfRanges > 1,
-              let range = Range(match.range(at: 1), in: line) else { return nil }
-        return String(line[range])
-    }
-
     private static func diagnosis(_ kind: Kind, _ line: String, _ hint: String, _ missing: DebianContents.Wanted? = nil) -> FailureDiagnosis {
         FailureDiagnosis(kind: kind, evidence: [line.trimmingCharacters(in: .whitespaces)], hint: hint, missing: missing)
     }
 
     /// Each rule looks at one line; the first rule that matches any line (from the end) wins,
-    /// so a specific cause beats the generic `error: command … failed` that follows it.
-    private static let rules: [@Sendable (String) -> FailureDiagnosis?] = [
-        { line in
-            guard let header = capture(#"fatal error: ([A-Za-z0-9_./+-]+\.h(?:pp)?): No such file or directory"#, in: line) else { return nil }
-            return diagnosis(.missingHeader, line, "the target has no \(header): add the Debian package that provides it to the entry's `system-packages`", .header(header))
-        },
-        { line in
-            guard let library = capture(#"cannot find -l([A-Za-z0-9_.+-]+)"#, in: line) else { return nil }
-            return diagnosis(.missingLibrary, line, "the target has no lib\(library).so: add the Debian -dev package that provides it to the entry's `system-packages`", .library(library))
-        },
-        { line in
-            guard line.contains("requires a different Python") else { return nil }
-            return diagnosis(.interpreterMismatch, line, "the release's Requires-Python excludes this interpreter: pin an older release or build for a target with a newer Python")
-        },
-        { line in
-            if line.contains("can't find Rust compiler") || line.contains("Cargo, the Rust package manager, is not installed") {
-                return diagnosis(.missingTool, line, "add the target's Rust toolchain to the entry's `system-packages` (debian-12: rustc-web, cargo-web; debian-13: rustc, cargo)")
-            }
-            guard let tool = capture(#"(?:command '|)([A-Za-z0-9_.+-]+)'?: (?:command )?not found"#, in: line)
-                ?? capture(#"error: command '(?:/usr/bin/)?([A-Za-z0-9_.+-]+)' failed: No such file or directory"#, in: line)
-                ?? capture(#"Could not find (?:program|tool) '?([A-Za-z0-9_.+-]+)"#, in: line) else { return nil }
-            return diagnosis(.missingTool, line, "the target has no \(tool): add the Debian package that provides it (\(Self.packageHint(forTool: tool))) to the entry's `system-packages`")
-        },
-        { line in
-            let signs = ["Temporary failure in name resolution", "Failed to establish a new connection", "Network is unreachable",
-                         "failed to get `", "Could not resolve host", "No matching distribution found for", "Could not fetch URL"]
-            guard signs.contains(where: line.contains) else { return nil }
-            return diagnosis(.networkInSandbox, line, "builds run offline: a build requirement must be in the entry's wheelhouse (PEP 517 requirements are fetched before the build), and crates must be vendored")
-        },
-    ]
+    /// so a specific cause beats the generic `error: command … failed` that follows it. The
+    /// patterns are made once per diagnosis (and checked when wheelwright is compiled), each
+    /// capturing the name.
+    private static func rules() -> [(String) -> FailureDiagnosis?] {
+        let missingHeaderLine = #/fatal error: ([A-Za-z0-9_./+-]+\.h(?:pp)?): No such file or directory/#
+        let missingLibraryLine = #/cannot find -l([A-Za-z0-9_.+-]+)/#
+        let toolNotFoundLines = [#/(?:command '|)([A-Za-z0-9_.+-]+)'?: (?:command )?not found/#,
+                                 #/error: command '(?:/usr/bin/)?([A-Za-z0-9_.+-]+)' failed: No such file or directory/#,
+                                 #/Could not find (?:program|tool) '?([A-Za-z0-9_.+-]+)/#]
+        return [
+            { line in
+                guard let header = line.firstMatch(of: missingHeaderLine).map({ String($0.1) }) else { return nil }
+                return diagnosis(.missingHeader, line, "the target has no \(header): add the Debian package that provides it to the entry's `system-packages`", .header(header))
+            },
+            { line in
+                guard let library = line.firstMatch(of: missingLibraryLine).map({ String($0.1) }) else { return nil }
+                return diagnosis(.missingLibrary, line, "the target has no lib\(library).so: add the Debian -dev package that provides it to the entry's `system-packages`", .library(library))
+            },
+            { line in
+                guard line.contains("requires a different Python") else { return nil }
+                return diagnosis(.interpreterMismatch, line, "the release's Requires-Python excludes this interpreter: pin an older release or build for a target with a newer Python")
+            },
+            { line in
+                if line.contains("can't find Rust compiler") || line.contains("Cargo, the Rust package manager, is not installed") {
+                    return diagnosis(.missingTool, line, "add the target's Rust toolchain to the entry's `system-packages` (debian-12: rustc-web, cargo-web; debian-13: rustc, cargo)")
+                }
+                guard let tool = toolNotFoundLines.lazy.compactMap({ line.firstMatch(of: $0).map { String($0.1) } }).first else { return nil }
+                return diagnosis(.missingTool, line, "the target has no \(tool): add the Debian package that provides it (\(Self.packageHint(forTool: tool))) to the entry's `system-packages`")
+            },
+            { line in
+                let signs = ["Temporary failure in name resolution", "Failed to establish a new connection", "Network is unreachable",
+                             "failed to get `", "Could not resolve host", "No matching distribution found for", "Could not fetch URL"]
+                guard signs.contains(where: line.contains) else { return nil }
+                return diagnosis(.networkInSandbox, line, "builds run offline: a build requirement must be in the entry's wheelhouse (PEP 517 requirements are fetched before the build), and crates must be vendored")
+            },
+        ]
+    }
 
     /// Debian's package for common build tools.
     static func packageHint(forTool tool: String) -> String {

@@ -31,8 +31,7 @@ public actor SourceFetcher {
     /// The `Requires-Python` upstream publishes for the sdist of `project` `version`; nil when it
     /// publishes none (or has no such sdist: the fetch will say so).
     public func requiresPython(project: String, version: Version) async throws -> RequiresPython? {
-        let (page, index) = try await page(project)
-        return RequiresPython((try? UpstreamClient.sdist(in: page, name: project, version: version, index: index))?.requiresPython)
+        UpstreamClient.sdistRequiresPython(in: try await page(project).page)[version]
     }
 
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.
