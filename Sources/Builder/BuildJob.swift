@@ -123,10 +123,12 @@ public struct BuildJob: Sendable {
         do {
             try? FileManager.default.removeItem(at: folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let runner = try await runners.runner(for: target, systemPackages: item.systemPackages)
-            let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, environment: item.environment,
+            let cargo = try CargoManifests(sdist: sdist.path)
+            let runner = try await runners.runner(for: target, systemPackages: SdistBuild.systemPackages(entry: item.systemPackages, cargo: cargo, target: target))
+            let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
-            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python),
+                                                   crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
             if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
             guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }
             let retagger = Retagger(architecture: target.architecture, glibc: target.glibc)

@@ -158,7 +158,7 @@ public struct BuildRun: Sendable {
         }
         let workspace = settings.data.appendingPathComponent("builds/\(Self.stamp(started))")
         let job = BuildJob(settings: JobSettings(jobs: settings.jobs, limits: settings.limits, runner: settings.runner,
-                                                 layout: settings.layout, workspace: workspace),
+                                                 layout: settings.layout, workspace: workspace, crateRegistry: settings.crateRegistry),
                            targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
                            publisher: publisher, upstream: settings.upstream, cache: planned.cache, onEvent: onEvent)
         let results = await job.run(plan)

@@ -20,6 +20,8 @@ public struct BuildRunSettings: Sendable {
     public var layout: IndexLayout
     public var cache: URL
     public var upstream: [URL]
+    /// Where Rust extensions' crates are vendored from; nil: crates.io.
+    public var crateRegistry: CrateRegistry?
     public var jobs: Int
     public var limits: ResourceLimits
     public var runner: RunnerKind
@@ -44,6 +46,8 @@ public struct BuildRunSettings: Sendable {
         self.cache = configuration.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot
         let upstream = (configuration.upstream ?? []).compactMap { URL(string: $0.trimmingCharacters(in: .whitespaces)) }
         self.upstream = upstream.isEmpty ? [UpstreamClient.pypi] : upstream
+        // decode() checked it: a value that does not parse here came from code, not a file.
+        self.crateRegistry = configuration.crateRegistry.flatMap { try? CrateRegistry.parse($0).get() }
         self.jobs = configuration.jobs ?? Self.defaultJobs
         self.limits = Self.limits(configuration)
         self.runner = configuration.runner.flatMap(RunnerKind.init(rawValue:)) ?? .rootfs

@@ -10,6 +10,8 @@ public struct FailureDiagnosis: Sendable, Equatable {
         case missingLibrary
         case interpreterMismatch
         case networkInSandbox
+        /// Vendoring the crates of its Cargo.lock failed: no crate registry answered (or lacked a crate).
+        case crateRegistry
         case limit
         case upstream
         case unknown
@@ -24,6 +26,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             case .missingLibrary: "missing library"
             case .interpreterMismatch: "interpreter mismatch"
             case .networkInSandbox: "network needed inside the sandbox"
+            case .crateRegistry: "needs a crate registry"
             case .limit: "limit reached"
             case .upstream: "upstream trouble"
             case .unknown: "build error"
@@ -77,7 +80,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             return FailureDiagnosis(kind: .limit, evidence: lines, hint: "the \(limitsHit.joined(separator: ", ")) limit stopped it: raise it (--timeout, limits in the config) if the build is legitimately that big, else look for a hang", missing: nil)
         }
         let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map { String($0) }
-        for rule in rules() {
+        for rule in rules(lines) {
             for line in lines.reversed() {
                 if let diagnosis = rule(line) { return diagnosis }
             }
@@ -98,13 +101,19 @@ public struct FailureDiagnosis: Sendable, Equatable {
     /// so a specific cause beats the generic `error: command … failed` that follows it. The
     /// patterns are made once per diagnosis (and checked when wheelwright is compiled), each
     /// capturing the name.
-    private static func rules() -> [(String) -> FailureDiagnosis?] {
+    private static func rules(_ lines: [String]) -> [(String) -> FailureDiagnosis?] {
         let missingHeaderLine = #/fatal error: ([A-Za-z0-9_./+-]+\.h(?:pp)?): No such file or directory/#
         let missingLibraryLine = #/cannot find -l([A-Za-z0-9_.+-]+)/#
         let toolNotFoundLines = [#/(?:command '|)([A-Za-z0-9_.+-]+)'?: (?:command )?not found/#,
                                  #/error: command '(?:/usr/bin/)?([A-Za-z0-9_.+-]+)' failed: No such file or directory/#,
                                  #/Could not find (?:program|tool) '?([A-Za-z0-9_.+-]+)/#]
         return [
+            { line in
+                guard line.hasPrefix("wheelwright: cargo vendor could not") else { return nil }
+                let cause = lines.prefix { $0 != line }.filter { $0.contains("error") || $0.contains("failed") }.suffix(2)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                return FailureDiagnosis(kind: .crateRegistry, evidence: Array(cause) + [line], hint: "the crates of its Cargo.lock could not be vendored: make crates.io reachable from the build host, or set `crate-registry:` in the config to a company mirror (sparse+https://…) or a local registry folder", missing: nil)
+            },
             { line in
                 guard let header = line.firstMatch(of: missingHeaderLine).map({ String($0.1) }) else { return nil }
                 return diagnosis(.missingHeader, line, "the target has no \(header): add the Debian package that provides it to the entry's `system-packages`", .header(header))
@@ -119,7 +128,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             },
             { line in
                 if line.contains("can't find Rust compiler") || line.contains("Cargo, the Rust package manager, is not installed") {
-                    return diagnosis(.missingTool, line, "add the target's Rust toolchain to the entry's `system-packages` (debian-12: rustc-web, cargo-web; debian-13: rustc, cargo)")
+                    return diagnosis(.missingTool, line, "name the target's Rust toolchain in its target.yaml, `rust-packages:` (debian-12: rustc-web, cargo-web; debian-13: rustc, cargo): it is installed for every sdist with a Cargo.toml")
                 }
                 guard let tool = toolNotFoundLines.lazy.compactMap({ line.firstMatch(of: $0).map { String($0.1) } }).first else { return nil }
                 return diagnosis(.missingTool, line, "the target has no \(tool): add the Debian package that provides it (\(Self.packageHint(forTool: tool))) to the entry's `system-packages`")

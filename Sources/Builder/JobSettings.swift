@@ -14,10 +14,13 @@ public struct JobSettings: Sendable {
     public var layout: IndexLayout
     /// Where each item's output folder and log go.
     public var workspace: URL
+    /// Where Rust extensions' crates are vendored from; nil: crates.io.
+    public var crateRegistry: CrateRegistry?
     /// Upload attempts for transient failures (the build itself is never retried).
     public var uploadAttempts = 3
 
-    public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL) {
+    public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL, crateRegistry: CrateRegistry? = nil) {
         (self.jobs, self.limits, self.runner, self.layout, self.workspace) = (jobs, limits, runner, layout, workspace)
+        self.crateRegistry = crateRegistry
     }
 }

@@ -1,6 +1,7 @@
 import Basics
 import Crypto
 import Foundation
+import SiteConfiguration
 
 /// The small Python program a build runs inside its environment, with the target's own
 /// interpreter. `facts` and `requires` write JSON into the output folder (the only writable
@@ -11,6 +12,13 @@ enum BuildDriver {
     static let factsFile = ".wheelwright-facts.json"
     static let requiresFile = ".wheelwright-requires.json"
     static let librariesFile = ".wheelwright-libraries.json"
+    /// The cargo configuration `vendor` writes next to `vendor/`, pointing cargo at it.
+    static let cargoConfigFile = "cargo-config.toml"
+    /// Where a build sees its vendored crates, and the vendoring a local crate registry: folders
+    /// on the driver's mount, which holds an empty folder for each.
+    static let cratesMount = mountPoint + "/crates"
+    static let registryMount = mountPoint + "/registry"
+    static let nestedMountFolders = ["crates", "registry", String(TargetDefinition.Interpreter.relocatableMount.dropFirst(mountPoint.count + 1))]
 
     static let source = #"""
     """wheelwright's build driver: run by the target's interpreter inside the build's confinement."""
@@ -94,7 +102,51 @@ enum BuildDriver {
         write_json(out, REQUIRES_FILE, list(hook({})) if hook else [])
 
 
+    def vendor(sdist, _, out):
+        """cargo vendor (the network on, outside the build): the crates of each Cargo.lock into OUT/vendor."""
+        import shutil
+        root = unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
+        home = tempfile.mkdtemp(prefix="wheelwright-cargo-")
+        registry = os.environ.get("WHEELWRIGHT_CRATE_REGISTRY", "")
+        if registry:
+            kind = "local-registry" if registry.startswith("/") else "registry"
+            with open(os.path.join(home, "config.toml"), "w") as f:
+                f.write(f'[source.crates-io]\nreplace-with = "company"\n\n[source.company]\n{kind} = "{registry}"\n')
+        folders = os.environ["WHEELWRIGHT_CARGO_MANIFESTS"].split("\n")
+        manifests = [os.path.join(root, folder, "Cargo.toml") for folder in folders]
+        locked = all(os.path.exists(os.path.join(root, folder, "Cargo.lock")) for folder in folders)
+        vendored = os.path.join(out, "vendor")
+        command = [shutil.which("cargo") or "cargo", "vendor", "--manifest-path", manifests[0]] + (["--locked"] if locked else [])
+        if registry:
+            command.append("--respect-source-config")
+        for extra in manifests[1:]:
+            command += ["--sync", extra]
+        print("wheelwright: " + " ".join(command[1:] + [vendored]), flush=True)
+        try:
+            result = subprocess.run(command + [vendored], env=dict(os.environ, CARGO_HOME=home), stdout=subprocess.PIPE, text=True)
+        except OSError as error:
+            print(f"wheelwright: cargo vendor could not run: {error}", flush=True)
+            raise SystemExit(1)
+        if result.returncode != 0:
+            print(f"wheelwright: cargo vendor could not fetch the crates (exit {result.returncode})", flush=True)
+            raise SystemExit(result.returncode)
+        with open(os.path.join(out, CARGO_CONFIG_FILE), "w") as f:
+            f.write(result.stdout.replace(vendored, CRATES_MOUNT + "/vendor"))
+
+
+    def use_vendored_crates():
+        """Cargo offline, with only the vendored crates (when the sdist holds a Rust crate)."""
+        crates = os.environ.get("WHEELWRIGHT_CRATES")
+        os.environ["CARGO_NET_OFFLINE"] = "true"
+        if crates:
+            home = tempfile.mkdtemp(prefix="wheelwright-cargo-")
+            with open(os.path.join(crates, CARGO_CONFIG_FILE)) as source, open(os.path.join(home, "config.toml"), "w") as f:
+                f.write(source.read().replace(CRATES_MOUNT, crates))
+            os.environ["CARGO_HOME"] = home
+
+
     def build(sdist, wheelhouse, out):
+        use_vendored_crates()
         write_json(out, FACTS_FILE, facts())
         sys.stdout.flush()
         os.execv(sys.executable, [
@@ -157,10 +209,12 @@ enum BuildDriver {
     FACTS_FILE = "\#(factsFile)"
     REQUIRES_FILE = "\#(requiresFile)"
     LIBRARIES_FILE = "\#(librariesFile)"
+    CARGO_CONFIG_FILE = "\#(cargoConfigFile)"
+    CRATES_MOUNT = "\#(cratesMount)"
 
     if __name__ == "__main__":
         command, sdist, wheelhouse, out = sys.argv[1:5]
-        {"requires": requires, "build": build, "repair": repair, "describe": describe}[command](sdist, wheelhouse, out)
+        {"requires": requires, "build": build, "vendor": vendor, "repair": repair, "describe": describe}[command](sdist, wheelhouse, out)
     """#
 
     /// The folder holding the driver, under `support`; written once per version of the driver.
@@ -170,7 +224,9 @@ enum BuildDriver {
         let script = folder.appendingPathComponent("driver.py")
         if FileManager.default.fileExists(atPath: script.path) { return folder }
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for nested in nestedMountFolders {
+                try FileManager.default.createDirectory(at: folder.appendingPathComponent(nested), withIntermediateDirectories: true)
+            }
             try Data(source.utf8).write(to: script, options: .atomic)
         } catch {
             throw RunnerError.io("cannot write the build driver to \(folder.path): \(error.localizedDescription)")

@@ -11,6 +11,10 @@ public struct BuildOutcome: Sendable {
     public let facts: EnvironmentFacts?
     public let limitsHit: Set<LimitHit>
 
+    public init(wheels: [URL], log: URL, status: ExitStatus, duration: Duration, facts: EnvironmentFacts?, limitsHit: Set<LimitHit>) {
+        (self.wheels, self.log, self.status, self.duration, self.facts, self.limitsHit) = (wheels, log, status, duration, facts, limitsHit)
+    }
+
     public var succeeded: Bool { status == .exited(0) && limitsHit.isEmpty && !wheels.isEmpty }
 
     /// One line for a person: what happened and where the log is.

@@ -8,6 +8,9 @@ public struct BuildRequest: Sendable {
     public var interpreter: TargetDefinition.Interpreter
     /// Wheels of the build requirements; the build sees nothing else to install from.
     public var wheelhouse: URL
+    /// The crates `Runner.vendorCrates` vendored for this sdist, if it holds a Rust crate: cargo
+    /// runs offline against them.
+    public var crates: URL?
     /// Extra environment variables (a whitelist entry's `env`).
     public var environment: [String: String]
     public var limits: ResourceLimits
@@ -17,7 +20,8 @@ public struct BuildRequest: Sendable {
     public var log: URL
 
     public init(sdist: URL, target: TargetDefinition, interpreter: TargetDefinition.Interpreter, wheelhouse: URL,
-                environment: [String: String] = [:], limits: ResourceLimits = .default, output: URL, log: URL) {
+                crates: URL? = nil, environment: [String: String] = [:], limits: ResourceLimits = .default, output: URL, log: URL) {
+        self.crates = crates
         self.sdist = sdist
         self.target = target
         self.interpreter = interpreter

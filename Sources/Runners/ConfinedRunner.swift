@@ -25,6 +25,30 @@ public struct ConfinedRunner: Runner {
         return requirements
     }
 
+    public func vendorCrates(_ request: CrateRequest) async throws -> VendorOutcome {
+        var environment = ["WHEELWRIGHT_CARGO_MANIFESTS": request.manifests.joined(separator: "\n")]
+        var extra: [Mount] = []
+        switch request.registry {
+        case .sparse(let url)?: environment["WHEELWRIGHT_CRATE_REGISTRY"] = url
+        case .local(let folder)?:
+            let mount = Mount(source: URL(fileURLWithPath: folder), destination: BuildDriver.registryMount, writable: false)
+            extra.append(mount)
+            environment["WHEELWRIGHT_CRATE_REGISTRY"] = confinement.path(of: mount)
+        case nil: break
+        }
+        // A proxy the host reaches crates through is the vendoring's too.
+        for key in ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] {
+            if let value = ProcessInfo.processInfo.environment[key] { environment[key] = value }
+        }
+        let step = BuildRequest(sdist: request.sdist, target: request.target, interpreter: request.interpreter,
+                                wheelhouse: request.output, environment: environment, limits: request.limits,
+                                output: request.output, log: request.log)
+        let result = try await run(step: "vendor", step, extraMounts: extra, network: true)
+        let succeeded = result.status == .exited(0) && result.limitsHit.isEmpty
+            && FileManager.default.fileExists(atPath: request.output.appendingPathComponent(BuildDriver.cargoConfigFile).path)
+        return VendorOutcome(status: result.status, limitsHit: result.limitsHit, crates: succeeded ? request.output : nil)
+    }
+
     public func build(_ request: BuildRequest) async throws -> BuildOutcome {
         let result = try await run(step: "build", request)
         let factsFile = request.output.appendingPathComponent(BuildDriver.factsFile)
@@ -54,11 +78,21 @@ public struct ConfinedRunner: Runner {
                           seeing folder: URL, log: URL, limits: ResourceLimits) async throws -> ExitStatus {
         let mount = Mount(source: folder, destination: MountPoints.source, writable: false)
         let command = [confinement.python(interpreter)] + arguments(confinement.path(of: mount))
-        return try await confine(command, mounts: [mount], environment: [:], limits: limits, log: log).status
+        return try await confine(command, mounts: [mount] + (try interpreterMounts(interpreter)), environment: [:], limits: limits, log: log).status
+    }
+
+    private var driverMount: Mount { Mount(source: driver, destination: BuildDriver.mountPoint, writable: false) }
+
+    /// The driver's folder, then a relocatable interpreter's home inside it (a mount on a mount:
+    /// the driver's folder has the empty folder it goes on).
+    private func interpreterMounts(_ interpreter: TargetDefinition.Interpreter) throws -> [Mount] {
+        guard let home = interpreter.home, let executable = interpreter.hostExecutable else { return [driverMount] }
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw RunnerError.missingRelocatableInterpreter(version: interpreter.version, executable: executable) }
+        return [driverMount, Mount(source: URL(fileURLWithPath: home), destination: TargetDefinition.Interpreter.relocatableMount, writable: false)]
     }
 
     /// Runs `command` confined, with the base environment every build gets.
-    private func confine(_ command: [String], mounts: [Mount], environment extra: [String: String],
+    private func confine(_ command: [String], mounts: [Mount], environment extra: [String: String], network: Bool = false,
                          limits: ResourceLimits, log: URL) async throws -> Supervisor.Result {
         var environment = [
             "HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
@@ -69,7 +103,7 @@ public struct ConfinedRunner: Runner {
         ]
         environment.merge(extra) { _, entry in entry }
         let name = "wheelwright-\(UUID().uuidString.prefix(8).lowercased())"
-        let (argv, hostEnvironment) = confinement.invocation(of: command, mounts: mounts, environment: environment, limits: limits, name: name)
+        let (argv, hostEnvironment) = confinement.invocation(of: command, mounts: mounts, environment: environment, network: network, limits: limits, name: name)
         let confinement = self.confinement
         return try await Supervisor.run(argv, environment: hostEnvironment, limits: limits, log: log) {
             await confinement.stop(name: name)
@@ -77,7 +111,7 @@ public struct ConfinedRunner: Runner {
     }
 
     /// Runs one step of the driver on the request's sdist (for `repair`, the wheel in its place).
-    private func run(step: String, _ request: BuildRequest) async throws -> Supervisor.Result {
+    private func run(step: String, _ request: BuildRequest, extraMounts: [Mount] = [], network: Bool = false) async throws -> Supervisor.Result {
         let fm = FileManager.default
         // The sdist alone in a folder: the build sees it and nothing else of where it came from.
         let staging = fm.temporaryDirectory.appendingPathComponent("wheelwright-sdist-\(UUID().uuidString)")
@@ -99,12 +133,17 @@ public struct ConfinedRunner: Runner {
         let source = Mount(source: staging, destination: MountPoints.source, writable: false)
         let wheelhouse = Mount(source: request.wheelhouse, destination: MountPoints.wheelhouse, writable: false)
         let output = Mount(source: request.output, destination: MountPoints.output, writable: true)
-        let driverMount = Mount(source: driver, destination: BuildDriver.mountPoint, writable: false)
+        var mounts = [source, wheelhouse, output] + (try interpreterMounts(request.interpreter)) + extraMounts
+        var environment = request.environment
+        if let crates = request.crates {
+            let mount = Mount(source: crates, destination: BuildDriver.cratesMount, writable: false)
+            mounts.append(mount)
+            environment["WHEELWRIGHT_CRATES"] = confinement.path(of: mount)
+        }
         let command = [
             confinement.python(request.interpreter), confinement.path(of: driverMount) + "/driver.py", step,
             confinement.path(of: source) + "/" + sdistName, confinement.path(of: wheelhouse), confinement.path(of: output),
         ]
-        return try await confine(command, mounts: [source, wheelhouse, output, driverMount],
-                                 environment: request.environment, limits: request.limits, log: request.log)
+        return try await confine(command, mounts: mounts, environment: environment, network: network, limits: request.limits, log: request.log)
     }
 }

@@ -12,8 +12,9 @@ protocol Confinement: Sendable {
     func python(_ interpreter: TargetDefinition.Interpreter) -> String
     /// Makes the output folder writable for the confined user.
     func prepareOutput(_ folder: URL) throws
-    /// The command line (run on the host) and its environment.
-    func invocation(of command: [String], mounts: [Mount], environment: [String: String], limits: ResourceLimits, name: String)
+    /// The command line (run on the host) and its environment. `network` is on only for
+    /// vendoring crates (with the host's resolver and CA certificates); never for a build.
+    func invocation(of command: [String], mounts: [Mount], environment: [String: String], network: Bool, limits: ResourceLimits, name: String)
         -> (argv: [String], environment: [String: String])
     /// Stops the build named `name` at its time limit, where killing its control group is not enough.
     func stop(name: String) async

@@ -11,13 +11,14 @@ struct ContainerEngine: Confinement {
     let extraFlags: [String]
     var description: String { "oci (\(engine))" }
 
-    func invocation(of command: [String], mounts: [Mount], environment: [String: String], limits: ResourceLimits, name: String)
+    func invocation(of command: [String], mounts: [Mount], environment: [String: String], network: Bool, limits: ResourceLimits, name: String)
         -> (argv: [String], environment: [String: String]) {
-        var argv = [engine, "run", "--rm", "--name", name, "--network=none", "--read-only",
+        var argv = [engine, "run", "--rm", "--name", name, network ? "--network=host" : "--network=none", "--read-only",
                     "--tmpfs", "/tmp:rw,exec,mode=1777", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                     "--memory", String(limits.memoryBytes), "--pids-limit", String(limits.processes),
                     "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=\(limits.processes):\(limits.processes)"]
         argv += extraFlags
+        if network { argv += ["--volume", "\(Bubblewrap.certificates):\(Bubblewrap.certificates):ro"] }
         for mount in mounts {
             argv += ["--volume", "\(mount.source.path):\(mount.destination):\(mount.writable ? "rw" : "ro")"]
         }

@@ -12,10 +12,10 @@ struct HostProcess: Confinement {
     func path(of mount: Mount) -> String { mount.source.path }
 
     func python(_ interpreter: TargetDefinition.Interpreter) -> String {
-        interpreters[interpreter.version] ?? interpreter.executable
+        interpreter.hostExecutable ?? interpreters[interpreter.version] ?? interpreter.executable
     }
 
-    func invocation(of command: [String], mounts: [Mount], environment: [String: String], limits: ResourceLimits, name: String)
+    func invocation(of command: [String], mounts: [Mount], environment: [String: String], network: Bool, limits: ResourceLimits, name: String)
         -> (argv: [String], environment: [String: String]) {
         var merged = environment
         merged["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

@@ -8,6 +8,9 @@ public protocol Runner: Sendable {
     /// The backend's dynamic build requirements (PEP 517 `get_requires_for_build_wheel`), asked in
     /// the same confinement as the build, with the static ones installed from the request's wheelhouse.
     func dynamicRequirements(for request: BuildRequest) async throws -> [String]
+    /// Vendors the crates of the request's Cargo manifests into its output folder: the one step
+    /// with the network on, run before the build; the build then uses only those crates.
+    func vendorCrates(_ request: CrateRequest) async throws -> VendorOutcome
     /// Builds the request's sdist into wheels in its output folder.
     func build(_ request: BuildRequest) async throws -> BuildOutcome
     /// Repairs a built wheel in its build environment (no network): auditwheel, installed from

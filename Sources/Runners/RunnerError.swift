@@ -6,6 +6,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     case preparationFailed(target: String, step: String, tail: String)
     case needsRoot(String)
     case noInterpreter(target: String, version: String, available: [String])
+    /// A target's relocatable interpreter (`home:`) is not where its definition says.
+    case missingRelocatableInterpreter(version: String, executable: String)
     /// The requirements probe did not answer.
     case probeFailed(reason: String, log: String)
     case io(String)
@@ -20,6 +22,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
             "\(what) needs root: run it as root (or with sudo; the wheelwright-build.service does), or choose --runner oci (rootless podman) or host (no isolation)"
         case .noInterpreter(let target, let version, let available):
             "target \(target) has no Python \(version) (it has \(available.joined(separator: ", ")))"
+        case .missingRelocatableInterpreter(let version, let executable):
+            "the relocatable Python \(version) is missing: \(executable) is not an executable file; unpack a relocatable CPython build (python-build-standalone's install_only) so that its bin/python\(version) is there, or fix 'home:' in the target definition"
         case .probeFailed(let reason, let log):
             "asking the build backend for its requirements failed: \(reason) (log: \(log))"
         case .io(let message):

@@ -16,7 +16,7 @@ struct UnshareChroot: Confinement {
         }
     }
 
-    func invocation(of command: [String], mounts: [Mount], environment: [String: String], limits: ResourceLimits, name: String)
+    func invocation(of command: [String], mounts: [Mount], environment: [String: String], network: Bool, limits: ResourceLimits, name: String)
         -> (argv: [String], environment: [String: String]) {
         var script = """
             set -e
@@ -37,9 +37,12 @@ struct UnshareChroot: Confinement {
             script += "mount --bind \"$MOUNT\(index)\" \"$root\(mount.destination)\"\n"
             if !mount.writable { script += "mount -o remount,bind,ro \"$root\(mount.destination)\"\n" }
         }
+        if network {
+            for file in ["/etc/resolv.conf", Bubblewrap.certificates] { script += "mount --bind \(file) \"$root\(file)\"\n" }
+        }
         let variables = environment.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }
         script += "exec chroot --userspec=\(Self.user) \"$root\" \"$@\"\n"
-        let argv = ["unshare", "--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child", "--",
+        let argv = ["unshare", "--mount", "--pid"] + (network ? [] : ["--net"]) + ["--ipc", "--uts", "--fork", "--kill-child", "--",
                     "/bin/sh", "-c", script, "wheelwright-chroot", "/usr/bin/env", "-i"] + variables + command
         var hostEnvironment = ["ROOTFS": rootfs.path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         for (index, mount) in mounts.enumerated() { hostEnvironment["MOUNT\(index)"] = mount.source.path }

@@ -21,6 +21,8 @@ public struct BuildConfiguration: Sendable, Equatable {
     /// A file of mode 0600 whose first line is an API token.
     public var tokenFile: String?
     public var upstream: [String]?
+    /// Where Rust extensions' crates are vendored from (`CrateRegistry`); nil: crates.io.
+    public var crateRegistry: String?
     public var cache: String?
     public var pureIndex: String?
     public var binaryIndex: String?
@@ -49,6 +51,7 @@ public struct BuildConfiguration: Sendable, Equatable {
         merged.tokenFile = flags.tokenFile ?? tokenFile
         merged.server = flags.server ?? server
         merged.upstream = flags.upstream ?? upstream
+        merged.crateRegistry = flags.crateRegistry ?? crateRegistry
         merged.cache = flags.cache ?? cache
         merged.pureIndex = flags.pureIndex ?? pureIndex
         merged.binaryIndex = flags.binaryIndex ?? binaryIndex
@@ -73,13 +76,14 @@ public struct BuildConfiguration: Sendable, Equatable {
         resolved.containers = containers.map(absolute)
         resolved.data = data.map(absolute)
         resolved.cache = cache.map(absolute)
+        resolved.crateRegistry = crateRegistry.map { $0.hasPrefix("sparse+") ? $0 : absolute($0) }
         resolved.passwordFile = passwordFile.map(absolute)
         resolved.tokenFile = tokenFile.map(absolute)
         resolved.metricsFile = metricsFile.map(absolute)
         return resolved
     }
 
-    static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "cache", "pure-index", "binary-index", "consumer-index",
+    static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "crate-registry", "cache", "pure-index", "binary-index", "consumer-index",
                        "runner", "jobs", "timeout", "memory", "processes", "metrics-file"]
     static let runners = ["rootfs", "oci", "host"]
 
@@ -105,6 +109,15 @@ public struct BuildConfiguration: Sendable, Equatable {
             case "token-file": configuration.tokenFile = reader.string(value, "the file holding an API token")
             case "server": configuration.server = reader.string(value, "the index server's URL")
             case "upstream": configuration.upstream = reader.strings(value, "upstream index URLs")?.map(\.value)
+            case "crate-registry":
+                guard let text = reader.string(value, "the crate registry (sparse+https://… or a folder)") else { continue }
+                // A relative folder is taken relative to this file later (`resolved(against:)`): checked as if absolute.
+                let checked = text.hasPrefix("sparse+") || text.hasPrefix("/") ? text : "/" + text
+                if case .failure(let error) = CrateRegistry.parse(checked) {
+                    reader.log.error(reader.location(value), error.description)
+                } else {
+                    configuration.crateRegistry = text
+                }
             case "cache": configuration.cache = reader.string(value, "the download cache's folder")
             case "pure-index": configuration.pureIndex = reader.string(value, "the pure wheels' index (USER/NAME)")
             case "binary-index": configuration.binaryIndex = reader.string(value, "the binary wheels' index (USER/{target})")

@@ -8,8 +8,29 @@ public struct TargetDefinition: Sendable, Hashable {
     public struct Interpreter: Sendable, Hashable {
         /// `3.11`
         public let version: String
-        /// The interpreter's path inside the root filesystem.
+        /// The interpreter's path inside the root filesystem (for a relocatable one, inside the
+        /// folder it is mounted at).
         public let executable: String
+        /// A relocatable CPython build on the build host (python-build-standalone's
+        /// `install_only` layout: `bin/python3.X`, `lib/python3.X`, `include/`), mounted read-only
+        /// at `relocatableMount` in every build of this interpreter; nil for the OS's own.
+        public let home: String?
+
+        public init(version: String, executable: String) {
+            (self.version, self.executable, self.home) = (version, executable, nil)
+        }
+
+        /// A relocatable interpreter kept at `home` on the build host.
+        public init(version: String, home: String) {
+            (self.version, self.home) = (version, home)
+            executable = "\(Self.relocatableMount)/bin/python\(version)"
+        }
+
+        /// Where builds see a relocatable interpreter's `home`.
+        public static let relocatableMount = "/wheelwright/python"
+
+        /// The interpreter's path on the build host, for a relocatable one.
+        public var hostExecutable: String? { home.map { "\($0)/bin/python\(version)" } }
     }
 
     /// How the runner makes the root filesystem.
@@ -29,13 +50,16 @@ public struct TargetDefinition: Sendable, Hashable {
     public let architecture: String
     public let interpreters: [Interpreter]
     public let basePackages: [String]
+    /// The Debian packages that give this target `rustc` and `cargo`, installed on top of the
+    /// base packages (and the entry's) for every sdist that holds a Rust crate.
+    public let rustPackages: [String]
     public let rootfs: RootfsRecipe
     /// The default `repair:` of the entries built for this target (nil: graft).
     public let repair: RepairMode?
 
     public var pythonVersions: [String] { interpreters.map(\.version) }
 
-    static let keys = ["name", "os", "glibc", "architecture", "pythons", "base-packages", "rootfs", "repair"]
+    static let keys = ["name", "os", "glibc", "architecture", "pythons", "base-packages", "rust-packages", "rootfs", "repair"]
 
     /// Decodes `target.yaml`; `folder` is the name of the folder it sits in, which `name` must equal.
     public static func decode(_ file: SourceFile, folder: String) -> (TargetDefinition?, [Diagnostic]) {
@@ -85,24 +109,36 @@ public struct TargetDefinition: Sendable, Hashable {
         if let node = require("pythons") {
             if case .sequence(let items) = node, !items.isEmpty {
                 for item in items {
-                    guard let itemPairs = reader.mapping(item, "an interpreter", allowed: ["version", "executable"]) else { continue }
+                    guard let itemPairs = reader.mapping(item, "an interpreter", allowed: ["version", "executable", "home"]) else { continue }
                     let values = Dictionary(itemPairs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-                    guard let versionNode = values["version"], let executableNode = values["executable"] else {
-                        reader.log.error(reader.location(item), "an interpreter needs 'version' and 'executable'")
+                    guard let versionNode = values["version"], (values["executable"] == nil) != (values["home"] == nil) else {
+                        reader.log.error(reader.location(item), "an interpreter needs 'version' and one of 'executable' (inside the rootfs) or 'home' (a relocatable CPython build on the build host)")
                         continue
                     }
-                    guard let version = reader.string(versionNode, "the Python version (3.11)"),
-                          let executable = reader.string(executableNode, "the interpreter's path") else { continue }
+                    guard let version = reader.string(versionNode, "the Python version (3.11)") else { continue }
                     if !PythonVersionSyntax.isValid(version) {
                         reader.log.error(reader.location(versionNode), "expected a Python version like 3.11, found '\(version)'")
                     }
-                    interpreters.append(Interpreter(version: version, executable: executable))
+                    if interpreters.contains(where: { $0.version == version }) {
+                        reader.log.error(reader.location(versionNode), "Python \(version) is listed twice: a target has one interpreter per version")
+                    }
+                    if let homeNode = values["home"] {
+                        guard let home = reader.string(homeNode, "the folder of a relocatable CPython build") else { continue }
+                        guard home.hasPrefix("/"), !home.split(separator: "/").contains(".."), !home.contains("\0") else {
+                            reader.log.error(reader.location(homeNode), "'home' must be an absolute folder on the build host without '..', found '\(home)'")
+                            continue
+                        }
+                        interpreters.append(Interpreter(version: version, home: home))
+                    } else if let executableNode = values["executable"], let executable = reader.string(executableNode, "the interpreter's path") {
+                        interpreters.append(Interpreter(version: version, executable: executable))
+                    }
                 }
             } else {
                 reader.log.error(reader.location(node), "expected a list of interpreters (- version: \"3.11\"), found \(NodeReader.describe(node))")
             }
         }
         let basePackages = require("base-packages").flatMap { reader.strings($0, "Debian packages") }?.map(\.value) ?? []
+        let rustPackages = fields["rust-packages"].flatMap { reader.strings($0, "the Debian packages of rustc and cargo") }?.map(\.value) ?? []
         var rootfs: RootfsRecipe?
         if let node = require("rootfs"),
            let recipePairs = reader.mapping(node, "the rootfs recipe", allowed: ["tool", "suite", "variant", "mirror"]) {
@@ -127,7 +163,8 @@ public struct TargetDefinition: Sendable, Hashable {
         }
         return (TargetDefinition(
             name: name, osID: osID, osVersion: osVersion, codename: codename, glibc: glibc,
-            architecture: architecture, interpreters: interpreters, basePackages: basePackages, rootfs: rootfs, repair: repair
+            architecture: architecture, interpreters: interpreters, basePackages: basePackages, rustPackages: rustPackages,
+            rootfs: rootfs, repair: repair
         ), reader.log.diagnostics)
     }
 }

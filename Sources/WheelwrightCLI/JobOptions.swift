@@ -41,6 +41,7 @@ struct JobOptions: ParsableArguments {
         var flags = extra
         flags.server = server.server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"]
         flags.upstream = upstream.upstream.isEmpty ? nil : upstream.upstream
+        flags.crateRegistry = upstream.crateRegistryFlag
         flags.cache = cache
         flags.pureIndex = pureIndex
         flags.binaryIndex = binaryIndex

@@ -131,7 +131,7 @@ extension Wheelwright.RunnerCommand {
         @Option(help: "The log file (default: OUT/build.log).")
         var log: String?
 
-        @Option(help: "The download cache, for the wheelhouse (default: $XDG_CACHE_HOME/wheelwright).")
+        @Option(help: "The download cache, for the wheelhouse and vendored crates (default: $XDG_CACHE_HOME/wheelwright).")
         var cache: String?
 
         @Flag(help: "Print JSON.")
@@ -154,7 +154,8 @@ extension Wheelwright.RunnerCommand {
             let sdistURL = URL(fileURLWithPath: sdist)
             guard FileManager.default.fileExists(atPath: sdistURL.path) else { throw ValidationError("no such sdist: \(sdist)") }
             let output = URL(fileURLWithPath: out)
-            let recipe = Environments.Recipe(target: definition, systemPackages: systemPackages)
+            let cargo = try CargoManifests(sdist: sdistURL)
+            let recipe = Environments.Recipe(target: definition, systemPackages: SdistBuild.systemPackages(entry: systemPackages, cargo: cargo, target: definition))
             let runner = try await site.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
                 if !json { say(message) }
             }
@@ -163,10 +164,13 @@ extension Wheelwright.RunnerCommand {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 variables[String(parts[0])] = String(parts[1])
             }
-            let build = SdistBuild(sdist: sdistURL, target: definition, interpreter: interpreter, environment: variables,
+            let build = SdistBuild(sdist: sdistURL, target: definition, interpreter: interpreter, cargo: cargo, environment: variables,
                                    limits: limitOptions.limits(), output: output,
                                    log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
-            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: try wheelhouses(for: definition, pythonVersion: version, configuredCache: site.configuration.cache))
+            let downloads = try DownloadCache(root: (cache ?? site.configuration.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let registry = try (upstream.crateRegistryFlag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
+            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: version, cache: downloads),
+                                                         crates: CrateVendoring(cache: downloads, registry: registry))
             if json {
                 print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
@@ -180,12 +184,11 @@ extension Wheelwright.RunnerCommand {
         }
 
         /// The given wheelhouse, or one filled from upstream for each requirement set.
-        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String, configuredCache: String?) throws -> BuildRequirements.Provider {
+        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String, cache downloads: DownloadCache) -> BuildRequirements.Provider {
             if let wheelhouse {
                 let folder = URL(fileURLWithPath: wheelhouse)
                 return { _ in folder }
             }
-            let downloads = try DownloadCache(root: (cache ?? configuredCache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls, target: definition, python: pythonVersion)
         }
     }

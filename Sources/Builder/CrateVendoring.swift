@@ -1,0 +1,56 @@
+import Basics
+import Crypto
+import Foundation
+import Runners
+import SiteConfiguration
+import Upstream
+
+/// Vendored crates, kept in the download cache by the digest of the lock files (and the
+/// registry they came from), exactly like the wheelhouses of build requirements: vendored once
+/// with the network on, then every build of any target with the same Cargo.lock runs offline
+/// against them.
+public struct CrateVendoring: Sendable {
+    /// `<cache>/crates/<key>/`: `vendor/`, the cargo configuration, `.complete`.
+    public let root: URL
+    public let registry: CrateRegistry?
+
+    public init(cache: DownloadCache, registry: CrateRegistry?) {
+        root = cache.root.appendingPathComponent("crates")
+        self.registry = registry
+    }
+
+    /// The vendored crates of `manifests`, vendored by `runner` into the cache if they are not
+    /// there yet; nil with cargo's outcome when vendoring failed (its output is in `log`).
+    public func crates(for manifests: CargoManifests, of sdist: URL, runner: any Runner, target: TargetDefinition,
+                       interpreter: TargetDefinition.Interpreter, limits: ResourceLimits, log: URL) async throws -> VendorOutcome {
+        let key = String(manifests.digest.prefix(24)) + (registry.map { "-" + String(Self.digest(of: $0.description).prefix(8)) } ?? "")
+        let final = root.appendingPathComponent(key)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: final.appendingPathComponent(Self.completeMarker).path) {
+            return VendorOutcome(status: .exited(0), limitsHit: [], crates: final)
+        }
+        let partial = root.appendingPathComponent("partial-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: partial) }
+        do {
+            try fm.createDirectory(at: partial, withIntermediateDirectories: true)
+        } catch {
+            throw RunnerError.io("cannot make \(partial.path) for the vendored crates: \(error.localizedDescription)")
+        }
+        let outcome = try await runner.vendorCrates(CrateRequest(sdist: sdist, target: target, interpreter: interpreter, manifests: manifests.folders,
+                                                                 registry: registry, limits: limits, output: partial, log: log))
+        guard outcome.crates != nil else { return outcome }
+        do {
+            try Data((manifests.folders.joined(separator: "\n") + "\n").utf8).write(to: partial.appendingPathComponent(Self.completeMarker))
+            try fm.moveItem(at: partial, to: final)
+        } catch where fm.fileExists(atPath: final.appendingPathComponent(Self.completeMarker).path) {
+            // Another build with the same lock file vendored them first.
+        } catch {
+            throw RunnerError.io("cannot keep the vendored crates in \(final.path): \(error.localizedDescription)")
+        }
+        return VendorOutcome(status: outcome.status, limitsHit: [], crates: final)
+    }
+
+    static let completeMarker = ".complete"
+
+    private static func digest(of text: String) -> String { SHA256.hash(data: Array(text.utf8)).hex }
+}
