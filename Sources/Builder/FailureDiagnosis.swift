@@ -110,8 +110,9 @@ public struct FailureDiagnosis: Sendable, Equatable {
         return [
             { line in
                 guard line.hasPrefix("wheelwright: cargo vendor could not") else { return nil }
-                let cause = lines.prefix { $0 != line }.filter { $0.contains("error") || $0.contains("failed") }.suffix(2)
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                // Cargo's deepest causes: the lines just before, without its "Caused by:" headings and retry warnings.
+                let cause = lines.prefix { $0 != line }.map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && $0 != "Caused by:" && !$0.hasPrefix("warning:") }.suffix(2)
                 return FailureDiagnosis(kind: .crateRegistry, evidence: Array(cause) + [line], hint: "the crates of its Cargo.lock could not be vendored: make crates.io reachable from the build host, or set `crate-registry:` in the config to a company mirror (sparse+https://…) or a local registry folder", missing: nil)
             },
             { line in

@@ -114,7 +114,7 @@ public struct BuildConfiguration: Sendable, Equatable {
                 // A relative folder is taken relative to this file later (`resolved(against:)`): checked as if absolute.
                 let checked = text.hasPrefix("sparse+") || text.hasPrefix("/") ? text : "/" + text
                 if case .failure(let error) = CrateRegistry.parse(checked) {
-                    reader.log.error(reader.location(value), error.description)
+                    reader.log.error(reader.location(value), CrateRegistryError(text: text, reason: error.reason).description)
                 } else {
                     configuration.crateRegistry = text
                 }

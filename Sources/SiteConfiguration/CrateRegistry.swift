@@ -24,7 +24,7 @@ public enum CrateRegistry: Sendable, Hashable, CustomStringConvertible {
             }
             return .success(.sparse(text.hasSuffix("/") ? text : text + "/"))
         }
-        guard text.hasPrefix("/"), !text.split(separator: "/").contains("..") else {
+        guard text.hasPrefix("/"), !text.contains("://"), !text.split(separator: "/").contains("..") else {
             return .failure(CrateRegistryError(text: text, reason: "expected sparse+https://… (a mirror) or an absolute folder (a local registry)"))
         }
         return .success(.local(text))

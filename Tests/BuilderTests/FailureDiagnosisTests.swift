@@ -25,13 +25,28 @@ struct FailureDiagnosisTests {
         let library = diagnose("/usr/bin/ld: cannot find -lyaml: No such file or directory\ncollect2: error: ld returned 1 exit status")
         #expect(library.kind == .missingLibrary && library.missing == .library("yaml"))
         let rust = diagnose("running build_rust\nerror: can't find Rust compiler\n\nIf you are using an outdated pip version…")
-        #expect(rust.kind == .missingTool && rust.hint.contains("rustc-web, cargo-web"))
+        #expect(rust.kind == .missingTool && rust.hint.contains("rust-packages:") && rust.hint.contains("rustc-web, cargo-web"))
         let cmake = diagnose("sh: 1: cmake: not found\nerror: subprocess-exited-with-error")
         #expect(cmake.kind == .missingTool && cmake.hint.contains("the target has no cmake") && cmake.hint.contains("(cmake)"))
         let python = diagnose("ERROR: Package 'numpy' requires a different Python: 3.11.2 not in '>=3.12'")
         #expect(python.kind == .interpreterMismatch)
         let cargo = diagnose("    Updating crates.io index\nerror: failed to get `pyo3` as a dependency of package `bcrypt-rust v0.1.0`\nCaused by: … Could not resolve host: index.crates.io")
         #expect(cargo.kind == .networkInSandbox && cargo.hint.contains("offline"))
+        let vendoring = diagnose("""
+            warning: spurious network error (1 tries remaining): [6] Couldn't resolve host name
+            error: failed to sync
+
+            Caused by:
+              failed to get `pyo3` as a dependency of package `bcrypt-rust v0.1.0`
+            Caused by:
+              [6] Couldn't resolve host name (Could not resolve host: index.crates.io)
+            wheelwright: cargo vendor could not fetch the crates (exit 101)
+            """)
+        #expect(vendoring.kind == .crateRegistry && !vendoring.kind.isTransient, "\(vendoring)")
+        #expect(vendoring.evidence == ["failed to get `pyo3` as a dependency of package `bcrypt-rust v0.1.0`",
+                                       "[6] Couldn't resolve host name (Could not resolve host: index.crates.io)",
+                                       "wheelwright: cargo vendor could not fetch the crates (exit 101)"], "\(vendoring.evidence)")
+        #expect(vendoring.summary.hasPrefix("needs a crate registry: ") && vendoring.hint.contains("`crate-registry:`"))
         let killed = diagnose("[wheelwright: the time limit of 60.0 seconds is reached: killing the build]\n[wheelwright: killed by signal 9]", limits: ["time"])
         #expect(killed.kind == .limit && killed.evidence.count == 2 && killed.hint.contains("the time limit"))
         let other = diagnose("flow_broken/native.c:2:1: error: unknown type name 'this'\nerror: command 'gcc' failed with exit code 1")

@@ -166,11 +166,19 @@ struct RecipeTests {
         let mounts = [Mount(source: URL(fileURLWithPath: "/s"), destination: "/src", writable: false),
                       Mount(source: URL(fileURLWithPath: "/o"), destination: "/out", writable: true)]
         let (argv, _) = Bubblewrap(rootfs: URL(fileURLWithPath: "/r")).invocation(
-            of: ["python3", "x"], mounts: mounts, environment: ["A": "1"], limits: .default, name: "n")
+            of: ["python3", "x"], mounts: mounts, environment: ["A": "1"], network: false, limits: .default, name: "n")
         let text = argv.joined(separator: " ")
         #expect(text.hasPrefix("bwrap --ro-bind /r / "))
         #expect(text.contains("--ro-bind /s /src") && text.contains("--bind /o /out"))
         for flag in ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"] { #expect(argv.contains(flag)) }
+        #expect(!argv.contains("--share-net") && !text.contains("resolv.conf"))
         #expect(text.hasSuffix("--setenv A 1 --chdir /tmp -- python3 x"))
+
+        // Vendoring crates, the one step with the network: the host's resolver and CA bundle, read-only.
+        let (vendoring, _) = Bubblewrap(rootfs: URL(fileURLWithPath: "/r")).invocation(
+            of: ["python3", "x"], mounts: mounts, environment: [:], network: true, limits: .default, name: "n")
+        let vendoringText = vendoring.joined(separator: " ")
+        #expect(vendoringText.contains("--unshare-all --share-net") && vendoringText.contains("--ro-bind /etc/resolv.conf /etc/resolv.conf")
+                && vendoringText.contains("--ro-bind /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt"))
     }
 }

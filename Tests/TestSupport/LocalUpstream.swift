@@ -14,12 +14,33 @@ public enum LocalUpstream {
         return files
     }
 
+    /// What a Rust extension's build asks for (setuptools, setuptools-rust and its dependency,
+    /// as `make test` downloads them), with the repair tools: a newer setuptools than Debian 12's,
+    /// which Debian 13's Python 3.13 needs too.
+    public static func newerBuildRequirements() throws -> [String] {
+        try ["build-tools", "repair-tools"].flatMap { name in
+            let folder = Repository.root.appendingPathComponent(".venv/\(name)").path
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".whl") }.map { "\(folder)/\($0)" }
+        }
+    }
+
+    /// A local crate registry holding wheelwright-answer 0.1.0 (`Tests/Support/make_crate_registry.py`)
+    /// in `folder`; the crate's checksum, for a Cargo.lock.
+    public static func crateRegistry(in folder: URL) async throws -> String {
+        let script = Repository.root.appendingPathComponent("Tests/Support/make_crate_registry.py").path
+        let made = try await runTool("/usr/bin/python3", [script, folder.path])
+        guard made.status == 0 else { throw TestFailure(made.output) }
+        return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Writes a generated setuptools sdist (`Tests/Support/make_build_sdist.py`, KIND as it
     /// documents) into `folder`; its path.
-    public static func sdist(_ name: String, version: String = "1.0", kind: String, requiresPython: String? = nil, in folder: URL) async throws -> String {
+    public static func sdist(_ name: String, version: String = "1.0", kind: String, requiresPython: String? = nil, crateChecksum: String? = nil,
+                             in folder: URL) async throws -> String {
         let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
         let made = try await runTool("/usr/bin/python3", [script, folder.path, name, version, "--kind", kind]
-                                                         + (requiresPython.map { ["--requires-python", $0] } ?? []))
+                                                         + (requiresPython.map { ["--requires-python", $0] } ?? [])
+                                                         + (crateChecksum.map { ["--crate-checksum", $0] } ?? []))
         guard made.status == 0 else { throw TestFailure(made.output) }
         return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
