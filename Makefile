@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query
@@ -130,6 +130,9 @@ bench-attacks: venv release ## The security figures: RSS under the page-cache at
 
 bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB upload, and on an 8 MiB part header.
 	.build/release/wheelwright-bench multipart 64
+
+bench-breadth: deps release ## The 50 most-downloaded PyPI projects requested and built for debian-12 and debian-13: built, skipped and failed by class per target (needs PyPI; about an hour).
+	bench/breadth.sh
 
 bench-repair: deps release ## A wheel with repair: graft vs the same with repair: system (pyyaml with libyaml; needs PyPI).
 	bench/repair.sh

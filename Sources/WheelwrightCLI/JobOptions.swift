@@ -30,6 +30,7 @@ struct JobOptions: ParsableArguments {
     @OptionGroup var environment: EnvironmentOptions
     @OptionGroup var server: ServerOptions
     @OptionGroup var upstream: UpstreamOptions
+    @OptionGroup var crateRegistry: CrateRegistryOption
 
     func validate() throws {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, found '\(shard)'") }
@@ -41,7 +42,7 @@ struct JobOptions: ParsableArguments {
         var flags = extra
         flags.server = server.server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"]
         flags.upstream = upstream.upstream.isEmpty ? nil : upstream.upstream
-        flags.crateRegistry = upstream.crateRegistryFlag
+        flags.crateRegistry = crateRegistry.flag
         flags.cache = cache
         flags.pureIndex = pureIndex
         flags.binaryIndex = binaryIndex

@@ -139,6 +139,7 @@ extension Wheelwright.RunnerCommand {
 
         @OptionGroup var options: EnvironmentOptions
         @OptionGroup var upstream: UpstreamOptions
+        @OptionGroup var crateRegistry: CrateRegistryOption
 
         func validate() throws {
             if let bad = environment.first(where: { !$0.contains("=") }) { throw ValidationError("--env needs KEY=VALUE, found '\(bad)'") }
@@ -168,7 +169,7 @@ extension Wheelwright.RunnerCommand {
                                    limits: limitOptions.limits(), output: output,
                                    log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
             let downloads = try DownloadCache(root: (cache ?? site.configuration.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let registry = try (upstream.crateRegistryFlag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
+            let registry = try (crateRegistry.flag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
             let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: version, cache: downloads),
                                                          crates: CrateVendoring(cache: downloads, registry: registry))
             if json {
