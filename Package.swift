@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -172,11 +173,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A release's description as HTML for its pages: Markdown through Ink, then an allowlist
+        // sanitizer; anything else escaped. Pure; the server runs it in a child process.
+        .target(
+            name: "Descriptions",
+            dependencies: [.product(name: "Ink", package: "Ink")],
+            swiftSettings: strictSettings
+        ),
+
         // The HTTP face of the store: the simple API, uploads, management, health and metrics.
         .target(
             name: "IndexServer",
             dependencies: [
                 "Basics",
+                "Descriptions",
                 "IndexStore",
                 "IndexAPI",
                 "PythonPackaging",
@@ -192,6 +202,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),
@@ -212,6 +223,7 @@ let package = Package(
                 "Upstream",
                 "Runners",
                 "Builder",
+                "Descriptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -246,7 +258,7 @@ let package = Package(
         // without libFuzzer, it replays the committed corpus (Fuzz/corpus) instead.
         .executableTarget(
             name: "wheelwright-fuzz",
-            dependencies: ["PythonPackaging", "IndexAPI"],
+            dependencies: ["PythonPackaging", "IndexAPI", "Descriptions"],
             swiftSettings: strictSettings
         ),
 
@@ -287,6 +299,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DescriptionsTests",
+            dependencies: ["Descriptions"],
             swiftSettings: strictSettings
         ),
         .testTarget(

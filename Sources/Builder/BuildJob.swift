@@ -156,7 +156,8 @@ public struct BuildJob: Sendable {
                 glibc: outcome.facts?.glibc, compiler: outcome.facts?.compiler, runner: runner.description,
                 sdist: sdist.path.lastPathComponent, sdistSHA256: sdist.sha256, seconds: seconds, builder: "wheelwright",
                 builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: finished.filename.tagSet.platforms.joined(separator: "."),
-                auditReason: finished.audit?.reason, repair: libraries == nil ? nil : mode, libraries: libraries
+                auditReason: finished.audit?.reason, repair: libraries == nil ? nil : mode, libraries: libraries,
+                requestedBy: Provenance.value(item.requestedBy), requestReason: Provenance.value(item.requestReason)
             )
             try await upload(finished.wheel, to: index, provenance: provenance, log: log)
             return (ended(.built, nil, wheel: finished.filename.description, index: index), false)

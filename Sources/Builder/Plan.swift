@@ -42,7 +42,7 @@ public struct Plan: Sendable, Codable {
                             project: entry.name.normalized, version: version.description, target: target, python: python,
                             buildTag: entry.build, systemPackages: entry.systemPackages,
                             environment: Dictionary(entry.environment.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
-                            repair: entry.repair ?? definitions[target]?.repair
+                            repair: entry.repair ?? definitions[target]?.repair, requestedBy: entry.requestedBy, requestReason: entry.reason
                         )
                         if let shard = selection.shard, !shard.contains(item) { continue }
                         if let rule = whitelist.denial(of: entry.name, version: version) {

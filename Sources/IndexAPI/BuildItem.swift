@@ -13,9 +13,16 @@ public struct BuildItem: Sendable, Hashable, Codable {
     public let environment: [String: String]
     /// The entry's `repair:`; nil is the default, `graft`.
     public let repair: RepairMode?
+    /// The whitelist entry's `requested-by` and `reason`: why the company has the package,
+    /// which every wheel built from it carries in its provenance.
+    public let requestedBy: String?
+    public let requestReason: String?
 
     public init(project: String, version: String, target: String, python: String, buildTag: Int?,
-                systemPackages: [String], environment: [String: String], repair: RepairMode? = nil) {
+                systemPackages: [String], environment: [String: String], repair: RepairMode? = nil,
+                requestedBy: String? = nil, requestReason: String? = nil) {
+        self.requestedBy = requestedBy
+        self.requestReason = requestReason
         self.project = project
         self.version = version
         self.target = target
@@ -35,5 +42,6 @@ public struct BuildItem: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment, repair
+        case requestedBy = "requested_by", requestReason = "request_reason"
     }
 }

@@ -47,12 +47,18 @@ public struct Provenance: Sendable, Codable, Hashable {
     /// where nothing needed repair.
     public var repair: RepairMode?
     public var libraries: [Library]?
+    /// The whitelist entry that brought the package: who asked for it, and why.
+    public var requestedBy: String?
+    public var requestReason: String?
 
     public init(
         target: String, os: String?, python: String, pythonFull: String?, glibc: String?, compiler: String?,
         runner: String, sdist: String, sdistSHA256: String, seconds: Double, builder: String, builtAt: String,
-        platformTag: String, auditReason: String?, repair: RepairMode? = nil, libraries: [Library]? = nil
+        platformTag: String, auditReason: String?, repair: RepairMode? = nil, libraries: [Library]? = nil,
+        requestedBy: String? = nil, requestReason: String? = nil
     ) {
+        self.requestedBy = requestedBy
+        self.requestReason = requestReason
         self.target = target
         self.os = os
         self.python = python
@@ -74,7 +80,16 @@ public struct Provenance: Sendable, Codable, Hashable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case target, os, python, pythonFull = "python_full", glibc, compiler, runner, sdist, sdistSHA256 = "sdist_sha256",
              seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason",
-             repair, libraries
+             repair, libraries, requestedBy = "requested_by", requestReason = "request_reason"
+    }
+
+    /// `text` as a value the schema accepts: control characters (a multi-line YAML reason's
+    /// newlines) as spaces, cut to `maximumValueLength` bytes at a character's end.
+    public static func value(_ text: String?) -> String? {
+        guard let text else { return nil }
+        var line = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? " " : $0 }))
+        while line.utf8.count > maximumValueLength { line.removeLast() }
+        return line
     }
 
     /// The most libraries one wheel's provenance lists.
@@ -140,7 +155,8 @@ public struct Provenance: Sendable, Codable, Hashable {
             target: target, os: os, python: python, pythonFull: pythonFull, glibc: glibc, compiler: compiler, runner: runner,
             sdist: sdist, sdistSHA256: sha256, seconds: seconds, builder: try text(.builder)!,
             builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false),
-            repair: repair, libraries: try Self.libraries(object[CodingKeys.libraries.rawValue])
+            repair: repair, libraries: try Self.libraries(object[CodingKeys.libraries.rawValue]),
+            requestedBy: try text(.requestedBy, required: false), requestReason: try text(.requestReason, required: false)
         )
     }
 
@@ -188,6 +204,7 @@ public struct Provenance: Sendable, Codable, Hashable {
             .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
             .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair?.rawValue,
             .libraries: libraries.map { $0.map(\.summary).joined(separator: "; ") },
+            .requestedBy: requestedBy, .requestReason: requestReason,
         ]
         return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }
     }

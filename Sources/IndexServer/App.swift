@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` the request log believes
     /// (IP addresses; `ClientAddress.canonical` forms).
     public var trustedProxies: Set<String> = []
+    /// The wheelwright executable whose `render-description` renders release descriptions in
+    /// a child process (`serve` gives its own image, `/proc/self/exe`); nil: descriptions are
+    /// shown as escaped text, never rendered.
+    public var descriptionRenderer: String?
 
     public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
@@ -35,7 +39,8 @@ public func buildApplication(
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
-        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL
+        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL,
+        descriptions: DescriptionRenderer(executable: configuration.descriptionRenderer)
     )
     let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
                                    metrics: MetricsMiddleware(), routes: routes)

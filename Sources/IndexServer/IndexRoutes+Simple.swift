@@ -46,12 +46,29 @@ extension IndexRoutes {
         try cached(request, key: "html|" + key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
     }
 
+    /// A project's page (`version` nil) or a release's: read from the store, its description
+    /// rendered in a child process, then kept like every page. A hit does none of it.
+    func releasePage(_ request: Request, _ index: IndexID, name: String, version: String?) async throws -> Response {
+        let key = "html|release|\(index)|\(name)|\(version ?? "")"
+        if let hit = pageCache.hit(key, generation: try service.generation()) { return respond(with: hit, to: request) }
+        let source = try web.release(index, name: name, version: version)
+        let description = await descriptions.html(source.description, contentType: source.descriptionType)
+        return try cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache") {
+            web.releasePage(source, description: description)
+        }
+    }
+
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
         let page = try pageCache.page(key, generation: service.generation(), headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)
             return headers
         }, render: render)
+        return respond(with: page, to: request)
+    }
+
+    /// The page, or 304 when the client holds it (`If-None-Match`).
+    private func respond(with page: PageCache.Page, to request: Request) -> Response {
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
             var notModified = page.headers
             notModified[.contentLength] = nil

@@ -19,6 +19,8 @@ struct IndexRoutes: Sendable {
     let web: WebPages
     /// `--outside-url` when given: the origin of the absolute links devpi's JSON carries.
     let outsideURL: OutsideURL?
+    /// Release descriptions as HTML, made in child processes.
+    let descriptions: DescriptionRenderer
     /// The path the index is served under behind a proxy ("" at the root): every absolute link
     /// and redirect starts with it.
     var pathPrefix: String { web.outsideURL.pathPrefix }
@@ -148,11 +150,14 @@ struct IndexRoutes: Sendable {
                 guard normalized == name else { return Self.redirect(to: "/\(index)/\(normalized)/") }
                 return try simpleProject(index, normalized: normalized, format: format, request: request)
             case .page:
-                return try htmlPage(request, key: "project|\(index)|\(normalized)") { try web.project(index, name: normalized) }
+                return try await releasePage(request, index, name: normalized, version: nil)
             case .json:
                 return try projectJSON(index, normalized: normalized, request: request)
             }
         case let .version(index, project, version) where read:
+            if WebPages.prefersHTML(request.headers[.accept]) {
+                return try await releasePage(request, index, name: ProjectName.normalize(project), version: version)
+            }
             return try versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
         case let .version(index, project, version):
             return try await deleteVersion(index, project: project, version: version, request, context: context)

@@ -29,10 +29,15 @@ final class PageCache: Sendable {
         self.byteCapacity = byteCapacity
     }
 
+    /// The page for `key` if it is kept at `generation`.
+    func hit(_ key: String, generation: Int64) -> Page? {
+        state.withLock { $0.generation == generation ? $0.pages[key] : nil }
+    }
+
     /// The page for `key` at `generation`; `headers` gives the response's (made only for a new
     /// page: a hit copies the stored ones), to which the ETag and the length are added.
     func page(_ key: String, generation: Int64, headers: () -> HTTPFields, render: () throws -> String) throws -> Page {
-        if let hit = state.withLock({ $0.generation == generation ? $0.pages[key] : nil }) { return hit }
+        if let hit = hit(key, generation: generation) { return hit }
         let body = ByteBuffer(string: try render())
         let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
         var complete = headers()

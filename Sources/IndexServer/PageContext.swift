@@ -51,16 +51,47 @@ enum PageContext {
 
     struct Project {
         let frame: Frame
-        let name, path, summary: String
+        let name, path: String
+        /// One release's page rather than the project's.
+        let single: Bool
+        let details: Details
         let versions: [VersionGroup]
     }
 
-    struct VersionGroup {
-        let version: String
+    /// A release as a developer decides from it: its metadata, the whitelist entry that brought
+    /// it, how to install it, and its description (sanitized HTML: the one value a template
+    /// puts unescaped).
+    struct Details {
+        let version, summary: String
+        let license, requiresPython: String?
+        let links: [Link]
+        let hasLinks: Bool
+        let requirements: [Requirement]
+        let hasRequirements: Bool
+        let requestedBy, requestReason: String?
+        let installs: [String]
+        let description: String
+    }
+
+    /// A project URL: clickable when it is http(s).
+    struct Link {
+        let label: String
+        let url: String?
+        let text: String
+    }
+
+    /// A `Requires-Dist`, with the page of its project on the same index when it has one.
+    struct Requirement: Sendable {
+        let text: String
+        let url: String?
+    }
+
+    struct VersionGroup: Sendable {
+        let version, url: String
         let files: [FileRow]
     }
 
-    struct FileRow {
+    struct FileRow: Sendable {
         let filename, url, size, kind, python, platform, target, uploaded, uploader, sha256, shortSHA: String
         let yanked: Bool
         /// The yank's reason, and the build log's URL, when there are.
@@ -69,7 +100,7 @@ enum PageContext {
         let hasProvenance: Bool
     }
 
-    struct Field {
+    struct Field: Sendable {
         let key, value: String
     }
 

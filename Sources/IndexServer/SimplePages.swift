@@ -1,3 +1,4 @@
+import Descriptions
 import Foundation
 import IndexAPI
 import IndexStore
@@ -78,25 +79,7 @@ enum SimplePages {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, c.nanosecond! / 1000)
     }
 
-    static func escape(_ text: String) -> String {
-        // Most values (normalized names, hashes) need nothing: check the bytes first.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) {
-            return text
-        }
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { HTMLSanitizer.escape(text) }
 
     /// A JSON string literal for `text`.
     static func jsonString(_ text: String) -> String {

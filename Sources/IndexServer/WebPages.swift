@@ -93,8 +93,10 @@ struct WebPages: Sendable {
         ))
     }
 
-    /// A project's page; `name` is normalized.
-    func project(_ index: IndexID, name: String) throws -> String {
+    /// A project's page (`version` nil: its newest release first, then every version's files)
+    /// or one release's page, read from the store: everything but the description's HTML, which
+    /// `DescriptionRenderer` makes next. `name` is normalized.
+    func release(_ index: IndexID, name: String, version: String?) throws -> ReleaseSource {
         let order = try service.resolutionOrder(of: index)
         let files = try service.files(of: name, in: order)
         guard !files.isEmpty else { throw StoreError.notFound("no project \(name) in \(index)") }
@@ -109,13 +111,91 @@ struct WebPages: Sendable {
                 case (nil, nil): lhs.version > rhs.version
                 }
             }
-        let newest = byVersion.first?.files.first
-        let summary = newest.flatMap { try? service.coreMetadata(of: $0.filename, in: $0.index) }
-            .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }?["Summary"] ?? ""
-        let versions = byVersion.map { entry in
-            PageContext.VersionGroup(version: entry.version, files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
+        let shown: (version: String, parsed: Version?, files: [StoredFile])
+        if let version {
+            let canonical = (try? Version(version).description) ?? version
+            guard let found = byVersion.first(where: { $0.version == canonical }) else {
+                throw StoreError.notFound("no version \(version) of \(name) in \(index) or its bases")
+            }
+            shown = found
+        } else {
+            shown = byVersion[0]
         }
-        return render("project", PageContext.Project(frame: frame(name), name: name, path: index.description, summary: summary, versions: versions))
+        // The release's metadata from a wheel (what pip reads) before an sdist; its provenance from a built wheel.
+        let newest = shown.files.sorted { ($0.filename.hasSuffix(".whl") ? 0 : 1, $0.filename) < ($1.filename.hasSuffix(".whl") ? 0 : 1, $1.filename) }
+        let metadata = newest.lazy.compactMap { file in
+            (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
+                .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
+        }.first
+        let versions = (version == nil ? byVersion : [shown]).map { entry in
+            PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
+                                     files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
+        }
+        return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
+                             provenance: shown.files.lazy.compactMap(\.provenance).first, versions: versions,
+                             requirements: try requirementLinks(metadata?.requiresDist ?? [], in: order, index: index),
+                             installs: try installCommands(name: name, version: shown.version, index: index))
+    }
+
+    /// What a release page shows, read before its description is rendered.
+    struct ReleaseSource: Sendable {
+        let index: IndexID
+        let name, version: String
+        /// A release's own page rather than the project's.
+        let single: Bool
+        let metadata: CoreMetadata?
+        let provenance: Provenance?
+        let versions: [PageContext.VersionGroup]
+        let requirements: [PageContext.Requirement]
+        let installs: [String]
+
+        var description: String { metadata?.longDescription ?? "" }
+        var descriptionType: String? { metadata?["Description-Content-Type"] }
+    }
+
+    /// The page of `source`, with its description already rendered and sanitized.
+    func releasePage(_ source: ReleaseSource, description: String) -> String {
+        let metadata = source.metadata
+        var links: [PageContext.Link] = []
+        if let home = metadata?.homePage, !home.isEmpty { links.append(Self.link("Homepage", home)) }
+        for (label, url) in metadata?.projectURLs ?? [] { links.append(Self.link(label.isEmpty ? url : label, url)) }
+        let details = PageContext.Details(
+            version: source.version, summary: metadata?.summary ?? "", license: metadata?.licenseSummary,
+            requiresPython: metadata?["Requires-Python"], links: links, hasLinks: !links.isEmpty,
+            requirements: source.requirements, hasRequirements: !source.requirements.isEmpty,
+            requestedBy: source.provenance?.requestedBy, requestReason: source.provenance?.requestReason,
+            installs: source.installs, description: description
+        )
+        let title = source.single ? "\(source.name) \(source.version)" : source.name
+        return render("project", PageContext.Project(frame: frame(title), name: source.name, path: source.index.description,
+                                                      single: source.single, details: details, versions: source.versions))
+    }
+
+    /// A link a page may make clickable: http(s) only; anything else is shown as text.
+    static func link(_ label: String, _ url: String) -> PageContext.Link {
+        let lowered = url.lowercased()
+        let web = lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
+        return PageContext.Link(label: label, url: web ? url : nil, text: url)
+    }
+
+    /// The most requirements a page lists.
+    static let maximumRequirements = 200
+
+    /// Each `Requires-Dist`, linked to its project's page on this index when the index serves it.
+    private func requirementLinks(_ requirements: [String], in order: [IndexID], index: IndexID) throws -> [PageContext.Requirement] {
+        try requirements.prefix(Self.maximumRequirements).map { text in
+            guard let requirement = try? Requirement(text) else { return PageContext.Requirement(text: text, url: nil) }
+            let name = ProjectName.normalize(requirement.name)
+            let served = !(try service.files(of: name, in: order)).isEmpty
+            return PageContext.Requirement(text: text, url: served ? "\(outsideURL.pathPrefix)/\(index)/\(name)/" : nil)
+        }
+    }
+
+    /// `pip install NAME==VERSION -i …/+simple/` for each index built on this one (a platform
+    /// index over its builds), else for this one.
+    private func installCommands(name: String, version: String, index: IndexID) throws -> [String] {
+        let consumers = try service.indices().filter { $0.settings.bases.contains(index) }.map(\.path).sorted { $0.description < $1.description }
+        return (consumers.isEmpty ? [index] : consumers).map { "pip install \(name)==\(version) -i \(outsideURL.url)/\($0)/+simple/" }
     }
 
     private func fileRow(_ file: StoredFile) -> PageContext.FileRow {

@@ -1,7 +1,8 @@
 import Mustache
 
 /// The pages' templates and stylesheet, compiled into the binary so `serve` needs no files.
-/// Every value goes through `{{…}}`, which escapes HTML; no template uses `{{{…}}}`.
+/// Every value goes through `{{…}}`, which escapes HTML; the one `{{{…}}}` is a release's
+/// description, which `DescriptionRendering` made from an allowlist (`HTMLSanitizer`).
 enum WebTemplates {
     static let header = """
         {{#frame}}<!doctype html>
@@ -44,11 +45,23 @@ enum WebTemplates {
 
     static let project = """
         {{> header}}
-        <h1>{{name}}</h1>
+        {{#details}}
+        <h1>{{name}}{{#single}} {{version}}{{/single}}</h1>
         <p class="summary">{{summary}}</p>
-        <p class="meta">in <a href="{{frame.prefix}}/{{path}}/">{{path}}</a> · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>
+        <p class="meta">in <a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#single}} · <a href="{{frame.prefix}}/{{path}}/{{name}}/">every version</a>{{/single}}{{^single}} · newest {{version}}{{/single}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>
+        <dl class="release">
+        {{#license}}<dt>license</dt><dd>{{license}}</dd>{{/license}}
+        {{#requiresPython}}<dt>Requires-Python</dt><dd>{{requiresPython}}</dd>{{/requiresPython}}
+        {{#hasLinks}}<dt>links</dt><dd>{{#links}}<span class="link">{{#url}}<a href="{{url}}" rel="nofollow noopener noreferrer">{{label}}</a>{{/url}}{{^url}}{{label}}: {{text}}{{/url}}</span> {{/links}}</dd>{{/hasLinks}}
+        {{#hasRequirements}}<dt>requires</dt><dd><ul class="requirements">{{#requirements}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}</li>{{/requirements}}</ul></dd>{{/hasRequirements}}
+        {{#requestedBy}}<dt>requested by</dt><dd>{{requestedBy}}</dd>{{/requestedBy}}
+        {{#requestReason}}<dt>reason</dt><dd>{{requestReason}}</dd>{{/requestReason}}
+        <dt>install</dt><dd>{{#installs}}<code class="install">{{.}}</code> {{/installs}}</dd>
+        </dl>
+        <section class="readme">{{{description}}}</section>
+        {{/details}}
         {{#versions}}
-        <section class="version"><h2>{{version}}</h2>
+        <section class="version"><h2>{{^single}}<a href="{{url}}">{{version}}</a>{{/single}}{{#single}}files{{/single}}</h2>
         <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>sha256</th></tr></thead><tbody>
         {{#files}}<tr{{#yanked}} class="yanked"{{/yanked}}><td><a href="{{url}}">{{filename}}</a>{{#yanked}} <span class="tag">yanked{{#reason}}: {{reason}}{{/reason}}</span>{{/yanked}}
         {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
@@ -157,6 +170,11 @@ enum WebTemplates {
         dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 .75rem; font-size: .85rem; margin: .25rem 0; }
         dt { color: var(--muted); } dd { margin: 0; }
         nav.pages { display: flex; gap: 1rem; }
+        dl.release { font-size: .9rem; margin: .75rem 0; } ul.requirements { margin: 0; padding-left: 1.1rem; }
+        code.install { display: inline-block; padding: .1rem .4rem; background: #f3f5f7; border-radius: 3px; user-select: all; }
+        .readme { border-top: 1px solid var(--line); margin-top: 1rem; padding-top: .5rem; overflow-wrap: anywhere; }
+        .readme pre { background: #f6f8fa; padding: .6rem .8rem; overflow-x: auto; font: .85rem ui-monospace, monospace; white-space: pre-wrap; }
+        .readme img { max-width: 100%; }
         @media (max-width: 700px) { th:nth-child(n+5), td:nth-child(n+5) { display: none; } header form { margin-left: 0; } }
         """
 

@@ -58,6 +58,7 @@ extension Wheelwright {
 
         func run() async throws {
             var configuration = ServerConfiguration(host: host, port: port)
+            configuration.descriptionRenderer = "/proc/self/exe"
             configuration.outsideURL = outsideURL.flatMap(OutsideURL.init)
             configuration.trustedProxies = Set(trustedProxies.compactMap(ClientAddress.canonical))
             configuration.limits.maximumUploadSize = Int64(maxUploadMB) << 20

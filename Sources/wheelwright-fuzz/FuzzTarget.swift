@@ -1,3 +1,4 @@
+import Descriptions
 import IndexAPI
 import PythonPackaging
 
@@ -8,6 +9,7 @@ import PythonPackaging
 enum FuzzTarget: String, CaseIterable {
     case version, wheelFilename = "wheel-filename", sdistFilename = "sdist-filename", coreMetadata = "core-metadata"
     case multipart, range, accept, basicAuth = "basic-auth", jsonBody = "json-body", provenance, query
+    case descriptionHTML = "description-html"
 
     func run(_ data: [UInt8]) {
         let text = String(decoding: data, as: UTF8.self)
@@ -79,6 +81,14 @@ enum FuzzTarget: String, CaseIterable {
         case .query:
             guard let query = try? RequestQuery(text) else { return }
             if let page = try? query.integer("page", in: 1...1_000_000) { precondition((1...1_000_000).contains(page)) }
+        case .descriptionHTML:
+            // What the sanitizer lets through is already safe: a second pass changes nothing,
+            // and every tag and attribute in it is allowed (no script, style, frame, event
+            // handler or javascript: URL).
+            let clean = HTMLSanitizer.sanitize(text)
+            precondition(HTMLSanitizer.sanitize(clean) == clean, "sanitizing \(text) twice gives two results")
+            let unsafe = HTMLSanitizer.unsafeParts(of: clean)
+            precondition(unsafe.isEmpty, "sanitizing \(text) leaves \(unsafe)")
         }
     }
 }

@@ -81,7 +81,7 @@ final class WebPagesTests {
         #expect(filtered.contains("1 project matching “sneak”") && index.contains("2 projects; page 1 of 1"))
 
         let project = try await page("/alice/web/demo-lib/")
-        let newer = try #require(project.range(of: "<h2>2.0</h2>")), older = try #require(project.range(of: "<h2>1.0</h2>"))
+        let newer = try #require(project.range(of: ">2.0</a></h2>")), older = try #require(project.range(of: ">1.0</a></h2>"))
         #expect(newer.lowerBound < older.lowerBound, "newest first")
         #expect(project.contains("A demo library, second"))
         #expect(project.contains("yanked: broken on 3.12"))

@@ -2,6 +2,7 @@
 """Writes small, valid distributions for the index tests and benchmarks.
 
   make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N] [--summary TEXT]
+                        [--requires-dist REQ]... [--description-file FILE [--description-type TYPE]]
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
 a `.tar.gz` with PKG-INFO and a pyproject.toml. Prints the path written.
@@ -16,24 +17,26 @@ import tarfile
 import zipfile
 
 
-def metadata(name, version, requires_python, summary, requires_dist=()):
+def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None):
     # 2.2 where requirements are declared: from it on, an sdist's PKG-INFO is to be trusted.
     lines = ["Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
              f"Summary: {summary}", "License: MIT", "Project-URL: Source, https://example.com/source"]
     if requires_python:
         lines.append(f"Requires-Python: {requires_python}")
     lines += [f"Requires-Dist: {requirement}" for requirement in requires_dist]
-    return "\n".join(lines) + "\n\nA test distribution.\n"
+    if description_type:
+        lines.append(f"Description-Content-Type: {description_type}")
+    return "\n".join(lines) + "\n\n" + (description if description is not None else "A test distribution.\n")
 
 
-def wheel(out, name, version, requires_python, payload, summary, requires_dist=()):
+def wheel(out, name, version, requires_python, payload, summary, requires_dist=(), **described):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     module = dist
     filename = f"{dist}-{version}-py3-none-any.whl"
     info = f"{dist}-{version}.dist-info"
     files = {
         f"{module}/__init__.py": f"VALUE = {payload!r}\n",
-        f"{info}/METADATA": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist),
+        f"{info}/METADATA": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist, **described),
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: wheelwright-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
     record = []
@@ -66,11 +69,11 @@ def project_dependencies(requires_dist):
     return text
 
 
-def sdist(out, name, version, requires_python, payload, summary, requires_dist=()):
+def sdist(out, name, version, requires_python, payload, summary, requires_dist=(), **described):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
-        f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist),
+        f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist, **described),
         f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n'
                                  + project_dependencies(requires_dist),
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
@@ -97,11 +100,17 @@ def main():
     parser.add_argument("--payload-size", type=int, default=0, help="append this many bytes of filler to the payload")
     parser.add_argument("--summary", default="", help="the metadata's Summary (default: NAME for tests)")
     parser.add_argument("--requires-dist", action="append", default=[], help="a Requires-Dist line (repeatable)")
+    parser.add_argument("--description-file", help="the long description (the metadata's body), from this file")
+    parser.add_argument("--description-type", help="its Description-Content-Type")
     args = parser.parse_args()
+    described = {}
+    if args.description_file:
+        with open(args.description_file, encoding="utf-8") as f:
+            described = {"description": f.read(), "description_type": args.description_type}
     args.payload += "x" * args.payload_size
     os.makedirs(args.out, exist_ok=True)
     make = sdist if args.sdist else wheel
-    print(make(args.out, args.name, args.version, args.requires_python, args.payload, args.summary, args.requires_dist))
+    print(make(args.out, args.name, args.version, args.requires_python, args.payload, args.summary, args.requires_dist, **described))
 
 
 if __name__ == "__main__":

@@ -106,9 +106,14 @@ public struct HTTP {
 /// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.
 public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
                       requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "",
-                      requiresDist: [String] = []) async throws -> String {
+                      requiresDist: [String] = [], description: (text: String, type: String?)? = nil) async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
                      "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
+    if let description {
+        let file = folder.url.appendingPathComponent("description-\(UUID().uuidString).txt")
+        try description.text.write(to: file, atomically: true, encoding: .utf8)
+        arguments += ["--description-file", file.path] + (description.type.map { ["--description-type", $0] } ?? [])
+    }
     if sdist { arguments.append("--sdist") }
     if let requiresPython { arguments += ["--requires-python", requiresPython] }
     for requirement in requiresDist { arguments += ["--requires-dist", requirement] }
