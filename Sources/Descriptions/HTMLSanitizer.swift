@@ -120,28 +120,23 @@ public enum HTMLSanitizer {
     }
 
     /// The text of an attribute value as a browser reads it: character references decoded.
+    /// Scalar by scalar: a `&` or `;` followed by a combining mark is still one.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let ampersand = rest.firstIndex(of: "&") {
-            result += rest[..<ampersand]
-            rest = rest[ampersand...]
-            guard let semicolon = rest.prefix(12).firstIndex(of: ";") else {
-                result.append("&")
-                rest = rest.dropFirst()
-                continue
-            }
-            let name = rest[rest.index(after: rest.startIndex)..<semicolon]
-            if let scalar = characterReference(name) {
-                result.unicodeScalars.append(scalar)
-                rest = rest[rest.index(after: semicolon)...]
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains("&") else { return text }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "&", let semicolon = scalars[(index + 1)..<min(scalars.count, index + 12)].firstIndex(of: ";"),
+               let scalar = characterReference(String(String.UnicodeScalarView(scalars[(index + 1)..<semicolon]))[...]) {
+                result.append(scalar)
+                index = semicolon + 1
             } else {
-                result.append("&")
-                rest = rest.dropFirst()
+                result.append(scalars[index])
+                index += 1
             }
         }
-        return result + rest
+        return String(result)
     }
 
     private static func characterReference(_ name: Substring) -> Unicode.Scalar? {
@@ -165,11 +160,11 @@ public enum HTMLSanitizer {
     /// Whether a link or image may point at `url`: relative, or http(s) (and mailto for links),
     /// judged as a browser would read it (references decoded, whitespace and controls ignored).
     static func isSafeURL(_ url: String, image: Bool) -> Bool {
-        let cleaned = decodeEntities(url).unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }
-        let text = String(String.UnicodeScalarView(cleaned)).lowercased()
-        guard let colon = text.firstIndex(of: ":") else { return true }
-        if let separator = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }), separator < colon { return true }
-        let scheme = text[..<colon]
+        // Scalars, not characters: a ':' followed by a combining mark is still the scheme's end.
+        let scalars = decodeEntities(url).unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }
+        guard let colon = scalars.firstIndex(of: ":") else { return true }
+        if let separator = scalars.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }), separator < colon { return true }
+        let scheme = String(String.UnicodeScalarView(scalars[..<colon])).lowercased()
         return scheme == "https" || scheme == "http" || (!image && scheme == "mailto")
     }
 
@@ -243,25 +238,27 @@ public enum HTMLSanitizer {
         }
     }
 
-    /// `text` with `& < > " '` as references: safe as text and inside a quoted attribute.
+    /// `text` with `& < > " '` as references: safe as text and inside a quoted attribute. Byte
+    /// by byte: a `"` or `<` followed by a combining mark is one `Character` in Swift but still a
+    /// quote or a tag's start to a browser.
     public static func escape(_ text: String) -> String {
         // Most values (normalized names, hashes) need nothing: check the bytes first.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else {
             return text
         }
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): escaped += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): escaped += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): escaped += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): escaped += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): escaped += Array("&#39;".utf8)
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 }
 

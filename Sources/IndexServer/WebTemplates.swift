@@ -1,7 +1,9 @@
+import Descriptions
 import Mustache
 
 /// The pages' templates and stylesheet, compiled into the binary so `serve` needs no files.
-/// Every value goes through `{{…}}`, which escapes HTML; the one `{{{…}}}` is a release's
+/// Every value goes through `{{…}}`, which escapes HTML (`ByteEscapedHTML`, set by a pragma on
+/// each template: a partial starts from swift-mustache's own escaping again); the one `{{{…}}}` is a release's
 /// description, which `DescriptionRendering` made from an allowlist (`HTMLSanitizer`).
 enum WebTemplates {
     static let header = """
@@ -181,15 +183,24 @@ enum WebTemplates {
     /// Every template by name, compiled once. They are constants of this file, each rendered by
     /// the tests, so a template that does not parse is a programming error, not bad input.
     static let library: MustacheLibrary = {
+        MustacheContentTypes.register(ByteEscapedHTML(), named: ByteEscapedHTML.name)
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in [("header", header), ("footer", footer), ("root", root), ("index", index), ("project", project),
                              ("builds", builds), ("run", run), ("coverage", coverage), ("coverageEnd", coverageEnd), ("search", search)] {
             do {
-                templates[name] = try MustacheTemplate(string: text)
+                templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(ByteEscapedHTML.name)}}" + text)
             } catch {
                 fatalError("the \(name) page template does not parse: \(error)")
             }
         }
         return MustacheLibrary(templates: templates)
     }()
+}
+
+/// swift-mustache's HTML escaping compares `Character`s, so a `"` or `<` followed by a
+/// combining mark (one grapheme in Swift, still a quote to a browser) passed through: a
+/// metadata URL ending `"\u{301} onmouseover=…` broke out of its attribute. This escapes bytes.
+struct ByteEscapedHTML: MustacheContentType {
+    static let name = "WHEELWRIGHT_HTML"
+    func escapeText(_ text: String) -> String { HTMLSanitizer.escape(text) }
 }

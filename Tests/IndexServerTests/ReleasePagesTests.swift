@@ -38,6 +38,9 @@ final class ReleasePagesTests {
         <div style="position:fixed;inset:0" onclick="alert('div')">cover</div>
         """
 
+    /// A Project-URL that would leave its `href` if the quote were not escaped.
+    static let breakout = "Docs, https://demo.example/\"\u{301} onmouseover=\"alert(1)"
+
     init() async throws {
         server = try TestServer()
         folder = try TemporaryFolder()
@@ -46,13 +49,16 @@ final class ReleasePagesTests {
         let uploads: [(name: String, version: String, description: (text: String, type: String?)?, requires: [String], provenance: String?)] = [
             ("demo-lib", "1.0", ("The first release.", "text/plain"), [], nil),
             ("demo-lib", "2.0", (Self.readme, "text/markdown; charset=UTF-8"), ["helper>=1.0", "absent-dep; python_version < \"3.12\""], provenance),
+            // A quote followed by a combining mark is one Swift Character: escaping must still see the quote.
+            ("quoted", "1.0", nil, [], nil),
             ("helper", "1.0", ("helper\n======\n\n.. code:: python\n\n   <b>not bold</b>\n", "text/x-rst"), [], nil),
             // Ink 0.6.0 traps on this list item (a trailing indented line): the child dies, the server does not.
             ("crasher", "1.0", ("- a\n  ", "text/markdown"), [], nil),
         ]
         for upload in uploads {
             let path = try await makeDistribution(in: folder, upload.name, upload.version, requiresPython: ">=3.9", summary: "\(upload.name) for tests",
-                                                  requiresDist: upload.requires, description: upload.description)
+                                                  requiresDist: upload.requires, description: upload.description,
+                                                  projectURLs: upload.name == "quoted" ? [Self.breakout] : [])
             let content = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             let form = HTTP.uploadForm(filename: (path as NSString).lastPathComponent, content: content,
                                        fields: upload.provenance.map { [("provenance", $0)] } ?? [], buildLog: nil)
@@ -125,6 +131,14 @@ final class ReleasePagesTests {
         }
         #expect(readme.contains("&lt;script&gt;alert(&quot;readme&quot;)&lt;/script&gt;") || readme.contains("&lt;script&gt;alert(\"readme\")"), "shown as text: \(readme)")
         #expect(!project.lowercased().contains("<script"), "nowhere on the page")
+    }
+
+    @Test("a metadata URL holding a quote and a combining mark stays inside its attribute")
+    func combiningQuote() async throws {
+        let page = try await page("/alice/dev/quoted/")
+        #expect(page.contains("href=\"https://demo.example/&quot;\u{301} onmouseover=&quot;alert(1)\""), "\(page)")
+        let tags = page.matches(of: /<[^>]*>/).map { String($0.output) }
+        #expect(!tags.contains { $0.contains("\u{301} onmouseover=\"") }, "\(tags.filter { $0.contains("onmouseover") })")
     }
 
     @Test("a description that traps the Markdown renderer is shown as text; the server lives on")

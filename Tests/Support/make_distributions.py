@@ -17,13 +17,14 @@ import tarfile
 import zipfile
 
 
-def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None):
+def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None, project_urls=()):
     # 2.2 where requirements are declared: from it on, an sdist's PKG-INFO is to be trusted.
     lines = ["Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
              f"Summary: {summary}", "License: MIT", "Project-URL: Source, https://example.com/source"]
     if requires_python:
         lines.append(f"Requires-Python: {requires_python}")
     lines += [f"Requires-Dist: {requirement}" for requirement in requires_dist]
+    lines += [f"Project-URL: {url}" for url in project_urls]
     if description_type:
         lines.append(f"Description-Content-Type: {description_type}")
     return "\n".join(lines) + "\n\n" + (description if description is not None else "A test distribution.\n")
@@ -102,11 +103,12 @@ def main():
     parser.add_argument("--requires-dist", action="append", default=[], help="a Requires-Dist line (repeatable)")
     parser.add_argument("--description-file", help="the long description (the metadata's body), from this file")
     parser.add_argument("--description-type", help="its Description-Content-Type")
+    parser.add_argument("--project-url", action="append", default=[], help="a further Project-URL line (LABEL, URL; repeatable)")
     args = parser.parse_args()
-    described = {}
+    described = {"project_urls": args.project_url}
     if args.description_file:
         with open(args.description_file, encoding="utf-8") as f:
-            described = {"description": f.read(), "description_type": args.description_type}
+            described.update(description=f.read(), description_type=args.description_type)
     args.payload += "x" * args.payload_size
     os.makedirs(args.out, exist_ok=True)
     make = sdist if args.sdist else wheel

@@ -106,7 +106,8 @@ public struct HTTP {
 /// Writes a distribution with `Tests/Support/make_distributions.py`; returns its path.
 public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
                       requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "",
-                      requiresDist: [String] = [], description: (text: String, type: String?)? = nil) async throws -> String {
+                      requiresDist: [String] = [], description: (text: String, type: String?)? = nil,
+                      projectURLs: [String] = []) async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
                      "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
     if let description {
@@ -117,6 +118,7 @@ public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ versi
     if sdist { arguments.append("--sdist") }
     if let requiresPython { arguments += ["--requires-python", requiresPython] }
     for requirement in requiresDist { arguments += ["--requires-dist", requirement] }
+    for url in projectURLs { arguments += ["--project-url", url] }
     let (status, output) = try await runTool(Repository.tool("python"), arguments)
     guard status == 0 else { throw TestFailure("make_distributions failed: \(output)") }
     return output.trimmingCharacters(in: .whitespacesAndNewlines)
