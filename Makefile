@@ -95,8 +95,8 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
 test: APT_PACKAGES += chromium nginx procps systemd postgresql valgrind
-test: venv ## Each parser fuzzer for 10 s, then every test (the few that need PyPI only when it answers), then the instruction check.
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+test: venv ## Each parser fuzzer for 5 s, then every test (the few that need PyPI only when it answers), then the instruction check.
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
 	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; swift test --skip-build; \
