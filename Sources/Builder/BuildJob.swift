@@ -165,6 +165,7 @@ public struct BuildJob: Sendable {
             return (ended(.cancelled, "the run was stopped"), false)
         } catch {
             if !Task.isCancelled, let trouble = FailureDiagnosis.upstream(error) { return (ended(.failed, trouble.summary), true) }
+            if !Task.isCancelled, let missing = FailureDiagnosis.buildRequirement(error) { return (ended(.failed, missing.summary), false) }
             return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
         }
     }

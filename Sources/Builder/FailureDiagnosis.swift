@@ -12,6 +12,8 @@ public struct FailureDiagnosis: Sendable, Equatable {
         case networkInSandbox
         /// Vendoring the crates of its Cargo.lock failed: no crate registry answered (or lacked a crate).
         case crateRegistry
+        /// A build requirement no upstream index has a wheel of for this target.
+        case buildRequirement
         case limit
         case upstream
         case unknown
@@ -27,6 +29,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             case .interpreterMismatch: "interpreter mismatch"
             case .networkInSandbox: "network needed inside the sandbox"
             case .crateRegistry: "needs a crate registry"
+            case .buildRequirement: "build requirement unavailable"
             case .limit: "limit reached"
             case .upstream: "upstream trouble"
             case .unknown: "build error"
@@ -65,6 +68,16 @@ public struct FailureDiagnosis: Sendable, Equatable {
     public static func upstream(_ error: any Error, during step: String = "") -> FailureDiagnosis? {
         guard let error = error as? UpstreamError, error.isTransient else { return nil }
         return FailureDiagnosis(kind: .upstream, evidence: ["\(step)\(error)"], hint: "it may pass: the item is tried again within the run", missing: nil)
+    }
+
+    /// A wheelhouse that cannot be filled because upstream has no wheel of a build requirement
+    /// for this target (pip's `No matching distribution found for X`); nil for any other error.
+    public static func buildRequirement(_ error: any Error) -> FailureDiagnosis? {
+        guard let error = error as? UpstreamError, !error.isTransient, case .wheelhouse(let requirements, let reason) = error else { return nil }
+        let missing = reason.split(separator: "\n").last { $0.contains("No matching distribution found for") }
+            .map { String($0).replacingOccurrences(of: "ERROR: ", with: "") }
+        return FailureDiagnosis(kind: .buildRequirement, evidence: [missing ?? "cannot fill a wheelhouse for \(requirements)"],
+                                hint: "builds install their build requirements as wheels only, from the upstream indices: add an index that has it (`upstream:`), or pin an older release whose build does not need it", missing: nil)
     }
 
     /// `hint` with `note` after it.

@@ -60,6 +60,12 @@ public struct WheelhouseBuilder: Sendable {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let partial = root.appendingPathComponent("partial-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: partial) }
+        // A backend that builds itself (setuptools: `requires = []`, `backend-path`) needs nothing;
+        // pip download refuses an empty list, so the empty wheelhouse is made here.
+        guard !requirements.isEmpty else {
+            try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+            return try complete(partial, as: target, key: key)
+        }
         var arguments = ["-m", "pip", "download", "--disable-pip-version-check", "--no-input", "--only-binary", ":all:",
                          "--implementation", "cp", "--python-version", pythonVersion, "--dest", partial.path]
         for platform in platforms { arguments += ["--platform", platform] }
@@ -75,6 +81,11 @@ public struct WheelhouseBuilder: Sendable {
             let tail = (result.standardOutput + result.standardError).split(separator: "\n").suffix(5).joined(separator: "\n")
             throw UpstreamError.wheelhouse(requirements.joined(separator: ", "), reason: tail)
         }
+        return try complete(partial, as: target, key: key)
+    }
+
+    /// Marks `partial` complete and renames it to `target`.
+    private func complete(_ partial: URL, as target: URL, key: String) throws -> URL {
         try (key + "\n").write(to: partial.appendingPathComponent(".complete"), atomically: true, encoding: .utf8)
         do {
             try FileManager.default.moveItem(at: partial, to: target)

@@ -49,6 +49,15 @@ struct FetchTests {
         return (run.status, json?["files"] as? [[String: Any]] ?? [], run.output)
     }
 
+    @Test("a backend that needs nothing (setuptools builds itself) gets an empty wheelhouse without running pip")
+    func emptyWheelhouse() async throws {
+        let folder = try TemporaryFolder()
+        let builder = WheelhouseBuilder(cache: try DownloadCache(root: folder.url), python: "/nonexistent/python3")
+        let wheelhouse = try await builder.wheelhouse(for: [], pythonVersion: "3.11", platforms: ["manylinux_2_36_x86_64"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: wheelhouse.path) == [".complete"])
+        #expect(try await builder.wheelhouse(for: [], pythonVersion: "3.11", platforms: ["manylinux_2_36_x86_64"]).standardizedFileURL.path == wheelhouse.standardizedFileURL.path)
+    }
+
     @Test("exact and latest selections; the second run is served from the cache")
     func selections() async throws {
         let path = try whitelist("""
