@@ -26,7 +26,7 @@ public struct CrateVendoring: Sendable {
         let key = String(manifests.digest.prefix(24)) + (registry.map { "-" + String(Self.digest(of: $0.description).prefix(8)) } ?? "")
         let final = root.appendingPathComponent(key)
         let fm = FileManager.default
-        if fm.fileExists(atPath: final.appendingPathComponent(Self.completeMarker).path) {
+        if CompletedFolder.isComplete(final) {
             return VendorOutcome(status: .exited(0), limitsHit: [], crates: final)
         }
         let partial = root.appendingPathComponent("partial-\(UUID().uuidString)")
@@ -40,17 +40,12 @@ public struct CrateVendoring: Sendable {
                                                                  registry: registry, limits: limits, output: partial, log: log))
         guard outcome.crates != nil else { return outcome }
         do {
-            try Data((manifests.folders.joined(separator: "\n") + "\n").utf8).write(to: partial.appendingPathComponent(Self.completeMarker))
-            try fm.moveItem(at: partial, to: final)
-        } catch where fm.fileExists(atPath: final.appendingPathComponent(Self.completeMarker).path) {
-            // Another build with the same lock file vendored them first.
+            try CompletedFolder.finish(partial, as: final, note: manifests.folders.joined(separator: "\n"))
         } catch {
             throw RunnerError.io("cannot keep the vendored crates in \(final.path): \(error.localizedDescription)")
         }
         return VendorOutcome(status: outcome.status, limitsHit: [], crates: final)
     }
-
-    static let completeMarker = ".complete"
 
     private static func digest(of text: String) -> String { SHA256.hash(data: Array(text.utf8)).hex }
 }

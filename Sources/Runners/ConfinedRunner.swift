@@ -40,6 +40,7 @@ public struct ConfinedRunner: Runner {
         for key in ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] {
             if let value = ProcessInfo.processInfo.environment[key] { environment[key] = value }
         }
+        // The vendoring installs nothing: its wheelhouse mount is the (still empty) output folder.
         let step = BuildRequest(sdist: request.sdist, target: request.target, interpreter: request.interpreter,
                                 wheelhouse: request.output, environment: environment, limits: request.limits,
                                 output: request.output, log: request.log)

@@ -55,7 +55,7 @@ public struct WheelhouseBuilder: Sendable {
         let key = ([pythonVersion] + platforms + ["--"] + requirements.sorted()).joined(separator: "\n")
         let digest = SHA256.hash(data: Array(key.utf8)).hex
         let target = root.appendingPathComponent(String(digest.prefix(24)))
-        if FileManager.default.fileExists(atPath: target.appendingPathComponent(".complete").path) { return target }
+        if CompletedFolder.isComplete(target) { return target }
 
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let partial = root.appendingPathComponent("partial-\(UUID().uuidString)")
@@ -64,7 +64,8 @@ public struct WheelhouseBuilder: Sendable {
         // pip download refuses an empty list, so the empty wheelhouse is made here.
         guard !requirements.isEmpty else {
             try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
-            return try complete(partial, as: target, key: key)
+            try CompletedFolder.finish(partial, as: target, note: key)
+            return target
         }
         var arguments = ["-m", "pip", "download", "--disable-pip-version-check", "--no-input", "--only-binary", ":all:",
                          "--implementation", "cp", "--python-version", pythonVersion, "--dest", partial.path]
@@ -81,17 +82,7 @@ public struct WheelhouseBuilder: Sendable {
             let tail = (result.standardOutput + result.standardError).split(separator: "\n").suffix(5).joined(separator: "\n")
             throw UpstreamError.wheelhouse(requirements.joined(separator: ", "), reason: tail)
         }
-        return try complete(partial, as: target, key: key)
-    }
-
-    /// Marks `partial` complete and renames it to `target`.
-    private func complete(_ partial: URL, as target: URL, key: String) throws -> URL {
-        try (key + "\n").write(to: partial.appendingPathComponent(".complete"), atomically: true, encoding: .utf8)
-        do {
-            try FileManager.default.moveItem(at: partial, to: target)
-        } catch where FileManager.default.fileExists(atPath: target.appendingPathComponent(".complete").path) {
-            // Another run made the same wheelhouse first: use it.
-        }
+        try CompletedFolder.finish(partial, as: target, note: key)
         return target
     }
 }
