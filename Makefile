@@ -57,7 +57,8 @@ release: deps ## Build wheelwright and wheelwright-bench (release, the Swift run
 # Where `make install` puts things; DESTDIR is a staging root (packaging, the install test).
 PREFIX ?= /usr/local
 DESTDIR ?=
-# The binary installed: the release build, or another (the install test installs the debug one).
+# The binary installed: the release build, or another given by its absolute path (the install
+# test names the release build that way, so that make does not build it again under swift test).
 BINARY ?= .build/release/wheelwright
 VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/WheelwrightCLI/Wheelwright.swift)
 
@@ -94,8 +95,10 @@ lint: build ## Lint the whitelist, as CI does on a pull request.
 	$(WHEELWRIGHT) whitelist lint
 
 # The tests also drive a browser (the page tests, headless); `make run` does not need one.
+# The release build comes first: the install test installs it and the instruction check counts
+# it, so CI fails when the configuration users install from does not build.
 test: APT_PACKAGES += chromium nginx procps systemd postgresql valgrind
-test: venv ## Each parser fuzzer for 5 s, then every test (the few that need PyPI only when it answers), then the instruction check.
+test: venv release ## The release build, each parser fuzzer for 5 s, every test (the few that need PyPI only when it answers), then the instruction check.
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 	swift build --build-tests
 	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
@@ -103,15 +106,11 @@ test: venv ## Each parser fuzzer for 5 s, then every test (the few that need PyP
 	else echo "PyPI is not reachable: its tests are skipped"; swift test --skip-build; fi
 	$(MAKE) --no-print-directory check-instructions
 
-# valgrind 3.19 crashes loading the debug binary with the shared Swift libraries, so the check
-# builds the two binaries it runs with the Swift runtime inside, in a build folder of their own
-# (objects compiled for static linking must not mix with the tests' ones).
-STATIC_DEBUG := .build-static
+# The release build, which has the Swift runtime linked in (valgrind 3.19 crashes loading the
+# shared Swift libraries a debug build uses).
 check-instructions: APT_PACKAGES += valgrind
-check-instructions: venv ## Instructions per operation of the debug build, a tenth of each workload, against bench/instructions-baseline-debug.json (fails above +10%); UPDATE=1 rewrites it.
-	swift build --scratch-path $(STATIC_DEBUG) --static-swift-stdlib --product wheelwright
-	swift build --scratch-path $(STATIC_DEBUG) --static-swift-stdlib --product wheelwright-bench
-	.venv/bin/python bench/instructions.py $(STATIC_DEBUG)/debug bench/out/instructions-check bench/instructions-baseline-debug.json --scale 10 $(if $(UPDATE),--update)
+check-instructions: venv release ## Instructions per operation of the release build, a tenth of each workload, against bench/instructions-baseline-check.json (fails above +10%); UPDATE=1 rewrites it.
+	.venv/bin/python bench/instructions.py .build/release bench/out/instructions-check bench/instructions-baseline-check.json --scale 10 $(if $(UPDATE),--update)
 
 bench: venv release ## Run the benchmarks side by side with the peers; writes bench/out/.
 	bench/run.sh
@@ -183,4 +182,4 @@ fuzz: deps ## Run each parser fuzzer for FUZZ_SECONDS (default 60) from the comm
 	done
 
 clean: ## Remove build products and the venv.
-	rm -rf .build .build-fuzz $(STATIC_DEBUG) .venv bench/out
+	rm -rf .build .build-fuzz .venv bench/out

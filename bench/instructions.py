@@ -3,9 +3,9 @@
 
 instructions.py BUILD_DIR OUT_DIR BASELINE [--update] [--scale N]
 
---scale N divides every workload's size by N: `make test` runs the debug build (linked with the
+--scale N divides every workload's size by N: `make test` runs the release build (linked with the
 Swift runtime inside, which valgrind can load) at --scale 10 against
-bench/instructions-baseline-debug.json; `make bench-instructions` the release build at full size
+bench/instructions-baseline-check.json; `make bench-instructions` the same build at full size
 against bench/instructions-baseline.json.
 
 Workloads (each figure is instructions per operation, the set-up subtracted):

@@ -10,13 +10,13 @@ final class LogTimestamp: Sendable {
     private let cache = Mutex<(second: Int, text: String)>((-1, ""))
 
     func now() -> String {
-        var clock = timespec()
-        clock_gettime(CLOCK_REALTIME, &clock)
-        let second = clock.tv_sec
+        // time(2), not clock_gettime: `timespec` is declared by a header CDispatch includes first,
+        // so under MemberImportVisibility a release build (not a debug one) refuses its members.
+        let second = time(nil)
         if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
-        var time = second
+        var seconds = second
         var parts = tm()
-        localtime_r(&time, &parts)
+        localtime_r(&seconds, &parts)
         var buffer = [CChar](repeating: 0, count: 64)
         let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
         let text = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)

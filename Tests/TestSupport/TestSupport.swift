@@ -12,6 +12,8 @@ public enum Repository {
     public static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let wheelwright = root.appendingPathComponent(".build/debug/wheelwright").path
+    /// The binary users install: `make release` (which `make test` runs first) builds it.
+    public static let releaseWheelwright = root.appendingPathComponent(".build/release/wheelwright").path
     public static func tool(_ name: String) -> String { root.appendingPathComponent(".venv/bin/\(name)").path }
 }
 

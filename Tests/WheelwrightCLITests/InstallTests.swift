@@ -6,16 +6,24 @@ import Testing
 
 /// `make install` into a staging root, its systemd units verified, and the nightly build run the
 /// way its unit runs it: the installed binary, from `/`, with `--config` alone, output to a file.
+/// The binary is the release build (static Swift runtime) that `make test` makes first, so a break
+/// in the configuration users install fails here.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct InstallTests {
     let folder: TemporaryFolder
     var root: URL { folder.url.appendingPathComponent("root") }
 
-    init() throws { folder = try TemporaryFolder() }
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: Repository.releaseWheelwright) else {
+            throw TestFailure("\(Repository.releaseWheelwright) is missing: run make release first (make test does)")
+        }
+        folder = try TemporaryFolder()
+    }
 
     func install() async throws {
+        // By its absolute path, so make does not run `swift build -c release` under swift test.
         let made = try await runTool("/usr/bin/make", ["-C", Repository.root.path, "--no-print-directory", "install",
-                                                       "DESTDIR=\(root.path)", "BINARY=.build/debug/wheelwright"])
+                                                       "DESTDIR=\(root.path)", "BINARY=\(Repository.releaseWheelwright)"])
         #expect(made.status == 0, "\(made.output)")
     }
 
