@@ -4,10 +4,10 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-# Debian packages: SQLite and libarchive for the index and archives, Python for the
+# Debian packages: SQLite, libarchive and cmark-gfm for the index, archives and descriptions, Python for the
 # differential tests and benchmarks, git for SwiftPM; debootstrap, bubblewrap, podman and runc
 # for the runners; Debian's setuptools and wheel wheels, the offline wheelhouse of the tests.
-APT_PACKAGES := build-essential ca-certificates curl git libarchive-dev libsqlite3-dev \
+APT_PACKAGES := build-essential ca-certificates curl git libarchive-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                 python3 python3-pip python3-venv python3-setuptools-whl python3-wheel-whl \
                 debootstrap bubblewrap podman runc
 VENV := .venv
@@ -15,10 +15,10 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
-FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query description-html
+FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query description-html description-markdown
 FUZZ_SECONDS ?= 60
 
 help: ## List the targets.
@@ -126,6 +126,9 @@ bench-pages: deps release ## The HTML pages of an index with 100,000 projects: r
 
 bench-attacks: venv release ## The security figures: RSS under the page-cache attack, /+health during 20,000 idle connections, a login under 64 guessers.
 	.venv/bin/python bench/attacks.py .build/release/wheelwright bench/out/attacks
+
+bench-descriptions: deps release ## Release descriptions through the server's renderer child: wall and CPU time, peak memory for a 1 MB README and the worst inputs; PEER=another wheelwright binary runs beside it.
+	$(PYTHON) bench/descriptions.py bench/out/descriptions .build/release/wheelwright $(PEER)
 
 bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB upload, and on an 8 MiB part header.
 	.build/release/wheelwright-bench multipart 64

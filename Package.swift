@@ -34,7 +34,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -128,6 +127,7 @@ let package = Package(
             name: "Runners",
             dependencies: [
                 "Basics",
+                "PythonPackaging",
                 "SiteConfiguration",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -173,11 +173,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // A release's description as HTML for its pages: Markdown through Ink, then an allowlist
-        // sanitizer; anything else escaped. Pure; the server runs it in a child process.
+        // cmark-gfm, GitHub's CommonMark and GFM extensions in C (Debian's libcmark-gfm-dev and
+        // libcmark-gfm-extensions-dev), for release descriptions.
+        .systemLibrary(name: "CMarkGFM", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+        // A release's description as HTML for its pages: Markdown through cmark-gfm, then an
+        // allowlist sanitizer; anything else escaped. The server runs it in a child process.
         .target(
             name: "Descriptions",
-            dependencies: [.product(name: "Ink", package: "Ink")],
+            dependencies: ["CMarkGFM"],
             swiftSettings: strictSettings
         ),
 
@@ -375,6 +379,7 @@ let package = Package(
         .testTarget(
             name: "RunnersTests",
             dependencies: [
+                "PythonPackaging",
                 "YAMLFiles",
                 "SiteConfiguration",
                 "Runners",

@@ -166,6 +166,7 @@ public struct BuildJob: Sendable {
         } catch {
             if !Task.isCancelled, let trouble = FailureDiagnosis.upstream(error) { return (ended(.failed, trouble.summary), true) }
             if !Task.isCancelled, let missing = FailureDiagnosis.buildRequirement(error) { return (ended(.failed, missing.summary), false) }
+            if let refused = FailureDiagnosis.hostileInput(error) { return (ended(.failed, refused.summary), false) }
             return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
         }
     }

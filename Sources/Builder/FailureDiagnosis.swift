@@ -1,4 +1,6 @@
 import Foundation
+import PythonPackaging
+import Runners
 import Upstream
 
 /// Why a build failed, read from its log: the class, the lines that decide it, and what to do.
@@ -16,6 +18,9 @@ public struct FailureDiagnosis: Sendable, Equatable {
         case buildRequirement
         case limit
         case upstream
+        /// The sdist asked for something wheelwright refuses to act on (a build requirement that
+        /// is a pip option, a URL or a path): nothing it named was run on the host.
+        case hostileInput
         case unknown
 
         /// Worth another try within the run: only trouble outside the build itself.
@@ -32,6 +37,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             case .buildRequirement: "build requirement unavailable"
             case .limit: "limit reached"
             case .upstream: "upstream trouble"
+            case .hostileInput: "hostile input"
             case .unknown: "build error"
             }
         }
@@ -80,6 +86,23 @@ public struct FailureDiagnosis: Sendable, Equatable {
                                 hint: "builds install their build requirements as wheels only, from the upstream indices: add an index that has it (`upstream:`), or pin an older release whose build does not need it", missing: nil)
     }
 
+    /// A refusal of what the sdist says (`PackagingError.refusedBuildRequirement`, or the build
+    /// driver's `RunnerError.hostileInput`); nil for any other error.
+    public static func hostileInput(_ error: any Error) -> FailureDiagnosis? {
+        let evidence: String
+        switch error {
+        case PackagingError.refusedBuildRequirement(let text, let reason):
+            evidence = "build requirement '\(PackagingError.quoted(text))': \(reason)"
+        case RunnerError.hostileInput(let reason, _):
+            evidence = reason
+        default:
+            return nil
+        }
+        return FailureDiagnosis(kind: .hostileInput, evidence: [evidence], hint: Self.hostileHint, missing: nil)
+    }
+
+    static let hostileHint = "nothing it named was run; review the release before it stays on the whitelist"
+
     /// `hint` with `note` after it.
     public func noting(_ note: String) -> FailureDiagnosis {
         FailureDiagnosis(kind: kind, evidence: evidence, hint: "\(hint) (\(note))", missing: missing)
@@ -121,6 +144,10 @@ public struct FailureDiagnosis: Sendable, Equatable {
                                  #/error: command '(?:/usr/bin/)?([A-Za-z0-9_.+-]+)' failed: No such file or directory/#,
                                  #/Could not find (?:program|tool) '?([A-Za-z0-9_.+-]+)/#]
         return [
+            { line in
+                guard line.hasPrefix(RunnerError.hostileInputMark) else { return nil }
+                return diagnosis(.hostileInput, String(line.dropFirst(RunnerError.hostileInputMark.count + 1)), hostileHint)
+            },
             { line in
                 guard line.hasPrefix("wheelwright: cargo vendor could not") else { return nil }
                 // Cargo's deepest causes: the lines just before, without its "Caused by:" headings and retry warnings.

@@ -48,7 +48,7 @@ public struct SdistBuild: Sendable {
     /// Builds in `runner`; returns the outcome and the dynamic requirements the backend asked for.
     /// When vendoring the crates fails, the outcome is that failure (no wheel; cargo's output in the log).
     public func run(in runner: any Runner, wheelhouses: @escaping BuildRequirements.Provider,
-                    crates vendoring: CrateVendoring) async throws -> (outcome: BuildOutcome, dynamicRequirements: [String]) {
+                    crates vendoring: CrateVendoring) async throws -> (outcome: BuildOutcome, dynamicRequirements: [IndexRequirement]) {
         let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path, filename: sdist.lastPathComponent)
         var crates: URL?
         if !cargo.isEmpty {

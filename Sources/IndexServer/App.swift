@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     /// a child process (`serve` gives its own image, `/proc/self/exe`); nil: descriptions are
     /// shown as escaped text, never rendered.
     public var descriptionRenderer: String?
+    /// Where the renderer's input and output files are made (unlinked at once); `runServer`
+    /// uses the data directory's `tmp/`. Without one, descriptions are shown as escaped text.
+    public var scratchFolder: URL?
 
     public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
@@ -40,7 +43,9 @@ public func buildApplication(
         service: service, limits: configuration.limits,
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
         web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL,
-        descriptions: DescriptionRenderer(executable: configuration.descriptionRenderer)
+        descriptions: DescriptionRenderer(child: configuration.descriptionRenderer.flatMap { executable in
+            configuration.scratchFolder.map { (executable, $0) }
+        })
     )
     let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
                                    metrics: MetricsMiddleware(), routes: routes)
@@ -71,7 +76,9 @@ public func runServer(directory: URL, database: (any CatalogDatabase)? = nil, co
             : "root's password is the one in WHEELWRIGHT_ROOT_PASSWORD\n"
         FileHandle.standardOutput.write(Data(line.utf8))
     }
-    let app = buildApplication(service: service, configuration: configuration, registry: registry) { port in
+    var withScratch = configuration
+    if withScratch.scratchFolder == nil { withScratch.scratchFolder = directory.appendingPathComponent("tmp") }
+    let app = buildApplication(service: service, configuration: withScratch, registry: registry) { port in
         // One line that scripts and tests wait for, written straight through (stdout may be a pipe).
         FileHandle.standardOutput.write(Data("wheelwright index listening on http://\(configuration.host):\(port)/\n".utf8))
     }

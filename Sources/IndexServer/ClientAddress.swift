@@ -9,13 +9,20 @@ import Glibc
 /// is believed only from the proxies the operator names (`serve --trusted-proxy`): anyone else
 /// could write any address into it, and login throttling keys on this answer.
 public enum ClientAddress {
-    /// The client of a request whose connection comes from `peer`.
-    public static func resolve(peer: String, forwardedFor: String?, trusted: Set<String>) -> String {
-        guard trusted.contains(peer), let forwardedFor, forwardedFor.utf8.count <= 4096 else { return peer }
+    /// The longest `X-Forwarded-For` read: a chain of a few proxies needs a fraction of it.
+    public static let maximumForwardedFor = 4096
+
+    /// The client of a request whose connection comes from `peer`, or nil when a trusted proxy
+    /// passed a header that cannot be read (longer than `maximumForwardedFor`, or not an IP
+    /// address where the walk needs one): the request is refused (400) rather than put on the
+    /// proxy's account, where its failed logins would lock out everyone behind that proxy.
+    public static func resolve(peer: String, forwardedFor: String?, trusted: Set<String>) -> String? {
+        guard trusted.contains(peer), let forwardedFor else { return peer }
+        guard forwardedFor.utf8.count <= maximumForwardedFor else { return nil }
         // Right to left: each trusted proxy appended the address it saw.
         var client = peer
         for entry in forwardedFor.split(separator: ",").reversed() {
-            guard let address = canonical(entry.trimmingCharacters(in: .whitespaces)) else { return client }
+            guard let address = canonical(entry.trimmingCharacters(in: .whitespaces)) else { return nil }
             client = address
             if !trusted.contains(address) { return address }
         }

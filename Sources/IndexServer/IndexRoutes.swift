@@ -73,6 +73,10 @@ struct IndexRoutes: Sendable {
             // Foundation's decoding walks UTF-16; most components have nothing to decode.
             guard part.utf8.contains(UInt8(ascii: "%")) else { return String(part) }
             guard let decoded = String(part).removingPercentEncoding else { throw StoreError.badRequest("the path has a bad percent-encoding: \(part)") }
+            // A control character names nothing here, and C strings (SQLite's among them) end at a NUL.
+            guard !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw StoreError.badRequest("the path has an encoded control character in '\(part)'")
+            }
             return decoded
         }
         let method = request.method
@@ -156,7 +160,11 @@ struct IndexRoutes: Sendable {
             }
         case let .version(index, project, version) where read:
             if WebPages.prefersHTML(request.headers[.accept]) {
-                return try await releasePage(request, index, name: ProjectName.normalize(project), version: version)
+                // One page per release, not per spelling (`0001.0`, `1.0.0`): the page cache is keyed on it.
+                let normalized = ProjectName.normalize(project)
+                let canonical = (try? Version(version).description) ?? version
+                guard normalized == project, canonical == version else { return Self.redirect(to: "/\(index)/\(normalized)/\(canonical)/") }
+                return try await releasePage(request, index, name: normalized, version: version)
             }
             return try versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
         case let .version(index, project, version):
@@ -170,7 +178,11 @@ struct IndexRoutes: Sendable {
         case .coverage:
             return try htmlPage(request, key: "coverage") { try web.coverage() }
         case let .buildLog(run, item):
-            return try web.buildLog(run: run, item: item)
+            // Kept like a page: an anonymous reader's views cost one decoding of the stored report.
+            guard let number = Int64(run), number > 0, String(number) == run else { throw StoreError.notFound("no build run \(run)") }
+            return try cached(request, key: "log|\(number)|\(item)", contentType: "text/plain; charset=utf-8", cacheControl: "no-cache") {
+                try web.buildLog(run: number, item: item)
+            }
         case .search:
             let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
             return try htmlPage(request, key: "search|\(text)") { try web.search(text) }

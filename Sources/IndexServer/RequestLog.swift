@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import IndexStore
 import Logging
 import Synchronization
 
@@ -31,13 +32,22 @@ final class RequestLog: RouterMiddleware, Sendable {
         let started = ContinuousClock.now
         var context = context
         let fromProxy = trustedProxies.contains(context.clientAddress)
-        context.clientAddress = ClientAddress.resolve(peer: context.clientAddress, forwardedFor: request.headers[Self.forwardedFor],
-                                                      trusted: trustedProxies)
         if fromProxy, let forwarded = request.headers[Self.requestIDHeader], Self.isValidID(forwarded) {
             context.requestID = forwarded
         } else {
             context.requestID = prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
         }
+        guard let client = ClientAddress.resolve(peer: context.clientAddress, forwardedFor: request.headers[Self.forwardedFor],
+                                                 trusted: trustedProxies) else {
+            // Answered here, on the proxy's account: no route sees a client it cannot name.
+            let refusal = StoreError.badRequest("X-Forwarded-For: expected IP addresses separated by commas, at most \(ClientAddress.maximumForwardedFor) bytes, from the proxy \(context.clientAddress)")
+            var response = try refusal.response(from: request, context: context)
+            IndexRoutes.addSecurityHeaders(&response.headers)
+            response.headers[Self.requestIDHeader] = context.requestID
+            log(request, context, status: response.status.code, bytes: response.body.contentLength, since: started)
+            return response
+        }
+        context.clientAddress = client
         do {
             var response = try await next(request, context)
             response.headers[Self.requestIDHeader] = context.requestID

@@ -343,14 +343,14 @@ struct WebPages: Sendable {
     }
 
     /// The log a run attached for one of its failed items.
-    func buildLog(run: String, item: String) throws -> Response {
-        guard let number = Int64(run), item.hasSuffix(".log"),
-              let stored = try service.buildRun(number),
+    /// An item's build log from a run's stored report.
+    func buildLog(run: Int64, item: String) throws -> String {
+        guard item.hasSuffix(".log"), let stored = try service.buildRun(run),
               let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(stored.report.utf8)),
               let log = posted.logs[String(item.dropLast(4))] else {
             throw StoreError.notFound("no log \(item) in build run \(run)")
         }
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
+        return log
     }
 
     /// Projects whose normalized name contains `text` (normalized).

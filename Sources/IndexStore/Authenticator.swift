@@ -10,16 +10,23 @@ import Synchronization
 /// - The key derivation runs on its own threads, several at once, never on the server's.
 /// - An unknown user costs the same derivation as a known one, so timing does not tell names.
 /// - Failures are throttled per client address and per user (`LoginThrottle`): a 429 with
-///   Retry-After, answered before any derivation is spent. A user's correct password still
-///   works from an address that has logged in as them before.
+///   Retry-After, answered before anything else is looked at, so a refused address learns
+///   nothing, whether its password is right or not. A user's correct password still works from
+///   an address that has logged in as them before.
 /// - A verified (user, password) pair is remembered for a minute under its SHA-256, so that a
-///   burst of uploads pays for the derivation once (devpi pays ~200 ms of argon2 on every one).
-///   It counts only while the catalog still holds the hash it was verified against (one indexed
-///   read): a password changed or a user deleted through another replica ends it at once.
+///   burst of uploads pays for the derivation once (devpi pays ~200 ms of argon2 on every one);
+///   it spares the derivation, never the throttle. It counts only while the catalog still holds
+///   the hash it was verified against (one indexed read): a password changed or a user deleted
+///   through another replica ends it at once.
+/// - Concurrent checks of the same credentials are one check (ten parallel first uploads wait
+///   for one derivation); only distinct guesses take an address's places in flight.
 public final class Authenticator: Sendable {
     private let catalog: Catalog
     private let lifetime: Duration
     private let verified = Mutex([String: (expiry: ContinuousClock.Instant, passwordHash: String)]())
+    /// The derivations running, by the SHA-256 of their credentials: the stored hash when the
+    /// password matched, nil when not.
+    private let checking = Mutex([String: Task<String?, any Error>]())
     /// When this process last wrote each token's `lastUsedAt`: a burst of uploads writes it once a minute.
     private let recordedUse = Mutex([String: Double]())
     public let throttle: LoginThrottle
@@ -37,24 +44,40 @@ public final class Authenticator: Sendable {
     /// do not match. Throws a 429 while the address or the user is throttled.
     public func authenticate(user rawUser: String, password: String, from address: String) async throws -> Identity? {
         if rawUser == "__token__" {
-            try throttle.admit(user: nil, address: address)
+            try throttle.refuseKey(address: address)
             guard let (id, secret) = APIToken.parse(password), let token = try catalog.token(id),
                   PasswordHasher.constantTimeEqual(Array(APIToken.secretHash(secret).utf8), Array(token.secretHash.utf8)) else {
-                throttle.failed(user: nil, address: address)
+                throttle.keyFailed(address: address)
                 return nil
             }
             recordUse(of: id)
             return Identity(user: token.user, tokenScope: token.indices, tokenID: id)
         }
         let user = rawUser.lowercased()
+        try throttle.refuse(user: user, address: address)
         let key = SHA256.hash(data: Array("\(user)\u{0}\(password)".utf8)).hex
         let now = ContinuousClock.now
         if let remembered = verified.withLock({ $0[key] }), remembered.expiry > now,
            try catalog.passwordHash(of: user) == remembered.passwordHash {
             return Identity(user: user)
         }
-        try throttle.admit(user: user, address: address)
-        defer { throttle.finished(address: address) }
+        let check = try checking.withLock { running throws(StoreError) -> Task<String?, any Error> in
+            if let same = running[key] { return same }
+            try throttle.begin(address: address)
+            let task = Task { try await self.derive(user: user, password: password, key: key, from: address) }
+            running[key] = task
+            return task
+        }
+        return try await check.value == nil ? nil : Identity(user: user)
+    }
+
+    /// One derivation, its outcome counted once (however many requests wait for it); returns
+    /// the stored hash when the password matches.
+    private func derive(user: String, password: String, key: String, from address: String) async throws -> String? {
+        defer {
+            throttle.finished(address: address)
+            _ = checking.withLock { $0.removeValue(forKey: key) }
+        }
         let stored = try catalog.passwordHash(of: user)
         let decoy = self.decoy
         let matches = await Self.offThread { PasswordHasher.verify(password, against: stored ?? decoy) }
@@ -63,11 +86,12 @@ public final class Authenticator: Sendable {
             return nil
         }
         throttle.succeeded(user: user, address: address)
+        let now = ContinuousClock.now
         verified.withLock { verified in
             if verified.count > 10_000 { verified = verified.filter { $0.value.expiry > now } }
             verified[key] = (now + lifetime, stored)
         }
-        return Identity(user: user)
+        return stored
     }
 
     /// Forgets remembered logins (after a password change).

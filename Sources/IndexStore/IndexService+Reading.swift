@@ -80,11 +80,12 @@ extension IndexService {
     /// The identity an `X-Devpi-Auth` session key proves, or nil.
     public func authenticate(user rawUser: String, session key: String, from address: String) throws -> Identity? {
         let user = rawUser.lowercased()
-        // An HMAC, not a key derivation: throttled per address like a token, nothing in flight to bound.
-        try authenticator.throttle.admit(user: nil, address: address)
+        // An HMAC, not a key derivation: throttled per address like a token, nothing in flight to
+        // bound, and a bad key never counts against the user it names.
+        try authenticator.throttle.refuseKey(address: address)
         guard let hash = try catalog.passwordHash(of: user),
               sessions.verify(user: user, key: key, passwordHash: hash, now: Int(Date().timeIntervalSince1970)) else {
-            authenticator.throttle.failed(user: user, address: address)
+            authenticator.throttle.keyFailed(address: address)
             return nil
         }
         return Identity(user: user)

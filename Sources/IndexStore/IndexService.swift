@@ -5,6 +5,10 @@ import Foundation
 import IndexAPI
 import PythonPackaging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The store's operations as the server and the tests use them: the catalog, the blobs and the
 /// credentials together, with the permission and validation rules in one place.
 public struct IndexService: Sendable {
@@ -24,8 +28,11 @@ public struct IndexService: Sendable {
     /// (replicas on one blob folder), only those untouched for `sharedGrace`, under the
     /// catalog's write lock.
     public init(directory: URL, database: (any CatalogDatabase)? = nil) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.makePrivate(directory)
         catalog = try Catalog(database: try database ?? SQLiteCatalogDatabase(path: directory.appendingPathComponent("catalog.sqlite").path))
+        for file in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
+            _ = chmod(directory.appendingPathComponent(file).path, 0o600)
+        }
         blobs = try BlobStore(root: directory)
         authenticator = Authenticator(catalog: catalog)
         sessions = try ProxyAuth(secretFile: directory.appendingPathComponent("session-secret"))
@@ -41,6 +48,16 @@ public struct IndexService: Sendable {
             _ = try blobs.removeTemporaries(modifiedBefore: nil)
         } else {
             _ = try blobs.collect(keeping: try catalog.referencedBlobs(), modifiedBefore: nil)
+        }
+    }
+
+    /// Creates `directory` (and its missing parents) for the store's owner alone, whatever the
+    /// umask, and takes the group's and others' access from one that exists: it holds password
+    /// hashes, tokens' digests and the session secret.
+    static func makePrivate(_ directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard chmod(directory.path, 0o700) == 0 else {
+            throw StoreError(.internalError, "cannot make \(directory.path) private to its owner (chmod 700): \(String(cString: strerror(errno)))")
         }
     }
 

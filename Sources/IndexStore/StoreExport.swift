@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `wheelwright export`: a consistent copy of an index's whole state into a new folder, taken
 /// while the server runs. The catalog (users, tokens, indices, files with their yank state and
 /// provenance, build-run reports) is copied as one moment's state (SQLite's online backup, or one
@@ -22,9 +26,11 @@ public struct StoreExport: Sendable {
         if let contents = try? manager.contentsOfDirectory(atPath: destination.path), !contents.isEmpty {
             throw StoreError.conflict("\(destination.path) is not empty: export into a new folder")
         }
-        try manager.createDirectory(at: destination, withIntermediateDirectories: true)
+        // The copy holds password hashes and token digests: private to its owner, as the store is.
+        try IndexService.makePrivate(destination)
         let snapshot = destination.appendingPathComponent("catalog.sqlite")
         try live.backup(to: snapshot.path)
+        _ = chmod(snapshot.path, 0o600)
         let catalog = try Catalog(path: snapshot.path)
         let references = try catalog.blobReferences()
         let from = try BlobStore(root: source), to = try BlobStore(root: destination)

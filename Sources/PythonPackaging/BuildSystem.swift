@@ -3,17 +3,19 @@
 /// Read with a small reader of the TOML that table uses (strings, arrays of strings, comments,
 /// multi-line arrays), not a whole TOML parser: nothing else of `pyproject.toml` matters here.
 public struct BuildSystem: Sendable, Equatable {
-    public let requires: [String]
+    /// `requires`, each parsed: a string that is not a plain requirement refuses the whole file.
+    public let requires: [IndexRequirement]
     public let backend: String?
     /// True when the sdist has no `[build-system]` and the PEP 517 default applies.
     public let isLegacyDefault: Bool
 
     /// PEP 517's fallback: `setuptools>=40.8.0` and `wheel`, with setuptools' legacy backend.
     public static let legacyDefault = BuildSystem(
-        requires: ["setuptools>=40.8.0", "wheel"], backend: "setuptools.build_meta:__legacy__", isLegacyDefault: true
+        // Constant text that parses.
+        requires: try! IndexRequirement.all(["setuptools>=40.8.0", "wheel"]), backend: "setuptools.build_meta:__legacy__", isLegacyDefault: true
     )
 
-    public init(requires: [String], backend: String?, isLegacyDefault: Bool = false) {
+    public init(requires: [IndexRequirement], backend: String?, isLegacyDefault: Bool = false) {
         (self.requires, self.backend, self.isLegacyDefault) = (requires, backend, isLegacyDefault)
     }
 
@@ -66,7 +68,7 @@ public struct BuildSystem: Sendable, Equatable {
             self = .legacyDefault
             return
         }
-        self.init(requires: requires, backend: backend)
+        self.init(requires: try IndexRequirement.all(requires), backend: backend)
     }
 
     /// The line without a `#` comment that is outside any string.

@@ -11,6 +11,8 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidMetadata(line: Int, reason: String)
     case invalidELF(String)
     case invalidRequirement(String, reason: String)
+    /// A build requirement an sdist names that is not a plain requirement an index satisfies.
+    case refusedBuildRequirement(String, reason: String)
     case invalidMarker(String, reason: String)
     case undefinedMarkerComparison(String)
 
@@ -38,10 +40,24 @@ public enum PackagingError: Error, Sendable, Equatable, CustomStringConvertible 
             "cannot audit a shared object: \(reason)"
         case let .invalidRequirement(text, reason):
             "invalid requirement '\(text)': \(reason) (PEP 508: NAME[EXTRAS] SPECIFIERS ; MARKER, e.g. requests[socks]>=2.31 ; python_version >= \"3.8\")"
+        case let .refusedBuildRequirement(text, reason):
+            "hostile input: the build requirement '\(Self.quoted(text))' is refused: \(reason); an sdist's build requirements must be plain PEP 508 requirements an index satisfies (setuptools>=61, cython; python_version < \"3.13\"), never pip options, URLs or paths. Nothing it names was fetched or run: review this release before whitelisting it"
         case let .invalidMarker(text, reason):
             "invalid environment marker '\(text)': \(reason)"
         case .undefinedMarkerComparison(let reason):
             "cannot evaluate the environment marker: \(reason)"
         }
+    }
+
+    /// Text from outside as a message shows it: at most 200 characters, control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var shown = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            if count > 200 { return shown + "…" }
+            shown += scalar.value < 0x20 || scalar.value == 0x7F ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return shown
     }
 }

@@ -12,6 +12,10 @@ enum BuildDriver {
     static let factsFile = ".wheelwright-facts.json"
     static let requiresFile = ".wheelwright-requires.json"
     static let librariesFile = ".wheelwright-libraries.json"
+    /// How the driver starts a log line that names hostile input (a member that would leave the
+    /// tree, a git source to vendor), and the exit status it then ends with.
+    static let hostileMark = RunnerError.hostileInputMark
+    static let hostileExit: Int32 = 65
     /// The cargo configuration `vendor` writes next to `vendor/`, pointing cargo at it.
     static let cargoConfigFile = "cargo-config.toml"
     /// Where a build sees its vendored crates, and the vendoring a local crate registry: folders
@@ -62,24 +66,71 @@ enum BuildDriver {
             json.dump(value, f)
 
 
+    class HostileSdist(Exception):
+        """An sdist member that could reach outside its tree: the build stops, classed as hostile input."""
+
+
+    def member_parts(name):
+        """The member's path inside the tree, as its parts; refuses what could leave it."""
+        if not name or "\x00" in name or name.startswith("/"):
+            raise HostileSdist(f"the member {name!r} has an empty or absolute path")
+        parts = [part for part in name.split("/") if part not in ("", ".")]
+        if not parts or ".." in parts:
+            raise HostileSdist(f"the member {name!r} leaves the source tree")
+        return parts
+
+
     def unpack(sdist, into):
+        """Extracts the sdist with our own checks (Debian 12's Python 3.11.2 has no
+        tarfile.data_filter): no absolute path or '..'; plain files and folders first, links
+        last, and every symbolic link must resolve inside the tree once all exist; no device,
+        FIFO or other special file; no set-id bits; owned by the builder."""
         if sdist.endswith(".zip"):
             with zipfile.ZipFile(sdist) as archive:
+                for info in archive.infolist():
+                    member_parts(info.filename)
                 archive.extractall(into)
         else:
             with tarfile.open(sdist) as archive:
-                if hasattr(tarfile, "data_filter"):
-                    archive.extractall(into, filter="data")
-                else:
-                    archive.extractall(into)
+                plain, links = [], []
+                for member in archive.getmembers():
+                    member_parts(member.name)
+                    if member.issym() or member.islnk():
+                        if member.linkname.startswith("/") or "\x00" in member.linkname:
+                            raise HostileSdist(f"the link {member.name!r} points to the absolute path {member.linkname!r}")
+                        if member.islnk():
+                            member_parts(member.linkname)
+                        links.append(member)
+                    elif member.isreg() or member.isdir():
+                        plain.append(member)
+                    else:
+                        raise HostileSdist(f"the member {member.name!r} is a device, FIFO or other special file")
+                    member.mode = (member.mode & 0o755) | (0o700 if member.isdir() else 0o600)
+                    member.uid = member.gid = os.getuid()
+                archive.extractall(into, members=plain, numeric_owner=True)
+                archive.extractall(into, members=links, numeric_owner=True)
+                tree = os.path.realpath(into)
+                for member in links:
+                    resolved = os.path.realpath(os.path.join(into, member.name))
+                    if resolved != tree and not resolved.startswith(tree + os.sep):
+                        raise HostileSdist(f"the link {member.name!r} resolves outside the source tree")
         entries = os.listdir(into)
         return os.path.join(into, entries[0]) if len(entries) == 1 else into
+
+
+    def checked_unpack(sdist, into):
+        """unpack, or the hostile member named on the log and exit HOSTILE_EXIT."""
+        try:
+            return unpack(sdist, into)
+        except HostileSdist as refusal:
+            print(f"{HOSTILE_MARK} {refusal}", flush=True)
+            raise SystemExit(HOSTILE_EXIT)
 
 
     def requires(sdist, wheelhouse, out):
         """PEP 517 get_requires_for_build_wheel, with the static requirements' wheels on sys.path."""
         import tomllib
-        root = unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
+        root = checked_unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
         site = tempfile.mkdtemp(prefix="wheelwright-site-")
         for name in sorted(os.listdir(wheelhouse)):
             if name.endswith(".whl"):
@@ -103,10 +154,14 @@ enum BuildDriver {
 
 
     def vendor(sdist, _, out):
-        """cargo vendor (the network on, outside the build): the crates of each Cargo.lock into OUT/vendor."""
+        """cargo vendor (the network on, outside the build): the crates of each Cargo.lock into
+        OUT/vendor. Nothing of the sdist configures it: a fresh CARGO_HOME, a working directory
+        outside the tree (cargo reads .cargo/config.toml from the working directory up, so the
+        tree's are never read), and no git source (it would fetch whatever the lock names)."""
         import shutil
-        root = unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
+        root = checked_unpack(sdist, tempfile.mkdtemp(prefix="wheelwright-sdist-"))
         home = tempfile.mkdtemp(prefix="wheelwright-cargo-")
+        outside = tempfile.mkdtemp(prefix="wheelwright-cargo-cwd-")
         registry = os.environ.get("WHEELWRIGHT_CRATE_REGISTRY", "")
         if registry:
             kind = "local-registry" if registry.startswith("/") else "registry"
@@ -114,8 +169,17 @@ enum BuildDriver {
                 f.write(f'[source.crates-io]\nreplace-with = "company"\n\n[source.company]\n{kind} = "{registry}"\n')
         folders = os.environ["WHEELWRIGHT_CARGO_MANIFESTS"].split("\n")
         manifests = [os.path.join(root, folder, "Cargo.toml") for folder in folders]
-        locked = all(os.path.exists(os.path.join(root, folder, "Cargo.lock")) for folder in folders)
+        locks = [os.path.join(root, folder, "Cargo.lock") for folder in folders]
+        for lock in filter(os.path.exists, locks):
+            with open(lock, errors="replace") as f:
+                if any(line.strip().startswith('source = "git+') for line in f):
+                    print(f"{HOSTILE_MARK} {os.path.relpath(lock, root)} names a git source: vendoring fetches crates from a registry only", flush=True)
+                    raise SystemExit(HOSTILE_EXIT)
+        locked = all(os.path.exists(lock) for lock in locks)
         vendored = os.path.join(out, "vendor")
+        if os.path.lexists(vendored):
+            print(f"{HOSTILE_MARK} {vendored} exists before vendoring", flush=True)
+            raise SystemExit(HOSTILE_EXIT)
         command = [shutil.which("cargo") or "cargo", "vendor", "--manifest-path", manifests[0]] + (["--locked"] if locked else [])
         if registry:
             command.append("--respect-source-config")
@@ -123,7 +187,7 @@ enum BuildDriver {
             command += ["--sync", extra]
         print("wheelwright: " + " ".join(command[1:] + [vendored]), flush=True)
         try:
-            result = subprocess.run(command + [vendored], env=dict(os.environ, CARGO_HOME=home), stdout=subprocess.PIPE, text=True)
+            result = subprocess.run(command + [vendored], env=dict(os.environ, CARGO_HOME=home), cwd=outside, stdout=subprocess.PIPE, text=True)
         except OSError as error:
             print(f"wheelwright: cargo vendor could not run: {error}", flush=True)
             raise SystemExit(1)
@@ -206,6 +270,8 @@ enum BuildDriver {
         os.execve(sys.executable, [sys.executable, "-m", "auditwheel", "repair", "--wheel-dir", out, wheel], environment)
 
 
+    HOSTILE_MARK = "\#(hostileMark)"
+    HOSTILE_EXIT = \#(hostileExit)
     FACTS_FILE = "\#(factsFile)"
     REQUIRES_FILE = "\#(requiresFile)"
     LIBRARIES_FILE = "\#(librariesFile)"

@@ -1,4 +1,5 @@
 import Foundation
+import PythonPackaging
 import SiteConfiguration
 
 /// Makes the wheelhouse a build needs: its static `[build-system]` requirements first, then
@@ -6,7 +7,7 @@ import SiteConfiguration
 /// the runner's confinement with the static ones installed.
 public struct BuildRequirements: Sendable {
     /// Fills (or finds) a wheelhouse for a set of requirements.
-    public typealias Provider = @Sendable (_ requirements: [String]) async throws -> URL
+    public typealias Provider = @Sendable (_ requirements: [IndexRequirement]) async throws -> URL
 
     let provider: Provider
 
@@ -16,8 +17,8 @@ public struct BuildRequirements: Sendable {
 
     /// The request (made by `request` around its wheelhouse), and the dynamic requirements the backend named.
     public func resolve(
-        staticRequirements: [String], runner: any Runner, request makeRequest: (_ wheelhouse: URL) -> BuildRequest
-    ) async throws -> (BuildRequest, dynamic: [String]) {
+        staticRequirements: [IndexRequirement], runner: any Runner, request makeRequest: (_ wheelhouse: URL) -> BuildRequest
+    ) async throws -> (BuildRequest, dynamic: [IndexRequirement]) {
         var request = makeRequest(try await provider(staticRequirements))
         let dynamic = try await runner.dynamicRequirements(for: request)
         let missing = dynamic.filter { !staticRequirements.contains($0) }

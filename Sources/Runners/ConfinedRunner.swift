@@ -1,4 +1,5 @@
 import Foundation
+import PythonPackaging
 import SiteConfiguration
 
 /// The one `Runner`: it stages the sdist, mounts it with the wheelhouse, the driver and the output
@@ -13,16 +14,22 @@ public struct ConfinedRunner: Runner {
 
     init(confinement: any Confinement, driver: URL) { (self.confinement, self.driver) = (confinement, driver) }
 
-    public func dynamicRequirements(for request: BuildRequest) async throws -> [String] {
+    public func dynamicRequirements(for request: BuildRequest) async throws -> [IndexRequirement] {
         let result = try await run(step: "requires", request)
         let file = request.output.appendingPathComponent(BuildDriver.requiresFile)
         defer { try? FileManager.default.removeItem(at: file) }
+        if result.status == .exited(BuildDriver.hostileExit) {
+            let log = (try? String(contentsOf: request.log, encoding: .utf8)) ?? ""
+            let line = log.split(separator: "\n").last { $0.hasPrefix(BuildDriver.hostileMark) }
+            throw RunnerError.hostileInput(line.map { String($0.dropFirst(BuildDriver.hostileMark.count + 1)) } ?? "the driver refused the sdist",
+                                           log: request.log.path)
+        }
         guard result.status == .exited(0), result.limitsHit.isEmpty,
               let data = try? Data(contentsOf: file), let requirements = try? JSONDecoder().decode([String].self, from: data) else {
             let reason = result.limitsHit.isEmpty ? "\(result.status)" : "limits hit: \(result.limitsHit.map(\.rawValue).sorted().joined(separator: ", "))"
             throw RunnerError.probeFailed(reason: reason, log: request.log.path)
         }
-        return requirements
+        return try IndexRequirement.all(requirements)
     }
 
     public func vendorCrates(_ request: CrateRequest) async throws -> VendorOutcome {

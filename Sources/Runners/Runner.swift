@@ -1,4 +1,5 @@
 import Foundation
+import PythonPackaging
 import SiteConfiguration
 
 /// Builds wheels from sdists in some environment.
@@ -7,7 +8,9 @@ public protocol Runner: Sendable {
     var description: String { get }
     /// The backend's dynamic build requirements (PEP 517 `get_requires_for_build_wheel`), asked in
     /// the same confinement as the build, with the static ones installed from the request's wheelhouse.
-    func dynamicRequirements(for request: BuildRequest) async throws -> [String]
+    /// What the backend says is hostile: a string that is not a plain requirement throws
+    /// `PackagingError.refusedBuildRequirement`.
+    func dynamicRequirements(for request: BuildRequest) async throws -> [IndexRequirement]
     /// Vendors the crates of the request's Cargo manifests into its output folder: the one step
     /// with the network on, run before the build; the build then uses only those crates.
     func vendorCrates(_ request: CrateRequest) async throws -> VendorOutcome

@@ -10,7 +10,13 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     case missingRelocatableInterpreter(version: String, executable: String)
     /// The requirements probe did not answer.
     case probeFailed(reason: String, log: String)
+    /// The driver refused the sdist (a member that would leave its tree, a git source to
+    /// vendor): the log line after `hostileInputMark`.
+    case hostileInput(String, log: String)
     case io(String)
+
+    /// How the build driver starts a log line that names hostile input.
+    public static let hostileInputMark = "wheelwright: hostile input:"
 
     public var description: String {
         switch self {
@@ -24,6 +30,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
             "target \(target) has no Python \(version) (it has \(available.joined(separator: ", ")))"
         case .missingRelocatableInterpreter(let version, let executable):
             "the relocatable Python \(version) is missing: \(executable) is not an executable file; unpack a relocatable CPython build (python-build-standalone's install_only) so that its bin/python\(version) is there, or fix 'home:' in the target definition"
+        case let .hostileInput(reason, log):
+            "hostile input: \(reason); nothing of it ran outside the sandbox: review this release before whitelisting it (log: \(log))"
         case .probeFailed(let reason, let log):
             "asking the build backend for its requirements failed: \(reason) (log: \(log))"
         case .io(let message):

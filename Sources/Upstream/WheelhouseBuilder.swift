@@ -51,8 +51,11 @@ public struct WheelhouseBuilder: Sendable {
     /// A wheelhouse holding wheels for `requirements` and their dependencies, for CPython
     /// `pythonVersion` on `platforms`. Made once per distinct set; a second call returns it
     /// without running pip. Built in a temporary folder and renamed into place when complete.
-    public func wheelhouse(for requirements: [String], pythonVersion: String, platforms: [String]) async throws -> URL {
-        let key = ([pythonVersion] + platforms + ["--"] + requirements.sorted()).joined(separator: "\n")
+    /// The requirements come from sdists: pip gets each in packaging's form, after `--`, so none
+    /// can be read as an option.
+    public func wheelhouse(for requirements: [IndexRequirement], pythonVersion: String, platforms: [String]) async throws -> URL {
+        let texts = requirements.map(\.description)
+        let key = ([pythonVersion] + platforms + ["--"] + texts.sorted()).joined(separator: "\n")
         let digest = SHA256.hash(data: Array(key.utf8)).hex
         let target = root.appendingPathComponent(String(digest.prefix(24)))
         if CompletedFolder.isComplete(target) { return target }
@@ -72,7 +75,7 @@ public struct WheelhouseBuilder: Sendable {
         for platform in platforms { arguments += ["--platform", platform] }
         if let first = indices.first { arguments += ["--index-url", first.absoluteString] }
         for extra in indices.dropFirst() { arguments += ["--extra-index-url", extra.absoluteString] }
-        arguments += requirements
+        arguments += ["--"] + texts
         let result = try await Subprocess.run(
             .path(FilePath(python)), arguments: Arguments(arguments),
             environment: .inherit.updating(["PIP_FIND_LINKS": nil, "PIP_NO_INDEX": nil]),
@@ -80,7 +83,7 @@ public struct WheelhouseBuilder: Sendable {
         )
         guard result.terminationStatus.isSuccess else {
             let tail = (result.standardOutput + result.standardError).split(separator: "\n").suffix(5).joined(separator: "\n")
-            throw UpstreamError.wheelhouse(requirements.joined(separator: ", "), reason: tail)
+            throw UpstreamError.wheelhouse(texts.joined(separator: ", "), reason: tail)
         }
         try CompletedFolder.finish(partial, as: target, note: key)
         return target

@@ -7,8 +7,9 @@ import Glibc
 #endif
 
 /// The server's child process for one release description: standard input in, sanitized HTML
-/// out. It limits itself first (CPU seconds, address space), so a renderer that loops or
-/// balloons on hostile Markdown dies alone; the server shows the text escaped instead.
+/// out (the server hands over files, not pipes). It limits itself first (CPU seconds, address
+/// space), so a renderer that is slow or balloons on hostile Markdown dies alone; the server
+/// shows the text escaped instead.
 struct RenderDescription: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render-description",
@@ -19,8 +20,9 @@ struct RenderDescription: ParsableCommand {
     @Option(help: "The Description-Content-Type (text/markdown renders; anything else is escaped text).")
     var contentType: String?
 
-    /// What the child may use: ample for a 256 KiB README, small against a runaway.
-    static let cpuSeconds: rlim_t = 10
+    /// What the child may use: ample for a 1 MiB README (cmark-gfm renders one in tens of
+    /// milliseconds), small against its polynomial cases.
+    static let cpuSeconds: rlim_t = 3
     static let addressSpace: rlim_t = 2 << 30
 
     func run() throws {

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import PythonPackaging
 import Runners
 
 /// `runner build --json`: the outcome as a machine reads it.
@@ -14,7 +15,7 @@ struct SdistBuildReport: Encodable {
     let runner: String
     let dynamicRequirements: [String]
 
-    init(outcome: BuildOutcome, runner: String, dynamic: [String]) {
+    init(outcome: BuildOutcome, runner: String, dynamic: [IndexRequirement]) {
         succeeded = outcome.succeeded
         wheels = outcome.wheels.map(\.path)
         log = outcome.log.path
@@ -23,7 +24,7 @@ struct SdistBuildReport: Encodable {
         facts = outcome.facts
         limitsHit = outcome.limitsHit.map(\.rawValue).sorted()
         self.runner = runner
-        dynamicRequirements = dynamic
+        dynamicRequirements = dynamic.map(\.description)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -48,7 +48,7 @@ extension Wheelwright {
             let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
             let wheelhouse = try await builder.wheelhouse(for: buildSystem.requires, pythonVersion: pythonVersion, platforms: platforms)
             let wheels = (try? FileManager.default.contentsOfDirectory(atPath: wheelhouse.path))?.filter { $0.hasSuffix(".whl") }.sorted() ?? []
-            print("build requirements: \(buildSystem.requires.joined(separator: ", "))\(buildSystem.isLegacyDefault ? " (PEP 517 default)" : "")")
+            print("build requirements: \(buildSystem.requires.map(\.description).joined(separator: ", "))\(buildSystem.isLegacyDefault ? " (PEP 517 default)" : "")")
             for wheel in wheels { print("  \(wheel)") }
             print(wheelhouse.path)
         }

@@ -9,7 +9,7 @@ import PythonPackaging
 enum FuzzTarget: String, CaseIterable {
     case version, wheelFilename = "wheel-filename", sdistFilename = "sdist-filename", coreMetadata = "core-metadata"
     case multipart, range, accept, basicAuth = "basic-auth", jsonBody = "json-body", provenance, query
-    case descriptionHTML = "description-html"
+    case descriptionHTML = "description-html", descriptionMarkdown = "description-markdown"
 
     func run(_ data: [UInt8]) {
         let text = String(decoding: data, as: UTF8.self)
@@ -89,6 +89,13 @@ enum FuzzTarget: String, CaseIterable {
             precondition(HTMLSanitizer.sanitize(clean) == clean, "sanitizing \(text) twice gives two results")
             let unsafe = HTMLSanitizer.unsafeParts(of: clean)
             precondition(unsafe.isEmpty, "sanitizing \(text) leaves \(unsafe)")
+        case .descriptionMarkdown:
+            // The whole path a Markdown description takes in the renderer's child: cmark-gfm,
+            // then the sanitizer. Whatever the input, the page gets safe, stable HTML.
+            let html = DescriptionRendering.html(text, contentType: "text/markdown")
+            let unsafe = HTMLSanitizer.unsafeParts(of: html)
+            precondition(unsafe.isEmpty, "rendering \(text) leaves \(unsafe)")
+            precondition(HTMLSanitizer.sanitize(html) == html, "rendering \(text) gives HTML a second pass changes")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import PythonPackaging
 import TestSupport
 import Testing
 import Upstream
@@ -54,6 +55,11 @@ struct FailureDiagnosisTests {
             """)))
         #expect(unavailable.summary.hasPrefix("build requirement unavailable: No matching distribution found for python-sbom[hatch]>=0.1.2; builds install"), "\(unavailable.summary)")
         #expect(FailureDiagnosis.buildRequirement(UpstreamError.wheelhouse("x", reason: "Temporary failure in name resolution")) == nil, "transient: retried instead")
+        let refused = try #require(FailureDiagnosis.hostileInput(PackagingError.refusedBuildRequirement("--index-url=http://x/\u{1b}[2J", reason: "not a PEP 508 requirement")))
+        #expect(refused.kind == .hostileInput && !refused.kind.isTransient)
+        #expect(refused.summary == "hostile input: build requirement '--index-url=http://x/\\u{1B}[2J': not a PEP 508 requirement; nothing it named was run; review the release before it stays on the whitelist",
+                "\(refused.summary)")
+        #expect(FailureDiagnosis.hostileInput(PackagingError.invalidVersion("x")) == nil)
         let killed = diagnose("[wheelwright: the time limit of 60.0 seconds is reached: killing the build]\n[wheelwright: killed by signal 9]", limits: ["time"])
         #expect(killed.kind == .limit && killed.evidence.count == 2 && killed.hint.contains("the time limit"))
         let other = diagnose("flow_broken/native.c:2:1: error: unknown type name 'this'\nerror: command 'gcc' failed with exit code 1")

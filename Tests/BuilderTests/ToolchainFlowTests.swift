@@ -25,6 +25,8 @@ final class ToolchainFlowTests {
         var files = try LocalUpstream.newerBuildRequirements()
         files.append(try await LocalUpstream.sdist("tool-rust", kind: "rust", crateChecksum: checksum, in: folder.url))
         files.append(try await LocalUpstream.sdist("tool-modern", kind: "cext", requiresPython: ">=3.12", in: folder.url))
+        files.append(try await LocalUpstream.sdist("tool-configured", kind: "rust", crateChecksum: checksum,
+                                                   members: Self.cargoConfigurations(mark: folder.path("cargo-config-ran")), in: folder.url))
         try await LocalUpstream.fill(server, with: files)
         try """
             defaults:
@@ -37,8 +39,8 @@ final class ToolchainFlowTests {
             """.write(toFile: whitelist, atomically: true, encoding: .utf8)
     }
 
-    func build(_ extra: [String], cache: String) async throws -> (status: Int32, report: [String: Any], output: String) {
-        let result = try await runToolSeparately(Repository.wheelwright, ["build", whitelist, "--json",
+    func build(_ extra: [String], cache: String, whitelist: String? = nil) async throws -> (status: Int32, report: [String: Any], output: String) {
+        let result = try await runToolSeparately(Repository.wheelwright, ["build", whitelist ?? self.whitelist, "--json",
             "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
             "--upstream", "\(server.baseURL)/up/main/+simple/", "--data", data, "--cache", cache,
             "--containers", Repository.root.appendingPathComponent("containers").path] + extra)
@@ -95,6 +97,43 @@ final class ToolchainFlowTests {
         // pip on the consumer index of debian-13 finds both.
         let page = try await HTTP.send(.GET, "\(server.baseURL)/platform/debian-13/+simple/tool-rust/")
         #expect(page.text.contains("tool_rust-1.0-cp313"), "\(page.text)")
+    }
+
+    /// `.cargo/config.toml` in folders of the sdist's tree, each sending cargo to a registry that
+    /// does not exist and naming a credential provider, an alias, git by command line and a proxy:
+    /// read by the networked vendoring step, any of it would fail the build or run the provider
+    /// (which marks the host). (The tree's top folder is left out: the offline build step runs
+    /// cargo there, in the sandbox, where the sdist's own configuration is its own business.)
+    static func cargoConfigurations(mark: String) -> String {
+        let configuration = """
+            [source.crates-io]
+            replace-with = "attacker"
+            [source.attacker]
+            registry = "sparse+http://127.0.0.1:9/index/"
+            [registry]
+            global-credential-providers = ["/bin/sh -c 'touch \(mark)'"]
+            [registries.attacker]
+            index = "sparse+http://127.0.0.1:9/index/"
+            credential-provider = ["/bin/sh", "-c", "touch \(mark)"]
+            [alias]
+            vendor = "build"
+            [net]
+            git-fetch-with-cli = true
+            [http]
+            proxy = "http://127.0.0.1:9"
+            """
+        let members = ["tool_configured-1.0/src/.cargo/config.toml", "tool_configured-1.0/src/.cargo/config", "tool_configured-1.0/vendor/.cargo/config.toml"]
+            .map { ["name": $0, "data": configuration] }
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: members)) ?? Data(), as: UTF8.self)
+    }
+
+    @Test("a .cargo configuration in the sdist's tree is never read by the networked vendoring step: no source, credential provider, alias or proxy of it")
+    func cargoConfigurationIgnored() async throws {
+        let only = folder.path("configured.yaml")
+        try "packages:\n  - name: tool-configured\n    versions: [\"1.0\"]\n    targets: [debian-12]\n".write(toFile: only, atomically: true, encoding: .utf8)
+        let (status, report, output) = try await build(["--crate-registry", registry.path], cache: folder.path("cache-configured"), whitelist: only)
+        #expect(status == 0 && Self.result(report, "tool-configured", "debian-12")?["status"] as? String == "built", "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("cargo-config-ran")), "a credential provider of the sdist ran")
     }
 
     @Test("a Rust extension whose crates no registry serves fails as 'needs a crate registry', with cargo's reason and what to configure")

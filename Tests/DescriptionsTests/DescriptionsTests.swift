@@ -41,7 +41,7 @@ struct DescriptionsTests {
         }
         let long = String(repeating: "é", count: DescriptionRendering.maximumBytes)
         let cut = DescriptionRendering.html(long, contentType: "text/plain")
-        #expect(cut.hasSuffix("<p><em>The description is cut at 256 KiB.</em></p>") && cut.utf8.count < DescriptionRendering.maximumBytes + 200)
+        #expect(cut.hasSuffix("<p><em>The description is cut at 1024 KiB.</em></p>") && cut.utf8.count < DescriptionRendering.maximumBytes + 200)
     }
 
     /// Each hostile description, and what must not survive of it.
@@ -98,5 +98,24 @@ struct DescriptionsTests {
         #expect(HTMLSanitizer.sanitize("a < b > c") == "a &lt; b &gt; c")
         #expect(HTMLSanitizer.sanitize("<a href=\"/x?a=1&b=2\">") == "<a href=\"/x?a=1&amp;b=2\" rel=\"nofollow noopener noreferrer\"></a>")
         #expect(HTMLSanitizer.sanitize("x\u{0}y") == "x\u{FFFD}y")
+    }
+
+    /// The inputs that held Ink's child for its whole CPU limit or took it to 900 MB (issue 28),
+    /// and inputs of 10 MB: cut to what metadata allows, rendered by cmark-gfm and sanitized.
+    static let heavy: [(name: String, markdown: String)] = [
+        ("link openers", String(repeating: "[a](", count: 60_000)),
+        ("tag openers", String(repeating: "<a ", count: 80_000)),
+        ("reference links", (0..<4_000).map { "[\($0)]: https://demo.example/\($0)\n" }.joined() + (0..<4_000).map { "[\($0)] " }.joined()),
+        ("10 MB of prose", String(repeating: "Words and *more* words, [a link](https://demo.example/).\n\n", count: 180_000)),
+        ("10 MB of nesting", String(repeating: "> - ", count: 2_600_000)),
+        ("10 MB of tags", String(repeating: "<div><span>", count: 950_000)),
+    ]
+
+    @Test("the worst inputs seen render, cut at 1 MiB, and come out safe", arguments: 0..<heavy.count)
+    func heavyInputs(_ number: Int) {
+        let (name, markdown) = Self.heavy[number]
+        let html = DescriptionRendering.html(markdown, contentType: "text/markdown")
+        #expect(!html.isEmpty && HTMLSanitizer.unsafeParts(of: html).isEmpty, "\(name)")
+        #expect(html.hasSuffix("cut at 1024 KiB.</em></p>") == (markdown.utf8.count > DescriptionRendering.maximumBytes), "\(name)")
     }
 }

@@ -316,6 +316,75 @@ struct AttackTests {
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/Alice/cased/+simple/").status == 200, "the index of Alice is alice's")
     }
 
+    /// PUT /carol/NAME as `user:password` from the loopback address `from`, with curl; the status line.
+    func put(_ name: String, as credentials: String, from address: String, headers: [String] = []) async throws -> String {
+        let port = String(server.baseURL.split(separator: ":").last ?? "")
+        let reply = try await runTool("/usr/bin/curl", ["-s", "-i", "--interface", address, "-u", credentials, "-X", "PUT",
+                                                        "-H", "Content-Type: application/json", "-d", "{}"] + headers.flatMap { ["-H", $0] }
+                                                       + ["http://127.0.0.1:\(port)/carol/\(name)"]).output
+        return reply.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    }
+
+    @Test("a throttled address is refused the same way with the right password while the real user's login is remembered: no guessing oracle")
+    func throttleIsNoOracle() async throws {
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/carol", auth: root, ["password": "carol-secret"]).status == 201)
+        // The real user logs in (from 127.0.0.1): the login is remembered for a minute.
+        #expect(try await put("real", as: "carol:carol-secret", from: "127.0.0.1") == "HTTP/1.1 201 Created")
+        var answers: [String] = []
+        for attempt in 0..<12 { answers.append(try await put("guess\(attempt)", as: "carol:guess\(attempt)", from: "127.0.0.6")) }
+        #expect(answers.last?.hasPrefix("HTTP/1.1 429") == true, "\(answers)")
+        let right = try await put("right", as: "carol:carol-secret", from: "127.0.0.6")
+        #expect(right == answers.last, "the right password from a throttled address: \(right), a wrong one: \(answers.last ?? "")")
+        #expect(try await put("still", as: "carol:carol-secret", from: "127.0.0.1") == "HTTP/1.1 201 Created", "the real user is not locked out")
+    }
+
+    @Test("ten concurrent first logins with the right password from one address all pass: one derivation, not ten throttled")
+    func concurrentFirstLogins() async throws {
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/carol", auth: root, ["password": "carol-secret"]).status == 201)
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for number in 0..<10 { group.addTask { try await self.put("parallel\(number)", as: "carol:carol-secret", from: "127.0.0.7") } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(answers.allSatisfy { $0 == "HTTP/1.1 201 Created" }, "\(answers)")
+    }
+
+    @Test("bad session keys for made-up users never count against a user; failed passwords never lock out a token from the same address")
+    func throttleTables() async throws {
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/carol", auth: root, ["password": "carol-secret"]).status == 201)
+        // Session keys naming carol from many addresses: not one counts against carol.
+        for number in 0..<40 {
+            _ = try await put("session\(number)", as: "carol:x", from: "127.0.1.\(number + 1)",
+                              headers: ["X-Devpi-Auth: " + Data("carol:bogus\(number)".utf8).base64EncodedString()])
+        }
+        #expect(try await put("after-sessions", as: "carol:carol-secret", from: "127.0.0.8") == "HTTP/1.1 201 Created")
+        // Ten failed passwords from one address, then carol's token from there.
+        let carol = HTTP.basic("carol", "carol-secret")
+        let token = try await token(carol).token
+        for attempt in 0..<12 { _ = try await put("fail\(attempt)", as: "carol:wrong\(attempt)", from: "127.0.0.9") }
+        #expect(try await put("password-after", as: "carol:wrong", from: "127.0.0.9").hasPrefix("HTTP/1.1 429"))
+        #expect(try await put("token-after", as: "__token__:\(token)", from: "127.0.0.9") == "HTTP/1.1 201 Created",
+                "a token is not throttled by password failures")
+    }
+
+    @Test("an X-Forwarded-For a trusted proxy passes that cannot be read is a 400, never the proxy's address")
+    func unreadableForwardedFor() async throws {
+        let behind = try TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
+        defer { behind.stop() }
+        let long = String(repeating: "203.0.113.7, ", count: 400)
+        for header in [long, "203.0.113.7, not-an-address"] {
+            let reply = try await HTTP.send(.GET, "\(behind.baseURL)/+api", headers: [("X-Forwarded-For", header)])
+            #expect(reply.status == 400 && reply.text.contains("X-Forwarded-For"), "\(reply.status) \(reply.text.prefix(300))")
+        }
+        // Failed logins sent that way are refused before they are checked: the proxy's own address is not locked out.
+        for attempt in 0..<12 {
+            let guess = try await HTTP.send(.PUT, "\(behind.baseURL)/root/x\(attempt)", headers: [
+                ("Authorization", HTTP.basic("root", "wrong\(attempt)")), ("Content-Type", "application/json"), ("X-Forwarded-For", long),
+            ], body: Array("{}".utf8))
+            #expect(guess.status == 400)
+        }
+        #expect(try await HTTP.json(.PUT, "\(behind.baseURL)/root/fine", auth: HTTP.basic("root", TestServer.rootPassword), [:]).status == 201)
+    }
+
     // MARK: 8. Integrity on read
 
     @Test("a damaged or missing blob is a 500, never wrong bytes; wheelwright fsck finds both and exits 1")
@@ -372,6 +441,34 @@ struct AttackTests {
         let delete = try await HTTP.send(.DELETE, "\(server.baseURL)/alice/dev/+simple/")
         #expect(delete.status == 405 && delete.headers["Allow"].first?.contains("GET") == true)
         #expect(try await HTTP.send(.POST, "\(server.baseURL)/+health").status == 405)
+    }
+
+    @Test("an encoded NUL or control character in a path is a 400, never a shorter name's file")
+    func controlCharactersInPaths() async throws {
+        _ = try await upload("demo-1.0-py3-none-any.whl", try await wheel())
+        let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/demo/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+        let link = try #require((page.json["files"] as? [[String: Any]])?.first?["url"] as? String)
+        let url = server.baseURL + (link.split(separator: "#").first.map(String.init) ?? link)
+        #expect(try await HTTP.send(.GET, url).status == 200, "\(url)")
+        for suffix in ["%00", "%00.evil", "%0a", "%1b", "%7f"] {
+            let reply = try await HTTP.send(.GET, url + suffix)
+            #expect(reply.status == 400 && reply.text.contains("control character"), "\(suffix): \(reply.status)")
+        }
+        try await expectAlive()
+    }
+
+    @Test("the data directory and an export are private to their owner whatever the umask: 0700 folders, a 0600 catalog")
+    func privateModes() async throws {
+        func mode(_ path: String) throws -> Int {
+            try (FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(server.data.path) == 0o700 && mode(server.data.appendingPathComponent("catalog.sqlite").path) == 0o600)
+        let export = folder.path("export")
+        let exported = try await runToolSeparately("/bin/sh", ["-c", "umask 000; exec \"$0\" export \"$1\" --data \"$2\"", Repository.wheelwright,
+                                                               export, server.data.path])
+        #expect(exported.status == 0, "\(exported.errors)")
+        let (folderMode, catalogMode) = (try mode(export), try mode(export + "/catalog.sqlite"))
+        #expect(folderMode == 0o700 && catalogMode == 0o600, "\(String(folderMode, radix: 8)) \(String(catalogMode, radix: 8))")
     }
 
     @Test("a full disk is a 507 with a message, leaves nothing half-written, and the server goes on")

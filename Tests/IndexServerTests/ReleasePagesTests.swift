@@ -6,7 +6,8 @@ import Testing
 /// A project's page and a release's page as a developer decides from them, through the real
 /// server: the description rendered (in the server's child process) and sanitized, the
 /// metadata, dependencies linked within the index, the whitelist entry, the install command;
-/// hostile and renderer-crashing descriptions; and in a real browser.
+/// hostile descriptions, ones the renderer cannot finish and ones as long as metadata allows; and
+/// in a real browser.
 @Suite(.serialized)
 final class ReleasePagesTests {
     let server: TestServer
@@ -38,6 +39,12 @@ final class ReleasePagesTests {
         <div style="position:fixed;inset:0" onclick="alert('div')">cover</div>
         """
 
+    /// A README of about 1 MB: 2,000 sections of prose, lists, code and links.
+    static let longReadme = (1...2_000).map { number in
+        "## Section \(number)\n\nSome *prose* with a [link](https://demo.example/\(number)) and `code`.\n\n- one\n- two\n\n```\nline \(number)\n```\n\n"
+            + String(repeating: "More words to read about this part of the library. ", count: 7) + "\n\n"
+    }.joined()
+
     /// A Project-URL that would leave its `href` if the quote were not escaped.
     static let breakout = "Docs, https://demo.example/\"\u{301} onmouseover=\"alert(1)"
 
@@ -52,8 +59,10 @@ final class ReleasePagesTests {
             // A quote followed by a combining mark is one Swift Character: escaping must still see the quote.
             ("quoted", "1.0", nil, [], nil),
             ("helper", "1.0", ("helper\n======\n\n.. code:: python\n\n   <b>not bold</b>\n", "text/x-rst"), [], nil),
-            // Ink 0.6.0 traps on this list item (a trailing indented line): the child dies, the server does not.
-            ("crasher", "1.0", ("- a\n  ", "text/markdown"), [], nil),
+            // Quadratic in Debian 12's cmark-gfm (minutes for 1 MiB): the child's CPU limit ends it, not the server.
+            ("slow", "1.0", (String(repeating: "![[]()", count: 170_000), "text/markdown"), [], nil),
+            // About 1 MB, what metadata allows: once the end of the server (a pipe write to a child that had stopped reading).
+            ("long", "1.0", (Self.longReadme, "text/markdown"), [], nil),
         ]
         for upload in uploads {
             let path = try await makeDistribution(in: folder, upload.name, upload.version, requiresPython: ">=3.9", summary: "\(upload.name) for tests",
@@ -117,6 +126,15 @@ final class ReleasePagesTests {
         #expect(try await HTTP.send(.GET, server.baseURL + "/alice/web/demo-lib/9.9/", headers: Self.html).status == 404)
     }
 
+    @Test("another spelling of a release's version or name redirects to the release's one page: spellings make no cache entries")
+    func canonicalReleasePage() async throws {
+        for spelling in ["/alice/web/demo-lib/0001.0/", "/alice/web/Demo_Lib/1.0/", "/alice/web/demo-lib/1.00/", "/alice/web/demo-lib/v1.0/"] {
+            let reply = try await HTTP.send(.GET, server.baseURL + spelling, headers: Self.html)
+            #expect(reply.status == 301 && reply.headers["Location"].first == "/alice/web/demo-lib/1.0/", "\(spelling): \(reply.status) \(reply.headers)")
+        }
+        #expect(try await page("/alice/web/demo-lib/1.0/").contains("<h1>demo-lib 1.0</h1>"))
+    }
+
     @Test("a hostile description: no script, event handler, javascript: link, frame or style reaches the page")
     func hostileDescription() async throws {
         let project = try await page("/alice/web/demo-lib/")
@@ -141,10 +159,13 @@ final class ReleasePagesTests {
         #expect(!tags.contains { $0.contains("\u{301} onmouseover=\"") }, "\(tags.filter { $0.contains("onmouseover") })")
     }
 
-    @Test("a description that traps the Markdown renderer is shown as text; the server lives on")
-    func rendererTrap() async throws {
-        let crasher = try await page("/alice/dev/crasher/")
-        #expect(crasher.contains("The description could not be rendered") && crasher.contains("<pre>- a\n  </pre>"), "\(crasher)")
+    @Test("a description the renderer cannot finish within its CPU time is shown as text; one of 1 MB renders; the server lives on")
+    func rendererLimits() async throws {
+        let slow = try await page("/alice/dev/slow/")
+        #expect(slow.contains("The description is shown as it was uploaded (the renderer stopped") && slow.contains("<pre>![[]()![[]()"),
+                "\(slow.prefix(2_000))")
+        let long = Self.readmeSection(try await page("/alice/dev/long/"))
+        #expect(long.contains("<h2>Section 1</h2>") && long.contains("<h2>Section 2000</h2>") && !long.contains("is cut at"), "\(long.suffix(500))")
         let health = try await HTTP.send(.GET, server.baseURL + "/+health")
         #expect(health.status == 200)
         #expect(try await page("/alice/web/demo-lib/").contains("<h2>Usage</h2>"))

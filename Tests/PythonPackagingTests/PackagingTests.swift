@@ -294,7 +294,7 @@ struct BuildSystemTests {
             requires = ["nor-this"]
             """
         let system = try BuildSystem(pyproject: text)
-        #expect(system.requires == ["setuptools>=64", "setuptools_scm[toml]>=8", "wheel; python_version<'3.12'"])
+        #expect(system.requires.map(\.description) == ["setuptools>=64", "setuptools_scm[toml]>=8", "wheel; python_version < \"3.12\""])
         #expect(system.backend == "setuptools.build_meta")
         #expect(!system.isLegacyDefault)
     }
@@ -303,8 +303,40 @@ struct BuildSystemTests {
     func defaults() throws {
         #expect(try BuildSystem(pyproject: nil) == .legacyDefault)
         #expect(try BuildSystem(pyproject: "[project]\nname = \"x\"\n") == .legacyDefault)
-        #expect(try BuildSystem(pyproject: "build-system.requires = [\"flit_core>=3.2\"]\n").requires == ["flit_core>=3.2"])
+        #expect(try BuildSystem(pyproject: "build-system.requires = [\"flit_core>=3.2\"]\n").requires.map(\.description) == ["flit_core>=3.2"])
         #expect(throws: PackagingError.self) { try BuildSystem(pyproject: "[build-system]\nrequires = [1, 2]\n") }
+    }
+
+    /// What an sdist could slip to the host's pip as a build requirement (issue 28).
+    static let hostileRequirements = [
+        "--no-deps", "--index-url=http://127.0.0.1:1/", "-i http://127.0.0.1:1/", "--extra-index-url", "-r requirements.txt",
+        "--no-binary=:all:", "-e .", "evilpkg --index-url=http://127.0.0.1:1/", "evilpkg @ https://example.invalid/evil.tar.gz",
+        "evilpkg@file:///tmp/evil.tar.gz", "/tmp/evilpkg-1.0.tar.gz", "./evilpkg", "../evilpkg", "file:///tmp/evil.tar.gz",
+        "https://example.invalid/evil.whl", "evilpkg; python_version > '3' --no-deps", "evilpkg\n--index-url=x", "", " ",
+        "evilpkg --hash=sha256:00", String(repeating: "a", count: 20_000),
+    ]
+
+    @Test("a build requirement that is not a plain PEP 508 requirement is refused as hostile input", arguments: hostileRequirements)
+    func hostileBuildRequirement(text: String) throws {
+        #expect {
+            try IndexRequirement(text)
+        } throws: { error in
+            guard let error = error as? PackagingError, case .refusedBuildRequirement = error else { return false }
+            return error.description.hasPrefix("hostile input: the build requirement '") && !error.description.contains("\n")
+                && error.description.count < 1_000
+        }
+        #expect(throws: PackagingError.self) {
+            try BuildSystem(pyproject: "[build-system]\nrequires = [\"setuptools\", \(String(reflecting: text))]\n")
+        }
+    }
+
+    @Test("plain requirements pass, in packaging's form: what pip gets after --", arguments: [
+        ("setuptools>=61", "setuptools>=61"), ("Cython >= 3.0, < 4", "Cython<4,>=3.0"),
+        ("cffi>=1.0; platform_python_implementation != 'PyPy'", "cffi>=1.0; platform_python_implementation != \"PyPy\""),
+        ("setuptools_scm[toml]>=8", "setuptools_scm[toml]>=8"),
+    ])
+    func plainBuildRequirement(text: String, form: String) throws {
+        #expect(try IndexRequirement(text).description == form)
     }
 }
 

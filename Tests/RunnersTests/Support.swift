@@ -1,4 +1,5 @@
 import Foundation
+import PythonPackaging
 @testable import Runners
 import SiteConfiguration
 import TestSupport
@@ -34,10 +35,10 @@ enum Debian12 {
         return wheelhouse
     }
 
-    /// Writes a test sdist of `kind` (see Tests/Support/make_build_sdist.py).
-    static func sdist(in folder: TemporaryFolder, _ name: String, kind: String, argument: String = "") async throws -> URL {
+    /// Writes a test sdist of `kind` (see Tests/Support/make_build_sdist.py; `options` are its other flags).
+    static func sdist(in folder: TemporaryFolder, _ name: String, kind: String, argument: String = "", options: [String] = []) async throws -> URL {
         let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
-        let (status, output) = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0", "--kind", kind, "--argument", argument])
+        let (status, output) = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0", "--kind", kind, "--argument", argument] + options)
         guard status == 0 else { throw TestFailure("make_build_sdist failed: \(output)") }
         return URL(fileURLWithPath: output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -56,7 +57,8 @@ enum Debian12 {
         var prepared = request(wheelhouse)
         var dynamic: [String] = []
         if probe {
-            (prepared, dynamic) = try await BuildRequirements { _ in wheelhouse }.resolve(staticRequirements: ["setuptools"], runner: runner, request: request)
+            let resolved = try await BuildRequirements { _ in wheelhouse }.resolve(staticRequirements: [IndexRequirement("setuptools")], runner: runner, request: request)
+            (prepared, dynamic) = (resolved.0, resolved.dynamic.map(\.description))
         }
         let outcome = try await runner.build(prepared)
         return (outcome, dynamic, (try? String(contentsOf: outcome.log, encoding: .utf8)) ?? "")

@@ -2,6 +2,7 @@
 """Writes a setuptools sdist for the runner and build tests.
 
   make_build_sdist.py OUT NAME VERSION [--kind KIND] [--argument TEXT] [--requires-python SPEC]
+                      [--build-requires JSON] [--dynamic-requires JSON] [--members JSON]
 
 KIND is what its build does besides building:
   pure      a module, nothing else
@@ -13,20 +14,28 @@ KIND is what its build does besides building:
   memory    allocates 100 MB chunks up to 30 GB
   fail      a C extension that does not compile
   syslib    a C extension that includes <yaml.h> and links libyaml (needs libyaml-dev)
+  evil      writes "ran as uid N" to the host path TEXT the moment setup.py runs, whatever
+            the command (egg_info, metadata, bdist_wheel): proof that a host process ran it
   rust      a Rust program (setuptools-rust's RustBin) printing `answer 42`; with
             --crate-checksum SHA256 it takes the answer from the crate wheelwright-answer 0.1.0
             (make_crate_registry.py), locked in its Cargo.lock with that checksum
 The behaviour runs only when the wheel is built (`bdist_wheel`), never when the backend is
-asked for its requirements. Prints the path written.
+asked for its requirements (but for `evil`, which runs at once). --build-requires replaces
+`[build-system].requires` (a JSON list of strings); --dynamic-requires makes an in-tree backend
+(setuptools' with `get_requires_for_build_wheel` answering that JSON list). --members adds raw
+archive members, a JSON list of {"name", "type": file|symlink|hardlink|fifo|chardev, "data" or
+"link"}, written as given (traversal, absolute paths and links included). Prints the path written.
 """
 import argparse
 import io
+import json
 import os
 import re
 import tarfile
 
 BEHAVIOURS = {
     "pure": "",
+    "evil": "",
     "cext": "",
     "fail": "",
     "syslib": "",
@@ -124,6 +133,9 @@ def main():
     parser.add_argument("--argument", default="")
     parser.add_argument("--requires-python", default="")
     parser.add_argument("--crate-checksum", default="")
+    parser.add_argument("--build-requires", default="")
+    parser.add_argument("--dynamic-requires", default="")
+    parser.add_argument("--members", default="")
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
@@ -131,6 +143,8 @@ def main():
     behaviour = BEHAVIOURS[args.kind]
     setup = "import sys\nfrom setuptools import Extension, setup\n"
     setup += f"ARGUMENT = {args.argument!r}\n"
+    if args.kind == "evil":
+        setup += "import os\nwith open(ARGUMENT, 'w') as f:\n    f.write(f'ran as uid {os.getuid()}')\n"
     if behaviour:
         setup += "if 'bdist_wheel' in sys.argv:\n" + "".join(f"    {line}\n" for line in behaviour.strip().splitlines())
     options = ", libraries=['yaml'], define_macros=[('WITH_YAML', '1')]" if args.kind == "syslib" else ""
@@ -152,6 +166,15 @@ def main():
         files["setup.py"] = ("from setuptools import setup\nfrom setuptools_rust import RustBin\n"
                              f"setup(name={args.name!r}, version={args.version!r}, packages=[{module!r}], "
                              f"rust_extensions=[RustBin({args.name!r}, path='Cargo.toml')]{python_requires})\n")
+    if args.build_requires or args.dynamic_requires:
+        requires = json.loads(args.build_requires) if args.build_requires else ["setuptools"]
+        backend = "setuptools.build_meta"
+        if args.dynamic_requires:
+            backend = "wheelwright_test_backend"
+            files["wheelwright_test_backend.py"] = ("from setuptools.build_meta import *\n\n"
+                                                    f"def get_requires_for_build_wheel(config_settings=None):\n    return {json.loads(args.dynamic_requires)!r}\n")
+        files["pyproject.toml"] = (f"[build-system]\nrequires = {json.dumps(requires)}\nbuild-backend = {json.dumps(backend)}\n"
+                                   + ('backend-path = ["."]\n' if args.dynamic_requires else ""))
     if extension:
         files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib") else "#include <Python.h>\nthis does not compile;\n"
     path = os.path.join(args.out, f"{base}.tar.gz")
@@ -162,6 +185,18 @@ def main():
             info.size = len(data)
             info.mtime = 315532800
             archive.addfile(info, io.BytesIO(data))
+        for member in json.loads(args.members) if args.members else []:
+            info = tarfile.TarInfo(member["name"])
+            info.mtime = 315532800
+            kind = member.get("type", "file")
+            data = member.get("data", "").encode()
+            if kind == "file":
+                info.size = len(data)
+            else:
+                info.type = {"symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE, "fifo": tarfile.FIFOTYPE, "chardev": tarfile.CHRTYPE}[kind]
+                info.linkname = member.get("link", "")
+                data = b""
+            archive.addfile(info, io.BytesIO(data) if data else None)
     print(path)
 
 

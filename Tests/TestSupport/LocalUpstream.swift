@@ -34,13 +34,14 @@ public enum LocalUpstream {
     }
 
     /// Writes a generated setuptools sdist (`Tests/Support/make_build_sdist.py`, KIND as it
-    /// documents) into `folder`; its path.
+    /// documents, `members` its raw extra members as JSON) into `folder`; its path.
     public static func sdist(_ name: String, version: String = "1.0", kind: String, requiresPython: String? = nil, crateChecksum: String? = nil,
-                             in folder: URL) async throws -> String {
+                             members: String? = nil, in folder: URL) async throws -> String {
         let script = Repository.root.appendingPathComponent("Tests/Support/make_build_sdist.py").path
         let made = try await runTool("/usr/bin/python3", [script, folder.path, name, version, "--kind", kind]
                                                          + (requiresPython.map { ["--requires-python", $0] } ?? [])
-                                                         + (crateChecksum.map { ["--crate-checksum", $0] } ?? []))
+                                                         + (crateChecksum.map { ["--crate-checksum", $0] } ?? [])
+                                                         + (members.map { ["--members", $0] } ?? []))
         guard made.status == 0 else { throw TestFailure(made.output) }
         return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }

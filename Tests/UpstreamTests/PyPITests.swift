@@ -26,12 +26,12 @@ struct PyPITests {
         let builder = WheelhouseBuilder(cache: try DownloadCache(root: folder.url))
         let platforms = WheelhouseBuilder.platforms(glibc: "2.36", architecture: "x86_64")
         #expect(platforms.first == "manylinux_2_36_x86_64" && platforms.contains("manylinux2014_x86_64"))
-        let first = try await builder.wheelhouse(for: ["setuptools>=61", "wheel"], pythonVersion: "3.11", platforms: platforms)
+        let first = try await builder.wheelhouse(for: IndexRequirement.all(["setuptools>=61", "wheel"]), pythonVersion: "3.11", platforms: platforms)
         let wheels = try FileManager.default.contentsOfDirectory(atPath: first.path).filter { $0.hasSuffix(".whl") }
         #expect(wheels.contains { $0.hasPrefix("setuptools-") } && wheels.contains { $0.hasPrefix("wheel-") })
         let marker = first.appendingPathComponent(".complete").path
         let made = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
-        let second = try await builder.wheelhouse(for: ["wheel", "setuptools>=61"], pythonVersion: "3.11", platforms: platforms)
+        let second = try await builder.wheelhouse(for: IndexRequirement.all(["wheel", "setuptools>=61"]), pythonVersion: "3.11", platforms: platforms)
         #expect(second.path == first.path)
         #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)
     }
