@@ -27,7 +27,7 @@ inputs = {
     "README of 0.94 MB": readme,
     "[a]( x 60,000": "[a](" * 60_000,
     "<a  x 80,000": "<a " * 80_000,
-    "reference links, 114 KiB": "".join(f"[{n}]: https://demo.example/{n}\n" for n in range(3_500))[: 114 * 1024],
+    "reference links, 114 KiB": ("".join(f"[{n}]: https://demo.example/{n}\n" for n in range(2_000)) + "".join(f"[{n}] " for n in range(2_000)) * 6)[: 114 * 1024],
     "![[]() to 1 MiB": fill("![[]()"),
     "50,000 table columns": "|" + "a|" * 50_000 + "\n|" + "-|" * 50_000 + "\n" + ("|" + "b|" * 50_000 + "\n") * 3,
 }
@@ -41,12 +41,15 @@ for binary in binaries:
             subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M %x", "-o", measured.name, "timeout", "60", binary, "render-description",
                             "--content-type", "text/markdown"], stdin=source, stdout=sink, stderr=subprocess.DEVNULL,
                            env={"SWIFT_BACKTRACE": "enable=no", "PATH": "/usr/bin:/bin"})
-            fields = measured.read().split("\n")[-2].split()
-            wall, user, system, rss, status = float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3]) // 1024, int(fields[4])
+            report = measured.read()
+            fields = report.split("\n")[-2].split()
+            wall, user, system, rss = float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3]) // 1024
+            signal = report.split("terminated by signal ")[1].split()[0] if "terminated by signal" in report else None
+            status = f"signal {signal}" if signal else f"exit {fields[4]}"
             sink.seek(0, 2)
             row = {"binary": binary, "input": name, "bytes": len(text.encode()), "wall_ms": round(wall * 1000), "cpu_ms": round((user + system) * 1000),
-                   "peak_rss_mb": rss, "exit": status, "html_bytes": sink.tell()}
+                   "peak_rss_mb": rss, "ended": status, "html_bytes": sink.tell()}
             results.append(row)
-            print(f"{binary[-40:]:>40} {name:26s} {row['wall_ms']:7d} ms wall {row['cpu_ms']:7d} ms CPU {rss:6d} MB  exit {status:3d}"
+            print(f"{binary[-40:]:>40} {name:26s} {row['wall_ms']:7d} ms wall {row['cpu_ms']:7d} ms CPU {rss:6d} MB  {status:>9}"
                   f"  {sink.tell():>9} bytes of HTML", flush=True)
 json.dump(results, open(os.path.join(out, "results.json"), "w"), indent=2)

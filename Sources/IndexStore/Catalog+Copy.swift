@@ -38,7 +38,12 @@ extension Catalog {
                 try destination.execute("DELETE FROM state")
                 for table in Self.tables {
                     for row in try source.rows("SELECT * FROM \(table)") {
-                        // Lower case: PostgreSQL folded the names when it made the tables; SQLite ignores case.
+                        // A copied catalog may come from an export someone else made: its column names
+                        // reach the statement only when they are plain identifiers. Lower case:
+                        // PostgreSQL folded the names when it made the tables; SQLite ignores case.
+                        if let bad = row.columnNames.first(where: { !Self.isPlainIdentifier($0) }) {
+                            throw StoreError.badRequest("the catalog's table \(table) has a column \(String(reflecting: String(bad.prefix(80)))) that no wheelwright catalog has: it is not a wheelwright export")
+                        }
                         let columns = row.columnNames.map { "\"\($0.lowercased())\"" }.joined(separator: ", ")
                         try destination.execute("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders(row.columnNames.count)))",
                                                 row.allValues.map(SQLValueArgument.init))
@@ -50,6 +55,16 @@ extension Catalog {
                 try destination.bumpGeneration()
             }
         }
+    }
+}
+
+extension Catalog {
+    /// ASCII letters, digits and `_`, not starting with a digit, at most 63 bytes: what every
+    /// column of a wheelwright catalog is called, and nothing that can leave a quoted identifier.
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), let first = bytes.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        return bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") }
     }
 }
 

@@ -61,6 +61,10 @@ public struct DevpiImport: Sendable {
         var summary = Summary()
         for name in dump.users.keys.sorted() {
             let user = name.lowercased()
+            guard StoreName.isValid(user) else {
+                summary.notes.append("user \(String(reflecting: String(name.prefix(80)))) not imported: not a valid user name")
+                continue
+            }
             if try service.catalog.userExists(user) {
                 summary.usersExisting += 1
                 continue
@@ -83,9 +87,13 @@ public struct DevpiImport: Sendable {
                 summary.indicesExisting += 1
                 continue
             }
-            let acl = (index.indexconfig.aclUpload ?? []).filter { $0 != ":ANONYMOUS:" }.map { $0.lowercased() }
+            let named = (index.indexconfig.aclUpload ?? []).filter { $0 != ":ANONYMOUS:" }.map { $0.lowercased() }
+            let acl = named.filter(StoreName.isValid)
             if index.indexconfig.aclUpload?.contains(":ANONYMOUS:") == true {
                 summary.notes.append("\(id): acl_upload :ANONYMOUS: dropped (anonymous uploads are not allowed here)")
+            }
+            for bad in named.filter({ !StoreName.isValid($0) }).prefix(10) {
+                summary.notes.append("\(id): acl_upload \(String(reflecting: String(bad.prefix(80)))) dropped: not a valid user name")
             }
             try service.catalog.createIndex(id, settings: IndexSettings(volatile: index.indexconfig.volatile ?? true, aclUpload: acl.filter { $0 != id.user }))
             summary.indicesCreated += 1
@@ -161,18 +169,34 @@ public struct DevpiImport: Sendable {
         }
     }
 
-    /// One release file, through the upload's checks, as uploaded by the index's owner.
+    /// The largest release file taken from a dump: the server's default upload limit.
+    public static let maximumFileBytes: Int64 = 2 << 30
+
+    /// One release file, through the upload's checks, as uploaded by the index's owner. The file
+    /// must be a regular file whose real path (links resolved) is inside the dump's real folder,
+    /// and at most `maximumFileBytes`.
     private func importFile(_ file: DevpiDump.File, into index: IndexID) throws -> UploadOutcome {
-        let path = folder.appendingPathComponent(file.relpath).standardizedFileURL
-        guard !file.relpath.hasPrefix("/"), path.path.hasPrefix(folder.path + "/") else {
+        let root = folder.resolvingSymlinksInPath().path
+        let path = folder.appendingPathComponent(file.relpath).resolvingSymlinksInPath()
+        guard !file.relpath.hasPrefix("/"), !file.relpath.contains("\u{0}"), path.path.hasPrefix(root + "/") else {
             throw StoreError.badRequest("the path leaves the dump's folder")
         }
         guard let sha256 = file.entrymapping?.sha256 else { throw StoreError.badRequest("the dump records no sha256 for it") }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path.path)
+        guard let attributes else { throw StoreError.notFound("the file is missing from the dump") }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw StoreError.badRequest("it is not a regular file") }
         guard let input = FileHandle(forReadingAtPath: path.path) else { throw StoreError.notFound("the file is missing from the dump") }
         defer { try? input.close() }
         var blob = try service.blobs.makeTemporaryFile()
+        var copied: Int64 = 0
         do {
-            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try blob.write(chunk) }
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                copied += Int64(chunk.count)
+                guard copied <= Self.maximumFileBytes else {
+                    throw StoreError(.tooLarge, "it is larger than \(Self.maximumFileBytes >> 20) MiB, the largest file an upload may be")
+                }
+                try blob.write(chunk)
+            }
         } catch {
             service.blobs.discard(blob)
             throw error
