@@ -380,9 +380,11 @@ struct ServerTests {
         let form = HTTP.uploadForm(filename: "graceful-1.0-py3-none-any.whl", content: content)
         let url = "\(server.baseURL)/alice/dev/"
         let auth = alice
+        let sent = AtomicCount()
         async let reply = HTTP.sendSlowly(url, headers: [("Authorization", auth), ("Content-Type", form.contentType)],
-                                          body: form.body, piece: 64, pause: .milliseconds(20))
-        try await Task.sleep(for: .milliseconds(200))
+                                          body: form.body, piece: 64, pause: .milliseconds(20), sent: sent)
+        // SIGTERM once the upload is under way (its head and a few pieces written), however loaded the machine.
+        while sent.value < 5 { try await Task.sleep(for: .milliseconds(10)) }
         let server = self.server
         let exit = await Task.detached { server.terminate() }.value
         #expect(try await reply.status == 200)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import Subprocess
@@ -57,20 +58,22 @@ public struct HTTP {
     }
 
     /// Sends `body` in small pieces with a pause between them: an upload that stays in flight.
-    public static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration) async throws -> Reply {
+    /// `sent` counts the pieces the client has taken to write (it takes one only after the request
+    /// head and the pieces before it), so a test can wait until the upload is truly under way.
+    public static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration,
+                                  sent: AtomicCount? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let pieces = stride(from: 0, to: body.count, by: piece).map { ByteBuffer(bytes: body[$0..<min($0 + piece, body.count)]) }
-        let stream = AsyncStream<ByteBuffer> { continuation in
-            Task {
-                for piece in pieces {
-                    continuation.yield(piece)
-                    try? await Task.sleep(for: pause)
-                }
-                continuation.finish()
-            }
-        }
+        let next = AtomicCount()
+        let stream = AsyncStream<ByteBuffer>(unfolding: {
+            let position = next.increment() - 1
+            guard position < pieces.count else { return nil }
+            if position > 0 { try? await Task.sleep(for: pause) }
+            sent?.increment()
+            return pieces[position]
+        })
         request.body = .stream(stream, length: .known(Int64(body.count)))
         let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 20)
@@ -122,4 +125,17 @@ public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ versi
     let (status, output) = try await runTool(Repository.tool("python"), arguments)
     guard status == 0 else { throw TestFailure("make_distributions failed: \(output)") }
     return output.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// A count several tasks add to.
+public final class AtomicCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Adds one; the new count.
+    @discardableResult
+    public func increment() -> Int { count.add(1, ordering: .relaxed).newValue }
+
+    public var value: Int { count.load(ordering: .relaxed) }
 }
