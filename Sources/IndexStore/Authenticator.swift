@@ -24,9 +24,10 @@ public final class Authenticator: Sendable {
     private let catalog: Catalog
     private let lifetime: Duration
     private let verified = Mutex([String: (expiry: ContinuousClock.Instant, passwordHash: String)]())
-    /// The derivations running, by the SHA-256 of their credentials: the stored hash when the
-    /// password matched, nil when not.
-    private let checking = Mutex([String: Task<String?, any Error>]())
+    /// The derivations running, by the SHA-256 of their credentials, with the requests waiting
+    /// for the same credentials' answer: the stored hash when the password matched, `.some(nil)`
+    /// when not, nil when the check failed (they check again themselves).
+    private let checking = Mutex([String: [CheckedContinuation<String??, Never>]]())
     /// When this process last wrote each token's `lastUsedAt`: a burst of uploads writes it once a minute.
     private let recordedUse = Mutex([String: Double]())
     public let throttle: LoginThrottle
@@ -61,23 +62,37 @@ public final class Authenticator: Sendable {
            try catalog.passwordHash(of: user) == remembered.passwordHash {
             return Identity(user: user)
         }
-        let check = try checking.withLock { running throws(StoreError) -> Task<String?, any Error> in
-            if let same = running[key] { return same }
+        let owner = try checking.withLock { running throws(StoreError) -> Bool in
+            guard running[key] == nil else { return false }
             try throttle.begin(address: address)
-            let task = Task { try await self.derive(user: user, password: password, key: key, from: address) }
-            running[key] = task
-            return task
+            running[key] = []
+            return true
         }
-        return try await check.value == nil ? nil : Identity(user: user)
+        guard owner else {
+            // The same credentials are being checked: their answer, without a derivation of our own.
+            let answer = await withCheckedContinuation { (waiter: CheckedContinuation<String??, Never>) in
+                let waiting = checking.withLock { running in
+                    running[key]?.append(waiter)
+                    return running[key] != nil
+                }
+                if !waiting { waiter.resume(returning: nil) }
+            }
+            guard let answer else { return try await authenticate(user: rawUser, password: password, from: address) }
+            return answer == nil ? nil : Identity(user: user)
+        }
+        var answer: String?? = nil
+        defer {
+            throttle.finished(address: address)
+            for waiter in checking.withLock({ $0.removeValue(forKey: key) }) ?? [] { waiter.resume(returning: answer) }
+        }
+        let stored = try await derive(user: user, password: password, key: key, from: address)
+        answer = .some(stored)
+        return stored == nil ? nil : Identity(user: user)
     }
 
     /// One derivation, its outcome counted once (however many requests wait for it); returns
     /// the stored hash when the password matches.
     private func derive(user: String, password: String, key: String, from address: String) async throws -> String? {
-        defer {
-            throttle.finished(address: address)
-            _ = checking.withLock { $0.removeValue(forKey: key) }
-        }
         let stored = try catalog.passwordHash(of: user)
         let decoy = self.decoy
         let matches = await Self.offThread { PasswordHasher.verify(password, against: stored ?? decoy) }

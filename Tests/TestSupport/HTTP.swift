@@ -61,7 +61,7 @@ public struct HTTP {
     /// `sent` counts the pieces the client has taken to write (it takes one only after the request
     /// head and the pieces before it), so a test can wait until the upload is truly under way.
     public static func sendSlowly(_ url: String, headers: [(String, String)], body: [UInt8], piece: Int, pause: Duration,
-                                  sent: AtomicCount? = nil) async throws -> Reply {
+                                  sent: AtomicCount? = nil, timeout: Duration = .seconds(60)) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -75,7 +75,7 @@ public struct HTTP {
             return pieces[position]
         })
         request.body = .stream(stream, length: .known(Int64(body.count)))
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(timeout.components.seconds))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
