@@ -160,7 +160,7 @@ struct IndexRoutes: Sendable {
             }
         case let .version(index, project, version) where read:
             if WebPages.prefersHTML(request.headers[.accept]) {
-                // One page per release, not per spelling (`0001.0`, `1.0.0`): the page cache is keyed on it.
+                // One page per release, not per spelling (`0001.0`, `v1.0`, `Demo_Lib`): the page cache is keyed on it.
                 let normalized = ProjectName.normalize(project)
                 let canonical = (try? Version(version).description) ?? version
                 guard normalized == project, canonical == version else { return Self.redirect(to: "/\(index)/\(normalized)/\(canonical)/") }
