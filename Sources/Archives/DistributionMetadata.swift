@@ -2,6 +2,10 @@ import CArchive
 
 /// Where the core metadata sits in a distribution.
 public enum DistributionMetadata {
+    /// The largest core metadata file (METADATA, PKG-INFO) the index accepts, and so the largest
+    /// an sdist may hold to be built.
+    public static let maximumCoreMetadataSize = 1 << 20
+
     /// A wheel's `NAME-VERSION.dist-info/METADATA` (exactly one, at the top level).
     public static func wheelMetadata(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> Member {
         try single(path, format: .zip, expected: "*.dist-info/METADATA", limits: limits) { name in

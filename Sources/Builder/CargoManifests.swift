@@ -12,6 +12,9 @@ public struct CargoManifests: Sendable, Equatable {
     /// SHA-256 of each folder's Cargo.lock (else Cargo.toml) with its path: equal digests vendor
     /// the same crates.
     public let digest: String
+    /// The chosen folders' Cargo.lock files, as the sdist has them; nil when a folder has none
+    /// (cargo then resolves the crates itself, and only their files can be checked).
+    public let locks: [CargoLock]?
 
     public var isEmpty: Bool { folders.isEmpty }
 
@@ -51,5 +54,7 @@ public struct CargoManifests: Sendable, Equatable {
             hash.update(data: locks[folder] ?? manifests[folder] ?? [])
         }
         digest = hash.finalize().hex
+        let lockTexts = folders.compactMap { locks[$0] }
+        self.locks = lockTexts.count == folders.count ? lockTexts.map { CargoLock(text: String(decoding: $0, as: UTF8.self)) } : nil
     }
 }

@@ -39,12 +39,27 @@ public struct CrateVendoring: Sendable {
         let outcome = try await runner.vendorCrates(CrateRequest(sdist: sdist, target: target, interpreter: interpreter, manifests: manifests.folders,
                                                                  registry: registry, limits: limits, output: partial, log: log))
         guard outcome.crates != nil else { return outcome }
+        try Self.verify(partial, manifests: manifests, log: log)
         do {
             try CompletedFolder.finish(partial, as: final, note: manifests.folders.joined(separator: "\n"))
         } catch {
             throw RunnerError.io("cannot keep the vendored crates in \(final.path): \(error.localizedDescription)")
         }
         return VendorOutcome(status: outcome.status, limitsHit: [], crates: final)
+    }
+
+    /// The partial folder holds `vendor/`, whose crates are what the locks pin, and the cargo
+    /// configuration, nothing else; otherwise the sdist is refused as hostile input.
+    static func verify(_ partial: URL, manifests: CargoManifests, log: URL) throws {
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: partial.path)) ?? [])
+        guard names == ["vendor", VendorOutcome.configurationFile] else {
+            throw RunnerError.hostileInput("the vendored crates' folder holds \(names.sorted().joined(separator: ", ")) instead of vendor and \(VendorOutcome.configurationFile)", log: log.path)
+        }
+        do {
+            try VendoredCrates(vendor: partial.appendingPathComponent("vendor")).verify(locks: manifests.locks)
+        } catch {
+            throw RunnerError.hostileInput(error.description, log: log.path)
+        }
     }
 
     private static func digest(of text: String) -> String { SHA256.hash(data: Array(text.utf8)).hex }

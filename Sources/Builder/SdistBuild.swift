@@ -1,3 +1,4 @@
+import Archives
 import Foundation
 import PythonPackaging
 import Runners
@@ -45,10 +46,26 @@ public struct SdistBuild: Sendable {
         cargo.isEmpty ? entry : entry + target.rustPackages
     }
 
+    /// Refuses an sdist whose PKG-INFO is larger than the index accepts before anything of it
+    /// runs (its wheel's METADATA could not be published, and an outsize one is an attack on
+    /// whatever reads it). Other PKG-INFO faults are the build's to report.
+    func checkMetadataSize() throws {
+        var limits = ArchiveLimits()
+        limits.maximumMemberSize = DistributionMetadata.maximumCoreMetadataSize
+        do {
+            _ = try DistributionMetadata.sdistMetadata(sdist.path, format: ArchiveFormat(filename: sdist.lastPathComponent), limits: limits)
+        } catch .memberTooLarge(_, let member, let limit) {
+            throw RunnerError.hostileInput("the sdist's \(member) is larger than \(limit) bytes, more metadata than the index accepts", log: log.path)
+        } catch {
+            return
+        }
+    }
+
     /// Builds in `runner`; returns the outcome and the dynamic requirements the backend asked for.
     /// When vendoring the crates fails, the outcome is that failure (no wheel; cargo's output in the log).
     public func run(in runner: any Runner, wheelhouses: @escaping BuildRequirements.Provider,
                     crates vendoring: CrateVendoring) async throws -> (outcome: BuildOutcome, dynamicRequirements: [IndexRequirement]) {
+        try checkMetadataSize()
         let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path, filename: sdist.lastPathComponent)
         var crates: URL?
         if !cargo.isEmpty {

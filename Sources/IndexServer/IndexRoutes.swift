@@ -178,11 +178,14 @@ struct IndexRoutes: Sendable {
         case .coverage:
             return try htmlPage(request, key: "coverage") { try web.coverage() }
         case let .buildLog(run, item):
-            // Kept like a page: an anonymous reader's views cost one decoding of the stored report.
-            guard let number = Int64(run), number > 0, String(number) == run else { throw StoreError.notFound("no build run \(run)") }
-            return try cached(request, key: "log|\(number)|\(item)", contentType: "text/plain; charset=utf-8", cacheControl: "no-cache") {
-                try web.buildLog(run: number, item: item)
+            // A row read by its key: not kept in the page cache, where logs would push pages out.
+            guard let number = Int64(run), number > 0, String(number) == run, item.hasSuffix(".log"),
+                  let log = try service.runLog(run: number, item: String(item.dropLast(4))) else {
+                throw StoreError.notFound("no log \(item) in build run \(run)")
             }
+            var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"]
+            Self.addSecurityHeaders(&headers)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
         case .search:
             let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
             return try htmlPage(request, key: "search|\(text)") { try web.search(text) }

@@ -342,17 +342,6 @@ struct WebPages: Sendable {
         seconds < 120 ? "\(Int(seconds.rounded())) s" : seconds < 7200 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
     }
 
-    /// The log a run attached for one of its failed items.
-    /// An item's build log from a run's stored report.
-    func buildLog(run: Int64, item: String) throws -> String {
-        guard item.hasSuffix(".log"), let stored = try service.buildRun(run),
-              let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(stored.report.utf8)),
-              let log = posted.logs[String(item.dropLast(4))] else {
-            throw StoreError.notFound("no log \(item) in build run \(run)")
-        }
-        return log
-    }
-
     /// Projects whose normalized name contains `text` (normalized).
     func search(_ text: String) throws -> String {
         let results = text.isEmpty ? [] : try service.search(text, limit: 500).map {

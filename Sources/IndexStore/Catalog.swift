@@ -559,14 +559,16 @@ public struct Catalog: Sendable {
 
     // MARK: Build runs and leases
 
-    /// Records a build run's report (JSON) with its digest; returns its number.
-    public func addBuildRun(reporter: String, report: String, digest: RunDigest) throws -> Int64 {
+    /// Records a build run's report (JSON, without its logs) with its digest and its items'
+    /// logs; returns its number.
+    public func addBuildRun(reporter: String, report: String, digest: RunDigest, logs: [String: String]) throws -> Int64 {
         try write { db in
             guard let run: Int64 = try db.value("INSERT INTO build_run (reportedAt, reporter, report) VALUES (?, ?, ?) RETURNING id",
                                                 [Date().timeIntervalSince1970, reporter, report]) else {
                 throw StoreError(.internalError, "the catalog gave the new run no number")
             }
             try Self.record(digest, run: run, db)
+            try Self.recordLogs(logs, run: run, db)
             try db.bumpGeneration()
             return run
         }
@@ -587,6 +589,18 @@ public struct Catalog: Sendable {
                 status = excluded.status, versions = excluded.versions, reason = excluded.reason, logItem = excluded.logItem, run = excluded.run
                 """, [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run])
         }
+    }
+
+    /// A run's logs, one row per item (id → the tail of its log).
+    static func recordLogs(_ logs: [String: String], run: Int64, _ db: any SQLSession) throws {
+        for (item, log) in logs.sorted(by: { $0.key < $1.key }) {
+            try db.execute("INSERT INTO run_log VALUES (?, ?, ?)", [run, item, log])
+        }
+    }
+
+    /// The log run `run` reported for item `item`, if any.
+    public func runLog(run: Int64, item: String) throws -> String? {
+        try read { db in try db.value("SELECT log FROM run_log WHERE run = ? AND item = ?", [run, item]) }
     }
 
     /// Takes or renews lease `name` for `owner` until `now + seconds`; returns the lease that

@@ -106,10 +106,12 @@ extension IndexService {
         return try catalog.deleteFiles(index, project: ProjectName.normalize(project), version: canonical)
     }
 
-    /// Keeps a build run's report (re-encoded, never the client's bytes) for `/+builds/`.
+    /// Keeps a build run's report (re-encoded, never the client's bytes) for `/+builds/`, its
+    /// items' logs apart from it (each read by its key).
     public func addBuildRun(_ report: PostedRunReport, by identity: Identity) throws -> Int64 {
         try authorize(identity, .reportBuild)
-        return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(report), digest: RunDigest(report))
+        return try catalog.addBuildRun(reporter: identity.user, report: try CanonicalJSON.string(PostedRunReport(report: report.report, logs: [:])),
+                                       digest: RunDigest(report), logs: report.logs)
     }
 
     /// Takes or renews a build lease (root or a builder); the lease that stands in the way is a 409.

@@ -63,6 +63,8 @@ extension IndexService {
 
     public func buildRun(_ id: Int64) throws -> ReportedRun? { try catalog.buildRun(id) }
 
+    public func runLog(run: Int64, item: String) throws -> String? { try catalog.runLog(run: run, item: item) }
+
     /// The identity `user` and `password` (or `__token__` and a token) prove, from `address`
     /// (for the login throttle); nil when they prove none.
     public func authenticate(user: String, password: String, from address: String) async throws -> Identity? {

@@ -202,8 +202,8 @@ public struct IndexService: Sendable {
             } catch {
                 throw StoreError.badRequest("\(filename): \(error.description.replacingOccurrences(of: blob.url.path, with: "the upload"))")
             }
-            guard member.bytes.count <= Self.maximumCoreMetadataSize else {
-                throw StoreError(.tooLarge, "\(filename): its \(member.path) is \(member.bytes.count) bytes; at most \(Self.maximumCoreMetadataSize) are accepted (a long description belongs in the project's documentation)")
+            guard member.bytes.count <= DistributionMetadata.maximumCoreMetadataSize else {
+                throw StoreError(.tooLarge, "\(filename): its \(member.path) is \(member.bytes.count) bytes; at most \(DistributionMetadata.maximumCoreMetadataSize) are accepted (a long description belongs in the project's documentation)")
             }
             let metadata: CoreMetadata
             do {
@@ -252,8 +252,6 @@ public struct IndexService: Sendable {
         }
     }
 
-    /// The largest core metadata file (METADATA, PKG-INFO) an upload may carry.
-    public static let maximumCoreMetadataSize = 1 << 20
     /// The largest single metadata field but the description (a summary is one line).
     public static let maximumMetadataFieldSize = 64 << 10
 

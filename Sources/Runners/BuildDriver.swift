@@ -16,8 +16,7 @@ enum BuildDriver {
     /// tree, a git source to vendor), and the exit status it then ends with.
     static let hostileMark = RunnerError.hostileInputMark
     static let hostileExit: Int32 = 65
-    /// The cargo configuration `vendor` writes next to `vendor/`, pointing cargo at it.
-    static let cargoConfigFile = "cargo-config.toml"
+    static let cargoConfigFile = VendorOutcome.configurationFile
     /// Where a build sees its vendored crates, and the vendoring a local crate registry: folders
     /// on the driver's mount, which holds an empty folder for each.
     static let cratesMount = mountPoint + "/crates"

@@ -7,6 +7,10 @@ public struct VendorOutcome: Sendable {
     /// `vendor/` and the cargo configuration, when it succeeded.
     public let crates: URL?
 
+    /// The cargo configuration vendoring writes next to `vendor/`, pointing cargo at it: with
+    /// `vendor/`, all a crates folder may hold.
+    public static let configurationFile = "cargo-config.toml"
+
     public init(status: ExitStatus, limitsHit: Set<LimitHit>, crates: URL?) {
         (self.status, self.limitsHit, self.crates) = (status, limitsHit, crates)
     }

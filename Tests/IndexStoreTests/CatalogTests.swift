@@ -136,9 +136,10 @@ struct CatalogTests {
                                               results: [ItemResult(item: item("a"), status: status, reason: nil, wheel: nil, index: nil, seconds: 1, log: nil)],
                                               skipped: [SkippedItem(item: item("b"), reason: "denied")]), logs: [:])
         }
-        let first = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)))
-        let second = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.built)))
+        let first = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)), logs: ["a-1.0-debian-12": "gcc: error"])
+        let second = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.built)), logs: [:])
         #expect(second == first + 1)
+        #expect(try catalog.runLog(run: first, item: "a-1.0-debian-12") == "gcc: error" && catalog.runLog(run: second, item: "a-1.0-debian-12") == nil)
         #expect(try catalog.runTotals(limit: 10).map(\.built) == [1, 0] && catalog.runTotals(limit: 10, only: first).map(\.failed) == [1])
         #expect(try catalog.runItems(of: [second, first]).map(\.status) == ["built", "failed"])
         #expect(try catalog.runItems(of: [first], statuses: ["failed"]).map(\.project) == ["a"])
@@ -165,15 +166,16 @@ struct CatalogTests {
         let before = try catalog.generation()
         _ = try catalog.addFile(Self.file("demo-1.0.tar.gz"))
         #expect(try catalog.generation() == before + 1)
-        _ = try catalog.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
-            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])))
+        let run = try catalog.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
+            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])), logs: ["x": "the log"])
         try catalog.createToken(id: "t", user: "alice", secretHash: "s", indices: nil)
         let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
         try catalog.copy(into: copy)
         #expect(try copy.everyFile() == catalog.everyFile() && copy.indices().map(\.path) == [Self.dev, Self.stable])
         #expect(try copy.token("t")?.user == "alice" && copy.email(of: "alice") == "alice@example.com")
+        #expect(try copy.runLog(run: run, item: "x") == "the log")
         #expect(try copy.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
-            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:]))) == 2)
+            runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])), logs: [:]) == 2)
         #expect(throws: StoreError.self) { try catalog.copy(into: copy) }
     }
 }

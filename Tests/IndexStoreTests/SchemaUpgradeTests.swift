@@ -9,7 +9,7 @@ import Testing
 struct SchemaUpgradeTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/catalog-v6.sqlite")
 
-    @Test("a v6 catalog migrates to the current schema: users, indices, files, yanks, provenance, tokens and build runs intact")
+    @Test("a v6 catalog migrates to the current schema: users, indices, files, yanks, provenance, tokens, build runs and their logs intact")
     func fromV6() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -35,6 +35,9 @@ struct SchemaUpgradeTests {
         let items = try catalog.runItems(of: [totals.run])
         #expect(totals.built > 0 && items.count == totals.built + totals.failed + totals.cancelled)
         #expect(try catalog.coverage().contains { $0.project == "pyyaml" && $0.target == "debian-12" && $0.status == .built })
+        // v11 moved the failed item's log out of the stored report into a row of its own.
+        #expect(try catalog.runLog(run: totals.run, item: "six-1.17.0-debian-12-py3.11") == "error: six's build failed\n")
+        #expect(try catalog.buildRun(totals.run).map { !$0.report.contains("six's build failed") } == true)
         // Opening it again (a restart) finds nothing left to migrate.
         #expect(try Catalog(path: path).everyFile().count == 7)
     }

@@ -2,7 +2,7 @@
 """Writes a setuptools sdist for the runner and build tests.
 
   make_build_sdist.py OUT NAME VERSION [--kind KIND] [--argument TEXT] [--requires-python SPEC]
-                      [--build-requires JSON] [--dynamic-requires JSON] [--members JSON]
+                      [--build-requires JSON] [--dynamic-requires JSON] [--members JSON] [--pkg-info-bytes N]
 
 KIND is what its build does besides building:
   pure      a module, nothing else
@@ -24,7 +24,8 @@ asked for its requirements (but for `evil`, which runs at once). --build-require
 `[build-system].requires` (a JSON list of strings); --dynamic-requires makes an in-tree backend
 (setuptools' with `get_requires_for_build_wheel` answering that JSON list). --members adds raw
 archive members, a JSON list of {"name", "type": file|symlink|hardlink|fifo|chardev, "data" or
-"link"}, written as given (traversal, absolute paths and links included). Prints the path written.
+"link"}, written as given (traversal, absolute paths and links included). --pkg-info-bytes pads
+PKG-INFO's description to that many bytes. Prints the path written.
 """
 import argparse
 import io
@@ -136,6 +137,7 @@ def main():
     parser.add_argument("--build-requires", default="")
     parser.add_argument("--dynamic-requires", default="")
     parser.add_argument("--members", default="")
+    parser.add_argument("--pkg-info-bytes", type=int, default=0)
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
@@ -154,6 +156,8 @@ def main():
     pkg_info = f"Metadata-Version: 2.1\nName: {args.name}\nVersion: {args.version}\nSummary: {args.kind} test sdist\n"
     if args.requires_python:
         pkg_info += f"Requires-Python: {args.requires_python}\n"
+    if args.pkg_info_bytes > len(pkg_info):
+        pkg_info += "\n" + "x" * (args.pkg_info_bytes - len(pkg_info) - 1)
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
         "setup.py": setup,
