@@ -124,8 +124,8 @@ bench-build: deps release ## wheelwright build vs devpi-builder + devpi-server o
 bench-pages: deps release ## The HTML pages of an index with 100,000 projects: rendered, then from the page cache.
 	bench/pages.sh
 
-bench-attacks: venv release ## The security figures: RSS under the page-cache attack, /+health during 20,000 idle connections, a login under 64 guessers.
-	.venv/bin/python bench/attacks.py .build/release/wheelwright bench/out/attacks
+bench-attacks: venv release ## The security figures: RSS under the page-cache attack, /+health during 20,000 idle connections, a login under 64 guessers and under a throttle flood; PEER=another wheelwright binary runs after it.
+	.venv/bin/python bench/attacks.py bench/out/attacks .build/release/wheelwright $(PEER)
 
 bench-descriptions: deps release ## Release descriptions through the server's renderer child: wall and CPU time, peak memory for a 1 MB README and the worst inputs; PEER=another wheelwright binary runs beside it.
 	$(PYTHON) bench/descriptions.py bench/out/descriptions .build/release/wheelwright $(PEER)

@@ -1,15 +1,24 @@
 #!/usr/bin/env python3
-"""The security issue's three figures, measured against a running wheelwright (make bench-attacks).
+"""The security issues' figures, measured against a running wheelwright (make bench-attacks).
 
-  attacks.py WHEELWRIGHT_BINARY OUT_DIR
+  attacks.py OUT_DIR WHEELWRIGHT_BINARY [PEER_BINARY]
 
 1. The page-cache attack: the server's RSS before and after 300 GETs of `?x=N` (and other query
    and path spellings) on a project page whose summary is as large as the index accepts.
 2. `/+health` latency (median and worst of 20) while 20,000 idle TCP connections are held open
    (two processes of 10,000, from 127.0.0.2 and 127.0.0.3).
 3. A real login's latency while 64 guessers (curl from 127.0.0.4) hammer the same user.
-Prints one line per figure and writes them to OUT_DIR/attacks.txt.
+4. The throttle flood (issue 28): the real user logs in through devpi's `+login` (so the server
+   remembers the login), then 8 threads from 127.0.0.5 send 2,000 wrong passwords and finally
+   the right one; meanwhile the real user logs in again and again from 127.0.0.1. The figures:
+   the guesses' answers, what the right password got from the flooding address (200 is an
+   oracle), and the real logins' median and worst latency.
+Each binary (PEER_BINARY, when given, is another build, e.g. the one before a change) is measured
+in turn in the same run. Prints one line per figure and writes them to OUT_DIR/attacks.txt.
 """
+import http.client
+import json
+import threading
 import base64
 import os
 import socket
@@ -55,9 +64,61 @@ def upload(base, index, path, auth):
     return request(f"{base}/{index}/", "POST", b"".join(parts), auth, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
 
+def devpi_login(port, user, password, source="127.0.0.1"):
+    """POST /+login from `source`: the status and the milliseconds it took."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120, source_address=(source, 0))
+    started = time.monotonic()
+    try:
+        connection.request("POST", "/+login", json.dumps({"user": user, "password": password}), {"Content-Type": "application/json"})
+        reply = connection.getresponse()
+        reply.read()
+        return reply.status, (time.monotonic() - started) * 1000
+    finally:
+        connection.close()
+
+
+def throttle_flood(port):
+    """Figure 4: the guesses' answers, the right password's answer from the flooding address, and
+    the real user's logins meanwhile."""
+    assert devpi_login(port, "carol", "carol-secret")[0] == 200
+    codes, lock = {}, threading.Lock()
+
+    def guesser(n):
+        for i in range(250):
+            status, _ = devpi_login(port, "carol", f"guess{n}-{i}", "127.0.0.5")
+            with lock:
+                codes[status] = codes.get(status, 0) + 1
+
+    threads = [threading.Thread(target=guesser, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    real = []
+    while any(thread.is_alive() for thread in threads):
+        status, milliseconds = devpi_login(port, "carol", "carol-secret")
+        real.append((status, milliseconds))
+    for thread in threads:
+        thread.join()
+    right, _ = devpi_login(port, "carol", "carol-secret", "127.0.0.5")
+    latencies = [milliseconds for _, milliseconds in real]
+    answered = {status: sum(1 for s, _ in real if s == status) for status, _ in real}
+    return (f"throttle flood: 2,000 wrong passwords from 127.0.0.5 answered {dict(sorted(codes.items()))}; then the right "
+            f"password from there: {right}{' (an oracle)' if right == 200 else ''}; the real user's {len(real)} logins "
+            f"meanwhile {dict(sorted(answered.items()))}, median {statistics.median(latencies):.0f} ms, worst {max(latencies):.0f} ms")
+
+
 def main():
-    binary, out = sys.argv[1], sys.argv[2]
+    out, binaries = sys.argv[1], sys.argv[2:]
     os.makedirs(out, exist_ok=True)
+    lines = []
+    for binary in binaries:
+        lines.append(f"== {binary}")
+        lines += measure(binary, out)
+    with open(os.path.join(out, "attacks.txt"), "w") as report:
+        report.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def measure(binary, out):
     data = os.path.join(out, "attack-data")
     subprocess.run(["rm", "-rf", data], check=True)
     port = free_port()
@@ -124,12 +185,13 @@ def main():
             for code in guesser.communicate()[0].split():
                 codes[code] = codes.get(code, 0) + 1
         lines.append(f"real login during 64 guessers: {login:.0f} ms (status {status}); guesses answered {dict(sorted(codes.items()))}")
+
+        # 4. The throttle flood.
+        lines.append(throttle_flood(port))
     finally:
         server.terminate()
         server.wait()
-    with open(os.path.join(out, "attacks.txt"), "w") as report:
-        report.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return lines
 
 
 if __name__ == "__main__":
