@@ -102,7 +102,8 @@ public struct BuildRun: Sendable {
         })
         if !building.isEmpty {
             do {
-                let check = DependencyCheck(client: UpstreamClient(indices: settings.upstream), cache: cache, targets: targets)
+                let check = DependencyCheck(client: UpstreamClient(indices: settings.upstream), cache: cache, targets: targets,
+                                            buildRequirements: settings.buildRequirements)
                 warnings = try await check.check(whitelist, requirers: building, resolved: versions).diagnostics.map { "\($0.location): \($0.message)" }
             } catch {
                 warnings = ["the dependency closure could not be checked: \(error)"]

@@ -22,6 +22,7 @@ public struct BuildRunSettings: Sendable {
     public var upstream: [URL]
     /// Where Rust extensions' crates are vendored from; nil: crates.io.
     public var crateRegistry: CrateRegistry?
+    public var buildRequirements: BuildRequirementsSource
     public var jobs: Int
     public var limits: ResourceLimits
     public var runner: RunnerKind
@@ -48,6 +49,7 @@ public struct BuildRunSettings: Sendable {
         self.upstream = upstream.isEmpty ? [UpstreamClient.pypi] : upstream
         // decode() checked it: a value that does not parse here came from code, not a file.
         self.crateRegistry = configuration.crateRegistry.flatMap { try? CrateRegistry.parse($0).get() }
+        self.buildRequirements = configuration.buildRequirements ?? .standard
         self.jobs = configuration.jobs ?? Self.defaultJobs
         self.limits = Self.limits(configuration)
         self.runner = configuration.runner.flatMap(RunnerKind.init(rawValue:)) ?? .rootfs

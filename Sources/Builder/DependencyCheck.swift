@@ -12,11 +12,14 @@ public struct DependencyCheck: Sendable {
     let client: UpstreamClient
     let cache: DownloadCache
     let targets: [String: TargetDefinition]
+    /// Whether each release's build requirements are part of the closure (they are whitelisted).
+    let includesBuildRequirements: Bool
 
-    public init(client: UpstreamClient, cache: DownloadCache, targets: [TargetDefinition]) {
+    public init(client: UpstreamClient, cache: DownloadCache, targets: [TargetDefinition], buildRequirements: BuildRequirementsSource) {
         self.client = client
         self.cache = cache
         self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        includesBuildRequirements = buildRequirements.closureIncludesBuildRequirements
     }
 
     /// What to do about one unmet requirement.
@@ -66,12 +69,16 @@ public struct DependencyCheck: Sendable {
     /// Pages and requirements read so far: one run asks upstream once per project and release.
     actor Memo {
         var pages: [String: (page: ProjectPage, index: URL)] = [:]
-        var requirements: [DependencyClosure.Release: Result<[Requirement], any Error>] = [:]
+        var requirements: [DependencyClosure.Need.Kind: [DependencyClosure.Release: Result<[Requirement], any Error>]] = [:]
 
         func page(_ name: String) -> (page: ProjectPage, index: URL)? { pages[name] }
         func setPage(_ name: String, _ page: (page: ProjectPage, index: URL)) { pages[name] = page }
-        func requirements(_ release: DependencyClosure.Release) -> Result<[Requirement], any Error>? { requirements[release] }
-        func setRequirements(_ release: DependencyClosure.Release, _ result: Result<[Requirement], any Error>) { requirements[release] = result }
+        func requirements(_ kind: DependencyClosure.Need.Kind, _ release: DependencyClosure.Release) -> Result<[Requirement], any Error>? {
+            requirements[kind]?[release]
+        }
+        func setRequirements(_ kind: DependencyClosure.Need.Kind, _ release: DependencyClosure.Release, _ result: Result<[Requirement], any Error>) {
+            requirements[kind, default: [:]][release] = result
+        }
     }
 
     let memo = Memo()
@@ -102,17 +109,19 @@ public struct DependencyCheck: Sendable {
         return releases
     }
 
-    func requirements(of release: DependencyClosure.Release) async -> Result<[Requirement], any Error> {
-        if let known = await memo.requirements(release) { return known }
+    /// A release's requirements of `kind`: its `Requires-Dist`, or its sdist's build requirements.
+    func requirements(_ kind: DependencyClosure.Need.Kind = .runtime, of release: DependencyClosure.Release) async -> Result<[Requirement], any Error> {
+        if let known = await memo.requirements(kind, release) { return known }
         let result: Result<[Requirement], any Error>
         do {
             let (page, index) = try await page(of: release.project)
             let sdist = try UpstreamClient.sdist(in: page, name: release.project.original, version: release.version, index: index)
-            result = .success(try await client.requirements(of: release.version, sdist: sdist, page: page, cache: cache))
+            result = .success(kind == .runtime ? try await client.requirements(of: release.version, sdist: sdist, page: page, cache: cache)
+                                               : try await client.buildRequirements(of: sdist, cache: cache))
         } catch {
             result = .failure(error)
         }
-        await memo.setRequirements(release, result)
+        await memo.setRequirements(kind, release, result)
         return result
     }
 
@@ -157,6 +166,7 @@ public struct DependencyCheck: Sendable {
     /// The closure over `releases`; with `requirers`, only what those releases require is read.
     func report(_ releases: [(entry: ResolvedPackage, version: Version)], requirers: Set<DependencyClosure.Release>? = nil) async -> DependencyClosure.Report {
         var requirements: [DependencyClosure.Release: [Requirement]] = [:]
+        var buildRequirements: [DependencyClosure.Release: [Requirement]] = [:]
         var unknown: [DependencyClosure.Release: String] = [:]
         for (entry, version) in releases {
             let release = DependencyClosure.Release(project: entry.entry.name, version: version)
@@ -165,8 +175,14 @@ public struct DependencyCheck: Sendable {
             case .success(let list): requirements[release] = list
             case .failure(let error): unknown[release] = "\(error)"
             }
+            guard includesBuildRequirements else { continue }
+            switch await self.requirements(.build, of: release) {
+            case .success(let list): buildRequirements[release] = list
+            case .failure(let error): unknown[release] = unknown[release] ?? "its build requirements: \(error)"
+            }
         }
-        return DependencyClosure.check(releases: releases, requirements: requirements, unknown: unknown, targets: targets)
+        return DependencyClosure.check(releases: releases, requirements: requirements, buildRequirements: buildRequirements,
+                                       unknown: unknown, targets: targets)
     }
 
     public struct ClosureFailure: Error, Sendable, CustomStringConvertible {
@@ -203,17 +219,25 @@ public struct DependencyCheck: Sendable {
             let placed = report.needs.filter { $0.requirement.project == project && added.contains($0.requirer) }
             switch await remedy(for: placed.map(\.requirement), whitelist: whitelist) {
             case let .add(name, version):
-                let requirers = Set(placed.map(\.requirer.project.normalized)).sorted().joined(separator: ", ")
                 let metadata = try? await metadata(of: name, version: version)
                 requests.append(WhitelistEditor.Request(
                     name: name, version: version, license: metadata?.metadata?.licenseSummary, url: metadata.flatMap { PackageRequest.projectURL($0.metadata, name: name, indexHost: $0.index.host) },
-                    reason: "dependency of \(requirers)", requestedBy: request.requestedBy, targets: request.targets))
+                    reason: Self.reason(for: placed), requestedBy: request.requestedBy, targets: request.targets))
             case .denied(_, let rule):
-                throw ClosureFailure(description: "\(placed.map { "\($0.requirer.project.normalized) \($0.requirer.version) needs \($0.requirement)" }.joined(separator: "; ")): every release that meets it is denied at \(rule.location): \(rule.reason)")
+                throw ClosureFailure(description: "\(placed.map { "\($0.requirer.project.normalized) \($0.requirer.version) \($0.phrase)" }.joined(separator: "; ")): every release that meets it is denied at \(rule.location): \(rule.reason)")
             case .none(let reason):
                 throw ClosureFailure(description: "cannot meet \(placed.map { "\($0.requirement) (from \($0.requirer.project.normalized) \($0.requirer.version))" }.joined(separator: " and ")): \(reason)")
             }
         }
+    }
+
+    /// An added entry's `reason:`: "dependency of a, b" for what releases need to run, "build
+    /// requirement of pyyaml 6.0.2 (Cython)" for what they need to be built, both when both.
+    static func reason(for needs: [DependencyClosure.Need]) -> String {
+        let runtime = Set(needs.filter { $0.kind == .runtime }.map(\.requirer.project.normalized)).sorted()
+        let build = Set(needs.filter { $0.kind == .build }.map { "\($0.requirer.project.normalized) \($0.requirer.version) (\($0.requirement.name))" }).sorted()
+        return ((runtime.isEmpty ? [] : ["dependency of " + runtime.joined(separator: ", ")])
+                + (build.isEmpty ? [] : ["build requirement of " + build.joined(separator: ", ")])).joined(separator: "; ")
     }
 
     private func metadata(of name: ProjectName, version: Version) async throws -> (metadata: CoreMetadata?, index: URL) {

@@ -37,6 +37,8 @@ public struct BuildConfiguration: Sendable, Equatable {
     public var processes: Int?
     /// Where `build` writes its figures for Prometheus' textfile collector.
     public var metricsFile: String?
+    /// Where build requirements come from (`build-requirements:`).
+    public var buildRequirements: BuildRequirementsSource?
 
     public init() {}
 
@@ -62,6 +64,7 @@ public struct BuildConfiguration: Sendable, Equatable {
         merged.memory = flags.memory ?? memory
         merged.processes = flags.processes ?? processes
         merged.metricsFile = flags.metricsFile ?? metricsFile
+        merged.buildRequirements = flags.buildRequirements ?? buildRequirements
         return merged
     }
 
@@ -84,7 +87,7 @@ public struct BuildConfiguration: Sendable, Equatable {
     }
 
     static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "crate-registry", "cache", "pure-index", "binary-index", "consumer-index",
-                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file"]
+                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file", "build-requirements"]
     static let runners = ["rootfs", "oci", "host"]
 
     /// Decodes the file; any unknown key or value of the wrong shape is an error at its position.
@@ -128,6 +131,14 @@ public struct BuildConfiguration: Sendable, Equatable {
                     configuration.runner = runner
                 } else {
                     reader.log.error(reader.location(value), "the runner must be \(runners.joined(separator: ", ")), found '\(runner)'")
+                }
+            case "build-requirements":
+                guard let text = reader.string(value, "where build requirements come from") else { continue }
+                if let source = BuildRequirementsSource(rawValue: text) {
+                    configuration.buildRequirements = source
+                } else {
+                    let choices = BuildRequirementsSource.allCases.map(\.rawValue).joined(separator: " or ")
+                    reader.log.error(reader.location(value), "build-requirements must be \(choices), found '\(text)'")
                 }
             case "metrics-file": configuration.metricsFile = reader.string(value, "the file for Prometheus' textfile collector")
             case "jobs": configuration.jobs = reader.integer(value, "the builds at once", in: 1...1024)

@@ -25,6 +25,14 @@ extension UpstreamClient {
         return requirements
     }
 
+    /// What building a release needs (its sdist's `[build-system].requires`, or PEP 517's
+    /// default), read from the sdist downloaded hash-checked into the cache. Each is a plain
+    /// requirement: anything else refuses the release as hostile input.
+    public func buildRequirements(of sdist: RemoteFile, cache: DownloadCache) async throws -> [Requirement] {
+        let path = try await download(sdist, into: cache)
+        return try WheelhouseBuilder.buildSystem(ofSdist: path.path, filename: sdist.filename).requires.map(\.requirement)
+    }
+
     private func requiresDist(of version: Version, sdist: RemoteFile, page: ProjectPage, cache: DownloadCache) async throws -> [String] {
         let wheels = page.files.filter { !$0.isYanked && (try? WheelFilename($0.filename))?.version == version }
         for wheel in wheels where wheel.hasCoreMetadata {

@@ -18,7 +18,9 @@ extension Wheelwright.WhitelistCommand {
                 projects or versions that do not exist, have no sdist, or are denied. With --with-deps, \
                 also adds what it requires (its Requires-Dist on the entry's targets and interpreters, \
                 transitively) that the whitelist lacks: for each such project the newest final release \
-                with an sdist that meets every requirement placed on it, with reason "dependency of …".
+                with an sdist that meets every requirement placed on it, with reason "dependency of …"; \
+                with build requirements whitelisted, what each added release needs to be built too \
+                (its [build-system].requires), with reason "build requirement of NAME VERSION (…)".
                 """
         )
 
@@ -46,6 +48,8 @@ extension Wheelwright.WhitelistCommand {
 
         @Flag(help: "Also add the dependencies it needs that the whitelist lacks (transitively).")
         var withDeps = false
+
+        @OptionGroup var buildRequirements: BuildRequirementsOption
 
         func run() async throws {
             let request = try PackageRequest(parsing: requirement)
@@ -79,7 +83,7 @@ extension Wheelwright.WhitelistCommand {
             )
             var requests = [entry]
             if withDeps {
-                let check = DependencyCheck(client: client, cache: cache, targets: definitions)
+                let check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: buildRequirements.source(configured))
                 requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions)
                 for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
                 if requests.count == 1 { print("dependencies: every requirement of \(request.name) \(version) is met by the whitelist") }

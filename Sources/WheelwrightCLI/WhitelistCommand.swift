@@ -25,7 +25,9 @@ extension Wheelwright.WhitelistCommand {
                 target definitions under --containers (or the config file's). Prints one line per finding; exits 1 when there \
                 is an error, 0 otherwise. With --deps, also reads each release's requirements from \
                 upstream (cached) and reports every one that no whitelisted version meets on a target the \
-                entry is built for, with the `whitelist add` that fixes it or the deny rule that stops it.
+                entry is built for, with the `whitelist add` that fixes it or the deny rule that stops it; \
+                with build requirements whitelisted, each release's [build-system].requires (read from \
+                its sdist) too.
                 """
         )
 
@@ -42,13 +44,16 @@ extension Wheelwright.WhitelistCommand {
 
         @OptionGroup var upstream: UpstreamOptions
 
+        @OptionGroup var buildRequirements: BuildRequirementsOption
+
         func run() async throws {
             let file = try site.configuration()
             let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
             let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
             if deps, let whitelist = report.whitelist {
-                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot), targets: targets)
+                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
+                                            targets: targets, buildRequirements: buildRequirements.source(file))
                 report = report.adding(try await check.check(whitelist).diagnostics)
             }
             if json {

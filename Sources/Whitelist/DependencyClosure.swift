@@ -2,10 +2,11 @@ import PythonPackaging
 import SiteConfiguration
 import YAMLFiles
 
-/// Whether the whitelist holds what its own releases need: each release's `Requires-Dist`,
-/// evaluated for every target and interpreter its entry is built for (with the extras other
-/// releases ask of it), must be met by a whitelisted version available on that target. Pure:
-/// the caller brings each release's requirements from upstream.
+/// Whether the whitelist holds what its own releases need: each release's `Requires-Dist` (and,
+/// when build requirements are whitelisted too, its `[build-system].requires`), evaluated for
+/// every target and interpreter its entry is built for (with the extras other releases ask of
+/// it), must be met by a whitelisted version available on that target. Pure: the caller brings
+/// each release's requirements from upstream.
 public enum DependencyClosure {
     /// One whitelisted release: an entry and a version of it.
     public struct Release: Sendable, Hashable {
@@ -19,20 +20,35 @@ public enum DependencyClosure {
 
     /// A requirement of a release that applies somewhere, and where.
     public struct Need: Sendable, Hashable {
+        /// Whether the release needs it to run (`Requires-Dist`) or to be built (`[build-system]`).
+        public enum Kind: String, Sendable, Hashable {
+            case runtime
+            case build
+        }
+
         public let requirer: Release
         public let requirement: Requirement
+        public let kind: Kind
         /// `debian-12`, sorted.
         public let targets: [String]
         /// Where the requiring entry is written.
         public let location: SourceLocation
 
+        public init(requirer: Release, requirement: Requirement, kind: Kind = .runtime, targets: [String], location: SourceLocation) {
+            (self.requirer, self.requirement, self.kind, self.targets, self.location) = (requirer, requirement, kind, targets, location)
+        }
+
+        /// "needs X" or "needs X to build".
+        public var phrase: String { kind == .build ? "needs \(requirement) to build" : "needs \(requirement)" }
+
         public static func == (lhs: Need, rhs: Need) -> Bool {
-            lhs.requirer == rhs.requirer && lhs.requirement == rhs.requirement && lhs.targets == rhs.targets
+            lhs.requirer == rhs.requirer && lhs.requirement == rhs.requirement && lhs.kind == rhs.kind && lhs.targets == rhs.targets
         }
 
         public func hash(into hasher: inout Hasher) {
             hasher.combine(requirer)
             hasher.combine(requirement)
+            hasher.combine(kind)
             hasher.combine(targets)
         }
     }
@@ -60,13 +76,13 @@ public enum DependencyClosure {
             switch self {
             case let .unmet(need, whitelisted):
                 let have = whitelisted.isEmpty ? "it is not whitelisted" : "whitelisted: \(whitelisted.map(\.description).joined(separator: ", "))"
-                return "\(need.requirer.project.normalized) \(need.requirer.version) needs \(need.requirement) on \(need.targets.joined(separator: ", ")), which no whitelisted version meets (\(have))"
+                return "\(need.requirer.project.normalized) \(need.requirer.version) \(need.phrase) on \(need.targets.joined(separator: ", ")), which no whitelisted version meets (\(have))"
             case .directReference(let need):
-                return "\(need.requirer.project.normalized) \(need.requirer.version) needs \(need.requirement), a direct URL reference that no index can serve"
+                return "\(need.requirer.project.normalized) \(need.requirer.version) \(need.phrase), a direct URL reference that no index can serve"
             case let .unknown(release, location, reason):
                 return "the requirements of \(release.project.normalized) \(release.version) are unknown: \(reason)"
             case let .undefinedMarker(need, reason):
-                return "\(need.requirer.project.normalized) \(need.requirer.version) requires \(need.requirement): \(reason)"
+                return "\(need.requirer.project.normalized) \(need.requirer.version) \(need.phrase): \(reason)"
             }
         }
     }
@@ -78,19 +94,20 @@ public enum DependencyClosure {
     }
 
     /// `releases` with their entries, `requirements` per release (a release without them
-    /// requires nothing here; `unknown` says why one could not be read), `targets` by name.
-    /// Findings in a stable order.
+    /// requires nothing here; `unknown` says why one could not be read) and its
+    /// `buildRequirements` (empty when they are not whitelisted), `targets` by name. Findings in
+    /// a stable order.
     public static func check(
         releases: [(entry: ResolvedPackage, version: Version)],
-        requirements: [Release: [Requirement]], unknown: [Release: String] = [:],
-        targets: [String: TargetDefinition]
+        requirements: [Release: [Requirement]], buildRequirements: [Release: [Requirement]] = [:],
+        unknown: [Release: String] = [:], targets: [String: TargetDefinition]
     ) -> Report {
         // Extras other releases ask of a project, to a fixed point (an extra can pull another).
         var extras: [String: Set<String>] = [:]
         var needs: [Need] = []
         var undefined: [Finding] = []
         while true {
-            (needs, undefined) = applicableNeeds(releases, requirements, targets, extras: extras)
+            (needs, undefined) = applicableNeeds(releases, [.runtime: requirements, .build: buildRequirements], targets, extras: extras)
             var grown = extras
             for need in needs where !need.requirement.extras.isEmpty {
                 grown[need.requirement.project, default: []].formUnion(need.requirement.extras.map(ProjectName.normalize))
@@ -117,29 +134,32 @@ public enum DependencyClosure {
                 if need.requirement.specifier.filter(available).isEmpty { unmetTargets.append(target) }
             }
             if !unmetTargets.isEmpty {
-                let unmet = Need(requirer: need.requirer, requirement: need.requirement, targets: unmetTargets, location: need.location)
+                let unmet = Need(requirer: need.requirer, requirement: need.requirement, kind: need.kind, targets: unmetTargets, location: need.location)
                 findings.append(.unmet(unmet, whitelisted: whitelisted.sorted()))
             }
         }
         return Report(needs: needs, findings: findings)
     }
 
-    /// Each release's requirements that apply on at least one of its targets and interpreters.
+    /// Each release's requirements of each kind that apply on at least one of its targets and
+    /// interpreters (a build requirement is evaluated for the interpreter that builds).
     private static func applicableNeeds(
-        _ releases: [(entry: ResolvedPackage, version: Version)], _ requirements: [Release: [Requirement]],
+        _ releases: [(entry: ResolvedPackage, version: Version)], _ requirements: [Need.Kind: [Release: [Requirement]]],
         _ targets: [String: TargetDefinition], extras: [String: Set<String>]
     ) -> ([Need], [Finding]) {
         var needs: [Need] = []
         var undefined: [Finding] = []
         for (entry, version) in releases {
             let release = Release(project: entry.entry.name, version: version)
-            for requirement in requirements[release] ?? [] {
+            let kinds: [Need.Kind] = [.runtime, .build]
+            for (kind, requirement) in kinds.flatMap({ kind in (requirements[kind]?[release] ?? []).map { (kind, $0) } }) {
                 var applying: [String] = []
                 var failure: String?
                 for target in entry.targets.sorted() {
                     let machine = targets[target]?.architecture ?? "x86_64"
                     let applies = (entry.pythons[target] ?? []).contains { python in
-                        let environment = MarkerEnvironment.linux(pythonVersion: python, machine: machine, extras: extras[entry.entry.name.normalized] ?? [])
+                        let asked = kind == .runtime ? extras[entry.entry.name.normalized] ?? [] : []
+                        let environment = MarkerEnvironment.linux(pythonVersion: python, machine: machine, extras: asked)
                         do {
                             return try requirement.applies(in: environment)
                         } catch {
@@ -149,7 +169,7 @@ public enum DependencyClosure {
                     }
                     if applies { applying.append(target) }
                 }
-                let need = Need(requirer: release, requirement: requirement, targets: applying, location: entry.entry.location)
+                let need = Need(requirer: release, requirement: requirement, kind: kind, targets: applying, location: entry.entry.location)
                 if let failure { undefined.append(.undefinedMarker(need, reason: failure)) }
                 if !applying.isEmpty { needs.append(need) }
             }

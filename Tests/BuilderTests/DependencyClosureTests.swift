@@ -22,6 +22,15 @@ final class DependencyClosureTests {
         ("app2", "1.0", ["lib<2", "mid"]), ("mid", "1.0", ["lib>=2.1"]),
     ]
 
+    /// name, version, Requires-Dist, `[build-system].requires`: a backend that builds itself, a
+    /// Cython-like tool built with it, a package that needs both to build and one at run time.
+    static let tools: [(String, String, [String], [String])] = [
+        ("self-backend", "1.0", [], []), ("self-backend", "2.0", [], []),
+        ("cy-tool", "3.0", [], ["self-backend>=2"]),
+        ("tool-runtime-dep", "1.0", [], ["self-backend"]),
+        ("needs-tools", "1.0", ["tool-runtime-dep"], ["self-backend", "cy-tool>=3 ; python_version >= \"3.8\"", "never-tool ; python_version < \"3\""]),
+    ]
+
     init() async throws {
         server = try TestServer()
         folder = try TemporaryFolder()
@@ -32,6 +41,10 @@ final class DependencyClosureTests {
         for (name, version, requires) in Self.graph {
             files.append(try await makeDistribution(in: distributions, name, version, requiresDist: requires))
             files.append(try await makeDistribution(in: distributions, name, version, sdist: true, requiresDist: requires))
+        }
+        for (name, version, requires, buildRequires) in Self.tools {
+            files.append(try await makeDistribution(in: distributions, name, version, requiresDist: requires))
+            files.append(try await makeDistribution(in: distributions, name, version, sdist: true, requiresDist: requires, buildRequires: buildRequires))
         }
         // A release for a Python no target has.
         files.append(try await makeDistribution(in: distributions, "py-modern", "1.0", sdist: true, requiresPython: ">=3.99"))
@@ -126,5 +139,46 @@ final class DependencyClosureTests {
         #expect(refused.status != 0, "\(refused.output)")
         #expect(refused.output.contains("cannot meet lib<2 (from app2 1.0) and lib>=2.1 (from mid 1.0)"), "\(refused.output)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == Self.header)
+    }
+
+    @Test("build requirements whitelisted: add --with-deps adds what each release needs to be built (recursively, markers evaluated) with the reason, lint --deps checks it, why prints the chain; upstream mode leaves them out")
+    func buildRequirementsWhitelisted() async throws {
+        let upstreamMode = try whitelist("tools-upstream", Self.header)
+        let plain = try await wheelwright(["whitelist", "add", "needs-tools", "--with-deps", "--file", upstreamMode + "/opensource.yaml"])
+        #expect(plain.status == 0 && !plain.output.contains("cy-tool") && plain.output.contains("dependency: tool-runtime-dep 1.0"), "\(plain.output)")
+
+        let directory = try whitelist("tools", Self.header)
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "needs-tools", "--with-deps", "--file", file, "--requested-by", "alice",
+                                           "--reason", "the app", "--build-requirements", "whitelisted"])
+        #expect(added.status == 0, "\(added.output)")
+        for line in ["dependency: cy-tool 3.0 (build requirement of needs-tools 1.0 (cy-tool))",
+                     "dependency: self-backend 2.0 (build requirement of cy-tool 3.0 (self-backend), needs-tools 1.0 (self-backend))",
+                     "dependency: tool-runtime-dep 1.0 (dependency of needs-tools)"] {
+            #expect(added.output.contains(line), "\(line)\n\(added.output)")
+        }
+        #expect(!added.output.contains("never-tool"), "\(added.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("reason: build requirement of needs-tools 1.0 (cy-tool)"), "\(text)")
+
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps", "--build-requirements", "whitelisted"])
+        #expect(lint.status == 0 && lint.output.contains("0 errors"), "\(lint.output)")
+        // Without cy-tool, lint names the build requirement and its fix.
+        try text.replacingOccurrences(of: "  - name: cy-tool\n", with: "  - name: cy-tool-gone\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let unmet = try await wheelwright(["whitelist", "lint", directory, "--deps", "--build-requirements", "whitelisted"])
+        #expect(unmet.status == 1 && unmet.output.contains("needs-tools 1.0 needs cy-tool>=3; python_version >= \"3.8\" to build on debian-12, which no whitelisted version meets (it is not whitelisted); fix: wheelwright whitelist add 'cy-tool==3.0'"), "\(unmet.output)")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let why = try await wheelwright(["why", "self-backend", "--whitelist", directory, "--build-requirements", "whitelisted"])
+        #expect(why.status == 0, "\(why.output)")
+        let lines = why.output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("self-backend (") == true && lines.first?.hasSuffix("requested by alice; build requirement of cy-tool 3.0 (self-backend), needs-tools 1.0 (self-backend)") == true, "\(why.output)")
+        // The entry's reason names who needed it when it was added; why names every requirer now.
+        #expect(lines.contains("  build requirement of tool-runtime-dep 1.0 (self-backend) on debian-12"), "\(why.output)")
+        #expect(lines.contains("  build requirement of cy-tool 3.0 (self-backend>=2) on debian-12"), "\(why.output)")
+        #expect(lines.contains("      build requirement of needs-tools 1.0 (cy-tool>=3; python_version >= \"3.8\") on debian-12"), "\(why.output)")
+        #expect(lines.contains { $0.hasPrefix("        needs-tools (") && $0.hasSuffix("requested by alice; the app") }, "\(why.output)")
+        let nobody = try await wheelwright(["why", "speedup", "--whitelist", directory])
+        #expect(nobody.status == 1 && nobody.output.contains("speedup is not whitelisted, and no whitelisted release needs it"), "\(nobody.output)")
     }
 }

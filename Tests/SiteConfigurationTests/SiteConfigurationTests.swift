@@ -86,21 +86,23 @@ struct SiteConfigurationTests {
 
     @Test("wheelwright.yaml: every key typed, unknown keys and bad values refused at their place; flags override")
     func configuration() throws {
-        let text = "server: http://index:4040\nupstream: [https://a/simple/]\njobs: 3\ntimeout: 600\nrunner: oci\n"
+        let text = "server: http://index:4040\nupstream: [https://a/simple/]\njobs: 3\ntimeout: 600\nrunner: oci\nbuild-requirements: whitelisted\n"
         let (decoded, diagnostics) = BuildConfiguration.decode(SourceFile(path: "wheelwright.yaml", text: text))
         let configuration = try #require(decoded, "\(diagnostics)")
         #expect(configuration.server == "http://index:4040" && configuration.upstream == ["https://a/simple/"] && configuration.jobs == 3)
         #expect(configuration.timeout == 600 && configuration.runner == "oci" && configuration.memory == nil)
+        #expect(configuration.buildRequirements == .whitelisted)
         var flags = BuildConfiguration()
         flags.jobs = 1
         let merged = configuration.overridden(by: flags)
         #expect(merged.jobs == 1 && merged.server == "http://index:4040")
         #expect(BuildConfiguration.decode(SourceFile(path: "e.yaml", text: "")).0 == BuildConfiguration())
 
-        let (bad, found) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "severs: x\njobs: many\nrunner: docker\nmemory: -1\n"))
+        let (bad, found) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "severs: x\njobs: many\nrunner: docker\nmemory: -1\nbuild-requirements: pypi\n"))
         #expect(bad == nil)
         let messages = found.map(\.description)
-        #expect(messages.count == 4, "\(messages)")
+        #expect(messages.count == 5, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("w.yaml:5:21") && $0.contains("build-requirements must be whitelisted or upstream, found 'pypi'") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("w.yaml:1:1") && $0.contains("unknown key 'severs'") && $0.contains("server") })
         #expect(messages.contains { $0.hasPrefix("w.yaml:2:7") && $0.contains("'many'") })
         #expect(messages.contains { $0.hasPrefix("w.yaml:3:9") && $0.contains("rootfs, oci, host") })

@@ -2,14 +2,16 @@
 """Writes small, valid distributions for the index tests and benchmarks.
 
   make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N] [--summary TEXT]
-                        [--requires-dist REQ]... [--description-file FILE [--description-type TYPE]]
+                        [--requires-dist REQ]... [--build-requires JSON] [--description-file FILE [--description-type TYPE]]
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
-a `.tar.gz` with PKG-INFO and a pyproject.toml. Prints the path written.
+a `.tar.gz` with PKG-INFO and a pyproject.toml, whose `[build-system].requires` is
+`["setuptools>=61"]` unless --build-requires gives another JSON list. Prints the path written.
 """
 import argparse
 import base64
 import hashlib
+import json
 import io
 import os
 import re
@@ -70,12 +72,12 @@ def project_dependencies(requires_dist):
     return text
 
 
-def sdist(out, name, version, requires_python, payload, summary, requires_dist=(), **described):
+def sdist(out, name, version, requires_python, payload, summary, requires_dist=(), build_requires=("setuptools>=61",), **described):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
         f"{top}/PKG-INFO": metadata(name, version, requires_python, summary or f"{name} for tests", requires_dist, **described),
-        f"{top}/pyproject.toml": f'[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n'
+        f"{top}/pyproject.toml": f'[build-system]\nrequires = {json.dumps(list(build_requires))}\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "{name}"\nversion = "{version}"\n'
                                  + project_dependencies(requires_dist),
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
     }
@@ -104,8 +106,13 @@ def main():
     parser.add_argument("--description-file", help="the long description (the metadata's body), from this file")
     parser.add_argument("--description-type", help="its Description-Content-Type")
     parser.add_argument("--project-url", action="append", default=[], help="a further Project-URL line (LABEL, URL; repeatable)")
+    parser.add_argument("--build-requires", help="the sdist's [build-system].requires, a JSON list")
     args = parser.parse_args()
     described = {"project_urls": args.project_url}
+    if args.build_requires is not None:
+        if not args.sdist:
+            parser.error("--build-requires is for an sdist")
+        described["build_requires"] = json.loads(args.build_requires)
     if args.description_file:
         with open(args.description_file, encoding="utf-8") as f:
             described.update(description=f.read(), description_type=args.description_type)
