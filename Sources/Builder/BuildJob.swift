@@ -35,28 +35,75 @@ public struct BuildJob: Sendable {
 
     public func run(_ plan: Plan) async -> [ItemResult] {
         var releases: [String: [BuildItem]] = [:]
-        var order: [String] = []
+        var planOrder: [String] = []
         for item in plan.items {
-            if releases[item.release] == nil { order.append(item.release) }
+            if releases[item.release] == nil { planOrder.append(item.release) }
             releases[item.release, default: []].append(item)
         }
         let runners = RunnerPool(environments: environments, kind: settings.runner) { [onEvent] in onEvent(.preparing($0)) }
-        let prefetch = Prefetcher(sources: sources, releases: order.compactMap { releases[$0]?.first }, width: 8)
+        let prefetch = Prefetcher(sources: sources, releases: planOrder.compactMap { releases[$0]?.first }, width: 8)
+        let graph = settings.buildRequirements == .whitelisted
+            ? await buildOrder(planOrder.compactMap { releases[$0] }, prefetch: prefetch)
+            : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
+        let completion = ReleaseCompletion()
+        var refused: [ItemResult] = []
+        for (release, reason) in graph.refused.sorted(by: { $0.key < $1.key }) {
+            for item in releases[release] ?? [] {
+                let result = ItemResult(item: item, status: .failed, reason: reason, wheel: nil, index: nil, seconds: 0, log: nil)
+                onEvent(.finished(result))
+                refused.append(result)
+            }
+        }
         return await withTaskGroup(of: [ItemResult].self) { group in
-            var results: [ItemResult] = []
+            var results = refused
             var running = 0
-            for release in order {
+            for release in graph.order {
                 if running == settings.jobs, let finished = await group.next() {
                     results += finished
                     running -= 1
                 }
                 running += 1
                 let items = releases[release] ?? []
-                group.addTask { await build(release: items, prefetch: prefetch, runners: runners) }
+                let prerequisites = graph.prerequisites[release] ?? []
+                group.addTask {
+                    for prerequisite in prerequisites { await completion.wait(for: prerequisite) }
+                    let results = await build(release: items, prefetch: prefetch, runners: runners)
+                    await completion.finish(release)
+                    return results
+                }
             }
             for await finished in group { results += finished }
             return results
         }
+    }
+
+    /// The releases in the order their build requirements ask: each release's sdist's
+    /// `[build-system].requires` that apply to one of its items (markers evaluated for the
+    /// item's interpreter and machine). A release whose sdist cannot be read needs nothing here;
+    /// its build reports why.
+    private func buildOrder(_ releases: [[BuildItem]], prefetch: Prefetcher) async -> BuildOrder {
+        var needs: [String: Set<String>] = [:]
+        for items in releases {
+            guard let first = items.first, let sdist = try? await prefetch.sdist(for: first),
+                  let system = try? WheelhouseBuilder.buildSystem(ofSdist: sdist.path.path, filename: sdist.path.lastPathComponent) else { continue }
+            needs[first.release] = Set(system.requires.map(\.requirement).filter { requirement in
+                items.contains { item in
+                    let environment = MarkerEnvironment.linux(pythonVersion: item.python, machine: targets[item.target]?.architecture ?? "x86_64", extras: [])
+                    return (try? requirement.applies(in: environment)) ?? true
+                }
+            }.map(\.project))
+        }
+        return BuildOrder(releases: releases.compactMap { $0.first.map { ($0.release, $0.project) } }, needs: needs)
+    }
+
+    /// The indices a target's build requirements are installed from: the company's consumer
+    /// index for it when they are whitelisted, else the upstream indices.
+    func buildRequirementIndices(for target: String) -> [URL] {
+        guard settings.buildRequirements == .whitelisted, let server = settings.server,
+              let index = URL(string: "\(server.hasSuffix("/") ? String(server.dropLast()) : server)/\(settings.layout.consumer(for: target))/+simple/") else {
+            return upstream
+        }
+        return [index]
     }
 
     /// The items of one release, in order.
@@ -127,7 +174,8 @@ public struct BuildJob: Sendable {
             let runner = try await runners.runner(for: target, systemPackages: SdistBuild.systemPackages(entry: item.systemPackages, cargo: cargo, target: target))
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
-            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python),
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target),
+                                                                                                  target: target, python: item.python),
                                                    crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
             if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
             guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }
@@ -165,7 +213,9 @@ public struct BuildJob: Sendable {
             return (ended(.cancelled, "the run was stopped"), false)
         } catch {
             if !Task.isCancelled, let trouble = FailureDiagnosis.upstream(error) { return (ended(.failed, trouble.summary), true) }
-            if !Task.isCancelled, let missing = FailureDiagnosis.buildRequirement(error) { return (ended(.failed, missing.summary), false) }
+            if !Task.isCancelled, let missing = FailureDiagnosis.buildRequirement(error, whitelisted: settings.buildRequirements == .whitelisted) {
+                return (ended(.failed, missing.summary), false)
+            }
             if let refused = FailureDiagnosis.hostileInput(error) { return (ended(.failed, refused.summary), false) }
             return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
         }

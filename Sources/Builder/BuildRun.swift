@@ -158,8 +158,11 @@ public struct BuildRun: Sendable {
             try await publisher.ensureIndex(index, bases: bases)
         }
         let workspace = settings.data.appendingPathComponent("builds/\(Self.stamp(started))")
-        let job = BuildJob(settings: JobSettings(jobs: settings.jobs, limits: settings.limits, runner: settings.runner,
-                                                 layout: settings.layout, workspace: workspace, crateRegistry: settings.crateRegistry),
+        var jobSettings = JobSettings(jobs: settings.jobs, limits: settings.limits, runner: settings.runner,
+                                      layout: settings.layout, workspace: workspace, crateRegistry: settings.crateRegistry)
+        jobSettings.buildRequirements = settings.buildRequirements
+        jobSettings.server = settings.server
+        let job = BuildJob(settings: jobSettings,
                            targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
                            publisher: publisher, upstream: settings.upstream, cache: planned.cache, onEvent: onEvent)
         let results = await job.run(plan)

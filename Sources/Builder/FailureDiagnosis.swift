@@ -16,6 +16,8 @@ public struct FailureDiagnosis: Sendable, Equatable {
         case crateRegistry
         /// A build requirement no upstream index has a wheel of for this target.
         case buildRequirement
+        /// A build requirement the company's index has no wheel of (build requirements whitelisted).
+        case buildRequirementNotWhitelisted
         case limit
         case upstream
         /// The sdist asked for something wheelwright refuses to act on (a build requirement that
@@ -35,6 +37,7 @@ public struct FailureDiagnosis: Sendable, Equatable {
             case .networkInSandbox: "network needed inside the sandbox"
             case .crateRegistry: "needs a crate registry"
             case .buildRequirement: "build requirement unavailable"
+            case .buildRequirementNotWhitelisted: "build requirement not whitelisted"
             case .limit: "limit reached"
             case .upstream: "upstream trouble"
             case .hostileInput: "hostile input"
@@ -76,14 +79,25 @@ public struct FailureDiagnosis: Sendable, Equatable {
         return FailureDiagnosis(kind: .upstream, evidence: ["\(step)\(error)"], hint: "it may pass: the item is tried again within the run", missing: nil)
     }
 
-    /// A wheelhouse that cannot be filled because upstream has no wheel of a build requirement
-    /// for this target (pip's `No matching distribution found for X`); nil for any other error.
-    public static func buildRequirement(_ error: any Error) -> FailureDiagnosis? {
+    /// A wheelhouse that cannot be filled because the index it fills from has no wheel of a
+    /// build requirement for this target (pip's `No matching distribution found for X`): upstream,
+    /// or the company's index when build requirements are `whitelisted` (then the fix is the
+    /// `whitelist add` of it); nil for any other error.
+    public static func buildRequirement(_ error: any Error, whitelisted: Bool) -> FailureDiagnosis? {
         guard let error = error as? UpstreamError, !error.isTransient, case .wheelhouse(let requirements, let reason) = error else { return nil }
-        let missing = reason.split(separator: "\n").last { $0.contains("No matching distribution found for") }
-            .map { String($0).replacingOccurrences(of: "ERROR: ", with: "") }
-        return FailureDiagnosis(kind: .buildRequirement, evidence: [missing ?? "cannot fill a wheelhouse for \(requirements)"],
-                                hint: "builds install their build requirements as wheels only, from the upstream indices: add an index that has it (`upstream:`), or pin an older release whose build does not need it", missing: nil)
+        let marker = "No matching distribution found for "
+        let line = reason.split(separator: "\n").last { $0.contains(marker) }.map(String.init)
+        let missing = line.map { $0.replacingOccurrences(of: "ERROR: ", with: "") }
+        let evidence = [missing ?? "cannot fill a wheelhouse for \(requirements)"]
+        guard whitelisted else {
+            return FailureDiagnosis(kind: .buildRequirement, evidence: evidence,
+                                    hint: "builds install their build requirements as wheels only, from the upstream indices: add an index that has it (`upstream:`), or pin an older release whose build does not need it", missing: nil)
+        }
+        let wanted = line.flatMap { text in text.range(of: marker).map { String(text[$0.upperBound...]).trimmingCharacters(in: .whitespaces) } }
+        let name = wanted.flatMap { try? Requirement($0) }?.project
+        let fix = name.map { "wheelwright whitelist add '\($0)' --with-deps --build-requirements whitelisted" } ?? "wheelwright whitelist lint --deps --build-requirements whitelisted"
+        return FailureDiagnosis(kind: .buildRequirementNotWhitelisted, evidence: evidence,
+                                hint: "build requirements are installed from the company's index only (build-requirements: whitelisted), built here before what needs them; whitelist it: \(fix)", missing: nil)
     }
 
     /// A refusal of what the sdist says (`PackagingError.refusedBuildRequirement`, or the build

@@ -18,6 +18,11 @@ public struct JobSettings: Sendable {
     public var crateRegistry: CrateRegistry?
     /// Upload attempts for transient failures (the build itself is never retried).
     public var uploadAttempts = 3
+    /// Where build requirements come from: with `whitelisted`, the target's consumer index on
+    /// `server`, releases built after the planned releases they need.
+    public var buildRequirements = BuildRequirementsSource.upstream
+    /// The index server's URL (`http://host:port`, maybe with a path prefix).
+    public var server: String?
 
     public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL, crateRegistry: CrateRegistry? = nil) {
         (self.jobs, self.limits, self.runner, self.layout, self.workspace) = (jobs, limits, runner, layout, workspace)

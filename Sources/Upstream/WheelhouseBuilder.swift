@@ -17,7 +17,7 @@ import SystemPackage
 /// PEP 508 markers and backtracking, and each requirement set is resolved on its own, because
 /// sdists' build requirements conflict (zope.interface wants setuptools<74, msgpack >=69.5).
 public struct WheelhouseBuilder: Sendable {
-    /// `<cache>/wheelhouses/<key>/`, one per (requirements, interpreter, platform).
+    /// `<cache>/wheelhouses/<key>/`, one per (requirements, interpreter, platform, indices).
     public let root: URL
     /// The interpreter that runs pip (`python3 -m pip`).
     public let python: String
@@ -55,7 +55,8 @@ public struct WheelhouseBuilder: Sendable {
     /// can be read as an option.
     public func wheelhouse(for requirements: [IndexRequirement], pythonVersion: String, platforms: [String]) async throws -> URL {
         let texts = requirements.map(\.description)
-        let key = ([pythonVersion] + platforms + ["--"] + texts.sorted()).joined(separator: "\n")
+        // The indices are part of the key: the company's index and upstream may hold other wheels.
+        let key = ([pythonVersion] + platforms + indices.map(\.absoluteString) + ["--"] + texts.sorted()).joined(separator: "\n")
         let digest = SHA256.hash(data: Array(key.utf8)).hex
         let target = root.appendingPathComponent(String(digest.prefix(24)))
         if CompletedFolder.isComplete(target) { return target }

@@ -31,6 +31,7 @@ struct JobOptions: ParsableArguments {
     @OptionGroup var server: ServerOptions
     @OptionGroup var upstream: UpstreamOptions
     @OptionGroup var crateRegistry: CrateRegistryOption
+    @OptionGroup var buildRequirements: BuildRequirementsOption
 
     func validate() throws {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, found '\(shard)'") }
@@ -43,6 +44,7 @@ struct JobOptions: ParsableArguments {
         flags.server = server.server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"]
         flags.upstream = upstream.upstream.isEmpty ? nil : upstream.upstream
         flags.crateRegistry = crateRegistry.flag
+        flags.buildRequirements = buildRequirements.buildRequirements
         flags.cache = cache
         flags.pureIndex = pureIndex
         flags.binaryIndex = binaryIndex

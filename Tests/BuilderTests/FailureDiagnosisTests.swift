@@ -48,13 +48,17 @@ struct FailureDiagnosisTests {
                                        "[6] Couldn't resolve host name (Could not resolve host: index.crates.io)",
                                        "wheelwright: cargo vendor could not fetch the crates (exit 101)"], "\(vendoring.evidence)")
         #expect(vendoring.summary.hasPrefix("needs a crate registry: ") && vendoring.hint.contains("`crate-registry:`"))
-        let unavailable = try #require(FailureDiagnosis.buildRequirement(UpstreamError.wheelhouse("hatchling>=1.29, python-sbom[hatch]>=0.1.2", reason: """
+        let pipSays = UpstreamError.wheelhouse("hatchling>=1.29, python-sbom[hatch]>=0.1.2", reason: """
             Collecting hatchling>=1.29
             ERROR: Could not find a version that satisfies the requirement python-sbom[hatch]>=0.1.2 (from versions: none)
             ERROR: No matching distribution found for python-sbom[hatch]>=0.1.2
-            """)))
+            """)
+        let unavailable = try #require(FailureDiagnosis.buildRequirement(pipSays, whitelisted: false))
         #expect(unavailable.summary.hasPrefix("build requirement unavailable: No matching distribution found for python-sbom[hatch]>=0.1.2; builds install"), "\(unavailable.summary)")
-        #expect(FailureDiagnosis.buildRequirement(UpstreamError.wheelhouse("x", reason: "Temporary failure in name resolution")) == nil, "transient: retried instead")
+        let notWhitelisted = try #require(FailureDiagnosis.buildRequirement(pipSays, whitelisted: true))
+        #expect(notWhitelisted.kind == .buildRequirementNotWhitelisted && notWhitelisted.summary.hasPrefix("build requirement not whitelisted: No matching distribution found for python-sbom[hatch]>=0.1.2; "))
+        #expect(notWhitelisted.hint.hasSuffix("whitelist it: wheelwright whitelist add 'python-sbom' --with-deps --build-requirements whitelisted"), "\(notWhitelisted.hint)")
+        #expect(FailureDiagnosis.buildRequirement(UpstreamError.wheelhouse("x", reason: "Temporary failure in name resolution"), whitelisted: true) == nil, "transient: retried instead")
         let refused = try #require(FailureDiagnosis.hostileInput(PackagingError.refusedBuildRequirement("--index-url=http://x/\u{1b}[2J", reason: "not a PEP 508 requirement")))
         #expect(refused.kind == .hostileInput && !refused.kind.isTransient)
         #expect(refused.summary == "hostile input: build requirement '--index-url=http://x/\\u{1B}[2J': not a PEP 508 requirement; nothing it named was run; review the release before it stays on the whitelist",

@@ -1,0 +1,76 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Build requirements whitelisted (issue 29), offline: a graph of generated tool sdists without
+/// setuptools — a backend that builds itself, a Cython-like tool with a C extension built by it,
+/// a package that needs both to build, and a cycle — built from an empty company index on
+/// debian-12, each tool before what needs it, with every wheelhouse filled from the company's
+/// index alone. The upstream is a server of its own, whose request log shows what the builds
+/// asked of it; it also serves a wheel of the backend that a build must not take.
+@Suite(.serialized, .timeLimit(.minutes(15)))
+final class BuildGraphFlowTests {
+    let data = Repository.root.appendingPathComponent(".build/test-environments").path
+
+    static func toolSdist(_ name: String, in folder: TemporaryFolder, _ options: [String]) async throws -> String {
+        let script = Repository.root.appendingPathComponent("Tests/Support/make_tool_sdist.py").path
+        let made = try await runTool("/usr/bin/python3", [script, folder.url.path, name, "1.0"] + options)
+        guard made.status == 0 else { throw TestFailure(made.output) }
+        return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("tools built from source in graph order from an empty index, installed from the company's index only; a cycle refused naming it; a missing tool is 'build requirement not whitelisted' with its fix")
+    func graphOrder() async throws {
+        let upstream = try TestServer()
+        let company = try TestServer()
+        defer { upstream.stop(); company.stop() }
+        let folder = try TemporaryFolder()
+        var files = [try await Self.toolSdist("self-backend", in: folder, ["--self-building"]),
+                     try await Self.toolSdist("cy-tool", in: folder, ["--extension"]),
+                     try await Self.toolSdist("app-tools", in: folder, ["--requires", #"["cy-tool>=1"]"#]),
+                     try await Self.toolSdist("cycle-a", in: folder, ["--requires", #"["cycle-b"]"#]),
+                     try await Self.toolSdist("cycle-b", in: folder, ["--requires", #"["cycle-a"]"#]),
+                     try await Self.toolSdist("lacks-tool", in: folder, ["--requires", #"["unlisted-tool"]"#]),
+                     try await Self.toolSdist("unlisted-tool", in: folder, [])]
+        // The bait: upstream's own wheel of the backend, which upstream mode would install.
+        let wheels = folder.path("upstream-wheels")
+        let bait = try await runTool("/usr/bin/python3", ["-m", "pip", "wheel", "--no-deps", "--no-index", "--no-cache-dir", "-w", wheels, files[0]])
+        #expect(bait.status == 0, "\(bait.output)")
+        files += try FileManager.default.contentsOfDirectory(atPath: wheels).map { "\(wheels)/\($0)" }
+        let simple = try await LocalUpstream.fill(upstream, with: files)
+
+        let whitelist = folder.path("whitelist.yaml")
+        try ("defaults:\n  targets: [debian-12]\npackages:\n"
+             + ["self-backend", "cy-tool", "app-tools", "cycle-a", "cycle-b", "lacks-tool"].map { "  - name: \($0)\n    versions: [\"1.0\"]\n" }.joined())
+            .write(toFile: whitelist, atomically: true, encoding: .utf8)
+        let before = try String(contentsOf: upstream.log, encoding: .utf8).count
+        let result = try await runToolSeparately(Repository.wheelwright, [
+            "build", whitelist, "--json", "--build-requirements", "whitelisted", "--jobs", "2",
+            "--server", company.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
+            "--upstream", simple, "--data", data, "--cache", folder.path("cache"),
+            "--containers", Repository.root.appendingPathComponent("containers").path,
+        ])
+        let output = result.output + result.errors
+        let report = try #require((try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any], "\(output)")
+        let results = (report["results"] as? [[String: Any]]) ?? []
+        func outcome(_ project: String) -> [String: Any]? { results.first { ($0["item"] as? [String: Any])?["project"] as? String == project } }
+        #expect(result.status == 1, "the cycle and the missing tool fail the run: \(output)")
+        for project in ["self-backend", "cy-tool", "app-tools"] {
+            #expect(outcome(project)?["status"] as? String == "built", "\(project): \(output)")
+        }
+        #expect((outcome("cy-tool")?["wheel"] as? String)?.hasPrefix("cy_tool-1.0-cp311-cp311-manylinux") == true, "\(output)")
+        #expect(outcome("cycle-a")?["status"] as? String == "failed" && outcome("cycle-a")?["reason"] as? String == "build requirement cycle: cycle-a==1.0 → cycle-b==1.0 → cycle-a==1.0", "\(output)")
+        #expect(outcome("cycle-b")?["reason"] as? String == "build requirement cycle: cycle-b==1.0 → cycle-a==1.0 → cycle-b==1.0", "\(output)")
+        let lacking = outcome("lacks-tool")?["reason"] as? String ?? ""
+        #expect(lacking.hasPrefix("build requirement not whitelisted: No matching distribution found for unlisted-tool")
+                && lacking.contains("wheelwright whitelist add 'unlisted-tool' --with-deps --build-requirements whitelisted"), "\(output)")
+
+        // The builds took no wheel from upstream: every wheelhouse came from the company's index.
+        // (The plan's dependency check reads the bait's metadata file, `.whl.metadata`: not a wheel.)
+        let requests = String(try String(contentsOf: upstream.log, encoding: .utf8).dropFirst(before)).split(separator: "\n")
+        #expect(requests.contains { $0.contains("GET /up/main/+f/") && $0.hasSuffix(".tar.gz") }, "the sdists came from upstream: \(requests)")
+        #expect(!requests.contains { $0.hasSuffix(".whl") }, "\(requests.filter { $0.hasSuffix(".whl") })")
+        let companyRequests = try String(contentsOf: company.log, encoding: .utf8)
+        #expect(companyRequests.contains("GET /platform/debian-12/+simple/self-backend/"), "the wheelhouses were filled from the company's index")
+    }
+}
