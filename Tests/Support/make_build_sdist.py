@@ -125,6 +125,16 @@ def rust_files(name, version, checksum):
     return {"Cargo.toml": manifest, "Cargo.lock": lock, "src/main.rs": main}
 
 
+def add_files(archive, top, files):
+    """Each of `files` (path under the top folder → text) as a member of `archive`, in name order."""
+    for name, text in sorted(files.items()):
+        data = text.encode()
+        info = tarfile.TarInfo(f"{top}/{name}")
+        info.size = len(data)
+        info.mtime = 315532800
+        archive.addfile(info, io.BytesIO(data))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
@@ -183,12 +193,7 @@ def main():
         files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib") else "#include <Python.h>\nthis does not compile;\n"
     path = os.path.join(args.out, f"{base}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
-        for name, text in sorted(files.items()):
-            data = text.encode()
-            info = tarfile.TarInfo(f"{base}/{name}")
-            info.size = len(data)
-            info.mtime = 315532800
-            archive.addfile(info, io.BytesIO(data))
+        add_files(archive, base, files)
         for member in json.loads(args.members) if args.members else []:
             info = tarfile.TarInfo(member["name"])
             info.mtime = 315532800

@@ -11,11 +11,12 @@ given, and its package NAME (as a module name) holds VALUE; with --extension als
 platform). Prints the path written.
 """
 import argparse
-import io
 import json
 import os
 import re
 import tarfile
+
+from make_build_sdist import add_files
 
 BACKEND = r'''"""A PEP 517 backend without setuptools: it builds a wheel of the project in the working
 folder (the module `selfbackend` when it is the project, else the package named after it, with
@@ -108,12 +109,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{top}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
-        for name, text in sorted(files.items()):
-            data = text.encode()
-            info = tarfile.TarInfo(f"{top}/{name}")
-            info.size = len(data)
-            info.mtime = 315532800
-            archive.addfile(info, io.BytesIO(data))
+        add_files(archive, top, files)
     print(path)
 
 
