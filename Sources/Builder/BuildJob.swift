@@ -41,7 +41,8 @@ public struct BuildJob: Sendable {
             releases[item.release, default: []].append(item)
         }
         let runners = RunnerPool(environments: environments, kind: settings.runner) { [onEvent] in onEvent(.preparing($0)) }
-        let prefetch = Prefetcher(sources: sources, releases: planOrder.compactMap { releases[$0]?.first }, width: 8)
+        // Prebuilt releases have no sdist to fetch (nor build requirements to order by).
+        let prefetch = Prefetcher(sources: sources, releases: planOrder.compactMap { releases[$0]?.first }.filter { $0.prebuilt == nil }, width: 8)
         let graph = settings.buildRequirements == .whitelisted
             ? await buildOrder(planOrder.compactMap { releases[$0] }, prefetch: prefetch)
             : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
@@ -160,6 +161,9 @@ public struct BuildJob: Sendable {
         guard let target = targets[item.target], let interpreter = target.interpreters.first(where: { $0.version == item.python }) else {
             return (ended(.failed, "target \(item.target) with Python \(item.python) is not defined"), false)
         }
+        if let pinned = item.prebuilt {
+            return (await takePrebuilt(item, pinned: pinned, target: target, log: log, ended: ended), false)
+        }
         let sdist: (path: URL, sha256: String)
         do {
             sdist = try await prefetch.sdist(for: item)
@@ -218,6 +222,39 @@ public struct BuildJob: Sendable {
             }
             if let refused = FailureDiagnosis.hostileInput(error) { return (ended(.failed, refused.summary), false) }
             return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
+        }
+    }
+
+    /// An entry's pinned prebuilt wheel for `item`'s target and interpreter, taken from upstream
+    /// instead of a build: downloaded through the cache, its bytes' SHA-256 checked against the
+    /// pin, then published like a built wheel, with provenance that says `builder: prebuilt`.
+    private func takePrebuilt(_ item: BuildItem, pinned: [String: String], target: TargetDefinition, log: URL,
+                              ended: (ItemResult.Status, String?, String?, String?) -> ItemResult) async -> ItemResult {
+        let start = ContinuousClock.now
+        let platforms = WheelhouseBuilder.platforms(glibc: target.glibc, architecture: target.architecture)
+        guard let (filename, pin) = PrebuiltChoice.choose(pinned, python: item.python, platforms: platforms) else {
+            return ended(.failed, "prebuilt: none of the pinned wheels of \(item.project) \(item.version) (\(pinned.keys.sorted().joined(separator: ", "))) installs on \(item.target) with Python \(item.python) (\(platforms.first ?? target.architecture) and older): pin one that does", nil, nil)
+        }
+        do {
+            try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let wheel = try await sources.wheel(project: item.project, filename: filename)
+            guard wheel.sha256 == pin else {
+                return ended(.failed, "prebuilt: \(filename) from upstream has SHA-256 \(wheel.sha256), the whitelist pins \(pin); nothing was published: check the file upstream and the pin", nil, nil)
+            }
+            try Data("prebuilt: \(filename) taken from upstream, SHA-256 \(pin) as pinned; not built here\n".utf8).write(to: log)
+            let parsed = try WheelFilename(filename)
+            let index = parsed.tagSet.platforms == ["any"] ? settings.layout.pure : settings.layout.binary(for: item.target)
+            let provenance = Provenance(
+                target: item.target, os: nil, python: item.python, pythonFull: nil, glibc: nil, compiler: nil, runner: "none",
+                sdist: filename, sdistSHA256: pin, seconds: (ContinuousClock.now - start).seconds, builder: "prebuilt",
+                builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: parsed.tagSet.platforms.joined(separator: "."),
+                auditReason: nil, requestedBy: Provenance.value(item.requestedBy), requestReason: Provenance.value(item.requestReason)
+            )
+            try await upload(wheel.path, to: index, provenance: provenance, log: log)
+            return ended(.built, nil, filename, index)
+        } catch {
+            if let trouble = FailureDiagnosis.upstream(error, during: "fetch: ") { return ended(.failed, trouble.summary, nil, nil) }
+            return ended(.failed, "\(error)", nil, nil)
         }
     }
 

@@ -4,6 +4,8 @@ public enum BuilderError: Error, Sendable, CustomStringConvertible {
     case publish(String)
     case locked(String)
     case configuration(String)
+    /// A pinned prebuilt wheel that upstream lacks or whose bytes are not the pinned ones.
+    case prebuilt(String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum BuilderError: Error, Sendable, CustomStringConvertible {
         case .publish(let message): message
         case .locked(let message): message
         case .configuration(let message): message
+        case .prebuilt(let message): "prebuilt: " + message
         }
     }
 }

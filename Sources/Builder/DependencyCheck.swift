@@ -175,7 +175,8 @@ public struct DependencyCheck: Sendable {
             case .success(let list): requirements[release] = list
             case .failure(let error): unknown[release] = "\(error)"
             }
-            guard includesBuildRequirements else { continue }
+            // A prebuilt entry is not built here: what its build would need is not needed.
+            guard includesBuildRequirements, entry.entry.prebuilt.isEmpty else { continue }
             switch await self.requirements(.build, of: release) {
             case .success(let list): buildRequirements[release] = list
             case .failure(let error): unknown[release] = unknown[release] ?? "its build requirements: \(error)"

@@ -42,7 +42,9 @@ public struct Plan: Sendable, Codable {
                             project: entry.name.normalized, version: version.description, target: target, python: python,
                             buildTag: entry.build, systemPackages: entry.systemPackages,
                             environment: Dictionary(entry.environment.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
-                            repair: entry.repair ?? definitions[target]?.repair, requestedBy: entry.requestedBy, requestReason: entry.reason
+                            repair: entry.repair ?? definitions[target]?.repair, requestedBy: entry.requestedBy, requestReason: entry.reason,
+                            prebuilt: entry.prebuilt.isEmpty ? nil : Dictionary(entry.prebuilt.map { ($0.filename, $0.sha256) },
+                                                                                uniquingKeysWith: { first, _ in first })
                         )
                         if let shard = selection.shard, !shard.contains(item) { continue }
                         if let rule = whitelist.denial(of: entry.name, version: version) {

@@ -40,6 +40,17 @@ public actor SourceFetcher {
         return (found.path, found.sha256)
     }
 
+    /// Upstream's file `filename` of `project` (a prebuilt wheel) in the cache, and the SHA-256
+    /// of its bytes as the cache computed it while writing them (the name of its folder).
+    public func wheel(project: String, filename: String) async throws -> (path: URL, sha256: String) {
+        let (page, _) = try await page(project)
+        guard let file = page.files.first(where: { $0.filename == filename }) else {
+            throw BuilderError.prebuilt("upstream's page of \(project) has no \(filename): pin a file it serves")
+        }
+        let path = try await client.download(file, into: cache)
+        return (path, path.deletingLastPathComponent().lastPathComponent)
+    }
+
     /// The sdist of `project` `version` in the cache, and whether it was there before this call.
     public func fetch(project: String, version: Version) async throws -> (path: URL, sha256: String, filename: String, wasCached: Bool) {
         let (page, index) = try await page(project)

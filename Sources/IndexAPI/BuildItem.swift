@@ -17,10 +17,13 @@ public struct BuildItem: Sendable, Hashable, Codable {
     /// which every wheel built from it carries in its provenance.
     public let requestedBy: String?
     public let requestReason: String?
+    /// The entry's `prebuilt:` wheels (filename → SHA-256): taken from upstream, never built.
+    public let prebuilt: [String: String]?
 
     public init(project: String, version: String, target: String, python: String, buildTag: Int?,
                 systemPackages: [String], environment: [String: String], repair: RepairMode? = nil,
-                requestedBy: String? = nil, requestReason: String? = nil) {
+                requestedBy: String? = nil, requestReason: String? = nil, prebuilt: [String: String]? = nil) {
+        self.prebuilt = prebuilt
         self.requestedBy = requestedBy
         self.requestReason = requestReason
         self.project = project
@@ -42,6 +45,6 @@ public struct BuildItem: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment, repair
-        case requestedBy = "requested_by", requestReason = "request_reason"
+        case requestedBy = "requested_by", requestReason = "request_reason", prebuilt
     }
 }

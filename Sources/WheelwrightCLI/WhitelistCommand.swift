@@ -79,6 +79,7 @@ struct LintOutput: Encodable {
 
     let files: Int
     let packages: Int
+    let prebuilt: Int
     let denied: Int
     let errors: Int
     let warnings: Int
@@ -87,6 +88,7 @@ struct LintOutput: Encodable {
     init(_ report: WhitelistReport) {
         files = report.fileCount
         packages = report.packageCount
+        prebuilt = report.prebuiltCount
         denied = report.denyCount
         errors = report.errorCount
         warnings = report.warningCount

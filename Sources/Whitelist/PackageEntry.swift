@@ -23,5 +23,7 @@ public struct PackageEntry: Sendable {
     public let license: String?
     /// The upstream project page, recorded by `whitelist add`.
     public let url: String?
+    /// Upstream's wheels taken instead of a build (empty: built here from the sdist).
+    public let prebuilt: [PrebuiltWheel]
     public let location: SourceLocation
 }

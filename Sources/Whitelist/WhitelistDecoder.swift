@@ -10,7 +10,7 @@ struct WhitelistDecoder {
     static let topLevelKeys = ["defaults", "packages", "deny"]
     static let packageKeys = [
         "name", "versions", "specifier", "latest", "targets", "pythons", "build", "env",
-        "system-packages", "repair", "requested-by", "reason", "license", "url",
+        "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt",
     ]
     static let denyKeys = ["name", "specifier", "reason"]
     static let defaultsKeys = ["targets", "pythons"]
@@ -175,6 +175,8 @@ struct WhitelistDecoder {
             }
         }
 
+        let prebuilt = fields["prebuilt"].flatMap { decodePrebuilt($0, name: name, selection: selection) } ?? []
+
         let location = reader.location(node)
         if fields["reason"] == nil {
             reader.log.warning(location, "\(label) has no 'reason': say why the company needs it, for reviewers and audits")
@@ -186,8 +188,35 @@ struct WhitelistDecoder {
         return PackageEntry(
             name: name, selection: selection, targets: targets, pythons: pythons, build: build,
             environment: environment, systemPackages: systemPackages, repair: repair, requestedBy: requestedBy,
-            reason: reason, license: license, url: url, location: location
+            reason: reason, license: license, url: url, prebuilt: prebuilt, location: location
         )
+    }
+
+    /// `prebuilt:`, a mapping of wheel filenames to their SHA-256: each a wheel of this project
+    /// at one of the entry's exact versions.
+    private mutating func decodePrebuilt(_ node: Node, name: ProjectName?, selection: VersionSelection?) -> [PrebuiltWheel]? {
+        guard let pairs = reader.stringPairs(node, "prebuilt wheels (FILENAME.whl: SHA256)") else { return nil }
+        guard case .exact(let versions)? = selection else {
+            reader.log.error(reader.location(node), "prebuilt wheels pin exact files: list the entry's 'versions', not a specifier or latest")
+            return nil
+        }
+        var wheels: [PrebuiltWheel] = []
+        for (text, sha256, keyNode) in pairs {
+            guard let filename = try? WheelFilename(text) else {
+                reader.log.error(reader.location(keyNode), "'\(text)' is not a wheel filename (NAME-VERSION-PY-ABI-PLATFORM.whl)")
+                continue
+            }
+            if let name, filename.normalizedName != name.normalized {
+                reader.log.error(reader.location(keyNode), "\(text) is a wheel of \(filename.normalizedName), not of \(name.normalized)")
+            } else if !versions.contains(filename.version) {
+                reader.log.error(reader.location(keyNode), "\(text) is version \(filename.version), which 'versions' does not list")
+            } else if sha256.utf8.count != 64 || !sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+                reader.log.error(reader.location(keyNode), "the SHA-256 of \(text) must be 64 lower-case hex digits, found '\(sha256)'")
+            } else {
+                wheels.append(PrebuiltWheel(filename: text, wheel: filename, sha256: sha256))
+            }
+        }
+        return wheels
     }
 
     private mutating func decodeVersions(_ node: Node) -> [Version]? {

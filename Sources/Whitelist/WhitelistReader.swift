@@ -9,6 +9,8 @@ public struct WhitelistReport: Sendable {
     public let diagnostics: [Diagnostic]
     public let fileCount: Int
     public let packageCount: Int
+    /// Entries taken as upstream's wheels (`prebuilt:`) rather than built here.
+    public let prebuiltCount: Int
     public let denyCount: Int
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
@@ -19,14 +21,15 @@ public struct WhitelistReport: Sendable {
         let all = (diagnostics + more).sorted()
         return WhitelistReport(
             whitelist: all.contains { $0.severity == .error } ? nil : whitelist,
-            diagnostics: all, fileCount: fileCount, packageCount: packageCount, denyCount: denyCount
+            diagnostics: all, fileCount: fileCount, packageCount: packageCount, prebuiltCount: prebuiltCount, denyCount: denyCount
         )
     }
 
-    /// One line for a person: `3 files, 27 packages, 2 denied: 0 errors, 4 warnings`.
+    /// One line for a person: `3 files, 27 packages (1 prebuilt), 2 denied: 0 errors, 4 warnings`.
     public var summary: String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return "\(plural(fileCount, "file")), \(plural(packageCount, "package")), \(denyCount) denied: \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
+        let prebuilt = prebuiltCount > 0 ? " (\(prebuiltCount) prebuilt)" : ""
+        return "\(plural(fileCount, "file")), \(plural(packageCount, "package"))\(prebuilt), \(denyCount) denied: \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
     }
 }
 
@@ -81,6 +84,7 @@ extension Whitelist {
             diagnostics: sorted,
             fileCount: sources.count,
             packageCount: files.reduce(0) { $0 + $1.packages.count },
+            prebuiltCount: files.reduce(0) { $0 + $1.packages.count { !$0.prebuilt.isEmpty } },
             denyCount: deny.count
         )
     }
