@@ -51,6 +51,7 @@ extension Wheelwright.WhitelistCommand {
             let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
             let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
+                .adding(buildRequirements.migrationWarning(file, configPath: ConfigFile.path(flag: site.config)).map { [$0] } ?? [])
             if deps, let whitelist = report.whitelist {
                 let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
                                             targets: targets, buildRequirements: buildRequirements.source(file))

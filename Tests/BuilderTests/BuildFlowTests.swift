@@ -47,8 +47,10 @@ final class BuildFlowTests {
         return (result.status, extra.contains("--json") ? result.output : result.output + result.errors)
     }
 
+    /// The flags of every build here; the local upstream serves Debian's setuptools and wheel
+    /// wheels, which these builds install as upstream's (BuildGraphFlowTests covers whitelisted ones).
     var common: [String] {
-        ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
+        ["--build-requirements", "upstream", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
          "--upstream", "\(server.baseURL)/up/main/+simple/", "--data", data, "--cache", folder.path("cache"),
          "--containers", Repository.root.appendingPathComponent("containers").path]
     }

@@ -41,12 +41,12 @@ final class ConsumerPyPITests {
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let environment = ["XDG_CACHE_HOME": folder.path("cache")]
         let added = try await runTool(Repository.wheelwright, ["whitelist", "add", "requests", "--with-deps", "--file", file,
-                                                               "--containers", containers, "--reason", "HTTP"], environment: environment)
+                                                               "--containers", containers, "--reason", "HTTP", "--build-requirements", "upstream"], environment: environment)
         #expect(added.status == 0 && added.output.contains("dependency: urllib3") && added.output.contains("dependency: idna"), "\(added.output)")
 
         let built = try await runToolSeparately(Repository.wheelwright, [
             "build", whitelists, "--target", "debian-12", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
-            "--data", data, "--cache", folder.path("cache"), "--containers", containers, "--json",
+            "--data", data, "--cache", folder.path("cache"), "--containers", containers, "--json", "--build-requirements", "upstream",
         ], environment: environment)
         #expect(built.status == 0, "\(built.output)\n\(built.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(built.output.utf8)) as? [String: Any], "\(built.output)")

@@ -63,8 +63,12 @@ final class DependencyClosureTests {
         return directory
     }
 
-    func wheelwright(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await runTool(Repository.wheelwright, arguments + ["--upstream", upstream, "--containers", Repository.root.appendingPathComponent("containers").path],
+    /// Runs a command against the local upstream; its sdists need setuptools, of which the
+    /// upstream has Debian's wheel only, so build requirements come from upstream unless a test
+    /// says otherwise.
+    func wheelwright(_ arguments: [String], buildRequirements: String = "upstream") async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.wheelwright, arguments + ["--upstream", upstream, "--containers", Repository.root.appendingPathComponent("containers").path,
+                                                   "--build-requirements", buildRequirements],
                           environment: ["XDG_CACHE_HOME": folder.path("cache")])
     }
 
@@ -150,7 +154,7 @@ final class DependencyClosureTests {
         let directory = try whitelist("tools", Self.header)
         let file = directory + "/opensource.yaml"
         let added = try await wheelwright(["whitelist", "add", "needs-tools", "--with-deps", "--file", file, "--requested-by", "alice",
-                                           "--reason", "the app", "--build-requirements", "whitelisted"])
+                                           "--reason", "the app"], buildRequirements: "whitelisted")
         #expect(added.status == 0, "\(added.output)")
         for line in ["dependency: cy-tool 3.0 (build requirement of needs-tools 1.0 (cy-tool))",
                      "dependency: self-backend 2.0 (build requirement of cy-tool 3.0 (self-backend), needs-tools 1.0 (self-backend))",
@@ -161,15 +165,15 @@ final class DependencyClosureTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text.contains("reason: build requirement of needs-tools 1.0 (cy-tool)"), "\(text)")
 
-        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps", "--build-requirements", "whitelisted"])
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"], buildRequirements: "whitelisted")
         #expect(lint.status == 0 && lint.output.contains("0 errors"), "\(lint.output)")
         // Without cy-tool, lint names the build requirement and its fix.
         try text.replacingOccurrences(of: "  - name: cy-tool\n", with: "  - name: cy-tool-gone\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let unmet = try await wheelwright(["whitelist", "lint", directory, "--deps", "--build-requirements", "whitelisted"])
+        let unmet = try await wheelwright(["whitelist", "lint", directory, "--deps"], buildRequirements: "whitelisted")
         #expect(unmet.status == 1 && unmet.output.contains("needs-tools 1.0 needs cy-tool>=3; python_version >= \"3.8\" to build on debian-12, which no whitelisted version meets (it is not whitelisted); fix: wheelwright whitelist add 'cy-tool==3.0'"), "\(unmet.output)")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
 
-        let why = try await wheelwright(["why", "self-backend", "--whitelist", directory, "--build-requirements", "whitelisted"])
+        let why = try await wheelwright(["why", "self-backend", "--whitelist", directory], buildRequirements: "whitelisted")
         #expect(why.status == 0, "\(why.output)")
         let lines = why.output.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("self-backend (") == true && lines.first?.hasSuffix("requested by alice; build requirement of cy-tool 3.0 (self-backend), needs-tools 1.0 (self-backend)") == true, "\(why.output)")

@@ -40,7 +40,7 @@ final class ToolchainFlowTests {
     }
 
     func build(_ extra: [String], cache: String, whitelist: String? = nil) async throws -> (status: Int32, report: [String: Any], output: String) {
-        let result = try await runToolSeparately(Repository.wheelwright, ["build", whitelist ?? self.whitelist, "--json",
+        let result = try await runToolSeparately(Repository.wheelwright, ["build", whitelist ?? self.whitelist, "--json", "--build-requirements", "upstream",
             "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
             "--upstream", "\(server.baseURL)/up/main/+simple/", "--data", data, "--cache", cache,
             "--containers", Repository.root.appendingPathComponent("containers").path] + extra)

@@ -255,7 +255,15 @@ struct AttackTests {
         let (flood, floodOutput, floodInput) = try hold(3000, on: server, from: "127.0.0.2", seconds: 30)
         #expect(line(floodOutput).hasPrefix("open "))
         for _ in 0..<5 {
-            let health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+            // At the cap, the server closes its longest-idle connection for each new one; on a
+            // loaded machine that can be this request's before it is sent (the client then sees
+            // the channel closed), so a request may be sent again, once.
+            let health: HTTP.Reply
+            do {
+                health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+            } catch {
+                health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+            }
             #expect(health.status == 200)
         }
         floodInput.fileHandleForWriting.closeFile()

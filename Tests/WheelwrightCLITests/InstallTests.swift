@@ -84,6 +84,7 @@ struct InstallTests {
             token-file: token
             metrics-file: build.prom
             timeout: 300
+            build-requirements: upstream
             """.write(to: site.appendingPathComponent("wheelwright.yaml"), atomically: true, encoding: .utf8)
         let binary = root.appendingPathComponent("usr/local/bin/wheelwright").path
         let arguments = ["build", "--config", site.appendingPathComponent("wheelwright.yaml").path]

@@ -1,0 +1,59 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Build requirements whitelisted, with the real pyyaml from PyPI on both targets from an empty
+/// index (issue 29): `whitelist add --with-deps` adds setuptools, wheel and Cython as build
+/// requirements, `build` makes them here first (Cython's compiled modules included), pyyaml's
+/// build installs them from the company's index, and its wheel imports `yaml._yaml` in each
+/// target's base root filesystem.
+@Suite(.serialized, .enabled(if: PyPI.enabled, PyPI.reason), .timeLimit(.minutes(20)))
+struct BuildRequirementsPyPITests {
+    let data = Repository.root.appendingPathComponent(".build/test-environments").path
+    let containers = Repository.root.appendingPathComponent("containers").path
+
+    @Test("pyyaml --with-deps on debian-12 and debian-13 from an empty index: its build tools built here first and installed from the company's index; yaml._yaml imports")
+    func pyyamlFromSource() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let folder = try TemporaryFolder()
+        let whitelists = folder.path("whitelists")
+        try FileManager.default.createDirectory(atPath: whitelists, withIntermediateDirectories: true)
+        let file = whitelists + "/opensource.yaml"
+        try "defaults:\n  targets: [debian-12, debian-13]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = ["XDG_CACHE_HOME": folder.path("cache")]
+        let added = try await runTool(Repository.wheelwright, ["whitelist", "add", "pyyaml==6.0.2", "--with-deps", "--file", file,
+                                                               "--containers", containers, "--reason", "YAML"], environment: environment)
+        #expect(added.status == 0, "\(added.output)")
+        for tool in ["cython", "setuptools", "wheel"] {
+            #expect(added.output.contains("dependency: \(tool) ") && added.output.contains("build requirement of pyyaml 6.0.2"), "\(tool): \(added.output)")
+        }
+        // Without libyaml's headers pyyaml leaves its C loader out.
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "  - name: pyyaml\n    versions: [\"6.0.2\"]\n", with: "  - name: pyyaml\n    versions: [\"6.0.2\"]\n    system-packages: [libyaml-dev]\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+
+        let built = try await runToolSeparately(Repository.wheelwright, [
+            "build", whitelists, "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile,
+            "--data", data, "--cache", folder.path("cache"), "--containers", containers, "--json",
+        ], environment: environment)
+        #expect(built.status == 0, "\(built.output)\n\(built.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(built.output.utf8)) as? [String: Any], "\(built.output)")
+        let results = try #require(report["results"] as? [[String: Any]])
+        func wheel(_ project: String, _ target: String) -> String? {
+            // Lower-cased: setuptools 75 names the files after the project as written (Cython-…, PyYAML-…).
+            (results.first { ($0["item"] as? [String: Any]).map { $0["project"] as? String == project && $0["target"] as? String == target } ?? false }?["wheel"] as? String)?.lowercased()
+        }
+        #expect(wheel("cython", "debian-12")?.hasPrefix("cython-") == true && wheel("cython", "debian-12")?.contains("-cp311-cp311-manylinux") == true, "\(built.output)")
+        #expect(wheel("cython", "debian-13")?.contains("-cp313-cp313-manylinux") == true, "\(built.output)")
+        #expect(wheel("pyyaml", "debian-13")?.hasPrefix("pyyaml-6.0.2-cp313-cp313-manylinux") == true, "\(built.output)")
+        let requests = try String(contentsOf: server.log, encoding: .utf8)
+        for target in ["debian-12", "debian-13"] {
+            #expect(requests.contains("GET /platform/\(target)/+simple/cython/"), "pyyaml's wheelhouse for \(target) came from the company's index")
+            let base = try await baseRootfs(target, data: data)
+            let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path,
+                                             [base, "\(server.baseURL)/platform/\(target)/+simple/", "pyyaml=yaml._yaml"])
+            #expect(consumer.status == 0 && consumer.output.contains("import yaml._yaml: ok"), "\(target): \(consumer.output)")
+        }
+    }
+}
