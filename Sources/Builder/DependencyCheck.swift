@@ -198,8 +198,7 @@ public struct DependencyCheck: Sendable {
                         definitions: [TargetDefinition]) async throws -> [WhitelistEditor.Request] {
         var requests = [request]
         while true {
-            let text = try WhitelistAddition.apply(requests, to: original, path: path)
-            let edited = sources.filter { WhitelistAddition.normalized($0.path) != WhitelistAddition.normalized(path) } + [SourceFile(path: path, text: text)]
+            let edited = try WhitelistAddition.apply(requests, to: path, original: original, sources: sources, targets: definitions)
             let read = Whitelist.read(edited, targets: definitions)
             guard let whitelist = read.whitelist, read.errorCount == 0 else {
                 throw ClosureFailure(description: read.diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))

@@ -18,7 +18,8 @@ extension Wheelwright.WhitelistCommand {
                 projects or versions that do not exist, have no sdist, or are denied. With --with-deps, \
                 also adds what it requires (its Requires-Dist on the entry's targets and interpreters, \
                 transitively) that the whitelist lacks: for each such project the newest final release \
-                with an sdist that meets every requirement placed on it, with reason "dependency of …"; \
+                with an sdist that meets every requirement placed on it, with reason "dependency of …" \
+                (in the file that already lists the project, when one does, else in --file); \
                 with build requirements whitelisted, what each added release needs to be built too \
                 (its [build-system].requires), with reason "build requirement of NAME VERSION (…)".
                 """
@@ -82,6 +83,7 @@ extension Wheelwright.WhitelistCommand {
                 reason: reason, requestedBy: requestedBy, targets: requestedTargets
             )
             var requests = [entry]
+            try WhitelistAddition.refuseListedElsewhere(entry, path: file, whitelist: sources, targets: definitions)
             if withDeps {
                 let check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: buildRequirements.source(configured))
                 requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions)
@@ -92,11 +94,13 @@ extension Wheelwright.WhitelistCommand {
             switch outcome {
             case .unchanged(let message):
                 print(message)
-            case let .changed(updated, diff, summary):
-                try ProjectFiles.replace(file, with: updated)
-                print(diff)
+            case let .changed(files, summary):
+                for change in files {
+                    try ProjectFiles.replace(change.path, with: change.text)
+                    print(change.diff)
+                }
                 let names = requests.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
-                print("added \(names) to \(file); lint: \(summary)")
+                print("added \(names) to \(files.map(\.path).joined(separator: ", ")); lint: \(summary)")
             }
         }
     }

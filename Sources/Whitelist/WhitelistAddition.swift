@@ -6,15 +6,25 @@ import PythonPackaging
 /// the entry with the editor, and accept the change only if the whole whitelist still lints
 /// without errors. Pure: the caller reads and writes the files.
 public enum WhitelistAddition {
+    /// One file the change edits: its new text and the changed lines as a diff.
+    public struct FileChange: Sendable, Equatable {
+        public let path: String
+        public let text: String
+        public let diff: String
+    }
+
     public enum Outcome: Sendable, Equatable {
-        /// The file's new text, the changed lines as a diff, and the lint summary after the change.
-        case changed(text: String, diff: String, summary: String)
+        /// The files' new texts with their diffs (the requested file first), and the lint summary
+        /// after the change.
+        case changed(files: [FileChange], summary: String)
         /// Nothing to do (the version is already listed), and why.
         case unchanged(String)
     }
 
-    /// Adds `requests` to `path` (whose text is `original`, empty for a new file) in one change;
-    /// `whitelist` is every whitelist file of its folder, as they are now.
+    /// Adds `requests` to the whitelist in one change: the first (the package asked for) to
+    /// `path` (whose text is `original`, empty for a new file), each further one (what it needs)
+    /// to the file of the folder that already lists its project, else to `path` too; `whitelist`
+    /// is every whitelist file of the folder, as they are now.
     public static func add(_ requests: [WhitelistEditor.Request], to path: String, original: String,
                            whitelist: [SourceFile], targets: [TargetDefinition]) throws -> Outcome {
         let current = Whitelist.read(whitelist, targets: targets).whitelist
@@ -22,42 +32,71 @@ public enum WhitelistAddition {
             if let rule = current?.denial(of: request.name, version: request.version) {
                 throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
             }
-            let elsewhere = (current?.files ?? []).filter { normalized($0.path) != normalized(path) }
-                .compactMap { file in file.listedNames.first { $0.name == request.name } }
-            if let listed = elsewhere.first {
-                throw PackageRequest.Failure(description: """
-                    \(request.name) is already listed at \(listed.location), in another file than \(path); \
-                    to add \(request.version) to that entry, run:
-                      \(command(adding: request, to: listed.location.file))
-                    """)
-            }
         }
-        let (updated, notes) = try applying(requests, to: original, path: path)
-        guard updated != original else { return .unchanged(notes.joined(separator: "\n")) }
-        let sources = whitelist.filter { normalized($0.path) != normalized(path) } + [SourceFile(path: path, text: updated)]
-        let report = Whitelist.read(sources, targets: targets)
+        if let request = requests.first { try refuseListedElsewhere(request, path: path, whitelist: whitelist, targets: targets) }
+        let (edited, notes) = try applying(requests, to: path, original: original, sources: whitelist, targets: targets)
+        let before = Dictionary(whitelist.map { (normalized($0.path), text(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let changed = edited.filter { before[normalized($0.path)] ?? (normalized($0.path) == normalized(path) ? original : "") != text(of: $0) }
+        guard !changed.isEmpty else { return .unchanged(notes.joined(separator: "\n")) }
+        let report = Whitelist.read(edited, targets: targets)
         guard report.errorCount == 0 else {
             let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
-            throw PackageRequest.Failure(description: (errors + ["the change would break the whitelist; \(path) is unchanged"]).joined(separator: "\n"))
+            throw PackageRequest.Failure(description: (errors + ["the change would break the whitelist; nothing is changed"]).joined(separator: "\n"))
         }
-        return .changed(text: updated, diff: diff(original, updated, path: path), summary: report.summary)
+        // The requested file first, then the others by path.
+        let files = changed.sorted { (normalized($0.path) == normalized(path) ? 0 : 1, $0.path) < (normalized($1.path) == normalized(path) ? 0 : 1, $1.path) }.map { file in
+            let old = before[normalized(file.path)] ?? (normalized(file.path) == normalized(path) ? original : "")
+            return FileChange(path: file.path, text: text(of: file), diff: diff(old, text(of: file), path: file.path))
+        }
+        return .changed(files: files, summary: report.summary)
     }
 
-    /// The text with each request inserted by the editor (one already listed changes nothing).
-    public static func apply(_ requests: [WhitelistEditor.Request], to original: String, path: String) throws -> String {
-        try applying(requests, to: original, path: path).text
+    /// Refuses the package asked for when another file of the folder lists it, with the command
+    /// that adds the version to that entry (the asker named `path`; the change goes elsewhere).
+    public static func refuseListedElsewhere(_ request: WhitelistEditor.Request, path: String, whitelist: [SourceFile],
+                                             targets: [TargetDefinition]) throws {
+        guard let listed = listing(request.name, in: whitelist, besides: path, targets: targets) else { return }
+        throw PackageRequest.Failure(description: """
+            \(request.name) is already listed at \(listed.location), in another file than \(path); \
+            to add \(request.version) to that entry, run:
+              \(command(adding: request, to: listed.location.file))
+            """)
     }
 
-    private static func applying(_ requests: [WhitelistEditor.Request], to original: String, path: String) throws -> (text: String, notes: [String]) {
-        var text = original
+    /// Every whitelist file with `requests` applied, routed as `add` routes them (the files
+    /// nothing was added to as they were).
+    public static func apply(_ requests: [WhitelistEditor.Request], to path: String, original: String, sources: [SourceFile],
+                             targets: [TargetDefinition]) throws -> [SourceFile] {
+        try applying(requests, to: path, original: original, sources: sources, targets: targets).files
+    }
+
+    private static func applying(_ requests: [WhitelistEditor.Request], to path: String, original: String,
+                                 sources: [SourceFile], targets: [TargetDefinition]) throws -> (files: [SourceFile], notes: [String]) {
+        var texts = Dictionary(sources.map { (normalized($0.path), ($0.path, text(of: $0))) }, uniquingKeysWith: { first, _ in first })
+        texts[normalized(path)] = (path, original)
         var notes: [String] = []
-        for request in requests {
-            switch try WhitelistEditor.add(request, to: text, path: path) {
-            case .changed(let updated): text = updated
+        for (position, request) in requests.enumerated() {
+            let file = position == 0 ? path : listing(request.name, in: sources, besides: path, targets: targets)?.location.file ?? path
+            let (name, text) = texts[normalized(file)] ?? (file, "")
+            switch try WhitelistEditor.add(request, to: text, path: name) {
+            case .changed(let updated): texts[normalized(file)] = (name, updated)
             case .unchanged(let note): notes.append(note)
             }
         }
-        return (text, notes)
+        return (texts.values.map { SourceFile(path: $0.0, text: $0.1) }.sorted { $0.path < $1.path }, notes)
+    }
+
+    private static func text(of source: SourceFile) -> String { String(decoding: source.bytes, as: UTF8.self) }
+
+    /// Where a file of `sources` other than `path` lists `name`.
+    private static func listing(_ name: ProjectName, in sources: [SourceFile], besides path: String,
+                                targets: [TargetDefinition]) -> (name: ProjectName, location: SourceLocation)? {
+        let others = sources.filter { normalized($0.path) != normalized(path) }
+        for source in others {
+            guard let file = WhitelistDecoder.decode(source, targets: targets).0 else { continue }
+            if let listed = file.listedNames.first(where: { $0.name == name }) { return listed }
+        }
+        return nil
     }
 
     /// The `whitelist add` command line that adds `request` to `file`, quoted for a POSIX shell.

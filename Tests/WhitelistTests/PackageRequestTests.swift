@@ -73,16 +73,25 @@ struct PackageRequestTests {
         let request = WhitelistEditor.Request(name: try ProjectName("six"), version: try Version("1.17.0"), license: "MIT", url: nil,
                                               reason: "needed", requestedBy: "me", targets: nil)
         let outcome = try WhitelistAddition.add([request], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
-        guard case let .changed(text, diff, summary) = outcome else { Issue.record("expected a change"); return }
+        guard case let .changed(files, summary) = outcome, let text = files.first?.text, let diff = files.first?.diff else { Issue.record("expected a change"); return }
+        #expect(files.map(\.path) == ["w/new.yaml"])
         #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ line 1 @@") && summary.contains("0 errors"))
         let again = try WhitelistAddition.add([request], to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
         guard case .unchanged = again else { Issue.record("expected no change"); return }
         // Several requests (a closure) are one change: one diff, linted once.
         let dependency = WhitelistEditor.Request(name: try ProjectName("attrs"), version: try Version("24.2.0"), reason: "dependency of six")
-        guard case let .changed(both, bothDiff, _) = try WhitelistAddition.add([request, dependency], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets) else {
+        guard case let .changed(bothFiles, _) = try WhitelistAddition.add([request, dependency], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets),
+              let both = bothFiles.first?.text, let bothDiff = bothFiles.first?.diff else {
             Issue.record("expected a change"); return
         }
         #expect(both.contains("name: six") && both.contains("name: attrs") && bothDiff.contains("+    reason: dependency of six"), "\(bothDiff)")
+        // A dependency another file lists already gets its version there, in the same change.
+        let tools = SourceFile(path: "w/tools.yaml", text: "packages:\n  - name: attrs\n    versions: [\"23.1.0\"]\n    reason: r\n    license: MIT\n")
+        guard case let .changed(routed, routedSummary) = try WhitelistAddition.add([request, dependency], to: "w/new.yaml", original: "", whitelist: [other, tools], targets: testTargets) else {
+            Issue.record("expected a change"); return
+        }
+        #expect(routed.map(\.path) == ["w/new.yaml", "w/tools.yaml"] && routedSummary.contains("0 errors"), "\(routed)")
+        #expect(!routed[0].text.contains("attrs") && routed[1].text.contains("versions: [\"23.1.0\", \"24.2.0\"]"), "\(routed[1].text)")
         // Listed in another file of the folder: the command that adds the version there.
         let listed = SourceFile(path: "w/example.yaml", text: "packages:\n  - name: Six\n    versions: [\"1.16.0\"]\n    reason: r\n    license: MIT\n")
         var asked = request
