@@ -47,6 +47,8 @@ public struct BuildJob: Sendable {
             ? await buildOrder(planOrder.compactMap { releases[$0] }, prefetch: prefetch)
             : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
         let completion = ReleaseCompletion()
+        // What other releases of the run need to be built, and prebuilt wheels: the build tools.
+        let tools = Set(graph.prerequisites.values.joined()).union(planOrder.filter { releases[$0]?.first?.prebuilt != nil })
         var refused: [ItemResult] = []
         for (release, reason) in graph.refused.sorted(by: { $0.key < $1.key }) {
             for item in releases[release] ?? [] {
@@ -66,11 +68,12 @@ public struct BuildJob: Sendable {
                 running += 1
                 let items = releases[release] ?? []
                 let prerequisites = graph.prerequisites[release] ?? []
+                let isTool = tools.contains(release)
                 group.addTask {
                     for prerequisite in prerequisites { await completion.wait(for: prerequisite) }
                     let results = await build(release: items, prefetch: prefetch, runners: runners)
                     await completion.finish(release)
-                    return results
+                    return isTool ? results.map { $0.asBuildTool() } : results
                 }
             }
             for await finished in group { results += finished }

@@ -141,6 +141,8 @@ enum PageContext {
     struct ItemRow {
         let project, version, target, python, status, seconds: String
         let bad: Bool
+        /// A build tool (another release of the run needed it to be built).
+        let tool: Bool
         let wheel, index, reason, log: String?
     }
 

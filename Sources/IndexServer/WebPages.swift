@@ -282,11 +282,12 @@ struct WebPages: Sendable {
             throw StoreError.notFound("no build run \(id)")
         }
         let items = try service.runItems(of: [number])
-        let rows = items.map { item in
+        // Build tools first, apart from the packages consumers install; each group in run order.
+        let rows = (items.filter(\.tool) + items.filter { !$0.tool }).map { item in
             let published = item.wheel.flatMap { wheel in item.index.map { "\(outsideURL.pathPrefix)/\($0)/+log/\(wheel)" } }
             return PageContext.ItemRow(
                 project: item.project, version: item.version, target: item.target, python: item.python, status: item.status,
-                seconds: String(format: "%.1f", item.seconds), bad: item.status == "failed", wheel: item.wheel, index: item.index,
+                seconds: String(format: "%.1f", item.seconds), bad: item.status == "failed", tool: item.tool, wheel: item.wheel, index: item.index,
                 reason: item.status == "built" ? nil : item.reason,
                 log: item.logItem.map { runLog(number, $0) } ?? (item.status == "built" ? published : nil))
         }
@@ -302,7 +303,7 @@ struct WebPages: Sendable {
         let cells = try service.coverage()
         let targets = Array(Set(cells.map(\.target))).sorted()
         var totals = Dictionary(uniqueKeysWithValues: targets.map { ($0, [CoverageCell.Status: Int]()) })
-        var rows = ""
+        var rows = "", toolRows = ""
         rows.reserveCapacity(cells.count * 160)
         var entries = 0
         var index = cells.startIndex
@@ -315,19 +316,25 @@ struct WebPages: Sendable {
                 index += 1
             }
             entries += 1
-            rows += "<tr><td>" + SimplePages.escape(project) + "</td>"
+            var row = "<tr><td>" + SimplePages.escape(project) + "</td>"
             for target in targets {
                 guard let cell = byTarget[target] else {
-                    rows += "<td title=\"not built for " + SimplePages.escape(target) + "\">—</td>"
+                    row += "<td title=\"not built for " + SimplePages.escape(target) + "\">—</td>"
                     continue
                 }
                 let title = "run \(cell.run)" + (cell.reason.map { ": " + $0 } ?? "")
-                rows += "<td title=\"" + SimplePages.escape(title) + "\"><span class=\"status " + cell.status.rawValue + "\">" + cell.status.rawValue
-                rows += "</span> " + SimplePages.escape(cell.versions)
-                if let log = cell.logItem { rows += " · <a href=\"" + SimplePages.escape(runLog(cell.run, log)) + "\">log</a>" }
-                rows += "</td>"
+                row += "<td title=\"" + SimplePages.escape(title) + "\"><span class=\"status " + cell.status.rawValue + "\">" + cell.status.rawValue
+                row += "</span> " + SimplePages.escape(cell.versions)
+                if let log = cell.logItem { row += " · <a href=\"" + SimplePages.escape(runLog(cell.run, log)) + "\">log</a>" }
+                row += "</td>"
             }
-            rows += "</tr>\n"
+            row += "</tr>\n"
+            // Build tools apart from the packages consumers install.
+            if byTarget.values.contains(where: \.tool) { toolRows += row } else { rows += row }
+        }
+        if !toolRows.isEmpty {
+            let group = "<tr class=\"group\"><th colspan=\"\(targets.count + 1)\">"
+            rows = group + "build tools</th></tr>\n" + toolRows + group + "packages</th></tr>\n" + rows
         }
         let targetTotals = targets.map { target in
             let counts = totals[target] ?? [:]

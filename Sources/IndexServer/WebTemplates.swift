@@ -103,7 +103,7 @@ enum WebTemplates {
         {{#run}}<h1>Build run {{id}}{{#runID}} ({{runID}}){{/runID}}</h1>
         <p class="meta">{{when}} by {{reporter}} · {{seconds}} s · planned {{planned}}: <b>{{built}} built</b>, {{skipped}} skipped, <b{{#anyFailed}} class="bad"{{/anyFailed}}>{{failed}} failed</b>{{#cancelled}}, {{cancelled}} cancelled{{/cancelled}} · <a href="{{frame.prefix}}/+builds/">all runs</a></p>{{/run}}
         <table><thead><tr><th>package</th><th>version</th><th>target</th><th>Python</th><th>result</th><th class="n">seconds</th><th>wheel</th></tr></thead><tbody>
-        {{#items}}<tr><td>{{project}}</td><td>{{version}}</td><td>{{target}}</td><td>{{python}}</td><td><span class="status {{status}}">{{status}}</span></td><td class="n">{{seconds}}</td>
+        {{#items}}<tr><td>{{project}}{{#tool}} <span class="role">build tool</span>{{/tool}}</td><td>{{version}}</td><td>{{target}}</td><td>{{python}}</td><td><span class="status {{status}}">{{status}}</span></td><td class="n">{{seconds}}</td>
         <td>{{#wheel}}{{wheel}} → {{index}}{{/wheel}}{{#reason}}<span{{#bad}} class="bad"{{/bad}}>{{reason}}</span>{{/reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</td></tr>
         {{/items}}</tbody></table>
         {{^items}}<p>Nothing was built in this run.</p>{{/items}}
@@ -165,6 +165,8 @@ enum WebTemplates {
         .status { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; white-space: nowrap; }
         .status.built { background: #e8f5e9; color: #2e7d32; } .status.failed { background: #fbe9e7; color: var(--bad); }
         .status.denied { background: #eceff1; color: var(--muted); } .status.pending, .status.cancelled, .status.skipped { background: #fff8e1; color: #8d6e00; }
+        .role { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #e3f2fd; color: #1565c0; white-space: nowrap; }
+        tr.group th { text-align: left; padding-top: .8rem; color: var(--muted); font-weight: 600; }
         table.totals { width: auto; } table.totals td, table.totals th { padding-right: 1.5rem; }
         .chart { margin: .5rem 0 1rem; overflow-x: auto; } .chart figcaption { color: var(--muted); font-size: .85rem; }
         .key { display: inline-block; width: .8rem; height: .6rem; vertical-align: middle; }

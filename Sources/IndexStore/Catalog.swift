@@ -575,19 +575,23 @@ public struct Catalog: Sendable {
     }
 
     /// A run's counts on its row, and its coverage cells over those of earlier runs.
-    static func record(_ digest: RunDigest, run: Int64, _ db: any SQLSession) throws {
+    /// `buildTools: false` for the catalogs of migration v8, before v12 added the `tool` columns.
+    static func record(_ digest: RunDigest, run: Int64, _ db: any SQLSession, buildTools: Bool = true) throws {
         try db.execute("UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ?, runID = ? WHERE id = ?",
                        [digest.built, digest.failed, digest.skipped, digest.cancelled, digest.seconds, digest.runID, run])
         for (position, entry) in digest.items.enumerated() {
-            try db.execute("INSERT INTO run_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            let columns = #"run, position, project, version, target, python, status, seconds, wheel, "index", reason, logItem"#
+            try db.execute("INSERT INTO run_item (\(columns)\(buildTools ? ", tool" : "")) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?\(buildTools ? ", ?" : ""))",
                            [run, position, entry.project, entry.version, entry.target, entry.python, entry.status, entry.seconds,
-                            entry.wheel, entry.index, entry.reason, entry.logItem])
+                            entry.wheel, entry.index, entry.reason, entry.logItem] + (buildTools ? [entry.tool] : []))
         }
         for cell in digest.cells {
             try db.execute("""
-                INSERT INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, target) DO UPDATE SET
-                status = excluded.status, versions = excluded.versions, reason = excluded.reason, logItem = excluded.logItem, run = excluded.run
-                """, [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run])
+                INSERT INTO coverage (project, target, status, versions, reason, logItem, run\(buildTools ? ", tool" : ""))
+                VALUES (?, ?, ?, ?, ?, ?, ?\(buildTools ? ", ?" : "")) ON CONFLICT (project, target) DO UPDATE SET
+                status = excluded.status, versions = excluded.versions, reason = excluded.reason, logItem = excluded.logItem, run = excluded.run\(
+                    buildTools ? ", tool = CASE WHEN excluded.tool = 1 OR coverage.tool = 1 THEN 1 ELSE 0 END" : "")
+                """, [cell.project, cell.target, cell.status.rawValue, cell.versions, cell.reason, cell.logItem, run] + (buildTools ? [cell.tool] : []))
         }
     }
 
@@ -657,7 +661,7 @@ public struct Catalog: Sendable {
                                arguments).map { row in
                 RunItem(run: try row["run"], project: try row["project"], version: try row["version"], target: try row["target"],
                         python: try row["python"], status: try row["status"], seconds: try row["seconds"], wheel: try row["wheel"],
-                        index: try row["index"], reason: try row["reason"], logItem: try row["logItem"])
+                        index: try row["index"], reason: try row["reason"], logItem: try row["logItem"], tool: try row["tool"])
             }
         }
     }
@@ -668,7 +672,7 @@ public struct Catalog: Sendable {
             try db.rows("SELECT * FROM coverage ORDER BY project, target").map { row in
                 CoverageCell(project: try row["project"], target: try row["target"],
                              status: CoverageCell.Status(rawValue: try row["status"]) ?? .pending, versions: try row["versions"],
-                             reason: try row["reason"], logItem: try row["logItem"], run: try row["run"])
+                             reason: try row["reason"], logItem: try row["logItem"], run: try row["run"], tool: try row["tool"])
             }
         }
     }

@@ -147,7 +147,7 @@ enum CatalogMigrations {
                 // Stored only after it decoded at POST; a row from before that keeps zeros.
                 let report: String = try row["report"], run: Int64 = try row["id"]
                 guard let posted = try? JSONDecoder().decode(PostedRunReport.self, from: Data(report.utf8)) else { continue }
-                try Catalog.record(RunDigest(posted, run: run), run: run, session)
+                try Catalog.record(RunDigest(posted, run: run), run: run, session, buildTools: false)
             }
         },
         // Build leases: one share of the plan (`all`, `shard-I-of-N`) held by one run at a time,
@@ -188,6 +188,12 @@ enum CatalogMigrations {
                 try session.execute("UPDATE build_run SET report = ? WHERE id = ?",
                                     [try CanonicalJSON.string(PostedRunReport(report: posted.report, logs: [:])), run])
             }
+        },
+        // Build tools (what other releases of a run needed to be built) apart on the run and
+        // coverage pages.
+        CatalogMigration(identifier: "v12-build-tools") { session in
+            try session.execute("ALTER TABLE run_item ADD COLUMN tool \(session.dialect.flag)")
+            try session.execute("ALTER TABLE coverage ADD COLUMN tool \(session.dialect.flag)")
         },
     ]
 

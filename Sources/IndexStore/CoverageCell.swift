@@ -28,8 +28,11 @@ public struct CoverageCell: Sendable, Equatable {
     public let logItem: String?
     /// The run that last planned it.
     public let run: Int64
+    /// Whether a run ever built it as a build tool (it stays one once it was).
+    public let tool: Bool
 
-    public init(project: String, target: String, status: Status, versions: String, reason: String?, logItem: String?, run: Int64) {
+    public init(project: String, target: String, status: Status, versions: String, reason: String?, logItem: String?, run: Int64, tool: Bool = false) {
         (self.project, self.target, self.status, self.versions, self.reason, self.logItem, self.run) = (project, target, status, versions, reason, logItem, run)
+        self.tool = tool
     }
 }

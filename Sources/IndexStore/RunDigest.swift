@@ -22,9 +22,10 @@ public struct RunDigest: Sendable, Equatable {
         items = report.results.map { result in
             RunItem(run: run, project: result.item.project, version: result.item.version, target: result.item.target, python: result.item.python,
                     status: result.status.rawValue, seconds: result.seconds, wheel: result.wheel, index: result.index, reason: result.reason,
-                    logItem: posted.logs[result.item.id] == nil ? nil : result.item.id)
+                    logItem: posted.logs[result.item.id] == nil ? nil : result.item.id, tool: result.buildTool)
         }
         var items: [String: [(version: String, status: CoverageCell.Status, reason: String?, log: String?)]] = [:]
+        var tools: Set<String> = []
         for result in report.results where result.item.target != "*" {
             let status: CoverageCell.Status = switch result.status {
             case .built, .skipped: .built
@@ -33,6 +34,7 @@ public struct RunDigest: Sendable, Equatable {
             }
             let log = status == .failed && posted.logs[result.item.id] != nil ? result.item.id : nil
             items[result.item.project + "\u{0}" + result.item.target, default: []].append((result.item.version, status, status == .built ? nil : result.reason, log))
+            if result.buildTool { tools.insert(result.item.project + "\u{0}" + result.item.target) }
         }
         for skip in report.skipped {
             let denied = skip.reason.hasPrefix("denied")
@@ -45,7 +47,7 @@ public struct RunDigest: Sendable, Equatable {
             var versions: [String] = []
             for entry in entries where !versions.contains(entry.version) { versions.append(entry.version) }
             return CoverageCell(project: parts[0], target: parts.count > 1 ? parts[1] : "", status: worst.status,
-                                versions: versions.joined(separator: ", "), reason: worst.reason, logItem: worst.log, run: run)
+                                versions: versions.joined(separator: ", "), reason: worst.reason, logItem: worst.log, run: run, tool: tools.contains(key))
         }.sorted { ($0.project, $0.target) < ($1.project, $1.target) }
     }
 }

@@ -70,6 +70,9 @@ final class BuildGraphFlowTests {
             #expect(outcome(project)?["status"] as? String == "built", "\(project): \(output)")
         }
         #expect((outcome("cy-tool")?["wheel"] as? String)?.hasPrefix("cy_tool-1.0-cp311-cp311-manylinux") == true, "\(output)")
+        // What other releases needed to be built, and the prebuilt wheel, are build tools.
+        for project in ["self-backend", "cy-tool", "pre-tool"] { #expect(outcome(project)?["build_tool"] as? Bool == true, "\(project): \(output)") }
+        for project in ["app-tools", "uses-prebuilt"] { #expect(outcome(project)?["build_tool"] == nil, "\(project): \(output)") }
         #expect(outcome("cycle-a")?["status"] as? String == "failed" && outcome("cycle-a")?["reason"] as? String == "build requirement cycle: cycle-a==1.0 → cycle-b==1.0 → cycle-a==1.0", "\(output)")
         #expect(outcome("cycle-b")?["reason"] as? String == "build requirement cycle: cycle-b==1.0 → cycle-a==1.0 → cycle-b==1.0", "\(output)")
         let lacking = outcome("lacks-tool")?["reason"] as? String ?? ""

@@ -35,6 +35,8 @@ final class WebPagesTests {
                  "status": "built", "seconds": 3.0],
                 ["item": ["project": "broken", "version": "1.0", "target": "debian-12", "python": "3.11", "system_packages": [], "environment": [:]],
                  "status": "failed", "reason": "the build failed (exit 1)", "seconds": 2.0],
+                ["item": ["project": "setuptools", "version": "75.8.0", "target": "debian-12", "python": "3.11", "system_packages": [], "environment": [:]],
+                 "status": "built", "seconds": 1.0, "build_tool": true],
             ],
             "logs": ["broken-1.0-debian-12-py3.11": "error: this does not compile\n"],
         ]
@@ -108,6 +110,9 @@ final class WebPagesTests {
         #expect(!run.contains("items the plan skipped"), "run 1 skipped nothing")
         #expect(run.contains("<td>broken</td><td>1.0</td><td>debian-12</td><td>3.11</td><td><span class=\"status failed\">failed</span></td><td class=\"n\">2.0</td>"), "\(run)")
         #expect(run.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\"") && run.contains("the build failed (exit 1)"))
+        // The build tool comes first, marked.
+        #expect(run.contains("<td>setuptools <span class=\"role\">build tool</span></td>"), "\(run)")
+        #expect((run.range(of: "setuptools")?.lowerBound ?? run.endIndex) < (run.range(of: "<td>broken</td>")?.lowerBound ?? run.startIndex), "\(run)")
         let secondRun = try await page("/+builds/2/")
         #expect(secondRun.contains("broken-1.0-cp311-cp311-linux_x86_64.whl → opensource/debian-13"))
         #expect(secondRun.contains("href=\"/opensource/debian-13/+log/broken-1.0-cp311-cp311-linux_x86_64.whl\""))
@@ -116,11 +121,14 @@ final class WebPagesTests {
 
         // Coverage: each (project, target) as the latest run that planned it left it.
         let coverage = try await page("/+coverage/")
-        #expect(coverage.contains("4 entries") && coverage.contains("<th>debian-12</th><th>debian-13</th>"), "\(coverage)")
+        #expect(coverage.contains("5 entries") && coverage.contains("<th>debian-12</th><th>debian-13</th>"), "\(coverage)")
+        // Build tools apart, above the packages consumers install.
+        #expect(coverage.contains("<tr class=\"group\"><th colspan=\"3\">build tools</th></tr>\n<tr><td>setuptools</td>"), "\(coverage)")
+        #expect(coverage.contains("<tr class=\"group\"><th colspan=\"3\">packages</th></tr>\n<tr><td>broken</td>"), "\(coverage)")
         #expect(coverage.contains("<tr><td>broken</td><td title=\"run 1: the build failed (exit 1)\"><span class=\"status failed\">failed</span> 1.0 · <a href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\">log</a></td><td title=\"run 2\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
         #expect(coverage.contains("<tr><td>demo-lib</td><td title=\"run 2\"><span class=\"status built\">built</span> 2.0</td><td title=\"not built for debian-13\">—</td></tr>"))
         #expect(coverage.contains("<span class=\"status denied\">denied</span> 1.26.4") && coverage.contains("<span class=\"status pending\">pending</span> 3.0"))
-        #expect(coverage.contains("<tr><td>debian-12</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>"), "per-target totals")
+        #expect(coverage.contains("<tr><td>debian-12</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>"), "per-target totals")
 
         let search = try await page("/+search?q=demo")
         #expect(search.contains("href=\"/alice/dev/demo-lib/\""))

@@ -131,17 +131,21 @@ struct CatalogTests {
         func item(_ project: String) -> BuildItem {
             BuildItem(project: project, version: "1.0", target: "debian-12", python: "3.11", buildTag: nil, systemPackages: [], environment: [:])
         }
-        func report(_ status: ItemResult.Status) -> PostedRunReport {
+        func report(_ status: ItemResult.Status, tool: Bool = false) -> PostedRunReport {
             PostedRunReport(report: RunReport(runID: "r", startedAt: Date(timeIntervalSince1970: 0), seconds: 3,
-                                              results: [ItemResult(item: item("a"), status: status, reason: nil, wheel: nil, index: nil, seconds: 1, log: nil)],
+                                              results: [ItemResult(item: item("a"), status: status, reason: nil, wheel: nil, index: nil, seconds: 1, log: nil,
+                                                                   buildTool: tool)],
                                               skipped: [SkippedItem(item: item("b"), reason: "denied")]), logs: [:])
         }
-        let first = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)), logs: ["a-1.0-debian-12": "gcc: error"])
+        let first = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed, tool: true)), logs: ["a-1.0-debian-12": "gcc: error"])
         let second = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.built)), logs: [:])
         #expect(second == first + 1)
         #expect(try catalog.runLog(run: first, item: "a-1.0-debian-12") == "gcc: error" && catalog.runLog(run: second, item: "a-1.0-debian-12") == nil)
         #expect(try catalog.runTotals(limit: 10).map(\.built) == [1, 0] && catalog.runTotals(limit: 10, only: first).map(\.failed) == [1])
         #expect(try catalog.runItems(of: [second, first]).map(\.status) == ["built", "failed"])
+        // A build tool stays one on the coverage page once a run built it as one.
+        #expect(try catalog.runItems(of: [second, first]).map(\.tool) == [false, true])
+        #expect(try catalog.coverage().first { $0.project == "a" }?.tool == true)
         #expect(try catalog.runItems(of: [first], statuses: ["failed"]).map(\.project) == ["a"])
         let coverage = try catalog.coverage()
         #expect(coverage.map(\.project) == ["a", "b"] && coverage[0].status == .built && coverage[0].run == second && coverage[1].status == .denied)
