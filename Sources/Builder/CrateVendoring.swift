@@ -52,7 +52,9 @@ public struct CrateVendoring: Sendable {
     /// configuration, nothing else; otherwise the sdist is refused as hostile input.
     static func verify(_ partial: URL, manifests: CargoManifests, log: URL) throws {
         let names = Set((try? FileManager.default.contentsOfDirectory(atPath: partial.path)) ?? [])
-        guard names == ["vendor", VendorOutcome.configurationFile] else {
+        let configuration = partial.appendingPathComponent(VendorOutcome.configurationFile)
+        let isRegular = (try? FileManager.default.attributesOfItem(atPath: configuration.path))?[.type] as? FileAttributeType == .typeRegular
+        guard names == ["vendor", VendorOutcome.configurationFile], isRegular else {
             throw RunnerError.hostileInput("the vendored crates' folder holds \(names.sorted().joined(separator: ", ")) instead of vendor and \(VendorOutcome.configurationFile)", log: log.path)
         }
         do {

@@ -219,6 +219,12 @@ public struct DependencyCheck: Sendable {
             let placed = report.needs.filter { $0.requirement.project == project && added.contains($0.requirer) }
             switch await remedy(for: placed.map(\.requirement), whitelist: whitelist) {
             case let .add(name, version):
+                // Already added and still unmet: the entry that got it is not built where it is
+                // needed (another file's entry for fewer targets); adding it again changes nothing.
+                if requests.contains(where: { $0.name == name && $0.version == version }) {
+                    let wanted = placed.map { "\($0.requirer.project.normalized) \($0.requirer.version) \($0.phrase) on \($0.targets.joined(separator: ", "))" }
+                    throw ClosureFailure(description: "\(wanted.joined(separator: "; ")): \(name.normalized) \(version) is whitelisted, but not for those targets; add them to its entry's targets")
+                }
                 let metadata = try? await metadata(of: name, version: version)
                 requests.append(WhitelistEditor.Request(
                     name: name, version: version, license: metadata?.metadata?.licenseSummary, url: metadata.flatMap { PackageRequest.projectURL($0.metadata, name: name, indexHost: $0.index.host) },

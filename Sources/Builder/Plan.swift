@@ -43,7 +43,7 @@ public struct Plan: Sendable, Codable {
                             buildTag: entry.build, systemPackages: entry.systemPackages,
                             environment: Dictionary(entry.environment.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
                             repair: entry.repair ?? definitions[target]?.repair, requestedBy: entry.requestedBy, requestReason: entry.reason,
-                            prebuilt: entry.prebuilt.isEmpty ? nil : Dictionary(entry.prebuilt.map { ($0.filename, $0.sha256) },
+                            prebuilt: entry.prebuilt.isEmpty ? nil : Dictionary(entry.prebuilt.filter { $0.wheel.version == version }.map { ($0.filename, $0.sha256) },
                                                                                 uniquingKeysWith: { first, _ in first })
                         )
                         if let shard = selection.shard, !shard.contains(item) { continue }

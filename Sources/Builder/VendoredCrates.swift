@@ -28,6 +28,9 @@ public struct VendoredCrates: Sendable {
     @discardableResult
     public func verify(locks: [CargoLock]?) throws(Mismatch) -> Int {
         let fm = FileManager.default
+        guard Self.kind(of: vendor) == .typeDirectory else {
+            throw Mismatch(description: "vendor is not a folder (a link?)")
+        }
         let names: [String]
         do {
             names = try fm.contentsOfDirectory(atPath: vendor.path).sorted()
@@ -41,7 +44,12 @@ public struct VendoredCrates: Sendable {
                 throw Mismatch(description: "vendor/\(name) is not a crate folder")
             }
             let listing = try Self.listing(of: crate, name: name)
-            if let package = listing.package { sums.insert(package) }
+            if let package = listing.package {
+                // One folder per pinned crate: a second folder with a real sum is not cargo's.
+                guard sums.insert(package).inserted else { throw Mismatch(description: "vendor/\(name) repeats another crate's .crate sum") }
+            } else if locks != nil {
+                throw Mismatch(description: "vendor/\(name)/.cargo-checksum.json has no .crate sum, which every crate of a Cargo.lock has")
+            }
             try Self.check(crate, name: name, against: listing.files)
         }
         if let locks {

@@ -222,8 +222,11 @@ public enum HTMLSanitizer {
         }
 
         /// The start tag with only the attributes kept (URLs checked), values escaped; a link
-        /// also says it leads away (`rel`).
+        /// also says it leads away (`rel`). An attribute that would make the tag longer than
+        /// `maximumTagLength` is left out: the output must read back as the same tags (escaping
+        /// and `rel` can lengthen a tag that was just within the limit).
         func rendered(keeping kept: Set<String>) -> String {
+            let rel = name == "a" ? " rel=\"nofollow noopener noreferrer\"" : ""
             var text = "<" + name
             var seen: Set<String> = []
             for (attribute, raw) in attributes where kept.contains(attribute) && seen.insert(attribute).inserted {
@@ -231,10 +234,11 @@ public enum HTMLSanitizer {
                 if attribute == "href" || attribute == "src", !HTMLSanitizer.isSafeURL(value, image: name == "img") { continue }
                 if ["start", "width", "height"].contains(attribute), value.isEmpty || value.count > 6 || !value.allSatisfy(\.isASCII) || Int(value) == nil { continue }
                 if attribute == "align", !["left", "right", "center"].contains(value.lowercased()) { continue }
-                text += " \(attribute)=\"\(HTMLSanitizer.escape(value))\""
+                let written = " \(attribute)=\"\(HTMLSanitizer.escape(value))\""
+                guard text.utf8.count + written.utf8.count + rel.utf8.count + 1 <= HTMLSanitizer.maximumTagLength else { continue }
+                text += written
             }
-            if name == "a" { text += " rel=\"nofollow noopener noreferrer\"" }
-            return text + ">"
+            return text + rel + ">"
         }
     }
 

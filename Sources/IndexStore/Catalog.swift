@@ -597,8 +597,11 @@ public struct Catalog: Sendable {
 
     /// A run's logs, one row per item (id → the tail of its log).
     static func recordLogs(_ logs: [String: String], run: Int64, _ db: any SQLSession) throws {
+        // PostgreSQL's TEXT cannot hold a NUL, which a build's output can: it becomes U+FFFD
+        // (a log's URL cannot name one: a control character in a path is a 400).
         for (item, log) in logs.sorted(by: { $0.key < $1.key }) {
-            try db.execute("INSERT INTO run_log VALUES (?, ?, ?)", [run, item, log])
+            try db.execute("INSERT INTO run_log VALUES (?, ?, ?)",
+                           [run, item.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"), log.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")])
         }
     }
 

@@ -216,6 +216,10 @@ struct WhitelistDecoder {
                 wheels.append(PrebuiltWheel(filename: text, wheel: filename, sha256: sha256))
             }
         }
+        // Each listed version is taken prebuilt, so each needs a pinned wheel.
+        for version in versions where !wheels.isEmpty && !wheels.contains(where: { $0.wheel.version == version }) {
+            reader.log.error(reader.location(node), "no prebuilt wheel is pinned for version \(version): pin one of upstream's wheels of it, or drop the version")
+        }
         return wheels
     }
 

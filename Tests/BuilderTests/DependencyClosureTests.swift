@@ -135,6 +135,15 @@ final class DependencyClosureTests {
         #expect(denied.status != 0 && denied.output.contains("lib 2.1 needs core<2: every release that meets it is denied at") && denied.output.contains("a test denial"), "\(denied.output)")
     }
 
+    @Test("add --with-deps: a dependency another file lists for other targets only is named, not added again and again")
+    func dependencyForOtherTargets() async throws {
+        let directory = try whitelist("targets", "defaults:\n  targets: [debian-13]\n")
+        try "packages:\n  - name: core\n    versions: [\"1.5\"]\n    targets: [debian-12]\n    reason: r\n    license: MIT\n"
+            .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
+        let refused = try await wheelwright(["whitelist", "add", "lib==2.0", "--with-deps", "--file", directory + "/opensource.yaml"])
+        #expect(refused.status != 0 && refused.output.contains("lib 2.0 needs core on debian-13: core 2.0 is whitelisted, but not for those targets"), "\(refused.output)")
+    }
+
     @Test("add --with-deps refuses a set no release can meet, naming the requirements and who places them; the file is unchanged")
     func conflict() async throws {
         let directory = try whitelist("conflict", Self.header)

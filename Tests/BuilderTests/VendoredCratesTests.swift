@@ -67,13 +67,14 @@ struct VendoredCratesTests {
         #expect(try crates.verify(locks: nil) == 1)
     }
 
-    @Test("a changed, added, missing or linked file, a forged or missing sum, a crate the lock lacks or a pinned crate not vendored is refused",
-          arguments: ["changed", "added", "removed", "symlink", "fifo", "foreign sum", "bad sum", "no checksum file", "stray file", "unvendored"])
+    @Test("a changed, added, missing or linked file, a forged or missing sum, a crate the lock lacks, a pinned crate not vendored, a second folder with the same sum or a linked vendor folder is refused",
+          arguments: ["changed", "added", "removed", "symlink", "fifo", "foreign sum", "bad sum", "no checksum file", "stray file", "unvendored",
+                      "no sum", "twin", "linked vendor"])
     func forged(_ attack: String) throws {
         let folder = try TemporaryFolder()
         var locks = [Self.lock]
         let crates = try Self.vendored(in: folder, package: attack == "foreign sum" ? String(repeating: "cd", count: 32)
-                                                 : attack == "bad sum" ? "../../etc" : Self.crateSum) { crate in
+                                                 : attack == "bad sum" ? "../../etc" : attack == "no sum" ? nil : Self.crateSum) { crate in
             let fm = FileManager.default
             switch attack {
             case "changed": try Data("fn build() { evil() }\n".utf8).write(to: crate.appendingPathComponent("src/lib.rs"))
@@ -83,6 +84,11 @@ struct VendoredCratesTests {
             case "fifo": #expect(mkfifo(crate.appendingPathComponent("pipe").path, 0o600) == 0)
             case "no checksum file": try fm.removeItem(at: crate.appendingPathComponent(".cargo-checksum.json"))
             case "stray file": try Data().write(to: crate.deletingLastPathComponent().appendingPathComponent("stray"))
+            case "twin": try fm.copyItem(at: crate, to: crate.deletingLastPathComponent().appendingPathComponent("itoa-forged"))
+            case "linked vendor":
+                let real = folder.url.appendingPathComponent("elsewhere")
+                try fm.moveItem(at: crate.deletingLastPathComponent(), to: real)
+                try fm.createSymbolicLink(at: crate.deletingLastPathComponent(), withDestinationURL: real)
             case "unvendored": locks.append(CargoLock(text: "[[package]]\nname = \"ryu\"\nversion = \"1.0.0\"\nsource = \"\(Self.registry)\"\nchecksum = \"\(String(repeating: "ef", count: 32))\"\n"))
             default: break
             }

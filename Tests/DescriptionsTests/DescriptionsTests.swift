@@ -111,6 +111,18 @@ struct DescriptionsTests {
         ("10 MB of tags", String(repeating: "<div><span>", count: 950_000)),
     ]
 
+    @Test("a link just within the tag limit stays a tag after rel and escaping lengthen it: its href is left out, and a second pass changes nothing")
+    func longestTag() {
+        let input = "<a href=\"https://e/" + String(repeating: "x", count: 4070) + "\">t</a>"
+        let clean = HTMLSanitizer.sanitize(input)
+        #expect(clean == "<a rel=\"nofollow noopener noreferrer\">t</a>", "\(clean.prefix(80))")
+        #expect(HTMLSanitizer.sanitize(clean) == clean && HTMLSanitizer.unsafeParts(of: clean).isEmpty)
+        // The fuzzer's input: an autolink whose percent-encoded replacement characters make cmark's tag 4,115 bytes.
+        let markdown = "[ref]: https://example" + String(repeating: "\u{FFFD}", count: 450) + "\n"
+        let html = DescriptionRendering.html(markdown, contentType: "text/markdown")
+        #expect(HTMLSanitizer.unsafeParts(of: html).isEmpty && HTMLSanitizer.sanitize(html) == html, "\(html.prefix(80))")
+    }
+
     @Test("the worst inputs seen render, cut at 1 MiB, and come out safe", arguments: 0..<heavy.count)
     func heavyInputs(_ number: Int) {
         let (name, markdown) = Self.heavy[number]

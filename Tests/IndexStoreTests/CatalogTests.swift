@@ -150,6 +150,9 @@ struct CatalogTests {
         let coverage = try catalog.coverage()
         #expect(coverage.map(\.project) == ["a", "b"] && coverage[0].status == .built && coverage[0].run == second && coverage[1].status == .denied)
         #expect(try catalog.buildRuns(limit: 1).map(\.id) == [second] && catalog.buildRun(first)?.reporter == "builder")
+        // A NUL in a build's output (PostgreSQL's TEXT cannot hold one) is kept as U+FFFD.
+        let third = try catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)), logs: ["a-1.0-debian-12": "x\u{0}y"])
+        #expect(try catalog.runLog(run: third, item: "a-1.0-debian-12") == "x\u{FFFD}y")
     }
 
     @Test("leases: one holder per share, all overlaps shards, renewal, expiry, release", arguments: CatalogEngine.allCases)

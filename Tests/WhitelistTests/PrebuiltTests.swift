@@ -37,6 +37,12 @@ struct PrebuiltTests {
         #expect(errors == [expected], "\(errors)")
     }
 
+    @Test("every listed version of a prebuilt entry has a pinned wheel")
+    func pinPerVersion() {
+        let report = lint("packages:\n  - name: ninja\n    versions: [\"1.0\", \"2.0\"]\n    prebuilt:\n      ninja-1.0-py3-none-any.whl: \(Self.sum)\n")
+        #expect(report.diagnostics.contains { $0.severity == .error && $0.message.hasPrefix("no prebuilt wheel is pinned for version 2.0") }, "\(report.diagnostics)")
+    }
+
     @Test("prebuilt wheels need exact versions")
     func followedVersions() {
         let report = lint("packages:\n  - name: ninja\n    specifier: \">=1\"\n    prebuilt:\n      ninja-1.0-py3-none-any.whl: \(Self.sum)\n")
