@@ -47,9 +47,15 @@ public struct BuildSystem: Sendable, Equatable {
                 continue
             }
             if value.hasPrefix("[") {
-                while !Self.closesArray(value), let next = lines.popFirst() {
+                // Each line's characters are scanned once: an sdist's array may run over a
+                // million lines, and rescanning the whole value per line was quadratic.
+                var depth = ArrayDepth()
+                var closed = depth.feed(value)
+                while !closed, let next = lines.popFirst() {
                     number += 1
-                    value += " " + Self.stripComment(next).trimmed
+                    let piece = " " + Self.stripComment(next).trimmed
+                    value += piece
+                    closed = depth.feed(piece)
                 }
             }
             switch key {
@@ -88,21 +94,26 @@ public struct BuildSystem: Sendable, Equatable {
         return result
     }
 
-    static func closesArray(_ text: String) -> Bool {
-        var depth = 0
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "[" {
-                depth += 1
-            } else if character == "]" {
-                depth -= 1
+    /// The bracket depth of an array read piece by piece, strings skipped.
+    struct ArrayDepth {
+        private var depth = 0
+        private var quote: Character?
+
+        /// Takes the next piece; whether the array is closed after it.
+        mutating func feed(_ text: String) -> Bool {
+            for character in text {
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "\"" || character == "'" {
+                    quote = character
+                } else if character == "[" {
+                    depth += 1
+                } else if character == "]" {
+                    depth -= 1
+                }
             }
+            return depth <= 0
         }
-        return depth <= 0
     }
 
     /// `["a", 'b',]` → ["a", "b"]; nil if anything but strings is inside.

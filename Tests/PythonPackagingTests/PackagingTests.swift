@@ -307,6 +307,12 @@ struct BuildSystemTests {
         #expect(throws: PackagingError.self) { try BuildSystem(pyproject: "[build-system]\nrequires = [1, 2]\n") }
     }
 
+    @Test("an array spread over 300,000 lines is read in one pass (each line scanned once, not the whole value again)")
+    func longArray() throws {
+        let text = "[build-system]\nrequires = [\n" + String(repeating: "\n", count: 300_000) + "\"setuptools\", # ] not the end\n]\n"
+        #expect(try BuildSystem(pyproject: text).requires.map(\.description) == ["setuptools"])
+    }
+
     /// What an sdist could slip to the host's pip as a build requirement (issue 28).
     static let hostileRequirements = [
         "--no-deps", "--index-url=http://127.0.0.1:1/", "-i http://127.0.0.1:1/", "--extra-index-url", "-r requirements.txt",
