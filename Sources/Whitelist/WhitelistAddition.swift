@@ -55,7 +55,7 @@ public enum WhitelistAddition {
     /// that adds the version to that entry (the asker named `path`; the change goes elsewhere).
     public static func refuseListedElsewhere(_ request: WhitelistEditor.Request, path: String, whitelist: [SourceFile],
                                              targets: [TargetDefinition]) throws {
-        guard let listed = listing(request.name, in: whitelist, besides: path, targets: targets) else { return }
+        guard let listed = listings(in: whitelist, besides: path, targets: targets)[request.name.normalized] else { return }
         throw PackageRequest.Failure(description: """
             \(request.name) is already listed at \(listed.location), in another file than \(path); \
             to add \(request.version) to that entry, run:
@@ -75,8 +75,9 @@ public enum WhitelistAddition {
         var texts = Dictionary(sources.map { (normalized($0.path), ($0.path, text(of: $0))) }, uniquingKeysWith: { first, _ in first })
         texts[normalized(path)] = (path, original)
         var notes: [String] = []
+        let listed = listings(in: sources, besides: path, targets: targets)
         for (position, request) in requests.enumerated() {
-            let file = position == 0 ? path : listing(request.name, in: sources, besides: path, targets: targets)?.location.file ?? path
+            let file = position == 0 ? path : listed[request.name.normalized]?.location.file ?? path
             let (name, text) = texts[normalized(file)] ?? (file, "")
             switch try WhitelistEditor.add(request, to: text, path: name) {
             case .changed(let updated): texts[normalized(file)] = (name, updated)
@@ -88,15 +89,16 @@ public enum WhitelistAddition {
 
     private static func text(of source: SourceFile) -> String { String(decoding: source.bytes, as: UTF8.self) }
 
-    /// Where a file of `sources` other than `path` lists `name`.
-    private static func listing(_ name: ProjectName, in sources: [SourceFile], besides path: String,
-                                targets: [TargetDefinition]) -> (name: ProjectName, location: SourceLocation)? {
-        let others = sources.filter { normalized($0.path) != normalized(path) }
-        for source in others {
+    /// Where the files of `sources` other than `path` list each project, by normalized name
+    /// (the first place when several do): each file decoded once.
+    private static func listings(in sources: [SourceFile], besides path: String,
+                                 targets: [TargetDefinition]) -> [String: (name: ProjectName, location: SourceLocation)] {
+        var found: [String: (name: ProjectName, location: SourceLocation)] = [:]
+        for source in sources where normalized(source.path) != normalized(path) {
             guard let file = WhitelistDecoder.decode(source, targets: targets).0 else { continue }
-            if let listed = file.listedNames.first(where: { $0.name == name }) { return listed }
+            for listed in file.listedNames where found[listed.name.normalized] == nil { found[listed.name.normalized] = listed }
         }
-        return nil
+        return found
     }
 
     /// The `whitelist add` command line that adds `request` to `file`, quoted for a POSIX shell.
