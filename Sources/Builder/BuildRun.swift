@@ -41,6 +41,9 @@ public struct BuildRun: Sendable {
         /// What the releases it builds require that the whitelist does not hold (`lint --deps`'s
         /// findings, for those releases only): warnings, the build goes on.
         public let dependencyWarnings: [String]
+        /// The projects each release it builds needs to run, where known (the build order's
+        /// input: a tool's runtime dependencies are in the environments it builds in).
+        public let runtimeNeeds: [DependencyClosure.Release: Set<String>]
     }
 
     /// What a finished run leaves: its report and the folder of its logs and `report.json`.
@@ -97,6 +100,7 @@ public struct BuildRun: Sendable {
         }
         let plan = full.skippingUnsupportedInterpreters(requiresPython)
         var warnings: [String] = []
+        var runtimeNeeds: [DependencyClosure.Release: Set<String>] = [:]
         let building = Set(plan.items.compactMap { item in
             (try? ProjectName(item.project)).flatMap { name in (try? Version(item.version)).map { DependencyClosure.Release(project: name, version: $0) } }
         })
@@ -104,12 +108,17 @@ public struct BuildRun: Sendable {
             do {
                 let check = DependencyCheck(client: UpstreamClient(indices: settings.upstream), cache: cache, targets: targets,
                                             buildRequirements: settings.buildRequirements)
-                warnings = try await check.check(whitelist, requirers: building, resolved: versions).diagnostics.map { "\($0.location): \($0.message)" }
+                let outcome = try await check.check(whitelist, requirers: building, resolved: versions)
+                warnings = outcome.diagnostics.map { "\($0.location): \($0.message)" }
+                for need in outcome.report.needs where need.kind == .runtime {
+                    runtimeNeeds[need.requirer, default: []].insert(need.requirement.project)
+                }
             } catch {
                 warnings = ["the dependency closure could not be checked: \(error)"]
             }
         }
-        return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings)
+        return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings,
+                       runtimeNeeds: runtimeNeeds)
     }
 
     /// A dry run: plans and downloads each planned release's sdist, building and publishing
@@ -165,7 +174,7 @@ public struct BuildRun: Sendable {
         let job = BuildJob(settings: jobSettings,
                            targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
                            publisher: publisher, upstream: settings.upstream, cache: planned.cache, onEvent: onEvent)
-        let results = await job.run(plan)
+        let results = await job.run(plan, runtimeNeeds: planned.runtimeNeeds)
         let unresolved = planned.unresolved.map { ItemResult.unresolved(project: $0.project, reason: $0.reason) }
         let report = RunReport(runID: settings.runID, startedAt: started, seconds: (ContinuousClock.now - clock).seconds,
                                results: results + unresolved, skipped: plan.skipped)

@@ -194,8 +194,11 @@ public struct DependencyCheck: Sendable {
     /// project the newest final release with an sdist that meets every requirement the added
     /// releases place on it (projects in name order, so the result is deterministic). `sources`
     /// are the whitelist files as they are; `path` (text `original`) is the file that gets them.
+    /// Without `requestRuntime`, what `request` itself needs to run is left out (it comes from
+    /// elsewhere): only what it needs to be built, and what that needs, are added.
     public func closure(of request: WhitelistEditor.Request, path: String, original: String, sources: [SourceFile],
-                        definitions: [TargetDefinition]) async throws -> [WhitelistEditor.Request] {
+                        definitions: [TargetDefinition], requestRuntime: Bool = true) async throws -> [WhitelistEditor.Request] {
+        let requested = DependencyClosure.Release(project: request.name, version: request.version)
         var requests = [request]
         while true {
             let edited = try WhitelistAddition.apply(requests, to: path, original: original, sources: sources, targets: definitions)
@@ -207,7 +210,8 @@ public struct DependencyCheck: Sendable {
             let report = try await report(whitelist)
             var missing: [String: [DependencyClosure.Need]] = [:]
             for finding in report.findings {
-                guard let need = finding.need, added.contains(need.requirer) else { continue }
+                guard let need = finding.need, added.contains(need.requirer),
+                      requestRuntime || need.kind == .build || need.requirer != requested else { continue }
                 switch finding {
                 case .unmet: missing[need.requirement.project, default: []].append(need)
                 case .directReference: throw ClosureFailure(description: finding.description)
@@ -216,8 +220,24 @@ public struct DependencyCheck: Sendable {
             }
             guard let project = missing.keys.sorted().first else { return requests }
             // Every requirement the added releases place on it, met or not: the choice must meet all.
-            let placed = report.needs.filter { $0.requirement.project == project && added.contains($0.requirer) }
-            switch await remedy(for: placed.map(\.requirement), whitelist: whitelist) {
+            var placed = report.needs.filter { need in
+                need.requirement.project == project && added.contains(need.requirer)
+                    && (requestRuntime || need.kind == .build || need.requirer != requested)
+            }
+            var choice = await remedy(for: placed.map(\.requirement), whitelist: whitelist)
+            if case .none = choice, placed.contains(where: { $0.kind == .build }), let unmet = missing[project] {
+                // No one release meets them all (hatch-vcs wants setuptools-scm>=8, python-dateutil's
+                // build <8). Each build has its own environment and an entry may list several
+                // versions, so the release that meets what runs together (every runtime need, else
+                // the first unmet build need) is added now, and the next rounds meet the rest.
+                let group = unmet.contains { $0.kind == .runtime } ? placed.filter { $0.kind == .runtime } : [unmet[0]]
+                let partial = await remedy(for: group.map(\.requirement), whitelist: whitelist)
+                if case .add(_, let version) = partial {
+                    choice = partial
+                    placed = placed.filter { $0.requirement.specifier.contains(version, prereleases: true) }
+                }
+            }
+            switch choice {
             case let .add(name, version):
                 // Already added and still unmet: the entry that got it is not built where it is
                 // needed (another file's entry for fewer targets); adding it again changes nothing.

@@ -10,6 +10,8 @@ actor ReleaseCompletion {
         await withCheckedContinuation { waiting[release, default: []].append($0) }
     }
 
+    func isFinished(_ release: String) -> Bool { finished.contains(release) }
+
     func finish(_ release: String) {
         finished.insert(release)
         for continuation in waiting.removeValue(forKey: release) ?? [] { continuation.resume() }

@@ -21,7 +21,9 @@ extension Wheelwright.WhitelistCommand {
                 with an sdist that meets every requirement placed on it, with reason "dependency of …" \
                 (in the file that already lists the project, when one does, else in --file); \
                 with build requirements whitelisted, what each added release needs to be built too \
-                (its [build-system].requires), with reason "build requirement of NAME VERSION (…)".
+                (its [build-system].requires), with reason "build requirement of NAME VERSION (…)". \
+                --with-build-deps adds only what it needs to be built, and what that needs to run and \
+                be built, not what it needs to run (for a project whose dependencies come from elsewhere).
                 """
         )
 
@@ -50,7 +52,14 @@ extension Wheelwright.WhitelistCommand {
         @Flag(help: "Also add the dependencies it needs that the whitelist lacks (transitively).")
         var withDeps = false
 
+        @Flag(help: "Also add what it needs to be built (build requirements whitelisted), transitively, but not what it needs to run.")
+        var withBuildDeps = false
+
         @OptionGroup var buildRequirements: BuildRequirementsOption
+
+        func validate() throws {
+            if withBuildDeps && withDeps { throw ValidationError("--with-deps adds what --with-build-deps adds and more: give one of them") }
+        }
 
         func run() async throws {
             let request = try PackageRequest(parsing: requirement)
@@ -84,9 +93,14 @@ extension Wheelwright.WhitelistCommand {
             )
             var requests = [entry]
             try WhitelistAddition.refuseListedElsewhere(entry, path: file, whitelist: sources, targets: definitions)
-            if withDeps {
-                let check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: buildRequirements.source(configured))
-                requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions)
+            if withDeps || withBuildDeps {
+                let source = buildRequirements.source(configured)
+                if withBuildDeps && !source.closureIncludesBuildRequirements {
+                    throw ValidationError("--with-build-deps adds build requirements, which are whitelist entries only with build-requirements: whitelisted (this run: \(source.rawValue))")
+                }
+                let check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: source)
+                requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
+                                                   requestRuntime: withDeps)
                 for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
                 if requests.count == 1 { print("dependencies: every requirement of \(request.name) \(version) is met by the whitelist") }
             }

@@ -21,7 +21,7 @@ final class BuildGraphFlowTests {
         return made.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("tools built from source in graph order from an empty index, installed from the company's index only; a cycle refused naming it; a missing tool is 'build requirement not whitelisted' with its fix; a prebuilt tool published after its hash check, a wrong pin refused")
+    @Test("tools built from source in graph order from an empty index (a tool's runtime dependencies before what it builds; a backend's dynamic requirement waited for), installed from the company's index only; a cycle refused naming it; a missing tool is 'build requirement not whitelisted' with its fix; a prebuilt tool published after its hash check, a wrong pin refused")
     func graphOrder() async throws {
         let upstream = try TestServer()
         let company = try TestServer()
@@ -35,6 +35,13 @@ final class BuildGraphFlowTests {
                      try await Self.toolSdist("lacks-tool", in: folder, ["--requires", #"["unlisted-tool"]"#]),
                      try await Self.toolSdist("unlisted-tool", in: folder, []),
                      try await Self.toolSdist("uses-prebuilt", in: folder, ["--requires", #"["pre-tool"]"#]),
+                     // A tool that needs another project to run, listed after what it builds.
+                     try await Self.toolSdist("uses-hatch", in: folder, ["--requires", #"["hatch-like"]"#]),
+                     try await Self.toolSdist("hatch-like", in: folder, ["--dependencies", #"["tool-dep"]"#]),
+                     try await Self.toolSdist("tool-dep", in: folder, []),
+                     // A backend that asks for a tool while building (meson-python's ninja).
+                     try await Self.toolSdist("dyn-user", in: folder, ["--dynamic", #"["pre-tool"]"#]),
+                     // The prebuilt two last: their hashes are read from the end.
                      try await makeDistribution(in: folder, "pre-tool", "1.0"),
                      try await makeDistribution(in: folder, "bad-pin", "1.0")]
         let pin = String(try await runTool("/usr/bin/sha256sum", [files[files.count - 2]]).output.prefix(64))
@@ -48,12 +55,12 @@ final class BuildGraphFlowTests {
 
         let whitelist = folder.path("whitelist.yaml")
         try ("defaults:\n  targets: [debian-12]\npackages:\n"
-             + ["self-backend", "cy-tool", "app-tools", "cycle-a", "cycle-b", "lacks-tool", "uses-prebuilt"].map { "  - name: \($0)\n    versions: [\"1.0\"]\n" }.joined()
+             + ["self-backend", "cy-tool", "app-tools", "cycle-a", "cycle-b", "lacks-tool", "uses-prebuilt", "uses-hatch", "hatch-like", "tool-dep", "dyn-user"].map { "  - name: \($0)\n    versions: [\"1.0\"]\n" }.joined()
              + "  - name: pre-tool\n    versions: [\"1.0\"]\n    prebuilt:\n      pre_tool-1.0-py3-none-any.whl: \(pin)\n"
              + "  - name: bad-pin\n    versions: [\"1.0\"]\n    prebuilt:\n      bad_pin-1.0-py3-none-any.whl: \(String(repeating: "0", count: 64))\n")
             .write(toFile: whitelist, atomically: true, encoding: .utf8)
         let lint = try await runTool(Repository.wheelwright, ["whitelist", "lint", whitelist, "--containers", Repository.root.appendingPathComponent("containers").path])
-        #expect(lint.output.contains("9 packages (2 prebuilt), 0 denied: 0 errors"), "\(lint.output)")
+        #expect(lint.output.contains("13 packages (2 prebuilt), 0 denied: 0 errors"), "\(lint.output)")
         let before = try String(contentsOf: upstream.log, encoding: .utf8).count
         let result = try await runToolSeparately(Repository.wheelwright, [
             "build", whitelist, "--json", "--build-requirements", "whitelisted", "--jobs", "2",
@@ -66,13 +73,13 @@ final class BuildGraphFlowTests {
         let results = (report["results"] as? [[String: Any]]) ?? []
         func outcome(_ project: String) -> [String: Any]? { results.first { ($0["item"] as? [String: Any])?["project"] as? String == project } }
         #expect(result.status == 1, "the cycle and the missing tool fail the run: \(output)")
-        for project in ["self-backend", "cy-tool", "app-tools", "pre-tool", "uses-prebuilt"] {
+        for project in ["self-backend", "cy-tool", "app-tools", "pre-tool", "uses-prebuilt", "uses-hatch", "hatch-like", "tool-dep", "dyn-user"] {
             #expect(outcome(project)?["status"] as? String == "built", "\(project): \(output)")
         }
         #expect((outcome("cy-tool")?["wheel"] as? String)?.hasPrefix("cy_tool-1.0-cp311-cp311-manylinux") == true, "\(output)")
         // What other releases needed to be built, and the prebuilt wheel, are build tools.
-        for project in ["self-backend", "cy-tool", "pre-tool"] { #expect(outcome(project)?["build_tool"] as? Bool == true, "\(project): \(output)") }
-        for project in ["app-tools", "uses-prebuilt"] { #expect(outcome(project)?["build_tool"] == nil, "\(project): \(output)") }
+        for project in ["self-backend", "cy-tool", "pre-tool", "hatch-like", "tool-dep"] { #expect(outcome(project)?["build_tool"] as? Bool == true, "\(project): \(output)") }
+        for project in ["app-tools", "uses-prebuilt", "uses-hatch", "dyn-user"] { #expect(outcome(project)?["build_tool"] == nil, "\(project): \(output)") }
         #expect(outcome("cycle-a")?["status"] as? String == "failed" && outcome("cycle-a")?["reason"] as? String == "build requirement cycle: cycle-a==1.0 → cycle-b==1.0 → cycle-a==1.0", "\(output)")
         #expect(outcome("cycle-b")?["reason"] as? String == "build requirement cycle: cycle-b==1.0 → cycle-a==1.0 → cycle-b==1.0", "\(output)")
         let lacking = outcome("lacks-tool")?["reason"] as? String ?? ""

@@ -26,6 +26,25 @@ struct BuildOrderTests {
         #expect(order.refused["c==1"] == "needs a==1, which is in a build requirement cycle: a==1 → b==1 → a==1")
     }
 
+    @Test("a tool's runtime dependencies, transitively, come before what the tool builds; the release's own project and what only it needs to run do not")
+    func toolRuntimeDependencies() {
+        let order = BuildOrder(releases: [("app==1", "app"), ("lib==1", "lib"), ("hatch==1", "hatch"), ("spec==1", "spec"), ("leaf==1", "leaf")],
+                               needs: ["app==1": ["hatch"], "hatch==1": ["hatch"]],
+                               runtime: ["app==1": ["lib"], "hatch==1": ["spec", "app"], "spec==1": ["leaf"]])
+        #expect(order.prerequisites["app==1"] == ["hatch==1", "leaf==1", "spec==1"])
+        #expect(order.order == ["lib==1", "hatch==1", "spec==1", "leaf==1", "app==1"])
+    }
+
+    @Test("a requirement learnt while building: the releases it comes to that start before may be waited for, those after may not")
+    func dynamicRequirements() {
+        let order = BuildOrder(releases: [("ninja==1", "ninja"), ("app==1", "app"), ("late==1", "late"), ("dep==1", "dep")],
+                               needs: [:], runtime: ["ninja==1": ["dep"]])
+        #expect(order.order == ["ninja==1", "app==1", "late==1", "dep==1"])
+        let (earlier, later) = order.releases(for: ["ninja", "late", "app", "unplanned"], of: "app==1", project: "app")
+        #expect(earlier == ["ninja==1"])
+        #expect(later == ["dep==1", "late==1"])
+    }
+
     @Test("every release of a needed project comes first")
     func everyVersion() {
         let order = Self.order(["app==1", "tool==1", "tool==2"], ["app==1": ["tool"]])

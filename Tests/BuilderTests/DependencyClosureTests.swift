@@ -29,6 +29,12 @@ final class DependencyClosureTests {
         ("cy-tool", "3.0", [], ["self-backend>=2"]),
         ("tool-runtime-dep", "1.0", [], ["self-backend"]),
         ("needs-tools", "1.0", ["tool-runtime-dep"], ["self-backend", "cy-tool>=3 ; python_version >= \"3.8\"", "never-tool ; python_version < \"3\""]),
+        // Two builds that need different releases of one tool (urllib3's hatch-vcs wants
+        // setuptools-scm>=8, python-dateutil's build <8): each build has its own environment.
+        ("scm", "7.0", [], ["self-backend"]), ("scm", "8.0", [], ["self-backend"]),
+        ("vcs-plugin", "1.0", ["scm>=8"], ["self-backend"]),
+        ("modern-lib", "1.0", [], ["vcs-plugin"]), ("dated-lib", "1.0", [], ["scm<8"]),
+        ("both-libs", "1.0", ["modern-lib", "dated-lib"], ["self-backend"]),
     ]
 
     init() async throws {
@@ -152,6 +158,34 @@ final class DependencyClosureTests {
         #expect(refused.status != 0, "\(refused.output)")
         #expect(refused.output.contains("cannot meet lib<2 (from app2 1.0) and lib>=2.1 (from mid 1.0)"), "\(refused.output)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == Self.header)
+    }
+
+    @Test("build requirements whitelisted: builds that need different releases of one tool get both versions on its entry; runtime needs that conflict are still refused")
+    func toolVersionsPerBuild() async throws {
+        let directory = try whitelist("tool-versions", Self.header)
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "both-libs", "--with-deps", "--file", file], buildRequirements: "whitelisted")
+        #expect(added.status == 0, "\(added.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("  - name: scm\n    versions: [\"8.0\", \"7.0\"]\n") || text.contains("  - name: scm\n    versions: [\"7.0\", \"8.0\"]\n"), "\(text)")
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"], buildRequirements: "whitelisted")
+        #expect(lint.status == 0 && lint.output.contains("0 errors"), "\(lint.output)")
+        let refused = try await wheelwright(["whitelist", "add", "app2", "--with-deps", "--file", file], buildRequirements: "whitelisted")
+        #expect(refused.status != 0 && refused.output.contains("cannot meet lib<2 (from app2 1.0) and lib>=2.1 (from mid 1.0)"), "\(refused.output)")
+    }
+
+    @Test("add --with-build-deps: what the release needs to be built and what that needs, not what it needs to run; refused in upstream mode")
+    func buildDependenciesOnly() async throws {
+        let directory = try whitelist("build-deps-only", Self.header)
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "needs-tools", "--with-build-deps", "--file", file], buildRequirements: "whitelisted")
+        #expect(added.status == 0 && added.output.contains("dependency: cy-tool 3.0") && added.output.contains("dependency: self-backend 2.0"), "\(added.output)")
+        #expect(!added.output.contains("tool-runtime-dep"), "\(added.output)")
+        // A tool's own runtime needs are part of the build: modern-lib's vcs-plugin needs scm>=8.
+        let tool = try await wheelwright(["whitelist", "add", "modern-lib", "--with-build-deps", "--file", file], buildRequirements: "whitelisted")
+        #expect(tool.status == 0 && tool.output.contains("dependency: vcs-plugin 1.0") && tool.output.contains("dependency: scm 8.0 (dependency of vcs-plugin)"), "\(tool.output)")
+        let upstream = try await wheelwright(["whitelist", "add", "app", "--with-build-deps", "--file", file])
+        #expect(upstream.status != 0 && upstream.output.contains("--with-build-deps adds build requirements, which are whitelist entries only with build-requirements: whitelisted"), "\(upstream.output)")
     }
 
     @Test("build requirements whitelisted: add --with-deps adds what each release needs to be built (recursively, markers evaluated) with the reason, lint --deps checks it, why prints the chain; upstream mode leaves them out")

@@ -2,13 +2,15 @@
 """Writes sdists of build tools for the build-requirement graph tests: no setuptools anywhere.
 
   make_tool_sdist.py OUT NAME VERSION [--self-building] [--requires JSON] [--extension]
+                     [--dependencies JSON] [--dynamic JSON]
 
 --self-building: the project is `selfbackend`, a PEP 517 backend that builds itself
 (`requires = []`, `backend-path = ["."]`); its wheel holds the module `selfbackend`.
 Otherwise the project is built BY selfbackend: `requires` is ["self-backend"] plus the JSON list
 given, and its package NAME (as a module name) holds VALUE; with --extension also a C extension
 `_native` (compiled with cc by the backend; the wheel is then tagged for the interpreter and the
-platform). Prints the path written.
+platform). --dependencies: what it needs to run (Requires-Dist); --dynamic: what the backend
+answers get_requires_for_build_wheel with. Prints the path written.
 """
 import argparse
 import json
@@ -34,15 +36,16 @@ import zipfile
 def _project():
     with open("pyproject.toml", "rb") as f:
         project = tomllib.load(f)["project"]
-    return project["name"], project["version"]
+    return project["name"], project["version"], project.get("dependencies", [])
 
 
 def get_requires_for_build_wheel(config_settings=None):
-    return []
+    with open("pyproject.toml", "rb") as f:
+        return tomllib.load(f).get("tool", {}).get("selfbackend", {}).get("dynamic", [])
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    name, version = _project()
+    name, version, dependencies = _project()
     dist = name.replace("-", "_")
     files = {}
     if os.path.exists("selfbackend.py") and dist == "self_backend":
@@ -60,7 +63,8 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
             if member.endswith((".py", ".so")):
                 files[f"{dist}/{member}"] = open(os.path.join(dist, member), "rb").read()
     info = f"{dist}-{version}.dist-info"
-    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                                 + "".join(f"Requires-Dist: {d}\n" for d in dependencies)).encode()
     files[f"{info}/WHEEL"] = (f"Wheel-Version: 1.0\nGenerator: selfbackend\nRoot-Is-Purelib: {'true' if tag == 'py3-none-any' else 'false'}\n"
                               f"Tag: {tag}\n").encode()
     record = []
@@ -92,11 +96,16 @@ def main():
     parser.add_argument("--self-building", action="store_true")
     parser.add_argument("--requires", default="[]")
     parser.add_argument("--extension", action="store_true")
+    parser.add_argument("--dependencies", default="[]")
+    parser.add_argument("--dynamic", default="[]")
     args = parser.parse_args()
     dist = re.sub(r"[-_.]+", "_", args.name).lower()
     top = f"{dist}-{args.version}"
-    project = f'[project]\nname = "{args.name}"\nversion = "{args.version}"\n'
-    files = {"PKG-INFO": f"Metadata-Version: 2.1\nName: {args.name}\nVersion: {args.version}\n"}
+    dependencies = json.loads(args.dependencies)
+    project = (f'[project]\nname = "{args.name}"\nversion = "{args.version}"\ndependencies = {json.dumps(dependencies)}\n\n'
+               f'[tool.selfbackend]\ndynamic = {json.dumps(json.loads(args.dynamic))}\n')
+    files = {"PKG-INFO": f"Metadata-Version: 2.2\nName: {args.name}\nVersion: {args.version}\n"
+                         + "".join(f"Requires-Dist: {d}\n" for d in dependencies)}
     if args.self_building:
         files["pyproject.toml"] = f'[build-system]\nrequires = []\nbuild-backend = "selfbackend"\nbackend-path = ["."]\n\n{project}'
         files["selfbackend.py"] = BACKEND
