@@ -52,6 +52,7 @@ public struct BuildJob: Sendable {
         let graph = settings.buildRequirements == .whitelisted
             ? await buildOrder(prebuiltFirst.compactMap { releases[$0] }, prefetch: prefetch, runtimeNeeds: runtimeNeeds)
             : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
+        if settings.buildRequirements == .whitelisted, !graph.order.isEmpty { onEvent(.ordered(longestChain: graph.longestChain)) }
         let completion = ReleaseCompletion()
         // What other releases of the run need to be built, and prebuilt wheels: the build tools.
         let tools = Set(graph.prerequisites.values.joined()).union(planOrder.filter { releases[$0]?.first?.prebuilt != nil })

@@ -56,6 +56,17 @@ public struct BuildOrder: Sendable, Equatable {
         self.runtime = runtime
     }
 
+    /// The longest chain of releases each waiting for the one before (its length is the
+    /// graph's depth: how many builds one after another the run needs at least).
+    public var longestChain: [String] {
+        var chains: [String: [String]] = [:]
+        for release in order {
+            let longest = (prerequisites[release] ?? []).compactMap { chains[$0] }.max { $0.count < $1.count } ?? []
+            chains[release] = longest + [release]
+        }
+        return chains.values.max { ($0.count, $1.first ?? "") < ($1.count, $0.first ?? "") } ?? []
+    }
+
     /// The planned releases a build environment holding `projects` is made of: theirs, and
     /// those of what they need to run, transitively; never `project`'s own (a backend that
     /// builds itself).

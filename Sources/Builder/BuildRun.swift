@@ -26,6 +26,9 @@ public struct BuildRun: Sendable {
         case fetchFailed(release: String, reason: String)
         /// A step of preparing a target's environment (a root filesystem: minutes the first time).
         case preparing(String)
+        /// With build requirements whitelisted: the longest chain of releases that wait for
+        /// each other to be built (the graph's depth).
+        case ordered(longestChain: [String])
         case started(BuildItem)
         case finished(ItemResult)
     }

@@ -50,6 +50,8 @@ struct BuildLog: Sendable {
             FileHandle.standardError.write(Data("error: \(release): \(reason)\n".utf8))
         case .preparing(let step):
             progress.note("preparing: \(step)")
+        case .ordered(let chain):
+            progress.note("build order: depth \(chain.count) (\(chain.joined(separator: " → ")))")
         case .started(let item):
             progress.started("started \(item.id)")
         case .finished(let result):
@@ -74,6 +76,7 @@ struct BuildLog: Sendable {
         case .fetched(let sdist): ["event": "fetched", "sdist": sdist]
         case .fetchFailed(let release, let reason): ["event": "fetch_failed", "release": release, "reason": reason]
         case .preparing(let step): ["event": "preparing", "step": step]
+        case .ordered(let chain): ["event": "ordered", "depth": chain.count, "longest_chain": chain]
         case .started(let item): ["event": "started", "item": item.id, "project": item.project, "version": item.version,
                                   "target": item.target, "python": item.python]
         case .finished(let result):
