@@ -133,7 +133,7 @@ bench-descriptions: deps release ## Release descriptions through the server's re
 bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB upload, and on an 8 MiB part header.
 	.build/release/wheelwright-bench multipart 64
 
-bench-breadth: deps release ## The 50 most-downloaded PyPI projects requested and built for debian-12 and debian-13: built, skipped and failed by class per target (needs PyPI; about an hour).
+bench-breadth: deps release ## The 50 most-downloaded PyPI projects built for debian-12 and debian-13 with build requirements from upstream, then whitelisted (their build closure, built here): built, prebuilt, failed by class per target, what builds in both, depth, nights' times (needs PyPI; MODES=, about two hours).
 	bench/breadth.sh
 
 bench-repair: deps release ## A wheel with repair: graft vs the same with repair: system (pyyaml with libyaml; needs PyPI).
