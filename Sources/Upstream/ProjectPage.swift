@@ -18,9 +18,11 @@ public struct ProjectPage: Sendable {
                 let size: Int?
                 let coreMetadata: Flag?
                 let distInfoMetadata: Flag?
+                let uploadTime: Text?
 
                 enum CodingKeys: String, CodingKey {
                     case filename, url, hashes, yanked, size
+                    case uploadTime = "upload-time"
                     case requiresPython = "requires-python"
                     case coreMetadata = "core-metadata"
                     case distInfoMetadata = "dist-info-metadata"
@@ -35,6 +37,14 @@ public struct ProjectPage: Sendable {
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
                 present = (try? container.decode(Bool.self)) ?? ((try? container.decode([String: String].self)) != nil)
+            }
+        }
+        /// A string, or nothing when the value is of another kind (a page's optional field
+        /// that does not spoil the page).
+        struct Text: Decodable {
+            let value: String?
+            init(from decoder: any Decoder) throws {
+                value = try? decoder.singleValueContainer().decode(String.self)
             }
         }
         /// `false`, `true` or a reason.
@@ -60,7 +70,8 @@ public struct ProjectPage: Sendable {
             return RemoteFile(
                 filename: file.filename, url: url, sha256: file.hashes?["sha256"], requiresPython: file.requiresPython,
                 yankReason: file.yanked?.reason, size: file.size,
-                hasCoreMetadata: file.coreMetadata?.present ?? file.distInfoMetadata?.present ?? false
+                hasCoreMetadata: file.coreMetadata?.present ?? file.distInfoMetadata?.present ?? false,
+                uploadTime: file.uploadTime?.value.flatMap(UploadTime.parse)
             )
         }
         return ProjectPage(name: page.name, files: files)

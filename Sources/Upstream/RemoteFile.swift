@@ -13,6 +13,8 @@ public struct RemoteFile: Sendable, Equatable {
     public let size: Int?
     /// Whether the index serves `<url>.metadata` (PEP 658/714).
     public let hasCoreMetadata: Bool
+    /// When it was uploaded (PEP 700 `upload-time`; JSON pages only).
+    public var uploadTime: Date? = nil
 
     public var isYanked: Bool { yankReason != nil }
 }
