@@ -39,6 +39,8 @@ public struct BuildConfiguration: Sendable, Equatable {
     public var metricsFile: String?
     /// Where build requirements come from (`build-requirements:`).
     public var buildRequirements: BuildRequirementsSource?
+    /// How old a release must be upstream before it is built, unless its entry says otherwise.
+    public var cooldown: Cooldown?
 
     public init() {}
 
@@ -65,6 +67,7 @@ public struct BuildConfiguration: Sendable, Equatable {
         merged.processes = flags.processes ?? processes
         merged.metricsFile = flags.metricsFile ?? metricsFile
         merged.buildRequirements = flags.buildRequirements ?? buildRequirements
+        merged.cooldown = flags.cooldown ?? cooldown
         return merged
     }
 
@@ -87,7 +90,7 @@ public struct BuildConfiguration: Sendable, Equatable {
     }
 
     static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "crate-registry", "cache", "pure-index", "binary-index", "consumer-index",
-                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file", "build-requirements"]
+                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file", "build-requirements", "cooldown"]
     static let runners = ["rootfs", "oci", "host"]
 
     /// Decodes the file; any unknown key or value of the wrong shape is an error at its position.
@@ -140,6 +143,10 @@ public struct BuildConfiguration: Sendable, Equatable {
                     let choices = BuildRequirementsSource.allCases.map(\.rawValue).joined(separator: " or ")
                     reader.log.error(reader.location(value), "build-requirements must be \(choices), found '\(text)'")
                 }
+            case "cooldown":
+                guard let text = reader.string(value, "the cooldown (7d)") else { continue }
+                configuration.cooldown = Cooldown(parsing: text)
+                if configuration.cooldown == nil { reader.log.error(reader.location(value), "the cooldown must be \(Cooldown.expected), found '\(text)'") }
             case "metrics-file": configuration.metricsFile = reader.string(value, "the file for Prometheus' textfile collector")
             case "jobs": configuration.jobs = reader.integer(value, "the builds at once", in: 1...1024)
             case "timeout": configuration.timeout = reader.integer(value, "the time limit of a build step in seconds", in: 1...604_800)

@@ -44,10 +44,10 @@ public struct Cooldown: Sendable, Equatable, Comparable, CustomStringConvertible
     /// When a release uploaded at `uploaded` leaves its cooldown.
     public func ends(uploaded: Date) -> Date { uploaded.addingTimeInterval(Double(seconds)) }
 
-    /// A span in words, rounded down to its largest unit: "2 days", "5 hours", "40 minutes".
+    /// A span in words, rounded down to days, hours or minutes: "2 days", "5 hours", "40 minutes".
     public static func span(_ seconds: Double) -> String {
-        let whole = max(0, Int(seconds))
-        for (_, unitSeconds, name) in units.reversed() where whole >= unitSeconds && (name != "week" || whole % unitSeconds == 0) {
+        let whole = max(0, Int(min(seconds, 1e12)))
+        for (_, unitSeconds, name) in units.reversed() where whole >= unitSeconds && name != "week" {
             let count = whole / unitSeconds
             return "\(count) \(name)\(count == 1 ? "" : "s")"
         }

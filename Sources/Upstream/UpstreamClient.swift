@@ -58,6 +58,16 @@ public struct UpstreamClient: Sendable {
         return result
     }
 
+    /// Each release's sdist upload time (PEP 700), where the page gives one (JSON pages do;
+    /// HTML pages cannot). With several sdists of a release, the newest upload counts.
+    public static func sdistUploadTimes(in page: ProjectPage) -> [Version: Date] {
+        var result: [Version: Date] = [:]
+        for file in page.files where !file.isYanked {
+            if let sdist = try? SdistFilename(file.filename), let time = file.uploadTime { result[sdist.version] = max(result[sdist.version] ?? time, time) }
+        }
+        return result
+    }
+
     /// The versions that have wheels and no sdist (not yanked), with how many wheels each has.
     public static func wheelOnlyVersions(in page: ProjectPage) -> [Version: Int] {
         let withSdist = Set(versions(in: page, sdistOnly: true))

@@ -49,6 +49,12 @@ extension Wheelwright.WhitelistCommand {
         @Flag(help: "Allow pre-releases when choosing the newest version.")
         var prereleases = false
 
+        @Flag(help: "Take a release still in its cooldown (cooldown: in wheelwright.yaml or on the entry); needs --reason, which the entry records.")
+        var allowYoung = false
+
+        @Option(help: "The clock the cooldown is measured against, ISO 8601 UTC (default: now).")
+        var asOf: String?
+
         @Flag(help: "Also add the dependencies it needs that the whitelist lacks (transitively).")
         var withDeps = false
 
@@ -59,6 +65,8 @@ extension Wheelwright.WhitelistCommand {
 
         func validate() throws {
             if withBuildDeps && withDeps { throw ValidationError("--with-deps adds what --with-build-deps adds and more: give one of them") }
+            if allowYoung && (reason ?? "").allSatisfy(\.isWhitespace) { throw ValidationError("--allow-young needs --reason TEXT: say why this release cannot wait for its cooldown") }
+            if let asOf, ClockOption.date(asOf) == nil { throw ValidationError("--as-of must be an ISO 8601 UTC time (2026-12-24T00:00:00Z), found '\(asOf)'") }
         }
 
         func run() async throws {
@@ -77,10 +85,14 @@ extension Wheelwright.WhitelistCommand {
             let interpreters = Whitelist.interpreters(targets: requestedTargets, pythons: nil, defaults: defaults, definitions: definitions).pythons
 
             let (page, index) = try await client.page(of: request.name.original)
+            let listed = Whitelist.read(sources, targets: definitions).whitelist?.packages.first { $0.entry.name == request.name }?.entry
+            let cooldown = listed?.cooldown ?? configured.cooldown ?? .none
+            let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page),
+                                 now: asOf.flatMap(ClockOption.date) ?? Date(), allowYoung: allowYoung)
             let choice = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true),
                                             wheelOnly: UpstreamClient.wheelOnlyVersions(in: page),
                                             requiresPython: UpstreamClient.sdistRequiresPython(in: page),
-                                            interpreters: interpreters, prereleases: prereleases)
+                                            interpreters: interpreters, prereleases: prereleases, age: age)
             for note in choice.notes { print(note) }
             let version = choice.version
             let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
@@ -89,7 +101,8 @@ extension Wheelwright.WhitelistCommand {
             let entry = WhitelistEditor.Request(
                 name: request.name, version: version, license: metadata?.licenseSummary,
                 url: PackageRequest.projectURL(metadata, name: request.name, indexHost: index.host),
-                reason: reason, requestedBy: requestedBy, targets: requestedTargets
+                reason: reason, requestedBy: requestedBy, targets: requestedTargets,
+                allowYoung: age.young(version) != nil ? reason : nil
             )
             var requests = [entry]
             try WhitelistAddition.refuseListedElsewhere(entry, path: file, whitelist: sources, targets: definitions)

@@ -1,6 +1,7 @@
 import IndexAPI
 import YAMLFiles
 import PythonPackaging
+import SiteConfiguration
 
 /// One `packages:` entry: a project the company builds, with everything a build needs.
 public struct PackageEntry: Sendable {
@@ -26,4 +27,9 @@ public struct PackageEntry: Sendable {
     /// Upstream's wheels taken instead of a build (empty: built here from the sdist).
     public let prebuilt: [PrebuiltWheel]
     public let location: SourceLocation
+    /// How old its releases must be upstream before they are built (nil: the site's `cooldown:`).
+    public var cooldown: Cooldown? = nil
+    /// Releases built although still in their cooldown, each with the reason someone gave
+    /// (`whitelist add --allow-young --reason`).
+    public var allowYoung: [Version: String] = [:]
 }

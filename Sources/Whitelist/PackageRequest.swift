@@ -40,7 +40,7 @@ public struct PackageRequest: Sendable {
     /// releases only unless `prereleases`. `wheelOnly` (the versions with wheels and no sdist,
     /// and how many wheels each has) explains a refusal.
     public func choose(offered: [Version], wheelOnly: [Version: Int] = [:], requiresPython: [Version: RequiresPython] = [:],
-                       interpreters: [String: [String]] = [:], prereleases: Bool) throws -> Choice {
+                       interpreters: [String: [String]] = [:], prereleases: Bool, age: ReleaseAge? = nil) throws -> Choice {
         let pairs = interpreters.sorted { $0.key < $1.key }.flatMap { target, pythons in pythons.map { (target: target, python: $0) } }
         /// The interpreters `version` excludes, as `debian-12 has 3.11`.
         func excluded(_ version: Version) -> (required: RequiresPython, refused: [String])? {
@@ -49,21 +49,37 @@ public struct PackageRequest: Sendable {
             return refused.isEmpty ? nil : (required, refused)
         }
         if let pinned {
-            guard let (required, refused) = excluded(pinned) else { return Choice(version: pinned, notes: []) }
+            var notes: [String] = []
+            if let young = age?.young(pinned) {
+                guard age?.allowYoung == true else {
+                    let from = age?.ends(pinned).map { "; it can be requested from \($0)" } ?? ""
+                    throw Failure(description: "\(name) \(pinned) is in its cooldown: \(young)\(from). To build it now, say why: --allow-young --reason TEXT (the entry records it)")
+                }
+                notes.append("\(name) \(pinned) is in its cooldown (\(young)): taken with --allow-young, the reason recorded in the entry")
+            }
+            guard let (required, refused) = excluded(pinned) else { return Choice(version: pinned, notes: notes) }
             if refused.count == pairs.count {
                 throw Failure(description: "\(name) \(pinned) requires Python \(required); \(refused.joined(separator: ", ")): it could never be built for this entry's targets. Request an older release (\(name) alone takes the newest that fits) or other targets")
             }
-            return Choice(version: pinned, notes: ["\(name) \(pinned) requires Python \(required); \(refused.joined(separator: ", ")): those builds will be skipped"])
+            return Choice(version: pinned, notes: notes + ["\(name) \(pinned) requires Python \(required); \(refused.joined(separator: ", ")): those builds will be skipped"])
         }
         let admitted = specifier ?? SpecifierSet([])
         let candidates = admitted.filter(offered, prereleases: prereleases)
         if !candidates.isEmpty {
             var notes: [String] = []
+            var youngest: Version?
             for candidate in candidates {
-                guard let (required, refused) = excluded(candidate) else {
+                if let (required, refused) = excluded(candidate) {
+                    notes.append("skipped \(name) \(candidate): requires Python \(required); \(refused.joined(separator: ", "))")
+                } else if let young = age?.young(candidate), age?.allowYoung != true {
+                    notes.append("skipped \(name) \(candidate): \(young)")
+                    youngest = youngest ?? candidate
+                } else {
                     return Choice(version: candidate, notes: Self.summarized(notes))
                 }
-                notes.append("skipped \(name) \(candidate): requires Python \(required); \(refused.joined(separator: ", "))")
+            }
+            if let youngest {
+                throw Failure(description: "no release of \(name) with an sdist\(specifier.map { " that matches '\($0)'" } ?? "") is past its cooldown and admits the interpreters of this entry's targets:\n" + Self.summarized(notes).joined(separator: "\n") + "\nto take \(youngest) now, say why: \(name)==\(youngest) --allow-young --reason TEXT")
             }
             throw Failure(description: "no release of \(name) with an sdist\(specifier.map { " that matches '\($0)'" } ?? "") admits the interpreters of this entry's targets (\(pairs.map { "\($0.target) \($0.python)" }.joined(separator: ", "))):\n" + Self.summarized(notes).joined(separator: "\n"))
         }

@@ -10,7 +10,7 @@ struct WhitelistDecoder {
     static let topLevelKeys = ["defaults", "packages", "deny"]
     static let packageKeys = [
         "name", "versions", "specifier", "latest", "targets", "pythons", "build", "env",
-        "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt",
+        "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt", "cooldown", "allow-young",
     ]
     static let denyKeys = ["name", "specifier", "reason"]
     static let defaultsKeys = ["targets", "pythons"]
@@ -176,6 +176,12 @@ struct WhitelistDecoder {
         }
 
         let prebuilt = fields["prebuilt"].flatMap { decodePrebuilt($0, name: name, selection: selection) } ?? []
+        var cooldown: Cooldown?
+        if let cooldownNode = fields["cooldown"], let text = reader.string(cooldownNode, "the cooldown (7d)") {
+            cooldown = Cooldown(parsing: text)
+            if cooldown == nil { reader.log.error(reader.location(cooldownNode), "the cooldown must be \(Cooldown.expected), found '\(text)'") }
+        }
+        let allowYoung = fields["allow-young"].flatMap { decodeAllowYoung($0) } ?? [:]
 
         let location = reader.location(node)
         if fields["reason"] == nil {
@@ -188,8 +194,27 @@ struct WhitelistDecoder {
         return PackageEntry(
             name: name, selection: selection, targets: targets, pythons: pythons, build: build,
             environment: environment, systemPackages: systemPackages, repair: repair, requestedBy: requestedBy,
-            reason: reason, license: license, url: url, prebuilt: prebuilt, location: location
+            reason: reason, license: license, url: url, prebuilt: prebuilt, location: location,
+            cooldown: cooldown, allowYoung: allowYoung
         )
+    }
+
+    /// `allow-young:`, a mapping of versions to the reason each is built in its cooldown.
+    private mutating func decodeAllowYoung(_ node: Node) -> [Version: String]? {
+        guard let pairs = reader.stringPairs(node, "releases built in their cooldown (VERSION: REASON)") else { return nil }
+        var allowed: [Version: String] = [:]
+        for (text, reason, keyNode) in pairs {
+            guard let version = try? Version(text) else {
+                reader.log.error(reader.location(keyNode), "'\(text)' is not a PEP 440 version")
+                continue
+            }
+            guard reason.contains(where: { !$0.isWhitespace }) else {
+                reader.log.error(reader.location(keyNode), "version \(text) is allowed in its cooldown without a reason: say why it cannot wait")
+                continue
+            }
+            allowed[version] = reason
+        }
+        return allowed
     }
 
     /// `prebuilt:`, a mapping of wheel filenames to their SHA-256: each a wheel of this project

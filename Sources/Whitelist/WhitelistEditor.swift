@@ -15,9 +15,12 @@ public enum WhitelistEditor {
         public var reason: String?
         public var requestedBy: String?
         public var targets: [String]?
+        /// Why this version is built while still in its cooldown (`allow-young:`); nil: it is not.
+        public var allowYoung: String?
 
         public init(name: ProjectName, version: Version, license: String? = nil, url: String? = nil,
-                    reason: String? = nil, requestedBy: String? = nil, targets: [String]? = nil) {
+                    reason: String? = nil, requestedBy: String? = nil, targets: [String]? = nil, allowYoung: String? = nil) {
+            self.allowYoung = allowYoung
             self.name = name
             self.version = version
             self.license = license
@@ -82,6 +85,10 @@ public enum WhitelistEditor {
                 lines.insert(contentsOf: ["\(indent)- \"\(request.version)\""] + (note.map { ["\(indent)  \($0)"] } ?? []),
                              at: lineAfterNotes(following: last, in: lines))
             }
+            if let reason = request.allowYoung {
+                let keyColumn = (fields.first { $0.key.string == "versions" }?.key.mark?.column ?? 5) - 1
+                addAllowYoung(request.version, reason: reason, entryStart: (entry.mark?.line ?? 1) - 1, fieldIndent: keyColumn, to: &lines)
+            }
             return .changed(lines.joined(separator: "\n"))
         }
         // A new entry, before the first one whose name sorts after it.
@@ -121,7 +128,27 @@ public enum WhitelistEditor {
         if let url = request.url { lines.append("\(field)url: \(url)") }
         if let reason = request.reason { lines.append("\(field)reason: \(quoted(reason))") }
         if let requestedBy = request.requestedBy { lines.append("\(field)requested-by: \(quoted(requestedBy))") }
+        if let young = request.allowYoung { lines += ["\(field)allow-young:", "\(field)  \(quoted(request.version.description)): \(quoted(young))"] }
         return lines
+    }
+
+    /// `VERSION: REASON` in the `allow-young:` mapping of the entry starting at `entryStart`
+    /// (its fields at column `fieldIndent`), the mapping made at the entry's end when missing.
+    static func addAllowYoung(_ version: Version, reason: String, entryStart: Int, fieldIndent: Int, to lines: inout [String]) {
+        let indent = String(repeating: " ", count: fieldIndent)
+        let pair = "\(indent)  \(quoted(version.description)): \(quoted(reason))"
+        var end = entryStart + 1
+        while end < lines.count {
+            let trimmed = lines[end].trimmingCharacters(in: " ")
+            if !trimmed.isEmpty && lines[end].prefix(while: { $0 == " " }).count < fieldIndent { break }
+            if lines[end].hasPrefix(indent + "allow-young:") {
+                lines.insert(pair, at: end + 1)
+                return
+            }
+            end += 1
+        }
+        while end > entryStart + 1 && lines[end - 1].trimmingCharacters(in: " ").isEmpty { end -= 1 }
+        lines.insert(contentsOf: ["\(indent)allow-young:", pair], at: end)
     }
 
     /// The line after `line` and the comment lines right under it (the notes of versions added before).

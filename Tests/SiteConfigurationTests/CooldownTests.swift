@@ -33,11 +33,13 @@ struct CooldownTests {
     func spans() {
         #expect(Cooldown.span(3_600) == "1 hour")
         #expect(Cooldown.span(2 * 86_400 + 5_000) == "2 days")
-        #expect(Cooldown.span(14 * 86_400) == "2 weeks")
+        #expect(Cooldown.span(14 * 86_400) == "14 days")
+        #expect(Cooldown.span(.infinity) == "11574074 days")
         #expect(Cooldown.span(10 * 86_400) == "10 days")
         #expect(Cooldown.span(59) == "0 minutes")
         #expect(Cooldown.span(-5) == "0 minutes")
-        #expect(Cooldown(parsing: "7d")?.description == "1 week")
+        #expect(Cooldown(parsing: "7d")?.description == "7 days")
+        #expect(Cooldown(parsing: "2w")?.description == "14 days")
         #expect(Cooldown.none.description == "none")
     }
 }

@@ -1,0 +1,11 @@
+import Foundation
+
+/// `--as-of`: the clock a cooldown is measured against, for a plan of a night to come (or a
+/// test's), as an ISO 8601 UTC time.
+enum ClockOption {
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return text.hasSuffix("Z") ? formatter.date(from: text) : nil
+    }
+}
