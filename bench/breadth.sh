@@ -17,18 +17,19 @@
 # mode and target, what was built, skipped (with the reason) and failed (by class); then the
 # requested releases that build in upstream mode and in whitelisted mode, the build tools, the
 # graph's depth and the wall times. Writes bench/out/breadth/summary.json. MODES="upstream" (or
-# "whitelisted") runs one; JOBS sets the builds at once (2).
+# "whitelisted") runs one, keeping the other's results; JOBS sets the builds at once (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/breadth
-rm -rf "$out" && mkdir -p "$out"
+modes=${MODES:-upstream whitelisted}
+mkdir -p "$out"
+for mode in $modes; do rm -rf "${out:?}/$mode"; mkdir -p "$out/$mode"; done
 python=/usr/bin/python3
 # A copy: rebuilding the tree during the hour does not change the binary under test.
 wheelwright=$PWD/$out/wheelwright
-cp .build/release/wheelwright "$wheelwright"
+cp .build/release/wheelwright "$wheelwright.new" && mv "$wheelwright.new" "$wheelwright"
 data=${WHEELWRIGHT_BENCH_DATA:-$PWD/bench/out/runners-data}
 jobs=${JOBS:-2}
-modes=${MODES:-upstream whitelisted}
 unset PIP_FIND_LINKS
 source bench/common.sh
 
@@ -109,5 +110,7 @@ for mode in $modes; do
   kill $pid && wait $pid 2>/dev/null || true
 done
 
-$python bench/breadth_summary.py "$out" bench/breadth-projects.txt bench/breadth-prebuilt.yaml $modes
+# Both modes' tables when both have run (one MODES= run, or one after the other the same day).
+$python bench/breadth_summary.py "$out" bench/breadth-projects.txt bench/breadth-prebuilt.yaml \
+  $(for mode in upstream whitelisted; do [ -s "$out/$mode/no-op.seconds" ] && echo "$mode"; done)
 echo "failures' reasons: jq '.results[] | select(.status == \"failed\") | .reason' $out/MODE/bootstrap.json"

@@ -56,31 +56,31 @@ public struct BuildJob: Sendable {
         let tools = Set(graph.prerequisites.values.joined()).union(planOrder.filter { releases[$0]?.first?.prebuilt != nil })
         var refused: [ItemResult] = []
         for (release, reason) in graph.refused.sorted(by: { $0.key < $1.key }) {
+            await completion.finish(release)
             for item in releases[release] ?? [] {
                 let result = ItemResult(item: item, status: .failed, reason: reason, wheel: nil, index: nil, seconds: 0, log: nil)
                 onEvent(.finished(result))
                 refused.append(result)
             }
         }
+        let slots = BuildSlots(settings.jobs)
         return await withTaskGroup(of: [ItemResult].self) { group in
-            var results = refused
-            var running = 0
-            for release in graph.order {
-                if running == settings.jobs, let finished = await group.next() {
-                    results += finished
-                    running -= 1
-                }
-                running += 1
+            // Every release waits for its prerequisites holding no slot, then builds in one.
+            for (position, release) in graph.order.enumerated() {
                 let items = releases[release] ?? []
                 let prerequisites = graph.prerequisites[release] ?? []
                 let isTool = tools.contains(release)
+                let schedule = ReleaseSchedule(release: release, position: position, graph: graph, completion: completion, slots: slots)
                 group.addTask {
                     for prerequisite in prerequisites { await completion.wait(for: prerequisite) }
-                    let results = await build(release: items, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
+                    await slots.acquire(position: position)
+                    let results = await build(release: items, prefetch: prefetch, runners: runners, schedule: schedule)
+                    await slots.release()
                     await completion.finish(release)
                     return isTool ? results.map { $0.asBuildTool() } : results
                 }
             }
+            var results = refused
             for await finished in group { results += finished }
             return results
         }
@@ -129,20 +129,29 @@ public struct BuildJob: Sendable {
     }
 
     /// `wheelhouses`, filled only once the planned releases the requirements come to are
-    /// finished: the static ones were waited for before the build started; the backend's dynamic
-    /// ones (meson-python's ninja) are waited for here when they start before this release, and
-    /// refuse the build when they start after it (waiting could hold every slot).
-    private func waiting(_ wheelhouses: @escaping BuildRequirements.Provider, item: BuildItem, target: TargetDefinition, graph: BuildOrder,
-                         completion: ReleaseCompletion) -> BuildRequirements.Provider {
+    /// finished: the static ones were waited for before the build started; what the release
+    /// learns it needs while building (a backend's dynamic requirements: meson-python's ninja,
+    /// hatchling's own dependencies; the wheel repair's tools) is waited for with its slot given
+    /// up, unless that wait would close a cycle, which fails the item naming it.
+    private func waiting(_ wheelhouses: @escaping BuildRequirements.Provider, item: BuildItem, target: TargetDefinition,
+                         schedule: ReleaseSchedule) -> BuildRequirements.Provider {
         guard settings.buildRequirements == .whitelisted else { return wheelhouses }
         let environment = MarkerEnvironment.linux(pythonVersion: item.python, machine: target.architecture, extras: [])
         return { requirements in
             let projects = Set(requirements.map(\.requirement).filter { (try? $0.applies(in: environment)) ?? true }.map(\.project))
-            let (earlier, later) = graph.releases(for: projects, of: item.release, project: item.project)
-            for release in earlier { await completion.wait(for: release) }
+            let needed = schedule.graph.releases(for: projects, of: item.project)
             var pending: [String] = []
-            for release in later where await !completion.isFinished(release) { pending.append(release) }
-            if !pending.isEmpty { throw BuilderError.buildRequirementLater(item.release, pending) }
+            for release in needed where await !schedule.completion.isFinished(release) { pending.append(release) }
+            if !pending.isEmpty {
+                await schedule.slots.release()
+                do {
+                    try await schedule.completion.wait(for: pending, by: schedule.release, prerequisites: schedule.graph.prerequisites)
+                } catch {
+                    await schedule.slots.acquire(position: schedule.position)
+                    throw error
+                }
+                await schedule.slots.acquire(position: schedule.position)
+            }
             return try await wheelhouses(requirements)
         }
     }
@@ -158,8 +167,7 @@ public struct BuildJob: Sendable {
     }
 
     /// The items of one release, in order.
-    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
-                       completion: ReleaseCompletion) async -> [ItemResult] {
+    private func build(release items: [BuildItem], prefetch: Prefetcher, runners: RunnerPool, schedule: ReleaseSchedule) async -> [ItemResult] {
         var results: [ItemResult] = []
         var pureFrom: String?
         for item in items {
@@ -171,7 +179,7 @@ public struct BuildJob: Sendable {
                                     wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
             } else {
                 onEvent(.started(item))
-                result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
+                result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners, schedule: schedule)
                 if result.status == .built, result.index == settings.layout.pure { pureFrom = item.target }
             }
             onEvent(.finished(result))
@@ -184,11 +192,10 @@ public struct BuildJob: Sendable {
     /// build) is tried, with a pause of 2, then 4 seconds; a deterministic failure is not retried.
     static let transientAttempts = 3
 
-    private func buildRetryingTransientFailures(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
-                                                completion: ReleaseCompletion) async -> ItemResult {
+    private func buildRetryingTransientFailures(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, schedule: ReleaseSchedule) async -> ItemResult {
         var attempt = 1
         while true {
-            let (result, transient) = await build(item, prefetch: prefetch, runners: runners, graph: graph, completion: completion)
+            let (result, transient) = await build(item, prefetch: prefetch, runners: runners, schedule: schedule)
             guard result.status == .failed, transient, attempt < Self.transientAttempts, !Task.isCancelled else {
                 guard attempt > 1, let reason = result.reason else { return result }
                 return ItemResult(item: result.item, status: result.status, reason: reason + " (after \(attempt) attempts)", wheel: result.wheel,
@@ -200,8 +207,7 @@ public struct BuildJob: Sendable {
     }
 
     /// One item's build; the flag says whether its failure may pass (`FailureDiagnosis.Kind.upstream`).
-    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, graph: BuildOrder,
-                       completion: ReleaseCompletion) async -> (ItemResult, transient: Bool) {
+    private func build(_ item: BuildItem, prefetch: Prefetcher, runners: RunnerPool, schedule: ReleaseSchedule) async -> (ItemResult, transient: Bool) {
         let start = ContinuousClock.now
         let folder = settings.workspace.appendingPathComponent(item.id)
         let log = folder.appendingPathComponent("build.log")
@@ -232,7 +238,7 @@ public struct BuildJob: Sendable {
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
             let wheelhouses = SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target), target: target, python: item.python)
-            let (outcome, _) = try await build.run(in: runner, wheelhouses: waiting(wheelhouses, item: item, target: target, graph: graph, completion: completion),
+            let (outcome, _) = try await build.run(in: runner, wheelhouses: waiting(wheelhouses, item: item, target: target, schedule: schedule),
                                                    crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
             if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
             guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }
@@ -242,7 +248,7 @@ public struct BuildJob: Sendable {
             let mode = item.repair ?? .graft
             if let audit = finished.audit, audit.policy == nil, !audit.outsideLibraries.isEmpty {
                 let repair = WheelRepair(runner: runner, target: target, interpreter: interpreter, limits: settings.limits,
-                                         wheelhouses: waiting(wheelhouses, item: item, target: target, graph: graph, completion: completion))
+                                         wheelhouses: waiting(wheelhouses, item: item, target: target, schedule: schedule))
                 switch mode {
                 case .graft:
                     let repaired = try await repair.graft(finished.wheel, libraries: audit.outsideLibraries,

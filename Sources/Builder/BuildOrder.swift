@@ -59,12 +59,25 @@ public struct BuildOrder: Sendable, Equatable {
     /// The longest chain of releases each waiting for the one before (its length is the
     /// graph's depth: how many builds one after another the run needs at least).
     public var longestChain: [String] {
-        var chains: [String: [String]] = [:]
+        // Each release's depth and the prerequisite its longest chain comes through; ties go to
+        // the earliest in the order, so the answer is the same every run.
+        var depth: [String: Int] = [:]
+        var through: [String: String] = [:]
+        var deepest: String?
         for release in order {
-            let longest = (prerequisites[release] ?? []).compactMap { chains[$0] }.max { $0.count < $1.count } ?? []
-            chains[release] = longest + [release]
+            for prerequisite in prerequisites[release] ?? [] where (depth[prerequisite] ?? 0) > (through[release].flatMap { depth[$0] } ?? 0) {
+                through[release] = prerequisite
+            }
+            depth[release] = (through[release].flatMap { depth[$0] } ?? 0) + 1
+            if deepest.map({ (depth[$0] ?? 0) < (depth[release] ?? 0) }) ?? true { deepest = release }
         }
-        return chains.values.max { ($0.count, $1.first ?? "") < ($1.count, $0.first ?? "") } ?? []
+        var chain: [String] = []
+        var current = deepest
+        while let release = current {
+            chain.insert(release, at: 0)
+            current = through[release]
+        }
+        return chain
     }
 
     /// The planned releases a build environment holding `projects` is made of: theirs, and
@@ -84,15 +97,10 @@ public struct BuildOrder: Sendable, Equatable {
         return projects.sorted().flatMap { releasesOfProject[$0] ?? [] }
     }
 
-    /// For requirements `release` (of `project`) learns only while it builds (the backend's
-    /// dynamic ones): the planned releases they come to that start before it — it may wait for
-    /// them — and those that start after it, which it must not wait for (they may wait for it,
-    /// or for a slot it holds).
-    public func releases(for projects: Set<String>, of release: String, project: String) -> (earlier: [String], later: [String]) {
-        let position = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        let own = position[release] ?? order.count
-        let needed = Self.environment(projects, of: project, releasesOfProject: releasesOfProject, runtime: runtime)
-        return (needed.filter { (position[$0] ?? Int.max) < own }, needed.filter { (position[$0] ?? Int.max) > own && refused[$0] == nil })
+    /// The planned releases a build environment of `project` holding `projects` comes to, for
+    /// what a release learns it needs only while building (a backend's dynamic requirements).
+    public func releases(for projects: Set<String>, of project: String) -> [String] {
+        Self.environment(projects, of: project, releasesOfProject: releasesOfProject, runtime: runtime)
     }
 
     /// Why a release left over by the sort cannot be built: the cycle it is in, or the one it

@@ -117,7 +117,8 @@ public struct BuildRun: Sendable {
                     runtimeNeeds[need.requirer, default: []].insert(need.requirement.project)
                 }
             } catch {
-                warnings = ["the dependency closure could not be checked: \(error)"]
+                warnings = ["the dependency closure could not be checked: \(error)"
+                            + (settings.buildRequirements == .whitelisted ? "; the build order does not know what the tools need to run (a build may wait for it while building)" : "")]
             }
         }
         return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings,

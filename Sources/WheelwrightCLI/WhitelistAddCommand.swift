@@ -115,7 +115,7 @@ extension Wheelwright.WhitelistCommand {
                 requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
                                                    requestRuntime: withDeps)
                 for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
-                if requests.count == 1 { print("dependencies: every requirement of \(request.name) \(version) is met by the whitelist") }
+                if requests.count == 1 { print("dependencies: every \(withDeps ? "" : "build ")requirement of \(request.name) \(version) is met by the whitelist") }
             }
             let outcome = try WhitelistAddition.add(requests, to: file, original: original, whitelist: sources, targets: definitions)
             switch outcome {

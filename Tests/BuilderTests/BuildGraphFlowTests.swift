@@ -40,7 +40,10 @@ final class BuildGraphFlowTests {
                      try await Self.toolSdist("hatch-like", in: folder, ["--dependencies", #"["tool-dep"]"#]),
                      try await Self.toolSdist("tool-dep", in: folder, []),
                      // A backend that asks for a tool while building (meson-python's ninja).
-                     try await Self.toolSdist("dyn-user", in: folder, ["--dynamic", #"["pre-tool"]"#]),
+                     try await Self.toolSdist("dyn-user", in: folder, ["--dynamic", #"["pre-tool", "tool-dep"]"#]),
+                     // A cycle closed only while building: a asks for b, which needs a to be built.
+                     try await Self.toolSdist("dyn-cycle-a", in: folder, ["--dynamic", #"["dyn-cycle-b"]"#]),
+                     try await Self.toolSdist("dyn-cycle-b", in: folder, ["--requires", #"["dyn-cycle-a"]"#]),
                      // The prebuilt two last: their hashes are read from the end.
                      try await makeDistribution(in: folder, "pre-tool", "1.0"),
                      try await makeDistribution(in: folder, "bad-pin", "1.0")]
@@ -55,12 +58,12 @@ final class BuildGraphFlowTests {
 
         let whitelist = folder.path("whitelist.yaml")
         try ("defaults:\n  targets: [debian-12]\npackages:\n"
-             + ["self-backend", "cy-tool", "app-tools", "cycle-a", "cycle-b", "lacks-tool", "uses-prebuilt", "uses-hatch", "hatch-like", "tool-dep", "dyn-user"].map { "  - name: \($0)\n    versions: [\"1.0\"]\n" }.joined()
+             + ["self-backend", "cy-tool", "app-tools", "cycle-a", "cycle-b", "lacks-tool", "uses-prebuilt", "uses-hatch", "hatch-like", "tool-dep", "dyn-user", "dyn-cycle-a", "dyn-cycle-b"].map { "  - name: \($0)\n    versions: [\"1.0\"]\n" }.joined()
              + "  - name: pre-tool\n    versions: [\"1.0\"]\n    prebuilt:\n      pre_tool-1.0-py3-none-any.whl: \(pin)\n"
              + "  - name: bad-pin\n    versions: [\"1.0\"]\n    prebuilt:\n      bad_pin-1.0-py3-none-any.whl: \(String(repeating: "0", count: 64))\n")
             .write(toFile: whitelist, atomically: true, encoding: .utf8)
         let lint = try await runTool(Repository.wheelwright, ["whitelist", "lint", whitelist, "--containers", Repository.root.appendingPathComponent("containers").path])
-        #expect(lint.output.contains("13 packages (2 prebuilt), 0 denied: 0 errors"), "\(lint.output)")
+        #expect(lint.output.contains("15 packages (2 prebuilt), 0 denied: 0 errors"), "\(lint.output)")
         let before = try String(contentsOf: upstream.log, encoding: .utf8).count
         let result = try await runToolSeparately(Repository.wheelwright, [
             "build", whitelist, "--json", "--build-requirements", "whitelisted", "--jobs", "2",
@@ -82,6 +85,7 @@ final class BuildGraphFlowTests {
         for project in ["app-tools", "uses-prebuilt", "uses-hatch", "dyn-user"] { #expect(outcome(project)?["build_tool"] == nil, "\(project): \(output)") }
         #expect(outcome("cycle-a")?["status"] as? String == "failed" && outcome("cycle-a")?["reason"] as? String == "build requirement cycle: cycle-a==1.0 → cycle-b==1.0 → cycle-a==1.0", "\(output)")
         #expect(outcome("cycle-b")?["reason"] as? String == "build requirement cycle: cycle-b==1.0 → cycle-a==1.0 → cycle-b==1.0", "\(output)")
+        #expect((outcome("dyn-cycle-a")?["reason"] as? String)?.hasPrefix("build requirement cycle: dyn-cycle-a==1.0 → dyn-cycle-b==1.0 → dyn-cycle-a==1.0 (learnt while building") == true, "\(output)")
         let lacking = outcome("lacks-tool")?["reason"] as? String ?? ""
         #expect(lacking.hasPrefix("build requirement not whitelisted: No matching distribution found for unlisted-tool")
                 && lacking.contains("wheelwright whitelist add 'unlisted-tool' --with-deps --build-requirements whitelisted"), "\(output)")
