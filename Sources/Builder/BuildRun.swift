@@ -101,7 +101,7 @@ public struct BuildRun: Sendable {
             guard let version = try? Version(item.version) else { continue }
             requiresPython[item.release] = try? await sources.requiresPython(project: item.project, version: version)
         }
-        let plan = full.skippingUnsupportedInterpreters(requiresPython)
+        let plan = full.skippingUnsupportedInterpreters(requiresPython).skipping(await youngReleases(full, whitelist: whitelist, sources: sources))
         var warnings: [String] = []
         var runtimeNeeds: [DependencyClosure.Release: Set<String>] = [:]
         let building = Set(plan.items.compactMap { item in
@@ -123,6 +123,26 @@ public struct BuildRun: Sendable {
         }
         return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings,
                        runtimeNeeds: runtimeNeeds)
+    }
+
+    /// The releases of `plan` still in their cooldown upstream (the entry's `cooldown:`, else the
+    /// site's), each with why and when it ends; releases the entry allows young, and prebuilt
+    /// ones (pinned by hash), are built. Only releases about to be built are looked up: a no-op
+    /// night asks nothing more.
+    func youngReleases(_ plan: Plan, whitelist: Whitelist, sources: SourceFetcher) async -> [String: String] {
+        let entries = Dictionary(whitelist.packages.map { ($0.entry.name.normalized, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        var reasons: [String: String] = [:]
+        for item in Dictionary(grouping: plan.items, by: \.release).values.compactMap(\.first) where item.prebuilt == nil {
+            guard let entry = entries[item.project], let version = try? Version(item.version), entry.allowYoung[version] == nil else { continue }
+            let cooldown = entry.cooldown ?? settings.cooldown
+            guard cooldown.seconds > 0 else { continue }
+            let uploaded = (try? await sources.uploadTime(project: item.project, version: version)) ?? nil
+            let age = ReleaseAge(cooldown: cooldown, uploaded: uploaded.map { [version: $0] } ?? [:], now: settings.now)
+            guard let young = age.young(version) else { continue }
+            reasons[item.release] = "\(item.project) \(item.version) is in its cooldown: \(young)"
+                + (age.ends(version).map { "; it is built the first night after \($0)" } ?? "; allow it on the entry (allow-young:) or wait for an upstream that gives upload times")
+        }
+        return reasons
     }
 
     /// A dry run: plans and downloads each planned release's sdist, building and publishing

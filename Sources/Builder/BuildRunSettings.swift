@@ -23,6 +23,10 @@ public struct BuildRunSettings: Sendable {
     /// Where Rust extensions' crates are vendored from; nil: crates.io.
     public var crateRegistry: CrateRegistry?
     public var buildRequirements: BuildRequirementsSource
+    /// How old a release must be upstream before it is built, unless its entry says otherwise.
+    public var cooldown: Cooldown
+    /// The clock the cooldown is measured against (`--as-of`; now).
+    public var now = Date()
     public var jobs: Int
     public var limits: ResourceLimits
     public var runner: RunnerKind
@@ -50,6 +54,7 @@ public struct BuildRunSettings: Sendable {
         // decode() checked it: a value that does not parse here came from code, not a file.
         self.crateRegistry = configuration.crateRegistry.flatMap { try? CrateRegistry.parse($0).get() }
         self.buildRequirements = configuration.buildRequirements ?? .standard
+        self.cooldown = configuration.cooldown ?? .none
         self.jobs = configuration.jobs ?? Self.defaultJobs
         self.limits = Self.limits(configuration)
         self.runner = configuration.runner.flatMap(RunnerKind.init(rawValue:)) ?? .rootfs

@@ -14,6 +14,9 @@ public struct DependencyCheck: Sendable {
     let targets: [String: TargetDefinition]
     /// Whether each release's build requirements are part of the closure (they are whitelisted).
     let includesBuildRequirements: Bool
+    /// The site's cooldown, and the clock: lint warns at each listed version still in its cooldown.
+    public var cooldown: Cooldown = .none
+    public var now = Date()
 
     public init(client: UpstreamClient, cache: DownloadCache, targets: [TargetDefinition], buildRequirements: BuildRequirementsSource) {
         self.client = client
@@ -136,7 +139,8 @@ public struct DependencyCheck: Sendable {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
         }
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
-        let unsupported = requirers == nil ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) : []
+        let unsupported = requirers == nil
+            ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) + (await youngVersions(releases)) : []
         return Outcome(report: report, remedies: remedies, unsupportedInterpreters: unsupported)
     }
 
@@ -154,6 +158,23 @@ public struct DependencyCheck: Sendable {
             }
             if !refused.isEmpty {
                 warnings.append(.warning(at: package.entry.location, "\(package.entry.name) \(version) requires Python \(required); \(refused.joined(separator: ", ")): it is never built there (the plan skips it)"))
+            }
+        }
+        return warnings
+    }
+
+    /// A warning at each entry whose listed version is still in its cooldown upstream (and not
+    /// allowed young on the entry): the build skips it until the cooldown ends.
+    func youngVersions(_ releases: [(entry: ResolvedPackage, version: Version)]) async -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for (package, version) in releases where package.entry.prebuilt.isEmpty && package.entry.allowYoung[version] == nil {
+            let cooldown = package.entry.cooldown ?? self.cooldown
+            guard cooldown.seconds > 0, case .exact = package.entry.selection,
+                  let page = try? await page(of: package.entry.name).page else { continue }
+            let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page), now: now)
+            if let young = age.young(version) {
+                let ends = age.ends(version).map { "; it is built the first night after \($0)" } ?? ""
+                warnings.append(.warning(at: package.entry.location, "\(package.entry.name) \(version) is in its cooldown: \(young)\(ends); to build it now, list it under allow-young: with the reason"))
             }
         }
         return warnings

@@ -68,6 +68,22 @@ public struct Plan: Sendable, Codable {
 
     /// The plan with each item whose release's `Requires-Python` (by `BuildItem.release`)
     /// excludes its interpreter turned into a skip that says so: such a build could never work.
+    /// The plan without the releases `reasons` names (`project==version` → why), each of their
+    /// items skipped with its release's reason.
+    public func skipping(_ reasons: [String: String]) -> Plan {
+        guard !reasons.isEmpty else { return self }
+        var kept: [BuildItem] = []
+        var skipped = self.skipped
+        for item in items {
+            if let reason = reasons[item.release] {
+                skipped.append(SkippedItem(item: item, reason: reason))
+            } else {
+                kept.append(item)
+            }
+        }
+        return Plan(items: kept, skipped: skipped)
+    }
+
     public func skippingUnsupportedInterpreters(_ requiresPython: [String: RequiresPython]) -> Plan {
         var kept: [BuildItem] = []
         var skipped = self.skipped

@@ -34,6 +34,12 @@ public actor SourceFetcher {
         UpstreamClient.sdistRequiresPython(in: try await page(project).page)[version]
     }
 
+    /// When upstream says the sdist of `project` `version` was uploaded (PEP 700); nil when it
+    /// does not say (an HTML page) or has no such sdist.
+    public func uploadTime(project: String, version: Version) async throws -> Date? {
+        UpstreamClient.sdistUploadTimes(in: try await page(project).page)[version]
+    }
+
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.
     public func sdist(project: String, version: String) async throws -> (path: URL, sha256: String) {
         let found = try await fetch(project: project, version: try Version(version))

@@ -33,8 +33,12 @@ struct JobOptions: ParsableArguments {
     @OptionGroup var crateRegistry: CrateRegistryOption
     @OptionGroup var buildRequirements: BuildRequirementsOption
 
+    @Option(help: "The clock release cooldowns are measured against, ISO 8601 UTC (default: now): the plan of a night to come.")
+    var asOf: String?
+
     func validate() throws {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, found '\(shard)'") }
+        if let asOf, ClockOption.date(asOf) == nil { throw ValidationError("--as-of must be an ISO 8601 UTC time (2026-12-24T00:00:00Z), found '\(asOf)'") }
     }
 
     /// The run's settings: these flags (and `extra`'s) over the config file over the defaults.
@@ -51,11 +55,13 @@ struct JobOptions: ParsableArguments {
         flags.consumerIndex = consumerIndex
         var merged = site.configuration.overridden(by: flags)
         if merged.upstream == nil { merged.upstream = upstream.named }
-        return BuildRunSettings(
+        var settings = BuildRunSettings(
             whitelists: paths.isEmpty ? merged.whitelists ?? ["whitelists"] : paths, containers: site.containers, data: site.data,
             configuration: merged, selection: Plan.Selection(only: Set(only), target: target, shard: shard.flatMap(Shard.init)),
             runID: runID, junit: junit.map { URL(fileURLWithPath: $0) }
         )
+        if let now = asOf.flatMap(ClockOption.date) { settings.now = now }
+        return settings
     }
 
     /// The run, publishing through the server's HTTP API with the flags' or the config file's credentials.

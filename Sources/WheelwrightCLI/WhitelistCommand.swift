@@ -53,8 +53,9 @@ extension Wheelwright.WhitelistCommand {
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
                 .adding(buildRequirements.migrationWarning(file, configPath: ConfigFile.path(flag: site.config)).map { [$0] } ?? [])
             if deps, let whitelist = report.whitelist {
-                let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
+                var check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
                                             targets: targets, buildRequirements: buildRequirements.source(file))
+                check.cooldown = file.cooldown ?? .none
                 report = report.adding(try await check.check(whitelist).diagnostics)
             }
             if json {

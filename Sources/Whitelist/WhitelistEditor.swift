@@ -128,7 +128,7 @@ public enum WhitelistEditor {
         if let url = request.url { lines.append("\(field)url: \(url)") }
         if let reason = request.reason { lines.append("\(field)reason: \(quoted(reason))") }
         if let requestedBy = request.requestedBy { lines.append("\(field)requested-by: \(quoted(requestedBy))") }
-        if let young = request.allowYoung { lines += ["\(field)allow-young:", "\(field)  \(quoted(request.version.description)): \(quoted(young))"] }
+        if let young = request.allowYoung { lines += ["\(field)allow-young:", "\(field)  \"\(request.version)\": \(quoted(young))"] }
         return lines
     }
 
@@ -136,7 +136,7 @@ public enum WhitelistEditor {
     /// (its fields at column `fieldIndent`), the mapping made at the entry's end when missing.
     static func addAllowYoung(_ version: Version, reason: String, entryStart: Int, fieldIndent: Int, to lines: inout [String]) {
         let indent = String(repeating: " ", count: fieldIndent)
-        let pair = "\(indent)  \(quoted(version.description)): \(quoted(reason))"
+        let pair = "\(indent)  \"\(version)\": \(quoted(reason))"
         var end = entryStart + 1
         while end < lines.count {
             let trimmed = lines[end].trimmingCharacters(in: " ")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SiteConfiguration
+import YAMLFiles
 import Testing
 
 @Suite("Cooldown")
@@ -41,5 +42,16 @@ struct CooldownTests {
         #expect(Cooldown(parsing: "7d")?.description == "7 days")
         #expect(Cooldown(parsing: "2w")?.description == "14 days")
         #expect(Cooldown.none.description == "none")
+    }
+}
+
+@Suite("Cooldown in wheelwright.yaml")
+struct CooldownConfigurationTests {
+    @Test("cooldown: is read; a bad one is an error at its place")
+    func key() {
+        let (good, _) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "cooldown: 7d\n"))
+        #expect(good?.cooldown?.seconds == 604_800)
+        let (bad, diagnostics) = BuildConfiguration.decode(SourceFile(path: "w.yaml", text: "cooldown: -1d\n"))
+        #expect(bad == nil && diagnostics.map(\.description).contains { $0.hasPrefix("w.yaml:1:11: error: the cooldown must be") }, "\(diagnostics)")
     }
 }

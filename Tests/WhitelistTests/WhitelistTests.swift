@@ -213,3 +213,20 @@ struct WhitelistTests {
 func positions(_ diagnostics: [Diagnostic]) -> [String] {
     diagnostics.sorted().map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue)" }
 }
+
+@Suite("Cooldown keys")
+struct CooldownKeysTests {
+    @Test("an entry's cooldown and allow-young are read; bad values are errors at their place")
+    func entryKeys() throws {
+        let good = lint("packages:\n  - name: a\n    versions: [\"1.0\", \"2.0\"]\n    cooldown: 3d\n    allow-young:\n      \"2.0\": fixes CVE-2026-1\n    reason: r\n    license: MIT\n")
+        #expect(good.errorCount == 0, "\(good.diagnostics)")
+        let entry = try #require(good.whitelist?.packages.first?.entry)
+        #expect(entry.cooldown?.seconds == 259_200)
+        #expect(entry.allowYoung == [try Version("2.0"): "fixes CVE-2026-1"])
+        let bad = lint("packages:\n  - name: a\n    versions: [\"1.0\"]\n    cooldown: 7 days\n    allow-young:\n      nonsense!: x\n      \"1.0\": \" \"\n    reason: r\n    license: MIT\n")
+        let messages = bad.diagnostics.map(\.description)
+        #expect(messages.contains { $0.contains("w.yaml:4:15: error: the cooldown must be a whole number of hours, days or weeks") }, "\(messages)")
+        #expect(messages.contains { $0.contains("w.yaml:6:7: error: 'nonsense!' is not a PEP 440 version") }, "\(messages)")
+        #expect(messages.contains { $0.contains("w.yaml:7:7: error: version 1.0 is allowed in its cooldown without a reason") }, "\(messages)")
+    }
+}

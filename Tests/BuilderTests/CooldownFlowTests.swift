@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The release-age cooldown (issue 30) against an upstream whose JSON pages give PEP 700 upload
+/// times of our choosing: releases of 30 days, 3 days and 1 hour ago, and one without a time.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+final class CooldownFlowTests {
+    let folder: TemporaryFolder
+    let files: TemporaryFolder
+    let upstream: Process
+    let simple: String
+    let config: String
+
+    init() async throws {
+        folder = try TemporaryFolder()
+        files = try TemporaryFolder()
+        var ages: [String: Any] = [:]
+        for (version, age) in [("1.0", 30 * 86_400), ("2.0", 3 * 86_400), ("3.0", 3_600)] {
+            let sdist = try await makeDistribution(in: files, "aged", version, sdist: true)
+            ages[(sdist as NSString).lastPathComponent] = age
+        }
+        let timeless = try await makeDistribution(in: files, "timeless", "1.0", sdist: true)
+        ages[(timeless as NSString).lastPathComponent] = NSNull()
+        upstream = Process()
+        upstream.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        upstream.arguments = [Repository.root.appendingPathComponent("Tests/Support/timed_upstream.py").path, files.url.path,
+                              String(decoding: try JSONSerialization.data(withJSONObject: ages), as: UTF8.self)]
+        let output = Pipe()
+        upstream.standardOutput = output
+        upstream.standardError = FileHandle.nullDevice
+        try upstream.run()
+        var port = ""
+        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { port.append(Character(UnicodeScalar(byte))) }
+        simple = "http://127.0.0.1:\(port)/simple/"
+        config = folder.path("wheelwright.yaml")
+        try "cooldown: 7d\n".write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    deinit { upstream.terminate() }
+
+    func wheelwright(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runTool(Repository.wheelwright, arguments + ["--upstream", simple, "--config", config],
+                          environment: ["XDG_CACHE_HOME": folder.path("cache")])
+    }
+
+    func whitelistFile(_ name: String) throws -> String {
+        let directory = folder.path(name)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/opensource.yaml"
+        try "defaults:\n  targets: [debian-12]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test("add takes the newest release past its cooldown and names what it passed over; a young pin needs --allow-young --reason, which the entry records; no upload time counts as young")
+    func add() async throws {
+        let file = try whitelistFile("add")
+        let containers = ["--containers", Repository.root.appendingPathComponent("containers").path]
+        let added = try await wheelwright(["whitelist", "add", "aged", "--file", file, "--reason", "r"] + containers)
+        #expect(added.status == 0, "\(added.output)")
+        #expect(added.output.contains("skipped aged 3.0: uploaded 1 hour ago, cooldown 7 days"), "\(added.output)")
+        #expect(added.output.contains("skipped aged 2.0: uploaded 3 days ago, cooldown 7 days"), "\(added.output)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("versions: [\"1.0\"]"))
+
+        let young = try await wheelwright(["whitelist", "add", "aged==3.0", "--file", file, "--reason", "r"] + containers)
+        #expect(young.status != 0 && young.output.contains("aged 3.0 is in its cooldown: uploaded 1 hour ago, cooldown 7 days; it can be requested from")
+                && young.output.contains("--allow-young --reason TEXT"), "\(young.output)")
+        let reasonless = try await wheelwright(["whitelist", "add", "aged==3.0", "--file", file, "--allow-young"] + containers)
+        #expect(reasonless.status != 0 && reasonless.output.contains("--allow-young needs --reason TEXT"), "\(reasonless.output)")
+        let allowed = try await wheelwright(["whitelist", "add", "aged==3.0", "--file", file, "--allow-young", "--reason", "fixes CVE-2026-1"] + containers)
+        #expect(allowed.status == 0, "\(allowed.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("versions: [\"1.0\", \"3.0\"]") && text.contains("    allow-young:\n      \"3.0\": fixes CVE-2026-1\n"), "\(text)")
+
+        let timeless = try await wheelwright(["whitelist", "add", "timeless", "--file", file, "--reason", "r"] + containers)
+        #expect(timeless.status != 0 && timeless.output.contains("skipped timeless 1.0: upstream gives no upload time for its sdist, so it counts as young"), "\(timeless.output)")
+
+        // Lint warns at a listed version still young unless allowed; a clock a week on, not.
+        try text.replacingOccurrences(of: "versions: [\"1.0\", \"3.0\"]", with: "versions: [\"1.0\", \"2.0\", \"3.0\"]").write(toFile: file, atomically: true, encoding: .utf8)
+        let lint = try await wheelwright(["whitelist", "lint", (file as NSString).deletingLastPathComponent, "--deps"] + containers)
+        #expect(lint.output.contains("aged 2.0 is in its cooldown: uploaded 3 days ago, cooldown 7 days; it is built the first night after")
+                && !lint.output.contains("aged 3.0 is in its cooldown"), "\(lint.output)")
+    }
+
+    @Test("follow mode: the plan skips releases in their cooldown saying when they end, and takes them once it has (--as-of); the entry's cooldown overrides the site's")
+    func plan() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let file = try whitelistFile("plan")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: aged\n    specifier: \">=1\"\n    latest: 3\n    reason: r\n    license: MIT\n  - name: timeless\n    versions: [\"1.0\"]\n    cooldown: 1h\n    reason: r\n    license: MIT\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        func plan(_ extra: [String]) async throws -> String {
+            let run = try await wheelwright(["plan", file, "--server", server.baseURL, "--containers", Repository.root.appendingPathComponent("containers").path] + extra)
+            #expect(run.status == 0, "\(run.output)")
+            return run.output
+        }
+        let tonight = try await plan([])
+        #expect(tonight.contains("build aged-1.0-debian-12"), "\(tonight)")
+        #expect(tonight.contains("skip  aged-2.0-debian-12-py3.11: aged 2.0 is in its cooldown: uploaded 3 days ago, cooldown 7 days; it is built the first night after"), "\(tonight)")
+        #expect(tonight.contains("skip  aged-3.0-debian-12-py3.11: aged 3.0 is in its cooldown: uploaded 1 hour ago, cooldown 7 days"), "\(tonight)")
+        #expect(tonight.contains("skip  timeless-1.0-debian-12-py3.11: timeless 1.0 is in its cooldown: upstream gives no upload time for its sdist, so it counts as young (cooldown 1 hour)"), "\(tonight)")
+        let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(5 * 86_400))
+        let inFiveDays = try await plan(["--as-of", later])
+        #expect(inFiveDays.contains("build aged-2.0-debian-12") && inFiveDays.contains("skip  aged-3.0-debian-12-py3.11: aged 3.0 is in its cooldown: uploaded 5 days ago"), "\(inFiveDays)")
+        let refused = try await wheelwright(["plan", file, "--server", server.baseURL, "--as-of", "tomorrow"])
+        #expect(refused.status != 0 && refused.output.contains("--as-of must be an ISO 8601 UTC time"), "\(refused.output)")
+    }
+}
