@@ -288,7 +288,7 @@ public struct DependencyCheck: Sendable {
                 }
                 let metadata = try? await metadata(of: name, version: version)
                 requests.append(WhitelistEditor.Request(
-                    name: name, version: version, license: metadata?.metadata?.licenseSummary, url: metadata.flatMap { PackageRequest.projectURL($0.metadata, name: name, indexHost: $0.index.host) },
+                    name: name, version: version, license: metadata?.metadata.flatMap(ReleaseLicense.recorded), url: metadata.flatMap { PackageRequest.projectURL($0.metadata, name: name, indexHost: $0.index.host) },
                     reason: Self.reason(for: placed), requestedBy: request.requestedBy, targets: request.targets))
             case .denied(_, let rule):
                 throw ClosureFailure(description: "\(placed.map { "\($0.requirer.project.normalized) \($0.requirer.version) \($0.phrase)" }.joined(separator: "; ")): every release that meets it is denied at \(rule.location): \(rule.reason)")
@@ -328,7 +328,17 @@ public struct DependencyCheck: Sendable {
         } catch {
             return .none("\(error)")
         }
-        let meeting = requirements.reduce(offered) { versions, requirement in requirement.specifier.filter(versions) }
+        var meeting = requirements.reduce(offered) { versions, requirement in requirement.specifier.filter(versions) }
+        // Releases still in their cooldown are not proposed while an older one meets it.
+        if cooldown.seconds > 0, !meeting.isEmpty, let page = try? await page(of: name).page {
+            let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page), now: now)
+            let settled = meeting.filter { age.young($0) == nil }
+            guard !settled.isEmpty else {
+                let newest = meeting[0]
+                return .none("every release of \(name.normalized) that meets it is in its cooldown (\(name.normalized) \(newest): \(age.young(newest) ?? "")): wait, or take it now with wheelwright whitelist add '\(name.normalized)==\(newest)' --allow-young --reason TEXT")
+            }
+            meeting = settled
+        }
         let finals = meeting.filter { !$0.isPrerelease }
         guard !meeting.isEmpty else {
             let wanted = requirements.map(\.description).joined(separator: " and ")

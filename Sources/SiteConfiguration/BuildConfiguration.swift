@@ -1,3 +1,4 @@
+import PythonPackaging
 import YAMLFiles
 import Yams
 
@@ -41,6 +42,8 @@ public struct BuildConfiguration: Sendable, Equatable {
     public var buildRequirements: BuildRequirementsSource?
     /// How old a release must be upstream before it is built, unless its entry says otherwise.
     public var cooldown: Cooldown?
+    /// The licenses releases may be used under (`policy: licenses:`).
+    public var licensePolicy: LicensePolicy?
 
     public init() {}
 
@@ -68,6 +71,7 @@ public struct BuildConfiguration: Sendable, Equatable {
         merged.metricsFile = flags.metricsFile ?? metricsFile
         merged.buildRequirements = flags.buildRequirements ?? buildRequirements
         merged.cooldown = flags.cooldown ?? cooldown
+        merged.licensePolicy = flags.licensePolicy ?? licensePolicy
         return merged
     }
 
@@ -90,7 +94,7 @@ public struct BuildConfiguration: Sendable, Equatable {
     }
 
     static let keys = ["whitelists", "containers", "data", "user", "password-file", "token-file", "server", "upstream", "crate-registry", "cache", "pure-index", "binary-index", "consumer-index",
-                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file", "build-requirements", "cooldown"]
+                       "runner", "jobs", "timeout", "memory", "processes", "metrics-file", "build-requirements", "cooldown", "policy"]
     static let runners = ["rootfs", "oci", "host"]
 
     /// Decodes the file; any unknown key or value of the wrong shape is an error at its position.
@@ -143,6 +147,7 @@ public struct BuildConfiguration: Sendable, Equatable {
                     let choices = BuildRequirementsSource.allCases.map(\.rawValue).joined(separator: " or ")
                     reader.log.error(reader.location(value), "build-requirements must be \(choices), found '\(text)'")
                 }
+            case "policy": configuration.licensePolicy = decodePolicy(value, reader: &reader)
             case "cooldown":
                 guard let text = reader.string(value, "the cooldown (7d)") else { continue }
                 configuration.cooldown = Cooldown(parsing: text)
@@ -155,5 +160,25 @@ public struct BuildConfiguration: Sendable, Equatable {
             }
         }
         return reader.log.hasErrors ? (nil, reader.log.diagnostics) : (configuration, reader.log.diagnostics)
+    }
+
+    /// `policy: {licenses: {allow: [ID, …], deny: [ID, …]}}`, each an SPDX license identifier.
+    static func decodePolicy(_ node: Node, reader: inout NodeReader) -> LicensePolicy? {
+        guard let pairs = reader.mapping(node, "the policy", allowed: ["licenses"]),
+              let licenses = pairs.first(where: { $0.key == "licenses" })?.value,
+              let lists = reader.mapping(licenses, "the license policy", allowed: ["allow", "deny"]) else { return nil }
+        var read: [String: [String]] = [:]
+        for pair in lists {
+            for (id, item) in reader.strings(pair.value, "SPDX license identifiers") ?? [] {
+                if case .license(_, orLater: false)? = try? SPDXExpression(id) {
+                    read[pair.key, default: []].append(id)
+                } else {
+                    reader.log.error(reader.location(item), "'\(id)' is not an SPDX license identifier (MIT, Apache-2.0, LicenseRef-Company): the policy lists licenses, not expressions")
+                }
+            }
+        }
+        let both = Set((read["allow"] ?? []).map { $0.lowercased() }).intersection((read["deny"] ?? []).map { $0.lowercased() })
+        if !both.isEmpty { reader.log.error(reader.location(licenses), "\(both.sorted().joined(separator: ", ")) both allowed and denied: list each once") }
+        return LicensePolicy(allow: read["allow"] ?? [], deny: read["deny"] ?? [], location: reader.location(licenses))
     }
 }

@@ -52,6 +52,9 @@ extension Wheelwright.WhitelistCommand {
         @Flag(help: "Take a release still in its cooldown (cooldown: in wheelwright.yaml or on the entry); needs --reason, which the entry records.")
         var allowYoung = false
 
+        @Option(help: "Why it is whitelisted although its license is outside the site's license policy (recorded as license-reason:).")
+        var licenseReason: String?
+
         @Option(help: "The clock the cooldown is measured against, ISO 8601 UTC (default: now).")
         var asOf: String?
 
@@ -99,7 +102,7 @@ extension Wheelwright.WhitelistCommand {
             let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
 
             let entry = WhitelistEditor.Request(
-                name: request.name, version: version, license: metadata?.licenseSummary,
+                name: request.name, version: version, license: metadata.flatMap(ReleaseLicense.recorded),
                 url: PackageRequest.projectURL(metadata, name: request.name, indexHost: index.host),
                 reason: reason, requestedBy: requestedBy, targets: requestedTargets,
                 allowYoung: age.young(version) != nil ? reason : nil
@@ -111,11 +114,22 @@ extension Wheelwright.WhitelistCommand {
                 if withBuildDeps && !source.closureIncludesBuildRequirements {
                     throw ValidationError("--with-build-deps adds build requirements, which are whitelist entries only with build-requirements: whitelisted (this run: \(source.rawValue))")
                 }
-                let check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: source)
+                var check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: source)
+                (check.cooldown, check.now) = (configured.cooldown ?? .none, age.now)
                 requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
                                                    requestRuntime: withDeps)
                 for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
                 if requests.count == 1 { print("dependencies: every \(withDeps ? "" : "build ")requirement of \(request.name) \(version) is met by the whitelist") }
+            }
+            if let policy = configured.licensePolicy {
+                for (index, added) in requests.enumerated() {
+                    guard let refusal = LicenseCheck.refusal("\(added.name) \(added.version)", license: added.license, policy: policy) else { continue }
+                    guard index == 0, let licenseReason else {
+                        throw ValidationError(refusal + (index == 0 ? "; to whitelist it anyway, say why: --license-reason TEXT (recorded as license-reason:)"
+                                                                  : "; it is a dependency: add it alone first, with --license-reason TEXT, if it may be used anyway"))
+                    }
+                    requests[0].licenseReason = licenseReason
+                }
             }
             let outcome = try WhitelistAddition.add(requests, to: file, original: original, whitelist: sources, targets: definitions)
             switch outcome {

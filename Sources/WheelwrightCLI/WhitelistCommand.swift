@@ -52,6 +52,9 @@ extension Wheelwright.WhitelistCommand {
             let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
                 .adding(buildRequirements.migrationWarning(file, configPath: ConfigFile.path(flag: site.config)).map { [$0] } ?? [])
+            if let policy = file.licensePolicy, let whitelist = report.whitelist {
+                report = report.adding(LicenseCheck.diagnostics(whitelist, policy: policy))
+            }
             if deps, let whitelist = report.whitelist {
                 var check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
                                             targets: targets, buildRequirements: buildRequirements.source(file))

@@ -32,4 +32,6 @@ public struct PackageEntry: Sendable {
     /// Releases built although still in their cooldown, each with the reason someone gave
     /// (`whitelist add --allow-young --reason`).
     public var allowYoung: [Version: String] = [:]
+    /// Why it is whitelisted although its license is outside the site's license policy.
+    public var licenseReason: String? = nil
 }

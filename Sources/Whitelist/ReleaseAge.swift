@@ -21,6 +21,7 @@ public struct ReleaseAge: Sendable {
         let uploaded = uploaded[version]
         guard cooldown.holds(uploaded: uploaded, now: now) else { return nil }
         guard let uploaded else { return "upstream gives no upload time for its sdist, so it counts as young (cooldown \(cooldown))" }
+        if uploaded > now { return "uploaded \(uploaded.ISO8601Format()), after the clock (--as-of \(now.ISO8601Format()))" }
         return "uploaded \(Cooldown.span(now.timeIntervalSince(uploaded))) ago, cooldown \(cooldown)"
     }
 

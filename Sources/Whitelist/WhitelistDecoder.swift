@@ -10,7 +10,7 @@ struct WhitelistDecoder {
     static let topLevelKeys = ["defaults", "packages", "deny"]
     static let packageKeys = [
         "name", "versions", "specifier", "latest", "targets", "pythons", "build", "env",
-        "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt", "cooldown", "allow-young",
+        "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt", "cooldown", "allow-young", "license-reason",
     ]
     static let denyKeys = ["name", "specifier", "reason"]
     static let defaultsKeys = ["targets", "pythons"]
@@ -166,6 +166,7 @@ struct WhitelistDecoder {
         let requestedBy = fields["requested-by"].flatMap { reader.string($0, "who asked for the package") }
         let reason = fields["reason"].flatMap { reader.string($0, "why the company needs the package") }
         let license = fields["license"].flatMap { reader.string($0, "the package's license") }
+        let licenseReason = fields["license-reason"].flatMap { reader.string($0, "why it is whitelisted outside the license policy") }
         var url: String?
         if let urlNode = fields["url"], let text = reader.string(urlNode, "the project's URL") {
             if text.hasPrefix("https://") || text.hasPrefix("http://") {
@@ -195,7 +196,7 @@ struct WhitelistDecoder {
             name: name, selection: selection, targets: targets, pythons: pythons, build: build,
             environment: environment, systemPackages: systemPackages, repair: repair, requestedBy: requestedBy,
             reason: reason, license: license, url: url, prebuilt: prebuilt, location: location,
-            cooldown: cooldown, allowYoung: allowYoung
+            cooldown: cooldown, allowYoung: allowYoung, licenseReason: licenseReason
         )
     }
 

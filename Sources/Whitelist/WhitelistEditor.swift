@@ -17,6 +17,8 @@ public enum WhitelistEditor {
         public var targets: [String]?
         /// Why this version is built while still in its cooldown (`allow-young:`); nil: it is not.
         public var allowYoung: String?
+        /// Why it is whitelisted outside the site's license policy (`license-reason:`).
+        public var licenseReason: String?
 
         public init(name: ProjectName, version: Version, license: String? = nil, url: String? = nil,
                     reason: String? = nil, requestedBy: String? = nil, targets: [String]? = nil, allowYoung: String? = nil) {
@@ -63,7 +65,14 @@ public enum WhitelistEditor {
                 throw Failure(description: "\(path): '\(name)' follows releases with specifier/latest; edit it by hand")
             }
             if items.contains(where: { (try? Version($0.string ?? "")) == request.version }) {
-                return .unchanged("\(name) \(request.version) is already in \(path): nothing changed")
+                // Listed already: a young one allowed now gets its allow-young: line.
+                let allowed = fields.first { $0.key.string == "allow-young" }?.value.mapping?.contains { (try? Version($0.key.string ?? "")) == request.version } ?? false
+                guard let reason = request.allowYoung, !allowed else {
+                    return .unchanged("\(name) \(request.version) is already in \(path): nothing changed")
+                }
+                let keyColumn = (fields.first { $0.key.string == "versions" }?.key.mark?.column ?? 5) - 1
+                addAllowYoung(request.version, reason: reason, entryStart: (entry.mark?.line ?? 1) - 1, fieldIndent: keyColumn, to: &lines)
+                return .changed(lines.joined(separator: "\n"))
             }
             let line = (versions.mark?.line ?? 1) - 1
             // Flow style when the list starts with `[` where the node begins (Yams does not keep the style).
@@ -125,6 +134,7 @@ public enum WhitelistEditor {
         var lines = ["\(dashIndent)- name: \(request.name.original)", "\(field)versions: [\"\(request.version)\"]"]
         if let targets = request.targets { lines.append("\(field)targets: [\(targets.joined(separator: ", "))]") }
         if let license = request.license { lines.append("\(field)license: \(quoted(license))") }
+        if let why = request.licenseReason { lines.append("\(field)license-reason: \(quoted(why))") }
         if let url = request.url { lines.append("\(field)url: \(url)") }
         if let reason = request.reason { lines.append("\(field)reason: \(quoted(reason))") }
         if let requestedBy = request.requestedBy { lines.append("\(field)requested-by: \(quoted(requestedBy))") }

@@ -19,10 +19,13 @@ import tarfile
 import zipfile
 
 
-def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None, project_urls=()):
+def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None, project_urls=(),
+             license_expression=None):
     # 2.2 where requirements are declared: from it on, an sdist's PKG-INFO is to be trusted.
-    lines = ["Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
-             f"Summary: {summary}", "License: MIT", "Project-URL: Source, https://example.com/source"]
+    # 2.4 with a License-Expression (PEP 639).
+    lines = ["Metadata-Version: 2.4" if license_expression else "Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1",
+             f"Name: {name}", f"Version: {version}", f"Summary: {summary}",
+             f"License-Expression: {license_expression}" if license_expression else "License: MIT", "Project-URL: Source, https://example.com/source"]
     if requires_python:
         lines.append(f"Requires-Python: {requires_python}")
     lines += [f"Requires-Dist: {requirement}" for requirement in requires_dist]
@@ -107,8 +110,9 @@ def main():
     parser.add_argument("--description-type", help="its Description-Content-Type")
     parser.add_argument("--project-url", action="append", default=[], help="a further Project-URL line (LABEL, URL; repeatable)")
     parser.add_argument("--build-requires", help="the sdist's [build-system].requires, a JSON list")
+    parser.add_argument("--license-expression", help="the metadata's License-Expression (PEP 639) instead of License: MIT")
     args = parser.parse_args()
-    described = {"project_urls": args.project_url}
+    described = {"project_urls": args.project_url, "license_expression": args.license_expression}
     if args.build_requires is not None:
         if not args.sdist:
             parser.error("--build-requires is for an sdist")

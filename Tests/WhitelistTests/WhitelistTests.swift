@@ -230,3 +230,55 @@ struct CooldownKeysTests {
         #expect(messages.contains { $0.contains("w.yaml:7:7: error: version 1.0 is allowed in its cooldown without a reason") }, "\(messages)")
     }
 }
+
+@Suite("License policy")
+struct LicensePolicyTests {
+    static let policy = LicensePolicy(allow: ["MIT", "Apache-2.0", "BSD-3-Clause"], deny: ["GPL-3.0-only"],
+                                      location: SourceLocation(file: "wheelwright.yaml", line: 3, column: 5))
+
+    @Test("SPDX expressions: OR needs one allowed license, AND all; WITH judged by its license; denied beats outside", arguments: [
+        ("MIT", LicensePolicy.Verdict.allowed), ("mit", .allowed), ("MIT OR GPL-3.0-only", .allowed), ("MIT AND GPL-3.0-only", .denied(["GPL-3.0-only"])),
+        ("Apache-2.0 WITH LLVM-exception", .allowed), ("(MIT OR Zlib) AND BSD-3-Clause", .allowed), ("Zlib", .outside(["Zlib"])),
+        ("Zlib OR GPL-3.0-only", .denied(["GPL-3.0-only"])), ("MIT AND (Zlib OR ISC)", .outside(["ISC", "Zlib"])),
+    ])
+    func judges(text: String, verdict: LicensePolicy.Verdict) throws {
+        #expect(Self.policy.judge(try SPDXExpression(text)) == verdict)
+    }
+
+    @Test("hostile or malformed expressions are refused, none traps", arguments: [
+        "", "MIT OR", "AND MIT", "(MIT", "MIT)", "MIT WITH", "MIT; rm -rf /", "M\u{0}IT", String(repeating: "(", count: 40) + "MIT" + String(repeating: ")", count: 40),
+        String(repeating: "MIT OR ", count: 400) + "MIT", "-MIT", "OR", "MIT OR OR Zlib",
+    ])
+    func refuses(text: String) {
+        #expect(throws: SPDXExpression.ParseError.self) { try SPDXExpression(text) }
+    }
+
+    @Test("lint: each entry's license against the policy, at the entry; license-reason overrides; a license that is no SPDX expression cannot be judged")
+    func lintsEntries() throws {
+        let report = lint("""
+            packages:
+              - {name: a, versions: ["1"], license: MIT, reason: r}
+              - {name: b, versions: ["1"], license: GPL-3.0-only, reason: r}
+              - {name: c, versions: ["1"], license: GPL-3.0-only, license-reason: "legal approved 2026-12", reason: r}
+              - {name: d, versions: ["1"], license: Public domain, reason: r}
+              - {name: e, versions: ["1"], license: Zlib, reason: r}
+
+            """)
+        let whitelist = try #require(report.whitelist)
+        let messages = LicenseCheck.diagnostics(whitelist, policy: Self.policy).map(\.description)
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("w.yaml:3:5: error: b is licensed GPL-3.0-only: GPL-3.0-only is denied by the license policy (wheelwright.yaml:3:5)") }, "\(messages)")
+        #expect(messages.contains { $0.contains("d's license 'Public domain' is not an SPDX expression") }, "\(messages)")
+        #expect(messages.contains { $0.contains("e is licensed Zlib: Zlib is not on the license policy's allow list") }, "\(messages)")
+    }
+
+    @Test("a release's license from its metadata: License-Expression, else unambiguous classifiers, else an SPDX License field")
+    func fromMetadata() throws {
+        func license(_ text: String) throws -> ReleaseLicense? { ReleaseLicense(try CoreMetadata(parsing: "Metadata-Version: 2.4\nName: x\nVersion: 1\n" + text)) }
+        #expect(try license("License-Expression: MIT OR Apache-2.0\n") == ReleaseLicense(expression: try SPDXExpression("MIT OR Apache-2.0"), source: .expression))
+        #expect(try license("Classifier: License :: OSI Approved :: MIT License\n")?.source == .classifiers)
+        #expect(try license("Classifier: License :: OSI Approved :: BSD License\n") == nil, "a family, not a license")
+        #expect(try license("License: Apache-2.0\n")?.expression == (try SPDXExpression("Apache-2.0")))
+        #expect(try license("License: see LICENSE.txt for the terms\n") == nil)
+    }
+}

@@ -2,10 +2,11 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The release-age cooldown (issue 30) against an upstream whose JSON pages give PEP 700 upload
-/// times of our choosing: releases of 30 days, 3 days and 1 hour ago, and one without a time.
+/// The gate's policies (issue 30) against an upstream whose JSON pages give PEP 700 upload times
+/// of our choosing: the release-age cooldown (releases of 30 days, 3 days and 1 hour ago, and one
+/// without a time) and the license policy (a release under GPL-3.0-only).
 @Suite(.serialized, .timeLimit(.minutes(5)))
-final class CooldownFlowTests {
+final class GatePoliciesFlowTests {
     let folder: TemporaryFolder
     let files: TemporaryFolder
     let upstream: Process
@@ -20,6 +21,10 @@ final class CooldownFlowTests {
             let sdist = try await makeDistribution(in: files, "aged", version, sdist: true)
             ages[(sdist as NSString).lastPathComponent] = age
         }
+        let needs = try await makeDistribution(in: files, "needs-aged", "1.0", sdist: true, requiresDist: ["aged>=2"])
+        ages[(needs as NSString).lastPathComponent] = 30 * 86_400
+        let gpl = try await makeDistribution(in: files, "gpl-tool", "1.0", sdist: true, licenseExpression: "GPL-3.0-only")
+        ages[(gpl as NSString).lastPathComponent] = 30 * 86_400
         let timeless = try await makeDistribution(in: files, "timeless", "1.0", sdist: true)
         ages[(timeless as NSString).lastPathComponent] = NSNull()
         upstream = Process()
@@ -72,6 +77,13 @@ final class CooldownFlowTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text.contains("versions: [\"1.0\", \"3.0\"]") && text.contains("    allow-young:\n      \"3.0\": fixes CVE-2026-1\n"), "\(text)")
 
+        // Allowing a version already listed records it; a dependency met only by young releases is refused.
+        let listed = try await wheelwright(["whitelist", "add", "aged==3.0", "--file", file, "--allow-young", "--reason", "again"] + containers)
+        #expect(listed.status == 0 && listed.output.contains("is already in"), "\(listed.output)")
+        let dependency = try await wheelwright(["whitelist", "add", "needs-aged", "--with-deps", "--file", try whitelistFile("deps"), "--reason", "r"] + containers)
+        #expect(dependency.status != 0 && dependency.output.contains("every release of aged that meets it is in its cooldown (aged 3.0: uploaded 1 hour ago, cooldown 7 days)"), "\(dependency.output)")
+        let past = try await wheelwright(["whitelist", "add", "aged==3.0", "--file", file, "--as-of", "2020-01-01T00:00:00Z"] + containers)
+        #expect(past.status != 0 && past.output.contains("after the clock (--as-of 2020-01-01T00:00:00Z)"), "\(past.output)")
         let timeless = try await wheelwright(["whitelist", "add", "timeless", "--file", file, "--reason", "r"] + containers)
         #expect(timeless.status != 0 && timeless.output.contains("skipped timeless 1.0: upstream gives no upload time for its sdist, so it counts as young"), "\(timeless.output)")
 
@@ -80,6 +92,28 @@ final class CooldownFlowTests {
         let lint = try await wheelwright(["whitelist", "lint", (file as NSString).deletingLastPathComponent, "--deps"] + containers)
         #expect(lint.output.contains("aged 2.0 is in its cooldown: uploaded 3 days ago, cooldown 7 days; it is built the first night after")
                 && !lint.output.contains("aged 3.0 is in its cooldown"), "\(lint.output)")
+    }
+
+    @Test("license policy: add refuses a release the policy denies with the license and where it was read, --license-reason records the override; lint judges every entry")
+    func licensePolicy() async throws {
+        try "policy:\n  licenses:\n    allow: [MIT, Apache-2.0]\n    deny: [GPL-3.0-only]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let file = try whitelistFile("licenses")
+        let containers = ["--containers", Repository.root.appendingPathComponent("containers").path]
+        let refused = try await wheelwright(["whitelist", "add", "gpl-tool", "--file", file, "--reason", "r"] + containers)
+        #expect(refused.status != 0 && refused.output.contains("gpl-tool 1.0 is licensed GPL-3.0-only: GPL-3.0-only is denied by the license policy (")
+                && refused.output.contains("--license-reason TEXT"), "\(refused.output)")
+        let mit = try await wheelwright(["whitelist", "add", "aged", "--file", file, "--reason", "r"] + containers)
+        #expect(mit.status == 0, "\(mit.output)")
+        let overridden = try await wheelwright(["whitelist", "add", "gpl-tool", "--file", file, "--reason", "r", "--license-reason", "legal approved"] + containers)
+        #expect(overridden.status == 0, "\(overridden.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("    license: GPL-3.0-only\n    license-reason: legal approved\n"), "\(text)")
+        let folder = (file as NSString).deletingLastPathComponent
+        let lint = try await wheelwright(["whitelist", "lint", folder] + containers)
+        #expect(lint.status == 0, "\(lint.output)")
+        try text.replacingOccurrences(of: "    license-reason: legal approved\n", with: "").write(toFile: file, atomically: true, encoding: .utf8)
+        let unreasoned = try await wheelwright(["whitelist", "lint", folder] + containers)
+        #expect(unreasoned.status == 1 && unreasoned.output.contains("error: gpl-tool is licensed GPL-3.0-only: GPL-3.0-only is denied by the license policy"), "\(unreasoned.output)")
     }
 
     @Test("follow mode: the plan skips releases in their cooldown saying when they end, and takes them once it has (--as-of); the entry's cooldown overrides the site's")
