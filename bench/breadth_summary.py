@@ -6,6 +6,7 @@ in whitelisted mode; the build tools; the graph's depth; the nights' wall times.
 """
 import collections
 import json
+import os
 import re
 import sys
 
@@ -40,15 +41,59 @@ def ok(kind):
     return kind in ("built", "prebuilt", "pure")
 
 
-def depth(log):
+def depth(log, cache, report):
+    """The build order's depth and longest chain: the build's own line, else worked out here from
+    the cache (each release's sdist [build-system].requires, and the Requires-Dist the dependency
+    check cached by the sdist's sha256) the way the build orders releases."""
     for line in open(log, errors="replace"):
-        if '"ordered"' in line:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            return event.get("depth"), event.get("longest_chain")
-    return None, None
+        if line.startswith("build order: depth "):
+            number, _, chain = line[len("build order: depth "):].partition(" ")
+            return int(number), chain.strip().strip("()").split(" → ")
+    import glob, tarfile, tomllib
+    releases = {}
+    for result in report["results"]:
+        item = result["item"]
+        releases[f'{item["project"]}=={item["version"]}'] = item["project"]
+    by_project = collections.defaultdict(list)
+    for release, project in releases.items():
+        by_project[project].append(release)
+    needs, runtime = {}, {}
+    name = lambda text: normalize(re.split(r"[\s;<>=!~\[(@]", text.strip(), maxsplit=1)[0])
+    for path in glob.glob(f"{cache}/files/*/*/*.tar.gz"):
+        base = os.path.basename(path)[: -len(".tar.gz")]
+        project, _, version = base.rpartition("-")
+        release = f"{normalize(project)}=={version}"
+        if release not in releases:
+            continue
+        try:
+            with tarfile.open(path) as archive:
+                member = next((m for m in archive.getmembers() if m.name.count("/") == 1 and m.name.endswith("/pyproject.toml")), None)
+                requires = tomllib.load(archive.extractfile(member)).get("build-system", {}).get("requires", ["setuptools"]) if member else ["setuptools"]
+        except (OSError, tarfile.TarError, tomllib.TOMLDecodeError):
+            requires = []
+        needs[release] = {name(r) for r in requires if "extra ==" not in r}
+        sha = os.path.basename(os.path.dirname(path))
+        cached = f"{cache}/requires/{sha}.txt"
+        if os.path.exists(cached):
+            runtime[release] = {name(r) for r in open(cached).read().splitlines() if r.strip() and "extra ==" not in r}
+    prerequisites = {}
+    for release, project in releases.items():
+        projects, pending = set(needs.get(release, ())) - {project}, list(needs.get(release, ()))
+        while pending:
+            for tool in by_project.get(pending.pop(), []):
+                for dependency in runtime.get(tool, ()):
+                    if dependency != project and dependency not in projects:
+                        projects.add(dependency)
+                        pending.append(dependency)
+        prerequisites[release] = [r for p in sorted(projects) for r in by_project.get(p, [])]
+    chains = {}
+    def chain(release, seen=()):
+        if release not in chains:
+            chains[release] = [release] if release in seen else max(
+                ([*chain(p, seen + (release,)), release] for p in prerequisites[release]), key=len, default=[release])
+        return chains[release]
+    longest = max((chain(r) for r in releases), key=len, default=[])
+    return len(longest), longest
 
 
 def main():
@@ -82,7 +127,7 @@ def main():
             item = skipped["item"]
             if item["target"] in rows and "requires Python" in skipped["reason"]:
                 rows[item["target"]]["skipped"].append(skipped["reason"])
-        chain_depth, chain = depth(f"{out}/{mode}/bootstrap.log")
+        chain_depth, chain = depth(f"{out}/{mode}/bootstrap.log", f"{out}/{mode}/cache", report) if mode == "whitelisted" else (None, None)
         print(f"\n## {mode}: bootstrap night {seconds['bootstrap']:.0f} s for {len(report['results'])} items; "
               f"no-op night {seconds['no-op']:.1f} s for {len(noop['results'])} items"
               + (f"; graph depth {chain_depth} ({' → '.join(chain)})" if chain_depth else ""))

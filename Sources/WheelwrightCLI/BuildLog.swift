@@ -51,7 +51,12 @@ struct BuildLog: Sendable {
         case .preparing(let step):
             progress.note("preparing: \(step)")
         case .ordered(let chain):
-            progress.note("build order: depth \(chain.count) (\(chain.joined(separator: " → ")))")
+            let line = "build order: depth \(chain.count) (\(chain.joined(separator: " → ")))"
+            if reportOnStdout {
+                FileHandle.standardError.write(Data("\(line)\n".utf8))
+            } else {
+                progress.note(line)
+            }
         case .started(let item):
             progress.started("started \(item.id)")
         case .finished(let result):
