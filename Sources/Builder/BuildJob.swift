@@ -233,7 +233,7 @@ public struct BuildJob: Sendable {
         do {
             try? FileManager.default.removeItem(at: folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let cargo = try CargoManifests(sdist: sdist.path)
+            let cargo = try CargoManifests.forBuild(of: sdist.path)
             let runner = try await runners.runner(for: target, systemPackages: SdistBuild.systemPackages(entry: item.systemPackages, cargo: cargo, target: target))
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)

@@ -2,6 +2,8 @@ import Archives
 import Basics
 import Crypto
 import Foundation
+import PythonPackaging
+import Upstream
 
 /// The Rust crates an sdist holds: the folders of its Cargo manifests to vendor crates for, and
 /// the digest of their lock files (or manifests, without a lock) that keys the vendored crates.
@@ -20,6 +22,20 @@ public struct CargoManifests: Sendable, Equatable {
 
     /// How deep under the sdist's top folder a manifest is looked for (`src/rust/Cargo.toml` is 3).
     static let depth = 4
+
+    /// The build requirements and backends that run cargo.
+    static let rustTools: Set<String> = ["maturin", "setuptools-rust"]
+
+    /// The manifests of `sdist` when its build runs cargo — a Rust backend or build requirement
+    /// (maturin, setuptools-rust) in its `[build-system]` — else none: an optional
+    /// `rust-ext/Cargo.toml` (zstandard) or Rust projects among its tests (meson's) need no
+    /// crates, and vendoring them would make the build depend on a crate registry for nothing.
+    /// A build that asks for cargo anyway fails offline, saying so.
+    public static func forBuild(of sdist: URL) throws -> CargoManifests {
+        let system = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path, filename: sdist.lastPathComponent)
+        let usesCargo = system.requires.contains { rustTools.contains($0.requirement.project) } || (system.backend ?? "").hasPrefix("maturin")
+        return usesCargo ? try CargoManifests(sdist: sdist) : CargoManifests(members: [])
+    }
 
     /// Reads the sdist's member list (and its Cargo.lock and Cargo.toml files).
     public init(sdist: URL) throws {

@@ -155,7 +155,7 @@ extension Wheelwright.RunnerCommand {
             let sdistURL = URL(fileURLWithPath: sdist)
             guard FileManager.default.fileExists(atPath: sdistURL.path) else { throw ValidationError("no such sdist: \(sdist)") }
             let output = URL(fileURLWithPath: out)
-            let cargo = try CargoManifests(sdist: sdistURL)
+            let cargo = try CargoManifests.forBuild(of: sdistURL)
             let recipe = Environments.Recipe(target: definition, systemPackages: SdistBuild.systemPackages(entry: systemPackages, cargo: cargo, target: definition))
             let runner = try await site.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
                 if !json { say(message) }

@@ -25,6 +25,12 @@ final class ToolchainFlowTests {
         var files = try LocalUpstream.newerBuildRequirements()
         files.append(try await LocalUpstream.sdist("tool-rust", kind: "rust", crateChecksum: checksum, in: folder.url))
         files.append(try await LocalUpstream.sdist("tool-modern", kind: "cext", requiresPython: ">=3.12", in: folder.url))
+        // A C extension with an optional Rust port its build never uses (zstandard's rust-ext/):
+        // locked to a crate no registry serves.
+        let optional = [["name": "tool_optional_rust-1.0/rust-ext/Cargo.toml", "data": "[package]\nname = \"ext\"\nversion = \"0.1.0\"\n[dependencies]\nnowhere-crate = \"9\"\n"],
+                        ["name": "tool_optional_rust-1.0/rust-ext/Cargo.lock", "data": "version = 3\n[[package]]\nname = \"nowhere-crate\"\nversion = \"9.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"\(String(repeating: "0", count: 64))\"\n"]]
+        files.append(try await LocalUpstream.sdist("tool-optional-rust", kind: "cext",
+                                                   members: String(decoding: try JSONSerialization.data(withJSONObject: optional), as: UTF8.self), in: folder.url))
         files.append(try await LocalUpstream.sdist("tool-configured", kind: "rust", crateChecksum: checksum,
                                                    members: Self.cargoConfigurations(mark: folder.path("cargo-config-ran")), in: folder.url))
         try await LocalUpstream.fill(server, with: files)
@@ -125,6 +131,15 @@ final class ToolchainFlowTests {
         let members = ["tool_configured-1.0/src/.cargo/config.toml", "tool_configured-1.0/src/.cargo/config", "tool_configured-1.0/vendor/.cargo/config.toml"]
             .map { ["name": $0, "data": configuration] }
         return String(decoding: (try? JSONSerialization.data(withJSONObject: members)) ?? Data(), as: UTF8.self)
+    }
+
+    @Test("a Cargo manifest the build never uses (no Rust backend or build requirement) is not vendored: the build needs no crate registry")
+    func unusedCargoManifest() async throws {
+        let only = folder.path("optional-rust.yaml")
+        try "packages:\n  - name: tool-optional-rust\n    versions: [\"1.0\"]\n    targets: [debian-12]\n".write(toFile: only, atomically: true, encoding: .utf8)
+        let (status, report, output) = try await build(["--crate-registry", "sparse+http://127.0.0.1:9/index/"], cache: folder.path("cache-optional"), whitelist: only)
+        #expect(status == 0 && Self.result(report, "tool-optional-rust", "debian-12")?["status"] as? String == "built", "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("cache-optional/crates")), "nothing was vendored")
     }
 
     @Test("a .cargo configuration in the sdist's tree is never read by the networked vendoring step: no source, credential provider, alias or proxy of it")
