@@ -160,7 +160,7 @@ def main():
             print(f"{target}: {len(built_both)} of the {len(built_upstream)} that build in upstream mode build in whitelisted mode: {rate:.0%}")
             for key in sorted(built_upstream - built_both):
                 kind, reason = whitelisted.get(key, ("not planned", ""))
-                print(f"  lost: {key[0]} {key[1]}: {kind}{': ' + reason[:300] if reason else ''}")
+                print(f"  lost: {key[0]} {key[1]}: {reason[:300] if reason else kind}")
             gained = {k for k, (kind, _) in whitelisted.items() if k[2] == target and k[0] in requested and ok(kind)} - built_upstream
             for key in sorted(gained):
                 print(f"  gained: {key[0]} {key[1]} (upstream mode: {upstream.get(key, ('not planned', ''))[0]})")

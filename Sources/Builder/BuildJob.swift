@@ -56,7 +56,7 @@ public struct BuildJob: Sendable {
         let tools = Set(graph.prerequisites.values.joined()).union(planOrder.filter { releases[$0]?.first?.prebuilt != nil })
         var refused: [ItemResult] = []
         for (release, reason) in graph.refused.sorted(by: { $0.key < $1.key }) {
-            await completion.finish(release)
+            await completion.finish(release, failed: Dictionary((releases[release] ?? []).map { ($0.target, reason) }, uniquingKeysWith: { first, _ in first }))
             for item in releases[release] ?? [] {
                 let result = ItemResult(item: item, status: .failed, reason: reason, wheel: nil, index: nil, seconds: 0, log: nil)
                 onEvent(.finished(result))
@@ -76,7 +76,8 @@ public struct BuildJob: Sendable {
                     await slots.acquire(position: position)
                     let results = await build(release: items, prefetch: prefetch, runners: runners, schedule: schedule)
                     await slots.release()
-                    await completion.finish(release)
+                    let failed = results.filter { $0.status == .failed }.map { ($0.item.target, $0.reason ?? "failed") }
+                    await completion.finish(release, failed: Dictionary(failed, uniquingKeysWith: { first, _ in first }))
                     return isTool ? results.map { $0.asBuildTool() } : results
                 }
             }
@@ -177,6 +178,10 @@ public struct BuildJob: Sendable {
             } else if let pureFrom {
                 result = ItemResult(item: item, status: .skipped, reason: "the pure wheel built on \(pureFrom) serves every target",
                                     wheel: nil, index: settings.layout.pure, seconds: 0, log: nil)
+            } else if let (prerequisite, why) = await schedule.completion.failure(of: schedule.graph.prerequisites[item.release] ?? [], target: item.target) {
+                // Its wheelhouse could not be filled: say which tool failed, not that it is missing.
+                result = ItemResult(item: item, status: .failed, reason: "build requirement failed: \(prerequisite) failed on \(item.target) in this run (\(why.prefix(300)))",
+                                    wheel: nil, index: nil, seconds: 0, log: nil)
             } else {
                 onEvent(.started(item))
                 result = await buildRetryingTransientFailures(item, prefetch: prefetch, runners: runners, schedule: schedule)

@@ -20,7 +20,18 @@ actor ReleaseCompletion {
     /// Whether `release` waits for what it learnt it needs (for tests).
     func isWaitingForTest(_ release: String) -> Bool { learnt[release] != nil }
 
-    func finish(_ release: String) {
+    /// Why a finished release failed, per target.
+    private var failures: [String: [String: String]] = [:]
+
+    /// The first of `releases` that failed on `target`, and why.
+    func failure(of releases: [String], target: String) -> (release: String, reason: String)? {
+        for release in releases { if let reason = failures[release]?[target] { return (release, reason) } }
+        return nil
+    }
+
+    /// `release` is done; `failed` gives the targets it failed on, with why.
+    func finish(_ release: String, failed: [String: String] = [:]) {
+        if !failed.isEmpty { failures[release] = failed }
         finished.insert(release)
         for continuation in waiting.removeValue(forKey: release) ?? [] { continuation.resume() }
     }

@@ -86,6 +86,8 @@ final class BuildGraphFlowTests {
         #expect(outcome("cycle-a")?["status"] as? String == "failed" && outcome("cycle-a")?["reason"] as? String == "build requirement cycle: cycle-a==1.0 → cycle-b==1.0 → cycle-a==1.0", "\(output)")
         #expect(outcome("cycle-b")?["reason"] as? String == "build requirement cycle: cycle-b==1.0 → cycle-a==1.0 → cycle-b==1.0", "\(output)")
         #expect((outcome("dyn-cycle-a")?["reason"] as? String)?.hasPrefix("build requirement cycle: dyn-cycle-a==1.0 → dyn-cycle-b==1.0 → dyn-cycle-a==1.0 (learnt while building") == true, "\(output)")
+        // What needs a tool that failed says so, without trying to build.
+        #expect((outcome("dyn-cycle-b")?["reason"] as? String)?.hasPrefix("build requirement failed: dyn-cycle-a==1.0 failed on debian-12 in this run (build requirement cycle:") == true, "\(output)")
         let lacking = outcome("lacks-tool")?["reason"] as? String ?? ""
         #expect(lacking.hasPrefix("build requirement not whitelisted: No matching distribution found for unlisted-tool")
                 && lacking.contains("wheelwright whitelist add 'unlisted-tool' --with-deps --build-requirements whitelisted"), "\(output)")
