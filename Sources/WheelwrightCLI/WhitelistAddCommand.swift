@@ -98,6 +98,11 @@ extension Wheelwright.WhitelistCommand {
                                             interpreters: interpreters, prereleases: prereleases, age: age)
             for note in choice.notes { print(note) }
             let version = choice.version
+            // NAME alone never adds a release older than one the entry lists (newer ones may be young).
+            if request.pinned == nil, case .exact(let versions)? = listed?.selection, let newest = versions.max(), newest > version {
+                print("\(request.name) \(newest) is already listed, newer than \(version), the newest release this request takes: nothing changed")
+                return
+            }
             let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
             let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
 

@@ -87,6 +87,11 @@ final class GatePoliciesFlowTests {
         let timeless = try await wheelwright(["whitelist", "add", "timeless", "--file", file, "--reason", "r"] + containers)
         #expect(timeless.status != 0 && timeless.output.contains("skipped timeless 1.0: upstream gives no upload time for its sdist, so it counts as young"), "\(timeless.output)")
 
+        // NAME alone adds nothing older than a listed version (a newer one may have been allowed young).
+        let newer = try whitelistFile("newer")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: aged\n    versions: [\"2.0\"]\n    reason: r\n    license: MIT\n".write(toFile: newer, atomically: true, encoding: .utf8)
+        let older = try await wheelwright(["whitelist", "add", "aged", "--file", newer] + containers)
+        #expect(older.status == 0 && older.output.contains("aged 2.0 is already listed, newer than 1.0, the newest release this request takes: nothing changed"), "\(older.output)")
         // Lint warns at a listed version still young unless allowed; a clock a week on, not.
         try text.replacingOccurrences(of: "versions: [\"1.0\", \"3.0\"]", with: "versions: [\"1.0\", \"2.0\", \"3.0\"]").write(toFile: file, atomically: true, encoding: .utf8)
         let lint = try await wheelwright(["whitelist", "lint", (file as NSString).deletingLastPathComponent, "--deps"] + containers)
