@@ -47,13 +47,15 @@ public struct DependencyCheck: Sendable {
     public struct Outcome: Sendable {
         public let report: DependencyClosure.Report
         public let remedies: [DependencyClosure.Need: Remedy]
-        /// Releases whose `Requires-Python` excludes every interpreter of one of their targets.
-        public let unsupportedInterpreters: [Diagnostic]
+        /// What the whole whitelist's check finds at entries beyond the closure: releases whose
+        /// `Requires-Python` excludes a target's interpreters, missing repair tools, versions still
+        /// in their cooldown, prebuilt pins that install nowhere they are needed.
+        public let entryFindings: [Diagnostic]
 
         /// As lint diagnostics: unmet requirements, direct references and denials are errors;
         /// unknown requirements, undefined markers and unsupported interpreters warnings.
         public var diagnostics: [Diagnostic] {
-            unsupportedInterpreters + report.findings.map { finding in
+            entryFindings + report.findings.map { finding in
                 switch finding {
                 case .unmet(let need, _):
                     let remedy = remedies[need].map { "; \($0)" } ?? ""
@@ -139,9 +141,10 @@ public struct DependencyCheck: Sendable {
             remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
         }
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
-        let unsupported = requirers == nil
-            ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) + (await youngVersions(releases)) : []
-        return Outcome(report: report, remedies: remedies, unsupportedInterpreters: unsupported)
+        let findings = requirers == nil
+            ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) + (await youngVersions(releases))
+                + prebuiltFit(whitelist) : []
+        return Outcome(report: report, remedies: remedies, entryFindings: findings)
     }
 
     /// A warning at each entry whose release's sdist `Requires-Python` admits none of a target's
@@ -161,6 +164,25 @@ public struct DependencyCheck: Sendable {
             }
         }
         return warnings
+    }
+
+    /// An error at each prebuilt entry with a version, target and interpreter that none of its
+    /// pinned wheels installs on (a macOS-only pin for a Linux target): the build would fail there.
+    func prebuiltFit(_ whitelist: Whitelist) -> [Diagnostic] {
+        var errors: [Diagnostic] = []
+        for package in whitelist.packages where !package.entry.prebuilt.isEmpty {
+            for version in Set(package.entry.prebuilt.map(\.wheel.version)).sorted() {
+                let pinned = Dictionary(package.entry.prebuilt.filter { $0.wheel.version == version }.map { ($0.filename, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+                for target in package.targets.sorted() {
+                    guard let definition = targets[target] else { continue }
+                    let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
+                    for python in package.pythons[target] ?? [] where PrebuiltChoice.choose(pinned, python: python, platforms: platforms) == nil {
+                        errors.append(.error(at: package.entry.location, "no pinned prebuilt wheel of \(package.entry.name) \(version) installs on \(target) with Python \(python) (\(platforms.first ?? definition.architecture) and older): pin one that does, or leave the target out"))
+                    }
+                }
+            }
+        }
+        return errors
     }
 
     /// A warning at each entry whose listed version is still in its cooldown upstream (and not

@@ -121,6 +121,16 @@ final class GatePoliciesFlowTests {
         #expect(unreasoned.status == 1 && unreasoned.output.contains("error: gpl-tool is licensed GPL-3.0-only: GPL-3.0-only is denied by the license policy"), "\(unreasoned.output)")
     }
 
+    @Test("lint --deps: a prebuilt entry whose pinned wheels install on none of a target's interpreters is an error there")
+    func prebuiltPinsThatFitNowhere() async throws {
+        let file = try whitelistFile("prebuilt")
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: mac-tool\n    versions: [\"1.0\"]\n    reason: r\n    license: MIT\n    prebuilt:\n      mac_tool-1.0-py3-none-macosx_11_0_arm64.whl: \(String(repeating: "0", count: 64))\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let lint = try await wheelwright(["whitelist", "lint", (file as NSString).deletingLastPathComponent, "--deps",
+                                          "--containers", Repository.root.appendingPathComponent("containers").path])
+        #expect(lint.status == 1 && lint.output.contains("error: no pinned prebuilt wheel of mac-tool 1.0 installs on debian-12 with Python 3.11 (manylinux_2_36_x86_64 and older)"), "\(lint.output)")
+    }
+
     @Test("follow mode: the plan skips releases in their cooldown saying when they end, and takes them once it has (--as-of); the entry's cooldown overrides the site's")
     func plan() async throws {
         let server = try TestServer()
