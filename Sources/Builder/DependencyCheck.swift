@@ -185,14 +185,13 @@ public struct DependencyCheck: Sendable {
         return errors
     }
 
-    /// A warning at each entry whose listed version is still in its cooldown upstream (and not
-    /// allowed young on the entry): the build skips it until the cooldown ends.
+    /// A warning at each entry whose listed version, or followed release (`latest:`), is still in
+    /// its cooldown upstream and not allowed young on the entry: the build skips it until then.
     func youngVersions(_ releases: [(entry: ResolvedPackage, version: Version)]) async -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         for (package, version) in releases where package.entry.prebuilt.isEmpty && package.entry.allowYoung[version] == nil {
             let cooldown = package.entry.cooldown ?? self.cooldown
-            guard cooldown.seconds > 0, case .exact = package.entry.selection,
-                  let page = try? await page(of: package.entry.name).page else { continue }
+            guard cooldown.seconds > 0, let page = try? await page(of: package.entry.name).page else { continue }
             let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page), now: now)
             if let young = age.young(version) {
                 let ends = age.ends(version).map { "; it is built the first night after \($0)" } ?? ""

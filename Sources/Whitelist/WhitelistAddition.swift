@@ -15,7 +15,7 @@ public enum WhitelistAddition {
 
     public enum Outcome: Sendable, Equatable {
         /// The files' new texts with their diffs (the requested file first), and the lint summary
-        /// after the change.
+        /// after the change, with each warning the change brought on its own line.
         case changed(files: [FileChange], summary: String)
         /// Nothing to do (the version is already listed), and why.
         case unchanged(String)
@@ -27,7 +27,8 @@ public enum WhitelistAddition {
     /// is every whitelist file of the folder, as they are now.
     public static func add(_ requests: [WhitelistEditor.Request], to path: String, original: String,
                            whitelist: [SourceFile], targets: [TargetDefinition]) throws -> Outcome {
-        let current = Whitelist.read(whitelist, targets: targets).whitelist
+        let existing = Whitelist.read(whitelist, targets: targets)
+        let current = existing.whitelist
         for request in requests {
             if let rule = current?.denial(of: request.name, version: request.version) {
                 throw PackageRequest.Failure(description: "\(request.name) \(request.version) is denied at \(rule.location): \(rule.reason)")
@@ -48,7 +49,10 @@ public enum WhitelistAddition {
             let old = before[normalized(file.path)] ?? (normalized(file.path) == normalized(path) ? original : "")
             return FileChange(path: file.path, text: text(of: file), diff: diff(old, text(of: file), path: file.path))
         }
-        return .changed(files: files, summary: report.summary)
+        // The warnings the change brought (a missing reason), not those the folder had already.
+        let had = Set(existing.diagnostics.map(\.message))
+        let brought = report.diagnostics.filter { $0.severity == .warning && !had.contains($0.message) }.map { "\n\($0)" }
+        return .changed(files: files, summary: report.summary + brought.joined())
     }
 
     /// Refuses the package asked for when another file of the folder lists it, with the command
