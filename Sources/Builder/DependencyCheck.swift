@@ -138,7 +138,7 @@ public struct DependencyCheck: Sendable {
         let report = await report(releases, requirers: requirers)
         var remedies: [DependencyClosure.Need: Remedy] = [:]
         for case .unmet(let need, _) in report.findings {
-            remedies[need] = await remedy(for: [need.requirement], whitelist: whitelist)
+            remedies[need] = await remedy(for: [need.requirement], pythons: Self.pythons(of: [need], in: whitelist), whitelist: whitelist)
         }
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
         let findings = requirers == nil
@@ -240,8 +240,14 @@ public struct DependencyCheck: Sendable {
             case .failure(let error): unknown[release] = unknown[release] ?? "its build requirements: \(error)"
             }
         }
+        var requiresPython: [DependencyClosure.Release: RequiresPython] = [:]
+        for (entry, version) in releases {
+            if let page = try? await page(of: entry.entry.name), let required = UpstreamClient.sdistRequiresPython(in: page.page)[version] {
+                requiresPython[DependencyClosure.Release(project: entry.entry.name, version: version)] = required
+            }
+        }
         return DependencyClosure.check(releases: releases, requirements: requirements, buildRequirements: buildRequirements,
-                                       unknown: unknown, targets: targets)
+                                       unknown: unknown, targets: targets, requiresPython: requiresPython)
     }
 
     public struct ClosureFailure: Error, Sendable, CustomStringConvertible {
@@ -282,14 +288,14 @@ public struct DependencyCheck: Sendable {
                 need.requirement.project == project && added.contains(need.requirer)
                     && (requestRuntime || need.kind == .build || need.requirer != requested)
             }
-            var choice = await remedy(for: placed.map(\.requirement), whitelist: whitelist)
+            var choice = await remedy(for: placed.map(\.requirement), pythons: Self.pythons(of: placed, in: whitelist), whitelist: whitelist)
             if case .none = choice, placed.contains(where: { $0.kind == .build }), let unmet = missing[project] {
                 // No one release meets them all (hatch-vcs wants setuptools-scm>=8, python-dateutil's
                 // build <8). Each build has its own environment and an entry may list several
                 // versions, so the release that meets what runs together (every runtime need, else
                 // the first unmet build need) is added now, and the next rounds meet the rest.
                 let group = unmet.contains { $0.kind == .runtime } ? placed.filter { $0.kind == .runtime } : [unmet[0]]
-                let partial = await remedy(for: group.map(\.requirement), whitelist: whitelist)
+                let partial = await remedy(for: group.map(\.requirement), pythons: Self.pythons(of: group, in: whitelist), whitelist: whitelist)
                 if case .add(let name, let version) = partial {
                     // Bounded: metadata that keeps asking for other versions stops here.
                     guard requests.filter({ $0.name == name }).count < Self.maximumVersionsPerProject else {
@@ -337,9 +343,20 @@ public struct DependencyCheck: Sendable {
         return (try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache), index)
     }
 
+    /// The interpreters `needs` apply for: their requirers' on the targets where they apply.
+    static func pythons(of needs: [DependencyClosure.Need], in whitelist: Whitelist) -> Set<String> {
+        var pythons: Set<String> = []
+        for need in needs {
+            guard let requirer = whitelist.packages.first(where: { $0.entry.name == need.requirer.project }) else { continue }
+            for target in need.targets { pythons.formUnion(requirer.pythons[target] ?? []) }
+        }
+        return pythons
+    }
+
     /// The newest final release with an sdist that meets every one of `requirements` (all of one
-    /// project), unless denied.
-    func remedy(for requirements: [Requirement], whitelist: Whitelist) async -> Remedy {
+    /// project) and whose `Requires-Python` admits each of `pythons` not yet served by a listed
+    /// version (else the oldest of them: the next round serves the rest), unless denied.
+    func remedy(for requirements: [Requirement], pythons: Set<String> = [], whitelist: Whitelist) async -> Remedy {
         guard let first = requirements.first, let name = try? ProjectName(first.project) else {
             return .none("'\(requirements.first?.name ?? "")' is not a project name an index can serve")
         }
@@ -359,6 +376,21 @@ public struct DependencyCheck: Sendable {
                 return .none("every release of \(name.normalized) that meets it is in its cooldown (\(name.normalized) \(newest): \(age.young(newest) ?? "")): wait, or take it now with wheelwright whitelist add '\(name.normalized)==\(newest)' --allow-young --reason TEXT")
             }
             meeting = settled
+        }
+        if !pythons.isEmpty, !meeting.isEmpty, let page = try? await page(of: name).page {
+            let required = UpstreamClient.sdistRequiresPython(in: page)
+            func admits(_ version: Version, _ python: String) -> Bool { required[version]?.admits(python: python) != false }
+            let listed = whitelist.packages.filter { $0.entry.name == name }.flatMap { package -> [Version] in
+                if case .exact(let versions) = package.entry.selection { versions } else { [] }
+            }.filter { version in requirements.allSatisfy { $0.specifier.contains(version, prereleases: true) } }
+            let uncovered = pythons.filter { python in !listed.contains { admits($0, python) } }
+            let wanted = uncovered.isEmpty ? pythons : uncovered
+            let fitting = meeting.filter { version in wanted.allSatisfy { admits(version, $0) } }
+            let oldest = wanted.compactMap { try? Version($0) }.min()?.description
+            meeting = fitting.isEmpty ? meeting.filter { version in oldest.map { admits(version, $0) } ?? true } : fitting
+            guard !meeting.isEmpty else {
+                return .none("no release of \(name.normalized) with an sdist meets \(requirements.map(\.description).joined(separator: " and ")) and admits Python \(wanted.sorted().joined(separator: ", "))")
+            }
         }
         let finals = meeting.filter { !$0.isPrerelease }
         guard !meeting.isEmpty else {

@@ -97,10 +97,13 @@ public enum DependencyClosure {
     /// requires nothing here; `unknown` says why one could not be read) and its
     /// `buildRequirements` (empty when they are not whitelisted), `targets` by name. Findings in
     /// a stable order.
+    /// `requiresPython` gives each release's sdist `Requires-Python`: a version meets a need on a
+    /// target only for the requirer's interpreters there that it admits (numpy 2.5.5 listed for
+    /// debian-12 is never built for its 3.11).
     public static func check(
         releases: [(entry: ResolvedPackage, version: Version)],
         requirements: [Release: [Requirement]], buildRequirements: [Release: [Requirement]] = [:],
-        unknown: [Release: String] = [:], targets: [String: TargetDefinition]
+        unknown: [Release: String] = [:], targets: [String: TargetDefinition], requiresPython: [Release: RequiresPython] = [:]
     ) -> Report {
         // Extras other releases ask of a project, to a fixed point (an extra can pull another).
         var extras: [String: Set<String>] = [:]
@@ -128,10 +131,16 @@ public enum DependencyClosure {
             }
             var unmetTargets: [String] = []
             var whitelisted = Set<Version>()
+            let pythons = releases.first { Release(project: $0.entry.entry.name, version: $0.version) == need.requirer }?.entry.pythons ?? [:]
             for target in need.targets {
-                let available = releases.filter { $0.entry.entry.name.normalized == need.requirement.project && $0.entry.targets.contains(target) }.map(\.version)
-                whitelisted.formUnion(available)
-                if need.requirement.specifier.filter(available).isEmpty { unmetTargets.append(target) }
+                let listed = releases.filter { $0.entry.entry.name.normalized == need.requirement.project && $0.entry.targets.contains(target) }
+                whitelisted.formUnion(listed.map(\.version))
+                // Met for each of the requirer's interpreters there by a version built for it.
+                let met = (pythons[target] ?? [""]).allSatisfy { python in
+                    let built = listed.filter { python.isEmpty || requiresPython[Release(project: $0.entry.entry.name, version: $0.version)]?.admits(python: python) != false }
+                    return !need.requirement.specifier.filter(built.map(\.version)).isEmpty
+                }
+                if !met { unmetTargets.append(target) }
             }
             if !unmetTargets.isEmpty {
                 let unmet = Need(requirer: need.requirer, requirement: need.requirement, kind: need.kind, targets: unmetTargets, location: need.location)

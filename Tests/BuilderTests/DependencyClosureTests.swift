@@ -54,6 +54,13 @@ final class DependencyClosureTests {
         }
         // A release for a Python no target has.
         files.append(try await makeDistribution(in: distributions, "py-modern", "1.0", sdist: true, requiresPython: ">=3.99"))
+        // A dependency whose newest release needs a newer Python than debian-12 has (numpy 2.5.5).
+        for (version, python) in [("1.0", ">=3.8"), ("2.0", ">=3.12")] {
+            files.append(try await makeDistribution(in: distributions, "np", version, requiresPython: python))
+            files.append(try await makeDistribution(in: distributions, "np", version, sdist: true, requiresPython: python))
+        }
+        files.append(try await makeDistribution(in: distributions, "contour", "1.0", requiresDist: ["np>=1"]))
+        files.append(try await makeDistribution(in: distributions, "contour", "1.0", sdist: true, requiresDist: ["np>=1"]))
         // What their sdists need to build, offline: Debian's setuptools and wheel wheels.
         files += try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
             .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
@@ -148,6 +155,18 @@ final class DependencyClosureTests {
             .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
         let refused = try await wheelwright(["whitelist", "add", "lib==2.0", "--with-deps", "--file", directory + "/opensource.yaml"])
         #expect(refused.status != 0 && refused.output.contains("lib 2.0 needs core on debian-13: core 2.0 is whitelisted, but not for those targets"), "\(refused.output)")
+    }
+
+    @Test("the closure meets each requirement for every interpreter of its targets: a dependency's newest release that debian-12's Python cannot use is not taken, and lint reports one listed alone")
+    func interpretersPerTarget() async throws {
+        let directory = try whitelist("interpreters", "defaults:\n  targets: [debian-12, debian-13]\n")
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "contour", "--with-deps", "--file", file])
+        #expect(added.status == 0 && added.output.contains("dependency: np 1.0 (dependency of contour)"), "\(added.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "  - name: np\n    versions: [\"1.0\"]\n", with: "  - name: np\n    versions: [\"2.0\"]\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
+        #expect(lint.status == 1 && lint.output.contains("contour 1.0 needs np>=1 on debian-12, which no whitelisted version meets") && lint.output.contains("fix: wheelwright whitelist add 'np==1.0'"), "\(lint.output)")
     }
 
     @Test("add --with-deps refuses a set no release can meet, naming the requirements and who places them; the file is unchanged")
