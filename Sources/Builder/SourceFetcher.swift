@@ -37,7 +37,9 @@ public actor SourceFetcher {
     /// When upstream says the sdist of `project` `version` was uploaded (PEP 700); nil when it
     /// does not say (an HTML page) or has no such sdist.
     public func uploadTime(project: String, version: Version) async throws -> Date? {
-        UpstreamClient.sdistUploadTimes(in: try await page(project).page)[version]
+        let (page, index) = try await page(project)
+        // The time of the very file a build fetches.
+        return try? UpstreamClient.sdist(in: page, name: project, version: version, index: index).uploadTime
     }
 
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.

@@ -38,18 +38,30 @@ public struct ReleaseLicense: Sendable, Equatable {
     public init(expression: SPDXExpression, source: Source) { (self.expression, self.source) = (expression, source) }
 
     /// The license `metadata` states, or nil when it states none an SPDX expression can carry.
+    /// Identifiers a free-text `License` field is taken as when it is exactly one of them (a word
+    /// such as `GPLv3` is not an SPDX identifier, and is not guessed at).
+    static let knownIdentifiers: Set<String> = [
+        "MIT", "MIT-0", "ISC", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "0BSD", "PSF-2.0", "MPL-2.0", "Zlib", "Unlicense", "CC0-1.0",
+        "BSL-1.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later", "LGPL-2.1-only", "LGPL-2.1-or-later",
+        "LGPL-3.0-only", "LGPL-3.0-or-later", "AGPL-3.0-only", "AGPL-3.0-or-later",
+    ].reduce(into: Set()) { $0.insert($1.lowercased()) }
+
+    /// The license `metadata` states, or nil when it states none an SPDX expression can carry:
+    /// a `License-Expression` that does not parse is not replaced by a guess (PEP 639), and
+    /// several license classifiers do not say how they combine.
     public init?(_ metadata: CoreMetadata) {
-        if let text = metadata.licenseExpression, let expression = try? SPDXExpression(text) {
+        if let text = metadata.licenseExpression {
+            guard let expression = try? SPDXExpression(text) else { return nil }
             (self.expression, source) = (expression, .expression)
             return
         }
         let named = metadata.classifiers.filter { $0.hasPrefix("License ::") }
-        let mapped = named.compactMap { Self.classifiers[$0] }
-        if !named.isEmpty, mapped.count == named.count, let expression = try? SPDXExpression(mapped.joined(separator: " OR ")) {
+        if named.count == 1, let id = Self.classifiers[named[0]], let expression = try? SPDXExpression(id) {
             (self.expression, source) = (expression, .classifiers)
             return
         }
-        if let text = metadata.license, !text.contains("\n"), let expression = try? SPDXExpression(text) {
+        if named.isEmpty, let text = metadata.license, !text.contains("\n"), let expression = try? SPDXExpression(text),
+           expression.licenses.allSatisfy({ Self.knownIdentifiers.contains($0.lowercased()) || $0.hasPrefix("LicenseRef-") }) {
             (self.expression, source) = (expression, .licenseField)
             return
         }

@@ -93,6 +93,9 @@ public indirect enum SPDXExpression: Sendable, Hashable, CustomStringConvertible
         mutating func exception(depth: Int) throws(ParseError) -> SPDXExpression {
             let inner = try primary(depth: depth)
             guard peek("WITH") else { return inner }
+            // SPDX puts an exception on one license only: `(A OR B) WITH X` would print back as
+            // something else.
+            guard case .license = inner else { throw ParseError(description: "WITH follows a license identifier, not an expression") }
             index += 1
             guard index < tokens.count, Self.isIdentifier(tokens[index]) else { throw ParseError(description: "WITH needs an exception identifier") }
             index += 1

@@ -170,8 +170,8 @@ public struct BuildConfiguration: Sendable, Equatable {
         var read: [String: [String]] = [:]
         for pair in lists {
             for (id, item) in reader.strings(pair.value, "SPDX license identifiers") ?? [] {
-                if case .license(_, orLater: false)? = try? SPDXExpression(id) {
-                    read[pair.key, default: []].append(id)
+                if case .license(let parsed, orLater: false)? = try? SPDXExpression(id) {
+                    read[pair.key, default: []].append(parsed)
                 } else {
                     reader.log.error(reader.location(item), "'\(id)' is not an SPDX license identifier (MIT, Apache-2.0, LicenseRef-Company): the policy lists licenses, not expressions")
                 }

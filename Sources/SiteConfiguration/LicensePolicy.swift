@@ -12,9 +12,21 @@ public struct LicensePolicy: Sendable, Equatable {
     public let location: SourceLocation
 
     public init(allow: [String], deny: [String], location: SourceLocation) {
-        self.allow = Set(allow.map { $0.lowercased() })
-        self.deny = Set(deny.map { $0.lowercased() })
+        self.allow = Set(allow.map { Self.canonical($0, orLater: false) })
+        self.deny = Set(deny.map { Self.canonical($0, orLater: false) })
         self.location = location
+    }
+
+    /// An identifier as the policy compares it: lower-cased, the deprecated GNU forms and `+`
+    /// spelled out (`GPL-3.0` is `gpl-3.0-only`, `GPL-3.0+` `gpl-3.0-or-later`), so a deny list
+    /// cannot be walked around by an older spelling.
+    static func canonical(_ id: String, orLater: Bool) -> String {
+        var lowered = id.lowercased()
+        for family in ["agpl", "lgpl", "gpl"] where lowered.hasPrefix(family + "-") && !lowered.hasSuffix("-only") && !lowered.hasSuffix("-or-later") {
+            lowered += orLater ? "-or-later" : "-only"
+            return lowered
+        }
+        return lowered
     }
 
     public enum Verdict: Sendable, Equatable {
@@ -35,9 +47,10 @@ public struct LicensePolicy: Sendable, Equatable {
 
     private func evaluate(_ expression: SPDXExpression) -> (Bool, Set<String>, Set<String>) {
         switch expression {
-        case .license(let id, _):
-            if deny.contains(id.lowercased()) { return (false, [id], []) }
-            return allow.isEmpty || allow.contains(id.lowercased()) ? (true, [], []) : (false, [], [id])
+        case let .license(id, orLater):
+            let key = Self.canonical(id, orLater: orLater)
+            if deny.contains(key) { return (false, [id], []) }
+            return allow.isEmpty || allow.contains(key) ? (true, [], []) : (false, [], [id])
         case .with(let inner, _):
             return evaluate(inner)
         case .and(let parts):

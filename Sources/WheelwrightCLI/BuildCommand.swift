@@ -91,6 +91,13 @@ extension Wheelwright {
         @Option(help: "text (a bar on a terminal, else one stamped line per event) or json (one JSON object per event).")
         var logFormat: LogFormat = .text
 
+        func validate() throws {
+            // A night's build measures cooldowns against now: a later clock would build releases still young.
+            if let asOf = options.asOf, !dryRun, (ClockOption.date(asOf) ?? .distantPast) > Date() {
+                throw ValidationError("--as-of later than now builds releases still in their cooldown: it is for plan and build --dry-run")
+            }
+        }
+
         func run() async throws {
             var flags = limitOptions.configuration
             flags.jobs = jobs

@@ -68,6 +68,7 @@ extension Wheelwright.WhitelistCommand {
 
         func validate() throws {
             if withBuildDeps && withDeps { throw ValidationError("--with-deps adds what --with-build-deps adds and more: give one of them") }
+            if let licenseReason, licenseReason.allSatisfy(\.isWhitespace) { throw ValidationError("--license-reason is empty: say why it may be used outside the license policy") }
             if allowYoung && (reason ?? "").allSatisfy(\.isWhitespace) { throw ValidationError("--allow-young needs --reason TEXT: say why this release cannot wait for its cooldown") }
             if let asOf, ClockOption.date(asOf) == nil { throw ValidationError("--as-of must be an ISO 8601 UTC time (2026-12-24T00:00:00Z), found '\(asOf)'") }
         }
@@ -129,6 +130,13 @@ extension Wheelwright.WhitelistCommand {
             if let policy = configured.licensePolicy {
                 for (index, added) in requests.enumerated() {
                     guard let refusal = LicenseCheck.refusal("\(added.name) \(added.version)", license: added.license, policy: policy) else { continue }
+                    // An entry already listed keeps its license: and license-reason:, which the editor does not touch.
+                    if index == 0, let listed {
+                        guard listed.licenseReason != nil else {
+                            throw ValidationError(refusal + "; \(listed.name) is listed already (\(listed.location)): set its license: and license-reason: there by hand")
+                        }
+                        continue
+                    }
                     guard index == 0, let licenseReason else {
                         throw ValidationError(refusal + (index == 0 ? "; to whitelist it anyway, say why: --license-reason TEXT (recorded as license-reason:)"
                                                                   : "; it is a dependency: add it alone first, with --license-reason TEXT, if it may be used anyway"))

@@ -167,6 +167,9 @@ struct WhitelistDecoder {
         let reason = fields["reason"].flatMap { reader.string($0, "why the company needs the package") }
         let license = fields["license"].flatMap { reader.string($0, "the package's license") }
         let licenseReason = fields["license-reason"].flatMap { reader.string($0, "why it is whitelisted outside the license policy") }
+        if let node = fields["license-reason"], let licenseReason, licenseReason.allSatisfy(\.isWhitespace) {
+            reader.log.error(reader.location(node), "license-reason is empty: say why it may be used outside the license policy")
+        }
         var url: String?
         if let urlNode = fields["url"], let text = reader.string(urlNode, "the project's URL") {
             if text.hasPrefix("https://") || text.hasPrefix("http://") {

@@ -44,7 +44,19 @@ public enum WhitelistEditor {
         public let description: String
     }
 
+    /// A file with CRLF line ends is edited as LF (Swift reads "\r\n" as one character, which
+    /// no "\n" split sees) and written back with CRLF.
     public static func add(_ request: Request, to text: String, path: String) throws(Failure) -> Outcome {
+        let crlf = text.unicodeScalars.contains("\r")
+        guard crlf else { return try edit(request, text, path: path) }
+        let lf = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\r" }))
+        switch try edit(request, lf, path: path) {
+        case .changed(let edited): return .changed(edited.replacingOccurrences(of: "\n", with: "\r\n"))
+        case .unchanged(let why): return .unchanged(why)
+        }
+    }
+
+    static func edit(_ request: Request, _ text: String, path: String) throws(Failure) -> Outcome {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

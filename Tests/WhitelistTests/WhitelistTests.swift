@@ -245,6 +245,19 @@ struct LicensePolicyTests {
         #expect(Self.policy.judge(try SPDXExpression(text)) == verdict)
     }
 
+    @Test("what is printed reads back as the same expression; an exception on a parenthesised expression is refused; old GNU spellings are what they mean")
+    func roundTrip() throws {
+        for text in ["GPL-3.0-only AND (MIT OR Apache-2.0 WITH LLVM-exception)", "(MIT OR Zlib) AND (ISC OR BSD-3-Clause)", "MIT OR Zlib AND ISC", "GPL-2.0+ WITH Classpath-exception-2.0"] {
+            let expression = try SPDXExpression(text)
+            #expect(try SPDXExpression(expression.description) == expression, "\(text) → \(expression)")
+        }
+        #expect(throws: SPDXExpression.ParseError.self) { try SPDXExpression("GPL-3.0-only AND ((MIT OR Apache-2.0) WITH LLVM-exception)") }
+        let gnu = LicensePolicy(allow: [], deny: ["GPL-3.0-only", "GPL-3.0-or-later"], location: SourceLocation(file: "w.yaml", line: 1, column: 1))
+        #expect(gnu.judge(try SPDXExpression("GPL-3.0")) == .denied(["GPL-3.0"]))
+        #expect(gnu.judge(try SPDXExpression("GPL-3.0+")) == .denied(["GPL-3.0"]))
+        #expect(gnu.judge(try SPDXExpression("LGPL-3.0")) == .allowed)
+    }
+
     @Test("hostile or malformed expressions are refused, none traps", arguments: [
         "", "MIT OR", "AND MIT", "(MIT", "MIT)", "MIT WITH", "MIT; rm -rf /", "M\u{0}IT", String(repeating: "(", count: 40) + "MIT" + String(repeating: ")", count: 40),
         String(repeating: "MIT OR ", count: 400) + "MIT", "-MIT", "OR", "MIT OR OR Zlib",
@@ -280,5 +293,22 @@ struct LicensePolicyTests {
         #expect(try license("Classifier: License :: OSI Approved :: BSD License\n") == nil, "a family, not a license")
         #expect(try license("License: Apache-2.0\n")?.expression == (try SPDXExpression("Apache-2.0")))
         #expect(try license("License: see LICENSE.txt for the terms\n") == nil)
+        #expect(try license("License-Expression: GPL-3.0-only OR\nClassifier: License :: OSI Approved :: MIT License\n") == nil, "a broken expression is not replaced by a guess")
+        #expect(try license("Classifier: License :: OSI Approved :: MIT License\nClassifier: License :: OSI Approved :: GNU General Public License v3 (GPLv3)\n") == nil, "two classifiers do not say how they combine")
+        #expect(try license("License: GPLv3\n") == nil, "a word that is no SPDX identifier")
+    }
+}
+
+@Suite("Editing CRLF whitelists")
+struct CRLFEditTests {
+    @Test("a file with CRLF line ends gets its version and allow-young: in CRLF, and reads back")
+    func crlf() throws {
+        let text = "packages:\r\n  - name: a\r\n    versions: [\"1.0\"]\r\n    reason: r\r\n    license: MIT\r\n"
+        let request = WhitelistEditor.Request(name: try ProjectName("a"), version: try Version("2.0"), allowYoung: "fixes CVE-2026-1")
+        guard case .changed(let edited) = try WhitelistEditor.add(request, to: text, path: "w.yaml") else { Issue.record("expected a change"); return }
+        #expect(edited == "packages:\r\n  - name: a\r\n    versions: [\"1.0\", \"2.0\"]\r\n    reason: r\r\n    license: MIT\r\n    allow-young:\r\n      \"2.0\": fixes CVE-2026-1\r\n", "\(edited.debugDescription)")
+        let entry = try #require(lint(edited).whitelist?.packages.first?.entry)
+        #expect(entry.allowYoung[try Version("2.0")] == "fixes CVE-2026-1")
+        #expect(lint("packages:\n  - {name: a, versions: [\"1\"], license: MIT, license-reason: \" \", reason: r}\n").errorCount == 1)
     }
 }
