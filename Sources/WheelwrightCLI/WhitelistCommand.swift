@@ -52,6 +52,13 @@ extension Wheelwright.WhitelistCommand {
             let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
                 .adding(buildRequirements.migrationWarning(file, configPath: ConfigFile.path(flag: site.config)).map { [$0] } ?? [])
+            if let site = file.cooldown, let whitelist = report.whitelist {
+                // An entry may wait longer than the site; a shorter wait is a decision worth seeing.
+                report = report.adding(whitelist.packages.compactMap { package in
+                    guard let own = package.entry.cooldown, own < site else { return nil }
+                    return .warning(at: package.entry.location, "\(package.entry.name)'s cooldown (\(own)) is shorter than the site's (\(site)): its releases are built sooner than the rest; say why in its reason")
+                })
+            }
             if let policy = file.licensePolicy, let whitelist = report.whitelist {
                 report = report.adding(LicenseCheck.diagnostics(whitelist, policy: policy))
             }

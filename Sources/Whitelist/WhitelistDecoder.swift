@@ -186,6 +186,11 @@ struct WhitelistDecoder {
             if cooldown == nil { reader.log.error(reader.location(cooldownNode), "the cooldown must be \(Cooldown.expected), found '\(text)'") }
         }
         let allowYoung = fields["allow-young"].flatMap { decodeAllowYoung($0) } ?? [:]
+        if case .exact(let listed)? = selection, let node = fields["allow-young"] {
+            for version in allowYoung.keys.sorted() where !listed.contains(version) {
+                reader.log.warning(reader.location(node), "allow-young names \(version), which 'versions' does not list: it allows nothing; drop it")
+            }
+        }
 
         let location = reader.location(node)
         if fields["reason"] == nil {

@@ -143,6 +143,8 @@ final class GatePoliciesFlowTests {
             #expect(run.status == 0, "\(run.output)")
             return run.output
         }
+        let lint = try await wheelwright(["whitelist", "lint", (file as NSString).deletingLastPathComponent, "--containers", Repository.root.appendingPathComponent("containers").path])
+        #expect(lint.output.contains("warning: timeless's cooldown (1 hour) is shorter than the site's (7 days)"), "\(lint.output)")
         let tonight = try await plan([])
         #expect(tonight.contains("build aged-1.0-debian-12"), "\(tonight)")
         #expect(tonight.contains("skip  aged-2.0-debian-12-py3.11: aged 2.0 is in its cooldown: uploaded 3 days ago, cooldown 7 days; it is built the first night after"), "\(tonight)")

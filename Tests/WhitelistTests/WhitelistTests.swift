@@ -228,6 +228,8 @@ struct CooldownKeysTests {
         #expect(messages.contains { $0.contains("w.yaml:4:15: error: the cooldown must be a whole number of hours, days or weeks") }, "\(messages)")
         #expect(messages.contains { $0.contains("w.yaml:6:7: error: 'nonsense!' is not a PEP 440 version") }, "\(messages)")
         #expect(messages.contains { $0.contains("w.yaml:7:7: error: version 1.0 is allowed in its cooldown without a reason") }, "\(messages)")
+        let unlisted = lint("packages:\n  - name: a\n    versions: [\"1.0\"]\n    allow-young:\n      \"9.9\": r\n    reason: r\n    license: MIT\n")
+        #expect(unlisted.diagnostics.map(\.description).contains { $0.contains("warning: allow-young names 9.9, which 'versions' does not list") }, "\(unlisted.diagnostics)")
     }
 }
 
