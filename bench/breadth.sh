@@ -18,6 +18,8 @@
 # requested releases that build in upstream mode and in whitelisted mode, the build tools, the
 # graph's depth and the wall times. Writes bench/out/breadth/summary.json. MODES="upstream" (or
 # "whitelisted") runs one, keeping the other's results; JOBS sets the builds at once (2).
+# Each result per project and target is compared with bench/breadth-baseline.json, regressions
+# printed; UPDATE=1 records this run as the baseline (on purpose only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/breadth

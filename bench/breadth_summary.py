@@ -167,6 +167,51 @@ def main():
         summary["comparison"] = comparison
         print(f"\nprebuilt list ({len(prebuilt)}): " + "; ".join(f"{name}: {reason}" for name, reason in sorted(prebuilt.items())))
     json.dump(summary, open(f"{out}/summary.json", "w"), indent=1, default=list)
+    guard(summary, modes)
+
+
+BASELINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "breadth-baseline.json")
+
+
+def guard(summary, modes):
+    """Each mode's result per project and target against bench/breadth-baseline.json: what built
+    (or was prebuilt, or served by a pure wheel) and no longer does, and what was skipped with a
+    reason and now fails, are regressions, printed first. UPDATE=1 writes the results as the new
+    baseline (on purpose only)."""
+    current = {}
+    for mode in modes:
+        results = {}
+        for key, (kind, _) in summary[mode]["outcomes"].items():
+            project, version, target = key.split("|")
+            previous = results.get(f"{project} {target}")
+            # A project with several versions counts as its worst one.
+            if previous is None or (ok(previous.split(" ")[0]) and not ok(kind)):
+                results[f"{project} {target}"] = f"{kind} {version}"
+        current[mode] = dict(sorted(results.items()))
+    if os.environ.get("UPDATE") == "1":
+        baseline = json.load(open(BASELINE)) if os.path.exists(BASELINE) else {}
+        baseline.update(current)
+        json.dump(baseline, open(BASELINE, "w"), indent=1, sort_keys=True)
+        print(f"\nbaseline updated: {BASELINE}")
+        return
+    if not os.path.exists(BASELINE):
+        print("\nno baseline yet: run with UPDATE=1 to record this run as one")
+        return
+    baseline = json.load(open(BASELINE))
+    regressions, fixed = [], []
+    for mode in modes:
+        for key, was in baseline.get(mode, {}).items():
+            now = current[mode].get(key, "missing")
+            was_kind, now_kind = was.split(" ")[0], now.split(" ")[0]
+            if (ok(was_kind) and not ok(now_kind)) or (was_kind == "skipped" and now_kind.startswith("failed")):
+                regressions.append(f"{mode}: {key}: was {was}, now {now}")
+            elif not ok(was_kind) and ok(now_kind):
+                fixed.append(f"{mode}: {key}: was {was}, now {now}")
+    print(f"\n## against the baseline ({os.path.basename(BASELINE)}): {len(regressions)} regressions, {len(fixed)} now build")
+    for line in regressions:
+        print(f"  REGRESSION {line}")
+    for line in fixed:
+        print(f"  now builds {line}")
 
 
 if __name__ == "__main__":
