@@ -160,7 +160,7 @@ struct WebPages: Sendable {
         if let home = metadata?.homePage, !home.isEmpty { links.append(Self.link("Homepage", home)) }
         for (label, url) in metadata?.projectURLs ?? [] { links.append(Self.link(label.isEmpty ? url : label, url)) }
         let details = PageContext.Details(
-            version: source.version, summary: metadata?.summary ?? "", license: metadata?.licenseSummary,
+            version: source.version, summary: metadata?.summary ?? "", license: metadata.flatMap(ReleaseLicense.shown),
             requiresPython: metadata?["Requires-Python"], links: links, hasLinks: !links.isEmpty,
             requirements: source.requirements, hasRequirements: !source.requirements.isEmpty,
             requestedBy: source.provenance?.requestedBy, requestReason: source.provenance?.requestReason,

@@ -29,6 +29,13 @@ public struct ReleaseLicense: Sendable, Equatable {
         "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication": "CC0-1.0",
     ]
 
+    /// The license as a page shows it, with where it was read: "MIT (License-Expression)",
+    /// "MIT (classifiers)", else the metadata's own words marked as no SPDX expression.
+    public static func shown(_ metadata: CoreMetadata) -> String? {
+        if let license = ReleaseLicense(metadata) { return "\(license.expression) (\(license.source.rawValue))" }
+        return metadata.licenseSummary.map { "\($0) (not an SPDX expression)" }
+    }
+
     /// What a whitelist entry records as its `license:`: the SPDX expression when the metadata
     /// gives one, else the metadata's own words.
     public static func recorded(_ metadata: CoreMetadata) -> String? {

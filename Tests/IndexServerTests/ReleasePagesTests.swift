@@ -92,7 +92,7 @@ final class ReleasePagesTests {
     func projectPage() async throws {
         let project = try await page("/alice/web/demo-lib/")
         #expect(project.contains("<h1>demo-lib</h1>") && project.contains("<p class=\"summary\">demo-lib for tests</p>"))
-        #expect(project.contains("<dt>license</dt><dd>MIT</dd>") && project.contains("<dt>Requires-Python</dt><dd>&gt;=3.9</dd>"))
+        #expect(project.contains("<dt>license</dt><dd>MIT (License)</dd>") && project.contains("<dt>Requires-Python</dt><dd>&gt;=3.9</dd>"))
         #expect(project.contains("<a href=\"https://example.com/source\" rel=\"nofollow noopener noreferrer\">Source</a>"), "\(project)")
         #expect(project.contains("<li><a href=\"/alice/web/helper/\">helper&gt;=1.0</a></li>"), "a dependency the index serves links to its page")
         #expect(project.contains("<li>absent-dep; python_version &lt; &quot;3.12&quot;</li>"), "one it does not is text")

@@ -298,6 +298,9 @@ struct LicensePolicyTests {
         #expect(try license("License-Expression: GPL-3.0-only OR\nClassifier: License :: OSI Approved :: MIT License\n") == nil, "a broken expression is not replaced by a guess")
         #expect(try license("Classifier: License :: OSI Approved :: MIT License\nClassifier: License :: OSI Approved :: GNU General Public License v3 (GPLv3)\n") == nil, "two classifiers do not say how they combine")
         #expect(try license("License: GPLv3\n") == nil, "a word that is no SPDX identifier")
+        func shown(_ text: String) throws -> String? { ReleaseLicense.shown(try CoreMetadata(parsing: "Metadata-Version: 2.4\nName: x\nVersion: 1\n" + text)) }
+        #expect(try shown("License-Expression: mit or Apache-2.0\n") == "mit OR Apache-2.0 (License-Expression)")
+        #expect(try shown("License: GPLv3\n") == "GPLv3 (not an SPDX expression)")
     }
 }
 
