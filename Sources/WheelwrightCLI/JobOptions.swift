@@ -38,7 +38,7 @@ struct JobOptions: ParsableArguments {
 
     func validate() throws {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be i/n with 1 ≤ i ≤ n, found '\(shard)'") }
-        if let asOf, ClockOption.date(asOf) == nil { throw ValidationError("--as-of must be an ISO 8601 UTC time (2026-12-24T00:00:00Z), found '\(asOf)'") }
+        try ClockOption.validate(asOf)
     }
 
     /// The run's settings: these flags (and `extra`'s) over the config file over the defaults.

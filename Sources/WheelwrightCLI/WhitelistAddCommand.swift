@@ -70,7 +70,7 @@ extension Wheelwright.WhitelistCommand {
             if withBuildDeps && withDeps { throw ValidationError("--with-deps adds what --with-build-deps adds and more: give one of them") }
             if let licenseReason, licenseReason.allSatisfy(\.isWhitespace) { throw ValidationError("--license-reason is empty: say why it may be used outside the license policy") }
             if allowYoung && (reason ?? "").allSatisfy(\.isWhitespace) { throw ValidationError("--allow-young needs --reason TEXT: say why this release cannot wait for its cooldown") }
-            if let asOf, ClockOption.date(asOf) == nil { throw ValidationError("--as-of must be an ISO 8601 UTC time (2026-12-24T00:00:00Z), found '\(asOf)'") }
+            try ClockOption.validate(asOf)
         }
 
         func run() async throws {
@@ -84,12 +84,13 @@ extension Wheelwright.WhitelistCommand {
             let definitions = try ProjectFiles.targets(in: site.containers(configured)).targets
             let requestedTargets = targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             // The interpreters the entry will build for: its targets, else the file's defaults, else every target.
-            let defaults = Whitelist.read(sources, targets: definitions).whitelist?.files
+            let current = Whitelist.read(sources, targets: definitions).whitelist
+            let defaults = current?.files
                 .first { WhitelistAddition.normalized($0.path) == WhitelistAddition.normalized(file) }?.defaults ?? .none
             let interpreters = Whitelist.interpreters(targets: requestedTargets, pythons: nil, defaults: defaults, definitions: definitions).pythons
 
             let (page, index) = try await client.page(of: request.name.original)
-            let listed = Whitelist.read(sources, targets: definitions).whitelist?.packages.first { $0.entry.name == request.name }?.entry
+            let listed = current?.packages.first { $0.entry.name == request.name }?.entry
             let cooldown = listed?.cooldown ?? configured.cooldown ?? .none
             let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page),
                                  now: asOf.flatMap(ClockOption.date) ?? Date(), allowYoung: allowYoung)
