@@ -1,5 +1,6 @@
 /// A project page of the simple API as JSON (PEP 691, with PEP 700's `size`, `upload-time`
-/// and `versions`, PEP 592's `yanked` and PEP 714's `core-metadata`).
+/// and `versions`, PEP 592's `yanked`, PEP 714's `core-metadata` and PEP 792's
+/// `project-status`).
 public struct SimpleProjectDocument: Codable, Sendable {
     public struct Meta: Codable, Sendable {
         public var apiVersion: String
@@ -72,12 +73,26 @@ public struct SimpleProjectDocument: Codable, Sendable {
         }
     }
 
+    /// PEP 792: the project's status and why; absent means `active`.
+    public struct Status: Codable, Sendable, Equatable {
+        public var status: ProjectStatus
+        public var reason: String?
+
+        public init(status: ProjectStatus, reason: String?) { (self.status, self.reason) = (status, reason) }
+    }
+
     public var meta: Meta
     public var name: String
+    public var projectStatus: Status?
     public var versions: [String]
     public var files: [File]
 
-    public init(meta: Meta, name: String, versions: [String], files: [File]) {
-        (self.meta, self.name, self.versions, self.files) = (meta, name, versions, files)
+    public init(meta: Meta, name: String, projectStatus: Status? = nil, versions: [String], files: [File]) {
+        (self.meta, self.name, self.projectStatus, self.versions, self.files) = (meta, name, projectStatus, versions, files)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case meta, name, versions, files
+        case projectStatus = "project-status"
     }
 }

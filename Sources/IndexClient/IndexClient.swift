@@ -133,6 +133,21 @@ public struct IndexClient: Sendable {
         _ = try await call(.POST, "/\(index)/+yank/\(filename)", body: request)
     }
 
+    /// A project's status in `index` (PEP 792) and its recorded history.
+    public func projectStatus(_ project: String, in index: String) async throws -> ProjectStatusReport {
+        try await call(.GET, "/\(index)/+status/\(project)", as: ProjectStatusReport.self)
+    }
+
+    /// The project's status in every index that holds files of it or a status for it.
+    public func projectStatuses(_ project: String) async throws -> [ProjectStatusReport] {
+        try await call(.GET, "/+status/\(project)", as: [ProjectStatusReport].self)
+    }
+
+    /// Sets a project's status in `index`; answers with the status the index serves after it.
+    public func setProjectStatus(_ project: String, in index: String, _ request: ProjectStatusRequest) async throws -> ProjectStatusReport {
+        try await call(.POST, "/\(index)/+status/\(project)", body: request, as: ProjectStatusReport.self)
+    }
+
     /// devpi's push: the release `name` `version` of `source` copied into `target`; returns
     /// devpi's action log (a line per step).
     public func push(_ name: String, version: String, from source: String, to target: String) async throws -> [ActionLogEntry] {

@@ -14,6 +14,10 @@ extension IndexRoutes {
         guard let stored = try service.file(filename, in: index), stored.sha256 == hash else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
+        // PEP 792: nothing of a quarantined project is served, its core metadata neither.
+        if let setting = try service.standing(of: stored.project, in: index).setting, !setting.status.servesFiles {
+            throw StoreError.notFound("\(requested) is not served: \(stored.project) is quarantined in \(setting.index) (\(setting.reason))")
+        }
         if wantsMetadata {
             guard let metadata = try service.coreMetadata(of: filename, in: index) else {
                 throw StoreError.notFound("\(filename) has no core metadata file")

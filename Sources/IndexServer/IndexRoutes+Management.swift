@@ -118,6 +118,38 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "file", result: YankResult(filename: file.filename, yanked: file.yanked, reason: file.yankReason ?? "")))
     }
 
+    /// `GET /USER/INDEX/+status/NAME`: the status the index serves for the project and every
+    /// recorded change behind it.
+    func projectStatus(_ index: IndexID, name: String) throws -> Response {
+        let normalized = ProjectName.normalize(name)
+        let (standing, _) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+        return Self.json(Envelope(type: "projectstatus", result: standing.report(of: normalized, in: index)))
+    }
+
+    /// `GET /+status/NAME`: the project's status in every index that holds files of it or a
+    /// status for it (what `wheelwright status --everywhere` changes).
+    func projectStatuses(_ name: String) throws -> Response {
+        let normalized = ProjectName.normalize(name)
+        let reports = try service.indices(holding: normalized).map { index in
+            try service.standing(of: normalized, in: index).report(of: normalized, in: index)
+        }
+        guard !reports.isEmpty else { throw StoreError.notFound("no index holds \(normalized)") }
+        return Self.json(Envelope(type: "projectstatuses", result: reports))
+    }
+
+    /// `POST /USER/INDEX/+status/NAME` with `{"status": …, "reason": …}` (the owner or root).
+    func setProjectStatus(_ index: IndexID, name: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+        let identity = try await authenticate(request, context: context)
+        try service.authorize(identity, .setProjectStatus(index))
+        let body = try await JSONBody.read(request, allowed: ProjectStatusRequest.keys)
+        guard let given = try body.string("status") else { throw SchemaError(field: "status", "is required: one of \(Self.statuses)") }
+        guard let status = ProjectStatus(rawValue: given) else { throw SchemaError(field: "status", "must be one of \(Self.statuses), found '\(given.prefix(40))'") }
+        let standing = try service.setProjectStatus(status, reason: try body.string("reason") ?? "", of: name, in: index, by: identity)
+        return Self.json(Envelope(type: "projectstatus", result: standing.report(of: ProjectName.normalize(name), in: index)))
+    }
+
+    static let statuses = ProjectStatus.allCases.map(\.rawValue).joined(separator: ", ")
+
     /// devpi's `DELETE /USER/INDEX/NAME[/VERSION]`, for volatile indices only.
     func deleteVersion(_ index: IndexID, project: String, version: String?, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let removed = try service.deleteVersion(version, of: project, in: index, by: try await authenticate(request, context: context))

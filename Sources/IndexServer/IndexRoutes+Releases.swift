@@ -9,8 +9,8 @@ extension IndexRoutes {
     /// `?ignore_bases=` (devpi-client's `remove`) limits it to the index's own files.
     func projectJSON(_ index: IndexID, normalized: String, request: Request) throws -> Response {
         let ownOnly = try RequestQuery(request.uri.query)["ignore_bases"] != nil
-        let files = try service.files(of: normalized, in: ownOnly ? [index] : try resolutionOrder(of: index))
-        guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
+        // A quarantined project answers with no versions (devpi's shape has no place for a status).
+        let (_, files) = try service.servedProject(normalized, in: index, order: ownOnly ? [index] : try resolutionOrder(of: index))
         let base = linkBase(request)
         let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, base: base) }
         return Self.json(Envelope(type: "projectconfig", result: versions))
@@ -18,7 +18,7 @@ extension IndexRoutes {
 
     func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) throws -> Response {
         let canonical = (try? Version(version).description) ?? version
-        let files = try service.files(of: normalized, in: try resolutionOrder(of: index)).filter { $0.version == canonical }
+        let files = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index)).files.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
         return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, base: linkBase(request))))
     }

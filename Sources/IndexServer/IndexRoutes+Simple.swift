@@ -17,9 +17,8 @@ extension IndexRoutes {
     /// `+simple/NAME/` and, for installers, at `/USER/INDEX/NAME/`.
     func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, request: Request) throws -> Response {
         try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            let files = try service.files(of: normalized, in: try resolutionOrder(of: index))
-            guard !files.isEmpty else { throw StoreError.notFound("no project \(normalized) in \(index) or its bases") }
-            return SimplePages.projectPage(normalized, files: files, format: format, prefix: pathPrefix)
+            let (standing, files) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+            return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }
     }
 

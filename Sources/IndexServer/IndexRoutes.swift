@@ -145,6 +145,12 @@ struct IndexRoutes: Sendable {
             return try await buildLog(index, filename: filename, request, context: context)
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
+        case .projectStatuses(let name):
+            return try projectStatuses(name)
+        case let .projectStatus(index, name) where read:
+            return try projectStatus(index, name: name)
+        case let .projectStatus(index, name):
+            return try await setProjectStatus(index, name: name, request, context: context)
         case let .project(index, name) where method == .delete:
             return try await deleteVersion(index, project: name, version: nil, request, context: context)
         case let .project(index, name):

@@ -54,8 +54,24 @@ enum PageContext {
         let name, path: String
         /// One release's page rather than the project's.
         let single: Bool
-        let details: Details
+        /// Nil when no file is served (a quarantined project, or a status set before any upload).
+        let details: Details?
         let versions: [VersionGroup]
+        /// The project's status when it is not `active` (PEP 792), and every recorded change.
+        let status: Status?
+        let history: [StatusChange]
+        let hasHistory: Bool
+    }
+
+    /// A status other than `active`: which, where it was set, by whom, when and why.
+    struct Status {
+        let status, index, user, when, reason: String
+        /// Its files are neither listed nor served.
+        let quarantined: Bool
+    }
+
+    struct StatusChange {
+        let status, index, user, when, reason: String
     }
 
     /// A release as a developer decides from it: its metadata, the whitelist entry that brought

@@ -24,6 +24,10 @@ enum Resource: Equatable {
     case fileList(IndexID)
     case fileLog(IndexID, filename: String)
     case yank(IndexID, filename: String)
+    /// A project's status in every index that holds it (files or a status).
+    case projectStatuses(name: String)
+    /// A project's status in the index (PEP 792): GET reads it with its history, POST sets it.
+    case projectStatus(IndexID, name: String)
     case project(IndexID, name: String)
     case version(IndexID, project: String, version: String)
     case builds
@@ -50,6 +54,7 @@ enum Resource: Equatable {
         case (3, "+builds"): self = .buildLog(run: components[1], item: components[2])
         case (1, "+coverage"): self = .coverage
         case (1, "+search"): self = .search
+        case (2, "+status"): self = .projectStatuses(name: components[1])
         case (2, "+static") where components[1] == "style.css": self = .stylesheet
         case (_, let first?) where first.hasPrefix("+"): throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
         case (1, _): self = .user(components[0])
@@ -66,6 +71,7 @@ enum Resource: Equatable {
             case (1, "+files"): self = .fileList(index)
             case (2, "+log"): self = .fileLog(index, filename: rest[1])
             case (2, "+yank"): self = .yank(index, filename: rest[1])
+            case (2, "+status"): self = .projectStatus(index, name: rest[1])
             case (1, let name) where !name.hasPrefix("+"): self = .project(index, name: name)
             case (2, let name) where !name.hasPrefix("+"): self = .version(index, project: name, version: rest[1])
             default: throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
@@ -79,9 +85,9 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildRun, .buildLog, .coverage, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildRun, .buildLog, .coverage, .search, .stylesheet:
             [.get, .head]
-        case .tokens: [.get, .head, .post]
+        case .tokens, .projectStatus: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
         case .lease: [.put, .delete]

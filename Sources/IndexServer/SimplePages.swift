@@ -6,7 +6,8 @@ import Synchronization
 
 /// Renders the simple API pages: pure functions of catalog data.
 enum SimplePages {
-    static let apiVersion = "1.1"
+    /// 1.4: PEP 792's project status markers (1.1 was PEP 700's sizes, times and versions).
+    static let apiVersion = "1.4"
 
     static func projectList(_ projects: [String], format: SimpleFormat) -> String {
         switch format {
@@ -35,12 +36,14 @@ enum SimplePages {
         }
     }
 
-    /// The project's page; file URLs start with `prefix` (the proxy's path prefix, or "").
-    static func projectPage(_ project: String, files: [StoredFile], format: SimpleFormat, prefix: String) -> String {
+    /// The project's page; file URLs start with `prefix` (the proxy's path prefix, or ""). A
+    /// status other than `active` is marked as PEP 792 says (absent means active).
+    static func projectPage(_ project: String, files: [StoredFile], status: ProjectStanding, format: SimpleFormat, prefix: String) -> String {
+        let marked = status.setting.map { SimpleProjectDocument.Status(status: $0.status, reason: $0.reason) }
         switch format {
         case .json:
             let document = SimpleProjectDocument(
-                meta: .init(apiVersion: apiVersion), name: project, versions: Array(Set(files.map(\.version))).sorted(),
+                meta: .init(apiVersion: apiVersion), name: project, projectStatus: marked, versions: Array(Set(files.map(\.version))).sorted(),
                 files: files.map { file in
                     SimpleProjectDocument.File(
                         filename: file.filename, url: url(of: file, prefix: prefix), hashes: ["sha256": file.sha256], size: file.size,
@@ -51,7 +54,12 @@ enum SimplePages {
             )
             return json(document)
         case .html, .legacyHTML:
-            var html = "<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"\(apiVersion)\">\n<title>Links for \(escape(project))</title>\n</head>\n<body>\n<h1>Links for \(escape(project))</h1>\n"
+            var html = "<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"\(apiVersion)\">\n"
+            if let marked {
+                html += "<meta name=\"pypi:project-status\" content=\"\(marked.status.rawValue)\">\n"
+                if let reason = marked.reason { html += "<meta name=\"pypi:project-status-reason\" content=\"\(escape(reason))\">\n" }
+            }
+            html += "<title>Links for \(escape(project))</title>\n</head>\n<body>\n<h1>Links for \(escape(project))</h1>\n"
             for file in files {
                 var attributes = "href=\"\(escape(url(of: file, prefix: prefix)))#sha256=\(file.sha256)\""
                 if let requiresPython = file.requiresPython {

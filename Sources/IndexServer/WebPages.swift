@@ -98,8 +98,12 @@ struct WebPages: Sendable {
     /// `DescriptionRenderer` makes next. `name` is normalized.
     func release(_ index: IndexID, name: String, version: String?) throws -> ReleaseSource {
         let order = try service.resolutionOrder(of: index)
-        let files = try service.files(of: name, in: order)
-        guard !files.isEmpty else { throw StoreError.notFound("no project \(name) in \(index)") }
+        guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+        let (standing, files) = try service.servedProject(name, in: index, order: order)
+        guard !files.isEmpty else {
+            return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, provenance: nil, versions: [],
+                                 requirements: [], installs: [], standing: standing)
+        }
         // Newest first by PEP 440; a version that does not parse sorts last.
         let grouped = Dictionary(grouping: files, by: \.version)
         let byVersion = grouped.map { (version: $0.key, parsed: try? Version($0.key), files: $0.value) }
@@ -134,7 +138,7 @@ struct WebPages: Sendable {
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
                              provenance: shown.files.lazy.compactMap(\.provenance).first, versions: versions,
                              requirements: try requirementLinks(metadata?.requiresDist ?? [], in: order, index: index),
-                             installs: try installCommands(name: name, version: shown.version, index: index))
+                             installs: try installCommands(name: name, version: shown.version, index: index), standing: standing)
     }
 
     /// What a release page shows, read before its description is rendered.
@@ -148,6 +152,7 @@ struct WebPages: Sendable {
         let versions: [PageContext.VersionGroup]
         let requirements: [PageContext.Requirement]
         let installs: [String]
+        let standing: ProjectStanding
 
         var description: String { metadata?.longDescription ?? "" }
         var descriptionType: String? { metadata?["Description-Content-Type"] }
@@ -155,6 +160,18 @@ struct WebPages: Sendable {
 
     /// The page of `source`, with its description already rendered and sanitized.
     func releasePage(_ source: ReleaseSource, description: String) -> String {
+        let history = source.standing.history.reversed().map { change in
+            PageContext.StatusChange(status: change.status.rawValue, index: change.index.description, user: change.user,
+                                     when: Self.time(change.time), reason: change.reason)
+        }
+        let status = source.standing.setting.map { setting in
+            PageContext.Status(status: setting.status.rawValue, index: setting.index.description, user: setting.user,
+                               when: Self.time(setting.time), reason: setting.reason, quarantined: !setting.status.servesFiles)
+        }
+        guard !source.versions.isEmpty else {
+            return render("project", PageContext.Project(frame: frame(source.name), name: source.name, path: source.index.description, single: false,
+                                                          details: nil, versions: [], status: status, history: history, hasHistory: !history.isEmpty))
+        }
         let metadata = source.metadata
         var links: [PageContext.Link] = []
         if let home = metadata?.homePage, !home.isEmpty { links.append(Self.link("Homepage", home)) }
@@ -168,7 +185,8 @@ struct WebPages: Sendable {
         )
         let title = source.single ? "\(source.name) \(source.version)" : source.name
         return render("project", PageContext.Project(frame: frame(title), name: source.name, path: source.index.description,
-                                                      single: source.single, details: details, versions: source.versions))
+                                                      single: source.single, details: details, versions: source.versions,
+                                                      status: status, history: history, hasHistory: !history.isEmpty))
     }
 
     /// A link a page may make clickable: http(s) only; anything else is shown as text.

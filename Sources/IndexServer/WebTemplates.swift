@@ -47,6 +47,9 @@ enum WebTemplates {
 
     static let project = """
         {{> header}}
+        {{^details}}<h1>{{name}}</h1>
+        <p class="meta">in <a href="{{frame.prefix}}/{{path}}/">{{path}}</a> · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>{{/details}}
+        {{#status}}<p class="project-status {{status}}"><b>{{status}}</b> in {{index}} since {{when}} by {{user}}: {{reason}}{{#quarantined}}. Its files are neither listed nor served.{{/quarantined}}</p>{{/status}}
         {{#details}}
         <h1>{{name}}{{#single}} {{version}}{{/single}}</h1>
         <p class="summary">{{summary}}</p>
@@ -70,6 +73,7 @@ enum WebTemplates {
         <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td>{{uploaded}} by {{uploader}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
         {{/files}}</tbody></table></section>
         {{/versions}}
+        {{#hasHistory}}<section class="status-history"><h2>status history</h2><ul>{{#history}}<li>{{when}}: {{user}} set <b>{{status}}</b> in {{index}}: {{reason}}</li>{{/history}}</ul></section>{{/hasHistory}}
         {{> footer}}
         """
 
@@ -158,6 +162,8 @@ enum WebTemplates {
         code { font: .85rem ui-monospace, monospace; }
         input[type=search] { padding: .3rem .5rem; border: 1px solid var(--line); border-radius: 4px; min-width: 14rem; }
         .meta { color: var(--muted); } .summary { font-size: 1.05rem; }
+        .project-status { padding: .5rem .75rem; border-radius: 4px; background: #fff4e5; }
+        .project-status.quarantined { background: #fbe9e7; color: var(--bad); }
         .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #fbe9e7; color: var(--bad); }
         tr.yanked td { color: var(--muted); }
         .bad { color: var(--bad); }

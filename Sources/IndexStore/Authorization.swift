@@ -2,8 +2,8 @@
 /// the operation and the facts it names, so that a table test covers every pair.
 ///
 /// - root (password or unscoped token) may do everything but use another user's token;
-/// - a user (password or unscoped token) manages themself and their own indices, and uploads
-///   where they own the index or are in its `acl_upload`;
+/// - a user (password or unscoped token) manages themself and their own indices (a project's
+///   status in them included), and uploads where they own the index or are in its `acl_upload`;
 /// - a scoped token may only upload, yank and delete versions in the indices it names, and
 ///   revoke itself; it can never manage users, indices or tokens;
 /// - tokens are created by a password login only (a token cannot mint one that outlives it);
@@ -41,7 +41,7 @@ public enum Authorization {
             return identity.isRoot ? nil : .forbidden("only root may \(operation)")
         case .modifyUser(let name), .deleteUser(let name), .listTokens(owner: let name):
             return identity.user == name || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(name) or root may")
-        case .createIndex(let index), .modifyIndex(let index), .deleteIndex(let index):
+        case .createIndex(let index), .modifyIndex(let index), .deleteIndex(let index), .setProjectStatus(let index):
             return identity.user == index.user || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(index.user) or root may")
         case .upload(let index), .yank(let index), .deleteVersion(let index):
             let allowed = identity.user == index.user || identity.isRoot || facts.aclUpload.contains(identity.user)

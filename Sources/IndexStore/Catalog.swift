@@ -29,10 +29,10 @@ public struct Catalog: Sendable {
         return filename
     }
 
-    private func read<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.read(body) }
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.read(body) }
 
     @discardableResult
-    private func write<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.write(body) }
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.write(body) }
 
     // MARK: Users and tokens
 
@@ -81,6 +81,7 @@ public struct Catalog: Sendable {
             guard settings.volatile else { throw StoreError.forbidden("index \(path) is non-volatile: it is never deleted") }
             try Self.refuseIfBase(of: [path], db)
             try db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
+            try db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
             try db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
             try db.bumpGeneration()
         }
@@ -100,6 +101,7 @@ public struct Catalog: Sendable {
             try Self.refuseIfBase(of: own, db)
             for index in own {
                 try db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
+                try db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
             }
             try db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
             try db.execute(#"DELETE FROM token WHERE "user" = ?"#, [name])
@@ -229,19 +231,21 @@ public struct Catalog: Sendable {
 
     /// The index and its bases, depth first in order, each once: where the simple API looks.
     public func resolutionOrder(of path: IndexID) throws -> [IndexID] {
-        try read { db in
-            var order: [IndexID] = []
-            func visit(_ index: IndexID) throws {
-                guard !order.contains(index), let settings = try Self.settings(of: index, db) else { return }
-                order.append(index)
-                for base in settings.bases { try visit(base) }
-            }
-            try visit(path)
-            return order
-        }
+        try read { db in try Self.resolutionOrder(of: path, db) }
     }
 
-    private static func settings(of path: IndexID, _ db: any SQLSession) throws -> IndexSettings? {
+    static func resolutionOrder(of path: IndexID, _ db: any SQLSession) throws -> [IndexID] {
+        var order: [IndexID] = []
+        func visit(_ index: IndexID) throws {
+            guard !order.contains(index), let settings = try Self.settings(of: index, db) else { return }
+            order.append(index)
+            for base in settings.bases { try visit(base) }
+        }
+        try visit(path)
+        return order
+    }
+
+    static func settings(of path: IndexID, _ db: any SQLSession) throws -> IndexSettings? {
         guard let json: String = try db.value(#"SELECT settings FROM "index" WHERE path = ?"#, [path.description]) else { return nil }
         return try decodeSettings(json)
     }
@@ -335,6 +339,7 @@ public struct Catalog: Sendable {
                         guard settings.volatile else { throw StoreError.alreadyExists(file.filename, as: existing.filename, in: file.index) }
                         replacing = true
                     }
+                    if let refusal = try Self.standing(of: file.project, in: file.index, db).uploadRefusal(file.filename) { throw refusal }
                 } catch let refusal as StoreError where refusal.kind != .internalError && refusal.kind != .unavailable {
                     results.append(.failure(refusal))
                     continue

@@ -195,6 +195,23 @@ enum CatalogMigrations {
             try session.execute("ALTER TABLE run_item ADD COLUMN tool \(session.dialect.flag)")
             try session.execute("ALTER TABLE coverage ADD COLUMN tool \(session.dialect.flag)")
         },
+        // Projects' statuses per index (PEP 792): every change kept, who, when and why; the
+        // latest of an index is its status there.
+        CatalogMigration(identifier: "v13-project-status") { session in
+            let d = session.dialect
+            try run(session, """
+                CREATE TABLE project_status (
+                    id \(d.serialKey),
+                    indexPath TEXT NOT NULL REFERENCES "index"(path),
+                    project TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
+                    changedAt \(d.real) NOT NULL
+                );
+                CREATE INDEX project_status_project ON project_status(project)
+                """)
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

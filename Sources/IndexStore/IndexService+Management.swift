@@ -98,6 +98,26 @@ extension IndexService {
         return try catalog.setYanked(index, filename, yanked: yanked, reason: reason)
     }
 
+    /// Sets `project`'s status in `index` (PEP 792) as `identity` (the index's owner or root),
+    /// recorded with who and when; returns the standing the index serves after it (a base's
+    /// stricter status stays in force). The project need not have files there yet: a project
+    /// can be quarantined before anything uploads it.
+    public func setProjectStatus(_ status: ProjectStatus, reason given: String, of project: String, in index: IndexID,
+                                 by identity: Identity?, now: Double = Date().timeIntervalSince1970) throws -> ProjectStanding {
+        try authorize(identity, .setProjectStatus(index))
+        guard let identity else { throw StoreError(.unauthorized, "log in to set a project's status") }
+        guard ProjectName.isValid(project) else { throw StoreError.badRequest("'\(project.prefix(100))' is not a valid project name (PEP 508: letters, digits, '.', '-', '_')") }
+        let reason: String
+        do {
+            reason = try ProjectStatusRequest.validatedReason(given)
+        } catch {
+            throw StoreError.badRequest(error.description)
+        }
+        let name = ProjectName.normalize(project)
+        try catalog.recordProjectStatus(ProjectStatusChange(index: index, project: name, status: status, reason: reason, user: identity.user, time: now))
+        return try catalog.standing(of: name, in: index)
+    }
+
     /// devpi's removal of a version, or of a whole project when `version` is nil, for volatile
     /// indices only; returns how many files went.
     public func deleteVersion(_ version: String?, of project: String, in index: IndexID, by identity: Identity) throws -> Int {
@@ -149,6 +169,10 @@ extension IndexService {
         let canonical = (try? Version(version).description) ?? version
         let files = try catalog.files(of: name, in: [source]).filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no release/files found for \(name) \(version) in \(source)") }
+        let standing = try catalog.standing(of: name, in: source)
+        if !standing.status.servesFiles, let setting = standing.setting {
+            throw StoreError.forbidden("\(name) is quarantined in \(setting.index) (\(setting.reason)): its files are not served, nor pushed")
+        }
         let targetVolatile = try catalog.settings(of: target)?.volatile == true
         for file in files where !targetVolatile {
             if let existing = try catalog.file(sameAs: file.filename, in: target), existing.sha256 != file.sha256 {

@@ -24,6 +24,22 @@ extension IndexService {
 
     public func files(of project: String, in indices: [IndexID]) throws -> [StoredFile] { try catalog.files(of: project, in: indices) }
 
+    /// The status `index` serves for `project` (PEP 792): its own or a base's, the strictest.
+    public func standing(of project: String, in index: IndexID) throws -> ProjectStanding { try catalog.standing(of: project, in: index) }
+
+    /// A project as `index` serves it: its standing, and its files through the bases unless it
+    /// is quarantined (PEP 792: then none is listed or served). `notFound` when the index has
+    /// neither files of it nor a status for it.
+    public func servedProject(_ project: String, in index: IndexID, order: [IndexID]) throws -> (standing: ProjectStanding, files: [StoredFile]) {
+        let standing = try catalog.standing(of: project, in: index)
+        let files = standing.status.servesFiles ? try catalog.files(of: project, in: order) : []
+        guard !files.isEmpty || standing.setting != nil else { throw StoreError.notFound("no project \(project) in \(index) or its bases") }
+        return (standing, files)
+    }
+
+    /// Every index that holds files of `project` itself or a status for it.
+    public func indices(holding project: String) throws -> [IndexID] { try catalog.indices(holding: project) }
+
     /// The files an index holds itself; `notFound` when there is no such index.
     public func files(in index: IndexID) throws -> [StoredFile] {
         guard try catalog.settings(of: index) != nil else { throw StoreError.notFound("no index \(index)") }

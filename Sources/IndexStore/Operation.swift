@@ -10,6 +10,8 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
     case upload(IndexID)
     case yank(IndexID)
     case deleteVersion(IndexID)
+    /// Setting a project's status in the index (PEP 792: quarantine, archive, deprecate, lift).
+    case setProjectStatus(IndexID)
     case createToken(scope: [IndexID]?)
     /// Revoking the token with this id, owned by `owner`.
     case revokeToken(id: String, owner: String)
@@ -30,6 +32,7 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
         case .upload(let index): "upload to \(index)"
         case .yank(let index): "yank files in \(index)"
         case .deleteVersion(let index): "delete versions in \(index)"
+        case .setProjectStatus(let index): "set a project's status in \(index)"
         case .createToken: "create tokens"
         case .revokeToken(let id, _): "revoke token \(id)"
         case .listTokens(let owner): "list the tokens of \(owner)"

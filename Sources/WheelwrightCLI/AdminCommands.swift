@@ -124,9 +124,7 @@ extension Wheelwright {
             func run() async throws {
                 let tokens = try await server.client().tokens(of: owner)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
+                    print(try PrettyJSON.string(tokens))
                     return
                 }
                 guard !tokens.isEmpty else {

@@ -14,3 +14,12 @@ public struct DenyEntry: Sendable {
         specifier?.contains(version, prereleases: true) ?? true
     }
 }
+
+extension DenyEntry {
+    /// The `deny:` entry, as YAML for a whitelist file, that keeps every version of `name` from
+    /// being built: what quarantining a project proposes, so that the next night does not
+    /// build it again.
+    public static func proposal(name: String, reason: String) -> String {
+        "deny:\n  - name: \(WhitelistEditor.quoted(name))\n    reason: \(WhitelistEditor.quoted(reason))\n"
+    }
+}

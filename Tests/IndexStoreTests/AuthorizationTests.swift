@@ -40,6 +40,8 @@ struct AuthorizationTests {
         (.upload(prod), [.owner, .unscopedToken, .aclUser, .root]),
         (.yank(dev), [.owner, .unscopedToken, .scopedToken, .rootScopedToken, .aclUser, .root]),
         (.deleteVersion(prod), [.owner, .unscopedToken, .aclUser, .root]),
+        (.setProjectStatus(dev), [.owner, .unscopedToken, .root]),
+        (.setProjectStatus(prod), [.owner, .unscopedToken, .root]),
         (.createToken(scope: nil), [.owner, .otherUser, .aclUser, .root, .builder]),
         (.revokeToken(id: "another-of-alice", owner: "alice"), [.owner, .root]),
         (.revokeToken(id: "scoped", owner: "alice"), [.owner, .root, .scopedToken]),

@@ -185,6 +185,47 @@ struct CatalogTests {
             runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])), logs: [:]) == 2)
         #expect(throws: StoreError.self) { try catalog.copy(into: copy) }
     }
+
+    @Test("project status (PEP 792): every change kept; a base's stricter status holds; uploads refused while archived or quarantined; copied; gone with its index", arguments: CatalogEngine.allCases)
+    func projectStatus(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        _ = try catalog.addFile(Self.file("demo-1.0.tar.gz"))
+        #expect(try catalog.standing(of: "demo", in: Self.stable) == .active)
+        func change(_ status: ProjectStatus, in index: IndexID, at time: Double) throws {
+            try catalog.recordProjectStatus(ProjectStatusChange(index: index, project: "demo", status: status, reason: "r\(Int(time))", user: "root", time: time))
+        }
+        let before = try catalog.generation()
+        try change(.quarantined, in: Self.dev, at: 1)
+        #expect(try catalog.generation() == before + 1)
+        try change(.deprecated, in: Self.stable, at: 2)
+        // stable serves dev's quarantine: its own deprecation is milder.
+        let served = try catalog.standing(of: "demo", in: Self.stable)
+        #expect(served.status == .quarantined && served.setting?.index == Self.dev && served.setting?.reason == "r1" && served.history.count == 2)
+        #expect(try catalog.standing(of: "demo", in: Self.dev).history.map(\.status) == [.quarantined])
+        let refused = try catalog.addFiles([.init(Self.file("demo-2.0.tar.gz", in: Self.stable))])
+        #expect(throws: StoreError.self) { try refused[0].get() }
+        try change(.archived, in: Self.dev, at: 3)
+        #expect(try catalog.standing(of: "demo", in: Self.stable).status == .archived)
+        #expect(throws: StoreError.self) { try catalog.addFile(Self.file("demo-2.0.tar.gz")) }
+        // The same bytes again are no change, whatever the status.
+        #expect(try catalog.addFile(Self.file("demo-1.0.tar.gz")) == .alreadyPresent(Self.file("demo-1.0.tar.gz")))
+        try change(.active, in: Self.dev, at: 4)
+        #expect(try catalog.standing(of: "demo", in: Self.stable).status == .deprecated)
+        #expect(try catalog.addFile(Self.file("demo-2.0.tar.gz", in: Self.stable)) == .stored(Self.file("demo-2.0.tar.gz", in: Self.stable)))
+        #expect(try catalog.indices(holding: "demo") == [Self.dev, Self.stable] && catalog.indices(holding: "other").isEmpty)
+        #expect(throws: StoreError.notFound("index alice/none does not exist")) { try change(.archived, in: try IndexID("alice/none"), at: 5) }
+
+        let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
+        try catalog.copy(into: copy)
+        #expect(try copy.standing(of: "demo", in: Self.stable) == catalog.standing(of: "demo", in: Self.stable))
+        try copy.recordProjectStatus(ProjectStatusChange(index: Self.dev, project: "demo", status: .archived, reason: "after the copy", user: "root", time: 6))
+        #expect(try copy.standing(of: "demo", in: Self.dev).history.count == 4)
+        let scratch = try IndexID("alice/scratch")
+        try catalog.createIndex(scratch, settings: IndexSettings(volatile: true))
+        try change(.quarantined, in: scratch, at: 7)
+        try catalog.deleteIndex(scratch)
+        #expect(try catalog.indices(holding: "demo") == [Self.dev, Self.stable])
+    }
 }
 
 /// What only a shared catalog has: several processes (here, several connections as replicas
