@@ -179,8 +179,6 @@ public struct IndexService: Sendable {
         do {
             let settings = try authorize(identity, .upload(index))
             let distribution = try Self.parseFilename(filename)
-            // Before the archive is read; the catalog checks again in the upload's transaction.
-            if let refusal = try catalog.standing(of: distribution.project, in: index).uploadRefusal(filename) { throw refusal }
             var validatedProvenance: Provenance?
             if let provenance, !provenance.isEmpty {
                 do {
