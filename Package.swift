@@ -391,6 +391,7 @@ let package = Package(
             name: "BuilderTests",
             dependencies: [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "YAMLFiles",
                 "SiteConfiguration",
                 "Builder",

@@ -5,10 +5,12 @@ import Glibc
 #endif
 
 /// Writes a copy of a zip (a wheel) with some members' bytes replaced, streaming every other
-/// member through unchanged, in the original order. The copy is written to a temporary file
-/// beside `destination` and renamed over it only when complete.
+/// member through unchanged, in the original order, and new members added at the end (regular
+/// files, mode 0644, in the order given). The copy is written to a temporary file beside
+/// `destination` and renamed over it only when complete.
 public enum ZipRewriter {
     public static func copy(_ source: String, to destination: String, replacing replacements: [String: [UInt8]],
+                            adding additions: [(path: String, bytes: [UInt8])] = [],
                             limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) {
         guard let reader = archive_read_new() else { throw .unreadable(source, reason: "libarchive could not start") }
         defer { archive_read_free(reader) }
@@ -54,6 +56,18 @@ public enum ZipRewriter {
                 let written = buffer.withUnsafeBytes { archive_write_data(writer, $0.baseAddress, read) }
                 guard written == read else { throw .unreadable(destination, reason: message(writer)) }
             }
+        }
+        for addition in additions {
+            guard let added = archive_entry_new() else { throw .unreadable(destination, reason: "libarchive could not start an entry") }
+            defer { archive_entry_free(added) }
+            archive_entry_set_pathname_utf8(added, addition.path)
+            archive_entry_set_filetype(added, 0o100000)  // AE_IFREG, a macro Swift does not import
+            archive_entry_set_perm(added, 0o644)
+            archive_entry_set_size(added, Int64(addition.bytes.count))
+            archive_entry_set_mtime(added, time(nil), 0)
+            guard archive_write_header(writer, added) == ARCHIVE_OK else { throw .unreadable(destination, reason: message(writer)) }
+            let written = addition.bytes.withUnsafeBytes { archive_write_data(writer, $0.baseAddress, $0.count) }
+            guard written == addition.bytes.count else { throw .unreadable(destination, reason: message(writer)) }
         }
         guard archive_write_close(writer) == ARCHIVE_OK else { throw .unreadable(destination, reason: message(writer)) }
         guard rename(temporary, destination) == 0 else {

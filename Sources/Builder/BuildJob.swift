@@ -1,4 +1,5 @@
 import Basics
+import Crypto
 import Foundation
 import IndexAPI
 import PythonPackaging
@@ -243,13 +244,14 @@ public struct BuildJob: Sendable {
             let build = SdistBuild(sdist: sdist.path, target: target, interpreter: interpreter, cargo: cargo, environment: item.environment,
                                    limits: settings.limits, output: folder.appendingPathComponent("out"), log: log)
             let wheelhouses = SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target), target: target, python: item.python)
-            let (outcome, _) = try await build.run(in: runner, wheelhouses: waiting(wheelhouses, item: item, target: target, schedule: schedule),
-                                                   crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
+            let (outcome, _, wheelhouse) = try await build.run(in: runner, wheelhouses: waiting(wheelhouses, item: item, target: target, schedule: schedule),
+                                                               crates: CrateVendoring(cache: cache, registry: settings.crateRegistry))
             if Task.isCancelled { return (ended(.cancelled, "the run was stopped during the build"), false) }
             guard outcome.succeeded, let built = outcome.wheels.first else { return (ended(.failed, await explain(outcome, target: target)), false) }
             let retagger = Retagger(architecture: target.architecture, glibc: target.glibc)
             var finished = try retagger.finish(built, buildTag: item.buildTag)
             var libraries: [Provenance.Library]?
+            var repairTools: URL?
             let mode = item.repair ?? .graft
             if let audit = finished.audit, audit.policy == nil, !audit.outsideLibraries.isEmpty {
                 let repair = WheelRepair(runner: runner, target: target, interpreter: interpreter, limits: settings.limits,
@@ -260,12 +262,15 @@ public struct BuildJob: Sendable {
                                                           folder: folder.appendingPathComponent("repaired"), log: log)
                     finished = try retagger.finish(repaired.wheel, buildTag: item.buildTag)
                     libraries = repaired.libraries
+                    repairTools = repaired.tools
                 case .system:
                     libraries = try await repair.system(finished.wheel, libraries: audit.outsideLibraries,
                                                         folder: folder.appendingPathComponent("described"), log: log)
                 }
             }
             let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
+            let sbom = try await addSBOM(to: finished, item: item, sdist: sdist, target: target, facts: outcome.facts, runner: runner.description,
+                                         wheelhouses: [(wheelhouse, .buildRequirement), (repairTools, .repairTool)], cargo: cargo, log: log)
             let seconds = outcome.duration.seconds
             let provenance = Provenance(
                 target: item.target, os: outcome.facts?.os, python: item.python, pythonFull: outcome.facts?.python,
@@ -273,7 +278,7 @@ public struct BuildJob: Sendable {
                 sdist: sdist.path.lastPathComponent, sdistSHA256: sdist.sha256, seconds: seconds, builder: "wheelwright",
                 builtAt: ISO8601DateFormatter().string(from: Date()), platformTag: finished.filename.tagSet.platforms.joined(separator: "."),
                 auditReason: finished.audit?.reason, repair: libraries == nil ? nil : mode, libraries: libraries,
-                requestedBy: Provenance.value(item.requestedBy), requestReason: Provenance.value(item.requestReason)
+                requestedBy: Provenance.value(item.requestedBy), requestReason: Provenance.value(item.requestReason), sbomSHA256: sbom
             )
             try await upload(finished.wheel, to: index, provenance: provenance, log: log)
             return (ended(.built, nil, wheel: finished.filename.description, index: index), false)
@@ -287,6 +292,41 @@ public struct BuildJob: Sendable {
             if let refused = FailureDiagnosis.hostileInput(error) { return (ended(.failed, refused.summary), false) }
             return (ended(Task.isCancelled ? .cancelled : .failed, "\(error)"), false)
         }
+    }
+
+    /// Puts the wheel's SBOM (PEP 770, `WheelSBOM`) into it, RECORD updated; returns the SBOM's
+    /// SHA-256 for the provenance. The step's cost goes to the build log.
+    private func addSBOM(to finished: Retagger.Result, item: BuildItem, sdist: (path: URL, sha256: String), target: TargetDefinition,
+                         facts: EnvironmentFacts?, runner: String, wheelhouses: [(URL?, WheelSBOM.InstalledWheel.Role)],
+                         cargo: CargoManifests, log: URL) async throws -> String {
+        let started = ContinuousClock.now
+        let origin = try? await sources.origin(project: item.project, version: try Version(item.version))
+        var installed: [WheelSBOM.InstalledWheel] = []
+        for case let (folder?, role) in wheelhouses {
+            let wheels = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".whl") }.sorted()
+            for filename in wheels {
+                let sha256 = SHA256.hash(data: try Data(contentsOf: folder.appendingPathComponent(filename), options: .alwaysMapped)).hex
+                let from: WheelSBOM.InstalledWheel.Origin = settings.prebuiltPins.contains(sha256) ? .prebuilt
+                    : settings.buildRequirements == .whitelisted ? .builtHere : .upstream
+                installed.append(.init(filename: filename, sha256: sha256, origin: from, role: role))
+            }
+        }
+        let sbom = WheelSBOM(
+            wheel: finished.filename,
+            source: .init(filename: sdist.path.lastPathComponent, sha256: sdist.sha256, url: origin?.url, index: origin?.index, uploadTime: origin?.uploadTime),
+            target: .init(name: target.name, architecture: target.architecture, runner: runner, os: facts?.os, glibc: facts?.glibc, python: facts?.python),
+            installed: installed, crates: (cargo.locks ?? []).flatMap(\.packages).filter(\.isFromRegistry)
+        )
+        let document = try sbom.document(serial: UUID(), time: Date())
+        try WheelAmendment.amend(finished.wheel, adding: [(WheelSBOM.member, document)])
+        let elapsed = (ContinuousClock.now - started).seconds
+        let note = "sbom: \(WheelSBOM.member) added to \(finished.filename): \(installed.count) installed wheels, \(sbom.crates.count) crates, \(document.count) bytes, \(String(format: "%.1f", elapsed * 1000)) ms\n"
+        if let handle = try? FileHandle(forWritingTo: log) {
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: Data(note.utf8))
+            try? handle.close()
+        }
+        return SHA256.hash(data: document).hex
     }
 
     /// An entry's pinned prebuilt wheel for `item`'s target and interpreter, taken from upstream

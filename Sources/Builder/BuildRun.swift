@@ -47,6 +47,8 @@ public struct BuildRun: Sendable {
         /// The projects each release it builds needs to run, where known (the build order's
         /// input: a tool's runtime dependencies are in the environments it builds in).
         public let runtimeNeeds: [DependencyClosure.Release: Set<String>]
+        /// The SHA-256 of every wheel the whitelist pins as `prebuilt:`.
+        public let prebuiltPins: Set<String>
     }
 
     /// What a finished run leaves: its report and the folder of its logs and `report.json`.
@@ -122,7 +124,7 @@ public struct BuildRun: Sendable {
             }
         }
         return Planned(plan: plan, targets: targets, sources: sources, cache: cache, unresolved: unresolved, dependencyWarnings: warnings,
-                       runtimeNeeds: runtimeNeeds)
+                       runtimeNeeds: runtimeNeeds, prebuiltPins: Set(whitelist.packages.flatMap { $0.entry.prebuilt.map(\.sha256) }))
     }
 
     /// The releases of `plan` still in their cooldown upstream (the entry's `cooldown:`, else the
@@ -195,6 +197,7 @@ public struct BuildRun: Sendable {
                                       layout: settings.layout, workspace: workspace, crateRegistry: settings.crateRegistry)
         jobSettings.buildRequirements = settings.buildRequirements
         jobSettings.server = settings.server
+        jobSettings.prebuiltPins = planned.prebuiltPins
         let job = BuildJob(settings: jobSettings,
                            targets: planned.targets, sources: planned.sources, environments: Environments(data: settings.data),
                            publisher: publisher, upstream: settings.upstream, cache: planned.cache, onEvent: onEvent)

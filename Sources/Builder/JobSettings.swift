@@ -23,6 +23,9 @@ public struct JobSettings: Sendable {
     public var buildRequirements = BuildRequirementsSource.upstream
     /// The index server's URL (`http://host:port`, maybe with a path prefix).
     public var server: String?
+    /// The SHA-256 of every wheel the whitelist pins as `prebuilt:`: how a wheel's SBOM tells
+    /// a prebuilt build requirement from one built here.
+    public var prebuiltPins: Set<String> = []
 
     public init(jobs: Int, limits: ResourceLimits, runner: RunnerKind, layout: IndexLayout, workspace: URL, crateRegistry: CrateRegistry? = nil) {
         (self.jobs, self.limits, self.runner, self.layout, self.workspace) = (jobs, limits, runner, layout, workspace)

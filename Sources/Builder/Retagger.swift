@@ -1,5 +1,4 @@
 import Archives
-import Crypto
 import Foundation
 import PythonPackaging
 
@@ -51,7 +50,7 @@ public struct Retagger: Sendable {
         if filename == original { return Result(wheel: built, filename: original, isPure: isPure, audit: audit) }
 
         let newWheel = Array(Self.wheelMetadata(wheelText, tags: tagSet.tags.map(\.description).sorted(), build: build).utf8)
-        let newRecord = Self.record(String(decoding: record.bytes, as: UTF8.self), replacing: "\(distInfo)/WHEEL", with: newWheel)
+        let newRecord = WheelRecord.replacing(String(decoding: record.bytes, as: UTF8.self), path: "\(distInfo)/WHEEL", with: newWheel)
         let destination = built.deletingLastPathComponent().appendingPathComponent(filename.description)
         try ZipRewriter.copy(built.path, to: destination.path, replacing: [
             "\(distInfo)/WHEEL": newWheel, "\(distInfo)/RECORD": Array(newRecord.utf8),
@@ -95,12 +94,4 @@ public struct Retagger: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// RECORD with `path`'s hash and size made those of `bytes` (PEP 376: urlsafe base64, no padding).
-    static func record(_ text: String, replacing path: String, with bytes: [UInt8]) -> String {
-        let digest = Data(SHA256.hash(data: bytes)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map { line -> String in
-            line.hasPrefix(path + ",") ? "\(path),sha256=\(digest),\(bytes.count)" : String(line)
-        }.joined(separator: "\n")
-    }
 }

@@ -61,10 +61,11 @@ public struct SdistBuild: Sendable {
         }
     }
 
-    /// Builds in `runner`; returns the outcome and the dynamic requirements the backend asked for.
-    /// When vendoring the crates fails, the outcome is that failure (no wheel; cargo's output in the log).
+    /// Builds in `runner`; returns the outcome, the dynamic requirements the backend asked for,
+    /// and the wheelhouse the build environment was installed from. When vendoring the crates
+    /// fails, the outcome is that failure (no wheel; cargo's output in the log; no wheelhouse).
     public func run(in runner: any Runner, wheelhouses: @escaping BuildRequirements.Provider,
-                    crates vendoring: CrateVendoring) async throws -> (outcome: BuildOutcome, dynamicRequirements: [IndexRequirement]) {
+                    crates vendoring: CrateVendoring) async throws -> (outcome: BuildOutcome, dynamicRequirements: [IndexRequirement], wheelhouse: URL?) {
         try checkMetadataSize()
         let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist.path, filename: sdist.lastPathComponent)
         var crates: URL?
@@ -73,7 +74,7 @@ public struct SdistBuild: Sendable {
             let vendored = try await vendoring.crates(for: cargo, of: sdist, runner: runner, target: target, interpreter: interpreter, limits: limits, log: log)
             guard let folder = vendored.crates else {
                 return (BuildOutcome(wheels: [], log: log, status: vendored.status, duration: ContinuousClock.now - started,
-                                     facts: nil, limitsHit: vendored.limitsHit), [])
+                                     facts: nil, limitsHit: vendored.limitsHit), [], nil)
             }
             crates = folder
         }
@@ -81,6 +82,6 @@ public struct SdistBuild: Sendable {
             BuildRequest(sdist: sdist, target: target, interpreter: interpreter, wheelhouse: wheelhouse, crates: crates,
                          environment: environment, limits: limits, output: output, log: log)
         }
-        return (try await runner.build(request), dynamic)
+        return (try await runner.build(request), dynamic, request.wheelhouse)
     }
 }

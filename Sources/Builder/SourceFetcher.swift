@@ -42,6 +42,14 @@ public actor SourceFetcher {
         return try? UpstreamClient.sdist(in: page, name: project, version: version, index: index).uploadTime
     }
 
+    /// Where the sdist of `project` `version` comes from: its URL, the simple index that lists
+    /// it, and its upload time (PEP 700) when the index says.
+    public func origin(project: String, version: Version) async throws -> (url: URL, index: URL, uploadTime: Date?) {
+        let (page, index) = try await page(project)
+        let file = try UpstreamClient.sdist(in: page, name: project, version: version, index: index)
+        return (file.url, index, file.uploadTime)
+    }
+
     /// The sdist of `project` `version`, downloaded (or found) in the cache, and its sha256.
     public func sdist(project: String, version: String) async throws -> (path: URL, sha256: String) {
         let found = try await fetch(project: project, version: try Version(version))

@@ -26,8 +26,9 @@ struct WheelRepair: Sendable {
         let description: String
     }
 
-    /// The repaired wheel in `folder`, and the grafted libraries as the environment had them.
-    func graft(_ wheel: URL, libraries: [String], folder: URL, log: URL) async throws -> (wheel: URL, libraries: [Provenance.Library]) {
+    /// The repaired wheel in `folder`, the grafted libraries as the environment had them, and
+    /// the wheelhouse the repair's tools were installed from.
+    func graft(_ wheel: URL, libraries: [String], folder: URL, log: URL) async throws -> (wheel: URL, libraries: [Provenance.Library], tools: URL) {
         let tools = try await wheelhouses(Self.tools)
         let outcome = try await runner.repair(RepairRequest(wheel: wheel, target: target, interpreter: interpreter, tools: tools,
                                                             libraries: libraries, limits: limits, output: folder, log: log))
@@ -35,7 +36,7 @@ struct WheelRepair: Sendable {
             throw Failure(description: "\(wheel.lastPathComponent) links \(libraries.joined(separator: ", ")), outside every manylinux policy, and \(outcome.summary); set `repair: system` on the entry to publish it as linux_\(target.architecture) with its Debian packages listed instead")
         }
         let grafted = outcome.libraries.map { Provenance.Library(soname: $0.soname, package: $0.package, version: $0.version, license: $0.license) }
-        return (repaired, grafted)
+        return (repaired, grafted, tools)
     }
 
     /// `repair: system`: the wheel keeps `linux_<arch>`; the Debian packages that ship its
@@ -55,21 +56,11 @@ struct WheelRepair: Sendable {
 
     /// Adds `Requires-External: PACKAGE` lines to the wheel's METADATA (and its RECORD), in place.
     static func addRequiresExternal(_ packages: [String], to wheel: URL) throws {
-        let name = try WheelFilename(wheel.lastPathComponent)
-        let distInfo = "\(name.distribution)-\(name.versionText).dist-info"
-        let members = try ArchiveReader.read(wheel.path, format: .zip) { $0 == "\(distInfo)/METADATA" || $0 == "\(distInfo)/RECORD" }
-        guard let metadata = members.first(where: { $0.path.hasSuffix("/METADATA") }), let record = members.first(where: { $0.path.hasSuffix("/RECORD") }) else {
-            throw BuilderError.badWheel(wheel.lastPathComponent, "it has no \(distInfo)/METADATA and RECORD")
-        }
-        let text = String(decoding: metadata.bytes, as: UTF8.self)
-        let headerEnd = text.range(of: "\n\n")?.lowerBound ?? text.endIndex
-        let lines = packages.map { "\nRequires-External: \($0)" }.joined()
-        let updated = Array((String(text[..<headerEnd]) + lines + String(text[headerEnd...])).utf8)
-        let newRecord = Retagger.record(String(decoding: record.bytes, as: UTF8.self), replacing: "\(distInfo)/METADATA", with: updated)
-        let staged = wheel.deletingLastPathComponent().appendingPathComponent(".\(wheel.lastPathComponent).partial")
-        try ZipRewriter.copy(wheel.path, to: staged.path, replacing: ["\(distInfo)/METADATA": updated, "\(distInfo)/RECORD": Array(newRecord.utf8)])
-        guard rename(staged.path, wheel.path) == 0 else {
-            throw BuilderError.badWheel(wheel.lastPathComponent, "cannot replace it with its rewritten copy (errno \(errno))")
-        }
+        try WheelAmendment.amend(wheel, replacing: ["METADATA": { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            let headerEnd = text.range(of: "\n\n")?.lowerBound ?? text.endIndex
+            let lines = packages.map { "\nRequires-External: \($0)" }.joined()
+            return Array((String(text[..<headerEnd]) + lines + String(text[headerEnd...])).utf8)
+        }])
     }
 }

@@ -50,13 +50,17 @@ public struct Provenance: Sendable, Codable, Hashable {
     /// The whitelist entry that brought the package: who asked for it, and why.
     public var requestedBy: String?
     public var requestReason: String?
+    /// The SHA-256 of the CycloneDX SBOM the builder put in the wheel (PEP 770:
+    /// `.dist-info/sboms/wheelwright.cdx.json`); nil for a wheel without one.
+    public var sbomSHA256: String?
 
     public init(
         target: String, os: String?, python: String, pythonFull: String?, glibc: String?, compiler: String?,
         runner: String, sdist: String, sdistSHA256: String, seconds: Double, builder: String, builtAt: String,
         platformTag: String, auditReason: String?, repair: RepairMode? = nil, libraries: [Library]? = nil,
-        requestedBy: String? = nil, requestReason: String? = nil
+        requestedBy: String? = nil, requestReason: String? = nil, sbomSHA256: String? = nil
     ) {
+        self.sbomSHA256 = sbomSHA256
         self.requestedBy = requestedBy
         self.requestReason = requestReason
         self.target = target
@@ -80,7 +84,7 @@ public struct Provenance: Sendable, Codable, Hashable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case target, os, python, pythonFull = "python_full", glibc, compiler, runner, sdist, sdistSHA256 = "sdist_sha256",
              seconds, builder, builtAt = "built_at", platformTag = "platform_tag", auditReason = "audit_reason",
-             repair, libraries, requestedBy = "requested_by", requestReason = "request_reason"
+             repair, libraries, requestedBy = "requested_by", requestReason = "request_reason", sbomSHA256 = "sbom_sha256"
     }
 
     /// `text` as a value the schema accepts: control characters (a multi-line YAML reason's
@@ -139,10 +143,14 @@ public struct Provenance: Sendable, Codable, Hashable {
         let target = try text(.target)!, os = try text(.os, required: false), python = try text(.python)!
         let pythonFull = try text(.pythonFull, required: false), glibc = try text(.glibc, required: false)
         let compiler = try text(.compiler, required: false), runner = try text(.runner)!, sdist = try text(.sdist)!
-        let sha256 = try text(.sdistSHA256)!
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-            throw SchemaError(field: "provenance.sdist_sha256", "must be 64 lower-case hex digits")
+        func digest(_ key: CodingKeys, required: Bool = true) throws(SchemaError) -> String? {
+            guard let hex = try text(key, required: required) else { return nil }
+            guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                throw SchemaError(field: "provenance.\(key.rawValue)", "must be 64 lower-case hex digits")
+            }
+            return hex
         }
+        let sha256 = try digest(.sdistSHA256)!
         guard case .number(let seconds)? = object[CodingKeys.seconds.rawValue], seconds.isFinite, (0...1e7).contains(seconds) else {
             throw SchemaError(field: "provenance.seconds", "must be a number of seconds between 0 and 10,000,000")
         }
@@ -156,7 +164,8 @@ public struct Provenance: Sendable, Codable, Hashable {
             sdist: sdist, sdistSHA256: sha256, seconds: seconds, builder: try text(.builder)!,
             builtAt: try text(.builtAt)!, platformTag: try text(.platformTag)!, auditReason: try text(.auditReason, required: false),
             repair: repair, libraries: try Self.libraries(object[CodingKeys.libraries.rawValue]),
-            requestedBy: try text(.requestedBy, required: false), requestReason: try text(.requestReason, required: false)
+            requestedBy: try text(.requestedBy, required: false), requestReason: try text(.requestReason, required: false),
+            sbomSHA256: try digest(.sbomSHA256, required: false)
         )
     }
 
@@ -204,7 +213,7 @@ public struct Provenance: Sendable, Codable, Hashable {
             .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
             .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair?.rawValue,
             .libraries: libraries.map { $0.map(\.summary).joined(separator: "; ") },
-            .requestedBy: requestedBy, .requestReason: requestReason,
+            .requestedBy: requestedBy, .requestReason: requestReason, .sbomSHA256: sbomSHA256,
         ]
         return values.compactMap { key, value in value.map { (key.rawValue, $0) } }.sorted { $0.key < $1.key }
     }

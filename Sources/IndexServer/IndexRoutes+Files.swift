@@ -14,10 +14,7 @@ extension IndexRoutes {
         guard let stored = try service.file(filename, in: index), stored.sha256 == hash else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
-        // PEP 792: nothing of a quarantined project is served, its core metadata neither.
-        if let setting = try service.standing(of: stored.project, in: index).setting, !setting.status.servesFiles {
-            throw StoreError.notFound("\(requested) is not served: \(stored.project) is quarantined in \(setting.index) (\(setting.reason))")
-        }
+        try refuseIfQuarantined(stored, requested: requested)
         if wantsMetadata {
             guard let metadata = try service.coreMetadata(of: filename, in: index) else {
                 throw StoreError.notFound("\(filename) has no core metadata file")
@@ -46,5 +43,24 @@ extension IndexRoutes {
         headers[.contentLength] = String(size)
         let body = request.method == .head || size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// PEP 792: nothing of a quarantined project is served: its files, core metadata and SBOMs.
+    private func refuseIfQuarantined(_ stored: StoredFile, requested: String) throws {
+        if let setting = try service.standing(of: stored.project, in: stored.index).setting, !setting.status.servesFiles {
+            throw StoreError.notFound("\(requested) is not served: \(stored.project) is quarantined in \(setting.index) (\(setting.reason))")
+        }
+    }
+
+    /// `GET /USER/INDEX/+sbom/FILE`: the CycloneDX SBOM a wheel built here carries (PEP 770),
+    /// kept in the page cache.
+    func sbom(_ index: IndexID, filename: String, request: Request) throws -> Response {
+        guard let stored = try service.file(filename, in: index), stored.provenance?.sbomSHA256 != nil else {
+            throw StoreError.notFound("no SBOM of this builder for \(filename) in \(index)")
+        }
+        try refuseIfQuarantined(stored, requested: "the SBOM of \(filename)")
+        return try cached(request, key: "sbom|\(index)|\(filename)", contentType: "application/vnd.cyclonedx+json", cacheControl: "max-age=3600, public") {
+            String(decoding: try service.sbom(of: stored), as: UTF8.self)
+        }
     }
 }

@@ -143,6 +143,8 @@ struct IndexRoutes: Sendable {
             return try fileList(index)
         case let .fileLog(index, filename):
             return try await buildLog(index, filename: filename, request, context: context)
+        case let .fileSBOM(index, filename):
+            return try sbom(index, filename: filename, request: request)
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
         case .projectStatuses(let name):

@@ -110,8 +110,8 @@ enum PageContext {
     struct FileRow: Sendable {
         let filename, url, size, kind, python, platform, target, uploaded, uploader, sha256, shortSHA: String
         let yanked: Bool
-        /// The yank's reason, and the build log's URL, when there are.
-        let reason, log: String?
+        /// The yank's reason, the build log's URL and the SBOM's (PEP 770), when there are.
+        let reason, log, sbom: String?
         let provenance: [Field]
         let hasProvenance: Bool
     }

@@ -23,6 +23,8 @@ enum Resource: Equatable {
     case file(IndexID, hash: String, filename: String)
     case fileList(IndexID)
     case fileLog(IndexID, filename: String)
+    /// The CycloneDX SBOM the builder put in a wheel (PEP 770).
+    case fileSBOM(IndexID, filename: String)
     case yank(IndexID, filename: String)
     /// A project's status in every index that holds it (files or a status).
     case projectStatuses(name: String)
@@ -70,6 +72,7 @@ enum Resource: Equatable {
             case (4, "+f"): self = .file(index, hash: rest[1] + rest[2], filename: rest[3])
             case (1, "+files"): self = .fileList(index)
             case (2, "+log"): self = .fileLog(index, filename: rest[1])
+            case (2, "+sbom"): self = .fileSBOM(index, filename: rest[1])
             case (2, "+yank"): self = .yank(index, filename: rest[1])
             case (2, "+status"): self = .projectStatus(index, name: rest[1])
             case (1, let name) where !name.hasPrefix("+"): self = .project(index, name: name)
@@ -85,7 +88,7 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .buildRun, .buildLog, .coverage, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .fileSBOM, .buildRun, .buildLog, .coverage, .search, .stylesheet:
             [.get, .head]
         case .tokens, .projectStatus: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]

@@ -230,6 +230,7 @@ struct WebPages: Sendable {
             uploader: file.uploader, sha256: file.sha256, shortSHA: String(file.sha256.prefix(12)), yanked: file.yanked,
             reason: file.yankReason.flatMap { $0.isEmpty ? nil : $0 },
             log: file.buildLog == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+log/\(file.filename)",
+            sbom: file.provenance?.sbomSHA256 == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+sbom/\(file.filename)",
             provenance: provenance, hasProvenance: !provenance.isEmpty
         )
     }

@@ -69,7 +69,7 @@ enum WebTemplates {
         <section class="version"><h2>{{^single}}<a href="{{url}}">{{version}}</a>{{/single}}{{#single}}files{{/single}}</h2>
         <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>sha256</th></tr></thead><tbody>
         {{#files}}<tr{{#yanked}} class="yanked"{{/yanked}}><td><a href="{{url}}">{{filename}}</a>{{#yanked}} <span class="tag">yanked{{#reason}}: {{reason}}{{/reason}}</span>{{/yanked}}
-        {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
+        {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#sbom}} · <a href="{{sbom}}">SBOM</a>{{/sbom}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
         <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td>{{uploaded}} by {{uploader}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
         {{/files}}</tbody></table></section>
         {{/versions}}

@@ -1,5 +1,9 @@
+import Archives
+import Basics
+import Crypto
 import Foundation
 import IndexAPI
+import PythonPackaging
 
 /// What the server reads: the only way it sees the catalog, so that another catalog (the
 /// PostgreSQL one of the replicas) is a change behind these methods, not in the routes.
@@ -36,6 +40,26 @@ extension IndexService {
         guard !files.isEmpty || standing.setting != nil else { throw StoreError.notFound("no project \(project) in \(index) or its bases") }
         return (standing, files)
     }
+
+    /// The CycloneDX SBOM a wheel built here carries (`.dist-info/sboms/wheelwright.cdx.json`,
+    /// PEP 770), read from the stored wheel; `notFound` unless its SHA-256 is the one the
+    /// provenance recorded.
+    public func sbom(of file: StoredFile) throws -> [UInt8] {
+        guard let expected = file.provenance?.sbomSHA256, let wheel = try? WheelFilename(file.filename), let blob = file.blob else {
+            throw StoreError.notFound("no SBOM of this builder for \(file.filename) in \(file.index)")
+        }
+        let member = "\(wheel.distribution)-\(wheel.versionText).dist-info/sboms/wheelwright.cdx.json"
+        var limits = ArchiveLimits()
+        limits.maximumMemberSize = Self.maximumSBOMSize
+        let found = try? ArchiveReader.read(try blobs.checkedPath(blob).path, format: .zip, limits: limits) { $0 == member }.first
+        guard let found, SHA256.hash(data: found.bytes).hex == expected else {
+            throw StoreError.notFound("\(file.filename) holds no \(member) with the SHA-256 its provenance names")
+        }
+        return found.bytes
+    }
+
+    /// The largest SBOM served (a wheel's lists a few hundred components at most).
+    public static let maximumSBOMSize = 4 << 20
 
     /// Every index that holds files of `project` itself or a status for it.
     public func indices(holding project: String) throws -> [IndexID] { try catalog.indices(holding: project) }

@@ -170,7 +170,7 @@ extension Wheelwright.RunnerCommand {
                                    log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
             let downloads = try DownloadCache(root: (cache ?? site.configuration.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let registry = try (crateRegistry.flag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
-            let (outcome, dynamic) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: version, cache: downloads),
+            let (outcome, dynamic, _) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: version, cache: downloads),
                                                          crates: CrateVendoring(cache: downloads, registry: registry))
             if json {
                 print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))

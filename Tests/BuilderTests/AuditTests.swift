@@ -50,7 +50,7 @@ struct RetagTests {
                                                build: BuildTag(number: 2))
         #expect(rewritten == "Wheel-Version: 1.0\nGenerator: setuptools (66.1.1)\nRoot-Is-Purelib: false\nBuild: 2\nTag: cp311-cp311-manylinux2014_x86_64\nTag: cp311-cp311-manylinux_2_17_x86_64\n")
         let record = "x/__init__.py,sha256=abc,3\nx-1.0.dist-info/WHEEL,sha256=old,10\nx-1.0.dist-info/RECORD,,\n"
-        let updated = Retagger.record(record, replacing: "x-1.0.dist-info/WHEEL", with: Array("hello".utf8))
+        let updated = WheelRecord.replacing(record, path: "x-1.0.dist-info/WHEEL", with: Array("hello".utf8))
         // sha256("hello"), urlsafe base64 without padding.
         #expect(updated == "x/__init__.py,sha256=abc,3\nx-1.0.dist-info/WHEEL,sha256=LPJNul-wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ,5\nx-1.0.dist-info/RECORD,,\n")
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOHTTP1
 import TestSupport
@@ -112,6 +113,30 @@ final class BuildFlowTests {
         let listing = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+files", headers: [("Accept", "application/json")])
         #expect(listing.text.contains("\"repair\":\"graft\"") && listing.text.contains("\"package\":\"libyaml-0-2\"")
                 && listing.text.contains("\"soname\":\"libyaml-0.so.2\""), "\(listing.text)")
+
+        // Each wheel built here carries its SBOM (PEP 770) beside auditwheel's, listed in RECORD,
+        // valid CycloneDX 1.6; the index serves it and the provenance names its SHA-256.
+        let yamlWheel = try #require(result("flow-yaml")?["wheel"] as? String)
+        let yamlFile = try await downloadFile(server, index: "platform/debian-12", project: "flow-yaml", filename: yamlWheel, into: folder)
+        let checked = try await checkWheelSBOM(yamlFile)
+        #expect((checked["record_errors"] as? [String])?.isEmpty == true, "\(checked)")
+        let sboms = try #require(checked["sboms"] as? [String: [String: Any]])
+        #expect(Set(sboms.keys) == ["auditwheel.cdx.json", "wheelwright.cdx.json"], "\(sboms)")
+        for (name, sbom) in sboms { #expect(sbom["schema_error"] is NSNull, "\(name): \(sbom)") }
+        let components = try #require((checked["components"] as? [[String: Any]])?.map { $0.compactMapValues { $0 as? String } })
+        let sdist = try #require(components.first { $0["role"] == "source" })
+        #expect(sdist["name"] == "flow-yaml" && sdist["purl"]?.hasPrefix("pkg:pypi/flow-yaml@1.0?file_name=flow_yaml-1.0.tar.gz&repository_url=http") == true
+                && sdist["sha256"]?.count == 64 && sdist["url"]?.hasSuffix("/flow_yaml-1.0.tar.gz") == true, "\(sdist)")
+        #expect(components.contains { $0["role"] == "target" && $0["type"] == "operating-system" && $0["name"]?.contains("Debian") == true }, "\(components)")
+        #expect(components.contains { $0["role"] == "build requirement" && $0["name"] == "setuptools" && $0["origin"] == "upstream" }, "\(components)")
+        #expect(components.contains { $0["role"] == "repair tool" && $0["name"] == "auditwheel" && $0["sha256"]?.count == 64 }, "\(components)")
+        let served = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+sbom/\(yamlWheel)")
+        let servedSHA = SHA256.hash(data: served.body).map { String(format: "%02x", $0) }.joined()
+        #expect(served.status == 200 && served.headers["Content-Type"].first == "application/vnd.cyclonedx+json"
+                && servedSHA == (sboms["wheelwright.cdx.json"]?["sha256"] as? String), "\(served.status) \(served.text.prefix(300))")
+        #expect(listing.text.contains("\"sbom_sha256\":\"\(servedSHA)\""), "\(listing.text)")
+        let filePage = try await HTTP.send(.GET, "\(server.baseURL)/platform/debian-12/flow-yaml/", headers: [("Accept", "text/html")]).text
+        #expect(filePage.contains("href=\"/opensource/debian-12/+sbom/\(yamlWheel)\">SBOM</a>"), "\(filePage)")
 
         // A rerun builds nothing that was built.
         let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml"]

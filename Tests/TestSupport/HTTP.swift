@@ -143,3 +143,27 @@ public final class AtomicCount: Sendable {
 
     public var value: Int { count.load(ordering: .relaxed) }
 }
+
+/// A wheel checked as pip and an SBOM consumer would (`Tests/Support/check_wheel_sbom.py`):
+/// RECORD against every member, each `.dist-info/sboms/` file against CycloneDX 1.6's strict
+/// schema, and wheelwright's SBOM's components flattened.
+public func checkWheelSBOM(_ wheel: String) async throws -> [String: Any] {
+    let checked = try await runTool(Repository.tool("python"),
+                                    [Repository.root.appendingPathComponent("Tests/Support/check_wheel_sbom.py").path, wheel])
+    guard checked.status == 0, let found = try JSONSerialization.jsonObject(with: Data(checked.output.utf8)) as? [String: Any] else {
+        throw TestFailure("check_wheel_sbom.py \(wheel): \(checked.output)")
+    }
+    return found
+}
+
+/// The file `filename` of `index` downloaded into `folder` through the simple API's URL.
+public func downloadFile(_ server: TestServer, index: String, project: String, filename: String, into folder: TemporaryFolder) async throws -> String {
+    let page = try await HTTP.send(.GET, "\(server.baseURL)/\(index)/+simple/\(project)/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
+    guard let url = (page.json["files"] as? [[String: Any]])?.first(where: { ($0["filename"] as? String)?.lowercased() == filename.lowercased() })?["url"] as? String else {
+        throw TestFailure("\(index) lists no \(filename): \(page.text)")
+    }
+    let reply = try await HTTP.send(.GET, server.baseURL + url)
+    let path = folder.path(filename)
+    try Data(reply.body).write(to: URL(fileURLWithPath: path))
+    return path
+}
