@@ -143,7 +143,7 @@ public struct DependencyCheck: Sendable {
         // A build's plan already skips such items, saying why; the whole whitelist's check warns.
         let findings = requirers == nil
             ? await unsupportedInterpreters(releases) + repairTools(releases, whitelist: whitelist) + (await youngVersions(releases))
-                + prebuiltFit(whitelist) : []
+                + prebuiltFit(whitelist) + (await licenseAgreement(releases)) : []
         return Outcome(report: report, remedies: remedies, entryFindings: findings)
     }
 
@@ -181,6 +181,21 @@ public struct DependencyCheck: Sendable {
                     }
                 }
             }
+        }
+        return errors
+    }
+
+    /// An error at each entry whose `license:` is not what a release's metadata states (PEP 639
+    /// `License-Expression`, else one license classifier, else a `License` field that is an SPDX
+    /// identifier), unless the entry says why in `license-reason:`. Metadata that states no SPDX
+    /// expression cannot be compared and is left to the entry.
+    func licenseAgreement(_ releases: [(entry: ResolvedPackage, version: Version)]) async -> [Diagnostic] {
+        var errors: [Diagnostic] = []
+        for (package, version) in releases where package.entry.prebuilt.isEmpty && package.entry.licenseReason == nil {
+            guard let recorded = package.entry.license, let entry = try? SPDXExpression(recorded),
+                  let metadata = try? await metadata(of: package.entry.name, version: version).metadata,
+                  let stated = ReleaseLicense(metadata), !stated.expression.same(as: entry) else { continue }
+            errors.append(.error(at: package.entry.location, "\(package.entry.name) \(version)'s metadata states \(stated.expression) (\(stated.source.rawValue)), the entry records \(recorded): correct license:, or say why it differs in license-reason:"))
         }
         return errors
     }

@@ -121,6 +121,23 @@ final class GatePoliciesFlowTests {
         #expect(unreasoned.status == 1 && unreasoned.output.contains("error: gpl-tool is licensed GPL-3.0-only: GPL-3.0-only is denied by the license policy"), "\(unreasoned.output)")
     }
 
+    @Test("lint --deps: an entry's license: that is not what its release's metadata states is an error, unless license-reason: says why")
+    func licenseAgainstMetadata() async throws {
+        let file = try whitelistFile("agreement")
+        let containers = ["--containers", Repository.root.appendingPathComponent("containers").path]
+        // gpl-tool's metadata has a License-Expression; timeless's a License field that is an SPDX identifier.
+        try "defaults:\n  targets: [debian-12]\npackages:\n  - name: gpl-tool\n    versions: [\"1.0\"]\n    reason: r\n    license: MIT\n  - name: timeless\n    versions: [\"1.0\"]\n    reason: r\n    license: mit\n    allow-young:\n      \"1.0\": no upload time here\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let folder = (file as NSString).deletingLastPathComponent
+        let lint = try await wheelwright(["whitelist", "lint", folder, "--deps", "--build-requirements", "upstream"] + containers)
+        #expect(lint.status == 1 && lint.output.contains("error: gpl-tool 1.0's metadata states GPL-3.0-only (License-Expression), the entry records MIT: correct license:, or say why it differs in license-reason:"), "\(lint.output)")
+        #expect(!lint.output.contains("timeless 1.0's metadata"), "\(lint.output)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "    license: MIT\n", with: "    license: MIT\n    license-reason: relicensed to us under MIT by contract\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let reasoned = try await wheelwright(["whitelist", "lint", folder, "--deps", "--build-requirements", "upstream"] + containers)
+        #expect(reasoned.status == 0 && !reasoned.output.contains("metadata states"), "\(reasoned.output)")
+    }
+
     @Test("lint --deps: a prebuilt entry whose pinned wheels install on none of a target's interpreters is an error there")
     func prebuiltPinsThatFitNowhere() async throws {
         let file = try whitelistFile("prebuilt")
