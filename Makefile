@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query description-html description-markdown
@@ -135,6 +135,15 @@ bench-multipart: release ## The upload parser vs multipart-kit's on a 64 MB uplo
 
 bench-breadth: deps release ## The 50 most-downloaded PyPI projects built for debian-12 and debian-13 with build requirements from upstream, then whitelisted (their build closure, built here): built, prebuilt, failed by class per target, what builds in both, depth, nights' times (needs PyPI; MODES=, about two hours).
 	bench/breadth.sh
+
+bench-cooldown: venv release ## The release-age cooldown's cost: wheelwright plan of 5,000 follow-mode entries with cooldown 0 and 7d, and the pinned no-op (ENTRIES=N).
+	.venv/bin/python bench/cooldown.py .build/release bench/out/cooldown $(ENTRIES)
+
+bench-sbom: deps release ## The SBOM step per wheel beside its build: make run's whitelist built into a fresh data directory (needs PyPI).
+	rm -rf bench/out/sbom-data
+	WHEELWRIGHT=.build/release/wheelwright WHEELWRIGHT_DATA=$(CURDIR)/bench/out/sbom-data WHEELWRIGHT_PORT=4047 tools/make-run.sh
+	kill $$(cat bench/out/sbom-data/serve.pid)
+	python3 bench/sbom_cost.py bench/out/sbom-data bench/out/sbom
 
 bench-repair: deps release ## A wheel with repair: graft vs the same with repair: system (pyyaml with libyaml; needs PyPI).
 	bench/repair.sh

@@ -306,8 +306,10 @@ public struct BuildJob: Sendable {
             let wheels = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".whl") }.sorted()
             for filename in wheels {
                 let sha256 = SHA256.hash(data: try Data(contentsOf: folder.appendingPathComponent(filename), options: .alwaysMapped)).hex
-                let from: WheelSBOM.InstalledWheel.Origin = settings.prebuiltPins.contains(sha256) ? .prebuilt
-                    : settings.buildRequirements == .whitelisted ? .builtHere : .upstream
+                // Whitelisted build requirements come from the company's index, where a wheel is
+                // built here unless the whitelist pins it prebuilt (`buildRequirementIndices`).
+                let fromIndex = settings.buildRequirements == .whitelisted && settings.server != nil
+                let from: WheelSBOM.InstalledWheel.Origin = settings.prebuiltPins.contains(sha256) ? .prebuilt : fromIndex ? .builtHere : .upstream
                 installed.append(.init(filename: filename, sha256: sha256, origin: from, role: role))
             }
         }

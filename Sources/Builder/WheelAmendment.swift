@@ -6,11 +6,12 @@ import PythonPackaging
 /// updated to match, the copy written beside it and renamed over it only when whole.
 enum WheelAmendment {
     /// `replacing` maps a member's path inside `NAME-VERSION.dist-info/` to a function of its
-    /// current bytes; `adding` names new members there.
+    /// current bytes; `adding` names new members there. A member the wheel already has at an
+    /// added path (a build backend's own file of that name) is replaced, never left beside ours.
     static func amend(_ wheel: URL, replacing: [String: ([UInt8]) -> [UInt8]] = [:], adding: [(path: String, bytes: [UInt8])] = []) throws {
         let name = try WheelFilename(wheel.lastPathComponent)
         let distInfo = "\(name.distribution)-\(name.versionText).dist-info"
-        let wanted = Set(replacing.keys.map { "\(distInfo)/\($0)" } + ["\(distInfo)/RECORD"])
+        let wanted = Set(replacing.keys.map { "\(distInfo)/\($0)" } + adding.map { "\(distInfo)/\($0.path)" } + ["\(distInfo)/RECORD"])
         let members = try ArchiveReader.read(wheel.path, format: .zip) { wanted.contains($0) }
         guard let record = members.first(where: { $0.path == "\(distInfo)/RECORD" }) else {
             throw BuilderError.badWheel(wheel.lastPathComponent, "it has no \(distInfo)/RECORD")
@@ -23,8 +24,15 @@ enum WheelAmendment {
             replacements[path] = change(current.bytes)
             recordText = WheelRecord.replacing(recordText, path: path, with: replacements[path] ?? [])
         }
-        let added = adding.map { (path: "\(distInfo)/\($0.path)", bytes: $0.bytes) }
-        for member in added { recordText = WheelRecord.adding(recordText, path: member.path, bytes: member.bytes) }
+        var added: [(path: String, bytes: [UInt8])] = []
+        for member in adding.map({ (path: "\(distInfo)/\($0.path)", bytes: $0.bytes) }) {
+            if members.contains(where: { $0.path == member.path }) {
+                replacements[member.path] = member.bytes
+            } else {
+                added.append(member)
+            }
+            recordText = WheelRecord.adding(recordText, path: member.path, bytes: member.bytes)
+        }
         replacements["\(distInfo)/RECORD"] = Array(recordText.utf8)
         let staged = wheel.deletingLastPathComponent().appendingPathComponent(".\(wheel.lastPathComponent).partial")
         try ZipRewriter.copy(wheel.path, to: staged.path, replacing: replacements, adding: added)

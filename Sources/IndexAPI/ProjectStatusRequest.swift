@@ -19,8 +19,10 @@ public struct ProjectStatusRequest: Codable, Sendable {
         guard reason.utf8.count <= maximumReasonBytes else {
             throw SchemaError(field: "reason", "is \(reason.utf8.count) bytes; at most \(maximumReasonBytes) are accepted")
         }
-        guard !reason.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw SchemaError(field: "reason", "must be one line of text: it has a control character")
+        // Controls, line and paragraph separators, and format characters (bidi overrides would
+        // let a reason show other text on the page and in a terminal).
+        guard !reason.unicodeScalars.contains(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }) else {
+            throw SchemaError(field: "reason", "must be one line of plain text: it has a control, format or separator character")
         }
         return reason
     }

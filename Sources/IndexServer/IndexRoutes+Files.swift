@@ -45,22 +45,27 @@ extension IndexRoutes {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    /// PEP 792: nothing of a quarantined project is served: its files, core metadata and SBOMs.
-    private func refuseIfQuarantined(_ stored: StoredFile, requested: String) throws {
+    /// PEP 792: nothing of a quarantined project is served: its files, core metadata, SBOMs and
+    /// build logs.
+    func refuseIfQuarantined(_ stored: StoredFile, requested: String) throws {
         if let setting = try service.standing(of: stored.project, in: stored.index).setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(requested) is not served: \(stored.project) is quarantined in \(setting.index) (\(setting.reason))")
         }
     }
 
     /// `GET /USER/INDEX/+sbom/FILE`: the CycloneDX SBOM a wheel built here carries (PEP 770),
-    /// kept in the page cache.
+    /// read from the stored wheel like a download (never kept in the page cache, which a few
+    /// large SBOMs would fill); immutable, its SHA-256 the ETag.
     func sbom(_ index: IndexID, filename: String, request: Request) throws -> Response {
-        guard let stored = try service.file(filename, in: index), stored.provenance?.sbomSHA256 != nil else {
+        guard let stored = try service.file(filename, in: index), let digest = stored.provenance?.sbomSHA256 else {
             throw StoreError.notFound("no SBOM of this builder for \(filename) in \(index)")
         }
         try refuseIfQuarantined(stored, requested: "the SBOM of \(filename)")
-        return try cached(request, key: "sbom|\(index)|\(filename)", contentType: "application/vnd.cyclonedx+json", cacheControl: "max-age=3600, public") {
-            String(decoding: try service.sbom(of: stored), as: UTF8.self)
-        }
+        if request.headers[.ifNoneMatch] == "\"\(digest)\"" { return Response(status: .notModified, headers: [.eTag: "\"\(digest)\""]) }
+        let bytes = try service.sbom(of: stored)
+        return Response(status: .ok, headers: [
+            .contentType: "application/vnd.cyclonedx+json", .contentLength: String(bytes.count),
+            .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(digest)\"",
+        ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

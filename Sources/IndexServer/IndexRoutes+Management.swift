@@ -122,7 +122,7 @@ extension IndexRoutes {
     /// recorded change behind it.
     func projectStatus(_ index: IndexID, name: String) throws -> Response {
         let normalized = ProjectName.normalize(name)
-        let (standing, _) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+        let (standing, _) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index), historyLimit: Catalog.historyShown)
         return Self.json(Envelope(type: "projectstatus", result: standing.report(of: normalized, in: index)))
     }
 
@@ -131,7 +131,7 @@ extension IndexRoutes {
     func projectStatuses(_ name: String) throws -> Response {
         let normalized = ProjectName.normalize(name)
         let reports = try service.indices(holding: normalized).map { index in
-            try service.standing(of: normalized, in: index).report(of: normalized, in: index)
+            try service.standing(of: normalized, in: index, historyLimit: Catalog.historyShown).report(of: normalized, in: index)
         }
         guard !reports.isEmpty else { throw StoreError.notFound("no index holds \(normalized)") }
         return Self.json(Envelope(type: "projectstatuses", result: reports))
@@ -141,6 +141,10 @@ extension IndexRoutes {
     func setProjectStatus(_ index: IndexID, name: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
         try service.authorize(identity, .setProjectStatus(index))
+        // JSON only: a form another site's page posts with a browser's remembered login cannot be one.
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw StoreError.badRequest("send the status as JSON (Content-Type: application/json): {\"status\": …, \"reason\": …}")
+        }
         let body = try await JSONBody.read(request, allowed: ProjectStatusRequest.keys)
         guard let given = try body.string("status") else { throw SchemaError(field: "status", "is required: one of \(Self.statuses)") }
         guard let status = ProjectStatus(rawValue: given) else { throw SchemaError(field: "status", "must be one of \(Self.statuses), found '\(given.prefix(40))'") }

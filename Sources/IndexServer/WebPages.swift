@@ -99,7 +99,7 @@ struct WebPages: Sendable {
     func release(_ index: IndexID, name: String, version: String?) throws -> ReleaseSource {
         let order = try service.resolutionOrder(of: index)
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
-        let (standing, files) = try service.servedProject(name, in: index, order: order)
+        let (standing, files) = try service.servedProject(name, in: index, order: order, historyLimit: Catalog.historyShown)
         guard !files.isEmpty else {
             return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, provenance: nil, versions: [],
                                  requirements: [], installs: [], standing: standing)

@@ -13,16 +13,31 @@ extension Catalog {
         }
     }
 
-    /// The status `index` serves for `project` (its own or a base's), with the history behind it.
-    public func standing(of project: String, in index: IndexID) throws -> ProjectStanding {
-        try read { db in try Self.standing(of: project, in: index, db) }
+    /// The status `index` serves for `project` (its own or a base's), with the latest
+    /// `historyLimit` changes behind it (in the index and its bases).
+    public func standing(of project: String, in index: IndexID, historyLimit: Int = 0) throws -> ProjectStanding {
+        try read { db in try Self.standing(of: project, in: index, historyLimit: historyLimit, db) }
     }
 
-    static func standing(of project: String, in index: IndexID, _ db: any SQLSession) throws -> ProjectStanding {
-        let changes = try projectStatusChanges(of: project, db)
+    /// The most changes a page or an answer lists.
+    public static let historyShown = 50
+
+    static func standing(of project: String, in index: IndexID, historyLimit: Int = 0, _ db: any SQLSession) throws -> ProjectStanding {
         // Most projects never had a status: one indexed look-up, no walk through the bases.
-        guard !changes.isEmpty else { return .active }
-        return ProjectStanding(changes: changes, order: try resolutionOrder(of: index, db))
+        guard try db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project]) else { return .active }
+        let order = try resolutionOrder(of: index, db)
+        let paths = order.map(\.description)
+        // Each index's latest change only, and only the indices `index` reads: however many
+        // changes another index records for the project, this stays a read of a few rows.
+        let latest = try db.rows("""
+            SELECT indexPath, status, reason, "user", changedAt FROM project_status
+            WHERE id IN (SELECT MAX(id) FROM project_status WHERE project = ? AND indexPath IN (\(placeholders(paths.count))) GROUP BY indexPath)
+            """, [project] + paths).map { try change(project, $0) }
+        let history = historyLimit <= 0 ? [] : try db.rows("""
+            SELECT indexPath, status, reason, "user", changedAt FROM project_status
+            WHERE project = ? AND indexPath IN (\(placeholders(paths.count))) ORDER BY id DESC LIMIT ?
+            """, [project] + paths + [historyLimit]).map { try change(project, $0) }.reversed()
+        return ProjectStanding(latest: latest, order: order, history: Array(history))
     }
 
     /// Every index that holds files of `project` itself or has recorded a status for it.
@@ -35,16 +50,12 @@ extension Catalog {
         }
     }
 
-    private static func projectStatusChanges(of project: String, _ db: any SQLSession) throws -> [ProjectStatusChange] {
-        try db.rows("""
-            SELECT indexPath, status, reason, "user", changedAt FROM project_status WHERE project = ? ORDER BY id
-            """, [project]).map { row in
-            let stored: String = try row["status"]
-            guard let status = ProjectStatus(rawValue: stored) else {
-                throw StoreError(.internalError, "the catalog holds an unknown project status '\(stored)' for \(project)")
-            }
-            return ProjectStatusChange(index: try IndexID(try row["indexPath"] as String), project: project, status: status,
-                                       reason: try row["reason"], user: try row["user"], time: try row["changedAt"])
+    private static func change(_ project: String, _ row: SQLRow) throws -> ProjectStatusChange {
+        let stored: String = try row["status"]
+        guard let status = ProjectStatus(rawValue: stored) else {
+            throw StoreError(.internalError, "the catalog holds an unknown project status '\(stored)' for \(project)")
         }
+        return ProjectStatusChange(index: try IndexID(try row["indexPath"] as String), project: project, status: status,
+                                   reason: try row["reason"], user: try row["user"], time: try row["changedAt"])
     }
 }

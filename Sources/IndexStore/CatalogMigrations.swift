@@ -209,7 +209,7 @@ enum CatalogMigrations {
                     "user" TEXT NOT NULL,
                     changedAt \(d.real) NOT NULL
                 );
-                CREATE INDEX project_status_project ON project_status(project)
+                CREATE INDEX project_status_project ON project_status(project, indexPath, id)
                 """)
         },
     ]

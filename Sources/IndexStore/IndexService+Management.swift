@@ -115,7 +115,7 @@ extension IndexService {
         }
         let name = ProjectName.normalize(project)
         try catalog.recordProjectStatus(ProjectStatusChange(index: index, project: name, status: status, reason: reason, user: identity.user, time: now))
-        return try catalog.standing(of: name, in: index)
+        return try catalog.standing(of: name, in: index, historyLimit: Catalog.historyShown)
     }
 
     /// devpi's removal of a version, or of a whole project when `version` is nil, for volatile

@@ -28,14 +28,17 @@ extension IndexService {
 
     public func files(of project: String, in indices: [IndexID]) throws -> [StoredFile] { try catalog.files(of: project, in: indices) }
 
-    /// The status `index` serves for `project` (PEP 792): its own or a base's, the strictest.
-    public func standing(of project: String, in index: IndexID) throws -> ProjectStanding { try catalog.standing(of: project, in: index) }
+    /// The status `index` serves for `project` (PEP 792): its own or a base's, the strictest;
+    /// with its latest `historyLimit` changes.
+    public func standing(of project: String, in index: IndexID, historyLimit: Int = 0) throws -> ProjectStanding {
+        try catalog.standing(of: project, in: index, historyLimit: historyLimit)
+    }
 
     /// A project as `index` serves it: its standing, and its files through the bases unless it
     /// is quarantined (PEP 792: then none is listed or served). `notFound` when the index has
     /// neither files of it nor a status for it.
-    public func servedProject(_ project: String, in index: IndexID, order: [IndexID]) throws -> (standing: ProjectStanding, files: [StoredFile]) {
-        let standing = try catalog.standing(of: project, in: index)
+    public func servedProject(_ project: String, in index: IndexID, order: [IndexID], historyLimit: Int = 0) throws -> (standing: ProjectStanding, files: [StoredFile]) {
+        let standing = try catalog.standing(of: project, in: index, historyLimit: historyLimit)
         let files = standing.status.servesFiles ? try catalog.files(of: project, in: order) : []
         guard !files.isEmpty || standing.setting != nil else { throw StoreError.notFound("no project \(project) in \(index) or its bases") }
         return (standing, files)
@@ -45,16 +48,21 @@ extension IndexService {
     /// PEP 770), read from the stored wheel; `notFound` unless its SHA-256 is the one the
     /// provenance recorded.
     public func sbom(of file: StoredFile) throws -> [UInt8] {
-        guard let expected = file.provenance?.sbomSHA256, let wheel = try? WheelFilename(file.filename), let blob = file.blob else {
+        guard let expected = file.provenance?.sbomSHA256, let blob = file.blob,
+              let bytes = Self.sbom(inWheel: try blobs.checkedPath(blob).path, filename: file.filename, sha256: expected) else {
             throw StoreError.notFound("no SBOM of this builder for \(file.filename) in \(file.index)")
         }
+        return bytes
+    }
+
+    /// The wheel's `.dist-info/sboms/wheelwright.cdx.json` when its SHA-256 is `sha256`.
+    static func sbom(inWheel path: String, filename: String, sha256: String) -> [UInt8]? {
+        guard let wheel = try? WheelFilename(filename) else { return nil }
         let member = "\(wheel.distribution)-\(wheel.versionText).dist-info/sboms/wheelwright.cdx.json"
         var limits = ArchiveLimits()
-        limits.maximumMemberSize = Self.maximumSBOMSize
-        let found = try? ArchiveReader.read(try blobs.checkedPath(blob).path, format: .zip, limits: limits) { $0 == member }.first
-        guard let found, SHA256.hash(data: found.bytes).hex == expected else {
-            throw StoreError.notFound("\(file.filename) holds no \(member) with the SHA-256 its provenance names")
-        }
+        limits.maximumMemberSize = maximumSBOMSize
+        guard let found = try? ArchiveReader.read(path, format: .zip, limits: limits, where: { $0 == member }).first,
+              SHA256.hash(data: found.bytes).hex == sha256 else { return nil }
         return found.bytes
     }
 

@@ -219,6 +219,10 @@ public struct IndexService: Sendable {
             if let field = metadata.fields.first(where: { $0.value.utf8.count > Self.maximumMetadataFieldSize && $0.name != "Description" }) {
                 throw StoreError(.tooLarge, "\(filename): its metadata field \(field.name) is \(field.value.utf8.count) bytes; at most \(Self.maximumMetadataFieldSize) are accepted")
             }
+            // A provenance that names an SBOM names one the wheel holds: the file page links it.
+            if let sbom = validatedProvenance?.sbomSHA256, Self.sbom(inWheel: blob.url.path, filename: filename, sha256: sbom) == nil {
+                throw StoreError.badRequest("provenance.sbom_sha256: \(filename) holds no .dist-info/sboms/wheelwright.cdx.json with SHA-256 \(sbom)")
+            }
             let distributionIdentity = Catalog.identity(of: filename)
             if let existing = try catalog.file(sameAs: filename, identity: distributionIdentity, in: index) {
                 if existing.sha256 == sha256 {

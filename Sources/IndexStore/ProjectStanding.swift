@@ -7,7 +7,7 @@ public struct ProjectStanding: Sendable, Equatable {
     public let status: ProjectStatus
     /// The change that set `status`; nil while the project is active by default.
     public let setting: ProjectStatusChange?
-    /// Every change recorded in the index and its bases, oldest first.
+    /// The latest changes recorded in the index and its bases, oldest first (as many as asked for).
     public let history: [ProjectStatusChange]
 
     public static let active = ProjectStanding(status: .active, setting: nil, history: [])
@@ -16,19 +16,16 @@ public struct ProjectStanding: Sendable, Equatable {
         (self.status, self.setting, self.history) = (status, setting, history)
     }
 
-    /// From `changes` (oldest first, of any index) as `order` (an index, then its bases) sees
-    /// them: each index's latest change is its status; among those, the strictest wins, and
-    /// the first in `order` among equals.
-    public init(changes: [ProjectStatusChange], order: [IndexID]) {
-        let seen = changes.filter { order.contains($0.index) }
-        var latest: [IndexID: ProjectStatusChange] = [:]
-        for change in seen { latest[change.index] = change }
+    /// From each index's latest change (`latest`, any order) as `order` (an index, then its
+    /// bases) sees them: the strictest wins, the first in `order` among equals. `history` is what
+    /// a page shows of the changes behind it, oldest first.
+    public init(latest: [ProjectStatusChange], order: [IndexID], history: [ProjectStatusChange] = []) {
         var strictest: ProjectStatusChange?
         for index in order {
-            guard let change = latest[index], change.status.severity > (strictest?.status.severity ?? 0) else { continue }
+            guard let change = latest.last(where: { $0.index == index }), change.status.severity > (strictest?.status.severity ?? 0) else { continue }
             strictest = change
         }
-        self.init(status: strictest?.status ?? .active, setting: strictest, history: seen)
+        self.init(status: strictest?.status ?? .active, setting: strictest, history: history)
     }
 
     /// Whether a file may be uploaded: PEP 792 refuses new distributions of archived and

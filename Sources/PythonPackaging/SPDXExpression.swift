@@ -45,8 +45,19 @@ public indirect enum SPDXExpression: Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    /// Whether both name the same licenses in the same way, identifiers compared without case.
-    public func same(as other: SPDXExpression) -> Bool { description.lowercased() == other.description.lowercased() }
+    /// Whether both name the same licenses in the same way: identifiers compared without case,
+    /// the operands of `AND` and `OR` in any order (`MIT OR Apache-2.0` is `Apache-2.0 OR MIT`).
+    public func same(as other: SPDXExpression) -> Bool { sortedText == other.sortedText }
+
+    /// Lower-case canonical text with each `AND`'s and `OR`'s operands sorted.
+    private var sortedText: String {
+        switch self {
+        case let .license(id, orLater): id.lowercased() + (orLater ? "+" : "")
+        case let .with(inner, exception): "\(inner.sortedText) with \(exception.lowercased())"
+        case .and(let parts): "(" + parts.map(\.sortedText).sorted().joined(separator: " and ") + ")"
+        case .or(let parts): "(" + parts.map(\.sortedText).sorted().joined(separator: " or ") + ")"
+        }
+    }
 
     static func tokens(_ text: String) throws(ParseError) -> [String] {
         var tokens: [String] = []

@@ -78,6 +78,14 @@ extension Wheelwright {
                 print(try PrettyJSON.string(reports))
             } else {
                 for report in reports { print(Self.describe(report, changed: status)) }
+                if status == .quarantined, !reports.isEmpty, let elsewhere = try? await client.projectStatuses(project) {
+                    // A file is served at its own index's URL: an index still serving them there
+                    // hands them to whoever has the URL (a lock file, a cache), and to its other users.
+                    let serving = elsewhere.filter { $0.status != .quarantined }.map(\.index)
+                    if !serving.isEmpty {
+                        print("\nnote: \(serving.joined(separator: ", ")) still serve\(serving.count == 1 ? "s" : "") \(project) (at their own URLs, to their own users): quarantine \(serving.count == 1 ? "it" : "them") too, or use --everywhere")
+                    }
+                }
                 if status == .quarantined, !reports.isEmpty {
                     print("\nSo that the next night does not build it again, add to the whitelist (then `wheelwright whitelist lint`):\n")
                     print(DenyEntry.proposal(name: project, reason: "quarantined: \(reason)"), terminator: "")

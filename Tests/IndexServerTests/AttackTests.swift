@@ -64,6 +64,27 @@ struct AttackTests {
         #expect(!files.text.contains("log_sha256") && !files.text.contains("catalog"))
     }
 
+    @Test("a provenance cannot claim an SBOM the wheel does not hold (the page would link it); a quarantined project's build log and SBOM are not served")
+    func sbomClaimsAndQuarantinedLogs() async throws {
+        let content = try await wheel()
+        let claimed = try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", Self.provenance(#", "sbom_sha256": "\#(String(repeating: "b", count: 64))""#))])
+        #expect(claimed.status == 400 && claimed.text.contains("provenance.sbom_sha256"), "\(claimed.status) \(claimed.text)")
+        #expect(try await upload("demo-1.0-py3-none-any.whl", content, fields: [("provenance", Self.provenance())], buildLog: Array("log\n".utf8)).status == 200)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+sbom/demo-1.0-py3-none-any.whl").status == 404)
+        let quarantine = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+status/demo", auth: alice, ["status": "quarantined", "reason": "x"])
+        #expect(quarantine.status == 200, "\(quarantine.text)")
+        let log = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+log/demo-1.0-py3-none-any.whl")
+        #expect(log.status == 404 && log.text.contains("quarantined"), "\(log.status) \(log.text)")
+        // A form another site's page could post with a browser's remembered login is not a status change.
+        let form = try await HTTP.send(.POST, "\(server.baseURL)/alice/dev/+status/demo", headers: [("Authorization", alice), ("Content-Type", "text/plain")],
+                                       body: Array(#"{"status": "active", "reason": "x"}"#.utf8))
+        #expect(form.status == 400 && form.text.contains("application/json"), "\(form.status) \(form.text)")
+        for reason in ["right\u{202E}txt.exe", "two\u{2028}lines", "zero\u{200B}width", "tab\there"] {
+            let reply = try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+status/demo", auth: alice, ["status": "active", "reason": reason])
+            #expect(reply.status == 400 && reply.text.contains("reason"), "\(reason.unicodeScalars.map(\.value)): \(reply.status) \(reply.text)")
+        }
+    }
+
     // MARK: 2. Nothing traps
 
     @Test("numbers from queries and headers are bounded: the overflowing page number is a 400 and the server stays up")

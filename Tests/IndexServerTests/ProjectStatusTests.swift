@@ -70,6 +70,13 @@ final class ProjectStatusTests {
         let uv = try await uv("haunted")
         #expect(uv.status != 0 && uv.output.contains("haunted"), "\(uv.output)")
         #expect(try await self.pip("keeper").status == 0)
+        // Quarantined in the aggregation only: its users find nothing, and the command says that
+        // the index holding the files still serves them at their URLs.
+        let aggregation = try await wheelwright(["status", "keeper", "quarantined", "--index", "alice/prod", "--reason", "under review"])
+        #expect(aggregation.status == 0 && aggregation.output.contains("note: alice/dev still serves keeper (at their own URLs, to their own users): quarantine it too, or use --everywhere"),
+                "\(aggregation.output)\(aggregation.errors)")
+        #expect(try await self.pip("keeper").status != 0)
+        #expect(try await self.pip("keeper", index: "alice/dev").status == 0)
 
         let upload = try await twine(try await makeDistribution(in: folder, "haunted", "2.0"))
         #expect(upload.status != 0 && upload.output.contains("haunted is quarantined in alice/dev"), "\(upload.output)")

@@ -199,9 +199,9 @@ struct CatalogTests {
         #expect(try catalog.generation() == before + 1)
         try change(.deprecated, in: Self.stable, at: 2)
         // stable serves dev's quarantine: its own deprecation is milder.
-        let served = try catalog.standing(of: "demo", in: Self.stable)
+        let served = try catalog.standing(of: "demo", in: Self.stable, historyLimit: 50)
         #expect(served.status == .quarantined && served.setting?.index == Self.dev && served.setting?.reason == "r1" && served.history.count == 2)
-        #expect(try catalog.standing(of: "demo", in: Self.dev).history.map(\.status) == [.quarantined])
+        #expect(try catalog.standing(of: "demo", in: Self.dev, historyLimit: 50).history.map(\.status) == [.quarantined])
         let refused = try catalog.addFiles([.init(Self.file("demo-2.0.tar.gz", in: Self.stable))])
         #expect(throws: StoreError.self) { try refused[0].get() }
         try change(.archived, in: Self.dev, at: 3)
@@ -217,14 +217,21 @@ struct CatalogTests {
 
         let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
         try catalog.copy(into: copy)
-        #expect(try copy.standing(of: "demo", in: Self.stable) == catalog.standing(of: "demo", in: Self.stable))
+        #expect(try copy.standing(of: "demo", in: Self.stable, historyLimit: 50) == catalog.standing(of: "demo", in: Self.stable, historyLimit: 50))
         try copy.recordProjectStatus(ProjectStatusChange(index: Self.dev, project: "demo", status: .archived, reason: "after the copy", user: "root", time: 6))
-        #expect(try copy.standing(of: "demo", in: Self.dev).history.count == 4)
+        #expect(try copy.standing(of: "demo", in: Self.dev, historyLimit: 50).history.count == 4 && copy.standing(of: "demo", in: Self.dev, historyLimit: 2).history.map(\.reason) == ["r4", "after the copy"])
+        // Another index's flood of changes is not read for this one's standing.
+        let other = try IndexID("alice/other")
+        try catalog.createIndex(other, settings: IndexSettings(volatile: true))
+        for time in 100..<400 { try change(time % 2 == 0 ? .quarantined : .archived, in: other, at: Double(time)) }
+        let unmoved = try catalog.standing(of: "demo", in: Self.stable, historyLimit: 50)
+        #expect(unmoved.status == .deprecated && unmoved.history.count == 4 && !unmoved.history.contains { $0.index == other })
+        #expect(try catalog.standing(of: "demo", in: other, historyLimit: 50).history.count == 50)
         let scratch = try IndexID("alice/scratch")
         try catalog.createIndex(scratch, settings: IndexSettings(volatile: true))
         try change(.quarantined, in: scratch, at: 7)
         try catalog.deleteIndex(scratch)
-        #expect(try catalog.indices(holding: "demo") == [Self.dev, Self.stable])
+        #expect(try catalog.indices(holding: "demo") == [Self.dev, other, Self.stable])
     }
 }
 
