@@ -15,8 +15,10 @@ threaded server in this script) whose PEP 691 pages list sdists uploaded 60 days
   pinned, cooldown 7d   `versions: ["1.0"]`, all held: the pinned no-op night, which asks
                         upstream nothing (the 0.5 s budget)
 
-Also counts the upstream requests of each plan (the cooldown must add none). Writes
-OUT_DIR/cooldown.json and prints a Markdown table.
+Also counts the upstream requests of each plan (the cooldown must add none), and measures the
+local upstream alone with wrk (16 connections, as the plan's 16 pages at a time): the floor a
+follow-mode plan's ENTRIES pages cannot go under here. Writes OUT_DIR/cooldown.json and prints a
+Markdown table.
 """
 import http.server, json, os, signal, socket, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
@@ -123,6 +125,9 @@ try:
     follow = whitelist(os.path.join(work, "follow"), True)
     results = {"entries": entries, "follow, cooldown 0": plan(follow, "0"), "follow, cooldown 7d": plan(follow, "7d")}
     results["pinned, cooldown 7d"] = plan(whitelist(os.path.join(work, "pinned"), False), "7d")
+    load = subprocess.run(["wrk", "-t2", "-c16", "-d3s", simple + "seeded-project-1/"], capture_output=True, text=True).stdout
+    rate = float(next(line.split()[1] for line in load.splitlines() if line.startswith("Requests/sec:")))
+    results["upstream alone"] = {"pages_per_second": round(rate), "seconds_for_entries": round(entries / rate, 3)}
 finally:
     server.send_signal(signal.SIGTERM)
     server.wait()
@@ -136,5 +141,7 @@ print("|---|---:|---:|---:|---:|")
 for name in ("follow, cooldown 0", "follow, cooldown 7d", "pinned, cooldown 7d"):
     r = results[name]
     print(f"| {name} | {r['seconds']:.3f} | {r['items']:,} | {r['young_skipped']:,} | {r['upstream_requests']:,} |")
+floor = results["upstream alone"]
+print(f"| the local upstream alone (wrk, 16 connections) | {floor['seconds_for_entries']:.3f} | {floor['pages_per_second']:,} pages/s | | |")
 ratio = results["follow, cooldown 7d"]["seconds"] / results["follow, cooldown 0"]["seconds"]
 print(f"\nfollow mode with the cooldown: x{ratio:.2f} the plan without it")
