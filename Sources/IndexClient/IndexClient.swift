@@ -102,6 +102,11 @@ public struct IndexClient: Sendable {
         _ = try await call(.PUT, "/\(index)", body: settings)
     }
 
+    /// Changes an index's settings (the ones `request` gives); answers with all of them.
+    public func modifyIndex(_ index: String, _ request: IndexRequest) async throws -> IndexConfig {
+        try await call(.PATCH, "/\(index)", body: request, as: IndexConfig.self)
+    }
+
     public func users() async throws -> [String: UserConfig] {
         try await call(.GET, "/", as: [String: UserConfig].self)
     }

@@ -42,7 +42,7 @@ public func buildApplication(
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
         metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
-        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL,
+        web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL, readGate: ReadGate(service: service),
         descriptions: DescriptionRenderer(child: configuration.descriptionRenderer.flatMap { executable in
             configuration.scratchFolder.map { (executable, $0) }
         })

@@ -5,8 +5,8 @@ import PythonPackaging
 
 /// devpi's management API: users, indices, tokens, yanks and version removal, as JSON.
 extension IndexRoutes {
-    func root() throws -> Response {
-        let indices = try service.indices()
+    func root(visible: (IndexID) -> Bool) throws -> Response {
+        let indices = try service.indices().filter { visible($0.path) }
         var users: [String: UserConfig] = [:]
         for name in try service.users() {
             let own = indices.filter { $0.path.user == name }
@@ -15,7 +15,7 @@ extension IndexRoutes {
         return Self.json(Envelope(type: "list:userconfig", result: users))
     }
 
-    func user(_ rawName: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+    func user(_ rawName: String, _ request: Request, context: IndexRequestContext, visible: (IndexID) -> Bool) async throws -> Response {
         try StoreName.validate(rawName, what: "user")
         let name = rawName.lowercased()
         try Self.allow(request.method, [.get, .head, .put, .patch, .delete])
@@ -39,7 +39,7 @@ extension IndexRoutes {
             return Self.json(APIMessage(message: "user \(name) deleted"))
         default:
             guard try service.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
-            let indices = try service.indices().filter { $0.path.user == name }
+            let indices = try service.indices().filter { $0.path.user == name && visible($0.path) }
             return Self.json(Envelope(type: "userconfig", result: UserConfig(
                 username: name, indexes: Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) }),
                 email: try service.email(of: name)
@@ -63,6 +63,7 @@ extension IndexRoutes {
             settings.bases = try body.indexList("bases") ?? []
             settings.volatile = try body.bool("volatile") ?? false
             settings.aclUpload = try body.userList("acl_upload") ?? []
+            settings.aclRead = try body.readerList("acl_read") ?? [IndexRequest.anonymous]
             try service.createIndex(index, settings: settings, by: identity)
             return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)), status: .created)
         case .patch:
@@ -74,10 +75,12 @@ extension IndexRoutes {
             }
             let bases = try body.indexList("bases")
             let acl = try body.userList("acl_upload")
+            let aclRead = try body.readerList("acl_read")
             let volatile = try body.bool("volatile")
             let settings = try service.updateIndex(index, by: identity) { settings in
                 if let bases { settings.bases = bases }
                 if let acl { settings.aclUpload = acl }
+            if let aclRead { settings.aclRead = aclRead }
                 if let volatile { settings.volatile = volatile }
             }
             return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)))
@@ -92,8 +95,8 @@ extension IndexRoutes {
 
     func createToken(_ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
-        let body = try await JSONBody.read(request, allowed: ["indices"])
-        let (id, token) = try service.createToken(scope: try body.indexList("indices"), by: identity)
+        let body = try await JSONBody.read(request, allowed: ["indices", "read"])
+        let (id, token) = try service.createToken(scope: try body.indexList("indices"), readOnly: try body.bool("read") ?? false, by: identity)
         return Self.json(Envelope(type: "token", result: TokenCreated(token: token, id: id, user: identity.user)), status: .created)
     }
 
@@ -128,9 +131,9 @@ extension IndexRoutes {
 
     /// `GET /+status/NAME`: the project's status in every index that holds files of it or a
     /// status for it (what `wheelwright status --everywhere` changes).
-    func projectStatuses(_ name: String) throws -> Response {
+    func projectStatuses(_ name: String, visible: (IndexID) -> Bool) throws -> Response {
         let normalized = ProjectName.normalize(name)
-        let reports = try service.indices(holding: normalized).map { index in
+        let reports = try service.indices(holding: normalized).filter(visible).map { index in
             try service.standing(of: normalized, in: index, historyLimit: Catalog.historyShown).report(of: normalized, in: index)
         }
         guard !reports.isEmpty else { throw StoreError.notFound("no index holds \(normalized)") }

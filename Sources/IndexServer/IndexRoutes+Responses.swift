@@ -36,7 +36,7 @@ extension IndexRoutes {
 
     static func indexConfig(_ path: IndexID, _ settings: IndexSettings) -> IndexConfig {
         IndexConfig(type: settings.type, bases: settings.bases.map(\.description), volatile: settings.volatile,
-                    aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user })
+                    aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user }, aclRead: settings.aclRead)
     }
 
     /// A JSON answer: keys sorted, so equal documents are equal bytes.

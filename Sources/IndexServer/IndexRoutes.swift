@@ -19,6 +19,8 @@ struct IndexRoutes: Sendable {
     let web: WebPages
     /// `--outside-url` when given: the origin of the absolute links devpi's JSON carries.
     let outsideURL: OutsideURL?
+    /// Who may read which index (`acl_read`).
+    let readGate: ReadGate
     /// Release descriptions as HTML, made in child processes.
     let descriptions: DescriptionRenderer
     /// The path the index is served under behind a proxy ("" at the root): every absolute link
@@ -87,10 +89,20 @@ struct IndexRoutes: Sendable {
         try Self.allow(method, resource.methods)
         let read = method == .get || method == .head
         let html = read && WebPages.prefersHTML(request.headers[.accept])
+        // Nothing of an index is answered to whoever may not read it and each base it reaches; on a
+        // server whose indices are all public, no read asks who the reader is.
+        let access = try readGate.snapshot()
+        if read, let index = resource.readIndex, readGate.isGuarded(index, in: access),
+           let refusal = readGate.refusal(index, for: try await optionalIdentity(request, context: context), in: access) {
+            throw refusal
+        }
+        let reader = access.anyPrivate && resource.lists ? try await optionalIdentity(request, context: context) : nil
+        let visible = { (index: IndexID) in readGate.readable(index, by: reader, in: access) }
+        let visibility = resource.lists ? readGate.visibility(of: reader, in: access) : ""
 
         switch resource {
         case .root:
-            return try html ? htmlPage(request, key: "root") { try web.root() } : root()
+            return try html ? htmlPage(request, key: "root|\(visibility)") { try web.root(visible: visible) } : root(visible: visible)
         case .health:
             let problems = service.healthProblems()
             return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
@@ -109,7 +121,7 @@ struct IndexRoutes: Sendable {
         case .login:
             return try await login(request, context: context)
         case .user(let name):
-            return try await user(name, request, context: context)
+            return try await user(name, request, context: context, visible: visible)
         case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):
             return try await push(from: index, request, context: context)
         case .index(let index) where method == .post, .legacyUpload(let index):
@@ -148,7 +160,7 @@ struct IndexRoutes: Sendable {
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
         case .projectStatuses(let name):
-            return try projectStatuses(name)
+            return try projectStatuses(name, visible: visible)
         case let .projectStatus(index, name) where read:
             return try projectStatus(index, name: name)
         case let .projectStatus(index, name):
@@ -196,13 +208,20 @@ struct IndexRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
         case .search:
             let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
-            return try htmlPage(request, key: "search|\(text)") { try web.search(text) }
+            return try htmlPage(request, key: "search|\(text)|\(visibility)") { try web.search(text, visible: visible) }
         case .stylesheet:
             return web.stylesheet()
         }
     }
 
     static let methods: [HTTPRequest.Method] = [.get, .head, .put, .patch, .post, .delete, .push]
+
+    /// The reader's identity when the request carries credentials (basic auth, a devpi session);
+    /// nil for an anonymous one. Wrong credentials are a 401, as everywhere.
+    func optionalIdentity(_ request: Request, context: IndexRequestContext) async throws -> Identity? {
+        guard request.headers[.authorization] != nil || request.headers[Self.devpiAuth] != nil else { return nil }
+        return try await authenticate(request, context: context)
+    }
 
     /// A 405 naming the methods the resource takes, unless `method` is one of them.
     static func allow(_ method: HTTPRequest.Method, _ allowed: [HTTPRequest.Method]) throws(MethodNotAllowed) {

@@ -29,6 +29,22 @@ extension JSONObject {
     }
 
     /// User names, lower-cased; a bad one is a 400 naming the key.
+    /// `acl_read`: user names, `:ANONYMOUS:` and `:AUTHENTICATED:` (devpi's spellings, any case).
+    func readerList(_ key: String) throws -> [String]? {
+        let specials = [IndexRequest.anonymous, IndexRequest.authenticated]
+        do {
+            return try stringList(key)?.map { name in
+                if let special = specials.first(where: { $0.lowercased() == name.lowercased() }) { return special }
+                try StoreName.validate(name, what: "user")
+                return name.lowercased()
+            }
+        } catch let error as SchemaError {
+            throw StoreError.badRequest(error.description)
+        } catch let error as StoreError {
+            throw StoreError.badRequest("\(key): \(error.message) (or :ANONYMOUS:, :AUTHENTICATED:)")
+        }
+    }
+
     func userList(_ key: String) throws -> [String]? {
         do {
             return try stringList(key)?.map { name in

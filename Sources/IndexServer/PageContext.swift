@@ -25,6 +25,8 @@ enum PageContext {
     struct IndexRow {
         let path, bases: String
         let volatile: Bool
+        /// Its `acl_read` does not admit everyone.
+        let isPrivate: Bool
         /// `12`, or `412 (400 via bases)` for an aggregation index.
         let projects, files: String
         let last: String

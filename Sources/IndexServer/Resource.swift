@@ -82,6 +82,28 @@ enum Resource: Equatable {
         }
     }
 
+    /// The index a read (GET, HEAD) of the resource shows something of, which the reader must
+    /// be allowed to read.
+    var readIndex: IndexID? {
+        switch self {
+        case .index(let index), .simpleList(let index, _), .simpleProject(let index, _, _), .file(let index, _, _), .fileList(let index),
+             .fileLog(let index, _), .fileSBOM(let index, _), .project(let index, _), .version(let index, _, _), .projectStatus(let index, _):
+            index
+        case .api(_, let index): index
+        case .root, .health, .metrics, .tokens, .token, .lease, .login, .user, .builds, .buildRun, .buildLog, .coverage, .search, .stylesheet,
+             .projectStatuses, .legacyUpload, .yank:
+            nil
+        }
+    }
+
+    /// A list of indices or of what is in them, filtered by what the reader may read.
+    var lists: Bool {
+        switch self {
+        case .root, .user, .search, .projectStatuses: true
+        default: false
+        }
+    }
+
     /// devpi's own method for copying a release between indices.
     static let push = HTTPRequest.Method("PUSH")!
 

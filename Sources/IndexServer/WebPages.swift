@@ -32,9 +32,9 @@ struct WebPages: Sendable {
         return html.lowerBound < json.lowerBound
     }
 
-    func root() throws -> String {
+    func root(visible: (IndexID) -> Bool) throws -> String {
         let statistics = try service.indexStatistics()
-        let indices = try service.indices()
+        let indices = try service.indices().filter { visible($0.path) }
         var users: [PageContext.User] = []
         for (user, own) in Dictionary(grouping: indices, by: { $0.path.user }).sorted(by: { $0.key < $1.key }) {
             var rows: [PageContext.IndexRow] = []
@@ -53,7 +53,7 @@ struct WebPages: Sendable {
         let served = bases.isEmpty ? own : try service.statistics(across: service.resolutionOrder(of: index.path))
         return PageContext.IndexRow(
             path: index.path.description, bases: bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
-            volatile: index.settings.volatile, projects: Self.count(served.projects, own: own.projects),
+            volatile: index.settings.volatile, isPrivate: !index.settings.isPublic, projects: Self.count(served.projects, own: own.projects),
             files: Self.count(served.files, own: own.files), last: Self.time(served.lastUpload))
     }
 
@@ -369,8 +369,8 @@ struct WebPages: Sendable {
     }
 
     /// Projects whose normalized name contains `text` (normalized).
-    func search(_ text: String) throws -> String {
-        let results = text.isEmpty ? [] : try service.search(text, limit: 500).map {
+    func search(_ text: String, visible: (IndexID) -> Bool) throws -> String {
+        let results = text.isEmpty ? [] : try service.search(text, limit: 500).filter { visible($0.index) }.map {
             PageContext.SearchResult(project: $0.project, index: $0.index.description)
         }
         return render("search", PageContext.Search(frame: frame("Search", query: text.isEmpty ? nil : text), results: results))

@@ -25,7 +25,7 @@ enum WebTemplates {
         {{#users}}
         <section><h2>{{name}}</h2>
         <table><thead><tr><th>index</th><th>bases</th><th class="n">projects</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
-        {{#indices}}<tr><td><a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
+        {{#indices}}<tr><td><a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}{{#isPrivate}} <span class="tag">private</span>{{/isPrivate}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/indices}}</tbody></table></section>
         {{/users}}
         {{^users}}<p>No indices yet: <code>wheelwright index create USER/NAME</code>.</p>{{/users}}

@@ -52,7 +52,7 @@ public final class Authenticator: Sendable {
                 return nil
             }
             recordUse(of: id)
-            return Identity(user: token.user, tokenScope: token.indices, tokenID: id)
+            return Identity(user: token.user, tokenScope: token.indices, tokenID: id, readOnly: token.readOnly)
         }
         let user = rawUser.lowercased()
         try throttle.refuse(user: user, address: address)

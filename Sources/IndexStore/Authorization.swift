@@ -1,6 +1,13 @@
+import IndexAPI
+
 /// Who may do what: the only place the index decides it. A pure function of the principal,
 /// the operation and the facts it names, so that a table test covers every pair.
 ///
+/// - reading an index: everyone when its `acl_read` has `:ANONYMOUS:` (the default); else its
+///   owner, root, the users it names, and every signed-in user with `:AUTHENTICATED:`; a
+///   scoped token only in its scope. Anonymous readers are asked to log in (401); a signed-in
+///   reader without the right is told the index does not exist (404), as for one that does not;
+/// - a read token (`token create --read`) may read and revoke itself, nothing else;
 /// - root (password or unscoped token) may do everything but use another user's token;
 /// - a user (password or unscoped token) manages themself and their own indices (a project's
 ///   status in them included), and uploads where they own the index or are in its `acl_upload`;
@@ -14,12 +21,21 @@ public enum Authorization {
     public struct Facts: Sendable {
         public var aclUpload: [String]
         public var isBuilder: Bool
+        /// The index's `acl_read`, for `.read`.
+        public var aclRead: [String]
 
-        public init(aclUpload: [String] = [], isBuilder: Bool = false) { (self.aclUpload, self.isBuilder) = (aclUpload, isBuilder) }
+        public init(aclUpload: [String] = [], isBuilder: Bool = false, aclRead: [String] = [IndexRequest.anonymous]) {
+            (self.aclUpload, self.isBuilder, self.aclRead) = (aclUpload, isBuilder, aclRead)
+        }
     }
 
     /// Nil when allowed; otherwise the refusal, which says why.
     public static func check(_ identity: Identity?, _ operation: Operation, facts: Facts = Facts()) -> StoreError? {
+        if case .read(let index) = operation { return readRefusal(identity, index, aclRead: facts.aclRead) }
+        if let identity, identity.readOnly {
+            if case .revokeToken(let id, _) = operation, id == identity.tokenID { return nil }
+            return .forbidden("a read token may only read: it may not \(operation)")
+        }
         guard let identity else {
             return StoreError(.unauthorized, "log in to \(operation): HTTP basic auth with USER:PASSWORD or __token__:TOKEN")
         }
@@ -48,6 +64,23 @@ public enum Authorization {
             return allowed ? nil : .forbidden("\(identity.user) may not \(operation): not its owner nor in its acl_upload")
         case .reportBuild, .holdBuildLease:
             return identity.isRoot || facts.isBuilder ? nil : .forbidden("\(identity.user) may not \(operation): only root or a builder user may (wheelwright user add --builder)")
+        case .read:
+            return nil  // decided above
         }
     }
+
+    /// Reading `index` under `aclRead`. The refusal of a signed-in reader is the very 404 an index
+    /// that does not exist gets, so that a private index's existence does not leak.
+    public static func readRefusal(_ identity: Identity?, _ index: IndexID, aclRead: [String]) -> StoreError? {
+        if aclRead.contains(IndexRequest.anonymous) { return nil }
+        guard let identity else {
+            return StoreError(.unauthorized, "log in to read \(index): HTTP basic auth with USER:PASSWORD or __token__:TOKEN")
+        }
+        if let scope = identity.tokenScope, !scope.contains(index) { return noIndex(index) }
+        let allowed = identity.user == index.user || identity.isRoot || aclRead.contains(IndexRequest.authenticated) || aclRead.contains(identity.user)
+        return allowed ? nil : noIndex(index)
+    }
+
+    /// What a request for an index that does not exist is told.
+    public static func noIndex(_ index: IndexID) -> StoreError { .notFound("index \(index) does not exist") }
 }

@@ -132,23 +132,24 @@ public struct Catalog: Sendable {
         try read { db in try db.values(#"SELECT name FROM "user" ORDER BY name"#) }
     }
 
-    public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?) throws {
+    public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool = false) throws {
         let scope = try indices.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try write { db in
-            try db.execute(#"INSERT INTO token (id, "user", secretHash, indices, createdAt) VALUES (?, ?, ?, ?, ?)"#,
-                           [id, user, secretHash, scope, Date().timeIntervalSince1970])
+            try db.execute(#"INSERT INTO token (id, "user", secretHash, indices, createdAt, readOnly) VALUES (?, ?, ?, ?, ?, ?)"#,
+                           [id, user, secretHash, scope, Date().timeIntervalSince1970, readOnly])
         }
     }
 
-    /// The token's owner, secret hash and index scope (nil: every index the user may write), if it is live.
-    public func token(_ id: String) throws -> (user: String, secretHash: String, indices: [IndexID]?)? {
+    /// The token's owner, secret hash, index scope (nil: every index the user may use) and
+    /// whether it may only read, if it is live.
+    public func token(_ id: String) throws -> (user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool)? {
         try read { db in
-            guard let row = try db.row(#"SELECT "user", secretHash, indices FROM token WHERE id = ? AND revokedAt IS NULL"#, [id]) else {
+            guard let row = try db.row(#"SELECT "user", secretHash, indices, readOnly FROM token WHERE id = ? AND revokedAt IS NULL"#, [id]) else {
                 return nil
             }
             let scope: String? = try row["indices"]
             let indices = try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)) }
-            return (try row["user"], try row["secretHash"], indices)
+            return (try row["user"], try row["secretHash"], indices, try row["readOnly"])
         }
     }
 
@@ -156,14 +157,14 @@ public struct Catalog: Sendable {
     public func tokens(of user: String?) throws -> [TokenSummary] {
         try read { db in
             let rows = try db.rows("""
-                SELECT id, "user", indices, createdAt, lastUsedAt FROM token
+                SELECT id, "user", indices, createdAt, lastUsedAt, readOnly FROM token
                 WHERE revokedAt IS NULL\(user == nil ? "" : #" AND "user" = ?"#) ORDER BY createdAt, id
                 """, user.map { [$0] } ?? [])
             return try rows.map { row in
                 let scope: String? = try row["indices"]
                 return TokenSummary(id: try row["id"], user: try row["user"],
                                     indices: try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)).map(\.description) },
-                                    created: try row["createdAt"], lastUsed: try row["lastUsedAt"])
+                                    created: try row["createdAt"], lastUsed: try row["lastUsedAt"], readOnly: try row["readOnly"])
             }
         }
     }

@@ -212,6 +212,10 @@ enum CatalogMigrations {
                 CREATE INDEX project_status_project ON project_status(project, indexPath, id)
                 """)
         },
+        // Read tokens (`token create --read`): usable in an index URL to read private indices.
+        CatalogMigration(identifier: "v14-read-tokens") { session in
+            try session.execute("ALTER TABLE token ADD COLUMN readOnly \(session.dialect.flag)")
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

@@ -12,9 +12,11 @@ public struct Identity: Sendable, Equatable {
     public let tokenScope: [IndexID]?
     /// The token the request came with; nil for a password login.
     public let tokenID: String?
+    /// A read token: it may read (its scope's indices, or what its user may read) and nothing else.
+    public let readOnly: Bool
 
-    public init(user: String, tokenScope: [IndexID]? = nil, tokenID: String? = nil) {
-        (self.user, self.tokenScope, self.tokenID) = (user, tokenScope, tokenID)
+    public init(user: String, tokenScope: [IndexID]? = nil, tokenID: String? = nil, readOnly: Bool = false) {
+        (self.user, self.tokenScope, self.tokenID, self.readOnly) = (user, tokenScope, tokenID, readOnly)
     }
 
     public var isRoot: Bool { user == "root" }

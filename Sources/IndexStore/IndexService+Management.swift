@@ -71,10 +71,10 @@ extension IndexService {
     }
 
     /// A new token for the caller, limited to `scope` when given; its secret is shown once.
-    public func createToken(scope: [IndexID]?, by identity: Identity) throws -> (id: String, token: String) {
+    public func createToken(scope: [IndexID]?, readOnly: Bool = false, by identity: Identity) throws -> (id: String, token: String) {
         try authorize(identity, .createToken(scope: scope))
         let (id, secret, token) = APIToken.make()
-        try catalog.createToken(id: id, user: identity.user, secretHash: APIToken.secretHash(secret), indices: scope)
+        try catalog.createToken(id: id, user: identity.user, secretHash: APIToken.secretHash(secret), indices: scope, readOnly: readOnly)
         return (id, token)
     }
 

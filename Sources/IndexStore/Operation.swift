@@ -1,6 +1,8 @@
-/// Everything a client can ask the index to change, as the one authorization rule sees it
-/// (`IndexService.authorize`). Reads are public and are not listed.
+/// Everything a client can ask the index to do, as the one authorization rule sees it
+/// (`IndexService.authorize`): reading an index, and every change.
 public enum Operation: Sendable, Equatable, CustomStringConvertible {
+    /// Reading the index: its pages, simple API, files, JSON; public unless its `acl_read` says.
+    case read(IndexID)
     case createUser(String)
     case modifyUser(String)
     case deleteUser(String)
@@ -23,6 +25,7 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .read(let index): "read \(index)"
         case .createUser(let name): "create user \(name)"
         case .modifyUser(let name): "change user \(name)"
         case .deleteUser(let name): "delete user \(name)"

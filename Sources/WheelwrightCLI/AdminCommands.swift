@@ -44,7 +44,7 @@ extension Wheelwright {
 
     struct IndexCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "index", abstract: "Manage indices of an index server.", subcommands: [Create.self, List.self, Delete.self]
+            commandName: "index", abstract: "Manage indices of an index server.", subcommands: [Create.self, Modify.self, List.self, Delete.self]
         )
 
         struct Create: AsyncParsableCommand {
@@ -53,6 +53,7 @@ extension Wheelwright {
             @Argument(help: "USER/NAME") var index: String
             @Option(help: "Base indices, in order, comma-separated (USER/NAME,…).") var bases: String?
             @Option(help: "Users who may upload besides the owner, comma-separated.") var aclUpload: String?
+            @Option(help: "Who may read, comma-separated: users, :AUTHENTICATED: (everyone signed in), :ANONYMOUS: (everyone, the default).") var aclRead: String?
             @Flag(help: "Allow overwriting and deleting files (default: non-volatile).") var volatile = false
 
             func validate() throws {
@@ -60,11 +61,39 @@ extension Wheelwright {
             }
 
             func run() async throws {
-                let body = IndexRequest(type: "stage", bases: bases.map { $0.split(separator: ",").map(String.init) } ?? [],
-                                        volatile: volatile, aclUpload: aclUpload.map { $0.split(separator: ",").map(String.init) } ?? [])
+                let body = IndexRequest(type: "stage", bases: IndexCommand.list(bases) ?? [], volatile: volatile,
+                                        aclUpload: IndexCommand.list(aclUpload) ?? [], aclRead: IndexCommand.list(aclRead))
                 try await server.client().createIndex(index, body)
                 print("created index \(index)")
             }
+        }
+
+        struct Modify: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Change an index's bases, uploaders or readers (its owner or root).",
+                discussion: "Each option given replaces that setting; the others stay. A private index (--acl-read without :ANONYMOUS:) answers anonymous readers 401 and signed-in readers without the right 404."
+            )
+            @OptionGroup var server: ServerOptions
+            @Argument(help: "USER/NAME") var index: String
+            @Option(help: "Base indices, in order, comma-separated (USER/NAME,…).") var bases: String?
+            @Option(help: "Users who may upload besides the owner, comma-separated.") var aclUpload: String?
+            @Option(help: "Who may read, comma-separated: users, :AUTHENTICATED:, :ANONYMOUS: (everyone).") var aclRead: String?
+
+            func validate() throws {
+                guard index.split(separator: "/").count == 2 else { throw ValidationError("expected USER/NAME, got '\(index)'") }
+                guard bases != nil || aclUpload != nil || aclRead != nil else { throw ValidationError("give --bases, --acl-upload or --acl-read") }
+            }
+
+            func run() async throws {
+                let changed = try await server.client().modifyIndex(index, IndexRequest(bases: IndexCommand.list(bases), aclUpload: IndexCommand.list(aclUpload),
+                                                                                       aclRead: IndexCommand.list(aclRead)))
+                print("changed index \(index): bases \(changed.bases.isEmpty ? "none" : changed.bases.joined(separator: ",")), acl_upload \(changed.aclUpload.joined(separator: ",")), acl_read \(changed.aclRead.joined(separator: ","))")
+            }
+        }
+
+        /// A comma-separated option as a list (nil when not given).
+        static func list(_ text: String?) -> [String]? {
+            text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         }
 
         struct List: AsyncParsableCommand {
@@ -80,7 +109,8 @@ extension Wheelwright {
                     for name in indices.keys.sorted() {
                         guard let settings = indices[name] else { continue }
                         let bases = settings.bases.joined(separator: ",")
-                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")")
+                        let readers = settings.aclRead.contains(IndexRequest.anonymous) ? "" : "\tprivate: acl_read=\(settings.aclRead.joined(separator: ","))"
+                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")\(readers)")
                         listed += 1
                     }
                 }
@@ -157,9 +187,10 @@ extension Wheelwright {
             static let configuration = CommandConfiguration(abstract: "Create an API token for the logged-in user; it is shown once.")
             @OptionGroup var server: ServerOptions
             @Option(name: .customLong("index"), help: "Limit the token to this index (repeatable).") var indices: [String] = []
+            @Flag(help: "A read token: it may only read (private indices included), e.g. in pip's --index-url https://__token__:TOKEN@host/USER/INDEX/+simple/.") var read = false
 
             func run() async throws {
-                let created = try await server.client().createToken(TokenRequest(indices: indices.isEmpty ? nil : indices))
+                let created = try await server.client().createToken(TokenRequest(indices: indices.isEmpty ? nil : indices, read: read))
                 print(created.token)
             }
         }

@@ -8,7 +8,7 @@ struct AuthorizationTests {
     static let prod = try! IndexID("alice/prod")
 
     enum Principal: String, CaseIterable, CustomStringConvertible {
-        case anonymous, owner, otherUser, aclUser, root, scopedToken, unscopedToken, rootScopedToken, builder
+        case anonymous, owner, otherUser, aclUser, root, scopedToken, unscopedToken, rootScopedToken, builder, readToken, scopedReadToken
 
         var identity: Identity? {
             switch self {
@@ -21,6 +21,8 @@ struct AuthorizationTests {
             case .unscopedToken: Identity(user: "alice", tokenScope: nil, tokenID: "unscoped")
             case .rootScopedToken: Identity(user: "root", tokenScope: [AuthorizationTests.dev], tokenID: "rootscoped")
             case .builder: Identity(user: "nightly")
+            case .readToken: Identity(user: "carol", tokenScope: nil, tokenID: "read", readOnly: true)
+            case .scopedReadToken: Identity(user: "alice", tokenScope: [AuthorizationTests.prod], tokenID: "scopedread", readOnly: true)
             }
         }
 
@@ -46,6 +48,7 @@ struct AuthorizationTests {
         (.revokeToken(id: "another-of-alice", owner: "alice"), [.owner, .root]),
         (.revokeToken(id: "scoped", owner: "alice"), [.owner, .root, .scopedToken]),
         (.revokeToken(id: "unscoped", owner: "alice"), [.owner, .root, .unscopedToken]),
+        (.revokeToken(id: "read", owner: "carol"), [.root, .readToken, .aclUser]),
         (.listTokens(owner: "alice"), [.owner, .unscopedToken, .root]),
         (.reportBuild, [.root, .builder]),
         (.holdBuildLease, [.root, .builder]),
@@ -61,6 +64,33 @@ struct AuthorizationTests {
                 #expect(refusal.kind == (principal == .anonymous ? .unauthorized : .forbidden), "\(principal) \(operation)")
             }
         }
+    }
+
+    /// Reading alice/dev under each `acl_read`, and who may; the owner and root always may.
+    static let readTable: [([String], Set<Principal>)] = [
+        ([":ANONYMOUS:"], Set(Principal.allCases)),
+        ([":AUTHENTICATED:"], Set(Principal.allCases).subtracting([.anonymous, .scopedReadToken])),
+        (["carol"], [.owner, .root, .scopedToken, .unscopedToken, .rootScopedToken, .aclUser, .readToken]),
+        ([], [.owner, .root, .scopedToken, .unscopedToken, .rootScopedToken]),
+    ]
+
+    @Test("reading a private index × every principal: anonymous 401, a signed-in reader without the right 404 (as an index that does not exist)", arguments: readTable)
+    func read(aclRead: [String], allowed: Set<Principal>) {
+        for principal in Principal.allCases {
+            let refusal = Authorization.check(principal.identity, .read(Self.dev), facts: Authorization.Facts(aclRead: aclRead))
+            #expect((refusal == nil) == allowed.contains(principal), "\(principal) under \(aclRead): \(refusal?.message ?? "allowed")")
+            if let refusal {
+                #expect(refusal == (principal == .anonymous ? StoreError(.unauthorized, refusal.message) : Authorization.noIndex(Self.dev)), "\(principal) under \(aclRead)")
+            }
+        }
+    }
+
+    @Test("a read token may read and revoke itself, nothing else")
+    func readTokens() {
+        for (operation, _) in Self.table where operation != .revokeToken(id: "read", owner: "carol") {
+            #expect(Authorization.check(Principal.readToken.identity, operation, facts: Authorization.Facts(aclUpload: ["carol"], isBuilder: true)) != nil, "\(operation)")
+        }
+        #expect(Authorization.check(Principal.readToken.identity, .revokeToken(id: "read", owner: "carol")) == nil)
     }
 
     @Test("a refusal says who may")

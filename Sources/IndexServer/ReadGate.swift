@@ -1,0 +1,81 @@
+import IndexAPI
+import IndexStore
+import Synchronization
+
+/// Who may read which index, decided before anything of an index is served. The rule is
+/// `Authorization.check(_, .read(index))` over the index and each base it reaches (a base the
+/// reader may not read makes the whole index a 404, never a silent gap); this type only keeps,
+/// per catalog generation, which indices have a non-public index in their resolution order, so
+/// that a server whose indices are all public answers from memory without a login.
+final class ReadGate: Sendable {
+    /// The catalog's indices as one generation left them.
+    struct Snapshot: Sendable {
+        let generation: Int64
+        /// Every index, with the non-public indices of its resolution order and their `acl_read`
+        /// (empty: everyone may read it).
+        let guards: [IndexID: [(index: IndexID, aclRead: [String])]]
+        /// Whether any index is private: then an anonymous request for an index that does not
+        /// exist is asked to log in too, as for a private one (401 and 404 tell nothing apart).
+        let anyPrivate: Bool
+    }
+
+    private let service: IndexService
+    private let state = Mutex<Snapshot?>(nil)
+
+    init(service: IndexService) { self.service = service }
+
+    /// The snapshot of the current generation, made once per generation.
+    func snapshot() throws -> Snapshot {
+        let generation = try service.generation()
+        if let known = state.withLock({ $0 }), known.generation == generation { return known }
+        let indices = Dictionary(try service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
+        var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
+        for path in indices.keys {
+            var order: [IndexID] = []
+            func visit(_ index: IndexID) {
+                guard !order.contains(index), let settings = indices[index] else { return }
+                order.append(index)
+                for base in settings.bases { visit(base) }
+            }
+            visit(path)
+            guards[path] = order.compactMap { index in indices[index].flatMap { $0.isPublic ? nil : (index, $0.aclRead) } }
+        }
+        let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic })
+        state.withLock { $0 = made }
+        return made
+    }
+
+    /// Whether reading `index` needs the reader's identity: it or a base is private, or it does
+    /// not exist while some index is private (then an anonymous reader is asked to log in).
+    func isGuarded(_ index: IndexID, in snapshot: Snapshot) -> Bool {
+        guard let guards = snapshot.guards[index] else { return snapshot.anyPrivate }
+        return !guards.isEmpty
+    }
+
+    /// Nil when `identity` may read `index` (or the index does not exist and the reader is
+    /// signed in: the handler's 404 follows); otherwise the refusal: 401 to an anonymous reader,
+    /// the 404 of an index that does not exist to a signed-in one.
+    func refusal(_ index: IndexID, for identity: Identity?, in snapshot: Snapshot) -> StoreError? {
+        guard let guards = snapshot.guards[index] else {
+            return snapshot.anyPrivate && identity == nil ? Authorization.readRefusal(nil, index, aclRead: []) : nil
+        }
+        for guarded in guards {
+            guard let refusal = Authorization.check(identity, .read(guarded.index), facts: Authorization.Facts(aclRead: guarded.aclRead)) else { continue }
+            return refusal.kind == .notFound ? Authorization.noIndex(index) : refusal
+        }
+        return nil
+    }
+
+    /// Whether `identity` may read `index`: for lists (the root page, users, search).
+    func readable(_ index: IndexID, by identity: Identity?, in snapshot: Snapshot) -> Bool {
+        snapshot.guards[index] != nil && refusal(index, for: identity, in: snapshot) == nil
+    }
+
+    /// What lists depend on, for their cache keys: the private indices `identity` may read ("" on
+    /// a server without private indices, so everyone shares one cached page).
+    func visibility(of identity: Identity?, in snapshot: Snapshot) -> String {
+        guard snapshot.anyPrivate else { return "" }
+        return snapshot.guards.filter { !$0.value.isEmpty && refusal($0.key, for: identity, in: snapshot) == nil }
+            .keys.map(\.description).sorted().joined(separator: ",")
+    }
+}
