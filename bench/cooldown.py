@@ -20,8 +20,11 @@ local upstream alone with wrk (16 connections, as the plan's 16 pages at a time)
 follow-mode plan's ENTRIES pages cannot go under here. Writes OUT_DIR/cooldown.json and prints a
 Markdown table.
 """
-import http.server, json, os, signal, socket, subprocess, sys, tempfile, threading, time
+import http.server, json, os, signal, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import local_server
 
 build, out = sys.argv[1], sys.argv[2]
 entries = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
@@ -60,12 +63,6 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
 upstream.daemon_threads = True
 threading.Thread(target=upstream.serve_forever, daemon=True).start()
@@ -74,16 +71,7 @@ simple = f"http://127.0.0.1:{upstream.server_address[1]}/simple/"
 work = tempfile.mkdtemp(prefix="wheelwright-cooldown-")
 subprocess.run([os.path.join(build, "wheelwright-bench"), "seed-index", os.path.join(work, "data"), "opensource/pure", str(entries), "1"],
                check=True, stdout=subprocess.DEVNULL)
-port = free_port()
-server = subprocess.Popen([wheelwright, "serve", "--data", os.path.join(work, "data"), "--port", str(port)],
-                          env={**os.environ, "WHEELWRIGHT_ROOT_PASSWORD": "bench-secret"},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+server, port = local_server.serve(wheelwright, os.path.join(work, "data"), "bench-secret")
 
 
 def whitelist(folder, follow):

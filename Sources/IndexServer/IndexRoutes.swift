@@ -90,15 +90,17 @@ struct IndexRoutes: Sendable {
         let read = method == .get || method == .head
         let html = read && WebPages.prefersHTML(request.headers[.accept])
         // Nothing of an index is answered to whoever may not read it and each base it reaches; on a
-        // server whose indices are all public, no read asks who the reader is.
-        let access = try readGate.snapshot()
-        if read, let index = resource.readIndex, readGate.isGuarded(index, in: access),
+        // server whose indices are all public, no read asks who the reader is. Writes decide their
+        // own rights (and leave the snapshot, which every upload makes stale, to the next read).
+        let access = read ? try readGate.snapshot() : nil
+        if let access, let index = resource.readIndex, readGate.isGuarded(index, in: access),
            let refusal = readGate.refusal(index, for: try await optionalIdentity(request, context: context), in: access) {
             throw refusal
         }
-        let reader = access.anyPrivate && resource.lists ? try await optionalIdentity(request, context: context) : nil
-        let visible = { (index: IndexID) in readGate.readable(index, by: reader, in: access) }
-        let visibility = resource.lists ? readGate.visibility(of: reader, in: access) : ""
+        let lists = resource.lists ? access : nil
+        let reader = lists?.anyPrivate == true ? try await optionalIdentity(request, context: context) : nil
+        let visible = { (index: IndexID) in lists.map { readGate.readable(index, by: reader, in: $0) } ?? true }
+        let visibility = lists.map { readGate.visibility(of: reader, in: $0) } ?? ""
 
         switch resource {
         case .root:

@@ -28,10 +28,16 @@ extension JSONObject {
         }
     }
 
-    /// User names, lower-cased; a bad one is a 400 naming the key.
     /// `acl_read`: user names, `:ANONYMOUS:` and `:AUTHENTICATED:` (devpi's spellings, any case).
     func readerList(_ key: String) throws -> [String]? {
-        let specials = [IndexRequest.anonymous, IndexRequest.authenticated]
+        try names(key, specials: [IndexRequest.anonymous, IndexRequest.authenticated])
+    }
+
+    /// User names, lower-cased; a bad one is a 400 naming the key.
+    func userList(_ key: String) throws -> [String]? { try names(key, specials: []) }
+
+    /// A list of user names (lower-cased), or of `specials`, each checked.
+    private func names(_ key: String, specials: [String]) throws -> [String]? {
         do {
             return try stringList(key)?.map { name in
                 if let special = specials.first(where: { $0.lowercased() == name.lowercased() }) { return special }
@@ -41,20 +47,7 @@ extension JSONObject {
         } catch let error as SchemaError {
             throw StoreError.badRequest(error.description)
         } catch let error as StoreError {
-            throw StoreError.badRequest("\(key): \(error.message) (or :ANONYMOUS:, :AUTHENTICATED:)")
-        }
-    }
-
-    func userList(_ key: String) throws -> [String]? {
-        do {
-            return try stringList(key)?.map { name in
-                try StoreName.validate(name, what: "user")
-                return name.lowercased()
-            }
-        } catch let error as SchemaError {
-            throw StoreError.badRequest(error.description)
-        } catch let error as StoreError {
-            throw StoreError.badRequest("\(key): \(error.message)")
+            throw StoreError.badRequest("\(key): \(error.message)" + (specials.isEmpty ? "" : " (or \(specials.joined(separator: ", ")))"))
         }
     }
 }
