@@ -49,6 +49,8 @@ enum PageContext {
         let name, path, newest: String
         let files: Int
         let last: String
+        /// Its status when not `active` (PEP 792).
+        let status: String?
     }
 
     struct Project {

@@ -61,7 +61,8 @@ final class ReadGate: Sendable {
         }
         for guarded in guards {
             guard let refusal = Authorization.check(identity, .read(guarded.index), facts: Authorization.Facts(aclRead: guarded.aclRead)) else { continue }
-            return refusal.kind == .notFound ? Authorization.noIndex(index) : refusal
+            // Named after the index asked for, never the private base that refused.
+            return refusal.kind == .notFound ? Authorization.noIndex(index) : Authorization.readRefusal(nil, index, aclRead: [])
         }
         return nil
     }

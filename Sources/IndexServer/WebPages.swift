@@ -84,10 +84,11 @@ struct WebPages: Sendable {
             frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
             projectCount: Self.counted(total, "project"), page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
             simple: "\(outsideURL.url)/\(index)/+simple/",
-            projects: projects.map { project in
+            projects: try projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
+                let status = try service.standing(of: project.name, in: index).setting?.status.rawValue
                 return PageContext.ProjectRow(name: project.name, path: index.description, newest: newest, files: project.files,
-                                              last: Self.time(project.lastUpload))
+                                              last: Self.time(project.lastUpload), status: status)
             },
             previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil
         ))

@@ -39,7 +39,7 @@ enum WebTemplates {
         <form method="get" class="filter"><input type="search" name="filter" value="{{filter}}" placeholder="filter projects" aria-label="filter projects"> <button>filter</button></form>
         <p class="meta">{{projectCount}}{{#filtering}} matching “{{filter}}”{{/filtering}}; page {{page}} of {{pages}}</p>
         <table><thead><tr><th>project</th><th>newest version</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
-        {{#projects}}<tr><td><a href="{{frame.prefix}}/{{path}}/{{name}}/">{{name}}</a></td><td>{{newest}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
+        {{#projects}}<tr><td><a href="{{frame.prefix}}/{{path}}/{{name}}/">{{name}}</a>{{#status}} <span class="tag">{{status}}</span>{{/status}}</td><td>{{newest}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/projects}}</tbody></table>
         <nav class="pages">{{#previous}}<a rel="prev" href="{{previous}}">← previous</a>{{/previous}} {{#next}}<a rel="next" href="{{next}}">next →</a>{{/next}}</nav>
         {{> footer}}

@@ -58,7 +58,7 @@ public enum Authorization {
         case .modifyUser(let name), .deleteUser(let name), .listTokens(owner: let name):
             return identity.user == name || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(name) or root may")
         case .createIndex(let index), .modifyIndex(let index), .deleteIndex(let index), .setProjectStatus(let index):
-            return identity.user == index.user || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(index.user) or root may")
+            return identity.user == index.user || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(index.user == "root" ? "root" : "\(index.user) or root") may")
         case .upload(let index), .yank(let index), .deleteVersion(let index):
             let allowed = identity.user == index.user || identity.isRoot || facts.aclUpload.contains(identity.user)
             return allowed ? nil : .forbidden("\(identity.user) may not \(operation): not its owner nor in its acl_upload")

@@ -163,7 +163,10 @@ extension IndexService {
     /// upload there, identical bytes already there are no change, other bytes on a non-volatile
     /// target a 409 — checked for every file before any is added. Returns each file's outcome.
     public func push(_ project: String, version: String, from source: IndexID, to target: IndexID, by identity: Identity) throws -> [UploadOutcome] {
-        guard try catalog.settings(of: source) != nil else { throw StoreError.notFound("index \(source) does not exist") }
+        // Copying a release out of an index reads it: a private source is a missing one to whoever may not read it.
+        guard let sourceSettings = try catalog.settings(of: source), Authorization.readRefusal(identity, source, aclRead: sourceSettings.aclRead) == nil else {
+            throw Authorization.noIndex(source)
+        }
         try authorize(identity, .upload(target))
         let name = ProjectName.normalize(project)
         let canonical = (try? Version(version).description) ?? version

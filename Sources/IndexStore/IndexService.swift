@@ -121,7 +121,16 @@ public struct IndexService: Sendable {
             facts.aclUpload = found.aclUpload
         }
         if operation == .reportBuild, let identity { facts.isBuilder = try catalog.isBuilder(identity.user) }
-        if let refusal = Authorization.check(identity, operation, facts: facts) { throw refusal }
+        if let refusal = Authorization.check(identity, operation, facts: facts) {
+            // To whoever may not read a private index, a refused write of its files is the 404 of an
+            // index that does not exist (which those writes get): a 403 would say that it does.
+            // (Managing an index is refused alike whether it exists or not: nothing to hide there.)
+            if refusal.kind == .forbidden, let index = operation.fileIndex, let found = settings,
+               Authorization.readRefusal(identity, index, aclRead: found.aclRead) != nil {
+                throw Authorization.noIndex(index)
+            }
+            throw refusal
+        }
         return settings
     }
 

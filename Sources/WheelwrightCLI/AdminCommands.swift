@@ -165,7 +165,7 @@ extension Wheelwright {
                     seconds.map { Date(timeIntervalSince1970: $0).ISO8601Format() } ?? "never"
                 }
                 TextTable.print([["ID", "USER", "SCOPE", "CREATED", "LAST USED"]] + tokens.map {
-                    [$0.id, $0.user, $0.indices?.joined(separator: ",") ?? "all of the user's indices", date($0.created), date($0.lastUsed)]
+                    [$0.id, $0.user, ($0.read ? "read: " : "") + ($0.indices?.joined(separator: ",") ?? "all of the user's indices"), date($0.created), date($0.lastUsed)]
                 })
             }
         }

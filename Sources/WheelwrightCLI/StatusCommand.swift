@@ -78,7 +78,7 @@ extension Wheelwright {
                 print(try PrettyJSON.string(reports))
             } else {
                 for report in reports { print(Self.describe(report, changed: status)) }
-                if status == .quarantined, !reports.isEmpty, let elsewhere = try? await client.projectStatuses(project) {
+                if status == .quarantined, !everywhere, !reports.isEmpty, let elsewhere = try? await client.projectStatuses(project) {
                     // A file is served at its own index's URL: an index still serving them there
                     // hands them to whoever has the URL (a lock file, a cache), and to its other users.
                     let serving = elsewhere.filter { $0.status != .quarantined }.map(\.index)

@@ -102,6 +102,20 @@ final class PrivateIndexTests {
             #expect(reply.status == 404, "\(path): \(reply.status)")
         }
         #expect(try await HTTP.send(.GET, fileURL, headers: [("Authorization", carol)]).status == 404)
+        // Writes tell nothing either: an upload, a yank, a push out of it, as for a missing index.
+        let wheel = try await makeDistribution(in: folder, "hidden-pkg", "3.0")
+        let form = HTTP.uploadForm(filename: (wheel as NSString).lastPathComponent, content: Array(try Data(contentsOf: URL(fileURLWithPath: wheel))))
+        for index in ["alice/secret", "alice/nothing"] {
+            let upload = try await HTTP.send(.POST, "\(server.baseURL)/\(index)/", headers: [("Authorization", carol), ("Content-Type", form.contentType)], body: form.body)
+            let yank = try await HTTP.json(.POST, "\(server.baseURL)/\(index)/+yank/hidden_pkg-1.0-py3-none-any.whl", auth: carol, ["reason": "x"])
+            #expect(upload.status == 404 && yank.status == 404 && upload.text.contains("index \(index) does not exist"), "\(index): \(upload.status) \(upload.text) \(yank.status)")
+        }
+        #expect(try await HTTP.json(.PUT, "\(server.baseURL)/carol/mine", auth: carol, [:]).status == 201)
+        let push = try await HTTP.json(.POST, "\(server.baseURL)/alice/secret/", auth: carol, ["name": "hidden-pkg", "version": "1.0", "targetindex": "carol/mine"])
+        #expect(push.status == 404 && push.text.contains("index alice/secret does not exist"), "\(push.status) \(push.text)")
+        // Anonymous: the aggregation's refusal names the aggregation, never its private base.
+        let aggregated = try await HTTP.send(.GET, "\(server.baseURL)/alice/mixed/+simple/")
+        #expect(aggregated.status == 401 && aggregated.text.contains("alice/mixed") && !aggregated.text.contains("secret"), "\(aggregated.text)")
         // Lists: the root (JSON and page), alice's user page, search, a project's statuses.
         for auth in [nil, carol] {
             let headers = auth.map { [("Authorization", $0)] } ?? []

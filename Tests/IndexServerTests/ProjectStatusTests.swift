@@ -88,6 +88,8 @@ final class ProjectStatusTests {
         let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/prod/haunted/", headers: [("Accept", "text/html")])
         #expect(page.status == 200 && page.text.contains("<b>quarantined</b> in alice/dev") && page.text.contains("Its files are neither listed nor served"), "\(page.text)")
         #expect(page.text.contains("alice set <b>quarantined</b> in alice/dev: malware in 1.0 &quot;setup.py&quot;"))
+        let listing = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/", headers: [("Accept", "text/html")])
+        #expect(listing.text.contains(">haunted</a> <span class=\"tag\">quarantined</span>") && !listing.text.contains(">keeper</a> <span"), "\(listing.text)")
 
         let lift = try await wheelwright(["status", "haunted", "active", "--index", "alice/dev", "--reason", "a false alarm"])
         #expect(lift.status == 0 && lift.output.contains("haunted in alice/dev: active") && !lift.output.contains("deny:"), "\(lift.output)\(lift.errors)")
