@@ -52,7 +52,14 @@ public struct HTTP {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(60))
+        } catch ChannelError.ioOnClosedChannel {
+            // A pooled keep-alive connection the server closed as it was taken: the request was
+            // never written, so it is sent again once on a new connection.
+            response = try await client.execute(request, timeout: .seconds(60))
+        }
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
