@@ -18,7 +18,11 @@ extension IndexRoutes {
 
     func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) throws -> Response {
         let canonical = (try? Version(version).description) ?? version
-        let files = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index)).files.filter { $0.version == canonical }
+        let (standing, served) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+        if let setting = standing.setting, !setting.status.servesFiles {
+            throw StoreError.notFound("\(normalized) is quarantined in \(setting.index) (\(setting.reason)): none of its versions is served")
+        }
+        let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
         return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, base: linkBase(request))))
     }

@@ -85,6 +85,8 @@ final class ProjectStatusTests {
         let devpi = try await runTool(Repository.tool("devpi"), ["getjson", "\(server.baseURL)/alice/prod/haunted"],
                                       environment: ["DEVPI_CLIENTDIR": folder.path("devpi"), "HOME": folder.url.path])
         #expect(devpi.status == 0 && devpi.output.contains("\"type\": \"projectconfig\""), "\(devpi.output)")
+        let version = try await HTTP.send(.GET, "\(server.baseURL)/alice/prod/haunted/1.0", headers: [("Accept", "application/json")])
+        #expect(version.status == 404 && version.text.contains("haunted is quarantined in alice/dev"), "\(version.text)")
         let page = try await HTTP.send(.GET, "\(server.baseURL)/alice/prod/haunted/", headers: [("Accept", "text/html")])
         #expect(page.status == 200 && page.text.contains("<b>quarantined</b> in alice/dev") && page.text.contains("Its files are neither listed nor served"), "\(page.text)")
         #expect(page.text.contains("alice set <b>quarantined</b> in alice/dev: malware in 1.0 &quot;setup.py&quot;"))
