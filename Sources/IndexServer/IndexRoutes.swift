@@ -100,6 +100,7 @@ struct IndexRoutes: Sendable {
         let lists = resource.lists ? access : nil
         let reader = lists?.anyPrivate == true ? try await optionalIdentity(request, context: context) : nil
         let visible = { (index: IndexID) in lists.map { readGate.readable(index, by: reader, in: $0) } ?? true }
+        let hidden = { (index: IndexID) in lists.map { readGate.hides(index, from: reader, in: $0) } ?? false }
         let visibility = lists.map { readGate.visibility(of: reader, in: $0) } ?? ""
 
         switch resource {
@@ -196,7 +197,7 @@ struct IndexRoutes: Sendable {
         case .builds:
             return try htmlPage(request, key: "builds") { try web.builds() }
         case .buildRun(let id):
-            return try htmlPage(request, key: "run|\(id)") { try web.run(id) }
+            return try htmlPage(request, key: "run|\(id)|\(visibility)") { try web.run(id, hidden: hidden) }
         case .coverage:
             return try htmlPage(request, key: "coverage") { try web.coverage() }
         case let .buildLog(run, item):

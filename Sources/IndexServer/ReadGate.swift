@@ -72,6 +72,13 @@ final class ReadGate: Sendable {
         snapshot.guards[index] != nil && refusal(index, for: identity, in: snapshot) == nil
     }
 
+    /// Whether `index` exists and is kept from `identity`: what a run's page leaves out (an index
+    /// a run names that is gone, or public, hides nothing).
+    func hides(_ index: IndexID, from identity: Identity?, in snapshot: Snapshot) -> Bool {
+        guard let guards = snapshot.guards[index], !guards.isEmpty else { return false }
+        return refusal(index, for: identity, in: snapshot) != nil
+    }
+
     /// What lists depend on, for their cache keys: the private indices `identity` may read ("" on
     /// a server without private indices, so everyone shares one cached page).
     func visibility(of identity: Identity?, in snapshot: Snapshot) -> String {

@@ -99,7 +99,7 @@ enum Resource: Equatable {
     /// A list of indices or of what is in them, filtered by what the reader may read.
     var lists: Bool {
         switch self {
-        case .root, .user, .search, .projectStatuses: true
+        case .root, .user, .search, .projectStatuses, .buildRun: true
         default: false
         }
     }

@@ -297,11 +297,12 @@ struct WebPages: Sendable {
     }
 
     /// `/+builds/N/`: every item of one run with its result, duration, wheel and log.
-    func run(_ id: String) throws -> String {
+    /// Run `id`'s page; an item published to an index the reader may not read is left out.
+    func run(_ id: String, hidden: (IndexID) -> Bool) throws -> String {
         guard let number = Int64(id), let totals = try service.runTotals(limit: 1, only: number).first else {
             throw StoreError.notFound("no build run \(id)")
         }
-        let items = try service.runItems(of: [number])
+        let items = try service.runItems(of: [number]).filter { item in !(item.index.flatMap { try? IndexID($0) }.map(hidden) ?? false) }
         // Build tools first, apart from the packages consumers install; each group in run order.
         let rows = (items.filter(\.tool) + items.filter { !$0.tool }).map { item in
             let published = item.wheel.flatMap { wheel in item.index.map { "\(outsideURL.pathPrefix)/\($0)/+log/\(wheel)" } }

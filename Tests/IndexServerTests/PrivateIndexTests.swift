@@ -130,6 +130,20 @@ final class PrivateIndexTests {
         #expect(bobsRoot.text.contains("alice/secret") && bobsRoot.text.contains("<span class=\"tag\">private</span>"), "\(bobsRoot.text)")
         let bobsSearch = try await HTTP.send(.GET, "\(server.baseURL)/+search?q=hidden", headers: [("Authorization", bob), ("Accept", "text/html")])
         #expect(bobsSearch.text.contains("hidden-pkg"), "\(bobsSearch.text)")
+        // A run's page leaves out what it published to an index the reader may not read.
+        func item(_ project: String) -> [String: Any] {
+            ["project": project, "version": "1.0", "target": "debian-12", "python": "3.11", "system_packages": [], "environment": [:]]
+        }
+        let report: [String: Any] = ["run_id": "night", "started_at": "2026-12-07T01:00:00Z", "seconds": 2.0, "skipped": [], "results": [
+            ["item": item("hidden-pkg"), "status": "built", "seconds": 1.0, "wheel": "hidden_pkg-1.0-py3-none-any.whl", "index": "alice/secret"],
+            ["item": item("open-pkg"), "status": "built", "seconds": 1.0, "wheel": "open_pkg-1.0-py3-none-any.whl", "index": "alice/open"],
+        ]]
+        let posted = try await HTTP.json(.POST, "\(server.baseURL)/+builds", auth: root, report)
+        #expect(posted.status == 201, "\(posted.text)")
+        for (auth, sees) in [(nil, false), (carol, false), (bob, true)] as [(String?, Bool)] {
+            let run = try await HTTP.send(.GET, "\(server.baseURL)/+builds/1/", headers: [("Accept", "text/html")] + (auth.map { [("Authorization", $0)] } ?? []))
+            #expect(run.status == 200 && run.text.contains("open-pkg") && run.text.contains("hidden-pkg") == sees, "\(auth ?? "anonymous"): \(run.text.prefix(300))")
+        }
         // The public index is as it was, for everyone.
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/open/+simple/open-pkg/").status == 200)
     }
