@@ -115,7 +115,8 @@ struct WheelSBOM: Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    static func timestamp(_ date: Date) -> String { date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted)) }
+    /// `2026-12-07T03:20:00Z`
+    static func timestamp(_ date: Date) -> String { date.ISO8601Format() }
 
     private static func properties(_ pairs: [(String, String?)]) -> [Property] {
         pairs.compactMap { name, value in value.map { Property(name: name, value: $0) } }

@@ -33,9 +33,7 @@ extension Wheelwright {
                 throw planningFailed(error)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(planned.plan), as: UTF8.self))
+                print(try PrettyJSON.string(planned.plan))
             } else {
                 print("index \(settings.server)")
                 for item in planned.plan.items { print("build \(item.id)") }

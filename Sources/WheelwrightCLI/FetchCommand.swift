@@ -95,9 +95,7 @@ extension Wheelwright {
                     let upstreams: [String]
                     let files: [Outcome]
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(Output(upstreams: upstreams.map(\.absoluteString), files: outcomes)), as: UTF8.self))
+                print(try PrettyJSON.string(Output(upstreams: upstreams.map(\.absoluteString), files: outcomes)))
             } else {
                 for outcome in failed { print("error: \(outcome.name) \(outcome.version): \(outcome.error ?? "")") }
                 let count = { (status: String) in outcomes.count { $0.status == status } }

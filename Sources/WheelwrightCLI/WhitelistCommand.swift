@@ -109,9 +109,5 @@ struct LintOutput: Encodable {
         }
     }
 
-    func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func encoded() throws -> String { try PrettyJSON.string(self) }
 }
