@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom bench-read-acl lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom bench-read-acl bench-mirror lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query description-html description-markdown
@@ -141,6 +141,9 @@ bench-cooldown: venv release ## The release-age cooldown's cost: wheelwright pla
 
 bench-read-acl: venv release ## A cached public page on an all-public server and on one with a private index (wrk, best of 3 rounds); PEER=another build's folder adds its all-public server.
 	.venv/bin/python bench/read_acl.py .build/release bench/out/read-acl $(PEER)
+
+bench-mirror: venv release ## A mirror against a local upstream: its first and cached pages, and a mirrored file beside a local one (wrk, best of 3 rounds).
+	.venv/bin/python bench/mirror.py .build/release bench/out/mirror
 
 bench-sbom: deps release ## The SBOM step per wheel beside its build: make run's whitelist built into a fresh data directory (needs PyPI).
 	rm -rf bench/out/sbom-data

@@ -185,7 +185,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // The HTTP face of the store: the simple API, uploads, management, health and metrics.
+        // The HTTP face of the store: the simple API, uploads, management, health and metrics;
+        // mirrors of an upstream (through Upstream), gated by the whitelist (Whitelist's rules).
         .target(
             name: "IndexServer",
             dependencies: [
@@ -194,6 +195,9 @@ let package = Package(
                 "IndexStore",
                 "IndexAPI",
                 "PythonPackaging",
+                "Upstream",
+                "Whitelist",
+                "SiteConfiguration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -98,8 +98,10 @@ public struct IndexClient: Sendable {
         return (try? JSONDecoder().decode(APIMessage.self, from: Data(bytes.readableBytesView)))?.message ?? ""
     }
 
-    public func createIndex(_ index: String, _ settings: IndexRequest) async throws {
-        _ = try await call(.PUT, "/\(index)", body: settings)
+    /// Creates an index; answers with its settings as the server made them.
+    @discardableResult
+    public func createIndex(_ index: String, _ settings: IndexRequest) async throws -> IndexConfig {
+        try await call(.PUT, "/\(index)", body: settings, as: IndexConfig.self)
     }
 
     /// Changes an index's settings (the ones `request` gives); answers with all of them.

@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     /// Where the renderer's input and output files are made (unlinked at once); `runServer`
     /// uses the data directory's `tmp/`. Without one, descriptions are shown as escaped text.
     public var scratchFolder: URL?
+    /// The company whitelist gated mirrors show (`serve --config`'s `whitelists:`); nil: a
+    /// gated mirror shows nothing and says why.
+    public var whitelist: (any WhitelistSource)?
 
     public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
@@ -45,7 +48,8 @@ public func buildApplication(
         web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL, readGate: ReadGate(service: service),
         descriptions: DescriptionRenderer(child: configuration.descriptionRenderer.flatMap { executable in
             configuration.scratchFolder.map { (executable, $0) }
-        })
+        }),
+        mirrorProxy: MirrorProxy(service: service, whitelist: configuration.whitelist, logger: logger)
     )
     let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
                                    metrics: MetricsMiddleware(), routes: routes)

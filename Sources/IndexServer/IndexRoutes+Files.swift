@@ -2,16 +2,27 @@ import Foundation
 import Hummingbird
 import IndexAPI
 import IndexStore
+import PythonPackaging
 
 /// Downloads: a stored file (with `Range`) and its core metadata file (PEP 658).
 extension IndexRoutes {
+    /// `mirror`: the index's settings when it is a mirror, which fetches a file it does not
+    /// hold yet from its upstream, and serves none its gate does not admit.
     func file(
-        _ index: IndexID, hash: String, filename requested: String,
+        _ index: IndexID, hash: String, filename requested: String, mirror: Mirror?,
         _ request: Request, context: IndexRequestContext
     ) async throws -> Response {
         let wantsMetadata = requested.hasSuffix(".metadata")
         let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
-        guard let stored = try service.file(filename, in: index), stored.sha256 == hash else {
+        let stored: StoredFile
+        if let found = try service.file(filename, in: index), found.sha256 == hash {
+            if let mirror, let version = try? Version(found.version) {
+                try checkGate(found.project, version: version, mirror: mirror, listing: mirrorProxy.keptListing(of: found.project, mirror: index))
+            }
+            stored = found
+        } else if let mirror, !wantsMetadata {
+            stored = try await mirroredFile(mirror, filename: filename, hash: hash)
+        } else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
         try refuseIfQuarantined(stored, requested: requested)

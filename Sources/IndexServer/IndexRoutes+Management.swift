@@ -57,10 +57,11 @@ extension IndexRoutes {
             try service.authorize(identity, .createIndex(index))
             let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
             var settings = IndexSettings()
-            if let type = try body.string("type"), type != "stage" {
-                throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
-            }
+            settings.type = try Self.indexType(body) ?? IndexRequest.stage
+            try Self.applyMirrorSettings(body, to: &settings)
+            if settings.isMirror { try service.authorize(identity, .manageMirror(index)) }
             settings.bases = try body.indexList("bases") ?? []
+            if settings.isMirror, !settings.bases.isEmpty { throw SchemaError(field: "bases", "a mirror has no bases: make an index with the mirror as its base") }
             settings.volatile = try body.bool("volatile") ?? false
             settings.aclUpload = try body.userList("acl_upload") ?? []
             settings.aclRead = try body.readerList("acl_read") ?? [IndexRequest.anonymous]
@@ -70,14 +71,22 @@ extension IndexRoutes {
             let identity = try await authenticate(request, context: context)
             try service.authorize(identity, .modifyIndex(index))
             let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
-            if let type = try body.string("type"), type != "stage" {
-                throw StoreError.badRequest("type: index type '\(type)' is not supported: use 'stage'")
+            guard var mirrored = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+            if let type = try Self.indexType(body), type != mirrored.type {
+                throw StoreError.conflict("type: \(index) is a \(mirrored.type) index; its type cannot change (create a new index)")
             }
+            // devpi-client sends every setting back with a change: only a changed mirror setting is one.
+            let before = mirrored
+            try Self.applyMirrorSettings(body, to: &mirrored)
+            let mirrorChange = mirrored != before
+            if mirrorChange { try service.authorize(identity, .manageMirror(index)) }
             let bases = try body.indexList("bases")
+            if mirrored.isMirror, let bases, !bases.isEmpty { throw SchemaError(field: "bases", "a mirror has no bases: make an index with the mirror as its base") }
             let acl = try body.userList("acl_upload")
             let aclRead = try body.readerList("acl_read")
             let volatile = try body.bool("volatile")
             let settings = try service.updateIndex(index, by: identity) { settings in
+                if mirrorChange { (settings.mirrorURL, settings.mirrorCacheExpiry, settings.gate) = (mirrored.mirrorURL, mirrored.mirrorCacheExpiry, mirrored.gate) }
                 if let bases { settings.bases = bases }
                 if let acl { settings.aclUpload = acl }
             if let aclRead { settings.aclRead = aclRead }
@@ -91,6 +100,48 @@ extension IndexRoutes {
             if try RequestQuery(request.uri.query)["no_projects"] == nil { result.projects = try service.projects(in: [index]) }
             return Self.json(Envelope(type: "indexconfig", result: result))
         }
+    }
+
+    /// `type`: `stage` or `mirror` (devpi's names); nil when the body does not say.
+    static func indexType(_ body: JSONObject) throws -> String? {
+        guard let type = try body.string("type") else { return nil }
+        guard [IndexRequest.stage, IndexRequest.mirror].contains(type) else {
+            throw SchemaError(field: "type", "must be 'stage' or 'mirror', found '\(type.prefix(40))'")
+        }
+        return type
+    }
+
+    static let mirrorKeys: Set<String> = ["mirror_url", "mirror_cache_expiry", "gate"]
+
+    /// A mirror's `mirror_url` (an http(s) URL with a host and a plain path: no credentials,
+    /// query or fragment), `mirror_cache_expiry` (seconds, up to a week; devpi-client sends it
+    /// as text) and `gate` over `settings`; a stage takes none of them, a mirror needs its URL.
+    static func applyMirrorSettings(_ body: JSONObject, to settings: inout IndexSettings) throws {
+        guard settings.isMirror else {
+            if let key = Self.mirrorKeys.sorted().first(where: body.keys.contains) {
+                throw SchemaError(field: key, "is a mirror's setting: this index is a stage (type=mirror makes a mirror)")
+            }
+            return
+        }
+        if let url = try body.string("mirror_url") {
+            guard let valid = OutsideURL(url) else {
+                throw SchemaError(field: "mirror_url", "must be an http:// or https:// URL with a host and a plain path, without credentials, query or fragment (https://pypi.org/simple/), found '\(url.prefix(100))'")
+            }
+            settings.mirrorURL = valid.url + "/"
+        }
+        guard settings.mirrorURL != nil else { throw SchemaError(field: "mirror_url", "is required for a mirror: the upstream simple index (https://pypi.org/simple/)") }
+        let week = 7 * 24 * 3600
+        if let text = try? body.string("mirror_cache_expiry") {
+            guard let seconds = Int(text), (0...week).contains(seconds) else { throw SchemaError(field: "mirror_cache_expiry", "must be a whole number of seconds from 0 to \(week)") }
+            settings.mirrorCacheExpiry = seconds
+        } else if let seconds = try body.integer("mirror_cache_expiry", in: 0...week) {
+            settings.mirrorCacheExpiry = seconds
+        }
+        if let gate = try body.string("gate") {
+            guard let value = MirrorGate(rawValue: gate) else { throw SchemaError(field: "gate", "must be 'whitelist' or 'none', found '\(gate.prefix(40))'") }
+            settings.gate = value
+        }
+        if settings.gate == nil { settings.gate = .whitelist }
     }
 
     func createToken(_ request: Request, context: IndexRequestContext) async throws -> Response {

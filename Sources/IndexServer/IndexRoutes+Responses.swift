@@ -36,7 +36,9 @@ extension IndexRoutes {
 
     static func indexConfig(_ path: IndexID, _ settings: IndexSettings) -> IndexConfig {
         IndexConfig(type: settings.type, bases: settings.bases.map(\.description), volatile: settings.volatile,
-                    aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user }, aclRead: settings.aclRead)
+                    aclUpload: [path.user] + settings.aclUpload.filter { $0 != path.user }, aclRead: settings.aclRead,
+                    mirrorURL: settings.mirrorURL, mirrorCacheExpiry: settings.isMirror ? settings.mirrorCacheExpiry ?? IndexSettings.defaultCacheExpiry : nil,
+                    gate: settings.gate?.rawValue)
     }
 
     /// A JSON answer: keys sorted, so equal documents are equal bytes.

@@ -7,16 +7,18 @@ import PythonPackaging
 extension IndexRoutes {
     /// PEP 503/691's list of projects, through the index's bases: at `+simple/` and, for
     /// installers, at the index's own URL (the same bytes, one cache entry).
-    func simpleList(_ index: IndexID, format: SimpleFormat, request: Request) throws -> Response {
-        try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+    func simpleList(_ index: IndexID, format: SimpleFormat, mirrors: [Mirror], request: Request) throws -> Response {
+        if !mirrors.isEmpty { return try mirroredList(index, mirrors: mirrors, format: format, request: request) }
+        return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
             SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
         }
     }
 
     /// A project's files through the index's bases (`normalized` is the PEP 503 name), at
     /// `+simple/NAME/` and, for installers, at `/USER/INDEX/NAME/`.
-    func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, request: Request) throws -> Response {
-        try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+    func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
+        if !mirrors.isEmpty { return try await mirroredProject(index, normalized: normalized, mirrors: mirrors, format: format, request: request) }
+        return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
             let (standing, files) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
             return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }

@@ -23,6 +23,8 @@ struct IndexRoutes: Sendable {
     let readGate: ReadGate
     /// Release descriptions as HTML, made in child processes.
     let descriptions: DescriptionRenderer
+    /// Mirror indices' upstream pages, gate and first downloads.
+    let mirrorProxy: MirrorProxy
     /// The path the index is served under behind a proxy ("" at the root): every absolute link
     /// and redirect starts with it.
     var pathPrefix: String { web.outsideURL.pathPrefix }
@@ -102,6 +104,7 @@ struct IndexRoutes: Sendable {
         let visible = { (index: IndexID) in lists.map { readGate.readable(index, by: reader, in: $0) } ?? true }
         let hidden = { (index: IndexID) in lists.map { readGate.hides(index, from: reader, in: $0) } ?? false }
         let visibility = lists.map { readGate.visibility(of: reader, in: $0) } ?? ""
+        let mirrors = { (index: IndexID) in access?.mirrors[index] ?? [] }
 
         switch resource {
         case .root:
@@ -132,7 +135,7 @@ struct IndexRoutes: Sendable {
         case .index(let index) where read:
             switch SeedRepresentation.negotiate(request.headers[.accept]) {
             case .simple(let format):
-                return try simpleList(index, format: format, request: request)
+                return try simpleList(index, format: format, mirrors: mirrors(index), request: request)
             case .page:
                 let query = try RequestQuery(request.uri.query)
                 let filter = ProjectName.normalize(query["filter"] ?? "")
@@ -146,14 +149,14 @@ struct IndexRoutes: Sendable {
         case let .simpleList(index, trailingSlash):
             let format = try Self.format(request)
             guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-            return try simpleList(index, format: format, request: request)
+            return try simpleList(index, format: format, mirrors: mirrors(index), request: request)
         case let .simpleProject(index, name, trailingSlash):
             let format = try Self.format(request)
             let normalized = ProjectName.normalize(name)
             guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
-            return try simpleProject(index, normalized: normalized, format: format, request: request)
+            return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
         case let .file(index, hash, filename):
-            return try await file(index, hash: hash, filename: filename, request, context: context)
+            return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
         case .fileList(let index):
             return try fileList(index)
         case let .fileLog(index, filename):
@@ -175,7 +178,7 @@ struct IndexRoutes: Sendable {
             switch SeedRepresentation.negotiate(request.headers[.accept]) {
             case .simple(let format):
                 guard normalized == name else { return Self.redirect(to: "/\(index)/\(normalized)/") }
-                return try simpleProject(index, normalized: normalized, format: format, request: request)
+                return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
             case .page:
                 return try await releasePage(request, index, name: normalized, version: nil)
             case .json:

@@ -27,6 +27,8 @@ enum PageContext {
         let volatile: Bool
         /// Its `acl_read` does not admit everyone.
         let isPrivate: Bool
+        /// A mirror's upstream and gate, for the tag's title; nil for a stage.
+        let mirror: String?
         /// `12`, or `412 (400 via bases)` for an aggregation index.
         let projects, files: String
         let last: String
@@ -41,6 +43,10 @@ enum PageContext {
         let page, pages: Int
         /// The bases, and the simple API's URL as clients reach it (`--outside-url`).
         let bases, simple: String
+        /// What a mirror is: its upstream and gate; nil for a stage.
+        let mirror: String?
+        /// Its `acl_read` does not admit everyone: who may read it.
+        let readers: String?
         let projects: [ProjectRow]
         let previous, next: String?
     }

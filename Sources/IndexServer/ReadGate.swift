@@ -6,7 +6,8 @@ import Synchronization
 /// `Authorization.check(_, .read(index))` over the index and each base it reaches (a base the
 /// reader may not read makes the whole index a 404, never a silent gap); this type only keeps,
 /// per catalog generation, which indices have a non-public index in their resolution order, so
-/// that a server whose indices are all public answers from memory without a login.
+/// that a server whose indices are all public answers from memory without a login (and, from
+/// the same walk, which mirrors each index reaches).
 final class ReadGate: Sendable {
     /// The catalog's indices as one generation left them.
     struct Snapshot: Sendable {
@@ -17,6 +18,9 @@ final class ReadGate: Sendable {
         /// Whether any index is private: then an anonymous request for an index that does not
         /// exist is asked to log in too, as for a private one (401 and 404 tell nothing apart).
         let anyPrivate: Bool
+        /// Every index with the mirrors of its resolution order (empty: none), for the simple
+        /// API, which merges what they proxy.
+        let mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]]
     }
 
     private let service: IndexService
@@ -30,6 +34,7 @@ final class ReadGate: Sendable {
         if let known = state.withLock({ $0 }), known.generation == generation { return known }
         let indices = Dictionary(try service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
+        var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]
         for path in indices.keys {
             var order: [IndexID] = []
             func visit(_ index: IndexID) {
@@ -39,8 +44,9 @@ final class ReadGate: Sendable {
             }
             visit(path)
             guards[path] = order.compactMap { index in indices[index].flatMap { $0.isPublic ? nil : (index, $0.aclRead) } }
+            mirrors[path] = order.compactMap { index in indices[index].flatMap { $0.isMirror ? (index, $0) : nil } }
         }
-        let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic })
+        let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic }, mirrors: mirrors)
         state.withLock { $0 = made }
         return made
     }

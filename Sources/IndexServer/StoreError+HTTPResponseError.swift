@@ -19,6 +19,7 @@ extension StoreError: HTTPResponseError {
         case .internalError: .internalServerError
         case .unavailable: .serviceUnavailable
         case .insufficientStorage: HTTPResponse.Status(code: 507)
+        case .badGateway: .badGateway
         }
     }
 

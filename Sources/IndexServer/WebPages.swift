@@ -53,8 +53,15 @@ struct WebPages: Sendable {
         let served = bases.isEmpty ? own : try service.statistics(across: service.resolutionOrder(of: index.path))
         return PageContext.IndexRow(
             path: index.path.description, bases: bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
-            volatile: index.settings.volatile, isPrivate: !index.settings.isPublic, projects: Self.count(served.projects, own: own.projects),
+            volatile: index.settings.volatile, isPrivate: !index.settings.isPublic, mirror: Self.mirrorLine(index.settings), projects: Self.count(served.projects, own: own.projects),
             files: Self.count(served.files, own: own.files), last: Self.time(served.lastUpload))
+    }
+
+    /// `mirror of https://pypi.org/simple/, gated by the company whitelist (files fetched on first request)`.
+    static func mirrorLine(_ settings: IndexSettings) -> String? {
+        guard let url = settings.mirrorURL else { return nil }
+        let gate = settings.gate == MirrorGate.none ? "ungated: everything upstream has" : "gated by the company whitelist"
+        return "mirror of \(url), \(gate); files are fetched on first request and kept"
     }
 
     /// `1 project`, `2 projects`.
@@ -83,7 +90,8 @@ struct WebPages: Sendable {
         return render("index", PageContext.Index(
             frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
             projectCount: Self.counted(total, "project"), page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
-            simple: "\(outsideURL.url)/\(index)/+simple/",
+            simple: "\(outsideURL.url)/\(index)/+simple/", mirror: Self.mirrorLine(settings),
+            readers: settings.isPublic ? nil : ([index.user] + settings.aclRead.filter { $0 != index.user }).joined(separator: ", "),
             projects: try projects.map { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
                 let status = try service.standing(of: project.name, in: index).setting?.status.rawValue

@@ -25,7 +25,7 @@ enum WebTemplates {
         {{#users}}
         <section><h2>{{name}}</h2>
         <table><thead><tr><th>index</th><th>bases</th><th class="n">projects</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>
-        {{#indices}}<tr><td><a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}{{#isPrivate}} <span class="tag">private</span>{{/isPrivate}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
+        {{#indices}}<tr><td><a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#volatile}} <span class="tag">volatile</span>{{/volatile}}{{#isPrivate}} <span class="tag">private</span>{{/isPrivate}}{{#mirror}} <span class="tag" title="{{mirror}}">mirror</span>{{/mirror}}</td><td>{{bases}}</td><td class="n">{{projects}}</td><td class="n">{{files}}</td><td>{{last}}</td></tr>
         {{/indices}}</tbody></table></section>
         {{/users}}
         {{^users}}<p>No indices yet: <code>wheelwright index create USER/NAME</code>.</p>{{/users}}
@@ -35,7 +35,9 @@ enum WebTemplates {
     static let index = """
         {{> header}}
         <h1>{{path}}</h1>
-        <p class="meta">bases: {{bases}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/">/{{path}}/+simple/</a> · <code>pip install -i {{simple}} NAME</code></p>
+        {{#mirror}}<p class="meta"><span class="tag">mirror</span> {{mirror}}</p>
+        {{/mirror}}{{#readers}}<p class="meta"><span class="tag">private</span> read by {{readers}}</p>
+        {{/readers}}<p class="meta">bases: {{bases}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/">/{{path}}/+simple/</a> · <code>pip install -i {{simple}} NAME</code></p>
         <form method="get" class="filter"><input type="search" name="filter" value="{{filter}}" placeholder="filter projects" aria-label="filter projects"> <button>filter</button></form>
         <p class="meta">{{projectCount}}{{#filtering}} matching “{{filter}}”{{/filtering}}; page {{page}} of {{pages}}</p>
         <table><thead><tr><th>project</th><th>newest version</th><th class="n">files</th><th>last upload</th></tr></thead><tbody>

@@ -14,7 +14,9 @@ import IndexAPI
 /// - a scoped token may only upload, yank and delete versions in the indices it names, and
 ///   revoke itself; it can never manage users, indices or tokens;
 /// - tokens are created by a password login only (a token cannot mint one that outlives it);
-/// - build runs are reported by root or a user marked as a builder.
+/// - build runs are reported by root or a user marked as a builder;
+/// - only root makes or changes a mirror (the server fetches what its URL names), and nobody
+///   uploads to one (its files come from its upstream).
 public enum Authorization {
     /// What the rule needs to know besides the principal: the index's upload ACL for file
     /// operations, and whether the acting user is a builder.
@@ -23,9 +25,11 @@ public enum Authorization {
         public var isBuilder: Bool
         /// The index's `acl_read`, for `.read`.
         public var aclRead: [String]
+        /// Whether the index of a file operation is a mirror.
+        public var isMirror: Bool
 
-        public init(aclUpload: [String] = [], isBuilder: Bool = false, aclRead: [String] = [IndexRequest.anonymous]) {
-            (self.aclUpload, self.isBuilder, self.aclRead) = (aclUpload, isBuilder, aclRead)
+        public init(aclUpload: [String] = [], isBuilder: Bool = false, aclRead: [String] = [IndexRequest.anonymous], isMirror: Bool = false) {
+            (self.aclUpload, self.isBuilder, self.aclRead, self.isMirror) = (aclUpload, isBuilder, aclRead, isMirror)
         }
     }
 
@@ -53,12 +57,14 @@ public enum Authorization {
             if identity.tokenID == id { return nil }
             guard identity.tokenID == nil else { return .forbidden("a token may revoke only itself: log in with a password to revoke token \(id)") }
             return identity.user == owner || identity.isRoot ? nil : .forbidden("only its owner or root may revoke token \(id)")
-        case .createUser:
+        case .createUser, .manageMirror:
             return identity.isRoot ? nil : .forbidden("only root may \(operation)")
         case .modifyUser(let name), .deleteUser(let name), .listTokens(owner: let name):
             return identity.user == name || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(name) or root may")
         case .createIndex(let index), .modifyIndex(let index), .deleteIndex(let index), .setProjectStatus(let index):
             return identity.user == index.user || identity.isRoot ? nil : .forbidden("\(identity.user) may not \(operation): only \(index.user == "root" ? "root" : "\(index.user) or root") may")
+        case .upload(let index) where facts.isMirror:
+            return .forbidden("\(index) is a mirror: it takes no uploads (its files come from its upstream); upload to a stage index")
         case .upload(let index), .yank(let index), .deleteVersion(let index):
             let allowed = identity.user == index.user || identity.isRoot || facts.aclUpload.contains(identity.user)
             return allowed ? nil : .forbidden("\(identity.user) may not \(operation): not its owner nor in its acl_upload")

@@ -79,7 +79,7 @@ public struct DevpiImport: Sendable {
             guard let index = dump.indexes[name] else { continue }
             let id = try IndexID(name)
             if index.indexconfig.type == "mirror" {
-                summary.notes.append("\(id): a mirror index, not imported (wheelwright does not mirror)")
+                summary.notes.append("\(id): a mirror index, not imported (make it again: wheelwright index create \(id) --mirror URL)")
                 continue
             }
             imported.append((id, index))

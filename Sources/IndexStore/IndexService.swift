@@ -119,6 +119,7 @@ public struct IndexService: Sendable {
             guard let found = try catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             settings = found
             facts.aclUpload = found.aclUpload
+            facts.isMirror = found.isMirror
         }
         if operation == .reportBuild, let identity { facts.isBuilder = try catalog.isBuilder(identity.user) }
         if let refusal = Authorization.check(identity, operation, facts: facts) {
@@ -181,13 +182,54 @@ public struct IndexService: Sendable {
         case ready(UploadCommitter.Upload)
     }
 
+    /// Who a file comes from: a client's upload, or a mirror's upstream (the time it was uploaded
+    /// there, when the upstream says).
+    private enum Source {
+        case client(Identity)
+        case upstream(uploaded: Double?)
+    }
+
+    /// Stores a file a mirror fetched from its upstream (its SHA-256 already checked against the
+    /// upstream's), with the checks an upload gets but for a canonical filename (upstream's names
+    /// are what installers ask for). From then on it is a non-volatile file of the mirror.
+    public func storeMirrored(_ blob: TemporaryBlob, filename: String, in index: IndexID, uploaded: Double?) async throws -> StoredFile {
+        let outcome = switch try validate(blob, filename: filename, to: index, from: .upstream(uploaded: uploaded), declared: DeclaredDigests(),
+                                          provenance: nil, buildLog: nil, limits: ArchiveLimits()) {
+        case .settled(let outcome): outcome
+        case .ready(let upload): try await committer.commit(upload)
+        }
+        switch outcome {
+        case .stored(let file), .alreadyPresent(let file): return file
+        }
+    }
+
     private func validate(
         _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity,
         declared: DeclaredDigests, provenance: String?, buildLog: TemporaryBlob?, limits: ArchiveLimits
     ) throws -> ValidatedUpload {
+        try validate(blob, filename: filename, to: index, from: .client(identity), declared: declared, provenance: provenance,
+                     buildLog: buildLog, limits: limits)
+    }
+
+    private func validate(
+        _ blob: TemporaryBlob, filename: String, to index: IndexID, from source: Source,
+        declared: DeclaredDigests, provenance: String?, buildLog: TemporaryBlob?, limits: ArchiveLimits
+    ) throws -> ValidatedUpload {
         do {
-            let settings = try authorize(identity, .upload(index))
-            let distribution = try Self.parseFilename(filename)
+            let settings: IndexSettings?
+            let uploader: String
+            let uploadTime: Double
+            switch source {
+            case .client(let identity):
+                settings = try authorize(identity, .upload(index))
+                (uploader, uploadTime) = (identity.user, Date().timeIntervalSince1970)
+            case .upstream(let uploaded):
+                settings = try catalog.settings(of: index)
+                guard settings?.isMirror == true else { throw StoreError(.internalError, "\(index) is not a mirror") }
+                (uploader, uploadTime) = (index.user, uploaded ?? Date().timeIntervalSince1970)
+            }
+            let distribution: (project: String, version: Version, kind: DistributionKind)
+            if case .client = source { distribution = try Self.parseFilename(filename) } else { distribution = try Self.parseFilename(filename, canonical: false) }
             var validatedProvenance: Provenance?
             if let provenance, !provenance.isEmpty {
                 do {
@@ -252,8 +294,8 @@ public struct IndexService: Sendable {
             }
             let file = StoredFile(
                 index: index, filename: filename, project: distribution.project, version: distribution.version.description,
-                kind: distribution.kind, sha256: sha256, size: blob.size, uploadTime: Date().timeIntervalSince1970,
-                uploader: identity.user, requiresPython: metadata["Requires-Python"], metadataSHA256: SHA256.hash(data: member.bytes).hex,
+                kind: distribution.kind, sha256: sha256, size: blob.size, uploadTime: uploadTime,
+                uploader: uploader, requiresPython: metadata["Requires-Python"], metadataSHA256: SHA256.hash(data: member.bytes).hex,
                 provenance: validatedProvenance, buildLog: log.map { BlobReference(digest: $0.digest, size: $0.blob.size) }
             )
             return .ready(UploadCommitter.Upload(file: file, identity: distributionIdentity, metadata: member.bytes, blob: blob,
@@ -270,7 +312,9 @@ public struct IndexService: Sendable {
 
     /// The project, version and kind a distribution filename names; refuses anything else,
     /// including path separators and traversal.
-    public static func parseFilename(_ filename: String) throws(StoreError) -> (project: String, version: Version, kind: DistributionKind) {
+    /// With `canonical` (uploads), the name must be written as PEP 427 and 625 write it; a mirror
+    /// keeps upstream's older spellings (`PyYAML-6.0.1.tar.gz`).
+    public static func parseFilename(_ filename: String, canonical: Bool = true) throws(StoreError) -> (project: String, version: Version, kind: DistributionKind) {
         guard !filename.contains("/"), !filename.contains("\\"), !filename.hasPrefix("."), !filename.contains("\u{0}") else {
             throw .badRequest("invalid filename '\(filename)': no path separators or leading dots")
         }
@@ -285,7 +329,7 @@ public struct IndexService: Sendable {
             if let member = wheel.invalidTagMember {
                 throw .badRequest("invalid wheel filename '\(filename)': the tag '\(member)' may hold only letters, digits and '_'")
             }
-            guard wheel.canonicalFilename == filename else {
+            guard !canonical || wheel.canonicalFilename == filename else {
                 throw .badRequest("non-canonical wheel filename '\(filename)': upload it as '\(wheel.canonicalFilename)' (the version as PEP 440 writes it, each tag in lower case and once)")
             }
             return (wheel.normalizedName, wheel.version, .wheel)
@@ -296,7 +340,7 @@ public struct IndexService: Sendable {
         } catch {
             throw .badRequest("\(error.description); expected a wheel (.whl) or an sdist (.tar.gz, .zip)")
         }
-        guard sdist.canonicalFilename == filename else {
+        guard !canonical || sdist.canonicalFilename == filename else {
             throw .badRequest("non-canonical sdist filename '\(filename)': upload it as '\(sdist.canonicalFilename)' (the version as PEP 440 writes it)")
         }
         return (sdist.normalizedName, sdist.version, .sdist)

@@ -14,6 +14,9 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
     case deleteVersion(IndexID)
     /// Setting a project's status in the index (PEP 792: quarantine, archive, deprecate, lift).
     case setProjectStatus(IndexID)
+    /// Make an index a mirror or change a mirror's upstream, freshness or gate: the server
+    /// fetches what the URL names, so only root may point it anywhere.
+    case manageMirror(IndexID)
     case createToken(scope: [IndexID]?)
     /// Revoking the token with this id, owned by `owner`.
     case revokeToken(id: String, owner: String)
@@ -36,6 +39,7 @@ public enum Operation: Sendable, Equatable, CustomStringConvertible {
         case .yank(let index): "yank files in \(index)"
         case .deleteVersion(let index): "delete versions in \(index)"
         case .setProjectStatus(let index): "set a project's status in \(index)"
+        case .manageMirror(let index): "make or change the mirror \(index)"
         case .createToken: "create tokens"
         case .revokeToken(let id, _): "revoke token \(id)"
         case .listTokens(let owner): "list the tokens of \(owner)"

@@ -7,6 +7,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, tooManyRequests
         case internalError, unavailable, insufficientStorage
+        /// An upstream a mirror asked failed or answered wrongly (502).
+        case badGateway
     }
 
     public let kind: Kind

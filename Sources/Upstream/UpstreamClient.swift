@@ -150,19 +150,31 @@ public struct UpstreamClient: Sendable {
     private func downloadOnce(_ file: RemoteFile, into cache: DownloadCache) async throws(UpstreamError) -> URL {
         var partial = try cache.begin(file.filename)
         do {
-            var request = HTTPClientRequest(url: file.url.absoluteString)
-            request.headers.add(name: "User-Agent", value: "wheelwright")
-            let response = try await http.execute(request, timeout: timeout)
-            guard response.status == .ok else {
-                throw UpstreamError.http(file.url.absoluteString, status: Int(response.status.code))
-            }
-            for try await chunk in response.body {
-                try partial.write(Array(chunk.readableBytesView))
-            }
+            try await stream(file, maximumBytes: Int64.max) { chunk in try partial.write(chunk) }
             return try cache.finish(partial, expectedSHA256: file.sha256)
         } catch {
             cache.abandon(partial)
-            throw (error as? UpstreamError) ?? .unreachable(file.url.absoluteString, reason: "\(error)")
+            throw (error as? UpstreamError) ?? .cache("\(error)")
+        }
+    }
+
+    /// GETs a file once, handing its bytes to `consume` as they arrive; more than `maximumBytes`
+    /// ends the download. The caller checks the digest of what it was given.
+    public func stream(_ file: RemoteFile, maximumBytes: Int64, into consume: ([UInt8]) throws -> Void) async throws(UpstreamError) {
+        let url = file.url.absoluteString
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "User-Agent", value: "wheelwright")
+            let response = try await http.execute(request, timeout: timeout)
+            guard response.status == .ok else { throw UpstreamError.http(url, status: Int(response.status.code)) }
+            var received: Int64 = 0
+            for try await chunk in response.body {
+                received += Int64(chunk.readableBytes)
+                guard received <= maximumBytes else { throw UpstreamError.malformedPage(url, reason: "larger than the \(maximumBytes) bytes a file may have here") }
+                try consume(Array(chunk.readableBytesView))
+            }
+        } catch {
+            throw (error as? UpstreamError) ?? .unreachable(url, reason: "\(error)")
         }
     }
 }

@@ -55,16 +55,27 @@ extension Wheelwright {
             @Option(help: "Users who may upload besides the owner, comma-separated.") var aclUpload: String?
             @Option(help: "Who may read, comma-separated: users, :AUTHENTICATED: (everyone signed in), :ANONYMOUS: (everyone, the default).") var aclRead: String?
             @Flag(help: "Allow overwriting and deleting files (default: non-volatile).") var volatile = false
+            @Option(help: "Make a mirror of this upstream simple index (https://pypi.org/simple/) instead of a stage (root only).") var mirror: String?
+            @Option(help: "A mirror's gate: whitelist (only what the company whitelist admits, the default) or none.") var gate: String?
+            @Option(help: "Seconds a mirror's copy of an upstream page is fresh (default 1800).") var cacheExpiry: Int?
 
             func validate() throws {
                 guard index.split(separator: "/").count == 2 else { throw ValidationError("expected USER/NAME, got '\(index)'") }
+                if mirror == nil, gate != nil || cacheExpiry != nil { throw ValidationError("--gate and --cache-expiry are a mirror's: give --mirror URL") }
+                if mirror != nil, bases != nil || volatile { throw ValidationError("a mirror has no --bases and is never --volatile") }
+                if let gate, !["whitelist", "none"].contains(gate) { throw ValidationError("--gate must be whitelist or none, found '\(gate)'") }
             }
 
             func run() async throws {
-                let body = IndexRequest(type: "stage", bases: IndexCommand.list(bases) ?? [], volatile: volatile,
-                                        aclUpload: IndexCommand.list(aclUpload) ?? [], aclRead: IndexCommand.list(aclRead))
-                try await server.client().createIndex(index, body)
-                print("created index \(index)")
+                let body = IndexRequest(type: mirror == nil ? IndexRequest.stage : IndexRequest.mirror, bases: IndexCommand.list(bases) ?? [], volatile: volatile,
+                                        aclUpload: IndexCommand.list(aclUpload) ?? [], aclRead: IndexCommand.list(aclRead),
+                                        mirrorURL: mirror, mirrorCacheExpiry: cacheExpiry, gate: gate)
+                let created = try await server.client().createIndex(index, body)
+                if let upstream = created.mirrorURL {
+                    print("created mirror \(index) of \(upstream), gate: \(created.gate ?? "whitelist")")
+                } else {
+                    print("created index \(index)")
+                }
             }
         }
 
@@ -110,7 +121,8 @@ extension Wheelwright {
                         guard let settings = indices[name] else { continue }
                         let bases = settings.bases.joined(separator: ",")
                         let readers = settings.aclRead.contains(IndexRequest.anonymous) ? "" : "\tprivate: acl_read=\(settings.aclRead.joined(separator: ","))"
-                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")\(readers)")
+                        let mirror = settings.mirrorURL.map { "\tmirror of \($0), gate: \(settings.gate ?? "whitelist")" } ?? ""
+                        print("\(user)/\(name)\tbases=\(bases.isEmpty ? "-" : bases)\t\(settings.volatile ? "volatile" : "non-volatile")\(readers)\(mirror)")
                         listed += 1
                     }
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexServer
+import SiteConfiguration
 
 extension Wheelwright {
     struct Serve: AsyncParsableCommand {
@@ -42,6 +43,9 @@ extension Wheelwright {
         @Option(help: "Megabytes of rendered pages kept in memory.")
         var pageCacheMB = 64
 
+        @Option(help: "The config file whose whitelists:, containers: and cooldown: gated mirrors show (else env WHEELWRIGHT_CONFIG; never the working folder's). Its whitelist files are read again when they change.")
+        var config: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard (1...1_048_576).contains(maxUploadMB) else { throw ValidationError("--max-upload-mb must be 1 to 1048576") }
@@ -65,6 +69,12 @@ extension Wheelwright {
             configuration.limits.maximumConnections = maxConnections
             configuration.limits.idleTimeout = .seconds(idleTimeout)
             configuration.limits.pageCacheBytes = pageCacheMB << 20
+            if let file = config ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                let site = try ConfigFile.load(flag: file)
+                if let paths = site.whitelists {
+                    configuration.whitelist = ServedWhitelist(paths: paths, containers: site.containers, cooldown: site.cooldown ?? .none)
+                }
+            }
             let rootPassword = ProcessInfo.processInfo.environment["WHEELWRIGHT_ROOT_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             try await runServer(directory: URL(fileURLWithPath: data), database: try catalogOptions.database(), configuration: configuration,
                                 rootPassword: rootPassword)

@@ -9,40 +9,30 @@ import Testing
 final class GatePoliciesFlowTests {
     let folder: TemporaryFolder
     let files: TemporaryFolder
-    let upstream: Process
+    let upstream: FolderUpstream
     let simple: String
     let config: String
 
     init() async throws {
         folder = try TemporaryFolder()
         files = try TemporaryFolder()
-        var ages: [String: Any] = [:]
+        var ages: [String: TimeInterval?] = [:]
         for (version, age) in [("1.0", 30 * 86_400), ("2.0", 3 * 86_400), ("3.0", 3_600)] {
             let sdist = try await makeDistribution(in: files, "aged", version, sdist: true)
-            ages[(sdist as NSString).lastPathComponent] = age
+            ages[(sdist as NSString).lastPathComponent] = TimeInterval(age)
         }
         let needs = try await makeDistribution(in: files, "needs-aged", "1.0", sdist: true, requiresDist: ["aged>=2"])
         ages[(needs as NSString).lastPathComponent] = 30 * 86_400
         let gpl = try await makeDistribution(in: files, "gpl-tool", "1.0", sdist: true, licenseExpression: "GPL-3.0-only")
         ages[(gpl as NSString).lastPathComponent] = 30 * 86_400
         let timeless = try await makeDistribution(in: files, "timeless", "1.0", sdist: true)
-        ages[(timeless as NSString).lastPathComponent] = NSNull()
-        upstream = Process()
-        upstream.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        upstream.arguments = [Repository.root.appendingPathComponent("Tests/Support/timed_upstream.py").path, files.url.path,
-                              String(decoding: try JSONSerialization.data(withJSONObject: ages), as: UTF8.self)]
-        let output = Pipe()
-        upstream.standardOutput = output
-        upstream.standardError = FileHandle.nullDevice
-        try upstream.run()
-        var port = ""
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { port.append(Character(UnicodeScalar(byte))) }
-        simple = "http://127.0.0.1:\(port)/simple/"
+        ages[(timeless as NSString).lastPathComponent] = .some(nil)
+        upstream = try FolderUpstream(folder: files.url)
+        for (name, age) in ages { try upstream.age(name, by: age) }
+        simple = upstream.simpleURL
         config = folder.path("wheelwright.yaml")
         try "cooldown: 7d\n".write(toFile: config, atomically: true, encoding: .utf8)
     }
-
-    deinit { upstream.terminate() }
 
     func wheelwright(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await runTool(Repository.wheelwright, arguments + ["--upstream", simple, "--config", config],

@@ -52,6 +52,8 @@ struct AuthorizationTests {
         (.listTokens(owner: "alice"), [.owner, .unscopedToken, .root]),
         (.reportBuild, [.root, .builder]),
         (.holdBuildLease, [.root, .builder]),
+        (.manageMirror(try! IndexID("alice/pypi")), [.root]),
+        (.manageMirror(try! IndexID("root/pypi")), [.root]),
     ]
 
     @Test("every operation × every principal", arguments: table)
@@ -64,6 +66,17 @@ struct AuthorizationTests {
                 #expect(refusal.kind == (principal == .anonymous ? .unauthorized : .forbidden), "\(principal) \(operation)")
             }
         }
+    }
+
+    @Test("nobody uploads to a mirror, root and its owner included; yanks stay the owner's")
+    func mirrorUploads() {
+        for principal in Principal.allCases {
+            let facts = Authorization.Facts(aclUpload: ["carol"], isMirror: true)
+            let refusal = Authorization.check(principal.identity, .upload(Self.dev), facts: facts)
+            #expect(refusal != nil, "\(principal) uploaded to a mirror")
+            if principal != .anonymous { #expect(refusal?.message.contains("is a mirror") == true || refusal?.kind == .forbidden, "\(principal)") }
+        }
+        #expect(Authorization.check(Principal.owner.identity, .yank(Self.dev), facts: .init(isMirror: true)) == nil)
     }
 
     /// Reading alice/dev under each `acl_read`, and who may; the owner and root always may.

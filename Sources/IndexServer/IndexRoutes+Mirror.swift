@@ -1,0 +1,141 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IndexAPI
+import IndexStore
+import PythonPackaging
+import Upstream
+import Whitelist
+
+/// The simple API of an index whose resolution order reaches mirrors: what the catalog holds,
+/// merged with what each mirror's upstream lists now (gated by the whitelist unless the mirror
+/// says `gate: none`). Never kept in the page cache, whose pages live as long as a catalog
+/// generation: an upstream changes without one. Files a mirror holds already are served with
+/// the bytes it holds, whatever the upstream lists under their names since.
+extension IndexRoutes {
+    /// A mirror and its settings, as the read snapshot lists them.
+    typealias Mirror = (index: IndexID, settings: IndexSettings)
+
+    func mirroredProject(_ index: IndexID, normalized: String, mirrors: [Mirror], format: SimpleFormat, request: Request) async throws -> Response {
+        let order = try resolutionOrder(of: index)
+        var standing: ProjectStanding
+        var files: [StoredFile]
+        do {
+            (standing, files) = try service.servedProject(normalized, in: index, order: order)
+        } catch let error as StoreError where error.kind == .notFound {
+            (standing, files) = (try service.standing(of: normalized, in: index), [])
+        }
+        var stale: [String] = []
+        var unlisted = false
+        var gatedOut = false
+        for mirror in mirrors where standing.status.servesFiles {
+            let answer = await mirrorProxy.listing(of: normalized, mirror: mirror.index, settings: mirror.settings)
+            if let reason = answer.stale { stale.append("\(mirror.index): \(reason)") }
+            let held = files.filter { $0.index == mirror.index }
+            var admitted: Set<Version>?
+            if mirror.settings.gate != MirrorGate.none {
+                admitted = try mirrorProxy.admitted(normalized, listing: answer.listing, stored: held)
+                if admitted == nil { unlisted = true }
+                // Without a page nor a held file, nothing is known to judge: the upstream's failure is the answer.
+                if admitted?.isEmpty == true, answer.listing != nil || !held.isEmpty { gatedOut = true }
+                files.removeAll { file in file.index == mirror.index && !(admitted ?? []).contains(where: { $0.description == file.version }) }
+                guard admitted != nil else { continue }
+            }
+            let heldByName = Dictionary(held.map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
+            for remote in answer.listing?.files ?? [] {
+                let sha256 = (remote.sha256 ?? "").lowercased()
+                if let stored = heldByName[remote.filename] {
+                    if stored.sha256 != sha256 { mirrorProxy.reportChanged(remote, stored: stored) }
+                    continue
+                }
+                guard let parsed = try? IndexService.parseFilename(remote.filename, canonical: false), parsed.project == normalized,
+                      admitted?.contains(parsed.version) ?? true else { continue }
+                files.append(StoredFile(
+                    index: mirror.index, filename: remote.filename, project: normalized, version: parsed.version.description, kind: parsed.kind,
+                    sha256: sha256, size: Int64(remote.size ?? 0), uploadTime: remote.uploadTime?.timeIntervalSince1970 ?? 0,
+                    uploader: mirror.index.user, requiresPython: remote.requiresPython, yanked: remote.isYanked, yankReason: remote.yankReason,
+                    metadataSHA256: nil, provenance: nil
+                ))
+            }
+        }
+        guard !files.isEmpty || standing.setting != nil else {
+            if unlisted { throw MirrorProxy.notWhitelisted(normalized) }
+            if gatedOut {
+                throw StoreError.notFound("the company whitelist admits no release of \(normalized) that upstream has (its pins, specifiers, denies and cooldown decide): request one with wheelwright whitelist add \(normalized)==VERSION")
+            }
+            if !stale.isEmpty { throw StoreError(.badGateway, "no project \(normalized) is known to \(index): \(stale.joined(separator: "; "))") }
+            throw StoreError.notFound("no project \(normalized) in \(index) or its bases")
+        }
+        let body = SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
+        return proxiedPage(body, format: format, stale: stale, request: request)
+    }
+
+    /// The project list of an index that reaches mirrors: the catalog's, with every project a
+    /// gated mirror's whitelist lists (an ungated mirror adds the projects it holds already).
+    func mirroredList(_ index: IndexID, mirrors: [Mirror], format: SimpleFormat, request: Request) throws -> Response {
+        var projects = Set(try service.projects(in: try resolutionOrder(of: index)))
+        if mirrors.contains(where: { $0.settings.gate != MirrorGate.none }) {
+            projects.formUnion(try mirrorProxy.gatekeeper.admission().projects)
+        }
+        return proxiedPage(SimplePages.projectList(projects.sorted(), format: format), format: format, stale: [], request: request)
+    }
+
+    /// A page made for this request: its ETag is its bytes' fingerprint; a stale one says so
+    /// (`Warning: 110`, RFC 7234's, and `X-Wheelwright-Stale` with the reason) and is not to be
+    /// cached by clients.
+    private func proxiedPage(_ body: String, format: SimpleFormat, stale: [String], request: Request) -> Response {
+        let etag = "\"m-\(PageCache.fingerprint(body))\""
+        var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept", .eTag: etag,
+                                   .cacheControl: stale.isEmpty ? Self.simpleCacheControl : "no-cache"]
+        if !stale.isEmpty {
+            headers[Self.warning] = "110 - \"Response is Stale\""
+            headers[Self.staleReason] = Self.headerText(stale.joined(separator: "; "))
+        }
+        Self.addSecurityHeaders(&headers)
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(body.utf8.count)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static let warning = HTTPField.Name("Warning")!
+    static let staleReason = HTTPField.Name("X-Wheelwright-Stale")!
+
+    /// `text` as a header value: printable ASCII only, at most 500 bytes.
+    static func headerText(_ text: String) -> String {
+        String(String(text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : " " }).prefix(500))
+    }
+
+    /// A file of a mirror that it does not hold yet: found on the upstream's page under this
+    /// name and SHA-256, admitted by the gate, then fetched and stored.
+    func mirroredFile(_ mirror: Mirror, filename: String, hash: String) async throws -> StoredFile {
+        guard let parsed = try? IndexService.parseFilename(filename, canonical: false) else {
+            throw StoreError.notFound("no file \(filename) in \(mirror.index)")
+        }
+        let answer = await mirrorProxy.listing(of: parsed.project, mirror: mirror.index, settings: mirror.settings)
+        guard let remote = answer.listing?.files.first(where: { $0.filename == filename }) else {
+            if let stale = answer.stale { throw StoreError(.badGateway, "\(filename) is not held by \(mirror.index), and its upstream cannot be asked: \(stale)") }
+            throw StoreError.notFound("no file \(filename) in \(mirror.index) or its upstream")
+        }
+        guard remote.sha256?.lowercased() == hash else {
+            throw StoreError.notFound("no file \(filename) with SHA-256 \(hash) in \(mirror.index): its upstream lists \(remote.sha256 ?? "none")")
+        }
+        try checkGate(parsed.project, version: parsed.version, mirror: mirror, listing: answer.listing)
+        if let setting = try service.standing(of: parsed.project, in: mirror.index).setting, !setting.status.servesFiles {
+            throw StoreError.notFound("\(filename) is not served: \(parsed.project) is quarantined in \(setting.index) (\(setting.reason))")
+        }
+        return try await mirrorProxy.fetch(remote, into: mirror.index, settings: mirror.settings, maximumBytes: limits.maximumUploadSize)
+    }
+
+    /// A 404 unless a gated mirror's whitelist admits `version` of `project` (an ungated one
+    /// admits everything).
+    func checkGate(_ project: String, version: Version, mirror: Mirror, listing: MirrorProxy.Listing?) throws {
+        guard mirror.settings.gate != MirrorGate.none else { return }
+        let held = try service.files(of: project, in: [mirror.index])
+        guard let admitted = try mirrorProxy.admitted(project, listing: listing, stored: held) else { throw MirrorProxy.notWhitelisted(project) }
+        guard admitted.contains(version) else {
+            throw StoreError.notFound("\(project) \(version) is not admitted by the company whitelist (its pins, specifiers, denies or cooldown): request it with wheelwright whitelist add \(project)==\(version)")
+        }
+    }
+}
