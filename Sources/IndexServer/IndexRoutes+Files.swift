@@ -17,7 +17,7 @@ extension IndexRoutes {
         let stored: StoredFile
         if let found = try service.file(filename, in: index), found.sha256 == hash {
             if let mirror, let version = try? Version(found.version) {
-                try checkGate(found.project, version: version, mirror: mirror, listing: mirrorProxy.keptListing(of: found.project, mirror: index))
+                try await checkGate(found.project, version: version, mirror: mirror)
             }
             stored = found
         } else if let mirror, !wantsMetadata {

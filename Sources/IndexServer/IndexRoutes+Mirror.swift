@@ -28,31 +28,45 @@ extension IndexRoutes {
         var stale: [String] = []
         var unlisted = false
         var gatedOut = false
-        for mirror in mirrors where standing.status.servesFiles {
+        // A project an index of the order holds itself is never taken from a mirror: nobody can
+        // shadow a company's own project by publishing its name upstream (devpi's rule).
+        let mirrorIndices = Set(mirrors.map(\.index))
+        let ownProject = files.contains { !mirrorIndices.contains($0.index) }
+        if ownProject { files.removeAll { mirrorIndices.contains($0.index) } }
+        for mirror in mirrors where standing.status.servesFiles && !ownProject {
+            let held = files.filter { $0.index == mirror.index }
+            let gated = mirror.settings.gate != MirrorGate.none
+            // The whitelist is asked before the upstream: a name it does not list costs no request.
+            if gated, !(try mirrorProxy.gatekeeper.admission().lists(normalized)) {
+                unlisted = true
+                files.removeAll { $0.index == mirror.index }
+                continue
+            }
             let answer = await mirrorProxy.listing(of: normalized, mirror: mirror.index, settings: mirror.settings)
             if let reason = answer.stale { stale.append("\(mirror.index): \(reason)") }
-            let held = files.filter { $0.index == mirror.index }
             var admitted: Set<Version>?
-            if mirror.settings.gate != MirrorGate.none {
-                admitted = try mirrorProxy.admitted(normalized, listing: answer.listing, stored: held)
-                if admitted == nil { unlisted = true }
+            if gated {
+                admitted = try mirrorProxy.admitted(normalized, listing: answer.listing, stored: held) ?? []
                 // Without a page nor a held file, nothing is known to judge: the upstream's failure is the answer.
                 if admitted?.isEmpty == true, answer.listing != nil || !held.isEmpty { gatedOut = true }
                 files.removeAll { file in file.index == mirror.index && !(admitted ?? []).contains(where: { $0.description == file.version }) }
-                guard admitted != nil else { continue }
             }
-            let heldByName = Dictionary(held.map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
-            for remote in answer.listing?.files ?? [] {
-                let sha256 = (remote.sha256 ?? "").lowercased()
-                if let stored = heldByName[remote.filename] {
-                    if stored.sha256 != sha256 { mirrorProxy.reportChanged(remote, stored: stored) }
-                    continue
-                }
+            let remoteByName = Dictionary((answer.listing?.files ?? []).map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
+            // A held file keeps its bytes; the upstream's yank reaches it all the same.
+            for (position, file) in files.enumerated() where file.index == mirror.index {
+                guard let remote = remoteByName[file.filename] else { continue }
+                if file.sha256 != remote.sha256?.lowercased() { mirrorProxy.reportChanged(remote, stored: file) }
+                if remote.isYanked, !file.yanked { (files[position].yanked, files[position].yankReason) = (true, remote.yankReason) }
+            }
+            var listed = Set(files.map(\.filename))
+            for remote in answer.listing?.files ?? [] where listed.insert(remote.filename).inserted {
                 guard let parsed = try? IndexService.parseFilename(remote.filename, canonical: false), parsed.project == normalized,
-                      admitted?.contains(parsed.version) ?? true else { continue }
+                      admitted?.contains(parsed.version) ?? true, let fetched = answer.listing?.fetched else { continue }
                 files.append(StoredFile(
                     index: mirror.index, filename: remote.filename, project: normalized, version: parsed.version.description, kind: parsed.kind,
-                    sha256: sha256, size: Int64(remote.size ?? 0), uploadTime: remote.uploadTime?.timeIntervalSince1970 ?? 0,
+                    sha256: (remote.sha256 ?? "").lowercased(), size: Int64(remote.size ?? 0),
+                    // Unknown: the time it was seen, so that an installer's "newer than" filter does not take it for old.
+                    uploadTime: (remote.uploadTime ?? fetched).timeIntervalSince1970,
                     uploader: mirror.index.user, requiresPython: remote.requiresPython, yanked: remote.isYanked, yankReason: remote.yankReason,
                     metadataSHA256: nil, provenance: nil
                 ))
@@ -113,29 +127,36 @@ extension IndexRoutes {
         guard let parsed = try? IndexService.parseFilename(filename, canonical: false) else {
             throw StoreError.notFound("no file \(filename) in \(mirror.index)")
         }
-        let answer = await mirrorProxy.listing(of: parsed.project, mirror: mirror.index, settings: mirror.settings)
+        let answer = try await checkGate(parsed.project, version: parsed.version, mirror: mirror)
         guard let remote = answer.listing?.files.first(where: { $0.filename == filename }) else {
             if let stale = answer.stale { throw StoreError(.badGateway, "\(filename) is not held by \(mirror.index), and its upstream cannot be asked: \(stale)") }
             throw StoreError.notFound("no file \(filename) in \(mirror.index) or its upstream")
         }
         guard remote.sha256?.lowercased() == hash else {
-            throw StoreError.notFound("no file \(filename) with SHA-256 \(hash) in \(mirror.index): its upstream lists \(remote.sha256 ?? "none")")
+            throw StoreError.notFound("no file \(filename) with SHA-256 \(hash) in \(mirror.index): its upstream lists another")
         }
-        try checkGate(parsed.project, version: parsed.version, mirror: mirror, listing: answer.listing)
         if let setting = try service.standing(of: parsed.project, in: mirror.index).setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(filename) is not served: \(parsed.project) is quarantined in \(setting.index) (\(setting.reason))")
         }
-        return try await mirrorProxy.fetch(remote, into: mirror.index, settings: mirror.settings, maximumBytes: limits.maximumUploadSize)
+        let stored = try await mirrorProxy.fetch(remote, into: mirror.index, settings: mirror.settings, maximumBytes: limits.maximumUploadSize)
+        // The whitelist may have changed while the file came.
+        try await checkGate(parsed.project, version: parsed.version, mirror: mirror)
+        return stored
     }
 
     /// A 404 unless a gated mirror's whitelist admits `version` of `project` (an ungated one
-    /// admits everything).
-    func checkGate(_ project: String, version: Version, mirror: Mirror, listing: MirrorProxy.Listing?) throws {
-        guard mirror.settings.gate != MirrorGate.none else { return }
+    /// admits everything); the whitelist is asked before the upstream, whose page it returns.
+    @discardableResult
+    func checkGate(_ project: String, version: Version, mirror: Mirror) async throws -> MirrorProxy.Answer {
+        let gated = mirror.settings.gate != MirrorGate.none
+        if gated, !(try mirrorProxy.gatekeeper.admission().lists(project)) { throw MirrorProxy.notWhitelisted(project) }
+        let answer = await mirrorProxy.listing(of: project, mirror: mirror.index, settings: mirror.settings)
+        guard gated else { return answer }
         let held = try service.files(of: project, in: [mirror.index])
-        guard let admitted = try mirrorProxy.admitted(project, listing: listing, stored: held) else { throw MirrorProxy.notWhitelisted(project) }
+        let admitted = try mirrorProxy.admitted(project, listing: answer.listing, stored: held) ?? []
         guard admitted.contains(version) else {
             throw StoreError.notFound("\(project) \(version) is not admitted by the company whitelist (its pins, specifiers, denies or cooldown): request it with wheelwright whitelist add \(project)==\(version)")
         }
+        return answer
     }
 }

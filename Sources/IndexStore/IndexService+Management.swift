@@ -167,6 +167,11 @@ extension IndexService {
         guard let sourceSettings = try catalog.settings(of: source), Authorization.readRefusal(identity, source, aclRead: sourceSettings.aclRead) == nil else {
             throw Authorization.noIndex(source)
         }
+        // What a mirror holds passed its gate when it was fetched; copied into a stage, no gate
+        // would judge it again.
+        if sourceSettings.isMirror {
+            throw StoreError.forbidden("\(source) is a mirror: its files are not pushed (make an index with it as a base instead)")
+        }
         try authorize(identity, .upload(target))
         let name = ProjectName.normalize(project)
         let canonical = (try? Version(version).description) ?? version

@@ -10,15 +10,19 @@ public struct UpstreamClient: Sendable {
     public let indices: [URL]
     public let retries: Int
     public let timeout: TimeAmount
+    /// The largest project page read; a larger one is an error, not a read.
+    public let maximumPageBytes: Int
     private let http: HTTPClient
 
     /// PyPI's simple API.
     public static let pypi = URL(string: "https://pypi.org/simple/")!
 
-    public init(indices: [URL] = [UpstreamClient.pypi], retries: Int = 3, timeout: TimeAmount = .seconds(60), http: HTTPClient = .shared) {
+    public init(indices: [URL] = [UpstreamClient.pypi], retries: Int = 3, timeout: TimeAmount = .seconds(60), maximumPageBytes: Int = 256 << 20,
+                http: HTTPClient = .shared) {
         self.indices = indices.map { $0.absoluteString.hasSuffix("/") ? $0 : $0.appendingPathComponent("") }
         self.retries = retries
         self.timeout = timeout
+        self.maximumPageBytes = maximumPageBytes
         self.http = http
     }
 
@@ -112,7 +116,7 @@ public struct UpstreamClient: Sendable {
                 request.headers.add(name: "Accept", value: accept)
                 request.headers.add(name: "User-Agent", value: "wheelwright")
                 let response = try await http.execute(request, timeout: timeout)
-                let body = try await response.body.collect(upTo: 256 << 20)
+                let body = try await response.body.collect(upTo: maximumPageBytes)
                 let status = Int(response.status.code)
                 if status >= 500 { throw UpstreamError.http(url.absoluteString, status: status) }
                 return (status, response.headers.first(name: "Content-Type") ?? "", Array(body.readableBytesView))

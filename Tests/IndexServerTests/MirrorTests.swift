@@ -179,6 +179,51 @@ final class MirrorTests {
         #expect(try await HTTP.send(.GET, server.baseURL + sdistURL).status == 502, "nothing was stored")
     }
 
+    @Test("a hostile upstream page: names that are not this project's distributions, other characters, other schemes, negative sizes, no digest, one name with two digests are never offered; upstream's yank reaches a held file")
+    func hostileUpstream() async throws {
+        let pages = files.url.appendingPathComponent("_pages")
+        try FileManager.default.createDirectory(at: pages, withIntermediateDirectories: true)
+        let digest = String(repeating: "ab", count: 32)
+        func entry(_ name: String, url: String = "/files/filler_02-1.0-py3-none-any.whl", sha256: String? = digest, size: Int = 10) -> [String: Any] {
+            var listed: [String: Any] = ["filename": name, "url": url, "size": size]
+            if let sha256 { listed["hashes"] = ["sha256": sha256] }
+            return listed
+        }
+        let hostile = [entry("../../etc/passwd"), entry("filler_02-2.0-py3-none-any.whl#x"), entry("filler_02-3.0%2F-py3-none-any.whl"),
+                       entry("alpha-9.0-py3-none-any.whl"), entry("filler_02-4.0-py3-none-any.whl", url: "file:///etc/passwd"),
+                       entry("filler_02-5.0-py3-none-any.whl", size: -1), entry("filler_02-6.0-py3-none-any.whl", sha256: nil),
+                       entry("filler_02-7.0-py3-none-any.whl", url: "http+unix://%2Fvar%2Frun%2Fdocker.sock/x")]
+        try JSONSerialization.data(withJSONObject: ["extra": hostile]).write(to: pages.appendingPathComponent("filler-02.json"))
+        let listed = try await page("/root/open/+simple/filler-02/")
+        #expect(filenames(listed) == ["filler_02-1.0-py3-none-any.whl"], "\(listed.text)")
+        #expect(!listed.text.contains("passwd") && !listed.text.contains("docker"), "\(listed.text)")
+        // One name, two digests: neither is offered.
+        try JSONSerialization.data(withJSONObject: ["extra": [entry("filler_01-1.0-py3-none-any.whl")]]).write(to: pages.appendingPathComponent("filler-01.json"))
+        #expect(filenames(try await page("/root/open/+simple/filler-01/")).isEmpty)
+        // A yank upstream reaches the file the mirror holds.
+        #expect(try await pip("filler-00", index: "root/flaky").status == 0)
+        try JSONSerialization.data(withJSONObject: ["yanked": ["filler_00-1.0-py3-none-any.whl": "broken"]]).write(to: pages.appendingPathComponent("filler-00.json"))
+        let yanked = try await page("/root/flaky/+simple/filler-00/")
+        #expect((yanked.json["files"] as? [[String: Any]])?.first?["yanked"] as? String == "broken", "\(yanked.text)")
+    }
+
+    @Test("a project a stage of the order holds is never taken from a mirror (no dependency confusion); a name the whitelist does not list costs no upstream request; a mirror's files are not pushed")
+    func shadowing() async throws {
+        let created = try await HTTP.json(.PUT, "\(server.baseURL)/alice/internal", auth: TestServer.alice, ["bases": ["root/open"]])
+        #expect(created.status == 201, "\(created.text)")
+        let own = try await makeDistribution(in: folder, "beta", "0.5")
+        let upload = try await runTool(Repository.tool("twine"), ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url",
+                                                                  "\(server.baseURL)/alice/internal/", "-u", "alice", "-p", "alice-secret", own])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(filenames(try await page("/alice/internal/+simple/beta/")) == ["beta-0.5-py3-none-any.whl"])
+        #expect(filenames(try await page("/root/open/+simple/beta/")) == ["beta-1.0-py3-none-any.whl"])
+        #expect(try await page("/root/pypi/+simple/not-listed/").status == 404)
+        #expect(try await upstream.counts()["/simple/not-listed/"] == nil)
+        #expect(try await pip("alpha", index: "root/pypi").status == 0)
+        let push = try await HTTP.json(.POST, "\(server.baseURL)/root/pypi/", auth: TestServer.alice, ["name": "alpha", "version": "2.0", "targetindex": "alice/dev"])
+        #expect(push.status == 403 && push.text.contains("is a mirror"), "\(push.text)")
+    }
+
     @Test("the gate follows the whitelist files as they change; a whitelist that stops reading leaves the last good one in force")
     func whitelistReload() async throws {
         #expect(try await page("/root/pypi/+simple/beta/").status == 404)

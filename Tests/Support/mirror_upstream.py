@@ -7,7 +7,9 @@ again on each request (a test changes, adds or ages files between requests).
 Serves /simple/ and /simple/NAME/ as PEP 691 JSON (api-version 1.1: sizes, upload times) or
 PEP 503 HTML, as Accept asks; /files/FILENAME; and /counts, a JSON object of how many times
 each path was asked for (what the mirror's caching saves). A file's upload time is its
-modification time; a file modified at 0 (1970-01-01) is listed without one. Prints the port it listens on (127.0.0.1), then serves until killed.
+modification time; a file modified at 0 (1970-01-01) is listed without one. A hostile page is
+made with FOLDER/_pages/NAME.json: {"yanked": {FILENAME: REASON}, "extra": [FILE ENTRIES]} marks
+files yanked and appends entries as given (any filename, URL, hash or size). Prints the port it listens on (127.0.0.1), then serves until killed.
 """
 import collections
 import datetime
@@ -41,6 +43,9 @@ def entry(filename):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
+    # delayed ACK hold the body back 40 ms on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -64,7 +69,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not os.path.isfile(path):
                 return self.send_error(404)
             return self.send(open(path, "rb").read(), "application/octet-stream")
-        names = sorted(os.listdir(folder))
+        names = sorted(name for name in os.listdir(folder) if not name.startswith("_"))
         if self.path == "/simple/":
             projects = sorted({project(name) for name in names})
             if wants_json:
@@ -75,12 +80,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not match:
             return self.send_error(404)
         files = [entry(name) for name in names if project(name) == match.group(1)]
+        tampering = os.path.join(folder, "_pages", match.group(1) + ".json")
+        if os.path.isfile(tampering):
+            changes = json.load(open(tampering))
+            for listed in files:
+                if listed["filename"] in changes.get("yanked", {}):
+                    listed["yanked"] = changes["yanked"][listed["filename"]]
+            files += changes.get("extra", [])
         if not files:
             return self.send_error(404)
         if wants_json:
             body = {"meta": {"api-version": "1.1"}, "name": match.group(1), "files": files}
             return self.send(json.dumps(body).encode(), "application/vnd.pypi.simple.v1+json")
-        links = "".join(f'<a href="{html.escape(f["url"])}#sha256={f["hashes"]["sha256"]}">{html.escape(f["filename"])}</a>\n' for f in files)
+        links = "".join(f'<a href="{html.escape(f.get("url", ""))}#sha256={f.get("hashes", {}).get("sha256", "")}">{html.escape(f.get("filename", ""))}</a>\n'
+                        for f in files)
         return self.send(f"<!DOCTYPE html><html><body>{links}</body></html>".encode(), "text/html")
 
 
