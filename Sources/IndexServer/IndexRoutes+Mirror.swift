@@ -9,14 +9,45 @@ import Whitelist
 
 /// The simple API of an index whose resolution order reaches mirrors: what the catalog holds,
 /// merged with what each mirror's upstream lists now (gated by the whitelist unless the mirror
-/// says `gate: none`). Never kept in the page cache, whose pages live as long as a catalog
-/// generation: an upstream changes without one. Files a mirror holds already are served with
-/// the bytes it holds, whatever the upstream lists under their names since.
+/// says `gate: none`). Kept in the page cache under a key that names, besides the catalog's
+/// generation, when each upstream page was read and which whitelist was in force; a stale page
+/// is made for its request. Files a mirror holds already are served with the bytes it holds,
+/// whatever the upstream lists under their names since.
 extension IndexRoutes {
     /// A mirror and its settings, as the read snapshot lists them.
     typealias Mirror = (index: IndexID, settings: IndexSettings)
 
+    /// What each mirror of the order says of a project: nil for a gated mirror whose whitelist
+    /// does not list it (the upstream is not asked), else its page as read.
+    typealias MirrorAnswers = [IndexID: MirrorProxy.Answer?]
+
     func mirroredProject(_ index: IndexID, normalized: String, mirrors: [Mirror], format: SimpleFormat, request: Request) async throws -> Response {
+        // The whitelist is asked before the upstream: a name it does not list costs no request.
+        var answers: MirrorAnswers = [:]
+        var gate = 0
+        for mirror in mirrors {
+            if mirror.settings.gate != MirrorGate.none {
+                let (admission, version) = try mirrorProxy.gatekeeper.current()
+                gate = version
+                guard admission.lists(normalized) else {
+                    answers[mirror.index] = .some(nil)
+                    continue
+                }
+            }
+            answers[mirror.index] = await mirrorProxy.listing(of: normalized, mirror: mirror.index, settings: mirror.settings)
+        }
+        let stale = mirrors.compactMap { mirror in answers[mirror.index]??.stale.map { "\(mirror.index): \($0)" } }
+        let render = { try self.mergedProject(index, normalized: normalized, mirrors: mirrors, answers: answers, stale: stale, format: format) }
+        guard stale.isEmpty else { return proxiedPage(try render(), format: format, stale: stale, request: request) }
+        // Kept like any page, as long as the catalog, each upstream page as read and the whitelist are.
+        let read = mirrors.map { mirror in answers[mirror.index]??.listing.map { String($0.fetched.timeIntervalSince1970) } ?? "-" }
+        return try cached(request, key: "mirror|\(index)|\(normalized)|\(format.rawValue)|\(gate)|\(read.joined(separator: ","))",
+                          contentType: format.contentType, cacheControl: Self.simpleCacheControl, render: render)
+    }
+
+    /// The project's page: what the catalog serves through the order, merged with what each
+    /// mirror's upstream lists (as its gate admits), each file once by name.
+    func mergedProject(_ index: IndexID, normalized: String, mirrors: [Mirror], answers: MirrorAnswers, stale: [String], format: SimpleFormat) throws -> String {
         let order = try resolutionOrder(of: index)
         var standing: ProjectStanding
         var files: [StoredFile]
@@ -25,7 +56,6 @@ extension IndexRoutes {
         } catch let error as StoreError where error.kind == .notFound {
             (standing, files) = (try service.standing(of: normalized, in: index), [])
         }
-        var stale: [String] = []
         var unlisted = false
         var gatedOut = false
         // A project an index of the order holds itself is never taken from a mirror: nobody can
@@ -35,17 +65,13 @@ extension IndexRoutes {
         if ownProject { files.removeAll { mirrorIndices.contains($0.index) } }
         for mirror in mirrors where standing.status.servesFiles && !ownProject {
             let held = files.filter { $0.index == mirror.index }
-            let gated = mirror.settings.gate != MirrorGate.none
-            // The whitelist is asked before the upstream: a name it does not list costs no request.
-            if gated, !(try mirrorProxy.gatekeeper.admission().lists(normalized)) {
+            guard let answer = answers[mirror.index] ?? nil else {
                 unlisted = true
                 files.removeAll { $0.index == mirror.index }
                 continue
             }
-            let answer = await mirrorProxy.listing(of: normalized, mirror: mirror.index, settings: mirror.settings)
-            if let reason = answer.stale { stale.append("\(mirror.index): \(reason)") }
             var admitted: Set<Version>?
-            if gated {
+            if mirror.settings.gate != MirrorGate.none {
                 admitted = try mirrorProxy.admitted(normalized, listing: answer.listing, stored: held) ?? []
                 // Without a page nor a held file, nothing is known to judge: the upstream's failure is the answer.
                 if admitted?.isEmpty == true, answer.listing != nil || !held.isEmpty { gatedOut = true }
@@ -80,18 +106,19 @@ extension IndexRoutes {
             if !stale.isEmpty { throw StoreError(.badGateway, "no project \(normalized) is known to \(index): \(stale.joined(separator: "; "))") }
             throw StoreError.notFound("no project \(normalized) in \(index) or its bases")
         }
-        let body = SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
-        return proxiedPage(body, format: format, stale: stale, request: request)
+        return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
     }
 
     /// The project list of an index that reaches mirrors: the catalog's, with every project a
     /// gated mirror's whitelist lists (an ungated mirror adds the projects it holds already).
     func mirroredList(_ index: IndexID, mirrors: [Mirror], format: SimpleFormat, request: Request) throws -> Response {
-        var projects = Set(try service.projects(in: try resolutionOrder(of: index)))
-        if mirrors.contains(where: { $0.settings.gate != MirrorGate.none }) {
-            projects.formUnion(try mirrorProxy.gatekeeper.admission().projects)
+        let gated = mirrors.contains { $0.settings.gate != MirrorGate.none }
+        let (admission, gate) = gated ? try mirrorProxy.gatekeeper.current() : (nil, 0)
+        return try cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            var projects = Set(try service.projects(in: try resolutionOrder(of: index)))
+            projects.formUnion(admission?.projects ?? [])
+            return SimplePages.projectList(projects.sorted(), format: format)
         }
-        return proxiedPage(SimplePages.projectList(projects.sorted(), format: format), format: format, stale: [], request: request)
     }
 
     /// A page made for this request: its ETag is its bytes' fingerprint; a stale one says so

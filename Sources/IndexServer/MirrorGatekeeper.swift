@@ -14,6 +14,8 @@ final class MirrorGatekeeper: Sendable {
         var fingerprint: String?
         var checked: ContinuousClock.Instant?
         var problem: String?
+        /// How many times a whitelist was read: what cached pages that depend on it name.
+        var version = 0
     }
 
     private let source: (any WhitelistSource)?
@@ -26,7 +28,10 @@ final class MirrorGatekeeper: Sendable {
     }
 
     /// The whitelist in force, or why there is none (a gated mirror then shows nothing).
-    func admission() throws(StoreError) -> WhitelistAdmission {
+    func admission() throws(StoreError) -> WhitelistAdmission { try current().admission }
+
+    /// The whitelist in force and its version (which changes with each reading).
+    func current() throws(StoreError) -> (admission: WhitelistAdmission, version: Int) {
         guard let source else {
             throw StoreError(.unavailable, "this server has no whitelist: start it with serve --config FILE whose whitelists: names the company whitelist (or make the mirror ungated: gate=none)")
         }
@@ -43,7 +48,7 @@ final class MirrorGatekeeper: Sendable {
             if fingerprint != state.withLock({ $0.fingerprint }) {
                 do {
                     let loaded = try source.load()
-                    state.withLock { ($0.admission, $0.fingerprint, $0.problem) = (loaded, fingerprint, nil) }
+                    state.withLock { ($0.admission, $0.fingerprint, $0.problem, $0.version) = (loaded, fingerprint, nil, $0.version + 1) }
                     logger.info("mirror gate: whitelist read", metadata: ["projects": "\(loaded.projects.count)"])
                 } catch {
                     state.withLock { ($0.fingerprint, $0.problem) = (fingerprint, "\(error)") }
@@ -55,7 +60,7 @@ final class MirrorGatekeeper: Sendable {
             guard let admission = state.admission else {
                 throw StoreError(.unavailable, "the company whitelist does not read, so the gated mirror shows nothing: \(state.problem ?? "not read yet")")
             }
-            return admission
+            return (admission, state.version)
         }
     }
 }
