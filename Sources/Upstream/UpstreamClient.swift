@@ -158,7 +158,7 @@ public struct UpstreamClient: Sendable {
             return try cache.finish(partial, expectedSHA256: file.sha256)
         } catch {
             cache.abandon(partial)
-            throw (error as? UpstreamError) ?? .cache("\(error)")
+            throw error
         }
     }
 
