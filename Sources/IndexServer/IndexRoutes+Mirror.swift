@@ -99,7 +99,7 @@ extension IndexRoutes {
             }
         }
         guard !files.isEmpty || standing.setting != nil else {
-            if unlisted { throw MirrorProxy.notWhitelisted(normalized) }
+            if unlisted { throw mirrorProxy.notWhitelisted(normalized) }
             if gatedOut {
                 throw StoreError.notFound("the company whitelist admits no release of \(normalized) that upstream has (its pins, specifiers, denies and cooldown decide): request one with wheelwright whitelist add \(normalized)==VERSION")
             }
@@ -176,7 +176,7 @@ extension IndexRoutes {
     @discardableResult
     func checkGate(_ project: String, version: Version, mirror: Mirror) async throws -> MirrorProxy.Answer {
         let gated = mirror.settings.gate != MirrorGate.none
-        if gated, !(try mirrorProxy.gatekeeper.admission().lists(project)) { throw MirrorProxy.notWhitelisted(project) }
+        if gated, !(try mirrorProxy.gatekeeper.admission().lists(project)) { throw mirrorProxy.notWhitelisted(project) }
         let answer = await mirrorProxy.listing(of: project, mirror: mirror.index, settings: mirror.settings)
         guard gated else { return answer }
         let held = try service.files(of: project, in: [mirror.index])

@@ -27,6 +27,9 @@ final class MirrorGatekeeper: Sendable {
         (self.source, self.logger, self.recheck) = (source, logger, recheck)
     }
 
+    /// Why the whitelist files do not read now (the last good reading then stays in force).
+    var problem: String? { state.withLock { $0.problem } }
+
     /// The whitelist in force, or why there is none (a gated mirror then shows nothing).
     func admission() throws(StoreError) -> WhitelistAdmission { try current().admission }
 

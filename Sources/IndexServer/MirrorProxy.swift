@@ -154,16 +154,20 @@ final class MirrorProxy: Sendable {
         let admission = try gatekeeper.admission()
         guard admission.lists(project) else { return nil }
         var offered: [Version: Date?] = [:]
+        var sdists = Set<Version>()
         for file in listing?.files ?? [] where !file.isYanked {
             guard let parsed = try? IndexService.parseFilename(file.filename, canonical: false), parsed.project == project else { continue }
             let version = parsed.version
             offered[version] = Self.newest(offered[version] ?? nil, file.uploadTime)
+            if parsed.kind == .sdist { sdists.insert(version) }
         }
         for file in stored where !file.yanked {
             guard let version = try? Version(file.version) else { continue }
             if offered[version] == nil { offered[version] = Date(timeIntervalSince1970: file.uploadTime) }
+            if file.kind == .sdist { sdists.insert(version) }
         }
-        return admission.admitted(project, offered: offered, now: now)
+        // Without the upstream's page the held files do not say which releases have an sdist.
+        return admission.admitted(project, offered: offered, sdists: listing == nil ? nil : sdists, now: now)
     }
 
     private static func newest(_ a: Date?, _ b: Date?) -> Date? {
@@ -184,9 +188,11 @@ final class MirrorProxy: Sendable {
                      metadata: ["mirror": "\(stored.index)", "file": "\(remote.filename)", "held": "\(stored.sha256)", "upstream": "\(remote.sha256 ?? "none")"])
     }
 
-    /// What a gated mirror answers for a project the whitelist does not list.
-    static func notWhitelisted(_ project: String) -> StoreError {
-        .notFound("\(project) is not whitelisted: request it with wheelwright whitelist add \(project)")
+    /// What a gated mirror answers for a project the whitelist does not list; while the files
+    /// do not read, it says that the last good whitelist is the one in force.
+    func notWhitelisted(_ project: String) -> StoreError {
+        let problem = gatekeeper.problem.map { _ in " (the whitelist in force is the last one that read: the files now have errors, see the server's log)" } ?? ""
+        return .notFound("\(project) is not whitelisted: request it with wheelwright whitelist add \(project)\(problem)")
     }
 
     /// Downloads `file` from the upstream into the blob store, checks its SHA-256 against the

@@ -25,8 +25,12 @@ public struct WhitelistAdmission: Sendable {
     public func lists(_ project: String) -> Bool { entries[project] != nil }
 
     /// The versions of `project` shown, given upstream's releases (non-yanked, each with its
-    /// newest upload time when known) at `now`; nil when the project is not whitelisted.
-    public func admitted(_ project: String, offered: [Version: Date?], now: Date) -> Set<Version>? {
+    /// newest upload time when known) and those of them that have an sdist, at `now`; nil when
+    /// the project is not whitelisted. A followed entry built here chooses its newest releases
+    /// among those with an sdist, as `plan` does (a wheel-only `.post1` does not push the built
+    /// release out); pins and `prebuilt:` entries name their versions themselves. `sdists` is nil
+    /// when unknown (the upstream unread, only held files known): then every offered version counts.
+    public func admitted(_ project: String, offered: [Version: Date?], sdists: Set<Version>?, now: Date) -> Set<Version>? {
         guard let entry = entries[project] else { return nil }
         let wait = entry.cooldown ?? cooldown
         let candidates = offered.compactMap { version, uploaded -> Version? in
@@ -34,6 +38,8 @@ public struct WhitelistAdmission: Sendable {
             if entry.allowYoung[version] == nil, wait.holds(uploaded: uploaded, now: now) { return nil }
             return version
         }
-        return Set(entry.selection.versions(offered: candidates)).intersection(candidates)
+        var pool = candidates
+        if case .latest = entry.selection, entry.prebuilt.isEmpty, let sdists { pool = candidates.filter(sdists.contains) }
+        return Set(entry.selection.versions(offered: pool)).intersection(candidates)
     }
 }

@@ -28,7 +28,7 @@ final class MirrorTests {
             _ = try await makeDistribution(in: files, "alpha", version)
             if version != "3.0" { _ = try await makeDistribution(in: files, "alpha", version, sdist: true) }
         }
-        for name in ["beta", "gamma", "legacy-pkg"] + (0..<20).map { String(format: "filler-%02d", $0) } {
+        for name in ["beta", "gamma", "legacy-pkg"] + (0..<20).map({ String(format: "filler-%02d", $0) }) {
             _ = try await makeDistribution(in: files, name, "1.0")
         }
         try FileManager.default.moveItem(atPath: files.path("legacy_pkg-1.0-py3-none-any.whl"), toPath: files.path("Legacy_Pkg-1.0-py3-none-any.whl"))
