@@ -18,6 +18,23 @@ public enum ArchiveReader {
         return members
     }
 
+    /// One entry as the archive declares it, without its bytes.
+    public struct Entry: Sendable, Equatable {
+        public let path: String
+        /// A regular file (not a directory, link or special file).
+        public let isFile: Bool
+        public let isDirectory: Bool
+        /// The size it declares (0 when none is set).
+        public let size: Int64
+    }
+
+    /// Every entry's path, kind and declared size, under `limits`' entry count and total size.
+    public static func entries(_ path: String, format: ArchiveFormat, limits: ArchiveLimits = ArchiveLimits()) throws(ArchiveError) -> [Entry] {
+        var entries: [Entry] = []
+        try walk(path, format: format, limits: limits) { _ in .skip } seen: { entry in entries.append(entry) }
+        return entries
+    }
+
     enum Decision { case read, skip }
 
     /// Visits every entry; `decide` chooses which to read; reading stops a member at the limit.
@@ -26,6 +43,7 @@ public enum ArchiveReader {
         format: ArchiveFormat,
         limits: ArchiveLimits,
         decide: (String) -> Decision,
+        seen: (Entry) -> Void = { _ in },
         found: (Member) -> Void = { _ in }
     ) throws(ArchiveError) {
         guard let archive = archive_read_new() else { throw .unreadable(path, reason: "libarchive could not start") }
@@ -62,6 +80,9 @@ public enum ArchiveReader {
             let size = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0
             declaredTotal += max(size, 0)
             if declaredTotal > limits.maximumTotalSize { throw .expandsTooFar(path, limit: limits.maximumTotalSize) }
+            // AE_IFREG and AE_IFDIR (macros with casts, which Swift does not import).
+            let kind = UInt32(archive_entry_filetype(entry))
+            seen(Entry(path: name, isFile: kind == 0o100000, isDirectory: kind == 0o040000, size: max(size, 0)))
             guard decide(name) == .read else {
                 archive_read_data_skip(archive)
                 continue

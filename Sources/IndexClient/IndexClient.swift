@@ -167,7 +167,8 @@ public struct IndexClient: Sendable {
     }
 
     /// Uploads a distribution the way twine does (the legacy form), as multipart-kit serializes it.
-    public func upload(_ upload: Upload, to index: String) async throws {
+    /// Posts a legacy upload form (a wheel, or a release's documentation) to `index`.
+    public func upload(_ upload: some MultipartUpload, to index: String) async throws {
         let boundary = "wheelwright-\(UUID().uuidString)"
         var request = request(.POST, "/\(index)/")
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")

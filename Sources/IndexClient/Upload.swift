@@ -7,8 +7,13 @@ import NIOCore
 import NIOHTTP1
 import PythonPackaging
 
+/// What the legacy upload form carries: a body serialized for a boundary.
+public protocol MultipartUpload: Sendable {
+    func form(boundary: String) throws -> ByteBuffer
+}
+
 /// One wheel as the legacy upload form carries it: the file, its provenance and build log.
-public struct Upload: Sendable {
+public struct Upload: MultipartUpload {
     public let filename: WheelFilename
     public let content: [UInt8]
     public let provenance: Provenance?
@@ -38,11 +43,11 @@ public struct Upload: Sendable {
         return buffer
     }
 
-    private static func field(_ name: String, _ value: String) -> MultipartPart {
+    static func field(_ name: String, _ value: String) -> MultipartPart {
         MultipartPart(headers: ["Content-Disposition": "form-data; name=\"\(name)\""], body: value)
     }
 
-    private static func file(_ name: String, _ filename: String, _ bytes: [UInt8]) -> MultipartPart {
+    static func file(_ name: String, _ filename: String, _ bytes: [UInt8]) -> MultipartPart {
         MultipartPart(headers: ["Content-Disposition": "form-data; name=\"\(name)\"; filename=\"\(filename)\"",
                                 "Content-Type": "application/octet-stream"],
                       body: bytes)

@@ -2,6 +2,7 @@ import Hummingbird
 import HTTPTypes
 import IndexAPI
 import IndexStore
+import PythonPackaging
 
 /// The legacy upload twine, `uv publish` and the builder speak.
 extension IndexRoutes {
@@ -27,12 +28,23 @@ extension IndexRoutes {
             throw StoreError(.badRequest, "an upload is multipart/form-data with a boundary (as twine sends it)")
         }
         let form = try await UploadForm.read(request.body, boundary: boundary, blobs: service.blobs, limits: limits)
+        if form.fields[":action"] == "doc_upload" {
+            guard let blob = form.content else {
+                form.discard(service.blobs)
+                throw StoreError.badRequest("content: the documentation upload has no 'content' file part (a zip of built HTML)")
+            }
+            if let log = form.buildLog { service.blobs.discard(log) }
+            guard let name = form.fields["name"], let version = form.fields["version"] else {
+                service.blobs.discard(blob)
+                throw StoreError.badRequest("name and version: the documentation upload names its release")
+            }
+            let stored = try service.uploadDocs(blob, name: name, version: version, to: index, by: identity)
+            let project = ProjectName.normalize(name)
+            return Self.json(APIMessage(message: "\(stored ? "stored" : "unchanged"): the documentation of \(project) \(version) at \(pathPrefix)/\(index)/\(project)/\(version)/+doc/"))
+        }
         if let action = form.fields[":action"], action != "file_upload" {
             form.discard(service.blobs)
-            if action == "doc_upload" {
-                throw StoreError.badRequest("documentation is not kept by this index (devpi's doc_upload): upload without --with-docs and publish docs elsewhere")
-            }
-            throw StoreError.badRequest(":action '\(action)' is not supported: only file_upload")
+            throw StoreError.badRequest(":action '\(action)' is not supported: file_upload or doc_upload")
         }
         guard let blob = form.content, let filename = form.filename else {
             form.discard(service.blobs)

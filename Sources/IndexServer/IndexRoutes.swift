@@ -195,6 +195,8 @@ struct IndexRoutes: Sendable {
             return try versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
         case let .version(index, project, version):
             return try await deleteVersion(index, project: project, version: version, request, context: context)
+        case let .doc(index, project, version, path, trailingSlash):
+            return try docPage(index, project: project, version: version, path: path, trailingSlash: trailingSlash, request: request)
         case .builds where method == .post:
             return try await reportBuild(request, context: context)
         case .builds:

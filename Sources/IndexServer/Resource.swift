@@ -32,6 +32,9 @@ enum Resource: Equatable {
     case projectStatus(IndexID, name: String)
     case project(IndexID, name: String)
     case version(IndexID, project: String, version: String)
+    /// A page of a release's documentation: `/USER/INDEX/NAME/VERSION/+doc/PATH` (`latest` as the
+    /// version: the newest documented one), devpi's paths.
+    case doc(IndexID, project: String, version: String, path: [String], trailingSlash: Bool)
     case builds
     case buildRun(id: String)
     case buildLog(run: String, item: String)
@@ -77,6 +80,8 @@ enum Resource: Equatable {
             case (2, "+status"): self = .projectStatus(index, name: rest[1])
             case (1, let name) where !name.hasPrefix("+"): self = .project(index, name: name)
             case (2, let name) where !name.hasPrefix("+"): self = .version(index, project: name, version: rest[1])
+            case (let count, let name) where count >= 3 && rest[2] == "+doc" && !name.hasPrefix("+"):
+                self = .doc(index, project: name, version: rest[1], path: Array(rest.dropFirst(3)), trailingSlash: trailingSlash)
             default: throw StoreError.notFound("no such resource: /\(components.joined(separator: "/"))")
             }
         }
@@ -87,7 +92,8 @@ enum Resource: Equatable {
     var readIndex: IndexID? {
         switch self {
         case .index(let index), .simpleList(let index, _), .simpleProject(let index, _, _), .file(let index, _, _), .fileList(let index),
-             .fileLog(let index, _), .fileSBOM(let index, _), .project(let index, _), .version(let index, _, _), .projectStatus(let index, _):
+             .fileLog(let index, _), .fileSBOM(let index, _), .project(let index, _), .version(let index, _, _), .projectStatus(let index, _),
+             .doc(let index, _, _, _, _):
             index
         case .api(_, let index): index
         case .root, .health, .metrics, .tokens, .token, .lease, .login, .user, .builds, .buildRun, .buildLog, .coverage, .search, .stylesheet,
@@ -110,7 +116,8 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .fileSBOM, .buildRun, .buildLog, .coverage, .search, .stylesheet:
+        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .fileSBOM, .buildRun, .buildLog, .coverage, .search, .stylesheet,
+             .doc:
             [.get, .head]
         case .tokens, .projectStatus: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]

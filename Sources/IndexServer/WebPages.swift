@@ -110,7 +110,7 @@ struct WebPages: Sendable {
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
         let (standing, files) = try service.servedProject(name, in: index, order: order, historyLimit: Catalog.historyShown)
         guard !files.isEmpty else {
-            return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, provenance: nil, versions: [],
+            return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, docs: nil, provenance: nil, versions: [],
                                  requirements: [], installs: [], standing: standing)
         }
         // Newest first by PEP 440; a version that does not parse sorts last.
@@ -144,7 +144,9 @@ struct WebPages: Sendable {
             PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
                                      files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
         }
+        let documented = try service.docs(of: name, version: shown.version, in: order) != nil
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
+                             docs: documented ? "\(outsideURL.pathPrefix)/\(index)/\(name)/\(shown.version)/+doc/" : nil,
                              provenance: shown.files.lazy.compactMap(\.provenance).first, versions: versions,
                              requirements: try requirementLinks(metadata?.requiresDist ?? [], in: order, index: index),
                              installs: try installCommands(name: name, version: shown.version, index: index), standing: standing)
@@ -157,6 +159,8 @@ struct WebPages: Sendable {
         /// A release's own page rather than the project's.
         let single: Bool
         let metadata: CoreMetadata?
+        /// The release's documentation page, when it has documentation.
+        let docs: String?
         let provenance: Provenance?
         let versions: [PageContext.VersionGroup]
         let requirements: [PageContext.Requirement]
@@ -183,6 +187,7 @@ struct WebPages: Sendable {
         }
         let metadata = source.metadata
         var links: [PageContext.Link] = []
+        if let docs = source.docs { links.append(PageContext.Link(label: "Documentation", url: docs, text: docs)) }
         if let home = metadata?.homePage, !home.isEmpty { links.append(Self.link("Homepage", home)) }
         for (label, url) in metadata?.projectURLs ?? [] { links.append(Self.link(label.isEmpty ? url : label, url)) }
         let details = PageContext.Details(

@@ -2,7 +2,7 @@ import Foundation
 
 extension Catalog {
     /// Every table, parents before the rows that refer to them.
-    private static let tables = [#""user""#, "token", #""index""#, "file", "state", "build_run", "run_item", "run_log", "coverage", "lease", "project_status"]
+    private static let tables = [#""user""#, "token", #""index""#, "file", "state", "build_run", "run_item", "run_log", "coverage", "lease", "project_status", "doc"]
 
     /// The catalog of an existing store: `database` when it is shared, else the SQLite file in
     /// `directory`, which must be there (a wrong `--data` is an error, not a new empty index).

@@ -81,6 +81,7 @@ public struct Catalog: Sendable {
             guard settings.volatile else { throw StoreError.forbidden("index \(path) is non-volatile: it is never deleted") }
             try Self.refuseIfBase(of: [path], db)
             try db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
+            try db.execute("DELETE FROM doc WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
             try db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
             try db.bumpGeneration()
@@ -101,6 +102,7 @@ public struct Catalog: Sendable {
             try Self.refuseIfBase(of: own, db)
             for index in own {
                 try db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
+                try db.execute("DELETE FROM doc WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
             }
             try db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
@@ -424,8 +426,10 @@ public struct Catalog: Sendable {
             let removed: Int
             if let version {
                 removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
             } else {
                 removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
+                try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ?", [index.description, project])
             }
             guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
             try db.bumpGeneration()
@@ -462,6 +466,7 @@ public struct Catalog: Sendable {
             let rows = try db.rows("""
                 SELECT sha256 AS digest, size FROM file
                 UNION SELECT buildLogSHA256, buildLogSize FROM file WHERE buildLogSHA256 IS NOT NULL
+                UNION SELECT sha256, size FROM doc
                 """)
             return try rows.compactMap { row in
                 guard let digest = BlobDigest(try row["digest"] as String), let size = try row["size"] as Int64? else { return nil }
@@ -476,7 +481,7 @@ public struct Catalog: Sendable {
 
     private static func referencedBlobs(_ db: any SQLSession) throws -> ReferencedBlobs {
         var referenced = ReferencedBlobs()
-        try db.forEachRow("SELECT sha256 FROM file UNION ALL SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL", []) { row in
+        try db.forEachRow("SELECT sha256 FROM file UNION ALL SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL UNION ALL SELECT sha256 FROM doc", []) { row in
             referenced.insert(hex: try row.first())
         }
         return referenced

@@ -216,6 +216,22 @@ enum CatalogMigrations {
         CatalogMigration(identifier: "v14-read-tokens") { session in
             try session.execute("ALTER TABLE token ADD COLUMN readOnly \(session.dialect.flag)")
         },
+        // A release's documentation (devpi's doc_upload): a zip of built HTML, a blob like a file.
+        CatalogMigration(identifier: "v15-docs") { session in
+            let d = session.dialect
+            try session.execute("""
+                CREATE TABLE doc (
+                    indexPath TEXT NOT NULL REFERENCES "index"(path),
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size \(d.integer) NOT NULL,
+                    uploadTime \(d.real) NOT NULL,
+                    uploader TEXT NOT NULL,
+                    PRIMARY KEY (indexPath, project, version)
+                )
+                """)
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

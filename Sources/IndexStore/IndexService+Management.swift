@@ -187,7 +187,15 @@ extension IndexService {
                 throw StoreError.alreadyExists(file.filename, as: existing.filename, in: target)
             }
         }
+        // The release's documentation goes with it, under the same rule.
+        let docs = try catalog.docs(name, version: canonical, in: [source])
+        if let docs, !targetVolatile, let existing = try catalog.docs(name, version: canonical, in: [target]), existing.sha256 != docs.sha256 {
+            throw StoreError.conflict("the documentation of \(name) \(canonical) already exists in \(target) with other content: the index is non-volatile")
+        }
         let now = Date().timeIntervalSince1970
+        if let docs {
+            try catalog.addDocs(StoredDocs(index: target, project: name, version: canonical, sha256: docs.sha256, size: docs.size, uploadTime: now, uploader: identity.user))
+        }
         return try files.map { file in
             let copy = StoredFile(
                 index: target, filename: file.filename, project: file.project, version: file.version, kind: file.kind,

@@ -9,7 +9,7 @@ public struct Wheelwright: AsyncParsableCommand {
         commandName: "wheelwright",
         abstract: "Build wheels for a company's whitelisted Python packages and serve them from a non-volatile index.",
         version: version,
-        subcommands: [WhitelistCommand.self, Fetch.self, Wheelhouse.self, RunnerCommand.self, PlanCommand.self, Build.self, Audit.self, Serve.self, Fsck.self, UserCommand.self, IndexCommand.self, TokenCommand.self, Yank.self, Status.self, Push.self, ImportDevpi.self, Export.self, Import.self, AdminCommand.self, Passwd.self, RenderDescription.self, Why.self]
+        subcommands: [WhitelistCommand.self, Fetch.self, Wheelhouse.self, RunnerCommand.self, PlanCommand.self, Build.self, Audit.self, Serve.self, Fsck.self, UserCommand.self, IndexCommand.self, TokenCommand.self, Yank.self, DocsCommand.self, Status.self, Push.self, ImportDevpi.self, Export.self, Import.self, AdminCommand.self, Passwd.self, RenderDescription.self, Why.self]
     )
 
     public init() {}
