@@ -271,6 +271,14 @@ public struct BuildJob: Sendable {
             let index = finished.isPure ? settings.layout.pure : settings.layout.binary(for: item.target)
             let sbom = try await addSBOM(to: finished, item: item, sdist: sdist, target: target, facts: outcome.facts, runner: runner.description,
                                          wheelhouses: [(wheelhouse, .buildRequirement), (repairTools, .repairTool)], cargo: cargo, log: log)
+            // A binary wheel must install and import where it will run before it is published.
+            var checked: ImportCheck.Outcome?
+            if !finished.isPure {
+                checked = try await checkImports(finished.wheel, item: item, target: target, interpreter: interpreter,
+                                                 externals: mode == .system ? Set((libraries ?? []).compactMap(\.package)).sorted() : [],
+                                                 runners: runners, folder: folder, log: log)
+                if let failure = checked?.failure { return (ended(.failed, failure.summary), false) }
+            }
             let seconds = outcome.duration.seconds
             let provenance = Provenance(
                 target: item.target, os: outcome.facts?.os, python: item.python, pythonFull: outcome.facts?.python,
@@ -281,6 +289,14 @@ public struct BuildJob: Sendable {
                 requestedBy: Provenance.value(item.requestedBy), requestReason: Provenance.value(item.requestReason), sbomSHA256: sbom
             )
             try await upload(finished.wheel, to: index, provenance: provenance, log: log)
+            // The check's result on the wheel's row; a wheel published without it says so.
+            if let report = checked?.report {
+                do {
+                    try await publisher.postTestResult(report, for: finished.wheel, in: index)
+                } catch {
+                    return (ended(.built, "published; its import check passed, but the result was not posted: \(error)", wheel: finished.filename.description, index: index), false)
+                }
+            }
             return (ended(.built, nil, wheel: finished.filename.description, index: index), false)
         } catch is CancellationError {
             return (ended(.cancelled, "the run was stopped"), false)

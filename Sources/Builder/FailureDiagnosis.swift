@@ -23,6 +23,10 @@ public struct FailureDiagnosis: Sendable, Equatable {
         /// The sdist asked for something wheelwright refuses to act on (a build requirement that
         /// is a pip option, a URL or a path): nothing it named was run on the host.
         case hostileInput
+        /// The built wheel did not install or import in the target's base system (the import check).
+        case importFailure
+        /// The entry's `test:` command failed where the wheel was installed.
+        case testFailure
         case unknown
 
         /// Worth another try within the run: only trouble outside the build itself.
@@ -41,6 +45,8 @@ public struct FailureDiagnosis: Sendable, Equatable {
             case .limit: "limit reached"
             case .upstream: "upstream trouble"
             case .hostileInput: "hostile input"
+            case .importFailure: "import failure"
+            case .testFailure: "test failure"
             case .unknown: "build error"
             }
         }

@@ -1,3 +1,5 @@
+import Basics
+import Crypto
 import Foundation
 import IndexAPI
 import IndexClient
@@ -60,6 +62,11 @@ public struct HTTPPublisher: IndexPublisher {
             logs[result.item.id] = String(decoding: data.suffix(tail), as: UTF8.self)
         }
         try await client.postReport(PostedRunReport(report: report, logs: logs))
+    }
+
+    public func postTestResult(_ report: [UInt8], for wheel: URL, in index: String) async throws {
+        let sha256 = SHA256.hash(data: try Data(contentsOf: wheel)).hex
+        try await client.postTestResult(report, to: "/\(index)/+f/\(sha256.prefix(2))/\(sha256.dropFirst(2))/\(wheel.lastPathComponent)")
     }
 
     /// A refusal (4xx) is final: it becomes `BuilderError.publish`; anything else the job may try again.

@@ -12,6 +12,8 @@ public protocol IndexPublisher: Sendable {
     func ensureIndex(_ index: String, bases: [String]) async throws
     /// Uploads a wheel with its provenance and build log. Uploading the same bytes again is not an error.
     func upload(_ wheel: URL, to index: String, provenance: Provenance, log: URL) async throws
+    /// Posts a test result (tox's JSON) for a wheel `upload` published to `index`.
+    func postTestResult(_ report: [UInt8], for wheel: URL, in index: String) async throws
     /// Records the run's report where people look for it (the index's `/+builds/` page).
     func report(_ report: RunReport) async throws
     /// Takes or renews the run's lease on its share of the plan for `seconds`;

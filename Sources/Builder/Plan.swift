@@ -44,7 +44,8 @@ public struct Plan: Sendable, Codable {
                             environment: Dictionary(entry.environment.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
                             repair: entry.repair ?? definitions[target]?.repair, requestedBy: entry.requestedBy, requestReason: entry.reason,
                             prebuilt: entry.prebuilt.isEmpty ? nil : Dictionary(entry.prebuilt.filter { $0.wheel.version == version }.map { ($0.filename, $0.sha256) },
-                                                                                uniquingKeysWith: { first, _ in first })
+                                                                                uniquingKeysWith: { first, _ in first }),
+                            test: entry.test
                         )
                         if let shard = selection.shard, !shard.contains(item) { continue }
                         if let rule = whitelist.denial(of: entry.name, version: version) {

@@ -19,11 +19,14 @@ public struct BuildItem: Sendable, Hashable, Codable {
     public let requestReason: String?
     /// The entry's `prebuilt:` wheels (filename → SHA-256): taken from upstream, never built.
     public let prebuilt: [String: String]?
+    /// The entry's `test:` command, run after the import check of each binary wheel.
+    public let test: String?
 
     public init(project: String, version: String, target: String, python: String, buildTag: Int?,
                 systemPackages: [String], environment: [String: String], repair: RepairMode? = nil,
-                requestedBy: String? = nil, requestReason: String? = nil, prebuilt: [String: String]? = nil) {
+                requestedBy: String? = nil, requestReason: String? = nil, prebuilt: [String: String]? = nil, test: String? = nil) {
         self.prebuilt = prebuilt
+        self.test = test
         self.requestedBy = requestedBy
         self.requestReason = requestReason
         self.project = project
@@ -45,6 +48,6 @@ public struct BuildItem: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case project, version, target, python, buildTag = "build_tag", systemPackages = "system_packages", environment, repair
-        case requestedBy = "requested_by", requestReason = "request_reason", prebuilt
+        case requestedBy = "requested_by", requestReason = "request_reason", prebuilt, test
     }
 }

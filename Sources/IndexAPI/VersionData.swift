@@ -19,21 +19,28 @@ public struct VersionData: Codable, Sendable, Equatable {
     }
 }
 
-/// One file of a release: devpi's `releasefile` link (an absolute path on the index), with its digest.
+/// One file of a release: devpi's `releasefile` link (an absolute path on the index), with its
+/// digest; or a test result for one (`toxresult`, `for_href` the file's link).
 public struct ReleaseLink: Codable, Sendable, Equatable {
     public var rel: String
     public var href: String
     public var hashSpec: String
     public var hashes: [String: String]
     public var yanked: Bool?
+    public var forHref: String?
 
     public init(href: String, sha256: String, yanked: Bool) {
         (rel, self.href, hashSpec, hashes) = ("releasefile", href, "sha256=\(sha256)", ["sha256": sha256])
         self.yanked = yanked ? true : nil
     }
 
+    public init(toxResult href: String, sha256: String, for file: String) {
+        (rel, self.href, hashSpec, hashes, forHref) = ("toxresult", href, "sha256=\(sha256)", ["sha256": sha256], file)
+    }
+
     enum CodingKeys: String, CodingKey {
         case rel, href, hashes, yanked
         case hashSpec = "hash_spec"
+        case forHref = "for_href"
     }
 }

@@ -166,7 +166,15 @@ public struct IndexClient: Sendable {
         _ = try await call(.POST, "/+builds", body: report)
     }
 
-    /// Uploads a distribution the way twine does (the legacy form), as multipart-kit serializes it.
+    /// Posts a test result (tox's `--result-json`, as `devpi test` does) to a file's URL
+    /// (`/USER/INDEX/+f/…/FILE`).
+    public func postTestResult(_ json: [UInt8], to filePath: String) async throws {
+        var request = request(.POST, filePath)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: json))
+        _ = try await send(request, path: filePath, timeout: timeout)
+    }
+
     /// Posts a legacy upload form (a wheel, or a release's documentation) to `index`.
     public func upload(_ upload: some MultipartUpload, to index: String) async throws {
         let boundary = "wheelwright-\(UUID().uuidString)"

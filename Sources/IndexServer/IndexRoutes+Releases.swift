@@ -10,30 +10,37 @@ extension IndexRoutes {
     func projectJSON(_ index: IndexID, normalized: String, request: Request) throws -> Response {
         let ownOnly = try RequestQuery(request.uri.query)["ignore_bases"] != nil
         // A quarantined project answers with no versions (devpi's shape has no place for a status).
-        let (_, files) = try service.servedProject(normalized, in: index, order: ownOnly ? [index] : try resolutionOrder(of: index))
+        let order = ownOnly ? [index] : try resolutionOrder(of: index)
+        let (_, files) = try service.servedProject(normalized, in: index, order: order)
         let base = linkBase(request)
-        let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, base: base) }
+        let results = try service.toxResults(of: normalized, in: order)
+        let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, results: results, base: base) }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
 
     func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) throws -> Response {
         let canonical = (try? Version(version).description) ?? version
-        let (standing, served) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+        let order = try resolutionOrder(of: index)
+        let (standing, served) = try service.servedProject(normalized, in: index, order: order)
         if let setting = standing.setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(normalized) is quarantined in \(setting.index) (\(setting.reason)): none of its versions is served")
         }
         let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
-        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, base: linkBase(request))))
+        let results = try service.toxResults(of: normalized, in: order)
+        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, results: results, base: linkBase(request))))
     }
 
-    /// One release's files, which share a project and version.
-    private func versionData(_ name: String, _ files: [StoredFile], base: String) -> VersionData {
+    /// One release's files, which share a project and version, each followed by its test results.
+    private func versionData(_ name: String, _ files: [StoredFile], results: [StoredToxResult], base: String) -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
-        return VersionData(
-            name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first,
-            links: sorted.map { ReleaseLink(href: base + SimplePages.url(of: $0, prefix: pathPrefix), sha256: $0.sha256, yanked: $0.yanked) }
-        )
+        let links = sorted.flatMap { file in
+            let href = base + SimplePages.url(of: file, prefix: pathPrefix)
+            return [ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)] + results.filter { $0.isFor(file) }.map { result in
+                ReleaseLink(toxResult: "\(base)\(pathPrefix)/\(result.index)/\(result.relativeURL)", sha256: result.sha256, for: href)
+            }
+        }
+        return VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
     }
 
     /// devpi's `push`: a release of this index copied into another, by reference.

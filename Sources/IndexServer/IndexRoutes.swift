@@ -155,6 +155,8 @@ struct IndexRoutes: Sendable {
             let normalized = ProjectName.normalize(name)
             guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
             return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
+        case let .file(index, hash, filename) where method == .post:
+            return try await postToxResult(index, hash: hash, filename: filename, request, context: context)
         case let .file(index, hash, filename):
             return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
         case .fileList(let index):
@@ -163,6 +165,8 @@ struct IndexRoutes: Sendable {
             return try await buildLog(index, filename: filename, request, context: context)
         case let .fileSBOM(index, filename):
             return try sbom(index, filename: filename, request: request)
+        case let .toxResult(index, filename, id, log):
+            return try toxResult(index, filename: filename, id: id, log: log)
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
         case .projectStatuses(let name):

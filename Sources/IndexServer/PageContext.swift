@@ -124,6 +124,14 @@ enum PageContext {
         let reason, log, sbom: String?
         let provenance: [Field]
         let hasProvenance: Bool
+        /// Test results posted for the file (devpi test), one line per environment.
+        let tests: [TestResult]
+    }
+
+    /// One tox environment of a posted test result, as devpi-web shows it.
+    struct TestResult: Sendable {
+        let environment, python, platform, host, outcome, log, when: String
+        let passed: Bool
     }
 
     struct Field: Sendable {

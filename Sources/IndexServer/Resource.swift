@@ -20,7 +20,10 @@ enum Resource: Equatable {
     case legacyUpload(IndexID)
     case simpleList(IndexID, trailingSlash: Bool)
     case simpleProject(IndexID, name: String, trailingSlash: Bool)
+    /// A file (GET); a test result for it (POST, devpi's toxresult).
     case file(IndexID, hash: String, filename: String)
+    /// A test result posted for a file: its JSON, or (`log`) its commands' output as text.
+    case toxResult(IndexID, filename: String, id: String, log: Bool)
     case fileList(IndexID)
     case fileLog(IndexID, filename: String)
     /// The CycloneDX SBOM the builder put in a wheel (PEP 770).
@@ -76,6 +79,8 @@ enum Resource: Equatable {
             case (1, "+files"): self = .fileList(index)
             case (2, "+log"): self = .fileLog(index, filename: rest[1])
             case (2, "+sbom"): self = .fileSBOM(index, filename: rest[1])
+            case (3, "+toxresults"): self = .toxResult(index, filename: rest[1], id: rest[2], log: false)
+            case (4, "+toxresults") where rest[3] == "log": self = .toxResult(index, filename: rest[1], id: rest[2], log: true)
             case (2, "+yank"): self = .yank(index, filename: rest[1])
             case (2, "+status"): self = .projectStatus(index, name: rest[1])
             case (1, let name) where !name.hasPrefix("+"): self = .project(index, name: name)
@@ -92,7 +97,7 @@ enum Resource: Equatable {
     var readIndex: IndexID? {
         switch self {
         case .index(let index), .simpleList(let index, _), .simpleProject(let index, _, _), .file(let index, _, _), .fileList(let index),
-             .fileLog(let index, _), .fileSBOM(let index, _), .project(let index, _), .version(let index, _, _), .projectStatus(let index, _),
+             .fileLog(let index, _), .fileSBOM(let index, _), .toxResult(let index, _, _, _), .project(let index, _), .version(let index, _, _), .projectStatus(let index, _),
              .doc(let index, _, _, _, _):
             index
         case .api(_, let index): index
@@ -116,10 +121,10 @@ enum Resource: Equatable {
     /// The methods the resource takes (HEAD wherever GET); any other is a 405 naming these.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .file, .fileList, .fileLog, .fileSBOM, .buildRun, .buildLog, .coverage, .search, .stylesheet,
-             .doc:
+        case .root, .health, .metrics, .api, .projectStatuses, .simpleList, .simpleProject, .fileList, .fileLog, .fileSBOM, .toxResult, .buildRun, .buildLog,
+             .coverage, .search, .stylesheet, .doc:
             [.get, .head]
-        case .tokens, .projectStatus: [.get, .head, .post]
+        case .tokens, .projectStatus, .file: [.get, .head, .post]
         case .login, .legacyUpload, .yank: [.post]
         case .token: [.delete]
         case .lease: [.put, .delete]

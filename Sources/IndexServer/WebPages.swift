@@ -140,9 +140,10 @@ struct WebPages: Sendable {
             (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
                 .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
         }.first
+        let results = try service.toxResults(of: name, in: order)
         let versions = (version == nil ? byVersion : [shown]).map { entry in
             PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
-                                     files: entry.files.sorted { $0.filename < $1.filename }.map(fileRow))
+                                     files: entry.files.sorted { $0.filename < $1.filename }.map { fileRow($0, results: results) })
         }
         let documented = try service.docs(of: name, version: shown.version, in: order) != nil
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
@@ -230,7 +231,7 @@ struct WebPages: Sendable {
         return (consumers.isEmpty ? [index] : consumers).map { "pip install \(name)==\(version) -i \(outsideURL.url)/\($0)/+simple/" }
     }
 
-    private func fileRow(_ file: StoredFile) -> PageContext.FileRow {
+    private func fileRow(_ file: StoredFile, results: [StoredToxResult]) -> PageContext.FileRow {
         var python = "source", platform = "any", kind = "sdist"
         if let wheel = try? WheelFilename(file.filename) {
             kind = "wheel"
@@ -245,7 +246,14 @@ struct WebPages: Sendable {
             reason: file.yankReason.flatMap { $0.isEmpty ? nil : $0 },
             log: file.buildLog == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+log/\(file.filename)",
             sbom: file.provenance?.sbomSHA256 == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+sbom/\(file.filename)",
-            provenance: provenance, hasProvenance: !provenance.isEmpty
+            provenance: provenance, hasProvenance: !provenance.isEmpty,
+            tests: results.filter { $0.isFor(file) }.reversed().flatMap { result in
+                result.environments.map { environment in
+                    PageContext.TestResult(environment: environment.name, python: environment.python ?? "", platform: result.platform, host: result.host,
+                                           outcome: environment.outcome.rawValue, log: "\(outsideURL.pathPrefix)/\(result.index)/\(result.relativeURL)/log",
+                                           when: Self.time(result.uploadTime), passed: environment.outcome.passed)
+                }
+            }
         )
     }
 

@@ -69,10 +69,10 @@ enum WebTemplates {
         {{/details}}
         {{#versions}}
         <section class="version"><h2>{{^single}}<a href="{{url}}">{{version}}</a>{{/single}}{{#single}}files{{/single}}</h2>
-        <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>sha256</th></tr></thead><tbody>
+        <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>tests</th><th>sha256</th></tr></thead><tbody>
         {{#files}}<tr{{#yanked}} class="yanked"{{/yanked}}><td><a href="{{url}}">{{filename}}</a>{{#yanked}} <span class="tag">yanked{{#reason}}: {{reason}}{{/reason}}</span>{{/yanked}}
         {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#sbom}} · <a href="{{sbom}}">SBOM</a>{{/sbom}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
-        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td>{{uploaded}} by {{uploader}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
+        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td>{{uploaded}} by {{uploader}}</td><td>{{#tests}}<a class="test {{#passed}}passed{{/passed}}{{^passed}}failed{{/passed}}" href="{{log}}" title="{{host}}, {{when}}">{{environment}} {{python}} {{platform}}: {{outcome}}</a><br>{{/tests}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
         {{/files}}</tbody></table></section>
         {{/versions}}
         {{#hasHistory}}<section class="status-history"><h2>status history</h2><ul>{{#history}}<li>{{when}}: {{user}} set <b>{{status}}</b> in {{index}}: {{reason}}</li>{{/history}}</ul></section>{{/hasHistory}}
@@ -146,7 +146,7 @@ enum WebTemplates {
         """
 
     static let stylesheet = """
-        :root { --ink: #1d232a; --muted: #5b6670; --line: #d9dee3; --accent: #2257a8; --bad: #b3261e; }
+        :root { --ink: #1d232a; --muted: #5b6670; --line: #d9dee3; --accent: #2257a8; --bad: #b3261e; --good: #1e7b34; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); }
         header { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: center; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
@@ -168,6 +168,7 @@ enum WebTemplates {
         .project-status.quarantined { background: #fbe9e7; color: var(--bad); }
         .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #fbe9e7; color: var(--bad); }
         tr.yanked td { color: var(--muted); }
+        a.test.passed { color: var(--good); } a.test.failed { color: var(--bad); }
         .bad { color: var(--bad); }
         details summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
         .status { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; white-space: nowrap; }

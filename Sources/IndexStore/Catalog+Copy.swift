@@ -2,7 +2,7 @@ import Foundation
 
 extension Catalog {
     /// Every table, parents before the rows that refer to them.
-    private static let tables = [#""user""#, "token", #""index""#, "file", "state", "build_run", "run_item", "run_log", "coverage", "lease", "project_status", "doc"]
+    private static let tables = [#""user""#, "token", #""index""#, "file", "state", "build_run", "run_item", "run_log", "coverage", "lease", "project_status", "doc", "toxresult"]
 
     /// The catalog of an existing store: `database` when it is shared, else the SQLite file in
     /// `directory`, which must be there (a wrong `--data` is an error, not a new empty index).
@@ -50,7 +50,7 @@ extension Catalog {
                     }
                 }
                 if destination.dialect == .postgresql {
-                    for table in ["build_run", "project_status"] {
+                    for table in ["build_run", "project_status", "toxresult"] {
                         try destination.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)")
                     }
                 }

@@ -82,6 +82,7 @@ public struct Catalog: Sendable {
             try Self.refuseIfBase(of: [path], db)
             try db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM doc WHERE indexPath = ?", [path.description])
+            try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
             try db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
             try db.bumpGeneration()
@@ -103,6 +104,7 @@ public struct Catalog: Sendable {
             for index in own {
                 try db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM doc WHERE indexPath = ?", [index.description])
+                try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
             }
             try db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
@@ -348,6 +350,9 @@ public struct Catalog: Sendable {
                     continue
                 }
                 if replacing {
+                    // Test results were of the bytes replaced.
+                    try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND filename IN (SELECT filename FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?))",
+                                   [file.index.description, file.index.description, file.filename, new.identity])
                     try db.execute("DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
                                    [file.index.description, file.filename, new.identity])
                 }
@@ -427,9 +432,11 @@ public struct Catalog: Sendable {
             if let version {
                 removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
                 try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
             } else {
                 removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
                 try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ?", [index.description, project])
+                try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ?", [index.description, project])
             }
             guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
             try db.bumpGeneration()
@@ -721,7 +728,7 @@ public struct Catalog: Sendable {
     /// cache key and ETag seed.
     public func generation() throws -> Int64 { try database.generation() }
 
-    private static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) throws -> StoredFile? {
+    static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) throws -> StoredFile? {
         try db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename]).map(storedFile)
     }
 

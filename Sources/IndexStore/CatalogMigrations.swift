@@ -232,6 +232,29 @@ enum CatalogMigrations {
                 )
                 """)
         },
+        // Test results (devpi's toxresult) per release file, append-only: the JSON as posted with
+        // what pages show of it.
+        CatalogMigration(identifier: "v16-toxresults") { session in
+            let d = session.dialect
+            try run(session, """
+                CREATE TABLE toxresult (
+                    id \(d.serialKey),
+                    indexPath TEXT NOT NULL REFERENCES "index"(path),
+                    filename TEXT NOT NULL,
+                    fileSHA256 TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    uploadTime \(d.real) NOT NULL,
+                    uploader TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    platform TEXT NOT NULL,
+                    environments TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    report TEXT NOT NULL
+                );
+                CREATE INDEX toxresult_file ON toxresult(indexPath, project, filename)
+                """)
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

@@ -161,7 +161,8 @@ extension IndexService {
     /// devpi's `push`: a release's files in `source` (its own, not its bases') added to `target`
     /// by reference (the same blobs), under the target's rules: the caller must be allowed to
     /// upload there, identical bytes already there are no change, other bytes on a non-volatile
-    /// target a 409 — checked for every file before any is added. Returns each file's outcome.
+    /// target a 409 — checked for every file before any is added; the release's documentation and
+    /// the files' test results go with them. Returns each file's outcome.
     public func push(_ project: String, version: String, from source: IndexID, to target: IndexID, by identity: Identity) throws -> [UploadOutcome] {
         // Copying a release out of an index reads it: a private source is a missing one to whoever may not read it.
         guard let sourceSettings = try catalog.settings(of: source), Authorization.readRefusal(identity, source, aclRead: sourceSettings.aclRead) == nil else {
@@ -196,7 +197,7 @@ extension IndexService {
         if let docs {
             try catalog.addDocs(StoredDocs(index: target, project: name, version: canonical, sha256: docs.sha256, size: docs.size, uploadTime: now, uploader: identity.user))
         }
-        return try files.map { file in
+        let outcomes = try files.map { file in
             let copy = StoredFile(
                 index: target, filename: file.filename, project: file.project, version: file.version, kind: file.kind,
                 sha256: file.sha256, size: file.size, uploadTime: now, uploader: identity.user, requiresPython: file.requiresPython,
@@ -205,5 +206,8 @@ extension IndexService {
             )
             return try catalog.addFile(copy, metadata: try catalog.coreMetadata(source, file.filename))
         }
+        // And the files' test results, as devpi's push copies them.
+        try catalog.copyToxResults(of: name, filenames: files.map(\.filename), from: source, to: target)
+        return outcomes
     }
 }

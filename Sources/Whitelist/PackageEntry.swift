@@ -34,4 +34,7 @@ public struct PackageEntry: Sendable {
     public var allowYoung: [Version: String] = [:]
     /// Why it is whitelisted although its license is outside the site's license policy.
     public var licenseReason: String? = nil
+    /// A shell command the nightly runs where each binary wheel was installed for its import
+    /// check (`python -c "import yaml; yaml.CSafeLoader"`); a failure keeps the wheel unpublished.
+    public var test: String? = nil
 }

@@ -11,6 +11,7 @@ struct WhitelistDecoder {
     static let packageKeys = [
         "name", "versions", "specifier", "latest", "targets", "pythons", "build", "env",
         "system-packages", "repair", "requested-by", "reason", "license", "url", "prebuilt", "cooldown", "allow-young", "license-reason",
+        "test",
     ]
     static let denyKeys = ["name", "specifier", "reason"]
     static let defaultsKeys = ["targets", "pythons"]
@@ -179,6 +180,14 @@ struct WhitelistDecoder {
             }
         }
 
+        var test: String?
+        if let testNode = fields["test"], let text = reader.string(testNode, "a command run after the import check (python -c \"…\")") {
+            if text.isEmpty || text.utf8.count > 1_000 || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                reader.log.error(reader.location(testNode), "test must be one line of at most 1,000 bytes (a shell command, run where the wheel was installed), found \(text.utf8.count) bytes")
+            } else {
+                test = text
+            }
+        }
         let prebuilt = fields["prebuilt"].flatMap { decodePrebuilt($0, name: name, selection: selection) } ?? []
         var cooldown: Cooldown?
         if let cooldownNode = fields["cooldown"], let text = reader.string(cooldownNode, "the cooldown (7d)") {
@@ -204,7 +213,7 @@ struct WhitelistDecoder {
             name: name, selection: selection, targets: targets, pythons: pythons, build: build,
             environment: environment, systemPackages: systemPackages, repair: repair, requestedBy: requestedBy,
             reason: reason, license: license, url: url, prebuilt: prebuilt, location: location,
-            cooldown: cooldown, allowYoung: allowYoung, licenseReason: licenseReason
+            cooldown: cooldown, allowYoung: allowYoung, licenseReason: licenseReason, test: test
         )
     }
 

@@ -9,6 +9,7 @@ import PythonPackaging
 enum FuzzTarget: String, CaseIterable {
     case version, wheelFilename = "wheel-filename", sdistFilename = "sdist-filename", coreMetadata = "core-metadata"
     case multipart, range, accept, basicAuth = "basic-auth", jsonBody = "json-body", provenance, query
+    case toxResult = "toxresult"
     case descriptionHTML = "description-html", descriptionMarkdown = "description-markdown"
 
     func run(_ data: [UInt8]) {
@@ -78,6 +79,13 @@ enum FuzzTarget: String, CaseIterable {
             guard let again = try? Provenance(validating: provenance.json), again == provenance else {
                 preconditionFailure("provenance \(text) stores as \(provenance.json), which does not validate to it")
             }
+        case .toxResult:
+            guard let report = try? ToxResultReport(parsing: data) else { return }
+            precondition(report.environments.count <= ToxResultReport.maximumEnvironments, "\(report.environments.count) environments accepted")
+            for label in [report.host, report.platform] + report.environments.flatMap({ [$0.summary.name, $0.summary.python ?? "-"] }) {
+                precondition((1...ToxResultReport.maximumLabel).contains(label.utf8.count), "a label of \(label.utf8.count) bytes accepted")
+            }
+            _ = report.log
         case .query:
             guard let query = try? RequestQuery(text) else { return }
             if let page = try? query.integer("page", in: 1...1_000_000) { precondition((1...1_000_000).contains(page)) }

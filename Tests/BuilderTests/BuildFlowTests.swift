@@ -30,13 +30,18 @@ final class BuildFlowTests {
         try writeWhitelist(nativeBuild: nil)
     }
 
-    static let packages = [("flow-pure", "pure"), ("flow-native", "cext"), ("flow-yaml", "syslib"), ("flow-broken", "fail"), ("flow-forever", "sleep")]
+    /// flow-loadlib builds but does not import without libyaml (the import check's catch);
+    /// flow-tested builds and imports but fails its entry's `test:`.
+    static let packages = [("flow-pure", "pure"), ("flow-native", "cext"), ("flow-yaml", "syslib"), ("flow-broken", "fail"), ("flow-forever", "sleep"),
+                           ("flow-loadlib", "loadlib"), ("flow-tested", "cext")]
 
     func writeWhitelist(nativeBuild: Int?) throws {
         var text = "defaults:\n  targets: [debian-12]\npackages:\n"
         for (name, _) in Self.packages {
             text += "  - name: \(name)\n    versions: [\"1.0\"]\n"
             if name == "flow-yaml" { text += "    system-packages: [libyaml-dev]\n" }
+            if name == "flow-native" { text += "    test: python -c \"import flow_native._native as n; assert n.answer() == 42\"\n" }
+            if name == "flow-tested" { text += "    test: python -c \"raise SystemExit('the answer is wrong')\"\n" }
             if name == "flow-native", let nativeBuild { text += "    build: \(nativeBuild)\n" }
         }
         try text.write(toFile: whitelist, atomically: true, encoding: .utf8)
@@ -76,6 +81,17 @@ final class BuildFlowTests {
         #expect(result("flow-yaml")?["wheel"] as? String == "flow_yaml-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "\(output)")
         #expect(result("flow-broken")?["status"] as? String == "failed")
         #expect((result("flow-forever")?["reason"] as? String)?.contains("time limit") == true)
+        // The import check in debian-12's base system: what does not import there, or fails its
+        // entry's test, is not published, and the reason says why.
+        #expect(result("flow-loadlib")?["status"] as? String == "failed" && result("flow-loadlib")?["wheel"] == nil)
+        #expect((result("flow-loadlib")?["reason"] as? String)?.hasPrefix("import failure: ") == true
+                && (result("flow-loadlib")?["reason"] as? String)?.contains("libyaml-0.so.2") == true, "\(String(describing: result("flow-loadlib")))")
+        #expect((result("flow-tested")?["reason"] as? String)?.hasPrefix("test failure: ") == true
+                && (result("flow-tested")?["reason"] as? String)?.contains("the answer is wrong") == true, "\(String(describing: result("flow-tested")))")
+        for project in ["flow-loadlib", "flow-tested"] {
+            let held = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+simple/\(project)/")
+            #expect(held.status == 404 || !held.text.contains(".whl"), "\(project) must not be published: \(held.text)")
+        }
 
         // Our manylinux verdict is auditwheel's on the wheels the run built.
         for project in ["flow-native", "flow-yaml"] {
@@ -88,7 +104,7 @@ final class BuildFlowTests {
         }
 
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains("tests=\"5\" failures=\"2\" skipped=\"0\""))
+        #expect(xml.contains("tests=\"7\" failures=\"4\" skipped=\"0\""), "\(xml)")
         #expect(xml.contains("name=\"flow-broken-1.0-debian-12-py3.11\""))
         #expect(xml.contains("this does not compile"))
 
@@ -137,6 +153,15 @@ final class BuildFlowTests {
         #expect(listing.text.contains("\"sbom_sha256\":\"\(servedSHA)\""), "\(listing.text)")
         let filePage = try await HTTP.send(.GET, "\(server.baseURL)/platform/debian-12/flow-yaml/", headers: [("Accept", "text/html")]).text
         #expect(filePage.contains("href=\"/opensource/debian-12/+sbom/\(yamlWheel)\">SBOM</a>"), "\(filePage)")
+        // The import check's result on the wheel's row, like a tox result, with its log.
+        #expect(filePage.contains("import 3.11") && filePage.contains("debian-12: passed</a>") && filePage.contains("/opensource/debian-12/+toxresults/\(yamlWheel)/"), "\(filePage)")
+        let release = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/flow-native/1.0", headers: [("Accept", "application/json")])
+        let links = (release.json["result"] as? [String: Any])?["+links"] as? [[String: Any]] ?? []
+        let checkURL = try #require(links.first { $0["rel"] as? String == "toxresult" }?["href"] as? String, "\(release.text)")
+        let nativeCheck = try await HTTP.send(.GET, checkURL + "/log")
+        #expect(nativeCheck.status == 200 && nativeCheck.text.contains("importlib.import_module(sys.argv[1]) flow_native → 0")
+                && nativeCheck.text.contains("-- test: python -c \"import flow_native._native as n; assert n.answer() == 42\" → 0"),
+                "\(nativeCheck.text)")
 
         // A rerun builds nothing that was built.
         let working = ["--only", "flow-pure", "--only", "flow-native", "--only", "flow-yaml"]
@@ -220,7 +245,7 @@ final class BuildFlowTests {
         let whole = try await plan([])
         let first = try await plan(["--shard", "1/2"])
         let second = try await plan(["--shard", "2/2"])
-        #expect(whole.count == 5)
+        #expect(whole.count == 7)
         #expect(Set(first).isDisjoint(with: second))
         #expect((first + second).sorted() == whole.sorted())
         // The same plan from a config file naming the server and the indices (no --server flag).
@@ -229,7 +254,7 @@ final class BuildFlowTests {
         let (configured, configuredOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--config", config, "--upstream", "\(server.baseURL)/up/main/+simple/",
                                                                                         "--containers", Repository.root.appendingPathComponent("containers").path])
         #expect(configured == 0, "\(configuredOutput)")
-        #expect(configuredOutput.contains("5 to build"))
+        #expect(configuredOutput.contains("7 to build"), "\(configuredOutput)")
         // Before the plan, the server it was made against (here from the config file, no --server).
         let firstPlanLine = configuredOutput.split(separator: "\n").first { $0.hasPrefix("index ") || $0.hasPrefix("build ") }
         #expect(firstPlanLine == "index \(server.baseURL)", "\(configuredOutput)")

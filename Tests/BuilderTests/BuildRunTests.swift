@@ -32,6 +32,12 @@ actor RecordingPublisher: IndexPublisher {
 
     func report(_ report: RunReport) async throws { reports.append(report) }
 
+    private(set) var testResults: [(wheel: String, index: String, report: [UInt8])] = []
+
+    func postTestResult(_ report: [UInt8], for wheel: URL, in index: String) async throws {
+        testResults.append((wheel.lastPathComponent, index, report))
+    }
+
     /// Leases by name, with their owner: a lease another owner holds is `BuilderError.locked`.
     private(set) var leases: [String: String] = [:]
 

@@ -14,6 +14,8 @@ KIND is what its build does besides building:
   memory    allocates 100 MB chunks up to 30 GB
   fail      a C extension that does not compile
   syslib    a C extension that includes <yaml.h> and links libyaml (needs libyaml-dev)
+  loadlib   a C extension whose package loads libyaml when imported (ctypes): it builds
+            anywhere and imports only where libyaml is installed
   evil      writes "ran as uid N" to the host path TEXT the moment setup.py runs, whatever
             the command (egg_info, metadata, bdist_wheel): proof that a host process ran it
   rust      a Rust program (setuptools-rust's RustBin) printing `answer 42`; with
@@ -40,6 +42,7 @@ BEHAVIOURS = {
     "cext": "",
     "fail": "",
     "syslib": "",
+    "loadlib": "",
     "rust": "",
     "network": '''
 import socket
@@ -151,7 +154,7 @@ def main():
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
-    extension = args.kind in ("cext", "fail", "syslib")
+    extension = args.kind in ("cext", "fail", "syslib", "loadlib")
     behaviour = BEHAVIOURS[args.kind]
     setup = "import sys\nfrom setuptools import Extension, setup\n"
     setup += f"ARGUMENT = {args.argument!r}\n"
@@ -174,6 +177,8 @@ def main():
         "PKG-INFO": pkg_info,
         f"{module}/__init__.py": f"KIND = {args.kind!r}\n",
     }
+    if args.kind == "loadlib":
+        files[f"{module}/__init__.py"] += "import ctypes\nLIBYAML = ctypes.CDLL('libyaml-0.so.2')\n"
     if args.kind == "rust":
         files.update(rust_files(args.name, args.version, args.crate_checksum))
         files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools", "setuptools-rust"]\nbuild-backend = "setuptools.build_meta"\n'
@@ -190,7 +195,7 @@ def main():
         files["pyproject.toml"] = (f"[build-system]\nrequires = {json.dumps(requires)}\nbuild-backend = {json.dumps(backend)}\n"
                                    + ('backend-path = ["."]\n' if args.dynamic_requires else ""))
     if extension:
-        files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib") else "#include <Python.h>\nthis does not compile;\n"
+        files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib", "loadlib") else "#include <Python.h>\nthis does not compile;\n"
     path = os.path.join(args.out, f"{base}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
         add_files(archive, base, files)

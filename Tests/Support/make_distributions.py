@@ -3,10 +3,12 @@
 
   make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N] [--summary TEXT]
                         [--requires-dist REQ]... [--build-requires JSON] [--description-file FILE [--description-type TYPE]]
+                        [--tox-ini TEXT]
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
 a `.tar.gz` with PKG-INFO and a pyproject.toml, whose `[build-system].requires` is
-`["setuptools>=61"]` unless --build-requires gives another JSON list. Prints the path written.
+`["setuptools>=61"]` unless --build-requires gives another JSON list, and a tox.ini when
+--tox-ini gives one (what `devpi test` runs). Prints the path written.
 """
 import argparse
 import base64
@@ -75,7 +77,7 @@ def project_dependencies(requires_dist):
     return text
 
 
-def sdist(out, name, version, requires_python, payload, summary, requires_dist=(), build_requires=("setuptools>=61",), **described):
+def sdist(out, name, version, requires_python, payload, summary, requires_dist=(), build_requires=("setuptools>=61",), tox_ini=None, **described):
     dist = re.sub(r"[-_.]+", "_", name).lower()
     top = f"{dist}-{version}"
     files = {
@@ -84,6 +86,8 @@ def sdist(out, name, version, requires_python, payload, summary, requires_dist=(
                                  + project_dependencies(requires_dist),
         f"{top}/{dist}/__init__.py": f"VALUE = {payload!r}\n",
     }
+    if tox_ini is not None:
+        files[f"{top}/tox.ini"] = tox_ini
     path = os.path.join(out, f"{top}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
         for member, text in files.items():
@@ -111,8 +115,13 @@ def main():
     parser.add_argument("--project-url", action="append", default=[], help="a further Project-URL line (LABEL, URL; repeatable)")
     parser.add_argument("--build-requires", help="the sdist's [build-system].requires, a JSON list")
     parser.add_argument("--license-expression", help="the metadata's License-Expression (PEP 639) instead of License: MIT")
+    parser.add_argument("--tox-ini", help="an sdist's tox.ini")
     args = parser.parse_args()
     described = {"project_urls": args.project_url, "license_expression": args.license_expression}
+    if args.tox_ini is not None:
+        if not args.sdist:
+            parser.error("--tox-ini is for an sdist")
+        described["tox_ini"] = args.tox_ini
     if args.build_requires is not None:
         if not args.sdist:
             parser.error("--build-requires is for an sdist")

@@ -117,7 +117,8 @@ public struct HTTP {
 public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ version: String, sdist: Bool = false,
                       requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "",
                       requiresDist: [String] = [], description: (text: String, type: String?)? = nil,
-                      projectURLs: [String] = [], buildRequires: [String]? = nil, licenseExpression: String? = nil) async throws -> String {
+                      projectURLs: [String] = [], buildRequires: [String]? = nil, licenseExpression: String? = nil,
+                      toxINI: String? = nil) async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
                      "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
     if let description {
@@ -130,6 +131,7 @@ public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ versi
     for requirement in requiresDist { arguments += ["--requires-dist", requirement] }
     for url in projectURLs { arguments += ["--project-url", url] }
     if let licenseExpression { arguments += ["--license-expression", licenseExpression] }
+    if let toxINI { arguments += ["--tox-ini", toxINI] }
     if let buildRequires {
         arguments += ["--build-requires", String(decoding: try JSONSerialization.data(withJSONObject: buildRequires), as: UTF8.self)]
     }

@@ -1,0 +1,76 @@
+import Foundation
+import IndexAPI
+
+/// Test results per release file (devpi's toxresult): appended, never changed; gone with their
+/// file, its release, its index, or when a volatile index replaces the file's bytes.
+extension Catalog {
+    /// Appends a result for the file `result` names if the index still holds those bytes and
+    /// has fewer than `limit` results for them; returns its number.
+    public func addToxResult(_ result: StoredToxResult, report: String, limit: Int) throws -> Int64 {
+        try write { db in
+            guard let file = try Self.file(result.index, result.filename, db), file.sha256 == result.fileSHA256 else {
+                throw StoreError.notFound("no release file \(result.filename) in \(result.index)")
+            }
+            let count: Int64 = try db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
+                                            [result.index.description, result.project, result.filename]) ?? 0
+            guard count < Int64(limit) else {
+                throw StoreError.conflict("\(result.filename) in \(result.index) has \(count) test results, the most kept per file: no more are taken")
+            }
+            let environments = String(decoding: try JSONEncoder().encode(result.environments), as: UTF8.self)
+            guard let id: Int64 = try db.value("""
+                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [result.index.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime,
+                      result.uploader, result.host, result.platform, environments, result.sha256, report]) else {
+                throw StoreError(.internalError, "the catalog gave the new test result no number")
+            }
+            try db.bumpGeneration()
+            return id
+        }
+    }
+
+    /// The results for files of `project` in the indices of `order`, oldest first.
+    public func toxResults(of project: String, in order: [IndexID]) throws -> [StoredToxResult] {
+        guard !order.isEmpty else { return [] }
+        return try read { db in
+            try db.rows("SELECT \(Self.toxResultColumns) FROM toxresult WHERE project = ? AND indexPath IN (\(placeholders(order.count))) ORDER BY id",
+                        [project] + order.map(\.description)).map(Self.toxResult)
+        }
+    }
+
+    /// Result `id` for `filename` in `index`, with its JSON.
+    public func toxResult(_ id: Int64, of filename: String, in index: IndexID) throws -> (result: StoredToxResult, report: String)? {
+        try read { db in
+            guard let row = try db.rows("SELECT \(Self.toxResultColumns), report FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
+                                        [id, index.description, filename]).first else { return nil }
+            return (try Self.toxResult(row), try row["report"])
+        }
+    }
+
+    /// Copies `source`'s results for `filenames` into `target` (a push), each once.
+    func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID) throws {
+        guard !filenames.isEmpty else { return }
+        try write { db in
+            let copied = try db.execute("""
+                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report)
+                SELECT ?, s.filename, s.fileSHA256, s.project, s.version, s.uploadTime, s.uploader, s.host, s.platform, s.environments, s.sha256, s.report
+                FROM toxresult s WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
+                AND NOT EXISTS (SELECT 1 FROM toxresult t WHERE t.indexPath = ? AND t.filename = s.filename AND t.sha256 = s.sha256)
+                ORDER BY s.id
+                """, [target.description, source.description, project] + filenames + [target.description])
+            if copied > 0 { try db.bumpGeneration() }
+        }
+    }
+
+    private static let toxResultColumns = "id, indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256"
+
+    private static func toxResult(_ row: SQLRow) throws -> StoredToxResult {
+        let environments: String = try row["environments"]
+        return StoredToxResult(
+            id: try row["id"], index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], fileSHA256: try row["fileSHA256"],
+            project: try row["project"], version: try row["version"], uploadTime: try row["uploadTime"], uploader: try row["uploader"],
+            host: try row["host"], platform: try row["platform"],
+            environments: try JSONDecoder().decode([ToxEnvironmentSummary].self, from: Data(environments.utf8)), sha256: try row["sha256"]
+        )
+    }
+}
