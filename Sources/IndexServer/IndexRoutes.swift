@@ -219,7 +219,9 @@ struct IndexRoutes: Sendable {
             Self.addSecurityHeaders(&headers)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
         case .search:
-            let text = ProjectName.normalize(try RequestQuery(request.uri.query)["q"] ?? "")
+            // devpi-web's search box sends `query`; ours `q`.
+            let query = try RequestQuery(request.uri.query)
+            let text = String((query["q"] ?? query["query"] ?? "").prefix(200))
             return try htmlPage(request, key: "search|\(text)|\(visibility)") { try web.search(text, visible: visible) }
         case .stylesheet:
             return web.stylesheet()

@@ -216,9 +216,15 @@ enum PageContext {
     struct Search {
         let frame: Frame
         let results: [SearchResult]
+        /// A query with words was asked (an empty one shows no "nothing found").
+        let searched: Bool
+        /// It matched too many projects to rank: the newest are shown.
+        let broad: Bool
     }
 
     struct SearchResult {
-        let project, index: String
+        let project, index, version: String
+        /// HTML: escaped text with the matched words in `<mark>`.
+        let summary, snippet: String
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Descriptions
 import Hummingbird
 import IndexAPI
 import IndexStore
@@ -392,11 +393,29 @@ struct WebPages: Sendable {
     }
 
     /// Projects whose normalized name contains `text` (normalized).
+    /// The most results a search page shows.
+    static let maximumSearchResults = 100
+
+    /// Full-text search over the indices the reader may read: names first, then summaries and
+    /// keywords, then descriptions; each hit with its version, summary and a piece of its
+    /// description, the matched words marked.
     func search(_ text: String, visible: (IndexID) -> Bool) throws -> String {
-        let results = text.isEmpty ? [] : try service.search(text, limit: 500).filter { visible($0.index) }.map {
-            PageContext.SearchResult(project: $0.project, index: $0.index.description)
+        let query = SearchQuery(text)
+        let all = try service.indices().map(\.path)
+        let readable = all.filter(visible)
+        let found = try service.search(query, in: readable.count == all.count ? nil : readable, limit: Self.maximumSearchResults)
+        let results = found.hits.map { hit in
+            PageContext.SearchResult(project: hit.project, index: hit.index.description, version: hit.version,
+                                     summary: Self.marked(hit.summary), snippet: Self.marked(hit.snippet))
         }
-        return render("search", PageContext.Search(frame: frame("Search", query: text.isEmpty ? nil : text), results: results))
+        return render("search", PageContext.Search(frame: frame("Search", query: text.isEmpty ? nil : text), results: results,
+                                                   searched: !query.isEmpty, broad: found.broad))
+    }
+
+    /// `text` as HTML: escaped, with the search engine's marks as `<mark>`.
+    static func marked(_ text: String) -> String {
+        HTMLSanitizer.escape(text).replacingOccurrences(of: String(SearchHit.markStart), with: "<mark>")
+            .replacingOccurrences(of: String(SearchHit.markEnd), with: "</mark>")
     }
 
     func stylesheet() -> Response {

@@ -138,10 +138,11 @@ enum WebTemplates {
     static let search = """
         {{> header}}
         <h1>Search{{#frame.query}}: “{{frame.query}}”{{/frame.query}}</h1>
-        <table><thead><tr><th>project</th><th>index</th></tr></thead><tbody>
-        {{#results}}<tr><td><a href="{{frame.prefix}}/{{index}}/{{project}}/">{{project}}</a></td><td><a href="{{frame.prefix}}/{{index}}/">{{index}}</a></td></tr>
-        {{/results}}</tbody></table>
-        {{^results}}<p>No project matches.</p>{{/results}}
+        {{#broad}}<p class="note">More than 20,000 projects match: the most recently updated are shown, not the most relevant. Add words to narrow it.</p>{{/broad}}
+        {{#results}}<section class="hit"><h2><a href="{{frame.prefix}}/{{index}}/{{project}}/">{{project}}</a> <span class="version">{{version}}</span> <span class="index">in <a href="{{frame.prefix}}/{{index}}/">{{index}}</a></span></h2>
+        <p class="summary">{{{summary}}}</p>{{#snippet}}<p class="snippet">{{{snippet}}}</p>{{/snippet}}</section>
+        {{/results}}
+        {{#searched}}{{^results}}<p>No project matches: search looks at names, summaries, keywords and descriptions, each word as the start of a word.</p>{{/results}}{{/searched}}
         {{> footer}}
         """
 
@@ -169,6 +170,8 @@ enum WebTemplates {
         .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #fbe9e7; color: var(--bad); }
         tr.yanked td { color: var(--muted); }
         a.test.passed { color: var(--good); } a.test.failed { color: var(--bad); }
+        section.hit h2 { font-size: 1.05rem; margin: 1rem 0 .2rem; } section.hit .version, section.hit .index { color: var(--muted); font-weight: normal; }
+        section.hit p { margin: .1rem 0; } section.hit .snippet { color: var(--muted); font-size: .9rem; } mark { background: #fff3b0; }
         .bad { color: var(--bad); }
         details summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
         .status { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; white-space: nowrap; }

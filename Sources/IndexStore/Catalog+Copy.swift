@@ -49,6 +49,8 @@ extension Catalog {
                                                 row.allValues.map(SQLValueArgument.init))
                     }
                 }
+                // The search documents are made again from the files (each engine indexes its own way).
+                try Self.rebuildSearch(destination)
                 if destination.dialect == .postgresql {
                     for table in ["build_run", "project_status", "toxresult"] {
                         try destination.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)")

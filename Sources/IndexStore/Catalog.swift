@@ -83,6 +83,7 @@ public struct Catalog: Sendable {
             try db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM doc WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [path.description])
+            try db.execute("DELETE FROM search_doc WHERE indexPath = ?", [path.description])
             try db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
             try db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
             try db.bumpGeneration()
@@ -105,6 +106,7 @@ public struct Catalog: Sendable {
                 try db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM doc WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [index.description])
+                try db.execute("DELETE FROM search_doc WHERE indexPath = ?", [index.description])
                 try db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
             }
             try db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
@@ -366,6 +368,7 @@ public struct Catalog: Sendable {
                         file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
                         file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
                     ])
+                try Self.indexForSearch(file, metadata: new.metadata, db)
                 results.append(.success(.stored(file)))
                 stored = true
             }
@@ -439,6 +442,7 @@ public struct Catalog: Sendable {
                 try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ?", [index.description, project])
             }
             guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
+            try Self.reindexForSearch(project, in: index, db)
             try db.bumpGeneration()
             return removed
         }
@@ -551,17 +555,6 @@ public struct Catalog: Sendable {
                                versions: (try row["versions"] as String? ?? "").split(separator: ",").map(String.init))
             }
             return (page, total)
-        }
-    }
-
-    /// Projects whose name contains `text`, with the indices that hold them.
-    public func search(_ text: String, limit: Int) throws -> [(project: String, index: IndexID)] {
-        try read { db in
-            try db.rows("SELECT DISTINCT project, indexPath FROM file WHERE project LIKE ? ESCAPE '\\' ORDER BY project, indexPath LIMIT ?",
-                        [Self.containing(text), limit]).compactMap { row in
-                guard let index = try? IndexID(try row["indexPath"] as String) else { return nil }
-                return (try row["project"], index)
-            }
         }
     }
 

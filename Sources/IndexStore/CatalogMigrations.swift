@@ -255,6 +255,12 @@ enum CatalogMigrations {
                 CREATE INDEX toxresult_file ON toxresult(indexPath, project, filename)
                 """)
         },
+        // Full-text search: one document per project of an index (its newest release's summary,
+        // keywords and description); SQLite indexes it with FTS5, PostgreSQL with a tsvector.
+        CatalogMigration(identifier: "v17-search") { session in
+            try Catalog.createSearchTables(session)
+            try Catalog.rebuildSearch(session)
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

@@ -90,7 +90,10 @@ extension IndexService {
         try catalog.projectSummaries(in: indices, containing: filter, limit: limit, offset: offset)
     }
 
-    public func search(_ text: String, limit: Int) throws -> [(project: String, index: IndexID)] { try catalog.search(text, limit: limit) }
+    /// Full-text search of the projects in `indices` (nil: all); see `Catalog.search`.
+    public func search(_ query: SearchQuery, in indices: [IndexID]?, limit: Int) throws -> SearchResults {
+        try catalog.search(query, in: indices, limit: limit)
+    }
 
     public func buildRuns(limit: Int) throws -> [ReportedRun] { try catalog.buildRuns(limit: limit) }
 

@@ -52,6 +52,81 @@ func seedIndex(directory: String, index: String, count: Int, perProject: Int) th
     print(#"{"seeded": \#(count), "seconds": \#(Date().timeIntervalSince(start))}"#)
 }
 
+/// Fills `index` with `count` projects, each a wheel whose core metadata has a summary, keywords
+/// and a description of 300 words drawn as text has them (a catalog's search
+/// documents as real uploads make them), in group commits of 1,000; then times each of `queries`
+/// through the catalog's full-text search (the median of 21) and prints one JSON line.
+func seedSearch(directory: String, index: String, count: Int, queries: [String]) throws {
+    let service = try IndexService(directory: URL(fileURLWithPath: directory))
+    _ = try service.bootstrapRoot(password: "bench")
+    let id = try IndexID(index)
+    if try !service.catalog.userExists(id.user) { try service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench")) }
+    if try service.catalog.settings(of: id) == nil { try service.catalog.createIndex(id, settings: IndexSettings()) }
+    let vocabulary = ["parser", "yaml", "json", "http", "client", "server", "async", "fast", "library", "database", "driver", "image",
+                      "numeric", "array", "testing", "plugin", "framework", "web", "crypto", "hash", "compression", "archive", "logging",
+                      "config", "schema", "validation", "cli", "terminal", "color", "date", "time", "zone", "network", "socket", "cache",
+                      "queue", "task", "scheduler", "graph", "plot", "science", "machine", "learning", "model", "tensor", "audio", "video",
+                      "markdown", "template", "html", "xml", "csv", "excel", "pdf", "font", "unicode", "locale", "geo", "map", "cloud",
+                      "storage", "secret", "token", "auth", "oauth", "email", "sms", "retry", "backoff", "pool", "thread", "process"]
+    // Words as text has them (Zipf over 20,000 words): the named ones at every 200th rank, so
+    // that "parser" (rank 200) is in about a sixth of the descriptions and "process" (rank 14,600)
+    // in one in a few hundred; the rest made-up syllables.
+    let syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "du", "ga", "ho", "zi", "be", "fa", "ju"]
+    let words = (1...20_000).map { rank -> String in
+        if rank % 200 == 0, rank / 200 - 1 < vocabulary.count { return vocabulary[rank / 200 - 1] }
+        return (0..<3).map { syllables[(rank >> ($0 * 4)) & 15] }.joined() + String(rank % 7)
+    }
+    var cumulative: [Double] = []
+    var total = 0.0
+    for rank in 1...words.count {
+        total += 1.0 / Double(rank)
+        cumulative.append(total)
+    }
+    var seed: UInt64 = 7
+    func word() -> String {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let target = Double(seed >> 11) / Double(1 << 53) * total
+        var low = 0, high = cumulative.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if cumulative[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        return words[low]
+    }
+    let start = Date()
+    var batch: [Catalog.NewFile] = []
+    for number in 0..<count {
+        let name = "seeded-project-\(number)"
+        let summary = (0..<6).map { _ in word() }.joined(separator: " ")
+        let description = (0..<300).map { _ in word() }.joined(separator: " ")
+        let metadata = "Metadata-Version: 2.1\nName: \(name)\nVersion: 1.0\nSummary: \(summary)\nKeywords: \(word()), \(word())\n\n\(description)\n"
+        batch.append(Catalog.NewFile(StoredFile(
+            index: id, filename: "seeded_project_\(number)-1.0-py3-none-any.whl", project: name, version: "1.0", kind: .wheel,
+            sha256: String(repeating: "0", count: 56) + String(format: "%08x", number), size: 1, uploadTime: Date().timeIntervalSince1970,
+            uploader: id.user, requiresPython: nil, metadataSHA256: nil, provenance: nil
+        ), metadata: Array(metadata.utf8)))
+        if batch.count == 1_000 || number == count - 1 {
+            _ = try service.catalog.addFiles(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    let seeded = Date().timeIntervalSince(start)
+    var timings: [String] = []
+    for text in queries {
+        let query = SearchQuery(text)
+        var times: [Double] = []
+        var hits = 0
+        for _ in 0..<21 {
+            let began = ContinuousClock.now
+            hits = try service.catalog.search(query, in: nil, limit: 100).hits.count
+            times.append((ContinuousClock.now - began).seconds * 1000)
+        }
+        times.sort()
+        timings.append(#"{"query": "\#(text)", "hits": \#(hits), "median_ms": \#((times[10] * 1000).rounded() / 1000), "max_ms": \#((times[20] * 1000).rounded() / 1000)}"#)
+    }
+    print(#"{"projects": \#(count), "seed_seconds": \#((seeded * 10).rounded() / 10), "queries": [\#(timings.joined(separator: ", "))]}"#)
+}
+
 /// The upload parser's choice, measured: an upload of `megabytes` (a form as twine sends it)
 /// parsed in 64 KiB chunks by the server's parser and by multipart-kit's, best of 5; then an
 /// 8 MiB part header (no blank line), which a parser must refuse rather than hold.
@@ -107,7 +182,7 @@ func compareMultipartParsers(megabytes: Int) throws {
 let arguments = CommandLine.arguments
 let usage = """
     usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT [FILES_PER_PROJECT]
-           | multipart MEGABYTES
+           | seed-search DATA USER/INDEX COUNT QUERY... | multipart MEGABYTES
 
     """
 do {
@@ -116,6 +191,8 @@ do {
         try sortVersions(path: arguments[2], repetitions: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
     case (3, "multipart"):
         try compareMultipartParsers(megabytes: max(1, Int(arguments[2]) ?? 64))
+    case (6..., "seed-search"):
+        try seedSearch(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0, queries: Array(arguments[5...]))
     case (5...6, "seed-index"):
         try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0,
                       perProject: arguments.count > 5 ? Int(arguments[5]) ?? 1 : 1)

@@ -133,6 +133,15 @@ final class WebPagesTests {
         let search = try await page("/+search?q=demo")
         #expect(search.contains("href=\"/alice/dev/demo-lib/\""))
         #expect(!search.contains("sneaky"))
+        // Full text: a word of a summary finds its project, with its newest version and the word
+        // marked; devpi-web's `query` parameter answers too; markup in a summary stays text.
+        let library = try await page("/+search?query=second+library")
+        #expect(library.contains("href=\"/alice/dev/demo-lib/\"") && library.contains("<span class=\"version\">2.0</span>")
+                && library.contains("A demo <mark>library</mark>, <mark>second</mark>"), "\(library)")
+        let bold = try await page("/+search?q=bold")
+        #expect(bold.contains("href=\"/alice/dev/sneaky/\"") && bold.contains("<mark>bold</mark>"), "\(bold)")
+        #expect(!bold.contains("<script>alert") && !bold.contains("<b>bold</b>"), "\(bold)")
+        #expect(try await page("/+search?q=%22%29+OR+1%3D1+--").contains("No project matches"))
     }
 
     @Test("a summary holding <script> is shown as text, never run")

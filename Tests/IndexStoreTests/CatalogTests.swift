@@ -119,10 +119,51 @@ struct CatalogTests {
         let alpha = try catalog.projectSummaries(in: [Self.dev], containing: "alp", limit: 10, offset: 0)
         #expect(alpha.total == 1 && alpha.page.first?.files == 2 && Set(alpha.page.first?.versions ?? []) == ["1.0", "2.0"])
         #expect(try catalog.projectSummaries(in: [Self.dev], containing: "a_", limit: 10, offset: 0).page.map(\.name) == ["beta_x"])
-        #expect(try catalog.search("eta", limit: 10).map(\.project) == ["beta_x", "betaxy"])
-        #expect(try catalog.search("%", limit: 10).isEmpty)
+        #expect(try catalog.search(SearchQuery("gamma"), in: nil, limit: 10).hits.map(\.project) == ["gamma"], "found by its name without metadata")
+        #expect(try catalog.search(SearchQuery("%"), in: nil, limit: 10).hits.isEmpty)
         let statistics = try #require(try catalog.indexStatistics()[Self.dev])
         #expect(statistics.projects == 4 && statistics.files == 5 && statistics.lastUpload == 1_700_000_000)
+    }
+
+    static func metadata(_ name: String, _ version: String, summary: String, keywords: String = "", description: String) -> [UInt8] {
+        Array("Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\nSummary: \(summary)\nKeywords: \(keywords)\n\n\(description)\n".utf8)
+    }
+
+    @Test("full-text search: the exact name first, then summaries, keywords and descriptions (stemmed, prefixes), marked; the newest release's texts, again after a deletion; only the indices asked; any text is only words", arguments: CatalogEngine.allCases)
+    func search(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        _ = try catalog.addFile(Self.file("pyyaml-5.0.tar.gz"), metadata: Self.metadata("PyYAML", "5.0", summary: "Old zebra words", description: "Nothing."))
+        _ = try catalog.addFile(Self.file("pyyaml-6.0.tar.gz"), metadata: Self.metadata("PyYAML", "6.0", summary: "YAML parser and emitter for Python",
+                                                                                         keywords: "yaml, serialization", description: "PyYAML is a YAML parser.\n<script>alert(1)</script> parsing documents"))
+        _ = try catalog.addFile(Self.file("parser-1.0.tar.gz"), metadata: Self.metadata("parser", "1.0", summary: "Something else", description: "Unrelated."))
+        _ = try catalog.addFile(Self.file("toolkit-2.0.tar.gz", in: Self.stable), metadata: Self.metadata("toolkit", "2.0", summary: "Helpers",
+                                                                                                         description: "Has a fast parser for configuration files."))
+        let parser = try catalog.search(SearchQuery("parser"), in: nil, limit: 10).hits
+        #expect(parser.map(\.project) == ["parser", "pyyaml", "toolkit"], "\(parser)")
+        let yaml = try #require(parser.first { $0.project == "pyyaml" })
+        #expect(yaml.version == "6.0" && yaml.index == Self.dev && yaml.summary.contains("\u{1}parser\u{2}"), "\(yaml)")
+        let parsing = try catalog.search(SearchQuery("parsing"), in: nil, limit: 10).hits.map(\.project); #expect(parsing.contains("pyyaml"), "\(parsing)")
+        let serial = try catalog.search(SearchQuery("serial"), in: nil, limit: 10).hits.map(\.project); #expect(serial == ["pyyaml"], "keywords, by prefix: \(serial)")
+        #expect(try catalog.search(SearchQuery("YAML emitter"), in: nil, limit: 10).hits.map(\.project) == ["pyyaml"], "every word")
+        #expect(try catalog.search(SearchQuery("zebra"), in: nil, limit: 10).hits.isEmpty, "only the newest release's texts")
+        #expect(try catalog.search(SearchQuery("parser"), in: [Self.stable], limit: 10).hits.map(\.project) == ["toolkit"])
+        #expect(try catalog.search(SearchQuery("parser"), in: [], limit: 10).hits.isEmpty)
+        // Deleting the newest release brings back the one before; deleting the project, nothing.
+        _ = try catalog.deleteFiles(Self.dev, project: "pyyaml", version: "6.0")
+        #expect(try catalog.search(SearchQuery("zebra"), in: nil, limit: 10).hits.map(\.version) == ["5.0"])
+        _ = try catalog.deleteFiles(Self.dev, project: "pyyaml", version: nil)
+        #expect(try catalog.search(SearchQuery("yaml"), in: nil, limit: 10).hits.isEmpty)
+        // Query syntax in the text is only words.
+        for hostile in [#"" OR 1=1 -- NEAR(a b) * ^x:y"#, "'; DROP TABLE file; --", "\u{1}mark\u{2}", String(repeating: "(", count: 10_000), "a & b | !c <-> d:*"] {
+            _ = try catalog.search(SearchQuery(hostile), in: nil, limit: 10).hits
+        }
+        #expect(SearchQuery("a & b | !c <-> d:*").terms == ["a", "b", "c", "d"] && SearchQuery(String(repeating: "x ", count: 50)).terms.count == 8)
+        // The marks: words beginning with a searched word; a snippet around the first.
+        let text = (1...60).map { "w\($0)" }.joined(separator: " ") + " Parsers, parse-tree!"
+        #expect(SearchMarks.snippet(text, terms: ["pars"]).hasSuffix("w60 \u{1}Parsers\u{2}, \u{1}parse\u{2}-tree"), "\(SearchMarks.snippet(text, terms: ["pars"]))")
+        #expect(SearchMarks.snippet(text, terms: ["pars"]).hasPrefix("… w53 "))
+        #expect(SearchMarks.snippet("one two", terms: ["zzz"]) == "one two" && SearchMarks.snippet("", terms: ["a"]).isEmpty)
+        #expect(SearchMarks.marked("Ünïcode ünits", terms: ["ün"]) == "\u{1}Ünïcode\u{2} \u{1}ünits\u{2}")
     }
 
     @Test("build runs: numbered in order, counts, items, coverage kept per (project, target) by the latest run", arguments: CatalogEngine.allCases)
