@@ -18,7 +18,12 @@ extension BuildJob {
         var dependencies: URL?
         if !requirements.isEmpty {
             do {
-                let parsed = try IndexRequirement.all(requirements)
+                // Markers are the target's (pip would judge them by the host's interpreter): what
+                // applies there, without its marker; extras' requirements apply to no one here.
+                let environment = MarkerEnvironment.linux(pythonVersion: item.python, machine: target.architecture, extras: [])
+                let parsed = try requirements.map { text throws -> Requirement in try Requirement(text) }
+                    .filter { try $0.applies(in: environment) }
+                    .map { try IndexRequirement($0.name + ($0.extras.isEmpty ? "" : "[\($0.extras.joined(separator: ","))]") + $0.specifier.description) }
                 dependencies = try await SdistBuild.wheelhouses(cache: cache, indices: buildRequirementIndices(for: item.target), target: target, python: item.python)(parsed)
             } catch {
                 Self.note("\n== import check skipped: the wheel's requirements could not be gathered for \(target.name): \(error)\n", in: log)

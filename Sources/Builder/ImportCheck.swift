@@ -46,8 +46,14 @@ struct ImportCheck: Sendable {
         }, seeing: staging, log: checkLog, limits: limits)
         let output = (try? String(contentsOf: checkLog, encoding: .utf8)) ?? ""
         BuildJob.note("\n== import check in \(target.name)'s base system\n" + output, in: log)
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix(Self.resultMarker) }) else {
-            let reason = "the check ended (\(status)) before it reported: " + (output.split(separator: "\n").last.map(String.init) ?? "no output")
+        // The result is the check's last line, and the check must end by itself: an imported
+        // module that prints a result of its own (its output is echoed indented) or ends the
+        // check early does not pass for one.
+        // (The supervisor's own closing lines, `[wheelwright: …]`, come after it.)
+        let lines = output.split(whereSeparator: \.isNewline)
+        let last = lines.last { !$0.hasPrefix("[wheelwright: ") }
+        guard status == .exited(0), let line = last, line.hasPrefix(Self.resultMarker) else {
+            let reason = "the check ended (\(status)) without its result: " + (last.map { String($0.prefix(300)) } ?? "no output")
             return Outcome(report: [], failure: FailureDiagnosis(kind: .importFailure, evidence: [reason], hint: Self.hint(target), missing: nil))
         }
         let report = Array(line.dropFirst(Self.resultMarker.count).utf8)
@@ -116,24 +122,30 @@ struct ImportCheck: Sendable {
     /// `python -c SCRIPT FOLDER WHEEL TARGET TEST MODULE...`. Each step's output (the last 8 kB)
     /// goes to the log and into the result it prints last, after `resultMarker`.
     static let script = #"""
-        import json, os, subprocess, sys
+        import json, os, signal, subprocess, sys, tempfile
         folder, wheel, target, test, modules = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-        root = "/tmp/wheelwright-check"
+        root = tempfile.mkdtemp(prefix="wheelwright-check-")
         site, bindir = root + "/site", root + "/bin"
-        os.makedirs(bindir, exist_ok=True)
+        os.makedirs(bindir)
         for name in ("python", "python3"):
             if not os.path.lexists(os.path.join(bindir, name)):
                 os.symlink(sys.executable, os.path.join(bindir, name))
         env = dict(os.environ, PYTHONPATH=site, PATH=bindir + ":" + os.environ.get("PATH", "/usr/bin:/bin"), PYTHONNOUSERSITE="1",
                    PIP_ROOT_USER_ACTION="ignore")
         def run(stage, command, shell=False):
-            done = subprocess.run(command, shell=shell, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            output = done.stdout[-8192:].decode("utf-8", "replace")
+            step = subprocess.Popen(command, shell=shell, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            captured = step.communicate()[0]
+            try:
+                os.killpg(step.pid, signal.SIGKILL)  # what the step left running
+            except OSError:
+                pass
+            output = captured[-8192:].decode("utf-8", "replace")
             shown = command if shell else " ".join(command)
-            print(f"-- {stage}: {shown} -> {done.returncode}", flush=True)
-            if output:
-                print(output.rstrip("\n"), flush=True)
-            return {"command": [command] if shell else command, "output": output, "retcode": done.returncode}
+            print(f"-- {stage}: {shown} -> {step.returncode}", flush=True)
+            for line in output.splitlines():
+                print("   | " + line, flush=True)
+            return {"command": [command] if shell else command, "output": output, "retcode": step.returncode}
         dependencies = os.path.join(folder, "dependencies")
         install = [sys.executable, "-m", "pip", "install", "--no-index", "--no-cache-dir", "--disable-pip-version-check",
                    "--no-warn-script-location", "--target", site]
@@ -148,5 +160,6 @@ struct ImportCheck: Sendable {
         result = {"reportversion": "1", "host": "wheelwright build", "platform": target,
                   "testenvs": {"import": {"python": {"version": sys.version}, "setup": setup, "test": tests}}}
         print("WHEELWRIGHT-CHECK " + json.dumps(result), flush=True)
+        os._exit(0)
         """#
 }

@@ -13,6 +13,9 @@ public struct ToxResultReport: Sendable {
     public static let maximumCommands = 1_000
     /// The longest host, platform, environment name or Python version (UTF-8 bytes).
     public static let maximumLabel = 200
+    /// The deepest nesting of lists and objects (tox's own is 5): checked before decoding, whose
+    /// cost grows with depth.
+    public static let maximumDepth = 16
 
     public let host: String
     public let platform: String
@@ -21,6 +24,14 @@ public struct ToxResultReport: Sendable {
     public init(parsing bytes: [UInt8]) throws(SchemaError) {
         guard bytes.count <= Self.maximumBytes else {
             throw SchemaError(field: "body", "is \(bytes.count) bytes; a tox result of at most \(Self.maximumBytes) is accepted")
+        }
+        // UTF-8 only, as stored and served: no byte order mark, no NUL (a JSON decoder would take
+        // UTF-16 and UTF-32 too, which the catalog's text would not keep).
+        guard bytes.prefix(3) != [0xEF, 0xBB, 0xBF], !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else {
+            throw SchemaError(field: "body", "must be UTF-8 JSON without a byte order mark")
+        }
+        guard Self.depth(of: bytes) <= Self.maximumDepth else {
+            throw SchemaError(field: "body", "nests lists and objects deeper than \(Self.maximumDepth) levels")
         }
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(bytes)) else {
             throw SchemaError(field: "body", "is not a JSON object (tox's --result-json)")
@@ -36,6 +47,28 @@ public struct ToxResultReport: Sendable {
         self.environments = try environments.keys.sorted().map { name throws(SchemaError) in
             try Self.environment(name, environments[name]!)
         }
+    }
+
+    /// How deep `[` and `{` nest outside strings (a cheap scan: whether the JSON is valid is
+    /// the decoder's to say).
+    static func depth(of bytes: [UInt8]) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                deepest = max(deepest, depth)
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     private static func environment(_ name: String, _ value: JSONValue) throws(SchemaError) -> ToxEnvironment {

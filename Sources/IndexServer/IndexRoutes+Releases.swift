@@ -13,7 +13,7 @@ extension IndexRoutes {
         let order = ownOnly ? [index] : try resolutionOrder(of: index)
         let (_, files) = try service.servedProject(normalized, in: index, order: order)
         let base = linkBase(request)
-        let results = try service.toxResults(of: normalized, in: order)
+        let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
         let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, results: results, base: base) }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
@@ -27,16 +27,16 @@ extension IndexRoutes {
         }
         let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
-        let results = try service.toxResults(of: normalized, in: order)
+        let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
         return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, results: results, base: linkBase(request))))
     }
 
     /// One release's files, which share a project and version, each followed by its test results.
-    private func versionData(_ name: String, _ files: [StoredFile], results: [StoredToxResult], base: String) -> VersionData {
+    private func versionData(_ name: String, _ files: [StoredFile], results: [String: [StoredToxResult]], base: String) -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
         let links = sorted.flatMap { file in
             let href = base + SimplePages.url(of: file, prefix: pathPrefix)
-            return [ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)] + results.filter { $0.isFor(file) }.map { result in
+            return [ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)] + (results[StoredToxResult.key(of: file)] ?? []).map { result in
                 ReleaseLink(toxResult: "\(base)\(pathPrefix)/\(result.index)/\(result.relativeURL)", sha256: result.sha256, for: href)
             }
         }

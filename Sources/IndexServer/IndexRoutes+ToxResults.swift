@@ -9,6 +9,11 @@ extension IndexRoutes {
     func postToxResult(_ index: IndexID, hash: String, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
         try service.authorize(identity, .upload(index))
+        // JSON only (as devpi-client and the builder send it): a form another site's page posts
+        // with a browser's remembered login cannot be one.
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw StoreError.badRequest("Content-Type: a test result is posted as application/json (tox's --result-json)")
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: ToxResultReport.maximumBytes)
@@ -21,20 +26,13 @@ extension IndexRoutes {
 
     /// Never kept in the page cache (a result is up to a megabyte); immutable once posted.
     func toxResult(_ index: IndexID, filename: String, id: String, log: Bool) throws -> Response {
-        guard let number = Int64(id), number > 0, String(number) == id, let (result, report) = try service.toxResult(number, of: filename, in: index) else {
+        guard let number = Int64(id), number > 0, String(number) == id, let (result, text) = try service.toxResult(number, of: filename, in: index, log: log) else {
             throw StoreError.notFound("no test result \(id) for \(filename) in \(index)")
         }
         guard let file = try service.file(filename, in: index) else { throw StoreError.notFound("no file \(filename) in \(index)") }
         try refuseIfQuarantined(file, requested: "the test result of \(filename)")
-        let text: String
-        var headers: HTTPFields = [.cacheControl: "max-age=31536000, immutable", .eTag: "\"\(result.sha256)\(log ? "-log" : "")\""]
-        if log {
-            text = (try? ToxResultReport(parsing: Array(report.utf8)).log) ?? report
-            headers[.contentType] = "text/plain; charset=utf-8"
-        } else {
-            text = report
-            headers[.contentType] = "application/json"
-        }
+        var headers: HTTPFields = [.cacheControl: "max-age=31536000, immutable", .eTag: "\"\(result.sha256)\(log ? "-log" : "")\"",
+                                   .contentType: log ? "text/plain; charset=utf-8" : "application/json"]
         Self.addSecurityHeaders(&headers)
         headers[.contentLength] = String(text.utf8.count)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

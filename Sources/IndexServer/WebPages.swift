@@ -141,10 +141,10 @@ struct WebPages: Sendable {
             (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
                 .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
         }.first
-        let results = try service.toxResults(of: name, in: order)
+        let results = Dictionary(grouping: try service.toxResults(of: name, in: order), by: \.fileKey)
         let versions = (version == nil ? byVersion : [shown]).map { entry in
             PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
-                                     files: entry.files.sorted { $0.filename < $1.filename }.map { fileRow($0, results: results) })
+                                     files: entry.files.sorted { $0.filename < $1.filename }.map { fileRow($0, results: results[StoredToxResult.key(of: $0)] ?? []) })
         }
         let documented = try service.docs(of: name, version: shown.version, in: order) != nil
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
@@ -232,6 +232,11 @@ struct WebPages: Sendable {
         return (consumers.isEmpty ? [index] : consumers).map { "pip install \(name)==\(version) -i \(outsideURL.url)/\($0)/+simple/" }
     }
 
+    /// The most test environments a file's row shows.
+    static let maximumTestRows = 12
+
+    /// A file's row; `results` are its test results, oldest first: each (host, platform,
+    /// environment) is shown as its newest result says, as devpi-web does.
     private func fileRow(_ file: StoredFile, results: [StoredToxResult]) -> PageContext.FileRow {
         var python = "source", platform = "any", kind = "sdist"
         if let wheel = try? WheelFilename(file.filename) {
@@ -248,14 +253,24 @@ struct WebPages: Sendable {
             log: file.buildLog == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+log/\(file.filename)",
             sbom: file.provenance?.sbomSHA256 == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+sbom/\(file.filename)",
             provenance: provenance, hasProvenance: !provenance.isEmpty,
-            tests: results.filter { $0.isFor(file) }.reversed().flatMap { result in
-                result.environments.map { environment in
-                    PageContext.TestResult(environment: environment.name, python: environment.python ?? "", platform: result.platform, host: result.host,
-                                           outcome: environment.outcome.rawValue, log: "\(outsideURL.pathPrefix)/\(result.index)/\(result.relativeURL)/log",
-                                           when: Self.time(result.uploadTime), passed: environment.outcome.passed)
-                }
+            tests: Self.newest(results).prefix(Self.maximumTestRows).map { result, environment in
+                PageContext.TestResult(environment: environment.name, python: environment.python ?? "", platform: result.platform, host: result.host,
+                                       outcome: environment.outcome.rawValue, log: "\(outsideURL.pathPrefix)/\(result.index)/\(result.relativeURL)/log",
+                                       when: Self.time(result.uploadTime), passed: environment.outcome.passed)
             }
         )
+    }
+
+    /// Each (host, platform, environment) once, from the newest result that has it, newest first.
+    static func newest(_ results: [StoredToxResult]) -> [(StoredToxResult, ToxEnvironmentSummary)] {
+        var seen = Set<String>()
+        var shown: [(StoredToxResult, ToxEnvironmentSummary)] = []
+        for result in results.reversed() {
+            for environment in result.environments where seen.insert("\(result.host)\u{0}\(result.platform)\u{0}\(environment.name)").inserted {
+                shown.append((result, environment))
+            }
+        }
+        return shown
     }
 
     /// The latest runs with their failures, under a chart of the last 60 nights: from the

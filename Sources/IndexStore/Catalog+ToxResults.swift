@@ -6,7 +6,7 @@ import IndexAPI
 extension Catalog {
     /// Appends a result for the file `result` names if the index still holds those bytes and
     /// has fewer than `limit` results for them; returns its number.
-    public func addToxResult(_ result: StoredToxResult, report: String, limit: Int) throws -> Int64 {
+    public func addToxResult(_ result: StoredToxResult, report: String, log: String, limit: Int) throws -> Int64 {
         try write { db in
             guard let file = try Self.file(result.index, result.filename, db), file.sha256 == result.fileSHA256 else {
                 throw StoreError.notFound("no release file \(result.filename) in \(result.index)")
@@ -18,10 +18,10 @@ extension Catalog {
             }
             let environments = String(decoding: try JSONEncoder().encode(result.environments), as: UTF8.self)
             guard let id: Int64 = try db.value("""
-                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [result.index.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime,
-                      result.uploader, result.host, result.platform, environments, result.sha256, report]) else {
+                      result.uploader, result.host, result.platform, environments, result.sha256, report, log]) else {
                 throw StoreError(.internalError, "the catalog gave the new test result no number")
             }
             try db.bumpGeneration()
@@ -38,26 +38,30 @@ extension Catalog {
         }
     }
 
-    /// Result `id` for `filename` in `index`, with its JSON.
-    public func toxResult(_ id: Int64, of filename: String, in index: IndexID) throws -> (result: StoredToxResult, report: String)? {
+    /// Result `id` for `filename` in `index`, with its JSON as posted, or (`log`) its log.
+    public func toxResult(_ id: Int64, of filename: String, in index: IndexID, log: Bool) throws -> (result: StoredToxResult, text: String)? {
         try read { db in
-            guard let row = try db.rows("SELECT \(Self.toxResultColumns), report FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
+            guard let row = try db.rows("SELECT \(Self.toxResultColumns), \(log ? "log" : "report") AS text FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
                                         [id, index.description, filename]).first else { return nil }
-            return (try Self.toxResult(row), try row["report"])
+            return (try Self.toxResult(row), try row["text"])
         }
     }
 
-    /// Copies `source`'s results for `filenames` into `target` (a push), each once.
-    func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID) throws {
+    /// Copies `source`'s results for `filenames` into `target` (a push): each once, only for a
+    /// file `target` holds under that name with those bytes, and none for a file that already
+    /// has `limit` there (a push adds at most the source's own, which are at most `limit`).
+    func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID, limit: Int) throws {
         guard !filenames.isEmpty else { return }
         try write { db in
             let copied = try db.execute("""
-                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report)
-                SELECT ?, s.filename, s.fileSHA256, s.project, s.version, s.uploadTime, s.uploader, s.host, s.platform, s.environments, s.sha256, s.report
-                FROM toxresult s WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
+                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log)
+                SELECT ?, s.filename, s.fileSHA256, s.project, s.version, s.uploadTime, s.uploader, s.host, s.platform, s.environments, s.sha256, s.report, s.log
+                FROM toxresult s JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
+                WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
                 AND NOT EXISTS (SELECT 1 FROM toxresult t WHERE t.indexPath = ? AND t.filename = s.filename AND t.sha256 = s.sha256)
+                AND (SELECT COUNT(*) FROM toxresult c WHERE c.indexPath = ? AND c.project = s.project AND c.filename = s.filename) < ?
                 ORDER BY s.id
-                """, [target.description, source.description, project] + filenames + [target.description])
+                """, [target.description, target.description, source.description, project] + filenames + [target.description, target.description, limit])
             if copied > 0 { try db.bumpGeneration() }
         }
     }

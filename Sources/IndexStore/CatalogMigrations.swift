@@ -233,7 +233,7 @@ enum CatalogMigrations {
                 """)
         },
         // Test results (devpi's toxresult) per release file, append-only: the JSON as posted with
-        // what pages show of it.
+        // what pages show of it and its log, made once.
         CatalogMigration(identifier: "v16-toxresults") { session in
             let d = session.dialect
             try run(session, """
@@ -250,7 +250,8 @@ enum CatalogMigrations {
                     platform TEXT NOT NULL,
                     environments TEXT NOT NULL,
                     sha256 TEXT NOT NULL,
-                    report TEXT NOT NULL
+                    report TEXT NOT NULL,
+                    log TEXT NOT NULL
                 );
                 CREATE INDEX toxresult_file ON toxresult(indexPath, project, filename)
                 """)

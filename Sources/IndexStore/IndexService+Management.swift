@@ -207,7 +207,7 @@ extension IndexService {
             return try catalog.addFile(copy, metadata: try catalog.coreMetadata(source, file.filename))
         }
         // And the files' test results, as devpi's push copies them.
-        try catalog.copyToxResults(of: name, filenames: files.map(\.filename), from: source, to: target)
+        try catalog.copyToxResults(of: name, filenames: files.map(\.filename), from: source, to: target, limit: Self.maximumToxResultsPerFile)
         return outcomes
     }
 }

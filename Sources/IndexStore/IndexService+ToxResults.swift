@@ -30,7 +30,7 @@ extension IndexService {
             uploadTime: Date().timeIntervalSince1970, uploader: identity.user, host: report.host, platform: report.platform,
             environments: report.environments.map(\.summary), sha256: SHA256.hash(data: Array(text.utf8)).hex
         )
-        let id = try catalog.addToxResult(stored, report: text, limit: Self.maximumToxResultsPerFile)
+        let id = try catalog.addToxResult(stored, report: text, log: report.log, limit: Self.maximumToxResultsPerFile)
         return StoredToxResult(id: id, index: index, filename: stored.filename, fileSHA256: stored.fileSHA256, project: stored.project,
                                version: stored.version, uploadTime: stored.uploadTime, uploader: stored.uploader, host: stored.host,
                                platform: stored.platform, environments: stored.environments, sha256: stored.sha256)
@@ -41,8 +41,8 @@ extension IndexService {
         try catalog.toxResults(of: project, in: order)
     }
 
-    /// Result `id` for `filename` in `index`, with its JSON as posted.
-    public func toxResult(_ id: Int64, of filename: String, in index: IndexID) throws -> (result: StoredToxResult, report: String)? {
-        try catalog.toxResult(id, of: filename, in: index)
+    /// Result `id` for `filename` in `index`, with its JSON as posted, or (`log`) its log.
+    public func toxResult(_ id: Int64, of filename: String, in index: IndexID, log: Bool) throws -> (result: StoredToxResult, text: String)? {
+        try catalog.toxResult(id, of: filename, in: index, log: log)
     }
 }

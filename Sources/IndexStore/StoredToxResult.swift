@@ -28,8 +28,11 @@ public struct StoredToxResult: Sendable, Equatable {
     /// Its path under the index: `+toxresults/FILE/N` (the JSON; `/log` the commands' output).
     public var relativeURL: String { "+toxresults/\(filename)/\(id)" }
 
-    /// A result for these bytes of `file` in its index.
-    public func isFor(_ file: StoredFile) -> Bool { index == file.index && filename == file.filename && fileSHA256 == file.sha256 }
+    /// The file it is for, as `key(of:)` names a stored file: results grouped by it meet their files.
+    public var fileKey: String { "\(index)/\(filename)/\(fileSHA256)" }
+
+    /// `file`'s key: its index, its name and its bytes (a replaced file's results are not its own).
+    public static func key(of file: StoredFile) -> String { "\(file.index)/\(file.filename)/\(file.sha256)" }
 
     /// Every environment passed.
     public var passed: Bool { !environments.isEmpty && environments.allSatisfy(\.outcome.passed) }

@@ -31,9 +31,10 @@ final class BuildFlowTests {
     }
 
     /// flow-loadlib builds but does not import without libyaml (the import check's catch);
-    /// flow-tested builds and imports but fails its entry's `test:`.
+    /// flow-tested builds and imports but fails its entry's `test:`; flow-forger prints a passing
+    /// result when imported and kills the check.
     static let packages = [("flow-pure", "pure"), ("flow-native", "cext"), ("flow-yaml", "syslib"), ("flow-broken", "fail"), ("flow-forever", "sleep"),
-                           ("flow-loadlib", "loadlib"), ("flow-tested", "cext")]
+                           ("flow-loadlib", "loadlib"), ("flow-tested", "cext"), ("flow-forger", "forge")]
 
     func writeWhitelist(nativeBuild: Int?) throws {
         var text = "defaults:\n  targets: [debian-12]\npackages:\n"
@@ -88,7 +89,9 @@ final class BuildFlowTests {
                 && (result("flow-loadlib")?["reason"] as? String)?.contains("libyaml-0.so.2") == true, "\(String(describing: result("flow-loadlib")))")
         #expect((result("flow-tested")?["reason"] as? String)?.hasPrefix("test failure: ") == true
                 && (result("flow-tested")?["reason"] as? String)?.contains("the answer is wrong") == true, "\(String(describing: result("flow-tested")))")
-        for project in ["flow-loadlib", "flow-tested"] {
+        #expect((result("flow-forger")?["reason"] as? String)?.hasPrefix("import failure: the check ended (") == true && (result("flow-forger")?["reason"] as? String)?.contains("without its result") == true,
+                "\(String(describing: result("flow-forger")))")
+        for project in ["flow-loadlib", "flow-tested", "flow-forger"] {
             let held = try await HTTP.send(.GET, "\(server.baseURL)/opensource/debian-12/+simple/\(project)/")
             #expect(held.status == 404 || !held.text.contains(".whl"), "\(project) must not be published: \(held.text)")
         }
@@ -104,7 +107,7 @@ final class BuildFlowTests {
         }
 
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains("tests=\"7\" failures=\"4\" skipped=\"0\""), "\(xml)")
+        #expect(xml.contains("tests=\"8\" failures=\"5\" skipped=\"0\""), "\(xml)")
         #expect(xml.contains("name=\"flow-broken-1.0-debian-12-py3.11\""))
         #expect(xml.contains("this does not compile"))
 
@@ -245,7 +248,7 @@ final class BuildFlowTests {
         let whole = try await plan([])
         let first = try await plan(["--shard", "1/2"])
         let second = try await plan(["--shard", "2/2"])
-        #expect(whole.count == 7)
+        #expect(whole.count == 8)
         #expect(Set(first).isDisjoint(with: second))
         #expect((first + second).sorted() == whole.sorted())
         // The same plan from a config file naming the server and the indices (no --server flag).
@@ -254,7 +257,7 @@ final class BuildFlowTests {
         let (configured, configuredOutput) = try await runTool(Repository.wheelwright, ["plan", whitelist, "--config", config, "--upstream", "\(server.baseURL)/up/main/+simple/",
                                                                                         "--containers", Repository.root.appendingPathComponent("containers").path])
         #expect(configured == 0, "\(configuredOutput)")
-        #expect(configuredOutput.contains("7 to build"), "\(configuredOutput)")
+        #expect(configuredOutput.contains("8 to build"), "\(configuredOutput)")
         // Before the plan, the server it was made against (here from the config file, no --server).
         let firstPlanLine = configuredOutput.split(separator: "\n").first { $0.hasPrefix("index ") || $0.hasPrefix("build ") }
         #expect(firstPlanLine == "index \(server.baseURL)", "\(configuredOutput)")

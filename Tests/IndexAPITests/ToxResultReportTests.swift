@@ -47,7 +47,10 @@ struct ToxResultReportTests {
             (Array(#"{"host": "h", "platform": "p", "testenvs": {"py\u0000": {}}}"#.utf8), "testenvs.py"),
             (Array(#"{"host": "h", "platform": "p", "testenvs": {"py": {"python": {"version": "\u202e3.11"}}}}"#.utf8), "testenvs.py.python.version must be one line"),
             (Array(#"{"host": "h", "platform": "p", "testenvs": "#.utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000)
-                + Array(repeating: UInt8(ascii: "]"), count: 100_000) + Array("}".utf8), "body is not a JSON object"),
+                + Array(repeating: UInt8(ascii: "]"), count: 100_000) + Array("}".utf8), "body nests lists and objects deeper than 16"),
+            ([0xEF, 0xBB, 0xBF] + Array(#"{"host": "h", "platform": "p", "testenvs": {}}"#.utf8), "body must be UTF-8 JSON"),
+            (Array(#"{"host": "h", "platform": "p", "testenvs": {}}"#.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), "body must be UTF-8 JSON"),
+            (Array(#"{"host": "h", "platform": "p", "testenvs": {}}"#.utf8) + [0xFF], "body must be UTF-8 JSON"),
             (Array(repeating: UInt8(ascii: " "), count: ToxResultReport.maximumBytes + 1), "body is 1048577 bytes"),
         ]
         for (document, expected) in cases {

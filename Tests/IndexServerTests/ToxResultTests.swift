@@ -103,7 +103,8 @@ final class ToxResultTests {
             (Array(#"{"host": "<script>\u001b[2J", "platform": "linux", "testenvs": {}}"#.utf8), 400, "host"),
             (Array(#"{"host": "h", "platform": "linux", "testenvs": {\#(many)}}"#.utf8), 400, "65 environments"),
             (Array(#"{"host": "h", "platform": "linux", "testenvs": "#.utf8) + Array(repeating: UInt8(ascii: "["), count: 200_000)
-                + Array(repeating: UInt8(ascii: "]"), count: 200_000) + Array("}".utf8), 400, "not a JSON object"),
+                + Array(repeating: UInt8(ascii: "]"), count: 200_000) + Array("}".utf8), 400, "deeper than 16"),
+            ([0xEF, 0xBB, 0xBF] + valid, 400, "UTF-8"),
             (Array(repeating: UInt8(ascii: " "), count: (1 << 20) + 1), 413, "at most"),
         ]
         for (body, status, words) in cases {
@@ -111,6 +112,9 @@ final class ToxResultTests {
             #expect(reply.status == status && reply.text.contains(words), "\(words): \(reply.status) \(reply.text)")
         }
         #expect(try await get("/+health", accept: "text/plain").status == 200)
+        // A form another site's page could post is no test result.
+        let form = try await HTTP.send(.POST, file, headers: [("Content-Type", "text/plain"), ("Authorization", TestServer.alice)], body: valid)
+        #expect(form.status == 400 && form.text.contains("Content-Type"), "\(form.text)")
         #expect(try await post(valid, auth: nil).status == 401)
         let bob = try await HTTP.json(.PUT, "\(server.baseURL)/bob", auth: HTTP.basic("root", TestServer.rootPassword), ["password": "bob-secret"])
         #expect(bob.status == 201, "\(bob.text)")

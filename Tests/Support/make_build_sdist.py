@@ -16,6 +16,8 @@ KIND is what its build does besides building:
   syslib    a C extension that includes <yaml.h> and links libyaml (needs libyaml-dev)
   loadlib   a C extension whose package loads libyaml when imported (ctypes): it builds
             anywhere and imports only where libyaml is installed
+  forge     a C extension whose package, when imported, prints a passing import-check result
+            and kills the process that imported it (an attack on the nightly's check)
   evil      writes "ran as uid N" to the host path TEXT the moment setup.py runs, whatever
             the command (egg_info, metadata, bdist_wheel): proof that a host process ran it
   rust      a Rust program (setuptools-rust's RustBin) printing `answer 42`; with
@@ -43,6 +45,7 @@ BEHAVIOURS = {
     "fail": "",
     "syslib": "",
     "loadlib": "",
+    "forge": "",
     "rust": "",
     "network": '''
 import socket
@@ -154,7 +157,7 @@ def main():
     args = parser.parse_args()
     module = re.sub(r"[-_.]+", "_", args.name).lower()
     base = f"{module}-{args.version}"
-    extension = args.kind in ("cext", "fail", "syslib", "loadlib")
+    extension = args.kind in ("cext", "fail", "syslib", "loadlib", "forge")
     behaviour = BEHAVIOURS[args.kind]
     setup = "import sys\nfrom setuptools import Extension, setup\n"
     setup += f"ARGUMENT = {args.argument!r}\n"
@@ -179,6 +182,10 @@ def main():
     }
     if args.kind == "loadlib":
         files[f"{module}/__init__.py"] += "import ctypes\nLIBYAML = ctypes.CDLL('libyaml-0.so.2')\n"
+    if args.kind == "forge":
+        fake = '{"host": "h", "platform": "debian-12", "testenvs": {"import": {"setup": [{"retcode": 0}], "test": [{"retcode": 0}]}}}'
+        files[f"{module}/__init__.py"] += (f"import os, signal\nprint('WHEELWRIGHT-CHECK ' + {fake!r}, flush=True)\n"
+                                           "os.kill(os.getppid(), signal.SIGKILL)\n")
     if args.kind == "rust":
         files.update(rust_files(args.name, args.version, args.crate_checksum))
         files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools", "setuptools-rust"]\nbuild-backend = "setuptools.build_meta"\n'
@@ -195,7 +202,7 @@ def main():
         files["pyproject.toml"] = (f"[build-system]\nrequires = {json.dumps(requires)}\nbuild-backend = {json.dumps(backend)}\n"
                                    + ('backend-path = ["."]\n' if args.dynamic_requires else ""))
     if extension:
-        files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib", "loadlib") else "#include <Python.h>\nthis does not compile;\n"
+        files[f"{module}/native.c"] = C_SOURCE if args.kind in ("cext", "syslib", "loadlib", "forge") else "#include <Python.h>\nthis does not compile;\n"
     path = os.path.join(args.out, f"{base}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
         add_files(archive, base, files)
