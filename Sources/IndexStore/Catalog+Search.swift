@@ -68,17 +68,17 @@ extension Catalog {
         }
     }
 
-    /// The project's document after `file` was added with `metadata`, if it is now the newest.
-    static func indexForSearch(_ file: StoredFile, metadata: [UInt8]?, _ db: any SQLSession) throws {
+    /// The project's document after `file` was added with `document`, if it is now the newest.
+    static func indexForSearch(_ file: StoredFile, document: SearchDocument, _ db: any SQLSession) throws {
         let held = try db.row("SELECT version, summary, description FROM search_doc WHERE indexPath = ? AND project = ?",
                               [file.index.description, file.project])
         if let held {
             let heldVersion = try? Version(try held["version"] as String)
             let summary: String = try held["summary"], description: String = try held["description"]
             let heldDescribed = !summary.isEmpty || !description.isEmpty
-            guard replaces(try? Version(file.version), metadata != nil, heldVersion, heldDescribed) else { return }
+            guard replaces(try? Version(file.version), document.hasText, heldVersion, heldDescribed) else { return }
         }
-        try storeSearchDocument(SearchDocument(version: file.version, metadata: metadata), project: file.project, indexPath: file.index.description, db)
+        try storeSearchDocument(document, project: file.project, indexPath: file.index.description, db)
     }
 
     /// The project's document after files of it left `index`: the newest release left, or none.

@@ -315,10 +315,16 @@ public struct Catalog: Sendable {
         let file: StoredFile
         let identity: String
         let metadata: [UInt8]?
+        /// Its search texts, when the upload has parsed its metadata already (else read from `metadata`).
+        let search: SearchDocument?
         let placing: () throws -> Void
 
         public init(_ file: StoredFile, identity: String? = nil, metadata: [UInt8]? = nil, placing: @escaping () throws -> Void = {}) {
-            (self.file, self.metadata, self.placing) = (file, metadata, placing)
+            self.init(file, identity: identity, metadata: metadata, search: nil, placing: placing)
+        }
+
+        init(_ file: StoredFile, identity: String?, metadata: [UInt8]?, search: SearchDocument?, placing: @escaping () throws -> Void) {
+            (self.file, self.metadata, self.search, self.placing) = (file, metadata, search, placing)
             self.identity = identity ?? Catalog.identity(of: file.filename)
         }
     }
@@ -368,7 +374,7 @@ public struct Catalog: Sendable {
                         file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
                         file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
                     ])
-                try Self.indexForSearch(file, metadata: new.metadata, db)
+                try Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
                 results.append(.success(.stored(file)))
                 stored = true
             }

@@ -298,7 +298,8 @@ public struct IndexService: Sendable {
                 uploader: uploader, requiresPython: metadata["Requires-Python"], metadataSHA256: SHA256.hash(data: member.bytes).hex,
                 provenance: validatedProvenance, buildLog: log.map { BlobReference(digest: $0.digest, size: $0.blob.size) }
             )
-            return .ready(UploadCommitter.Upload(file: file, identity: distributionIdentity, metadata: member.bytes, blob: blob,
+            return .ready(UploadCommitter.Upload(file: file, identity: distributionIdentity, metadata: member.bytes,
+                                                 search: SearchDocument(version: file.version, parsed: metadata), blob: blob,
                                                  digest: digest, buildLog: log))
         } catch {
             blobs.discard(blob)

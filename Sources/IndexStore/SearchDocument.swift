@@ -14,8 +14,12 @@ struct SearchDocument: Sendable, Equatable {
 
     /// From a file's core metadata bytes; empty texts when it has none (its name is still found).
     init(version: String, metadata: [UInt8]?) {
+        self.init(version: version, parsed: metadata.flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// From core metadata an upload has parsed already.
+    init(version: String, parsed: CoreMetadata?) {
         self.version = version
-        let parsed = metadata.flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
         summary = Self.plain(parsed?.summary, limit: Self.maximumSummary)
         keywords = Self.plain(parsed?["Keywords"], limit: Self.maximumKeywords)
         description = Self.plain(parsed?.longDescription, limit: Self.maximumDescription)
@@ -27,12 +31,24 @@ struct SearchDocument: Sendable, Equatable {
     /// markers among them) are spaces, so that nothing in it can pass for a highlight.
     private static func plain(_ text: String?, limit: Int) -> String {
         guard let text else { return "" }
+        // Most texts hold no control character (C0, DEL, C1): cut them by bytes at a character.
+        let bytes = text.utf8
+        var previous: UInt8 = 0
+        if !bytes.contains(where: { byte in
+            defer { previous = byte }
+            return byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte))
+        }) {
+            guard bytes.count > limit else { return text }
+            var end = bytes.index(bytes.startIndex, offsetBy: limit)
+            while end > bytes.startIndex, (bytes[end] & 0xC0) == 0x80 { end = bytes.index(before: end) }
+            return String(text[..<end])
+        }
         var result = ""
-        var bytes = 0
+        var length = 0
         for scalar in text.unicodeScalars {
             let kept: Unicode.Scalar = scalar.properties.generalCategory == .control ? " " : scalar
-            bytes += kept.utf8.count
-            if bytes > limit { break }
+            length += kept.utf8.count
+            if length > limit { break }
             result.unicodeScalars.append(kept)
         }
         return result

@@ -18,6 +18,7 @@ final class UploadCommitter: Sendable {
         let file: StoredFile
         let identity: String
         let metadata: [UInt8]
+        let search: SearchDocument
         let blob: TemporaryBlob
         let digest: BlobDigest
         let buildLog: (blob: TemporaryBlob, digest: BlobDigest)?
@@ -103,7 +104,7 @@ final class UploadCommitter: Sendable {
         do {
             let recorded = try catalog.addFiles(durable.map { position in
                 let upload = uploads[position]
-                return Catalog.NewFile(upload.file, identity: upload.identity, metadata: upload.metadata) { [blobs] in
+                return Catalog.NewFile(upload.file, identity: upload.identity, metadata: upload.metadata, search: upload.search) { [blobs] in
                     _ = try blobs.move(upload.blob, to: upload.digest)
                     if let log = upload.buildLog { _ = try blobs.move(log.blob, to: log.digest) }
                 }
