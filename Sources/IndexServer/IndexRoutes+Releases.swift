@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import IndexAPI
 import IndexStore
@@ -36,11 +37,36 @@ extension IndexRoutes {
         let sorted = files.sorted { $0.filename < $1.filename }
         let links = sorted.flatMap { file in
             let href = base + SimplePages.url(of: file, prefix: pathPrefix)
-            return [ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)] + (results[StoredToxResult.key(of: file)] ?? []).map { result in
+            var link = ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)
+            link.log = file.history.map { event in
+                LinkLogEntry(what: event.what.rawValue, who: event.who, when: Self.devpiTime(event.when), src: event.src, dst: event.dst)
+            }
+            return [link] + (results[StoredToxResult.key(of: file)] ?? []).map { result in
                 ReleaseLink(toxResult: "\(base)\(pathPrefix)/\(result.index)/\(result.relativeURL)", sha256: result.sha256, for: href)
             }
         }
-        return VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
+        var data = VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
+        // The metadata from a wheel (what pip reads) before an sdist, as the release page takes it.
+        let described = sorted.sorted { ($0.kind == .wheel ? 0 : 1) < ($1.kind == .wheel ? 0 : 1) }.lazy.compactMap { file in
+            (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
+                .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
+        }.first
+        if let metadata = described {
+            data.summary = metadata.summary
+            (data.author, data.authorEmail) = (metadata["Author"], metadata["Author-email"])
+            (data.maintainer, data.maintainerEmail) = (metadata["Maintainer"], metadata["Maintainer-email"])
+            (data.homePage, data.license, data.keywords) = (metadata.homePage, metadata.licenseExpression ?? metadata["License"], metadata["Keywords"])
+            (data.classifiers, data.platform) = (metadata.classifiers, metadata.values("Platform"))
+        }
+        return data
+    }
+
+    /// devpi's time in a log entry: UTC as [year, month, day, hour, minute, second].
+    static func devpiTime(_ seconds: Double) -> [Int] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
+        return [c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0]
     }
 
     /// devpi's `push`: a release of this index copied into another, by reference.

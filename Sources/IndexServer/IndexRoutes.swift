@@ -39,6 +39,13 @@ struct IndexRoutes: Sendable {
             response = try StoreError(.tooLarge, "the request body is larger than this resource accepts").response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+            // A browser gets a refusal as a page with the way back (a login prompt stays a 401).
+            if let refusal = error as? StoreError, refusal.kind != .unauthorized, Self.wantsPage(request) {
+                let page = web.errorPage(status: response.status, message: refusal.message)
+                response.headers[.contentType] = "text/html; charset=utf-8"
+                response.headers[.contentLength] = String(page.utf8.count)
+                response.body = ResponseBody(byteBuffer: ByteBuffer(string: page))
+            }
         }
         // Redirects (and devpi's login hint) point under the proxy's path prefix.
         if !pathPrefix.isEmpty, let location = response.headers[.location], location.hasPrefix("/") {
@@ -60,6 +67,12 @@ struct IndexRoutes: Sendable {
     }
 
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
+
+    /// A browser's request: it prefers HTML and is no installer asking for the simple API.
+    static func wantsPage(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept], !accept.contains("application/vnd.pypi.simple") else { return false }
+        return WebPages.prefersHTML(accept)
+    }
 
     /// Pages load only their own stylesheet; no script, no frames, no form posts elsewhere.
     static let pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -126,6 +139,11 @@ struct IndexRoutes: Sendable {
             return try await apiConfig(index, request, context: context)
         case .login:
             return try await login(request, context: context)
+        case .user(let name) where read && WebPages.prefersHTML(request.headers[.accept]):
+            // A browser gets the user's page; devpi-client (JSON) the user's config.
+            let normalized = name.lowercased()
+            guard StoreName.isValid(normalized), try service.userExists(normalized) else { throw StoreError.notFound("user \(name.prefix(100)) does not exist") }
+            return try htmlPage(request, key: "user|\(normalized)|\(visibility)") { try web.user(normalized, visible: visible) }
         case .user(let name):
             return try await user(name, request, context: context, visible: visible)
         case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):

@@ -10,6 +10,23 @@ enum PageContext {
         /// The path prefix behind a proxy ("" at the root), before every link's path.
         let prefix: String
         let version = WebPages.version
+        /// Where the page is: user › index › project › version (the templates read stored values only).
+        var crumbs: [Crumb] = [] { didSet { hasCrumbs = !crumbs.isEmpty } }
+        private(set) var hasCrumbs = false
+    }
+
+    /// One step of the breadcrumbs; the last is the page itself, without a link.
+    struct Crumb: Sendable {
+        let label: String
+        /// Its page; the last crumb (this page) has none and is no link.
+        let link: String
+        let last: Bool
+    }
+
+    struct ErrorPage {
+        let frame: Frame
+        let status: String
+        let message: String
     }
 
     struct Root {
@@ -90,6 +107,11 @@ enum PageContext {
     struct Details {
         let version, summary: String
         let license, requiresPython: String?
+        /// Who made it: author and maintainer, each with an email address when given.
+        let people: [Person]
+        let classifiers: [String]
+        let hasClassifiers: Bool
+        let keywords, platform: String?
         let links: [Link]
         let hasLinks: Bool
         let requirements: [Requirement]
@@ -97,6 +119,11 @@ enum PageContext {
         let requestedBy, requestReason: String?
         let installs: [String]
         let description: String
+    }
+
+    struct Person: Sendable {
+        let role, name: String
+        let email: String?
     }
 
     /// A project URL: clickable when it is http(s).
@@ -118,7 +145,7 @@ enum PageContext {
     }
 
     struct FileRow: Sendable {
-        let filename, url, size, kind, python, platform, target, uploaded, uploader, sha256, shortSHA: String
+        let filename, url, size, kind, python, platform, target, sha256, shortSHA: String
         let yanked: Bool
         /// The yank's reason, the build log's URL and the SBOM's (PEP 770), when there are.
         let reason, log, sbom: String?
@@ -126,6 +153,20 @@ enum PageContext {
         let hasProvenance: Bool
         /// Test results posted for the file (devpi test), one line per environment.
         let tests: [TestResult]
+        /// Where it came from: its uploads and pushes, the run that built it, the base that holds it.
+        let history: [HistoryLine]
+    }
+
+    /// One line of a file's history, with a link when there is a page for it (`link`, not an
+    /// optional `url`: a missing key would be looked up in the file's row, whose `url` it has).
+    struct HistoryLine: Sendable {
+        let text: String
+        let link: String
+        let linked: Bool
+
+        init(text: String, url: String?) {
+            (self.text, link, linked) = (text, url ?? "", url != nil)
+        }
     }
 
     /// One tox environment of a posted test result, as devpi-web shows it.

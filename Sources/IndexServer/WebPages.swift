@@ -89,7 +89,7 @@ struct WebPages: Sendable {
             "?" + (filter.isEmpty ? "" : "filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&") + "page=\(number)"
         }
         return render("index", PageContext.Index(
-            frame: frame(index.description), path: index.description, filter: filter, filtering: !filter.isEmpty,
+            frame: frame(index.description, crumbs: Self.crumbs(index)), path: index.description, filter: filter, filtering: !filter.isEmpty,
             projectCount: Self.counted(total, "project"), page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
             simple: "\(outsideURL.url)/\(index)/+simple/", mirror: Self.mirrorLine(settings),
             readers: settings.isPublic ? nil : ([index.user] + settings.aclRead.filter { $0 != index.user }).joined(separator: ", "),
@@ -142,9 +142,13 @@ struct WebPages: Sendable {
                 .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
         }.first
         let results = Dictionary(grouping: try service.toxResults(of: name, in: order), by: \.fileKey)
+        let runs = try service.publishingRuns(of: name)
         let versions = (version == nil ? byVersion : [shown]).map { entry in
             PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
-                                     files: entry.files.sorted { $0.filename < $1.filename }.map { fileRow($0, results: results[StoredToxResult.key(of: $0)] ?? []) })
+                                     files: entry.files.sorted { $0.filename < $1.filename }.map { file in
+                                         fileRow(file, results: results[StoredToxResult.key(of: file)] ?? [],
+                                                 history: history(of: file, shownIn: index, run: runs["\(file.index)/\(file.filename)"]))
+                                     })
         }
         let documented = try service.docs(of: name, version: shown.version, in: order) != nil
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
@@ -184,7 +188,7 @@ struct WebPages: Sendable {
                                when: Self.time(setting.time), reason: setting.reason, quarantined: !setting.status.servesFiles)
         }
         guard !source.versions.isEmpty else {
-            return render("project", PageContext.Project(frame: frame(source.name), name: source.name, path: source.index.description, single: false,
+            return render("project", PageContext.Project(frame: frame(source.name, crumbs: Self.crumbs(source.index, project: source.name)), name: source.name, path: source.index.description, single: false,
                                                           details: nil, versions: [], status: status, history: history, hasHistory: !history.isEmpty))
         }
         let metadata = source.metadata
@@ -192,17 +196,39 @@ struct WebPages: Sendable {
         if let docs = source.docs { links.append(PageContext.Link(label: "Documentation", url: docs, text: docs)) }
         if let home = metadata?.homePage, !home.isEmpty { links.append(Self.link("Homepage", home)) }
         for (label, url) in metadata?.projectURLs ?? [] { links.append(Self.link(label.isEmpty ? url : label, url)) }
+        let people = [("author", "Author", "Author-email"), ("maintainer", "Maintainer", "Maintainer-email")].compactMap { role, name, email in
+            Self.person(role, name: metadata?[name], email: metadata?[email])
+        }
+        let keywords = metadata?["Keywords"].flatMap { $0.isEmpty ? nil : $0 }
+        let platform = (metadata?.values("Platform") ?? []).filter { !$0.isEmpty && $0 != "UNKNOWN" }.joined(separator: ", ")
         let details = PageContext.Details(
             version: source.version, summary: metadata?.summary ?? "", license: metadata.flatMap(ReleaseLicense.shown),
-            requiresPython: metadata?["Requires-Python"], links: links, hasLinks: !links.isEmpty,
+            requiresPython: metadata?["Requires-Python"], people: people, classifiers: metadata?.classifiers ?? [],
+            hasClassifiers: !(metadata?.classifiers ?? []).isEmpty,
+            keywords: keywords, platform: platform.isEmpty ? nil : platform, links: links, hasLinks: !links.isEmpty,
             requirements: source.requirements, hasRequirements: !source.requirements.isEmpty,
             requestedBy: source.provenance?.requestedBy, requestReason: source.provenance?.requestReason,
             installs: source.installs, description: description
         )
         let title = source.single ? "\(source.name) \(source.version)" : source.name
-        return render("project", PageContext.Project(frame: frame(title), name: source.name, path: source.index.description,
+        let crumbs = Self.crumbs(source.index, project: source.name, version: source.single ? source.version : nil)
+        return render("project", PageContext.Project(frame: frame(title, crumbs: crumbs), name: source.name, path: source.index.description,
                                                       single: source.single, details: details, versions: source.versions,
                                                       status: status, history: history, hasHistory: !history.isEmpty))
+    }
+
+    /// An author or maintainer: the name, else the address's name part (`Jane <jane@x>`), with
+    /// the address when it looks like one; nil when the metadata names nobody.
+    static func person(_ role: String, name: String?, email: String?) -> PageContext.Person? {
+        let address = email.flatMap { text -> String? in
+            let inner = text.split(separator: "<").last.map { $0.split(separator: ">").first.map(String.init) ?? "" } ?? text
+            let trimmed = inner.trimmingCharacters(in: .whitespaces)
+            return trimmed.contains("@") && !trimmed.contains(" ") ? trimmed : nil
+        }
+        let shown = name.flatMap { $0.isEmpty || $0 == "UNKNOWN" ? nil : $0 }
+            ?? email.flatMap { $0.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces) } }.flatMap { $0.isEmpty || $0.contains("@") ? nil : $0 }
+        guard shown != nil || address != nil else { return nil }
+        return PageContext.Person(role: role, name: shown ?? address ?? "", email: address)
     }
 
     /// A link a page may make clickable: http(s) only; anything else is shown as text.
@@ -237,7 +263,7 @@ struct WebPages: Sendable {
 
     /// A file's row; `results` are its test results, oldest first: each (host, platform,
     /// environment) is shown as its newest result says, as devpi-web does.
-    private func fileRow(_ file: StoredFile, results: [StoredToxResult]) -> PageContext.FileRow {
+    private func fileRow(_ file: StoredFile, results: [StoredToxResult], history: [PageContext.HistoryLine]) -> PageContext.FileRow {
         var python = "source", platform = "any", kind = "sdist"
         if let wheel = try? WheelFilename(file.filename) {
             kind = "wheel"
@@ -247,8 +273,7 @@ struct WebPages: Sendable {
         let provenance = file.provenance?.fields.map { PageContext.Field(key: $0.key, value: $0.value) } ?? []
         return PageContext.FileRow(
             filename: file.filename, url: SimplePages.url(of: file, prefix: outsideURL.pathPrefix), size: Self.size(file.size), kind: kind, python: python,
-            platform: platform, target: (file.provenance?.target ?? "").ifEmpty("—"), uploaded: Self.time(file.uploadTime),
-            uploader: file.uploader, sha256: file.sha256, shortSHA: String(file.sha256.prefix(12)), yanked: file.yanked,
+            platform: platform, target: (file.provenance?.target ?? "").ifEmpty("—"), sha256: file.sha256, shortSHA: String(file.sha256.prefix(12)), yanked: file.yanked,
             reason: file.yankReason.flatMap { $0.isEmpty ? nil : $0 },
             log: file.buildLog == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+log/\(file.filename)",
             sbom: file.provenance?.sbomSHA256 == nil ? nil : "\(outsideURL.pathPrefix)/\(file.index)/+sbom/\(file.filename)",
@@ -257,8 +282,32 @@ struct WebPages: Sendable {
                 PageContext.TestResult(environment: environment.name, python: environment.python ?? "", platform: result.platform, host: result.host,
                                        outcome: environment.outcome.rawValue, log: "\(outsideURL.pathPrefix)/\(result.index)/\(result.relativeURL)/log",
                                        when: Self.time(result.uploadTime), passed: environment.outcome.passed)
-            }
+            },
+            history: history
         )
+    }
+
+    /// Where `file` came from, as its row on `page`'s pages says it: the run that built it from
+    /// which sdist, its upload and each push, and the base that holds it when that is not `page`.
+    private func history(of file: StoredFile, shownIn page: IndexID, run: Int64?) -> [PageContext.HistoryLine] {
+        var lines: [PageContext.HistoryLine] = []
+        if let provenance = file.provenance, provenance.builder == "wheelwright" {
+            let by = run.map { "the nightly run \($0)" } ?? "wheelwright"
+            lines.append(PageContext.HistoryLine(text: "built by \(by) from \(provenance.sdist) (sha256 \(provenance.sdistSHA256.prefix(12)))",
+                                                 url: run.map { "\(outsideURL.pathPrefix)/+builds/\($0)/" }))
+        }
+        for event in file.history {
+            let when = Self.time(event.when)
+            let text = switch event.what {
+            case .upload: "uploaded to \(event.dst) by \(event.who) at \(when)"
+            case .push: "pushed from \(event.src ?? "?") to \(event.dst) by \(event.who) at \(when)"
+            }
+            lines.append(PageContext.HistoryLine(text: text, url: nil))
+        }
+        if file.index != page {
+            lines.append(PageContext.HistoryLine(text: "held by the base \(file.index)", url: "\(outsideURL.pathPrefix)/\(file.index)/"))
+        }
+        return lines
     }
 
     /// Each (host, platform, environment) once, from the newest result that has it, newest first.
@@ -439,8 +488,34 @@ struct WebPages: Sendable {
     }
 
     /// The header and footer of a page titled `title`, with links under the path prefix.
-    private func frame(_ title: String, query: String? = nil) -> PageContext.Frame {
-        PageContext.Frame(title: title, query: query, prefix: outsideURL.pathPrefix)
+    private func frame(_ title: String, query: String? = nil, crumbs: [(String, String)] = []) -> PageContext.Frame {
+        var frame = PageContext.Frame(title: title, query: query, prefix: outsideURL.pathPrefix)
+        frame.crumbs = crumbs.enumerated().map { position, crumb in
+            let last = position == crumbs.count - 1
+            return PageContext.Crumb(label: crumb.0, link: outsideURL.pathPrefix + crumb.1, last: last)
+        }
+        return frame
+    }
+
+    /// user › index › project › version, as far as `project` and `version` go.
+    private static func crumbs(_ index: IndexID, project: String? = nil, version: String? = nil) -> [(String, String)] {
+        var crumbs = [(index.user, "/\(index.user)/"), (index.index, "/\(index)/")]
+        if let project { crumbs.append((project, "/\(index)/\(project)/")) }
+        if let project, let version { crumbs.append((version, "/\(index)/\(project)/\(version)/")) }
+        return crumbs
+    }
+
+    /// A user's page: their indices the reader may read (devpi-client gets the same as JSON).
+    func user(_ name: String, visible: (IndexID) -> Bool) throws -> String {
+        let statistics = try service.indexStatistics()
+        let own = try service.indices().filter { $0.path.user == name && visible($0.path) }.sorted { $0.path.description < $1.path.description }
+        let rows = try own.map { try row($0, own: statistics[$0.path] ?? .empty) }
+        return render("root", PageContext.Root(frame: frame(name, crumbs: [(name, "/\(name)/")]), users: [PageContext.User(name: name, indices: rows)]))
+    }
+
+    /// A refusal as a page, for a browser: what went wrong, and the way back.
+    func errorPage(status: HTTPResponse.Status, message: String) -> String {
+        render("error", PageContext.ErrorPage(frame: frame("\(status.code) \(status.reasonPhrase)"), status: "\(status.code) \(status.reasonPhrase)", message: message))
     }
 
     private func render(_ template: String, _ context: Any) -> String {

@@ -12,7 +12,7 @@ enum WebTemplates {
         <title>{{title}} · wheelwright</title><link rel="stylesheet" href="{{frame.prefix}}/+static/style.css"></head>
         <body><header><a class="brand" href="{{frame.prefix}}/">wheelwright</a> <a href="{{frame.prefix}}/+builds/">builds</a> <a href="{{frame.prefix}}/+coverage/">coverage</a>
         <form action="{{frame.prefix}}/+search" method="get"><input type="search" name="q" value="{{query}}" placeholder="search projects" aria-label="search projects"></form></header>
-        <main>{{/frame}}
+        <main>{{#hasCrumbs}}<nav class="crumbs" aria-label="where">{{#crumbs}}{{^last}}<a href="{{link}}">{{label}}</a> › {{/last}}{{#last}}<span>{{label}}</span>{{/last}}{{/crumbs}}</nav>{{/hasCrumbs}}{{/frame}}
         """
 
     static let footer = """
@@ -57,22 +57,26 @@ enum WebTemplates {
         <p class="summary">{{summary}}</p>
         <p class="meta">in <a href="{{frame.prefix}}/{{path}}/">{{path}}</a>{{#single}} · <a href="{{frame.prefix}}/{{path}}/{{name}}/">every version</a>{{/single}}{{^single}} · newest {{version}}{{/single}} · simple API: <a href="{{frame.prefix}}/{{path}}/+simple/{{name}}/">/{{path}}/+simple/{{name}}/</a></p>
         <dl class="release">
+        {{#people}}<dt>{{role}}</dt><dd>{{name}}{{#email}} &lt;<a href="mailto:{{email}}">{{email}}</a>&gt;{{/email}}</dd>{{/people}}
         {{#license}}<dt>license</dt><dd>{{license}}</dd>{{/license}}
+        {{#keywords}}<dt>keywords</dt><dd>{{keywords}}</dd>{{/keywords}}
+        {{#platform}}<dt>platform</dt><dd>{{platform}}</dd>{{/platform}}
         {{#requiresPython}}<dt>Requires-Python</dt><dd>{{requiresPython}}</dd>{{/requiresPython}}
         {{#hasLinks}}<dt>links</dt><dd>{{#links}}<span class="link">{{#url}}<a href="{{url}}" rel="nofollow noopener noreferrer">{{label}}</a>{{/url}}{{^url}}{{label}}: {{text}}{{/url}}</span> {{/links}}</dd>{{/hasLinks}}
         {{#hasRequirements}}<dt>requires</dt><dd><ul class="requirements">{{#requirements}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}</li>{{/requirements}}</ul></dd>{{/hasRequirements}}
         {{#requestedBy}}<dt>requested by</dt><dd>{{requestedBy}}</dd>{{/requestedBy}}
         {{#requestReason}}<dt>reason</dt><dd>{{requestReason}}</dd>{{/requestReason}}
+        {{#hasClassifiers}}<dt>classifiers</dt><dd><ul class="classifiers">{{#classifiers}}<li>{{.}}</li>{{/classifiers}}</ul></dd>{{/hasClassifiers}}
         <dt>install</dt><dd>{{#installs}}<code class="install">{{.}}</code> {{/installs}}</dd>
         </dl>
         <section class="readme">{{{description}}}</section>
         {{/details}}
         {{#versions}}
         <section class="version"><h2>{{^single}}<a href="{{url}}">{{version}}</a>{{/single}}{{#single}}files{{/single}}</h2>
-        <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>uploaded</th><th>tests</th><th>sha256</th></tr></thead><tbody>
+        <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>history</th><th>tests</th><th>sha256</th></tr></thead><tbody>
         {{#files}}<tr{{#yanked}} class="yanked"{{/yanked}}><td><a href="{{url}}">{{filename}}</a>{{#yanked}} <span class="tag">yanked{{#reason}}: {{reason}}{{/reason}}</span>{{/yanked}}
         {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#sbom}} · <a href="{{sbom}}">SBOM</a>{{/sbom}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
-        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td>{{uploaded}} by {{uploader}}</td><td>{{#tests}}<a class="test {{#passed}}passed{{/passed}}{{^passed}}failed{{/passed}}" href="{{log}}" title="{{host}}, {{when}}">{{environment}} {{python}} {{platform}}: {{outcome}}</a><br>{{/tests}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
+        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td class="history">{{#history}}{{#linked}}<a href="{{link}}">{{text}}</a>{{/linked}}{{^linked}}{{text}}{{/linked}}<br>{{/history}}</td><td>{{#tests}}<a class="test {{#passed}}passed{{/passed}}{{^passed}}failed{{/passed}}" href="{{log}}" title="{{host}}, {{when}}">{{environment}} {{python}} {{platform}}: {{outcome}}</a><br>{{/tests}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
         {{/files}}</tbody></table></section>
         {{/versions}}
         {{#hasHistory}}<section class="status-history"><h2>status history</h2><ul>{{#history}}<li>{{when}}: {{user}} set <b>{{status}}</b> in {{index}}: {{reason}}</li>{{/history}}</ul></section>{{/hasHistory}}
@@ -135,6 +139,14 @@ enum WebTemplates {
         {{> footer}}
         """
 
+    static let error = """
+        {{> header}}
+        <h1>{{status}}</h1>
+        <p class="error">{{message}}</p>
+        <p><a href="{{frame.prefix}}/">the indices</a> · <a href="{{frame.prefix}}/+search">search</a> · <a href="{{frame.prefix}}/+builds/">build runs</a></p>
+        {{> footer}}
+        """
+
     static let search = """
         {{> header}}
         <h1>Search{{#frame.query}}: “{{frame.query}}”{{/frame.query}}</h1>
@@ -170,6 +182,7 @@ enum WebTemplates {
         .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #fbe9e7; color: var(--bad); }
         tr.yanked td { color: var(--muted); }
         a.test.passed { color: var(--good); } a.test.failed { color: var(--bad); }
+        nav.crumbs { font-size: .9rem; color: var(--muted); margin: .5rem 0; } p.error { font-size: 1.05rem; }
         section.hit h2 { font-size: 1.05rem; margin: 1rem 0 .2rem; } section.hit .version, section.hit .index { color: var(--muted); font-weight: normal; }
         section.hit p { margin: .1rem 0; } section.hit .snippet { color: var(--muted); font-size: .9rem; } mark { background: #fff3b0; }
         .bad { color: var(--bad); }
@@ -200,7 +213,7 @@ enum WebTemplates {
         MustacheContentTypes.register(ByteEscapedHTML(), named: ByteEscapedHTML.name)
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in [("header", header), ("footer", footer), ("root", root), ("index", index), ("project", project),
-                             ("builds", builds), ("run", run), ("coverage", coverage), ("coverageEnd", coverageEnd), ("search", search)] {
+                             ("builds", builds), ("run", run), ("coverage", coverage), ("coverageEnd", coverageEnd), ("search", search), ("error", error)] {
             do {
                 templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(ByteEscapedHTML.name)}}" + text)
             } catch {

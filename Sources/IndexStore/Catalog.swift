@@ -367,12 +367,13 @@ public struct Catalog: Sendable {
                 try new.placing()
                 try db.execute("""
                     INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
-                        yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity, history)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [
                         file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
                         file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
                         file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
+                        String(decoding: try JSONEncoder().encode(file.history), as: UTF8.self),
                     ])
                 try Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
                 results.append(.success(.stored(file)))
@@ -622,6 +623,19 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// The build run that published each wheel of `project` (its latest), keyed `INDEX/FILENAME`.
+    public func publishingRuns(of project: String) throws -> [String: Int64] {
+        try read { db in
+            var runs: [String: Int64] = [:]
+            for row in try db.rows(#"SELECT run, "index", wheel FROM run_item WHERE project = ? AND status = 'built' AND wheel IS NOT NULL"#, [project]) {
+                let index: String? = try row["index"], wheel: String? = try row["wheel"], run: Int64 = try row["run"]
+                guard let index, let wheel else { continue }
+                runs["\(index)/\(wheel)"] = max(runs["\(index)/\(wheel)"] ?? 0, run)
+            }
+            return runs
+        }
+    }
+
     /// The log run `run` reported for item `item`, if any.
     public func runLog(run: Int64, item: String) throws -> String? {
         try read { db in try db.value("SELECT log FROM run_log WHERE run = ? AND item = ?", [run, item]) }
@@ -734,20 +748,22 @@ public struct Catalog: Sendable {
     /// A file row's columns but the core metadata, which only `coreMetadata` reads.
     private static let fileColumns = """
         indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython, yanked, yankReason,
-        metadataSHA256, provenance, buildLogSHA256, buildLogSize
+        metadataSHA256, provenance, buildLogSHA256, buildLogSize, history
         """
 
     private static func storedFile(_ row: SQLRow) throws -> StoredFile {
         let provenance: String? = try row["provenance"]
         let logDigest: String? = try row["buildLogSHA256"]
         let logSize: Int64? = try row["buildLogSize"]
+        let history: String? = try row["history"]
         return StoredFile(
             index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], project: try row["project"],
             version: try row["version"], kind: DistributionKind(rawValue: try row["kind"]) ?? .wheel, sha256: try row["sha256"],
             size: try row["size"], uploadTime: try row["uploadTime"], uploader: try row["uploader"], requiresPython: try row["requiresPython"],
             yanked: try row["yanked"], yankReason: try row["yankReason"], metadataSHA256: try row["metadataSHA256"],
             provenance: provenance.flatMap { try? JSONDecoder().decode(Provenance.self, from: Data($0.utf8)) },
-            buildLog: logDigest.flatMap(BlobDigest.init).map { BlobReference(digest: $0, size: logSize ?? 0) }
+            buildLog: logDigest.flatMap(BlobDigest.init).map { BlobReference(digest: $0, size: logSize ?? 0) },
+            history: history.flatMap { try? JSONDecoder().decode([FileEvent].self, from: Data($0.utf8)) }
         )
     }
 }

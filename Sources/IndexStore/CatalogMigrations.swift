@@ -262,6 +262,13 @@ enum CatalogMigrations {
             try Catalog.createSearchTables(session)
             try Catalog.rebuildSearch(session)
         },
+        // A file's history in its index (devpi's `+links` log): its upload and the pushes that
+        // brought it; NULL for a file stored before, whose history is its upload. Which run built
+        // a wheel is found by its project.
+        CatalogMigration(identifier: "v18-file-history") { session in
+            try session.execute("ALTER TABLE file ADD COLUMN history TEXT")
+            try session.execute("CREATE INDEX run_item_project ON run_item(project)")
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

@@ -202,7 +202,8 @@ extension IndexService {
                 index: target, filename: file.filename, project: file.project, version: file.version, kind: file.kind,
                 sha256: file.sha256, size: file.size, uploadTime: now, uploader: identity.user, requiresPython: file.requiresPython,
                 yanked: file.yanked, yankReason: file.yankReason, metadataSHA256: file.metadataSHA256, provenance: file.provenance,
-                buildLog: file.buildLog
+                buildLog: file.buildLog,
+                history: file.history + [FileEvent(what: .push, who: identity.user, when: now, src: source.description, dst: target.description)]
             )
             return try catalog.addFile(copy, metadata: try catalog.coreMetadata(source, file.filename))
         }

@@ -116,6 +116,8 @@ extension IndexService {
 
     public func runLog(run: Int64, item: String) throws -> String? { try catalog.runLog(run: run, item: item) }
 
+    public func publishingRuns(of project: String) throws -> [String: Int64] { try catalog.publishingRuns(of: project) }
+
     /// The identity `user` and `password` (or `__token__` and a token) prove, from `address`
     /// (for the login throttle); nil when they prove none.
     public func authenticate(user: String, password: String, from address: String) async throws -> Identity? {

@@ -25,12 +25,15 @@ public struct StoredFile: Sendable, Equatable {
     public let provenance: Provenance?
     /// The build log the builder attached: a blob the server stored and digested itself.
     public let buildLog: BlobReference?
+    /// How it came to this index, oldest first: its upload, then each push that brought it
+    /// along (a file stored before histories were kept has its upload here).
+    public let history: [FileEvent]
 
     public init(
         index: IndexID, filename: String, project: String, version: String, kind: DistributionKind,
         sha256: String, size: Int64, uploadTime: Double, uploader: String, requiresPython: String?,
         yanked: Bool = false, yankReason: String? = nil, metadataSHA256: String?, provenance: Provenance?,
-        buildLog: BlobReference? = nil
+        buildLog: BlobReference? = nil, history: [FileEvent]? = nil
     ) {
         self.index = index
         self.filename = filename
@@ -47,6 +50,7 @@ public struct StoredFile: Sendable, Equatable {
         self.metadataSHA256 = metadataSHA256
         self.provenance = provenance
         self.buildLog = buildLog
+        self.history = history ?? [FileEvent(what: .upload, who: uploader, when: uploadTime, dst: index.description)]
     }
 
     /// The file's content as a blob reference (its digest was computed by this server).

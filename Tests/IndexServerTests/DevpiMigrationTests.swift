@@ -15,24 +15,8 @@ final class DevpiMigrationTests {
 
     @Test("devpi-export → import-devpi: users (without a password until set: root at serve, alice by root), indices with bases and volatility, every file; again: no change; a tampered file refused, exit 1; pip installs from the result")
     func roundTrip() async throws {
-        let serverdir = folder.path("devpi-server")
-        let port = 20_000 + Int.random(in: 0..<20_000)
-        let initialized = try await runTool(Repository.tool("devpi-init"), ["--serverdir", serverdir, "--no-root-pypi", "--root-passwd", "devpi-root"])
-        #expect(initialized.status == 0, "\(initialized.output)")
-        let devpiServer = Process()
-        devpiServer.executableURL = URL(fileURLWithPath: Repository.tool("devpi-server"))
-        devpiServer.arguments = ["--serverdir", serverdir, "--host", "127.0.0.1", "--port", String(port)]
-        devpiServer.standardOutput = FileHandle.nullDevice
-        devpiServer.standardError = FileHandle.nullDevice
-        try devpiServer.run()
-        defer { if devpiServer.isRunning { kill(devpiServer.processIdentifier, SIGKILL) } }
-        let url = "http://127.0.0.1:\(port)"
-        var up = false
-        for _ in 0..<150 where !up {
-            up = ((try? await HTTP.send(.GET, url + "/+api"))?.status == 200)
-            if !up { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        #expect(up, "devpi-server did not start")
+        let devpiServer = try await DevpiServer(in: folder)
+        let (url, serverdir) = (devpiServer.url, devpiServer.serverdir)
 
         let client = ["DEVPI_CLIENTDIR": folder.path("client"), "HOME": folder.url.path]
         func devpi(_ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -51,10 +35,7 @@ final class DevpiMigrationTests {
         }
         let uploaded = try await devpi(["upload"] + wheels)
         #expect(uploaded.status == 0, "\(uploaded.output)")
-        // devpi-server stops on SIGINT; its catalog is committed, so a kill after 10 s loses nothing.
-        kill(devpiServer.processIdentifier, SIGINT)
-        for _ in 0..<100 where devpiServer.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        if devpiServer.isRunning { kill(devpiServer.processIdentifier, SIGKILL) }
+        devpiServer.stop()
 
         let dump = folder.path("dump")
         let exported = try await runTool(Repository.tool("devpi-export"), ["--serverdir", serverdir, dump])

@@ -142,6 +142,19 @@ final class WebPagesTests {
         #expect(bold.contains("href=\"/alice/dev/sneaky/\"") && bold.contains("<mark>bold</mark>"), "\(bold)")
         #expect(!bold.contains("<script>alert") && !bold.contains("<b>bold</b>"), "\(bold)")
         #expect(try await page("/+search?q=%22%29+OR+1%3D1+--").contains("No project matches"))
+
+        // Breadcrumbs; a user's page for a browser (JSON for devpi-client); refusals as pages.
+        let release = try await page("/alice/dev/demo-lib/2.0/")
+        #expect(release.contains(#"<nav class="crumbs" aria-label="where"><a href="/alice/">alice</a> › <a href="/alice/dev/">dev</a> › <a href="/alice/dev/demo-lib/">demo-lib</a> › <span>2.0</span></nav>"#), "\(release)")
+        let user = try await page("/alice/")
+        #expect(user.contains("href=\"/alice/dev/\"") && user.contains("<span>alice</span>"), "\(user)")
+        #expect(try await HTTP.send(.GET, server.baseURL + "/alice", headers: [("Accept", "application/json")]).json["type"] as? String == "userconfig")
+        let missing = try await HTTP.send(.GET, server.baseURL + "/alice/dev/no-such-project/", headers: Self.html)
+        #expect(missing.status == 404 && missing.text.contains("<h1>404 Not Found</h1>") && missing.text.contains("href=\"/+search\""), "\(missing.text)")
+        #expect(missing.headers["Content-Security-Policy"].first?.contains("default-src 'none'") == true)
+        let forDevpi = try await HTTP.send(.GET, server.baseURL + "/alice/dev/no-such-project", headers: [("Accept", "application/json")])
+        #expect(forDevpi.status == 404 && forDevpi.json["message"] != nil, "\(forDevpi.text)")
+        #expect(try await HTTP.send(.GET, server.baseURL + "/nobody/", headers: Self.html).status == 404)
     }
 
     @Test("a summary holding <script> is shown as text, never run")

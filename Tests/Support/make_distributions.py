@@ -3,7 +3,7 @@
 
   make_distributions.py OUT NAME VERSION [--sdist] [--requires-python SPEC] [--payload TEXT] [--payload-size N] [--summary TEXT]
                         [--requires-dist REQ]... [--build-requires JSON] [--description-file FILE [--description-type TYPE]]
-                        [--tox-ini TEXT]
+                        [--tox-ini TEXT] [--metadata-line 'Field: value']...
 
 A wheel is a pure `py3-none-any` zip with a module, METADATA, WHEEL and RECORD; an sdist is
 a `.tar.gz` with PKG-INFO and a pyproject.toml, whose `[build-system].requires` is
@@ -22,7 +22,7 @@ import zipfile
 
 
 def metadata(name, version, requires_python, summary, requires_dist=(), description=None, description_type=None, project_urls=(),
-             license_expression=None):
+             license_expression=None, metadata_lines=()):
     # 2.2 where requirements are declared: from it on, an sdist's PKG-INFO is to be trusted.
     # 2.4 with a License-Expression (PEP 639).
     lines = ["Metadata-Version: 2.4" if license_expression else "Metadata-Version: 2.2" if requires_dist else "Metadata-Version: 2.1",
@@ -32,6 +32,7 @@ def metadata(name, version, requires_python, summary, requires_dist=(), descript
         lines.append(f"Requires-Python: {requires_python}")
     lines += [f"Requires-Dist: {requirement}" for requirement in requires_dist]
     lines += [f"Project-URL: {url}" for url in project_urls]
+    lines += list(metadata_lines)
     if description_type:
         lines.append(f"Description-Content-Type: {description_type}")
     return "\n".join(lines) + "\n\n" + (description if description is not None else "A test distribution.\n")
@@ -116,8 +117,9 @@ def main():
     parser.add_argument("--build-requires", help="the sdist's [build-system].requires, a JSON list")
     parser.add_argument("--license-expression", help="the metadata's License-Expression (PEP 639) instead of License: MIT")
     parser.add_argument("--tox-ini", help="an sdist's tox.ini")
+    parser.add_argument("--metadata-line", action="append", default=[], help="a further core metadata line (Author: Jane; repeatable)")
     args = parser.parse_args()
-    described = {"project_urls": args.project_url, "license_expression": args.license_expression}
+    described = {"project_urls": args.project_url, "license_expression": args.license_expression, "metadata_lines": args.metadata_line}
     if args.tox_ini is not None:
         if not args.sdist:
             parser.error("--tox-ini is for an sdist")

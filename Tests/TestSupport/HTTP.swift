@@ -118,7 +118,7 @@ public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ versi
                       requiresPython: String? = nil, payload: String = "", payloadSize: Int = 0, summary: String = "",
                       requiresDist: [String] = [], description: (text: String, type: String?)? = nil,
                       projectURLs: [String] = [], buildRequires: [String]? = nil, licenseExpression: String? = nil,
-                      toxINI: String? = nil) async throws -> String {
+                      toxINI: String? = nil, metadataLines: [String] = []) async throws -> String {
     var arguments = [Repository.root.appendingPathComponent("Tests/Support/make_distributions.py").path, folder.url.path, name, version,
                      "--payload", payload, "--payload-size", String(payloadSize), "--summary", summary]
     if let description {
@@ -132,6 +132,7 @@ public func makeDistribution(in folder: TemporaryFolder, _ name: String, _ versi
     for url in projectURLs { arguments += ["--project-url", url] }
     if let licenseExpression { arguments += ["--license-expression", licenseExpression] }
     if let toxINI { arguments += ["--tox-ini", toxINI] }
+    for line in metadataLines { arguments += ["--metadata-line", line] }
     if let buildRequires {
         arguments += ["--build-requires", String(decoding: try JSONSerialization.data(withJSONObject: buildRequires), as: UTF8.self)]
     }
