@@ -4,7 +4,8 @@ import PythonPackaging
 /// Full-text search over the projects of every index: `search_doc` holds a project's newest
 /// release's texts (`SearchDocument`), kept as files come and go; SQLite indexes it with an FTS5
 /// table fed by triggers (porter stemming), PostgreSQL with a weighted, stored tsvector under a
-/// GIN index. The name weighs most, then summary and keywords, then the description.
+/// GIN index (the name's words as written and stemmed, since queries are stemmed). The name
+/// weighs most, then summary and keywords, then the description.
 extension Catalog {
     static func createSearchTables(_ session: any SQLSession) throws {
         switch session.dialect {
@@ -32,7 +33,8 @@ extension Catalog {
                 CREATE TABLE search_doc (id \(session.dialect.serialKey), indexPath TEXT NOT NULL, project TEXT NOT NULL, version TEXT NOT NULL,
                     summary TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL,
                     document tsvector GENERATED ALWAYS AS (
-                        setweight(to_tsvector('simple', replace(project, '-', ' ')), 'A') || setweight(to_tsvector('english', summary), 'B')
+                        setweight(to_tsvector('simple', replace(project, '-', ' ')) || to_tsvector('english', replace(project, '-', ' ')), 'A')
+                        || setweight(to_tsvector('english', summary), 'B')
                         || setweight(to_tsvector('english', keywords), 'B') || setweight(to_tsvector('english', description), 'D')) STORED,
                     UNIQUE (indexPath, project))
                 """)

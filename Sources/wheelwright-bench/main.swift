@@ -55,9 +55,14 @@ func seedIndex(directory: String, index: String, count: Int, perProject: Int) th
 /// Fills `index` with `count` projects, each a wheel whose core metadata has a summary, keywords
 /// and a description of 300 words drawn as text has them (a catalog's search
 /// documents as real uploads make them), in group commits of 1,000; then times each of `queries`
-/// through the catalog's full-text search (the median of 21) and prints one JSON line.
+/// through the catalog's full-text search (the median of 21) and prints one JSON line; on the
+/// PostgreSQL catalog `WHEELWRIGHT_BENCH_CATALOG` names, when set.
 func seedSearch(directory: String, index: String, count: Int, queries: [String]) throws {
-    let service = try IndexService(directory: URL(fileURLWithPath: directory))
+    // WHEELWRIGHT_BENCH_CATALOG=postgresql://…: the same on a PostgreSQL catalog.
+    let shared = try ProcessInfo.processInfo.environment["WHEELWRIGHT_BENCH_CATALOG"].map {
+        try PostgresCatalogDatabase(address: try PostgresAddress($0), password: nil) as any CatalogDatabase
+    }
+    let service = try IndexService(directory: URL(fileURLWithPath: directory), database: shared)
     _ = try service.bootstrapRoot(password: "bench")
     let id = try IndexID(index)
     if try !service.catalog.userExists(id.user) { try service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench")) }

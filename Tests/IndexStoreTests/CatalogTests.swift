@@ -147,6 +147,12 @@ struct CatalogTests {
         #expect(try catalog.search(SearchQuery("YAML emitter"), in: nil, limit: 10).hits.map(\.project) == ["pyyaml"], "every word")
         #expect(try catalog.search(SearchQuery("zebra"), in: nil, limit: 10).hits.isEmpty, "only the newest release's texts")
         #expect(try catalog.search(SearchQuery("parser"), in: [Self.stable], limit: 10).hits.map(\.project) == ["toolkit"])
+        // A name's words are found whatever the stemmer makes of them ("seeded" is "seed" in English).
+        _ = try catalog.addFile(StoredFile(index: Self.dev, filename: "seeded_project_4242-1.0.tar.gz", project: "seeded-project-4242", version: "1.0",
+                                           kind: .sdist, sha256: String(repeating: "e", count: 64), size: 1, uploadTime: 1_700_000_000, uploader: "alice",
+                                           requiresPython: nil, metadataSHA256: nil, provenance: nil))
+        #expect(try catalog.search(SearchQuery("seeded-project-4242"), in: nil, limit: 10).hits.map(\.project) == ["seeded-project-4242"])
+        #expect(try catalog.search(SearchQuery("seeded project"), in: nil, limit: 10).hits.map(\.project) == ["seeded-project-4242"])
         #expect(try catalog.search(SearchQuery("parser"), in: [], limit: 10).hits.isEmpty)
         // Deleting the newest release brings back the one before; deleting the project, nothing.
         _ = try catalog.deleteFiles(Self.dev, project: "pyyaml", version: "6.0")
