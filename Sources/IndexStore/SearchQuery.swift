@@ -38,7 +38,7 @@ public struct SearchQuery: Sendable, Equatable {
     var tsquery: String { terms.enumerated().map { $1 + ($0 == terms.count - 1 ? ":*" : "") }.joined(separator: " & ") }
 }
 
-/// What a search found: its hits, and whether it matched more than `Catalog.maximumRanked`
+/// What a search found: its hits, and whether it matched more than `Catalog.maximumRanked(_:)`
 /// projects (then the newest of them are shown, not the most relevant).
 public struct SearchResults: Sendable, Equatable {
     public let hits: [SearchHit]
