@@ -63,9 +63,7 @@ extension IndexRoutes {
 
     /// devpi's time in a log entry: UTC as [year, month, day, hour, minute, second].
     static func devpiTime(_ seconds: Double) -> [Int] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
+        let c = SimplePages.utc(seconds)
         return [c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0]
     }
 

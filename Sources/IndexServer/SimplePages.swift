@@ -80,11 +80,15 @@ enum SimplePages {
 
     /// PEP 700: ISO 8601 with microseconds, UTC.
     static func uploadTime(_ seconds: Double) -> String {
-        let date = Date(timeIntervalSince1970: seconds)
+        let c = utc(seconds)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, c.nanosecond! / 1000)
+    }
+
+    /// The date and time, to the nanosecond, at `seconds` since 1970 in UTC (PEP 700's times, devpi's logs).
+    static func utc(_ seconds: Double) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, c.nanosecond! / 1000)
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: Date(timeIntervalSince1970: seconds))
     }
 
     static func escape(_ text: String) -> String { HTMLSanitizer.escape(text) }
