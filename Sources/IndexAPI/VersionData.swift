@@ -24,7 +24,8 @@ public struct VersionData: Codable, Sendable, Equatable {
 }
 
 /// One file of a release: devpi's `releasefile` link (an absolute path on the index), with its
-/// digest; or a test result for one (`toxresult`, `for_href` the file's link).
+/// digest; a test result for one (`toxresult`, `for_href` the file's link); or the release's
+/// documentation zip (`doczip`).
 public struct ReleaseLink: Codable, Sendable, Equatable {
     public var rel: String
     public var href: String
@@ -42,6 +43,10 @@ public struct ReleaseLink: Codable, Sendable, Equatable {
 
     public init(toxResult href: String, sha256: String, for file: String) {
         (rel, self.href, hashSpec, hashes, forHref) = ("toxresult", href, "sha256=\(sha256)", ["sha256": sha256], file)
+    }
+
+    public init(docs href: String, sha256: String) {
+        (rel, self.href, hashSpec, hashes) = ("doczip", href, "sha256=\(sha256)", ["sha256": sha256])
     }
 
     enum CodingKeys: String, CodingKey {

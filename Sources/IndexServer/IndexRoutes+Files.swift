@@ -14,6 +14,11 @@ extension IndexRoutes {
     ) async throws -> Response {
         let wantsMetadata = requested.hasSuffix(".metadata")
         let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
+        if let release = StoredDocs.release(named: requested) {
+            guard let docs = try service.docs(of: release.project, version: release.version, in: [index]), docs.sha256 == hash,
+                  let blob = docs.blob else { throw StoreError.notFound("no documentation \(requested) in \(index)") }
+            return try await blobResponse(blob, contentType: "application/zip", request, context: context)
+        }
         let stored: StoredFile
         if let found = try service.file(filename, in: index), found.sha256 == hash {
             if let mirror, let version = try? Version(found.version) {
@@ -36,11 +41,16 @@ extension IndexRoutes {
             ], body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: metadata)))
         }
         guard let blob = stored.blob else { throw StoreError(.internalError, "\(filename) in \(index) has no valid blob digest in the catalog") }
+        return try await blobResponse(blob, contentType: "application/octet-stream", request, context: context)
+    }
+
+    /// A stored blob, immutable, whole or (`Range`) in part.
+    private func blobResponse(_ blob: BlobReference, contentType: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let sha256 = blob.digest.hex
         let path = try service.checkedPath(blob).path
         let size = Int(blob.size)
         var headers: HTTPFields = [
-            .contentType: "application/octet-stream",
+            .contentType: contentType,
             .cacheControl: "max-age=31536000, immutable",
             .acceptRanges: "bytes",
             .eTag: "\"\(sha256)\"",

@@ -15,7 +15,11 @@ extension IndexRoutes {
         let (_, files) = try service.servedProject(normalized, in: index, order: order)
         let base = linkBase(request)
         let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
-        let versions = Dictionary(grouping: files, by: \.version).mapValues { versionData(normalized, $0, results: results, base: base) }
+        let docs = try service.docs(of: normalized, in: order)
+        var versions: [String: VersionData] = [:]
+        for (version, files) in Dictionary(grouping: files, by: \.version) {
+            versions[version] = versionData(normalized, files, docs: docs[version], results: results, base: base)
+        }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
 
@@ -29,21 +33,28 @@ extension IndexRoutes {
         let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
         let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
-        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, results: results, base: linkBase(request))))
+        let docs = try service.docs(of: normalized, version: canonical, in: order)
+        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
     }
 
-    /// One release's files, which share a project and version, each followed by its test results.
-    private func versionData(_ name: String, _ files: [StoredFile], results: [String: [StoredToxResult]], base: String) -> VersionData {
+    /// One release's files, which share a project and version, each followed by its test
+    /// results; then its documentation. Each link carries its history as devpi's `log`.
+    private func versionData(_ name: String, _ files: [StoredFile], docs: StoredDocs?, results: [String: [StoredToxResult]], base: String) -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
-        let links = sorted.flatMap { file in
+        var links = sorted.flatMap { file in
             let href = base + SimplePages.url(of: file, prefix: pathPrefix)
             var link = ReleaseLink(href: href, sha256: file.sha256, yanked: file.yanked)
-            link.log = file.history.map { event in
-                LinkLogEntry(what: event.what.rawValue, who: event.who, when: Self.devpiTime(event.when), src: event.src, dst: event.dst)
-            }
+            link.log = Self.devpiLog(file.history)
             return [link] + (results[StoredToxResult.key(of: file)] ?? []).map { result in
-                ReleaseLink(toxResult: "\(base)\(pathPrefix)/\(result.index)/\(result.relativeURL)", sha256: result.sha256, for: href)
+                var link = ReleaseLink(toxResult: "\(base)\(pathPrefix)/\(result.index)/\(result.relativeURL)", sha256: result.sha256, for: href)
+                link.log = Self.devpiLog(result.history)
+                return link
             }
+        }
+        if let docs {
+            var link = ReleaseLink(docs: "\(base)\(pathPrefix)/\(docs.index)/\(docs.relativeURL)", sha256: docs.sha256)
+            link.log = Self.devpiLog(docs.history)
+            links.append(link)
         }
         var data = VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
         // The metadata from a wheel (what pip reads) before an sdist, as the release page takes it.
@@ -59,6 +70,11 @@ extension IndexRoutes {
             (data.classifiers, data.platform) = (metadata.classifiers, metadata.values("Platform"))
         }
         return data
+    }
+
+    /// A history as devpi's `log` of a link.
+    static func devpiLog(_ history: [FileEvent]) -> [LinkLogEntry] {
+        history.map { LinkLogEntry(what: $0.what.rawValue, who: $0.who, when: devpiTime($0.when), src: $0.src, dst: $0.dst) }
     }
 
     /// devpi's time in a log entry: UTC as [year, month, day, hour, minute, second].

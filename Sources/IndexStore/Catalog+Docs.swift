@@ -18,8 +18,8 @@ extension Catalog {
                 try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [docs.index.description, docs.project, docs.version])
             }
             try placing()
-            try db.execute("INSERT INTO doc (indexPath, project, version, sha256, size, uploadTime, uploader) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-                docs.index.description, docs.project, docs.version, docs.sha256, docs.size, docs.uploadTime, docs.uploader,
+            try db.execute("INSERT INTO doc (indexPath, project, version, sha256, size, uploadTime, uploader, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                docs.index.description, docs.project, docs.version, docs.sha256, docs.size, docs.uploadTime, docs.uploader, try FileEvent.encoded(docs.history),
             ])
             try db.bumpGeneration()
             return true
@@ -36,19 +36,32 @@ extension Catalog {
         }
     }
 
-    /// The versions of `project` with documentation in the indices of `order`.
-    public func documentedVersions(_ project: String, in order: [IndexID]) throws -> [String] {
-        guard !order.isEmpty else { return [] }
+    /// The documentation of each version of `project` in the indices of `order` (of a version
+    /// in several, the first index's), by version.
+    public func docs(of project: String, in order: [IndexID]) throws -> [String: StoredDocs] {
+        guard !order.isEmpty else { return [:] }
+        let rank = Dictionary(order.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { first, _ in first })
         return try read { db in
-            try db.values("SELECT DISTINCT version FROM doc WHERE project = ? AND indexPath IN (\(placeholders(order.count)))",
-                          [project] + order.map(\.description))
+            var found: [String: (rank: Int, docs: StoredDocs)] = [:]
+            for row in try db.rows("SELECT indexPath, version, \(Self.docsColumns) FROM doc WHERE project = ? AND indexPath IN (\(placeholders(order.count)))",
+                                   [project] + order.map(\.description)) {
+                let path: String = try row["indexPath"], version: String = try row["version"]
+                guard let position = rank[path], found[version].map({ position < $0.rank }) ?? true else { continue }
+                found[version] = (position, try Self.docs(row, project: project, version: version, in: try IndexID(path)))
+            }
+            return found.mapValues(\.docs)
         }
     }
 
     static func docs(_ project: String, version: String, in index: IndexID, _ db: any SQLSession) throws -> StoredDocs? {
-        guard let row = try db.rows("SELECT sha256, size, uploadTime, uploader FROM doc WHERE indexPath = ? AND project = ? AND version = ?",
-                                    [index.description, project, version]).first else { return nil }
-        return StoredDocs(index: index, project: project, version: version, sha256: try row["sha256"], size: try row["size"],
-                          uploadTime: try row["uploadTime"], uploader: try row["uploader"])
+        try db.rows("SELECT \(docsColumns) FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+            .first.map { try docs($0, project: project, version: version, in: index) }
+    }
+
+    private static let docsColumns = "sha256, size, uploadTime, uploader, history"
+
+    private static func docs(_ row: SQLRow, project: String, version: String, in index: IndexID) throws -> StoredDocs {
+        StoredDocs(index: index, project: project, version: version, sha256: try row["sha256"], size: try row["size"],
+                   uploadTime: try row["uploadTime"], uploader: try row["uploader"], history: FileEvent.decoded(try row["history"]))
     }
 }

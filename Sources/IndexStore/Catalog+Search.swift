@@ -3,9 +3,10 @@ import PythonPackaging
 
 /// Full-text search over the projects of every index: `search_doc` holds a project's newest
 /// release's texts (`SearchDocument`), kept as files come and go; SQLite indexes it with an FTS5
-/// table fed by triggers (porter stemming), PostgreSQL with a weighted, stored tsvector under a
-/// GIN index (the name's words as written and stemmed, since queries are stemmed). The name
-/// weighs most, then summary and keywords, then the description.
+/// table fed by triggers (porter stemming), PostgreSQL with weighted, stored tsvectors under GIN
+/// indexes (the name's words as written and stemmed, since queries are stemmed): `heading` for
+/// the name, summary and keywords, `document` for those and the description. The name weighs
+/// most, then summary and keywords, then the description.
 extension Catalog {
     static func createSearchTables(_ session: any SQLSession) throws {
         switch session.dialect {
@@ -29,15 +30,20 @@ extension Catalog {
                 INSERT INTO search_fts (rowid, \(columns)) VALUES (new.id, \(new)); END
                 """)
         case .postgresql:
+            // `heading` (name, summary, keywords) stays in the row (STORAGE MAIN, about 200 bytes);
+            // a row over 256 bytes moves its description and `document` out of line, so a scan
+            // reads narrow rows and only the GIN indexes read `document`.
+            let name = "setweight(to_tsvector('simple', replace(project, '-', ' ')) || to_tsvector('english', replace(project, '-', ' ')), 'A')"
+            let heading = "\(name) || setweight(to_tsvector('english', summary), 'B') || setweight(to_tsvector('english', keywords), 'B')"
             try session.execute("""
                 CREATE TABLE search_doc (id \(session.dialect.serialKey), indexPath TEXT NOT NULL, project TEXT NOT NULL, version TEXT NOT NULL,
                     summary TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL,
-                    document tsvector GENERATED ALWAYS AS (
-                        setweight(to_tsvector('simple', replace(project, '-', ' ')) || to_tsvector('english', replace(project, '-', ' ')), 'A')
-                        || setweight(to_tsvector('english', summary), 'B')
-                        || setweight(to_tsvector('english', keywords), 'B') || setweight(to_tsvector('english', description), 'D')) STORED,
-                    UNIQUE (indexPath, project))
+                    heading tsvector GENERATED ALWAYS AS (\(heading)) STORED,
+                    document tsvector GENERATED ALWAYS AS (\(heading) || setweight(to_tsvector('english', description), 'D')) STORED,
+                    UNIQUE (indexPath, project)) WITH (toast_tuple_target = 256)
                 """)
+            try session.execute("ALTER TABLE search_doc ALTER COLUMN heading SET STORAGE MAIN")
+            try session.execute("CREATE INDEX search_doc_heading ON search_doc USING GIN (heading)")
             try session.execute("CREATE INDEX search_doc_document ON search_doc USING GIN (document)")
         }
         try session.execute("CREATE INDEX search_doc_project ON search_doc(project)")
@@ -109,40 +115,22 @@ extension Catalog {
 
     /// The most matches ranked by relevance; a query that matches more shows its newest
     /// documents (and says so): ranking reads every match, and a word in most descriptions
-    /// ranks nothing.
+    /// ranks nothing. On PostgreSQL these are the matches in names, summaries and keywords
+    /// (`heading`), whose vectors are small and in the row.
     static func maximumRanked(_ dialect: SQLDialect) -> Int {
-        // PostgreSQL's ts_rank reads each match's stored vector: about 10 µs a match against FTS5's 1.
-        dialect == .sqlite ? 20_000 : 2_000
+        dialect == .sqlite ? 20_000 : 5_000
     }
 
     /// Projects matching `query` in `indices` (nil: every index): the exact name first, then by
     /// relevance (newest first past `maximumRanked(_:)` matches); at most `limit`.
     public func search(_ query: SearchQuery, in indices: [IndexID]?, limit: Int) throws -> SearchResults {
         guard !query.isEmpty, indices?.isEmpty != true else { return SearchResults(hits: [], broad: false) }
-        let within = indices.map { " AND d.indexPath IN (\(placeholders($0.count)))" } ?? ""
-        let allowed: [any SQLConvertible] = indices?.map(\.description) ?? []
-        return try read { db in
-            let exact: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.project = ?\(within) ORDER BY d.indexPath", [query.name] + allowed)
-            let (matching, ranked, newest): (String, String, String)
-            let term: String
-            switch db.dialect {
-            case .sqlite:
-                term = query.fts5
-                let from = indices == nil ? "search_fts f WHERE search_fts MATCH ?" : "search_fts f JOIN search_doc d ON d.id = f.rowid WHERE search_fts MATCH ?\(within)"
-                matching = "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(Self.maximumRanked(db.dialect) + 1))"
-                ranked = "SELECT f.rowid FROM \(from) ORDER BY bm25(search_fts, 20.0, 5.0, 5.0, 1.0) LIMIT ?"
-                newest = "SELECT f.rowid FROM \(from) ORDER BY f.rowid DESC LIMIT ?"
-            case .postgresql:
-                term = query.tsquery
-                let from = "search_doc d WHERE d.document @@ to_tsquery('english', ?)\(within)"
-                matching = "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(Self.maximumRanked(db.dialect) + 1)) m"
-                ranked = "SELECT d.id FROM \(from) ORDER BY ts_rank(d.document, to_tsquery('english', ?)) DESC, d.id LIMIT ?"
-                newest = "SELECT d.id FROM \(from) ORDER BY d.id DESC LIMIT ?"
-            }
-            let count: Int64 = try db.value(matching, [term] + allowed) ?? 0
-            let broad = count > Int64(Self.maximumRanked(db.dialect))
-            let rankArguments: [any SQLConvertible] = db.dialect == .postgresql && !broad ? [term] : []
-            let found: [Int64] = try db.values(broad ? newest : ranked, [term] + allowed + rankArguments + [limit])
+        let scope = SearchScope(indices: indices)
+        return try database.snapshot { db in
+            let exact: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.project = ?\(scope.condition) ORDER BY d.indexPath",
+                                               [query.name] + scope.arguments)
+            let (found, broad) = db.dialect == .sqlite
+                ? try Self.fts5Order(query, scope, limit: limit, db) : try Self.tsvectorOrder(query, scope, limit: limit, db)
             var order = exact
             for id in found where !exact.contains(id) { order.append(id) }
             order = Array(order.prefix(limit))
@@ -159,5 +147,54 @@ extension Catalog {
             }
             return SearchResults(hits: hits, broad: broad)
         }
+    }
+
+    /// The indices a search reads, as a condition on `search_doc d` and its arguments.
+    private struct SearchScope {
+        let condition: String
+        let arguments: [any SQLConvertible]
+
+        init(indices: [IndexID]?) {
+            condition = indices.map { " AND d.indexPath IN (\(placeholders($0.count)))" } ?? ""
+            arguments = indices?.map(\.description) ?? []
+        }
+    }
+
+    /// SQLite: every match ranked by bm25 (name 20, summary and keywords 5, description 1).
+    private static func fts5Order(_ query: SearchQuery, _ scope: SearchScope, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
+        let from = scope.arguments.isEmpty ? "search_fts f WHERE search_fts MATCH ?"
+            : "search_fts f JOIN search_doc d ON d.id = f.rowid WHERE search_fts MATCH ?\(scope.condition)"
+        let arguments: [any SQLConvertible] = [query.fts5] + scope.arguments
+        let count: Int64 = try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(maximumRanked(.sqlite) + 1))", arguments) ?? 0
+        let broad = count > Int64(maximumRanked(.sqlite))
+        let order = broad ? "f.rowid DESC" : "bm25(search_fts, 20.0, 5.0, 5.0, 1.0)"
+        return (try db.values("SELECT f.rowid FROM \(from) ORDER BY \(order) LIMIT ?", arguments + [limit]), broad)
+    }
+
+    /// PostgreSQL: the projects whose name, summary or keywords hold every word, ranked by
+    /// `ts_rank` over those small vectors; then, while fewer than `limit`, those that match only
+    /// with their description, newest first. Ranking a description reads its stored vector out
+    /// of line (about 10 µs a match, a third of the descriptions for a common word), so
+    /// descriptions are matched by the GIN index alone: the planner is held to bitmap scans for
+    /// that statement (`SET LOCAL`, to the end of the search's transaction), since it cannot
+    /// tell that a filter on `document` costs that much per row.
+    private static func tsvectorOrder(_ query: SearchQuery, _ scope: SearchScope, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
+        let arguments: [any SQLConvertible] = [query.tsquery] + scope.arguments
+        let headed = "search_doc d WHERE d.heading @@ to_tsquery('english', ?)\(scope.condition)"
+        let count: Int64 = try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(headed) LIMIT \(maximumRanked(.postgresql) + 1)) m", arguments) ?? 0
+        let broad = count > Int64(maximumRanked(.postgresql))
+        var found: [Int64] = broad
+            ? try db.values("SELECT d.id FROM \(headed) ORDER BY d.id DESC LIMIT ?", arguments + [limit])
+            : try db.values("SELECT d.id FROM \(headed) ORDER BY ts_rank(d.heading, to_tsquery('english', ?)) DESC, d.id DESC LIMIT ?",
+                            arguments + [query.tsquery, limit])
+        guard found.count < limit else { return (found, broad) }
+        try db.execute("SET LOCAL enable_seqscan = off")
+        try db.execute("SET LOCAL enable_indexscan = off")
+        // The `limit` newest matches hold at least `limit - found.count` that are not in `found`.
+        let described: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.document @@ to_tsquery('english', ?)\(scope.condition) ORDER BY d.id DESC LIMIT ?",
+                                              arguments + [limit])
+        let headedIDs = Set(found)
+        found += described.filter { !headedIDs.contains($0) }
+        return (found, broad)
     }
 }

@@ -18,10 +18,10 @@ extension Catalog {
             }
             let environments = String(decoding: try JSONEncoder().encode(result.environments), as: UTF8.self)
             guard let id: Int64 = try db.value("""
-                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, history)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [result.index.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime,
-                      result.uploader, result.host, result.platform, environments, result.sha256, report, log]) else {
+                      result.uploader, result.host, result.platform, environments, result.sha256, report, log, try FileEvent.encoded(result.history)]) else {
                 throw StoreError(.internalError, "the catalog gave the new test result no number")
             }
             try db.bumpGeneration()
@@ -47,26 +47,42 @@ extension Catalog {
         }
     }
 
-    /// Copies `source`'s results for `filenames` into `target` (a push): each once, only for a
-    /// file `target` holds under that name with those bytes, and none for a file that already
-    /// has `limit` there (a push adds at most the source's own, which are at most `limit`).
-    func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID, limit: Int) throws {
+    /// Copies `source`'s results for `filenames` into `target` (a push by `pusher` at `when`,
+    /// added to each result's history): each once, only for a file `target` holds under that
+    /// name with those bytes, and none past `limit` for a file there.
+    func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID, limit: Int,
+                        pusher: String, when: Double) throws {
         guard !filenames.isEmpty else { return }
         try write { db in
-            let copied = try db.execute("""
-                INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log)
-                SELECT ?, s.filename, s.fileSHA256, s.project, s.version, s.uploadTime, s.uploader, s.host, s.platform, s.environments, s.sha256, s.report, s.log
-                FROM toxresult s JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
+            let rows = try db.rows("""
+                SELECT \(Self.toxResultColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")), s.report, s.log FROM toxresult s
+                JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
                 WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
                 AND NOT EXISTS (SELECT 1 FROM toxresult t WHERE t.indexPath = ? AND t.filename = s.filename AND t.sha256 = s.sha256)
-                AND (SELECT COUNT(*) FROM toxresult c WHERE c.indexPath = ? AND c.project = s.project AND c.filename = s.filename) < ?
                 ORDER BY s.id
-                """, [target.description, target.description, source.description, project] + filenames + [target.description, target.description, limit])
-            if copied > 0 { try db.bumpGeneration() }
+                """, [target.description, source.description, project] + filenames + [target.description])
+            var held: [String: Int64] = [:]
+            for row in rows {
+                let result = try Self.toxResult(row)
+                if held[result.filename] == nil {
+                    held[result.filename] = try db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
+                                                         [target.description, project, result.filename]) ?? 0
+                }
+                guard let count = held[result.filename], count < Int64(limit) else { continue }
+                let push = FileEvent(what: .push, who: pusher, when: when, src: source.description, dst: target.description)
+                try db.execute("""
+                    INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, history)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [target.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime, result.uploader,
+                          result.host, result.platform, try row["environments"] as String, result.sha256, try row["report"] as String,
+                          try row["log"] as String, try FileEvent.encoded(result.history + [push])])
+                held[result.filename] = count + 1
+            }
+            if !rows.isEmpty { try db.bumpGeneration() }
         }
     }
 
-    private static let toxResultColumns = "id, indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256"
+    private static let toxResultColumns = "id, indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, history"
 
     private static func toxResult(_ row: SQLRow) throws -> StoredToxResult {
         let environments: String = try row["environments"]
@@ -74,7 +90,8 @@ extension Catalog {
             id: try row["id"], index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], fileSHA256: try row["fileSHA256"],
             project: try row["project"], version: try row["version"], uploadTime: try row["uploadTime"], uploader: try row["uploader"],
             host: try row["host"], platform: try row["platform"],
-            environments: try JSONDecoder().decode([ToxEnvironmentSummary].self, from: Data(environments.utf8)), sha256: try row["sha256"]
+            environments: try JSONDecoder().decode([ToxEnvironmentSummary].self, from: Data(environments.utf8)), sha256: try row["sha256"],
+            history: FileEvent.decoded(try row["history"])
         )
     }
 }

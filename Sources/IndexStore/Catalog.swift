@@ -373,7 +373,7 @@ public struct Catalog: Sendable {
                         file.index.description, file.filename, file.project, file.version, file.kind.rawValue, file.sha256,
                         file.size, file.uploadTime, file.uploader, file.requiresPython, file.yanked, file.yankReason,
                         file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
-                        String(decoding: try JSONEncoder().encode(file.history), as: UTF8.self),
+                        try FileEvent.encoded(file.history),
                     ])
                 try Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
                 results.append(.success(.stored(file)))
@@ -755,7 +755,6 @@ public struct Catalog: Sendable {
         let provenance: String? = try row["provenance"]
         let logDigest: String? = try row["buildLogSHA256"]
         let logSize: Int64? = try row["buildLogSize"]
-        let history: String? = try row["history"]
         return StoredFile(
             index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], project: try row["project"],
             version: try row["version"], kind: DistributionKind(rawValue: try row["kind"]) ?? .wheel, sha256: try row["sha256"],
@@ -763,7 +762,7 @@ public struct Catalog: Sendable {
             yanked: try row["yanked"], yankReason: try row["yankReason"], metadataSHA256: try row["metadataSHA256"],
             provenance: provenance.flatMap { try? JSONDecoder().decode(Provenance.self, from: Data($0.utf8)) },
             buildLog: logDigest.flatMap(BlobDigest.init).map { BlobReference(digest: $0, size: logSize ?? 0) },
-            history: history.flatMap { try? JSONDecoder().decode([FileEvent].self, from: Data($0.utf8)) }
+            history: FileEvent.decoded(try row["history"])
         )
     }
 }

@@ -8,7 +8,8 @@ public protocol CatalogDatabase: Sendable {
     func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// Runs `body` for reads.
     func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
-    /// Runs `body` for reads that all see one moment's state (for copies).
+    /// Runs `body` for reads that all see one moment's state, in a transaction (for copies,
+    /// and for settings that must end with it: PostgreSQL's `SET LOCAL`).
     func snapshot<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// The catalog's generation as this process knows it: a number that grows with every write
     /// anywhere. Read on every page request, so it costs no query while notifications flow.

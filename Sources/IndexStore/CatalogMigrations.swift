@@ -269,6 +269,21 @@ enum CatalogMigrations {
             try session.execute("ALTER TABLE file ADD COLUMN history TEXT")
             try session.execute("CREATE INDEX run_item_project ON run_item(project)")
         },
+        // PostgreSQL's search document split: the name, summary and keywords as a small vector
+        // kept in the row (ranked alone), the description's out of line (matched by its GIN
+        // index only). SQLite's FTS5 table is unchanged.
+        CatalogMigration(identifier: "v19-search-heading") { session in
+            guard session.dialect == .postgresql else { return }
+            try session.execute("DROP TABLE search_doc")
+            try Catalog.createSearchTables(session)
+            try Catalog.rebuildSearch(session)
+        },
+        // The histories of documentation and test results (devpi's `+links` log of a doczip and
+        // a toxresult link); NULL for those stored before, whose history is their upload.
+        CatalogMigration(identifier: "v20-docs-and-results-history") { session in
+            try session.execute("ALTER TABLE doc ADD COLUMN history TEXT")
+            try session.execute("ALTER TABLE toxresult ADD COLUMN history TEXT")
+        },
     ]
 
     /// Runs each `;`-separated statement of `script` (PostgreSQL prepares one at a time).

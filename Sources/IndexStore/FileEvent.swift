@@ -19,3 +19,15 @@ public struct FileEvent: Codable, Sendable, Equatable {
         (self.what, self.who, self.when, self.src, self.dst) = (what, who, when, src, dst)
     }
 }
+
+extension FileEvent {
+    /// A history as the catalog keeps it: JSON text.
+    static func encoded(_ history: [FileEvent]) throws -> String {
+        String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
+    }
+
+    /// A history the catalog kept; nil when none was (a row from before histories were kept).
+    static func decoded(_ text: String?) -> [FileEvent]? {
+        text.flatMap { try? JSONDecoder().decode([FileEvent].self, from: Data($0.utf8)) }
+    }
+}

@@ -85,11 +85,16 @@ extension IndexService {
     /// newest documented version for `latest`.
     public func docs(of project: String, version: String, in order: [IndexID]) throws -> StoredDocs? {
         if version == "latest" {
-            let newest = try catalog.documentedVersions(project, in: order).compactMap { try? Version($0) }.max()
-            return try newest.flatMap { try catalog.docs(project, version: $0.description, in: order) }
+            let documented = try catalog.docs(of: project, in: order)
+            return documented.keys.compactMap { try? Version($0) }.max().flatMap { documented[$0.description] }
         }
         guard let canonical = try? Version(version) else { return nil }
         return try catalog.docs(project, version: canonical.description, in: order)
+    }
+
+    /// The documentation of each documented version of `project` that `order` serves, by version.
+    public func docs(of project: String, in order: [IndexID]) throws -> [String: StoredDocs] {
+        try catalog.docs(of: project, in: order)
     }
 
     /// One member of stored documentation, read from its zip (at most `docsLimits`' page size);

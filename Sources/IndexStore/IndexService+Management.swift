@@ -194,8 +194,10 @@ extension IndexService {
             throw StoreError.conflict("the documentation of \(name) \(canonical) already exists in \(target) with other content: the index is non-volatile")
         }
         let now = Date().timeIntervalSince1970
+        let push = FileEvent(what: .push, who: identity.user, when: now, src: source.description, dst: target.description)
         if let docs {
-            try catalog.addDocs(StoredDocs(index: target, project: name, version: canonical, sha256: docs.sha256, size: docs.size, uploadTime: now, uploader: identity.user))
+            try catalog.addDocs(StoredDocs(index: target, project: name, version: canonical, sha256: docs.sha256, size: docs.size, uploadTime: now,
+                                           uploader: identity.user, history: docs.history + [push]))
         }
         let outcomes = try files.map { file in
             let copy = StoredFile(
@@ -203,12 +205,13 @@ extension IndexService {
                 sha256: file.sha256, size: file.size, uploadTime: now, uploader: identity.user, requiresPython: file.requiresPython,
                 yanked: file.yanked, yankReason: file.yankReason, metadataSHA256: file.metadataSHA256, provenance: file.provenance,
                 buildLog: file.buildLog,
-                history: file.history + [FileEvent(what: .push, who: identity.user, when: now, src: source.description, dst: target.description)]
+                history: file.history + [push]
             )
             return try catalog.addFile(copy, metadata: try catalog.coreMetadata(source, file.filename))
         }
         // And the files' test results, as devpi's push copies them.
-        try catalog.copyToxResults(of: name, filenames: files.map(\.filename), from: source, to: target, limit: Self.maximumToxResultsPerFile)
+        try catalog.copyToxResults(of: name, filenames: files.map(\.filename), from: source, to: target, limit: Self.maximumToxResultsPerFile,
+                                   pusher: identity.user, when: now)
         return outcomes
     }
 }

@@ -18,11 +18,15 @@ public struct StoredToxResult: Sendable, Equatable {
     public let environments: [ToxEnvironmentSummary]
     /// SHA-256 of the JSON as stored.
     public let sha256: String
+    /// How it came to the index: posted there, then each push that brought it.
+    public let history: [FileEvent]
 
+    /// `history` nil: the result was posted to `index` by `uploader` at `uploadTime`.
     public init(id: Int64, index: IndexID, filename: String, fileSHA256: String, project: String, version: String, uploadTime: Double,
-                uploader: String, host: String, platform: String, environments: [ToxEnvironmentSummary], sha256: String) {
+                uploader: String, host: String, platform: String, environments: [ToxEnvironmentSummary], sha256: String, history: [FileEvent]? = nil) {
         (self.id, self.index, self.filename, self.fileSHA256, self.project, self.version) = (id, index, filename, fileSHA256, project, version)
         (self.uploadTime, self.uploader, self.host, self.platform, self.environments, self.sha256) = (uploadTime, uploader, host, platform, environments, sha256)
+        self.history = history ?? [FileEvent(what: .upload, who: uploader, when: uploadTime, dst: index.description)]
     }
 
     /// Its path under the index: `+toxresults/FILE/N` (the JSON; `/log` the commands' output).

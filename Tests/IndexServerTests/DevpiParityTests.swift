@@ -18,11 +18,14 @@ final class DevpiParityTests {
                                             ("consumer", ["volatile": false, "bases": ["alice/prod"]])])
     }
 
-    /// devpi-client against `url` with its own client folder; `getjson` answers parsed.
-    func devpi(_ url: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await runTool(Repository.tool("devpi"), arguments, environment: [
+    /// devpi-client against `url` with its own client folder, run in `directory`; tox and
+    /// sphinx-build from the test venv, as a developer's devpi finds them on PATH.
+    func devpi(_ url: String, _ arguments: [String], in directory: String? = nil) async throws -> (status: Int32, output: String) {
+        let run = try await runToolSeparately(Repository.tool("devpi"), arguments, environment: [
             "DEVPI_CLIENTDIR": folder.path("client-\(abs(url.hashValue))"), "HOME": folder.url.path,
-        ])
+            "PATH": Repository.root.appendingPathComponent(".venv/bin").path + ":/usr/bin:/bin",
+        ], directory: directory)
+        return (run.status, run.output + run.errors)
     }
 
     func getjson(_ url: String, _ path: String) async throws -> [String: Any] {
@@ -111,6 +114,99 @@ final class DevpiParityTests {
                                  ("talk-docs", "/alice/prod/pawesome/1.2.3/+doc/index.html"), ("talk-search", "/+search?q=pawesome+library")] {
                 #expect(try await chromium.screenshot(ours + path, name: name).count > 5_000, "\(path)")
             }
+        }
+    }
+
+    /// A project as a developer has it: a package, its tox.ini and Sphinx docs.
+    func talkProject() throws -> String {
+        let root = folder.path("demo-talk")
+        let files = [
+            "pyproject.toml": """
+                [build-system]
+                requires = ["setuptools>=61"]
+                build-backend = "setuptools.build_meta"
+
+                [project]
+                name = "demo-talk"
+                version = "1.0"
+                description = "The talk's project"
+                authors = [{name = "Tech Team", email = "tech@example.com"}]
+                keywords = ["talk", "demo"]
+
+                """,
+            "demo_talk/__init__.py": "VALUE = 'good'\n",
+            "MANIFEST.in": "include tox.ini pyproject.toml\n",
+            "tox.ini": "[tox]\nenv_list = py\n\n[testenv]\ncommands = python -c \"import demo_talk; assert demo_talk.VALUE == 'good'\"\n",
+            "docs/conf.py": "project = 'demo-talk'\nhtml_theme = 'basic'\n",
+            "docs/index.rst": "demo-talk\n=========\n\nThe talk's documentation.\n",
+        ]
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: root).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    /// A release's links of `rel`.
+    func links(_ release: [String: Any], _ rel: String) -> [[String: Any]] {
+        (release["+links"] as? [[String: Any]] ?? []).filter { $0["rel"] as? String == rel }
+    }
+
+    @Test("the talk's sequence with documentation and tests: devpi upload --with-docs to staging, devpi test (tox, its build backend from a base), devpi push to prod; devpi getjson's links (release file, doczip, toxresult) and their logs equal devpi-server's")
+    func documentedAndTested() async throws {
+        let devpiServer = try await DevpiServer(in: folder)
+        defer { devpiServer.stop() }
+        let project = try talkProject()
+        let ours = server.baseURL, theirs = devpiServer.url
+        #expect(try await devpi(theirs, ["use", theirs]).status == 0)
+        #expect(try await devpi(theirs, ["login", "root", "--password", DevpiServer.rootPassword]).status == 0)
+        #expect(try await devpi(theirs, ["user", "-c", "alice", "password=alice-secret"]).status == 0)
+        #expect(try await devpi(ours, ["use", ours]).status == 0)
+        // Debian's setuptools and wheel: what tox's build of the sdist installs from the index's base.
+        let backend = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/python-wheels")
+            .filter { $0.hasPrefix("setuptools-") || $0.hasPrefix("wheel-") }.map { "/usr/share/python-wheels/\($0)" }
+        for url in [ours, theirs] {
+            #expect(try await devpi(url, ["login", "alice", "--password", "alice-secret"]).status == 0)
+            #expect(try await devpi(url, ["index", "-c", "tools", "volatile=False"]).status == 0)
+            #expect(try await devpi(url, ["index", "-c", "talk", "bases=alice/tools", "volatile=True"]).status == 0)
+            if url == theirs { #expect(try await devpi(url, ["index", "-c", "prod", "volatile=False"]).status == 0) }
+            #expect(try await devpi(url, ["use", "alice/tools"]).status == 0)
+            let tools = try await devpi(url, ["upload"] + backend)
+            #expect(tools.status == 0, "\(url): \(tools.output)")
+            #expect(try await devpi(url, ["use", "alice/talk"]).status == 0)
+            let uploaded = try await devpi(url, ["upload", "--with-docs", "--no-isolation", "--sdist"], in: project)
+            #expect(uploaded.status == 0 && uploaded.output.contains("doc_upload of demo-talk-1.0.doc.zip"), "\(url): \(uploaded.output)")
+            let tested = try await devpi(url, ["test", "demo-talk"])
+            #expect(tested.status == 0 && tested.output.contains("posting tox result data"), "\(url): \(tested.output)")
+            let pushed = try await devpi(url, ["push", "demo-talk==1.0", "alice/prod"])
+            #expect(pushed.status == 0, "\(url): \(pushed.output)")
+        }
+        for path in ["/alice/talk/demo-talk/1.0", "/alice/prod/demo-talk/1.0"] {
+            let mine = try await getjson(ours, path), peer = try await getjson(theirs, path)
+            let describe = "\(path): ours \(mine["+links"] ?? []), devpi's \(peer["+links"] ?? [])"
+            for rel in ["releasefile", "doczip", "toxresult"] {
+                let (a, b) = (links(mine, rel), links(peer, rel))
+                #expect(a.count == b.count && a.count == 1, "\(rel) \(describe)")
+                guard let ourLink = a.first, let peerLink = b.first else { continue }
+                #expect(Set(ourLink.keys) == Set(peerLink.keys), "\(rel) keys \(describe)")
+                let name = { (link: [String: Any], key: String) in URL(string: link[key] as? String ?? "")?.lastPathComponent }
+                if rel != "toxresult" { #expect(name(ourLink, "href") == name(peerLink, "href"), "\(rel) href \(describe)") }
+                #expect(name(ourLink, "for_href") == name(peerLink, "for_href"), "\(rel) for_href \(describe)")
+                let log = { (link: [String: Any]) in (link["log"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } } }
+                #expect(log(ourLink) == log(peerLink), "\(rel) log \(describe)")
+            }
+            for key in ["name", "version", "summary", "author_email", "keywords"] {
+                #expect(mine[key] as? String == peer[key] as? String, "\(key): ours \(String(describing: mine[key])), devpi's \(String(describing: peer[key]))")
+            }
+        }
+        // The docs as built by Sphinx, served from prod; `devpi list -t` shows the result on both.
+        let docs = try await HTTP.send(.GET, "\(ours)/alice/prod/demo-talk/1.0/+doc/index.html")
+        #expect(docs.status == 200 && docs.text.contains("The talk’s documentation") || docs.text.contains("The talk's documentation"), "\(docs.text)")
+        for url in [ours, theirs] {
+            #expect(try await devpi(url, ["use", "alice/prod"]).status == 0)
+            let listed = try await devpi(url, ["list", "-t", "demo-talk"])
+            #expect(listed.status == 0 && listed.output.contains("tests passed"), "\(url): \(listed.output)")
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// Releases' documentation (issue 32): devpi-client's doc upload and `wheelwright docs upload`,
 /// devpi's `+doc` paths with relative links, the non-volatile rule, push, the project page's
-/// link, and hostile zips and pages.
+/// link. (Hostile zips: AttackTests.hostileDocs.)
 @Suite("Documentation")
 final class DocsTests {
     let server: TestServer
@@ -82,25 +82,5 @@ final class DocsTests {
                                        ["name": "demo-docs", "version": "1.0", "targetindex": "alice/prod"])
         #expect(push.status == 200, "\(push.text)")
         #expect(try await get("/alice/prod/demo-docs/1.0/+doc/index.html").text.contains("<h1>Documentation</h1>"))
-    }
-
-    @Test("hostile zips are refused with a 400 naming the problem, and nothing is stored: traversal, an absolute path, a link, a bomb, too many entries, no file, not a zip")
-    func hostileZips() async throws {
-        for (kind, words) in [("traversal", "climbs out"), ("absolute", "absolute"), ("symlink", "link"), ("bomb", "bytes"),
-                              ("entries", "entries"), ("empty", "no file"), ("notzip", "not a usable zip")] {
-            let refused = try await wheelwright(["docs", "upload", "alice/dev", "demo-docs", "1.0", try await zip(kind, name: "\(kind).zip")])
-            #expect(refused.status != 0 && refused.output.contains("400") && refused.output.contains(words), "\(kind): \(refused.output)")
-        }
-        #expect(try await get("/alice/dev/demo-docs/1.0/+doc/index.html").status == 404)
-        // Paths that climb are no member.
-        #expect(try await wheelwright(["docs", "upload", "alice/dev", "demo-docs", "1.0", try await zip("good")]).status == 0)
-        for path in ["/alice/dev/demo-docs/1.0/+doc/%2E%2E/%2E%2E/+simple/", "/alice/dev/demo-docs/1.0/+doc/sub/%2E%2E/index.html"] {
-            #expect(try await get(path).status == 404, "\(path)")
-        }
-        // Anyone without upload rights is refused; a bad name or version is a 400.
-        let anonymous = try await runTool(Repository.wheelwright, ["docs", "upload", "alice/dev", "demo-docs", "1.0", try await zip("good"), "--server", server.baseURL])
-        #expect(anonymous.status != 0 && anonymous.output.contains("401"), "\(anonymous.output)")
-        let badVersion = try await wheelwright(["docs", "upload", "alice/dev", "demo-docs", "not a version", try await zip("good")])
-        #expect(badVersion.status != 0 && badVersion.output.contains("version"), "\(badVersion.output)")
     }
 }
