@@ -68,7 +68,7 @@ extension IndexRoutes {
         guard let stored = try service.file(filename, in: index), let log = stored.buildLog else {
             throw StoreError.notFound("no build log for \(filename) in \(index)")
         }
-        try refuseIfQuarantined(stored, requested: "the build log of \(filename)")
+        try refuseIfQuarantined(stored.project, in: stored.index, requested: "the build log of \(filename)")
         let path = try service.checkedPath(log).path
         let body = request.method == .head || log.size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
         return Response(status: .ok, headers: [

@@ -15,6 +15,7 @@ extension IndexRoutes {
         guard let docs = try service.docs(of: normalized, version: version, in: try resolutionOrder(of: index)) else {
             throw StoreError.notFound("no documentation of \(normalized) \(version) in \(index) or its bases")
         }
+        try refuseIfQuarantined(normalized, in: index, requested: "the documentation of \(normalized) \(version)")
         let base = "/\(index)/\(normalized)/\(version)/+doc/"
         if path.isEmpty && !trailingSlash { return Self.redirect(to: base) }
         let joined = path.joined(separator: "/")

@@ -17,6 +17,7 @@ extension IndexRoutes {
         if let release = StoredDocs.release(named: requested) {
             guard let docs = try service.docs(of: release.project, version: release.version, in: [index]), docs.sha256 == hash,
                   let blob = docs.blob else { throw StoreError.notFound("no documentation \(requested) in \(index)") }
+            try refuseIfQuarantined(docs.project, in: index, requested: requested)
             return try await blobResponse(blob, contentType: "application/zip", request, context: context)
         }
         let stored: StoredFile
@@ -30,7 +31,7 @@ extension IndexRoutes {
         } else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
-        try refuseIfQuarantined(stored, requested: requested)
+        try refuseIfQuarantined(stored.project, in: stored.index, requested: requested)
         if wantsMetadata {
             guard let metadata = try service.coreMetadata(of: filename, in: index) else {
                 throw StoreError.notFound("\(filename) has no core metadata file")
@@ -66,11 +67,11 @@ extension IndexRoutes {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    /// PEP 792: nothing of a quarantined project is served: its files, core metadata, SBOMs and
-    /// build logs.
-    func refuseIfQuarantined(_ stored: StoredFile, requested: String) throws {
-        if let setting = try service.standing(of: stored.project, in: stored.index).setting, !setting.status.servesFiles {
-            throw StoreError.notFound("\(requested) is not served: \(stored.project) is quarantined in \(setting.index) (\(setting.reason))")
+    /// PEP 792: nothing of a quarantined project is served: its files, core metadata, SBOMs,
+    /// build logs and documentation.
+    func refuseIfQuarantined(_ project: String, in index: IndexID, requested: String) throws {
+        if let setting = try service.standing(of: project, in: index).setting, !setting.status.servesFiles {
+            throw StoreError.notFound("\(requested) is not served: \(project) is quarantined in \(setting.index) (\(setting.reason))")
         }
     }
 
@@ -81,7 +82,7 @@ extension IndexRoutes {
         guard let stored = try service.file(filename, in: index), let digest = stored.provenance?.sbomSHA256 else {
             throw StoreError.notFound("no SBOM of this builder for \(filename) in \(index)")
         }
-        try refuseIfQuarantined(stored, requested: "the SBOM of \(filename)")
+        try refuseIfQuarantined(stored.project, in: stored.index, requested: "the SBOM of \(filename)")
         if request.headers[.ifNoneMatch] == "\"\(digest)\"" { return Response(status: .notModified, headers: [.eTag: "\"\(digest)\""]) }
         let bytes = try service.sbom(of: stored)
         return Response(status: .ok, headers: [

@@ -30,7 +30,7 @@ extension IndexRoutes {
             throw StoreError.notFound("no test result \(id) for \(filename) in \(index)")
         }
         guard let file = try service.file(filename, in: index) else { throw StoreError.notFound("no file \(filename) in \(index)") }
-        try refuseIfQuarantined(file, requested: "the test result of \(filename)")
+        try refuseIfQuarantined(file.project, in: file.index, requested: "the test result of \(filename)")
         var headers: HTTPFields = [.cacheControl: "max-age=31536000, immutable", .eTag: "\"\(result.sha256)\(log ? "-log" : "")\"",
                                    .contentType: log ? "text/plain; charset=utf-8" : "application/json"]
         Self.addSecurityHeaders(&headers)

@@ -175,9 +175,10 @@ extension Catalog {
     /// `ts_rank` over those small vectors; then, while fewer than `limit`, those that match only
     /// with their description, newest first. Ranking a description reads its stored vector out
     /// of line (about 10 µs a match, a third of the descriptions for a common word), so
-    /// descriptions are matched by the GIN index alone: the planner is held to bitmap scans for
-    /// that statement (`SET LOCAL`, to the end of the search's transaction), since it cannot
-    /// tell that a filter on `document` costs that much per row.
+    /// descriptions are matched by the GIN index alone: the planner is held to bitmap scans from
+    /// that statement to the end of the search's transaction (`SET LOCAL`; the hits' rows are
+    /// then read by a bitmap scan of the primary key), since it cannot tell that a filter on
+    /// `document` costs that much per row.
     private static func tsvectorOrder(_ query: SearchQuery, _ scope: SearchScope, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
         let arguments: [any SQLConvertible] = [query.tsquery] + scope.arguments
         let headed = "search_doc d WHERE d.heading @@ to_tsquery('english', ?)\(scope.condition)"

@@ -54,13 +54,16 @@ extension Catalog {
                         pusher: String, when: Double) throws {
         guard !filenames.isEmpty else { return }
         try write { db in
+            // What a result is, not its report and log (up to 1 MiB each): those are copied by
+            // the database, row by row.
             let rows = try db.rows("""
-                SELECT \(Self.toxResultColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")), s.report, s.log FROM toxresult s
+                SELECT \(Self.toxResultColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")) FROM toxresult s
                 JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
                 WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
                 AND NOT EXISTS (SELECT 1 FROM toxresult t WHERE t.indexPath = ? AND t.filename = s.filename AND t.sha256 = s.sha256)
                 ORDER BY s.id
                 """, [target.description, source.description, project] + filenames + [target.description])
+            let push = FileEvent(what: .push, who: pusher, when: when, src: source.description, dst: target.description)
             var held: [String: Int64] = [:]
             for row in rows {
                 let result = try Self.toxResult(row)
@@ -69,13 +72,11 @@ extension Catalog {
                                                          [target.description, project, result.filename]) ?? 0
                 }
                 guard let count = held[result.filename], count < Int64(limit) else { continue }
-                let push = FileEvent(what: .push, who: pusher, when: when, src: source.description, dst: target.description)
                 try db.execute("""
                     INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, history)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [target.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime, result.uploader,
-                          result.host, result.platform, try row["environments"] as String, result.sha256, try row["report"] as String,
-                          try row["log"] as String, try FileEvent.encoded(result.history + [push])])
+                    SELECT ?, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, ?
+                    FROM toxresult WHERE id = ?
+                    """, [target.description, try FileEvent.encoded(result.history + [push]), result.id])
                 held[result.filename] = count + 1
             }
             if !rows.isEmpty { try db.bumpGeneration() }

@@ -44,6 +44,24 @@ extension AttackTests {
         #expect(page.status == 200 && page.text.contains("<script>"))
         #expect(page.headers["Content-Security-Policy"].first == "sandbox allow-scripts")
         #expect(page.headers["X-Content-Type-Options"].first == "nosniff" && page.headers["X-Frame-Options"].first == "SAMEORIGIN")
+        // The zip itself, at devpi's doczip link: its bytes, under its own digest only; nothing
+        // of it while the project is quarantined.
+        let release = try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/demo/1.0", headers: [("Accept", "application/json")])
+        let links = (release.json["result"] as? [String: Any])?["+links"] as? [[String: Any]] ?? []
+        let zipURL = try #require(links.first { $0["rel"] as? String == "doczip" }?["href"] as? String)
+        let zip = try await HTTP.send(.GET, zipURL)
+        let uploaded = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path("good.doc.zip"))))
+        #expect(zip.status == 200 && zip.body == uploaded)
+        #expect(zip.headers["Content-Type"].first == "application/zip")
+        let digest = URL(string: zipURL)!.deletingLastPathComponent()
+        for wrong in ["\(server.baseURL)/alice/dev/+f/00/\(String(repeating: "0", count: 62))/demo-1.0.doc.zip",
+                      "\(server.baseURL)/alice/prod/+f/\(digest.deletingLastPathComponent().lastPathComponent)/\(digest.lastPathComponent)/demo-1.0.doc.zip",
+                      zipURL.replacingOccurrences(of: "demo-1.0.doc.zip", with: "demo-2.0.doc.zip"), zipURL + ".metadata"] {
+            #expect(try await HTTP.send(.GET, wrong).status == 404, "\(wrong)")
+        }
+        #expect(try await HTTP.json(.POST, "\(server.baseURL)/alice/dev/+status/demo", auth: alice, ["status": "quarantined", "reason": "x"]).status == 200)
+        #expect(try await HTTP.send(.GET, zipURL).status == 404)
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/demo/1.0/+doc/index.html").status == 404)
         try await expectAlive()
     }
 

@@ -202,7 +202,7 @@ final class DevpiParityTests {
         }
         // The docs as built by Sphinx, served from prod; `devpi list -t` shows the result on both.
         let docs = try await HTTP.send(.GET, "\(ours)/alice/prod/demo-talk/1.0/+doc/index.html")
-        #expect(docs.status == 200 && docs.text.contains("The talk’s documentation") || docs.text.contains("The talk's documentation"), "\(docs.text)")
+        #expect(docs.status == 200 && (docs.text.contains("The talk’s documentation") || docs.text.contains("The talk's documentation")), "\(docs.text)")
         for url in [ours, theirs] {
             #expect(try await devpi(url, ["use", "alice/prod"]).status == 0)
             let listed = try await devpi(url, ["list", "-t", "demo-talk"])
