@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // FilePath, which swift-subprocess takes (already in its graph).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // PEP 440 versions and specifiers, PEP 503 names, PEP 425/427 tags and wheel filenames,
@@ -108,6 +110,7 @@ let package = Package(
         .target(
             name: "Upstream",
             dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
                 "Basics",
                 "PythonPackaging",
                 "Archives",
@@ -126,6 +129,7 @@ let package = Package(
         .target(
             name: "Runners",
             dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
                 "Basics",
                 "PythonPackaging",
                 "SiteConfiguration",
@@ -190,6 +194,7 @@ let package = Package(
         .target(
             name: "IndexServer",
             dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
                 "Basics",
                 "Descriptions",
                 "IndexStore",
@@ -197,7 +202,6 @@ let package = Package(
                 "PythonPackaging",
                 "Upstream",
                 "Whitelist",
-                "SiteConfiguration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -211,6 +215,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -274,6 +280,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
                 "IndexStore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -288,6 +295,7 @@ let package = Package(
             dependencies: [
                 "PythonPackaging",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
@@ -397,6 +405,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "YAMLFiles",
+                "Basics",
+                "Upstream",
                 "SiteConfiguration",
                 "Builder",
                 "IndexAPI",
@@ -416,6 +426,7 @@ let package = Package(
                 "PythonPackaging",
                 "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),

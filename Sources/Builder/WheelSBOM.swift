@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import IndexAPI
 import PythonPackaging
@@ -91,15 +92,13 @@ struct WheelSBOM: Sendable {
         let built = components.filter { $0.bomRef == "sdist" || $0.bomRef.hasPrefix("crate-") }.map(\.bomRef)
         let document = BOM(
             serialNumber: "urn:uuid:\(serial.uuidString.lowercased())",
-            metadata: Metadata(timestamp: Self.timestamp(time), tools: Tools(components: [Component(type: "application", bomRef: "wheelwright", name: "wheelwright", version: Self.toolVersion)]),
+            metadata: Metadata(timestamp: Self.timestamp(time), tools: Tools(components: [Component(type: "application", bomRef: "wheelwright", name: "wheelwright", version: WheelwrightVersion.current)]),
                                component: subject),
             components: components,
             dependencies: [Dependency(ref: "wheel", dependsOn: built)]
         )
         return Array(try CanonicalJSON.string(document).utf8)
     }
-
-    static let toolVersion = "0.1.0"
 
     /// `pkg:pypi/NAME@VERSION?file_name=…&repository_url=…`: the purl spec's PyPI type
     /// (normalized name), qualifiers sorted and percent-encoded.

@@ -1,3 +1,5 @@
+import Basics
+
 /// What each page's template reads, typed: the mustache library finds these properties by
 /// reflection. An optional that is nil (or a false Bool) is a section not shown; every value
 /// is escaped by the templates.
@@ -9,7 +11,7 @@ enum PageContext {
         var query: String? = nil
         /// The path prefix behind a proxy ("" at the root), before every link's path.
         let prefix: String
-        let version = WebPages.version
+        let version = WheelwrightVersion.current
         /// Where the page is: user › index › project › version (the templates read stored values only).
         var crumbs: [Crumb] = [] { didSet { hasCrumbs = !crumbs.isEmpty } }
         private(set) var hasCrumbs = false

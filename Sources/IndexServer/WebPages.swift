@@ -522,8 +522,6 @@ struct WebPages: Sendable {
         library.render(context, withTemplate: template) ?? ""
     }
 
-    static let version = "0.1.0"
-
     static func time(_ seconds: Double?) -> String {
         guard let seconds else { return "—" }
         let formatter = ISO8601DateFormatter()

@@ -150,7 +150,7 @@ enum WebTemplates {
     static let search = """
         {{> header}}
         <h1>Search{{#frame.query}}: “{{frame.query}}”{{/frame.query}}</h1>
-        {{#broad}}<p class="note">Too many projects match to rank them (more than 20,000; on a PostgreSQL catalog, more than 5,000 by name, summary or keywords): the most recently updated are shown, not the most relevant. Add words to narrow it.</p>{{/broad}}
+        {{#broad}}<p class="note">Too many projects match to rank them (more than 10,000 by name, summary or keywords; 5,000 on a PostgreSQL catalog): the most recently updated are shown, not the most relevant. Add words to narrow it.</p>{{/broad}}
         {{#results}}<section class="hit"><h2><a href="{{frame.prefix}}/{{index}}/{{project}}/">{{project}}</a> <span class="version">{{version}}</span> <span class="index">in <a href="{{frame.prefix}}/{{index}}/">{{index}}</a></span></h2>
         <p class="summary">{{{summary}}}</p>{{#snippet}}<p class="snippet">{{{snippet}}}</p>{{/snippet}}</section>
         {{/results}}

@@ -113,12 +113,18 @@ extension Catalog {
             """, [indexPath, project, document.version, document.summary, document.keywords, document.description])
     }
 
-    /// The most matches ranked by relevance; a query that matches more shows its newest
-    /// documents (and says so): ranking reads every match, and a word in most descriptions
-    /// ranks nothing. On PostgreSQL these are the matches in names, summaries and keywords
-    /// (`heading`), whose vectors are small and in the row.
+    /// The most matches ranked by relevance all together (SQLite's bm25 reads about 1 µs a
+    /// match); past that a search ranks its matches in names, summaries and keywords, and lists
+    /// those matching only in their descriptions newest first. PostgreSQL never ranks
+    /// descriptions: each is a vector of kilobytes stored out of line (about 10 µs a match).
+    public static func fullyRanked(_ dialect: SQLDialect) -> Int {
+        dialect == .sqlite ? 5_000 : 0
+    }
+
+    /// The most matches in names, summaries and keywords ranked; a query that matches more in
+    /// them shows the newest (and says so).
     static func maximumRanked(_ dialect: SQLDialect) -> Int {
-        dialect == .sqlite ? 20_000 : 5_000
+        dialect == .sqlite ? 10_000 : 5_000
     }
 
     /// Projects matching `query` in `indices` (nil: every index): the exact name first, then by
@@ -129,8 +135,7 @@ extension Catalog {
         return try database.snapshot { db in
             let exact: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.project = ?\(scope.condition) ORDER BY d.indexPath",
                                                [query.name] + scope.arguments)
-            let (found, broad) = db.dialect == .sqlite
-                ? try Self.fts5Order(query, scope, limit: limit, db) : try Self.tsvectorOrder(query, scope, limit: limit, db)
+            let (found, broad) = try Self.order(SearchStatements(query, scope, dialect: db.dialect), limit: limit, db)
             var order = exact
             for id in found where !exact.contains(id) { order.append(id) }
             order = Array(order.prefix(limit))
@@ -160,42 +165,66 @@ extension Catalog {
         }
     }
 
-    /// SQLite: every match ranked by bm25 (name 20, summary and keywords 5, description 1).
-    private static func fts5Order(_ query: SearchQuery, _ scope: SearchScope, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
-        let from = scope.arguments.isEmpty ? "search_fts f WHERE search_fts MATCH ?"
-            : "search_fts f JOIN search_doc d ON d.id = f.rowid WHERE search_fts MATCH ?\(scope.condition)"
-        let arguments: [any SQLConvertible] = [query.fts5] + scope.arguments
-        let count: Int64 = try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(maximumRanked(.sqlite) + 1))", arguments) ?? 0
-        let broad = count > Int64(maximumRanked(.sqlite))
-        let order = broad ? "f.rowid DESC" : "bm25(search_fts, 20.0, 5.0, 5.0, 1.0)"
-        return (try db.values("SELECT f.rowid FROM \(from) ORDER BY \(order) LIMIT ?", arguments + [limit]), broad)
+    /// One engine's search statements, each a `FROM … WHERE …` taking its arguments: matches in
+    /// any text (`all`), matches of every word in a name, summary or keywords (`heading`); the
+    /// id they give, the heading's rank (an ORDER BY taking `rankArguments`) and, on SQLite, the
+    /// rank of all the texts.
+    private struct SearchStatements {
+        let all, heading, id, headingRank: String
+        let allRank: String?
+        let arguments, headingArguments, rankArguments: [any SQLConvertible]
+
+        init(_ query: SearchQuery, _ scope: SearchScope, dialect: SQLDialect) {
+            switch dialect {
+            case .sqlite:
+                let from = scope.arguments.isEmpty ? "search_fts f WHERE search_fts MATCH ?"
+                    : "search_fts f JOIN search_doc d ON d.id = f.rowid WHERE search_fts MATCH ?\(scope.condition)"
+                (all, heading, id) = (from, from, "f.rowid")
+                headingRank = "bm25(search_fts, 20.0, 5.0, 5.0, 1.0)"
+                allRank = headingRank
+                arguments = [query.fts5] + scope.arguments
+                headingArguments = ["{project summary keywords} : (\(query.fts5))"] + scope.arguments
+                rankArguments = []
+            case .postgresql:
+                all = "search_doc d WHERE d.document @@ to_tsquery('english', ?)\(scope.condition)"
+                heading = "search_doc d WHERE d.heading @@ to_tsquery('english', ?)\(scope.condition)"
+                (id, headingRank, allRank) = ("d.id", "ts_rank(d.heading, to_tsquery('english', ?)) DESC, d.id DESC", nil)
+                arguments = [query.tsquery] + scope.arguments
+                headingArguments = arguments
+                rankArguments = [query.tsquery]
+            }
+        }
     }
 
-    /// PostgreSQL: the projects whose name, summary or keywords hold every word, ranked by
-    /// `ts_rank` over those small vectors; then, while fewer than `limit`, those that match only
-    /// with their description, newest first. Ranking a description reads its stored vector out
-    /// of line (about 10 µs a match, a third of the descriptions for a common word), so
-    /// descriptions are matched by the GIN index alone: the planner is held to bitmap scans from
-    /// that statement to the end of the search's transaction (`SET LOCAL`; the hits' rows are
-    /// then read by a bitmap scan of the primary key), since it cannot tell that a filter on
-    /// `document` costs that much per row.
-    private static func tsvectorOrder(_ query: SearchQuery, _ scope: SearchScope, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
-        let arguments: [any SQLConvertible] = [query.tsquery] + scope.arguments
-        let headed = "search_doc d WHERE d.heading @@ to_tsquery('english', ?)\(scope.condition)"
-        let count: Int64 = try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(headed) LIMIT \(maximumRanked(.postgresql) + 1)) m", arguments) ?? 0
-        let broad = count > Int64(maximumRanked(.postgresql))
+    /// The ids of the matches, best first: all of them by relevance when they are few
+    /// (`fullyRanked(_:)`); else those of the heading by relevance (newest first past
+    /// `maximumRanked(_:)`: then `broad`), and while fewer than `limit`, the rest newest first.
+    /// On PostgreSQL the rest are matched by the GIN index alone: the planner is held to bitmap
+    /// scans from that statement to the end of the search's transaction (`SET LOCAL`; the hits'
+    /// rows are then read by a bitmap scan of the primary key), since it cannot tell that a
+    /// filter on `document` reads kilobytes out of line per row.
+    private static func order(_ statements: SearchStatements, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
+        let s = statements
+        func count(_ from: String, _ arguments: [any SQLConvertible], upTo bound: Int) throws -> Int {
+            Int(try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(bound + 1)) m", arguments) ?? 0)
+        }
+        let fully = fullyRanked(db.dialect)
+        if let allRank = s.allRank, try count(s.all, s.arguments, upTo: fully) <= fully {
+            return (try db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(allRank) LIMIT ?", s.arguments + [limit]), false)
+        }
+        let broad = try count(s.heading, s.headingArguments, upTo: maximumRanked(db.dialect)) > maximumRanked(db.dialect)
         var found: [Int64] = broad
-            ? try db.values("SELECT d.id FROM \(headed) ORDER BY d.id DESC LIMIT ?", arguments + [limit])
-            : try db.values("SELECT d.id FROM \(headed) ORDER BY ts_rank(d.heading, to_tsquery('english', ?)) DESC, d.id DESC LIMIT ?",
-                            arguments + [query.tsquery, limit])
+            ? try db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.id) DESC LIMIT ?", s.headingArguments + [limit])
+            : try db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.headingRank) LIMIT ?", s.headingArguments + s.rankArguments + [limit])
         guard found.count < limit else { return (found, broad) }
-        try db.execute("SET LOCAL enable_seqscan = off")
-        try db.execute("SET LOCAL enable_indexscan = off")
+        if db.dialect == .postgresql {
+            try db.execute("SET LOCAL enable_seqscan = off")
+            try db.execute("SET LOCAL enable_indexscan = off")
+        }
         // The `limit` newest matches hold at least `limit - found.count` that are not in `found`.
-        let described: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.document @@ to_tsquery('english', ?)\(scope.condition) ORDER BY d.id DESC LIMIT ?",
-                                              arguments + [limit])
-        let headedIDs = Set(found)
-        found += described.filter { !headedIDs.contains($0) }
+        let newest: [Int64] = try db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(s.id) DESC LIMIT ?", s.arguments + [limit])
+        let headed = Set(found)
+        found += newest.filter { !headed.contains($0) }
         return (found, broad)
     }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
+import Basics
 
 /// The `wheelwright` command tree. Each subcommand reads its inputs, calls the libraries and
 /// prints; the rules live in the libraries.
 public struct Wheelwright: AsyncParsableCommand {
-    public static let version = "0.1.0"
+    public static let version = WheelwrightVersion.current
 
     public static let configuration = CommandConfiguration(
         commandName: "wheelwright",

@@ -172,6 +172,26 @@ struct CatalogTests {
         #expect(SearchMarks.marked("Ünïcode ünits", terms: ["ün"]) == "\u{1}Ünïcode\u{2} \u{1}ünits\u{2}")
     }
 
+    @Test("a word in more projects than are ranked all together: those with it in name, summary or keywords first by relevance, then the rest newest first; only the indices asked", arguments: CatalogEngine.allCases)
+    func broadSearch(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        // More than SQLite ranks all together; PostgreSQL never ranks descriptions.
+        let count = (engine == .sqlite ? Catalog.fullyRanked(.sqlite) : 0) + 20
+        let files = (0..<count).map { number in
+            let summary = number == 7 ? "common tool" : number == 9 ? "a common common thing" : "something"
+            let file = StoredFile(index: number.isMultiple(of: 2) ? Self.dev : Self.stable, filename: "p\(number)-1.0.tar.gz", project: "p\(number)",
+                                  version: "1.0", kind: .sdist, sha256: String(format: "%064x", number), size: 1, uploadTime: 1_700_000_000,
+                                  uploader: "alice", requiresPython: nil, metadataSHA256: nil, provenance: nil)
+            return Catalog.NewFile(file, metadata: Self.metadata("p\(number)", "1.0", summary: summary, description: "Words and a common word."))
+        }
+        _ = try catalog.addFiles(files)
+        let found = try catalog.search(SearchQuery("common"), in: nil, limit: 10)
+        #expect(!found.broad && Set(found.hits.prefix(2).map(\.project)) == ["p7", "p9"], "\(found.hits.map(\.project))")
+        #expect(found.hits.dropFirst(2).map(\.project) == (count - 8..<count).reversed().map { "p\($0)" }, "newest first: \(found.hits.map(\.project))")
+        let stable = try catalog.search(SearchQuery("common"), in: [Self.stable], limit: 4).hits.map(\.project)
+        #expect(Set(stable.prefix(2)) == ["p7", "p9"] && stable.allSatisfy { Int($0.dropFirst())! % 2 == 1 }, "\(stable)")
+    }
+
     @Test("build runs: numbered in order, counts, items, coverage kept per (project, target) by the latest run", arguments: CatalogEngine.allCases)
     func runs(engine: CatalogEngine) async throws {
         let catalog = try await engine.makeCatalog()
