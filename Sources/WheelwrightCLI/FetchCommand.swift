@@ -1,7 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
-import PythonPackaging
+import SiteConfiguration
 import Upstream
 import YAMLFiles
 import Whitelist
@@ -18,11 +18,10 @@ extension Wheelwright {
                 """
         )
 
-        @Argument(help: "Whitelist files or folders of them.")
-        var paths: [String] = ["whitelists"]
+        @Argument(help: "Whitelist files or folders of them (default: the config file's whitelists:, else ./whitelists).")
+        var paths: [String] = []
 
-        @Option(help: "The folder of target definitions.")
-        var containers = "containers"
+        @OptionGroup var site: SiteOptions
 
         @Option(help: "Only this project (repeatable; any spelling of the name).")
         var only: [String] = []
@@ -32,7 +31,7 @@ extension Wheelwright {
 
         @OptionGroup var upstream: UpstreamOptions
 
-        @Option(help: "The download cache (default: $XDG_CACHE_HOME/wheelwright).")
+        @Option(help: "The download cache (default: the config file's cache:, else $XDG_CACHE_HOME/wheelwright).")
         var cache: String?
 
         @Option(help: "Downloads at once.")
@@ -45,98 +44,38 @@ extension Wheelwright {
             guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
         }
 
-        struct Outcome: Encodable, Sendable {
-            let name: String
-            let version: String
-            var status: String
-            var file: String?
-            var path: String?
-            var error: String?
-        }
-
         func run() async throws {
-            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: containers)
-            let report = Whitelist.read(try ProjectFiles.whitelistSources(paths), targets: targets).adding(targetDiagnostics)
+            let file = try site.configuration()
+            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
+            let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
+            let report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
             guard let whitelist = report.whitelist else {
                 for diagnostic in report.diagnostics where diagnostic.severity == .error { print(diagnostic) }
                 print("the whitelist has errors: run `wheelwright whitelist lint`")
                 throw ExitCode(2)
             }
-            let upstreams = upstream.urls
-            let cache = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let sources = SourceFetcher(client: UpstreamClient(indices: upstreams), cache: cache)
-            let wanted = Set(only.map { ProjectName.normalize($0) })
-            let packages = whitelist.packages.filter { package in
-                (wanted.isEmpty || wanted.contains(package.entry.name.normalized)) && (target.map(package.targets.contains) ?? true)
-            }
+            let upstreams = upstream.urls(configured: file.upstream)
+            let downloads = try DownloadCache(root: (cache ?? file.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let packages = SourceFetch.packages(of: whitelist, only: only, target: target)
             let progress = Progress(total: packages.count, label: "fetch", quiet: json)
-            let outcomes = await withTaskGroup(of: [Outcome].self) { group in
-                var results: [Outcome] = []
-                var running = 0
-                for package in packages {
-                    if running == jobs, let finished = await group.next() {
-                        results += finished
-                        running -= 1
-                    }
-                    running += 1
-                    group.addTask {
-                        let outcomes = await fetch(package, whitelist: whitelist, sources: sources)
-                        let line = outcomes.map { "\($0.status) \($0.name) \($0.version)" + ($0.error.map { ": \($0)" } ?? "") }.joined(separator: "\n")
-                        progress.finished(line, failed: outcomes.contains { $0.status == "failed" })
-                        return outcomes
-                    }
-                }
-                for await finished in group { results += finished }
-                return results.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
+            let fetch = SourceFetch(sources: SourceFetcher(client: UpstreamClient(indices: upstreams), cache: downloads), width: jobs)
+            let outcomes = await fetch.run(packages, whitelist: whitelist) { outcomes in
+                let lines = outcomes.map { "\($0.status.rawValue) \($0.name) \($0.version)" + ($0.error.map { ": \($0)" } ?? "") }
+                progress.finished(lines.joined(separator: "\n"), failed: outcomes.contains { $0.status == .failed })
             }
-            let failed = outcomes.filter { $0.status == "failed" }
+            let failed = outcomes.filter { $0.status == .failed }
             if json {
                 struct Output: Encodable {
                     let upstreams: [String]
-                    let files: [Outcome]
+                    let files: [SourceFetch.Outcome]
                 }
                 print(try PrettyJSON.string(Output(upstreams: upstreams.map(\.absoluteString), files: outcomes)))
             } else {
                 for outcome in failed { print("error: \(outcome.name) \(outcome.version): \(outcome.error ?? "")") }
-                let count = { (status: String) in outcomes.count { $0.status == status } }
-                print("\(count("fetched")) fetched, \(count("cached")) already cached, \(count("denied")) denied, \(failed.count) failed; cache: \(cache.root.path)")
+                let count = { (status: SourceFetch.Status) in outcomes.count { $0.status == status } }
+                print("\(count(.fetched)) fetched, \(count(.cached)) already cached, \(count(.denied)) denied, \(failed.count) failed; cache: \(downloads.root.path)")
             }
             if !failed.isEmpty { throw ExitCode(1) }
-        }
-
-        /// Resolves and downloads one entry's versions; every failure becomes an outcome.
-        private func fetch(_ package: ResolvedPackage, whitelist: Whitelist, sources: SourceFetcher) async -> [Outcome] {
-            let name = package.entry.name
-            let versions: [Version]
-            do {
-                versions = try await sources.versions(of: package.entry)
-            } catch {
-                return [Outcome(name: name.normalized, version: "*", status: "failed", error: "\(error)")]
-            }
-            if versions.isEmpty {
-                return [Outcome(name: name.normalized, version: "*", status: "failed", error: "no release of \(name) matches \(package.entry.selection)")]
-            }
-            var outcomes: [Outcome] = []
-            for version in versions {
-                var outcome = Outcome(name: name.normalized, version: version.description, status: "fetched")
-                if let rule = whitelist.denial(of: name, version: version) {
-                    outcome.status = "denied"
-                    outcome.error = "denied at \(rule.location): \(rule.reason)"
-                    outcomes.append(outcome)
-                    continue
-                }
-                do {
-                    let found = try await sources.fetch(project: name.original, version: version)
-                    outcome.status = found.wasCached ? "cached" : "fetched"
-                    outcome.file = found.filename
-                    outcome.path = found.path.path
-                } catch {
-                    outcome.status = "failed"
-                    outcome.error = "\(error)"
-                }
-                outcomes.append(outcome)
-            }
-            return outcomes
         }
     }
 }

@@ -15,8 +15,11 @@ struct UpstreamOptions: ParsableArguments {
         return environment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
-    var urls: [URL] {
-        let urls = (named ?? []).compactMap { URL(string: $0) }
+    var urls: [URL] { urls(configured: nil) }
+
+    /// The flags, else the environment's, else the config file's `upstream:`; else PyPI.
+    func urls(configured: [String]?) -> [URL] {
+        let urls = (named ?? configured ?? []).compactMap { URL(string: $0) }
         return urls.isEmpty ? [UpstreamClient.pypi] : urls
     }
 }

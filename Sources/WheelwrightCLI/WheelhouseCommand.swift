@@ -25,15 +25,16 @@ extension Wheelwright {
         @Option(help: "The interpreter version (default: the target's first).")
         var python: String?
 
-        @Option(help: "The folder of target definitions.")
-        var containers = "containers"
+        @OptionGroup var site: SiteOptions
 
-        @Option(help: "The cache (default: $XDG_CACHE_HOME/wheelwright).")
+        @Option(help: "The cache (default: the config file's cache:, else $XDG_CACHE_HOME/wheelwright).")
         var cache: String?
 
         @OptionGroup var upstream: UpstreamOptions
 
         func run() async throws {
+            let file = try site.configuration()
+            let containers = site.containers(file)
             let (targets, _) = try ProjectFiles.targets(in: containers)
             guard let definition = targets.first(where: { $0.name == target }) else {
                 throw ValidationError("no target '\(target)' in \(containers)/ (have: \(targets.map(\.name).joined(separator: ", ")))")
@@ -43,8 +44,8 @@ extension Wheelwright {
             }
             let filename = (sdist as NSString).lastPathComponent
             let buildSystem = try WheelhouseBuilder.buildSystem(ofSdist: sdist, filename: filename)
-            let downloads = try DownloadCache(root: cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let builder = WheelhouseBuilder(cache: downloads, indices: upstream.urls)
+            let downloads = try DownloadCache(root: (cache ?? file.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
+            let builder = WheelhouseBuilder(cache: downloads, indices: upstream.urls(configured: file.upstream))
             let platforms = WheelhouseBuilder.platforms(glibc: definition.glibc, architecture: definition.architecture)
             let wheelhouse = try await builder.wheelhouse(for: buildSystem.requires, pythonVersion: pythonVersion, platforms: platforms)
             let wheels = (try? FileManager.default.contentsOfDirectory(atPath: wheelhouse.path))?.filter { $0.hasSuffix(".whl") }.sorted() ?? []
