@@ -3,6 +3,7 @@ import Crypto
 import CryptoExtras
 import Dispatch
 import Foundation
+import IndexAPI
 import Synchronization
 
 /// Verifies basic-auth credentials.
@@ -46,7 +47,7 @@ public final class Authenticator: Sendable {
     public func authenticate(user rawUser: String, password: String, from address: String) async throws -> Identity? {
         if rawUser == "__token__" {
             try throttle.refuseKey(address: address)
-            guard let (id, secret) = APIToken.parse(password), let token = try catalog.token(id),
+            guard let (id, secret) = TokenText.parse(password), let token = try catalog.token(id),
                   PasswordHasher.constantTimeEqual(Array(APIToken.secretHash(secret).utf8), Array(token.secretHash.utf8)) else {
                 throttle.keyFailed(address: address)
                 return nil

@@ -188,8 +188,7 @@ extension Wheelwright {
             @Argument(help: "The token's id (the part after ww_), or the token.") var token: String
 
             func run() async throws {
-                let parts = token.split(separator: "_")
-                let id = parts.count == 3 && parts[0] == "ww" ? String(parts[1]) : token
+                let id = TokenText.parse(token)?.id ?? token
                 try await server.client().revokeToken(id: id)
                 print("revoked token \(id)")
             }
