@@ -29,9 +29,7 @@ struct BuildLog: Sendable {
 
     func record(_ event: BuildRun.Event) {
         if format == .json {
-            var fields = Self.fields(event)
-            if case .planned = event { fields["server"] = server }
-            line(fields)
+            if case .planned = event { line(event, server: server) } else { line(event) }
             return
         }
         switch event {
@@ -69,34 +67,38 @@ struct BuildLog: Sendable {
     /// The run's last line in JSON lines: its counts, duration and report.
     func summary(_ report: RunReport, report path: URL) {
         guard format == .json else { return }
-        line(["event": "summary", "built": report.count(.built), "failed": report.count(.failed),
-              "skipped": report.count(.skipped) + report.skipped.count, "cancelled": report.count(.cancelled),
-              "seconds": report.seconds, "report": path.path])
+        line(Summary(built: report.count(.built), failed: report.count(.failed), skipped: report.count(.skipped) + report.skipped.count,
+                     cancelled: report.count(.cancelled), seconds: report.seconds, report: path.path))
     }
 
-    static func fields(_ event: BuildRun.Event) -> [String: Any] {
-        switch event {
-        case .planned(let plan): ["event": "plan", "to_build": plan.items.count, "skipped": plan.skipped.count]
-        case .dependencyWarning(let warning): ["event": "warning", "message": warning]
-        case .fetched(let sdist): ["event": "fetched", "sdist": sdist]
-        case .fetchFailed(let release, let reason): ["event": "fetch_failed", "release": release, "reason": reason]
-        case .preparing(let step): ["event": "preparing", "step": step]
-        case .ordered(let chain): ["event": "ordered", "depth": chain.count, "longest_chain": chain]
-        case .started(let item): ["event": "started", "item": item.id, "project": item.project, "version": item.version,
-                                  "target": item.target, "python": item.python]
-        case .finished(let result):
-            ["event": "finished", "item": result.item.id, "project": result.item.project, "version": result.item.version,
-             "target": result.item.target, "python": result.item.python, "status": result.status.rawValue, "seconds": result.seconds]
-                .merging([("wheel", result.wheel), ("index", result.index), ("reason", result.reason), ("log", result.log)]
-                    .compactMap { key, value in value.map { (key, $0 as Any) } }) { first, _ in first }
+    struct Summary: Encodable {
+        let event = "summary"
+        let built, failed, skipped, cancelled: Int
+        let seconds: Double
+        let report: String
+    }
+
+    /// A line's fields and its UTC time (and, for the plan, the server), flat in one object.
+    private struct Stamped<Fields: Encodable>: Encodable {
+        let fields: Fields
+        let time: String
+        let server: String?
+
+        enum CodingKeys: String, CodingKey { case time, server }
+
+        func encode(to encoder: any Encoder) throws {
+            try fields.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(time, forKey: .time)
+            try c.encodeIfPresent(server, forKey: .server)
         }
     }
 
     /// One JSON object on a line with its UTC time, to stdout (stderr when stdout holds the report).
-    private func line(_ fields: [String: Any]) {
-        var stamped = fields
-        stamped["time"] = Date().ISO8601Format()
-        guard let data = try? JSONSerialization.data(withJSONObject: stamped, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+    private func line(_ fields: some Encodable, server: String? = nil) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(Stamped(fields: fields, time: Date().ISO8601Format(), server: server)) else { return }
         (reportOnStdout ? FileHandle.standardError : FileHandle.standardOutput).write(data + Data("\n".utf8))
     }
 }
