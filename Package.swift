@@ -69,6 +69,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The file-system edge of the site's formats: whitelist files and target definitions
+        // read (`ProjectFiles`), the config file found (flag, environment, working folder) and
+        // read with its paths resolved (`ConfigFile`), the default folders.
+        .target(
+            name: "Workspace",
+            dependencies: ["SiteConfiguration", "YAMLFiles"],
+            swiftSettings: strictSettings
+        ),
+
         // The wire contract between the index and its clients: Codable documents (provenance, …)
         // and their schema checks. Pure: no I/O.
         .target(name: "IndexAPI", swiftSettings: strictSettings),
@@ -172,6 +181,7 @@ let package = Package(
                 "IndexClient",
                 "Runners",
                 "Upstream",
+                "Workspace",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -238,6 +248,7 @@ let package = Package(
                 "Runners",
                 "Builder",
                 "Descriptions",
+                "Workspace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -414,6 +425,7 @@ let package = Package(
                 "Runners",
                 "TestSupport",
                 "Whitelist",
+                "Workspace",
             ],
             swiftSettings: strictSettings
         ),

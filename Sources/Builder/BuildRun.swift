@@ -4,6 +4,7 @@ import IndexAPI
 import PythonPackaging
 import Runners
 import SiteConfiguration
+import Workspace
 import YAMLFiles
 import Upstream
 import Whitelist

@@ -4,16 +4,12 @@ import YAMLFiles
 public enum BuildRunError: Error, Sendable, CustomStringConvertible {
     /// The whitelist (or a target definition) has errors; `wheelwright whitelist lint` shows them.
     case whitelist([Diagnostic])
-    /// `wheelwright.yaml` has errors.
-    case configuration([Diagnostic])
     case unknownTarget(String, folder: String, known: [String])
 
     public var description: String {
         switch self {
         case .whitelist(let diagnostics):
             (diagnostics.map(\.description) + ["the whitelist has errors: run `wheelwright whitelist lint`"]).joined(separator: "\n")
-        case .configuration(let diagnostics):
-            (diagnostics.map(\.description) + ["the config file has errors: fix them, or name another with --config"]).joined(separator: "\n")
         case let .unknownTarget(name, folder, known):
             "no target '\(name)' in \(folder)/ (have: \(known.joined(separator: ", ")))"
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexStore
+import Workspace
 
 extension Wheelwright {
     /// What the operator does on the machine that holds the data directory, without a login.
@@ -23,7 +24,7 @@ extension Wheelwright {
             @Argument(help: "The user.") var user: String
 
             @Option(help: "The data directory (what wheelwright serve --data uses).")
-            var data: String = Wheelwright.defaultDataDirectory
+            var data: String = DefaultFolders.data
 
             @OptionGroup var catalogOptions: CatalogOptions
 

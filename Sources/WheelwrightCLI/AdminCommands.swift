@@ -3,6 +3,7 @@ import Foundation
 import IndexAPI
 import IndexClient
 import SiteConfiguration
+import Workspace
 
 extension Wheelwright {
     struct UserCommand: AsyncParsableCommand {

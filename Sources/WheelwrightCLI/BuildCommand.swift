@@ -4,9 +4,11 @@ import Foundation
 import IndexAPI
 import Runners
 import SiteConfiguration
+import Workspace
 
-/// Prints why a run could not be planned and exits 2: the whitelist, the config file or a flag must be fixed.
-func planningFailed(_ error: BuildRunError) -> ExitCode {
+/// Prints why a run could not be planned and exits 2: the whitelist, the config file or a flag
+/// must be fixed (a `BuildRunError` or a `ConfigFileError`).
+func planningFailed(_ error: any Error) -> ExitCode {
     print(error)
     return ExitCode(2)
 }
@@ -29,7 +31,7 @@ extension Wheelwright {
             do {
                 settings = try options.settings()
                 planned = try await options.run(settings).plan()
-            } catch let error as BuildRunError {
+            } catch let error where error is BuildRunError || error is ConfigFileError {
                 throw planningFailed(error)
             }
             if json {
@@ -104,7 +106,7 @@ extension Wheelwright {
             let settings: BuildRunSettings
             do {
                 settings = try options.settings(overriding: flags, runID: runID, junit: junit)
-            } catch let error as BuildRunError {
+            } catch let error where error is BuildRunError || error is ConfigFileError {
                 throw planningFailed(error)
             }
             if !dryRun, let problem = settings.runner.privilegeProblem(uid: getuid()) {
@@ -129,7 +131,7 @@ extension Wheelwright {
                     Self.printSummary(outcome.report, workspace: outcome.workspace)
                 }
                 if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
-            } catch let error as BuildRunError {
+            } catch let error where error is BuildRunError || error is ConfigFileError {
                 throw planningFailed(error)
             } catch let error as BuilderError {
                 guard case .locked = error else { throw error }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Builder
 import Foundation
 import Runners
 import SiteConfiguration
+import Workspace
 import YAMLFiles
 
 /// The config file, and where targets are defined and environments kept: flags over the file
@@ -17,7 +17,7 @@ struct EnvironmentOptions: ParsableArguments {
     func resolved() throws -> Site {
         let file = try site.configuration()
         return Site(configuration: file, containers: site.containers(file),
-                    data: URL(fileURLWithPath: data ?? file.data ?? Wheelwright.defaultDataDirectory))
+                    data: URL(fileURLWithPath: data ?? file.data ?? DefaultFolders.data))
     }
 
     /// The folders a command works in, and the config file they came from.

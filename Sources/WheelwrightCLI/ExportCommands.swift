@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexStore
+import Workspace
 
 extension Wheelwright {
     /// `wheelwright export DIR`: a consistent copy of an index's state, taken while it runs.
@@ -19,7 +20,7 @@ extension Wheelwright {
         var destination: String
 
         @Option(help: "The data directory (what wheelwright serve --data uses; with a shared catalog, the shared blob folder).")
-        var data: String = Wheelwright.defaultDataDirectory
+        var data: String = DefaultFolders.data
 
         @OptionGroup var catalogOptions: CatalogOptions
 
@@ -46,7 +47,7 @@ extension Wheelwright {
         var source: String
 
         @Option(help: "The new data directory (what wheelwright serve --data will use; with --catalog, the shared blob folder).")
-        var data: String = Wheelwright.defaultDataDirectory
+        var data: String = DefaultFolders.data
 
         @OptionGroup(title: "A new, empty PostgreSQL catalog to load the export into (the way from one SQLite index to replicas)")
         var catalogOptions: CatalogOptions

@@ -3,6 +3,7 @@ import Builder
 import Foundation
 import SiteConfiguration
 import Upstream
+import Workspace
 import YAMLFiles
 import Whitelist
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexStore
+import Workspace
 
 extension Wheelwright {
     struct Fsck: ParsableCommand {
@@ -14,7 +15,7 @@ extension Wheelwright {
         )
 
         @Option(help: "The data directory (what wheelwright serve --data uses).")
-        var data: String = Wheelwright.defaultDataDirectory
+        var data: String = DefaultFolders.data
 
         @OptionGroup var catalogOptions: CatalogOptions
 

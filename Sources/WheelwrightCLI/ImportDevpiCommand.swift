@@ -2,6 +2,7 @@ import ArgumentParser
 import Basics
 import Foundation
 import IndexStore
+import Workspace
 
 extension Wheelwright {
     struct ImportDevpi: ParsableCommand {
@@ -22,7 +23,7 @@ extension Wheelwright {
         var dump: String
 
         @Option(help: "The data directory (what wheelwright serve --data uses).")
-        var data: String = Wheelwright.defaultDataDirectory
+        var data: String = DefaultFolders.data
 
         @OptionGroup var catalogOptions: CatalogOptions
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IndexServer
 import SiteConfiguration
+import Workspace
 
 extension Wheelwright {
     struct Serve: AsyncParsableCommand {
@@ -14,7 +15,7 @@ extension Wheelwright {
         )
 
         @Option(help: "The data directory (catalog.sqlite, blobs/, tmp/); with --catalog, the blob folder every replica shares.")
-        var data: String = Wheelwright.defaultDataDirectory
+        var data: String = DefaultFolders.data
 
         @OptionGroup(title: "Replicas: a catalog on PostgreSQL")
         var catalogOptions: CatalogOptions
@@ -79,12 +80,5 @@ extension Wheelwright {
             try await runServer(directory: URL(fileURLWithPath: data), database: try catalogOptions.database(), configuration: configuration,
                                 rootPassword: rootPassword)
         }
-    }
-
-    /// `$XDG_DATA_HOME/wheelwright`, else `~/.local/share/wheelwright`.
-    static var defaultDataDirectory: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/wheelwright" }
-        return (environment["HOME"] ?? "/tmp") + "/.local/share/wheelwright"
     }
 }

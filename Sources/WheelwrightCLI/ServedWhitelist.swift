@@ -3,6 +3,7 @@ import Foundation
 import IndexServer
 import SiteConfiguration
 import Whitelist
+import Workspace
 import YAMLFiles
 
 /// The company whitelist a server's gated mirrors show: the files and folders the config file's

@@ -3,6 +3,7 @@ import Builder
 import Foundation
 import IndexClient
 import SiteConfiguration
+import Workspace
 
 /// How a command reaches a server: `--server`, and `--user` with a password or a token; each
 /// from the flag, else the environment, else the config file (`WHEELWRIGHT_CONFIG` or

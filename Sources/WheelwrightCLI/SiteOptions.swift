@@ -1,5 +1,6 @@
 import ArgumentParser
 import SiteConfiguration
+import Workspace
 
 /// The config file and the target definitions: what every command that reads targets takes
 /// (`whitelist lint`, `whitelist add`, `runner`, `plan`, `build`), so that a server's commands

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Builder
 import Foundation
 import PythonPackaging
 import SiteConfiguration
 import Upstream
+import Workspace
 
 extension Wheelwright {
     struct Wheelhouse: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import SiteConfiguration
 import PythonPackaging
 import Upstream
 import Whitelist
+import Workspace
 
 extension Wheelwright.WhitelistCommand {
     struct Add: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import SiteConfiguration
 import Upstream
 import Whitelist
+import Workspace
 import YAMLFiles
 
 extension Wheelwright {

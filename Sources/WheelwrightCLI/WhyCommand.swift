@@ -5,6 +5,7 @@ import PythonPackaging
 import SiteConfiguration
 import Upstream
 import Whitelist
+import Workspace
 
 extension Wheelwright {
     struct Why: AsyncParsableCommand {

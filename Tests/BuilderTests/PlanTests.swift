@@ -6,6 +6,7 @@ import SiteConfiguration
 import TestSupport
 import Testing
 import Whitelist
+import Workspace
 import YAMLFiles
 
 /// The targets the repository defines, as the plan sees them.

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 import Upstream
 import Whitelist
+import Workspace
 import YAMLFiles
 
 /// `wheelwright fetch`'s use case, called as the command calls it, against a local upstream
