@@ -430,6 +430,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "WorkspaceTests",
+            dependencies: ["Workspace"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "WhitelistTests",
             dependencies: [
                 "YAMLFiles",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IndexStore
+import Workspace
 
 /// Where the index's catalog lives when it is not `catalog.sqlite` in the data directory: a
 /// PostgreSQL database shared by replicas. The password never comes on the command line.
@@ -22,7 +23,7 @@ struct CatalogOptions: ParsableArguments {
     }
 
     private var address: String? {
-        catalog ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+        SettingSources.process.value(catalog, variable: "WHEELWRIGHT_CATALOG")
     }
 
     private func parse(_ address: String) throws -> PostgresAddress {
@@ -37,7 +38,7 @@ struct CatalogOptions: ParsableArguments {
     func database() throws -> (any CatalogDatabase)? {
         guard let address else { return nil }
         let password = try catalogPasswordFile.map { try SecretFile.read($0, what: "--catalog-password-file") }
-            ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? SettingSources.process.variable("PGPASSWORD")
         return try PostgresCatalogDatabase(address: try parse(address), password: password, connections: catalogConnections)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import SiteConfiguration
+import Workspace
 import YAMLFiles
 
 /// What `build` and `plan` share: the whitelist, the targets, the index and upstream, and which
@@ -45,16 +46,15 @@ struct JobOptions: ParsableArguments {
     func settings(overriding extra: BuildConfiguration = BuildConfiguration(), runID: String? = nil, junit: String? = nil) throws -> BuildRunSettings {
         let site = try environment.resolved()
         var flags = extra
-        flags.server = server.server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"]
-        flags.upstream = upstream.upstream.isEmpty ? nil : upstream.upstream
+        flags.server = SettingSources.process.value(server.server, variable: "WHEELWRIGHT_SERVER")
+        flags.upstream = upstream.named
         flags.crateRegistry = crateRegistry.flag
         flags.buildRequirements = buildRequirements.buildRequirements
         flags.cache = cache
         flags.pureIndex = pureIndex
         flags.binaryIndex = binaryIndex
         flags.consumerIndex = consumerIndex
-        var merged = site.configuration.overridden(by: flags)
-        if merged.upstream == nil { merged.upstream = upstream.named }
+        let merged = site.configuration.overridden(by: flags)
         var settings = BuildRunSettings(
             whitelists: paths.isEmpty ? merged.whitelists ?? ["whitelists"] : paths, containers: site.containers, data: site.data,
             configuration: merged, selection: Plan.Selection(only: Set(only), target: target, shard: shard.flatMap(Shard.init)),

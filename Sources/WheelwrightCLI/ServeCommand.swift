@@ -70,13 +70,14 @@ extension Wheelwright {
             configuration.limits.maximumConnections = maxConnections
             configuration.limits.idleTimeout = .seconds(idleTimeout)
             configuration.limits.pageCacheBytes = pageCacheMB << 20
-            if let file = config ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            // Named only: a service takes no path from its working folder.
+            if let file = SettingSources.process.value(config, variable: "WHEELWRIGHT_CONFIG") {
                 let site = try ConfigFile.load(flag: file)
                 if let paths = site.whitelists {
                     configuration.whitelist = ServedWhitelist(paths: paths, containers: site.containers, cooldown: site.cooldown ?? .none)
                 }
             }
-            let rootPassword = ProcessInfo.processInfo.environment["WHEELWRIGHT_ROOT_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            let rootPassword = SettingSources.process.variable("WHEELWRIGHT_ROOT_PASSWORD")
             try await runServer(directory: URL(fileURLWithPath: data), database: try catalogOptions.database(), configuration: configuration,
                                 rootPassword: rootPassword)
         }

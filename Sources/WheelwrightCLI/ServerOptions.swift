@@ -25,12 +25,12 @@ struct ServerOptions: ParsableArguments {
 
     /// The flag, else the environment, else `configured` (the config file's), else the default.
     func address(configured: String? = nil) -> String {
-        server ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_SERVER"] ?? configured ?? BuildRunSettings.defaultServer
+        SettingSources.process.value(server, variable: "WHEELWRIGHT_SERVER", file: configured) ?? BuildRunSettings.defaultServer
     }
 
     /// The user named by the flag, the environment or the config file; nil when none does.
     func userName(configured: BuildConfiguration) -> String? {
-        let named = user ?? ProcessInfo.processInfo.environment["WHEELWRIGHT_USER"] ?? configured.user
+        let named = SettingSources.process.value(user, variable: "WHEELWRIGHT_USER", file: configured.user)
         return named?.isEmpty == false ? named : nil
     }
 
@@ -38,10 +38,10 @@ struct ServerOptions: ParsableArguments {
     /// names, if any).
     func client(configured: BuildConfiguration? = nil) throws -> IndexClient {
         let file = try configured ?? ConfigFile.load(flag: nil)
-        let environment = ProcessInfo.processInfo.environment
-        let password = try (passwordFile.map { try SecretFile.read($0, what: "--password-file") } ?? environment["WHEELWRIGHT_PASSWORD"])
+        let sources = SettingSources.process
+        let password = try (passwordFile.map { try SecretFile.read($0, what: "--password-file") } ?? sources.variable("WHEELWRIGHT_PASSWORD"))
             ?? file.passwordFile.map { try SecretFile.read($0, what: "the config file's password-file") } ?? ""
-        let token = try (tokenFile.map { try SecretFile.read($0, what: "--token-file") } ?? environment["WHEELWRIGHT_TOKEN"])
+        let token = try (tokenFile.map { try SecretFile.read($0, what: "--token-file") } ?? sources.variable("WHEELWRIGHT_TOKEN"))
             ?? file.tokenFile.map { try SecretFile.read($0, what: "the config file's token-file") } ?? ""
         return IndexClient(server: address(configured: file.server), user: userName(configured: file) ?? "", password: password, token: token)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Upstream
+import Workspace
 
 /// Where the commands that read upstream indices look: `--upstream` (repeatable), else
 /// `WHEELWRIGHT_UPSTREAM` (comma-separated), else PyPI.
@@ -9,11 +10,7 @@ struct UpstreamOptions: ParsableArguments {
     var upstream: [String] = []
 
     /// The flags, else the environment's; nil when neither names one.
-    var named: [String]? {
-        if !upstream.isEmpty { return upstream }
-        guard let environment = ProcessInfo.processInfo.environment["WHEELWRIGHT_UPSTREAM"], !environment.isEmpty else { return nil }
-        return environment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    }
+    var named: [String]? { SettingSources.process.list(upstream, variable: "WHEELWRIGHT_UPSTREAM") }
 
     var urls: [URL] { urls(configured: nil) }
 

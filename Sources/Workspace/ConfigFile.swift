@@ -9,9 +9,8 @@ public enum ConfigFile {
     /// The file named by the flag, else by `WHEELWRIGHT_CONFIG`, else `wheelwright.yaml` in the
     /// working folder when one is there (a checkout); nil when none applies.
     public static func path(flag: String?) -> String? {
-        if let flag { return flag }
-        if let named = ProcessInfo.processInfo.environment["WHEELWRIGHT_CONFIG"], !named.isEmpty { return named }
-        return FileManager.default.fileExists(atPath: "wheelwright.yaml") ? "wheelwright.yaml" : nil
+        SettingSources.process.value(flag, variable: "WHEELWRIGHT_CONFIG")
+            ?? (FileManager.default.fileExists(atPath: "wheelwright.yaml") ? "wheelwright.yaml" : nil)
     }
 
     /// The settings of the file `path(flag:)` finds, paths resolved; empty when there is none.
