@@ -257,10 +257,7 @@ let package = Package(
         // The thin executable: hands control to WheelwrightCLI.
         .executableTarget(
             name: "wheelwright",
-            dependencies: [
-                "WheelwrightCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["WheelwrightCLI"],
             swiftSettings: strictSettings
         ),
 

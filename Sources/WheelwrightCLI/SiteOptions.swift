@@ -3,7 +3,7 @@ import SiteConfiguration
 import Workspace
 
 /// The config file and the target definitions: what every command that reads targets takes
-/// (`whitelist lint`, `whitelist add`, `runner`, `plan`, `build`), so that a server's commands
+/// (`whitelist lint`, `whitelist add`, `runner`, `plan`, `build`, `fetch`, `wheelhouse`), so that a server's commands
 /// work from any folder once `WHEELWRIGHT_CONFIG` or `--config` names the file.
 struct SiteOptions: ParsableArguments {
     @Option(help: "The config file (else env WHEELWRIGHT_CONFIG, else wheelwright.yaml here when it exists).")

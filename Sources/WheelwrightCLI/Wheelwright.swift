@@ -1,5 +1,7 @@
 import ArgumentParser
 import Basics
+import Foundation
+import Workspace
 
 /// The `wheelwright` command tree. Each subcommand reads its inputs, calls the libraries and
 /// prints; the rules live in the libraries.
@@ -14,4 +16,22 @@ public struct Wheelwright: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command the arguments name. A config file with errors exits 2 from every
+    /// command, as a whitelist with errors does: a file must be fixed, nothing was done.
+    public static func mainMappingErrors() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ConfigFileError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,7 +1,6 @@
-import ArgumentParser
 import WheelwrightCLI
 
 @main
 struct Entrypoint {
-    static func main() async { await Wheelwright.main() }
+    static func main() async { await Wheelwright.mainMappingErrors() }
 }

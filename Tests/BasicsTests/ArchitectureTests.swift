@@ -64,6 +64,8 @@ struct ArchitectureTests {
     @Test("each target declares exactly what its files import: the package's targets and other packages' products")
     func declaredImports() throws {
         for target in try Self.targets() where target.kind != "system" {
+            let files = FileManager.default.enumerator(atPath: Self.root.appendingPathComponent(target.folder).path)?.compactMap { $0 as? String }
+            #expect(files?.contains { $0.hasSuffix(".swift") || $0.hasSuffix(".c") } == true, "\(target.name): no source file under \(target.folder)")
             let imported = try Self.imports(under: target.folder)
             let declared = target.targets.union(target.products)
             #expect(imported.subtracting(declared).isEmpty, "\(target.name) imports \(imported.subtracting(declared).sorted()) without declaring them")

@@ -160,7 +160,10 @@ struct CatalogTests {
         _ = try catalog.deleteFiles(Self.dev, project: "pyyaml", version: nil)
         #expect(try catalog.search(SearchQuery("yaml"), in: nil, limit: 10).hits.isEmpty)
         // Query syntax in the text is only words.
-        for hostile in [#"" OR 1=1 -- NEAR(a b) * ^x:y"#, "'; DROP TABLE file; --", "\u{1}mark\u{2}", String(repeating: "(", count: 10_000), "a & b | !c <-> d:*"] {
+        // U+0D4E joins with the character after it: the words are read scalar by scalar.
+        #expect(SearchQuery("\u{0D4E}\"").terms == ["\u{0D4E}"] && SearchQuery("\u{0D4E}|x").terms == ["\u{0D4E}", "x"])
+        for hostile in [#"" OR 1=1 -- NEAR(a b) * ^x:y"#, "'; DROP TABLE file; --", "\u{1}mark\u{2}", String(repeating: "(", count: 10_000), "a & b | !c <-> d:*",
+                        "\u{0D4E}\"", "\u{0D4E}|x", "\u{0D4E}(", "\u{0D4E}:*", "\u{0D4E}'"] {
             _ = try catalog.search(SearchQuery(hostile), in: nil, limit: 10).hits
         }
         #expect(SearchQuery("a & b | !c <-> d:*").terms == ["a", "b", "c", "d"] && SearchQuery(String(repeating: "x ", count: 50)).terms.count == 8)

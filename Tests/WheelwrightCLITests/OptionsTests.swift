@@ -109,4 +109,14 @@ struct OptionsTests {
                                                  environment: ["WHEELWRIGHT_CONFIG": site.appendingPathComponent("wheelwright.yaml").path], directory: "/")
         #expect(linted.status == 0 && linted.output.contains("1 file, 1 package, 0 denied: 0 errors, 0 warnings"), "\(linted.output) \(linted.errors)")
     }
+
+    @Test("a config file with errors exits 2 from every command that reads it, naming its place: fetch, wheelhouse, whitelist lint, plan")
+    func badConfigExits2() async throws {
+        let bad = folder.path("broken.yaml")
+        try "jobs: many\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        for arguments in [["fetch", "--config", bad], ["wheelhouse", "x.tar.gz", "--config", bad], ["whitelist", "lint", "--config", bad], ["plan", "--config", bad]] {
+            let run = try await runToolSeparately(Repository.wheelwright, arguments, directory: folder.url.path)
+            #expect(run.status == 2 && (run.output + run.errors).contains("broken.yaml:1:7"), "\(arguments): \(run.status) \(run.output) \(run.errors)")
+        }
+    }
 }
