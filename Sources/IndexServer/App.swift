@@ -72,9 +72,9 @@ public func runServer(directory: URL, database: (any CatalogDatabase)? = nil, co
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     raiseFileDescriptorLimit()
-    let service = try IndexService(directory: directory, database: database)
+    let service = try await IndexService(directory: directory, database: database)
     let password = rootPassword ?? APIToken.make().secret
-    if try service.bootstrapRoot(password: password) {
+    if try await service.bootstrapRoot(password: password) {
         let line = rootPassword == nil
             ? "root's password is \(password) (shown once; set WHEELWRIGHT_ROOT_PASSWORD to choose it)\n"
             : "root's password is the one in WHEELWRIGHT_ROOT_PASSWORD\n"

@@ -6,7 +6,7 @@ import IndexStore
 /// `+login` (a password for a session key).
 extension IndexRoutes {
     func apiConfig(_ index: IndexID?, _ request: Request, context: IndexRequestContext) async throws -> Response {
-        if let index, try service.settings(of: index) == nil { throw StoreError.notFound("index \(index) does not exist") }
+        if let index, try await service.settings(of: index) == nil { throw StoreError.notFound("index \(index) does not exist") }
         var status = AuthStatus(status: "noauth", user: "")
         if request.headers[Self.devpiAuth] != nil || request.headers[.authorization] != nil {
             do {

@@ -10,12 +10,12 @@ import PythonPackaging
 /// allow-scripts`: an opaque origin, so its scripts run without the index's cookies, storage or
 /// same-origin reads), never sniffed, and never framed by another site.
 extension IndexRoutes {
-    func docPage(_ index: IndexID, project: String, version: String, path: [String], trailingSlash: Bool, request: Request) throws -> Response {
+    func docPage(_ index: IndexID, project: String, version: String, path: [String], trailingSlash: Bool, request: Request) async throws -> Response {
         let normalized = ProjectName.normalize(project)
-        guard let docs = try service.docs(of: normalized, version: version, in: try resolutionOrder(of: index)) else {
+        guard let docs = try await service.docs(of: normalized, version: version, in: try resolutionOrder(of: index)) else {
             throw StoreError.notFound("no documentation of \(normalized) \(version) in \(index) or its bases")
         }
-        try refuseIfQuarantined(normalized, in: index, requested: "the documentation of \(normalized) \(version)")
+        try await refuseIfQuarantined(normalized, in: index, requested: "the documentation of \(normalized) \(version)")
         let base = "/\(index)/\(normalized)/\(version)/+doc/"
         if path.isEmpty && !trailingSlash { return Self.redirect(to: base) }
         let joined = path.joined(separator: "/")

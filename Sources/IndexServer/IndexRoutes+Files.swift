@@ -15,13 +15,13 @@ extension IndexRoutes {
         let wantsMetadata = requested.hasSuffix(".metadata")
         let filename = wantsMetadata ? String(requested.dropLast(".metadata".count)) : requested
         if let release = StoredDocs.release(named: requested) {
-            guard let docs = try service.docs(of: release.project, version: release.version, in: [index]), docs.sha256 == hash,
+            guard let docs = try await service.docs(of: release.project, version: release.version, in: [index]), docs.sha256 == hash,
                   let blob = docs.blob else { throw StoreError.notFound("no documentation \(requested) in \(index)") }
-            try refuseIfQuarantined(docs.project, in: index, requested: requested)
+            try await refuseIfQuarantined(docs.project, in: index, requested: requested)
             return try await blobResponse(blob, contentType: "application/zip", request, context: context)
         }
         let stored: StoredFile
-        if let found = try service.file(filename, in: index), found.sha256 == hash {
+        if let found = try await service.file(filename, in: index), found.sha256 == hash {
             if let mirror, let version = try? Version(found.version) {
                 try await checkGate(found.project, version: version, mirror: mirror)
             }
@@ -31,9 +31,9 @@ extension IndexRoutes {
         } else {
             throw StoreError.notFound("no file \(requested) in \(index)")
         }
-        try refuseIfQuarantined(stored.project, in: stored.index, requested: requested)
+        try await refuseIfQuarantined(stored.project, in: stored.index, requested: requested)
         if wantsMetadata {
-            guard let metadata = try service.coreMetadata(of: filename, in: index) else {
+            guard let metadata = try await service.coreMetadata(of: filename, in: index) else {
                 throw StoreError.notFound("\(filename) has no core metadata file")
             }
             return Response(status: .ok, headers: [
@@ -69,8 +69,8 @@ extension IndexRoutes {
 
     /// PEP 792: nothing of a quarantined project is served: its files, core metadata, SBOMs,
     /// build logs and documentation.
-    func refuseIfQuarantined(_ project: String, in index: IndexID, requested: String) throws {
-        if let setting = try service.standing(of: project, in: index).setting, !setting.status.servesFiles {
+    func refuseIfQuarantined(_ project: String, in index: IndexID, requested: String) async throws {
+        if let setting = try await service.standing(of: project, in: index).setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(requested) is not served: \(project) is quarantined in \(setting.index) (\(setting.reason))")
         }
     }
@@ -78,11 +78,11 @@ extension IndexRoutes {
     /// `GET /USER/INDEX/+sbom/FILE`: the CycloneDX SBOM a wheel built here carries (PEP 770),
     /// read from the stored wheel like a download (never kept in the page cache, which a few
     /// large SBOMs would fill); immutable, its SHA-256 the ETag.
-    func sbom(_ index: IndexID, filename: String, request: Request) throws -> Response {
-        guard let stored = try service.file(filename, in: index), let digest = stored.provenance?.sbomSHA256 else {
+    func sbom(_ index: IndexID, filename: String, request: Request) async throws -> Response {
+        guard let stored = try await service.file(filename, in: index), let digest = stored.provenance?.sbomSHA256 else {
             throw StoreError.notFound("no SBOM of this builder for \(filename) in \(index)")
         }
-        try refuseIfQuarantined(stored.project, in: stored.index, requested: "the SBOM of \(filename)")
+        try await refuseIfQuarantined(stored.project, in: stored.index, requested: "the SBOM of \(filename)")
         if request.headers[.ifNoneMatch] == "\"\(digest)\"" { return Response(status: .notModified, headers: [.eTag: "\"\(digest)\""]) }
         let bytes = try service.sbom(of: stored)
         return Response(status: .ok, headers: [

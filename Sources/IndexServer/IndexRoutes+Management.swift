@@ -1,3 +1,4 @@
+import Basics
 import Hummingbird
 import IndexAPI
 import IndexStore
@@ -5,10 +6,10 @@ import PythonPackaging
 
 /// devpi's management API: users, indices, tokens, yanks and version removal, as JSON.
 extension IndexRoutes {
-    func root(visible: (IndexID) -> Bool) throws -> Response {
-        let indices = try service.indices().filter { visible($0.path) }
+    func root(visible: (IndexID) -> Bool) async throws -> Response {
+        let indices = try await service.indices().filter { visible($0.path) }
         var users: [String: UserConfig] = [:]
-        for name in try service.users() {
+        for name in try await service.users() {
             let own = indices.filter { $0.path.user == name }
             users[name] = UserConfig(username: nil, indexes: Dictionary(uniqueKeysWithValues: own.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) }))
         }
@@ -22,27 +23,27 @@ extension IndexRoutes {
         switch request.method {
         case .put:
             let identity = try await authenticate(request, context: context)
-            try service.authorize(identity, .createUser(name))
+            try await service.authorize(identity, .createUser(name))
             let body = try await JSONBody.read(request, allowed: UserRequest.keys)
-            try service.createUser(name, password: try body.string("password"), builder: try body.bool("builder") ?? false,
+            try await service.createUser(name, password: try body.string("password"), builder: try body.bool("builder") ?? false,
                                    email: try body.string("email"), by: identity)
             return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil)), status: .created)
         case .patch:
             let identity = try await authenticate(request, context: context)
-            try service.authorize(identity, .modifyUser(name))
+            try await service.authorize(identity, .modifyUser(name))
             let body = try await JSONBody.read(request, allowed: UserRequest.keys)
-            try service.updateUser(name, password: try body.string("password"), builder: try body.bool("builder"),
+            try await service.updateUser(name, password: try body.string("password"), builder: try body.bool("builder"),
                                    email: try body.string("email"), by: identity)
-            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil, email: try service.email(of: name))))
+            return await Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil, email: try service.email(of: name))))
         case .delete:
-            try service.deleteUser(name, by: try await authenticate(request, context: context))
+            try await service.deleteUser(name, by: try await authenticate(request, context: context))
             return Self.json(APIMessage(message: "user \(name) deleted"))
         default:
-            guard try service.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
-            let indices = try service.indices().filter { $0.path.user == name && visible($0.path) }
+            guard try await service.userExists(name) else { throw StoreError.notFound("user \(name) does not exist") }
+            let indices = try await service.indices().filter { $0.path.user == name && visible($0.path) }
             return Self.json(Envelope(type: "userconfig", result: UserConfig(
                 username: name, indexes: Dictionary(uniqueKeysWithValues: indices.map { ($0.path.index, Self.indexConfig($0.path, $0.settings)) }),
-                email: try service.email(of: name)
+                email: try await service.email(of: name)
             )))
         }
     }
@@ -50,28 +51,28 @@ extension IndexRoutes {
     func indexResource(_ index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         switch request.method {
         case .delete:
-            try service.deleteIndex(index, by: try await authenticate(request, context: context))
+            try await service.deleteIndex(index, by: try await authenticate(request, context: context))
             return Self.json(APIMessage(message: "index \(index) deleted"))
         case .put:
             let identity = try await authenticate(request, context: context)
-            try service.authorize(identity, .createIndex(index))
+            try await service.authorize(identity, .createIndex(index))
             let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
             var settings = IndexSettings()
             settings.type = try Self.indexType(body) ?? IndexRequest.stage
             try Self.applyMirrorSettings(body, to: &settings)
-            if settings.isMirror { try service.authorize(identity, .manageMirror(index)) }
+            if settings.isMirror { try await service.authorize(identity, .manageMirror(index)) }
             settings.bases = try body.indexList("bases") ?? []
             if settings.isMirror, !settings.bases.isEmpty { throw SchemaError(field: "bases", "a mirror has no bases: make an index with the mirror as its base") }
             settings.volatile = try body.bool("volatile") ?? false
             settings.aclUpload = try body.userList("acl_upload") ?? []
             settings.aclRead = try body.readerList("acl_read") ?? [IndexRequest.anonymous]
-            try service.createIndex(index, settings: settings, by: identity)
+            try await service.createIndex(index, settings: settings, by: identity)
             return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)), status: .created)
         case .patch:
             let identity = try await authenticate(request, context: context)
-            try service.authorize(identity, .modifyIndex(index))
+            try await service.authorize(identity, .modifyIndex(index))
             let body = try await JSONBody.read(request, allowed: IndexRequest.keys)
-            guard var mirrored = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+            guard var mirrored = try await service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             if let type = try Self.indexType(body), type != mirrored.type {
                 throw StoreError.conflict("type: \(index) is a \(mirrored.type) index; its type cannot change (create a new index)")
             }
@@ -79,13 +80,13 @@ extension IndexRoutes {
             let before = mirrored
             try Self.applyMirrorSettings(body, to: &mirrored)
             let mirrorChange = mirrored != before
-            if mirrorChange { try service.authorize(identity, .manageMirror(index)) }
+            if mirrorChange { try await service.authorize(identity, .manageMirror(index)) }
             let bases = try body.indexList("bases")
             if mirrored.isMirror, let bases, !bases.isEmpty { throw SchemaError(field: "bases", "a mirror has no bases: make an index with the mirror as its base") }
             let acl = try body.userList("acl_upload")
             let aclRead = try body.readerList("acl_read")
             let volatile = try body.bool("volatile")
-            let settings = try service.updateIndex(index, by: identity) { settings in
+            let settings = try await service.updateIndex(index, by: identity) { settings in
                 if mirrorChange { (settings.mirrorURL, settings.mirrorCacheExpiry, settings.gate) = (mirrored.mirrorURL, mirrored.mirrorCacheExpiry, mirrored.gate) }
                 if let bases { settings.bases = bases }
                 if let acl { settings.aclUpload = acl }
@@ -94,10 +95,10 @@ extension IndexRoutes {
             }
             return Self.json(Envelope(type: "indexconfig", result: Self.indexConfig(index, settings)))
         default:
-            guard let settings = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+            guard let settings = try await service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             var result = Self.indexConfig(index, settings)
             // devpi-client asks `?no_projects=` before it sends the settings back with a change.
-            if try RequestQuery(request.uri.query)["no_projects"] == nil { result.projects = try service.projects(in: [index]) }
+            if try RequestQuery(request.uri.query)["no_projects"] == nil { result.projects = try await service.projects(in: [index]) }
             return Self.json(Envelope(type: "indexconfig", result: result))
         }
     }
@@ -147,7 +148,7 @@ extension IndexRoutes {
     func createToken(_ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
         let body = try await JSONBody.read(request, allowed: ["indices", "read"])
-        let (id, token) = try service.createToken(scope: try body.indexList("indices"), readOnly: try body.bool("read") ?? false, by: identity)
+        let (id, token) = try await service.createToken(scope: try body.indexList("indices"), readOnly: try body.bool("read") ?? false, by: identity)
         return Self.json(Envelope(type: "token", result: TokenCreated(token: token, id: id, user: identity.user)), status: .created)
     }
 
@@ -156,36 +157,36 @@ extension IndexRoutes {
         let identity = try await authenticate(request, context: context)
         let user = try RequestQuery(request.uri.query)["user"]
         if let user, !(1...64).contains(user.utf8.count) { throw StoreError.badRequest("user: 1 to 64 bytes") }
-        return Self.json(Envelope(type: "tokenlist", result: try service.tokens(of: user, by: identity)))
+        return await Self.json(Envelope(type: "tokenlist", result: try service.tokens(of: user, by: identity)))
     }
 
     func revokeToken(_ id: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
-        try service.revokeToken(id, by: try await authenticate(request, context: context))
+        try await service.revokeToken(id, by: try await authenticate(request, context: context))
         return Self.json(Envelope(type: "token", result: TokenRevoked(id: id, revoked: true)))
     }
 
     func yank(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
-        try service.authorize(identity, .yank(index))
+        try await service.authorize(identity, .yank(index))
         let body = try await JSONBody.read(request, allowed: YankRequest.keys)
-        let file = try service.setYanked(filename, in: index, yanked: try body.bool("yanked") ?? true, reason: try body.string("reason"), by: identity)
+        let file = try await service.setYanked(filename, in: index, yanked: try body.bool("yanked") ?? true, reason: try body.string("reason"), by: identity)
         return Self.json(Envelope(type: "file", result: YankResult(filename: file.filename, yanked: file.yanked, reason: file.yankReason ?? "")))
     }
 
     /// `GET /USER/INDEX/+status/NAME`: the status the index serves for the project and every
     /// recorded change behind it.
-    func projectStatus(_ index: IndexID, name: String) throws -> Response {
+    func projectStatus(_ index: IndexID, name: String) async throws -> Response {
         let normalized = ProjectName.normalize(name)
-        let (standing, _) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index), historyLimit: Catalog.historyShown)
+        let (standing, _) = try await service.servedProject(normalized, in: index, order: try resolutionOrder(of: index), historyLimit: Catalog.historyShown)
         return Self.json(Envelope(type: "projectstatus", result: standing.report(of: normalized, in: index)))
     }
 
     /// `GET /+status/NAME`: the project's status in every index that holds files of it or a
     /// status for it (what `wheelwright status --everywhere` changes).
-    func projectStatuses(_ name: String, visible: (IndexID) -> Bool) throws -> Response {
+    func projectStatuses(_ name: String, visible: (IndexID) -> Bool) async throws -> Response {
         let normalized = ProjectName.normalize(name)
-        let reports = try service.indices(holding: normalized).filter(visible).map { index in
-            try service.standing(of: normalized, in: index, historyLimit: Catalog.historyShown).report(of: normalized, in: index)
+        let reports = try await service.indices(holding: normalized).filter(visible).asyncMap { index in
+            try await service.standing(of: normalized, in: index, historyLimit: Catalog.historyShown).report(of: normalized, in: index)
         }
         guard !reports.isEmpty else { throw StoreError.notFound("no index holds \(normalized)") }
         return Self.json(Envelope(type: "projectstatuses", result: reports))
@@ -194,7 +195,7 @@ extension IndexRoutes {
     /// `POST /USER/INDEX/+status/NAME` with `{"status": …, "reason": …}` (the owner or root).
     func setProjectStatus(_ index: IndexID, name: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
-        try service.authorize(identity, .setProjectStatus(index))
+        try await service.authorize(identity, .setProjectStatus(index))
         // JSON only: a form another site's page posts with a browser's remembered login cannot be one.
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw StoreError.badRequest("send the status as JSON (Content-Type: application/json): {\"status\": …, \"reason\": …}")
@@ -202,7 +203,7 @@ extension IndexRoutes {
         let body = try await JSONBody.read(request, allowed: ProjectStatusRequest.keys)
         guard let given = try body.string("status") else { throw SchemaError(field: "status", "is required: one of \(Self.statuses)") }
         guard let status = ProjectStatus(rawValue: given) else { throw SchemaError(field: "status", "must be one of \(Self.statuses), found '\(given.prefix(40))'") }
-        let standing = try service.setProjectStatus(status, reason: try body.string("reason") ?? "", of: name, in: index, by: identity)
+        let standing = try await service.setProjectStatus(status, reason: try body.string("reason") ?? "", of: name, in: index, by: identity)
         return Self.json(Envelope(type: "projectstatus", result: standing.report(of: ProjectName.normalize(name), in: index)))
     }
 
@@ -210,7 +211,7 @@ extension IndexRoutes {
 
     /// devpi's `DELETE /USER/INDEX/NAME[/VERSION]`, for volatile indices only.
     func deleteVersion(_ index: IndexID, project: String, version: String?, _ request: Request, context: IndexRequestContext) async throws -> Response {
-        let removed = try service.deleteVersion(version, of: project, in: index, by: try await authenticate(request, context: context))
+        let removed = try await service.deleteVersion(version, of: project, in: index, by: try await authenticate(request, context: context))
         return Self.json(Envelope(type: "deleted", result: DeletedFiles(files: removed)))
     }
 }

@@ -37,24 +37,24 @@ extension IndexRoutes {
             answers[mirror.index] = await mirrorProxy.listing(of: normalized, mirror: mirror.index, settings: mirror.settings)
         }
         let stale = mirrors.compactMap { mirror in answers[mirror.index]??.stale.map { "\(mirror.index): \($0)" } }
-        let render = { try self.mergedProject(index, normalized: normalized, mirrors: mirrors, answers: answers, stale: stale, format: format) }
-        guard stale.isEmpty else { return proxiedPage(try render(), format: format, stale: stale, request: request) }
+        let render = { try await self.mergedProject(index, normalized: normalized, mirrors: mirrors, answers: answers, stale: stale, format: format) }
+        guard stale.isEmpty else { return proxiedPage(try await render(), format: format, stale: stale, request: request) }
         // Kept like any page, as long as the catalog, each upstream page as read and the whitelist are.
         let read = mirrors.map { mirror in answers[mirror.index]??.listing.map { String($0.fetched.timeIntervalSince1970) } ?? "-" }
-        return try cached(request, key: "mirror|\(index)|\(normalized)|\(format.rawValue)|\(gate)|\(read.joined(separator: ","))",
+        return try await cached(request, key: "mirror|\(index)|\(normalized)|\(format.rawValue)|\(gate)|\(read.joined(separator: ","))",
                           contentType: format.contentType, cacheControl: Self.simpleCacheControl, render: render)
     }
 
     /// The project's page: what the catalog serves through the order, merged with what each
     /// mirror's upstream lists (as its gate admits), each file once by name.
-    func mergedProject(_ index: IndexID, normalized: String, mirrors: [Mirror], answers: MirrorAnswers, stale: [String], format: SimpleFormat) throws -> String {
-        let order = try resolutionOrder(of: index)
+    func mergedProject(_ index: IndexID, normalized: String, mirrors: [Mirror], answers: MirrorAnswers, stale: [String], format: SimpleFormat) async throws -> String {
+        let order = try await resolutionOrder(of: index)
         var standing: ProjectStanding
         var files: [StoredFile]
         do {
-            (standing, files) = try service.servedProject(normalized, in: index, order: order)
+            (standing, files) = try await service.servedProject(normalized, in: index, order: order)
         } catch let error as StoreError where error.kind == .notFound {
-            (standing, files) = (try service.standing(of: normalized, in: index), [])
+            (standing, files) = await (try service.standing(of: normalized, in: index), [])
         }
         var unlisted = false
         var gatedOut = false
@@ -111,11 +111,11 @@ extension IndexRoutes {
 
     /// The project list of an index that reaches mirrors: the catalog's, with every project a
     /// gated mirror's whitelist lists (an ungated mirror adds the projects it holds already).
-    func mirroredList(_ index: IndexID, mirrors: [Mirror], format: SimpleFormat, request: Request) throws -> Response {
+    func mirroredList(_ index: IndexID, mirrors: [Mirror], format: SimpleFormat, request: Request) async throws -> Response {
         let gated = mirrors.contains { $0.settings.gate != MirrorGate.none }
         let (admission, gate) = gated ? try mirrorProxy.gatekeeper.current() : (nil, 0)
-        return try cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            var projects = Set(try service.projects(in: try resolutionOrder(of: index)))
+        return try await cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            var projects = await Set(try service.projects(in: try resolutionOrder(of: index)))
             projects.formUnion(admission?.projects ?? [])
             return SimplePages.projectList(projects.sorted(), format: format)
         }
@@ -162,7 +162,7 @@ extension IndexRoutes {
         guard remote.sha256?.lowercased() == hash else {
             throw StoreError.notFound("no file \(filename) with SHA-256 \(hash) in \(mirror.index): its upstream lists another")
         }
-        if let setting = try service.standing(of: parsed.project, in: mirror.index).setting, !setting.status.servesFiles {
+        if let setting = try await service.standing(of: parsed.project, in: mirror.index).setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(filename) is not served: \(parsed.project) is quarantined in \(setting.index) (\(setting.reason))")
         }
         let stored = try await mirrorProxy.fetch(remote, into: mirror.index, settings: mirror.settings, maximumBytes: limits.maximumUploadSize)
@@ -179,7 +179,7 @@ extension IndexRoutes {
         if gated, !(try mirrorProxy.gatekeeper.admission().lists(project)) { throw mirrorProxy.notWhitelisted(project) }
         let answer = await mirrorProxy.listing(of: project, mirror: mirror.index, settings: mirror.settings)
         guard gated else { return answer }
-        let held = try service.files(of: project, in: [mirror.index])
+        let held = try await service.files(of: project, in: [mirror.index])
         let admitted = try mirrorProxy.admitted(project, listing: answer.listing, stored: held) ?? []
         guard admitted.contains(version) else {
             throw StoreError.notFound("\(project) \(version) is not admitted by the company whitelist (its pins, specifiers, denies or cooldown): request it with wheelwright whitelist add \(project)==\(version)")

@@ -8,38 +8,38 @@ import PythonPackaging
 /// each version's metadata and links to its files, through the index's bases.
 extension IndexRoutes {
     /// `?ignore_bases=` (devpi-client's `remove`) limits it to the index's own files.
-    func projectJSON(_ index: IndexID, normalized: String, request: Request) throws -> Response {
+    func projectJSON(_ index: IndexID, normalized: String, request: Request) async throws -> Response {
         let ownOnly = try RequestQuery(request.uri.query)["ignore_bases"] != nil
         // A quarantined project answers with no versions (devpi's shape has no place for a status).
-        let order = ownOnly ? [index] : try resolutionOrder(of: index)
-        let (_, files) = try service.servedProject(normalized, in: index, order: order)
+        let order = await ownOnly ? [index] : try resolutionOrder(of: index)
+        let (_, files) = try await service.servedProject(normalized, in: index, order: order)
         let base = linkBase(request)
-        let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
-        let docs = try service.docs(of: normalized, in: order)
+        let results = await Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
+        let docs = try await service.docs(of: normalized, in: order)
         var versions: [String: VersionData] = [:]
         for (version, files) in Dictionary(grouping: files, by: \.version) {
-            versions[version] = versionData(normalized, files, docs: docs[version], results: results, base: base)
+            versions[version] = await versionData(normalized, files, docs: docs[version], results: results, base: base)
         }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
 
-    func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) throws -> Response {
+    func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) async throws -> Response {
         let canonical = (try? Version(version).description) ?? version
-        let order = try resolutionOrder(of: index)
-        let (standing, served) = try service.servedProject(normalized, in: index, order: order)
+        let order = try await resolutionOrder(of: index)
+        let (standing, served) = try await service.servedProject(normalized, in: index, order: order)
         if let setting = standing.setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(normalized) is quarantined in \(setting.index) (\(setting.reason)): none of its versions is served")
         }
         let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
-        let results = Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
-        let docs = try service.docs(of: normalized, version: canonical, in: order)
-        return Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
+        let results = await Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
+        let docs = try await service.docs(of: normalized, version: canonical, in: order)
+        return await Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
     }
 
     /// One release's files, which share a project and version, each followed by its test
     /// results; then its documentation. Each link carries its history as devpi's `log`.
-    private func versionData(_ name: String, _ files: [StoredFile], docs: StoredDocs?, results: [String: [StoredToxResult]], base: String) -> VersionData {
+    private func versionData(_ name: String, _ files: [StoredFile], docs: StoredDocs?, results: [String: [StoredToxResult]], base: String) async -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
         var links = sorted.flatMap { file in
             let href = base + SimplePages.url(of: file, prefix: pathPrefix)
@@ -58,10 +58,7 @@ extension IndexRoutes {
         }
         var data = VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
         // The metadata from a wheel (what pip reads) before an sdist, as the release page takes it.
-        let described = sorted.sorted { ($0.kind == .wheel ? 0 : 1) < ($1.kind == .wheel ? 0 : 1) }.lazy.compactMap { file in
-            (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
-                .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
-        }.first
+        let described = await service.firstMetadata(of: sorted.sorted { ($0.kind == .wheel ? 0 : 1) < ($1.kind == .wheel ? 0 : 1) })
         if let metadata = described {
             data.summary = metadata.summary
             (data.author, data.authorEmail) = (metadata["Author"], metadata["Author-email"])
@@ -99,7 +96,7 @@ extension IndexRoutes {
             throw StoreError.badRequest("targetindex: pushing to an external index (PyPI) is not supported; name a USER/INDEX of this server")
         }
         let target = try IndexID(targetText)
-        let outcomes = try service.push(name, version: version, from: source, to: target, by: identity)
+        let outcomes = try await service.push(name, version: version, from: source, to: target, by: identity)
         var log = [ActionLogEntry(status: 200, ["register", ProjectName.normalize(name), version, "->", target.description])]
         for outcome in outcomes {
             switch outcome {

@@ -16,7 +16,7 @@ extension IndexRoutes {
     private func identify(_ request: Request, context: IndexRequestContext) async throws -> Identity {
         if let session = request.headers[Self.devpiAuth] {
             guard let (user, key) = BasicCredentials.parse("Basic " + session),
-                  let identity = try service.authenticate(user: user, session: key, from: context.clientAddress) else {
+                  let identity = try await service.authenticate(user: user, session: key, from: context.clientAddress) else {
                 throw StoreError(.unauthorized, "the devpi session has expired or is not valid: log in again (devpi login USER)")
             }
             return identity

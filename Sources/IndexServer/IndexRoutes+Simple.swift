@@ -7,10 +7,10 @@ import PythonPackaging
 extension IndexRoutes {
     /// PEP 503/691's list of projects, through the index's bases: at `+simple/` and, for
     /// installers, at the index's own URL (the same bytes, one cache entry).
-    func simpleList(_ index: IndexID, format: SimpleFormat, mirrors: [Mirror], request: Request) throws -> Response {
-        if !mirrors.isEmpty { return try mirroredList(index, mirrors: mirrors, format: format, request: request) }
-        return try cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
+    func simpleList(_ index: IndexID, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
+        if !mirrors.isEmpty { return try await mirroredList(index, mirrors: mirrors, format: format, request: request) }
+        return try await cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            await SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
         }
     }
 
@@ -18,15 +18,15 @@ extension IndexRoutes {
     /// `+simple/NAME/` and, for installers, at `/USER/INDEX/NAME/`.
     func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredProject(index, normalized: normalized, mirrors: mirrors, format: format, request: request) }
-        return try cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            let (standing, files) = try service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+        return try await cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
+            let (standing, files) = try await service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
             return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }
     }
 
     /// The index and its bases; a 404 when the index does not exist.
-    func resolutionOrder(of index: IndexID) throws -> [IndexID] {
-        let order = try service.resolutionOrder(of: index)
+    func resolutionOrder(of index: IndexID) async throws -> [IndexID] {
+        let order = try await service.resolutionOrder(of: index)
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
         return order
     }
@@ -42,25 +42,25 @@ extension IndexRoutes {
     /// A page for people, kept like the simple pages until the catalog changes. `key` names
     /// only what the page depends on (the resource and its validated parameters), so that no
     /// spelling of a URL, query or header makes a new cache entry.
-    func htmlPage(_ request: Request, key: String, render: () throws -> String) throws -> Response {
+    func htmlPage(_ request: Request, key: String, render: () async throws -> String) async throws -> Response {
         // Revalidated on every view (a person expects a new upload to show at once); the ETag makes that cheap.
-        try cached(request, key: "html|" + key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
+        try await cached(request, key: "html|" + key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", render: render)
     }
 
     /// A project's page (`version` nil) or a release's: read from the store, its description
     /// rendered in a child process, then kept like every page. A hit does none of it.
     func releasePage(_ request: Request, _ index: IndexID, name: String, version: String?) async throws -> Response {
         let key = "html|release|\(index)|\(name)|\(version ?? "")"
-        if let hit = pageCache.hit(key, generation: try service.generation()) { return respond(with: hit, to: request) }
-        let source = try web.release(index, name: name, version: version)
+        if let hit = await pageCache.hit(key, generation: try service.generation()) { return respond(with: hit, to: request) }
+        let source = try await web.release(index, name: name, version: version)
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
-        return try cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache") {
+        return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache") {
             web.releasePage(source, description: description)
         }
     }
 
-    func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () throws -> String) throws -> Response {
-        let page = try pageCache.page(key, generation: service.generation(), headers: {
+    func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () async throws -> String) async throws -> Response {
+        let page = try await pageCache.page(key, generation: try await service.generation(), headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)
             return headers

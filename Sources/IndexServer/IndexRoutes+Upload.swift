@@ -22,7 +22,7 @@ extension IndexRoutes {
 
     private func storeUpload(to index: IndexID, _ request: Request, context: IndexRequestContext) async throws -> Response {
         let identity = try await authenticate(request, context: context)
-        try service.authorize(identity, .upload(index))
+        try await service.authorize(identity, .upload(index))
         guard let contentType = request.headers[.contentType],
               let boundary = MultipartParser.boundary(fromContentType: contentType) else {
             throw StoreError(.badRequest, "an upload is multipart/form-data with a boundary (as twine sends it)")
@@ -38,7 +38,7 @@ extension IndexRoutes {
                 service.blobs.discard(blob)
                 throw StoreError.badRequest("name and version: the documentation upload names its release")
             }
-            let stored = try service.uploadDocs(blob, name: name, version: version, to: index, by: identity)
+            let stored = try await service.uploadDocs(blob, name: name, version: version, to: index, by: identity)
             let project = ProjectName.normalize(name)
             return Self.json(APIMessage(message: "\(stored ? "stored" : "unchanged"): the documentation of \(project) \(version) at \(pathPrefix)/\(index)/\(project)/\(version)/+doc/"))
         }

@@ -107,7 +107,7 @@ struct IndexRoutes: Sendable {
         // Nothing of an index is answered to whoever may not read it and each base it reaches; on a
         // server whose indices are all public, no read asks who the reader is. Writes decide their
         // own rights (and leave the snapshot, which every upload makes stale, to the next read).
-        let access = read ? try readGate.snapshot() : nil
+        let access = await read ? try readGate.snapshot() : nil
         if let access, let index = resource.readIndex, readGate.isGuarded(index, in: access),
            let refusal = readGate.refusal(index, for: try await optionalIdentity(request, context: context), in: access) {
             throw refusal
@@ -121,12 +121,12 @@ struct IndexRoutes: Sendable {
 
         switch resource {
         case .root:
-            return try html ? htmlPage(request, key: "root|\(visibility)") { try web.root(visible: visible) } : root(visible: visible)
+            return try await html ? htmlPage(request, key: "root|\(visibility)") { try await web.root(visible: visible) } : await root(visible: visible)
         case .health:
-            let problems = service.healthProblems()
+            let problems = await service.healthProblems()
             return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
         case .metrics:
-            return Self.text(metricsText() + (try buildMetrics()), contentType: "text/plain; version=0.0.4")
+            return await Self.text(metricsText() + (try buildMetrics()), contentType: "text/plain; version=0.0.4")
         case .tokens where read:
             return try await listTokens(request, context: context)
         case .tokens:
@@ -142,8 +142,8 @@ struct IndexRoutes: Sendable {
         case .user(let name) where read && WebPages.prefersHTML(request.headers[.accept]):
             // A browser gets the user's page; devpi-client (JSON) the user's config.
             let normalized = name.lowercased()
-            guard StoreName.isValid(normalized), try service.userExists(normalized) else { throw StoreError.notFound("user \(name.prefix(100)) does not exist") }
-            return try htmlPage(request, key: "user|\(normalized)|\(visibility)") { try web.user(normalized, visible: visible) }
+            guard StoreName.isValid(normalized), try await service.userExists(normalized) else { throw StoreError.notFound("user \(name.prefix(100)) does not exist") }
+            return try await htmlPage(request, key: "user|\(normalized)|\(visibility)") { try await web.user(normalized, visible: visible) }
         case .user(let name):
             return try await user(name, request, context: context, visible: visible)
         case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):
@@ -153,12 +153,12 @@ struct IndexRoutes: Sendable {
         case .index(let index) where read:
             switch SeedRepresentation.negotiate(request.headers[.accept]) {
             case .simple(let format):
-                return try simpleList(index, format: format, mirrors: mirrors(index), request: request)
+                return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
             case .page:
                 let query = try RequestQuery(request.uri.query)
                 let filter = ProjectName.normalize(query["filter"] ?? "")
                 let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
-                return try htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try web.index(index, filter: filter, page: page) }
+                return try await htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try await web.index(index, filter: filter, page: page) }
             case .json:
                 return try await indexResource(index, request, context: context)
             }
@@ -167,7 +167,7 @@ struct IndexRoutes: Sendable {
         case let .simpleList(index, trailingSlash):
             let format = try Self.format(request)
             guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-            return try simpleList(index, format: format, mirrors: mirrors(index), request: request)
+            return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
         case let .simpleProject(index, name, trailingSlash):
             let format = try Self.format(request)
             let normalized = ProjectName.normalize(name)
@@ -178,19 +178,19 @@ struct IndexRoutes: Sendable {
         case let .file(index, hash, filename):
             return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
         case .fileList(let index):
-            return try fileList(index)
+            return try await fileList(index)
         case let .fileLog(index, filename):
             return try await buildLog(index, filename: filename, request, context: context)
         case let .fileSBOM(index, filename):
-            return try sbom(index, filename: filename, request: request)
+            return try await sbom(index, filename: filename, request: request)
         case let .toxResult(index, filename, id, log):
-            return try toxResult(index, filename: filename, id: id, log: log)
+            return try await toxResult(index, filename: filename, id: id, log: log)
         case let .yank(index, filename):
             return try await yank(index, filename: filename, request, context: context)
         case .projectStatuses(let name):
-            return try projectStatuses(name, visible: visible)
+            return try await projectStatuses(name, visible: visible)
         case let .projectStatus(index, name) where read:
-            return try projectStatus(index, name: name)
+            return try await projectStatus(index, name: name)
         case let .projectStatus(index, name):
             return try await setProjectStatus(index, name: name, request, context: context)
         case let .project(index, name) where method == .delete:
@@ -204,7 +204,7 @@ struct IndexRoutes: Sendable {
             case .page:
                 return try await releasePage(request, index, name: normalized, version: nil)
             case .json:
-                return try projectJSON(index, normalized: normalized, request: request)
+                return try await projectJSON(index, normalized: normalized, request: request)
             }
         case let .version(index, project, version) where read:
             if WebPages.prefersHTML(request.headers[.accept]) {
@@ -214,23 +214,23 @@ struct IndexRoutes: Sendable {
                 guard normalized == project, canonical == version else { return Self.redirect(to: "/\(index)/\(normalized)/\(canonical)/") }
                 return try await releasePage(request, index, name: normalized, version: version)
             }
-            return try versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
+            return try await versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
         case let .version(index, project, version):
             return try await deleteVersion(index, project: project, version: version, request, context: context)
         case let .doc(index, project, version, path, trailingSlash):
-            return try docPage(index, project: project, version: version, path: path, trailingSlash: trailingSlash, request: request)
+            return try await docPage(index, project: project, version: version, path: path, trailingSlash: trailingSlash, request: request)
         case .builds where method == .post:
             return try await reportBuild(request, context: context)
         case .builds:
-            return try htmlPage(request, key: "builds") { try web.builds() }
+            return try await htmlPage(request, key: "builds") { try await web.builds() }
         case .buildRun(let id):
-            return try htmlPage(request, key: "run|\(id)|\(visibility)") { try web.run(id, hidden: hidden) }
+            return try await htmlPage(request, key: "run|\(id)|\(visibility)") { try await web.run(id, hidden: hidden) }
         case .coverage:
-            return try htmlPage(request, key: "coverage") { try web.coverage() }
+            return try await htmlPage(request, key: "coverage") { try await web.coverage() }
         case let .buildLog(run, item):
             // A row read by its key: not kept in the page cache, where logs would push pages out.
             guard let number = Int64(run), number > 0, String(number) == run, item.hasSuffix(".log"),
-                  let log = try service.runLog(run: number, item: String(item.dropLast(4))) else {
+                  let log = try await service.runLog(run: number, item: String(item.dropLast(4))) else {
                 throw StoreError.notFound("no log \(item) in build run \(run)")
             }
             var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"]
@@ -240,7 +240,7 @@ struct IndexRoutes: Sendable {
             // devpi-web's search box sends `query`; ours `q`.
             let query = try RequestQuery(request.uri.query)
             let text = String((query["q"] ?? query["query"] ?? "").prefix(200))
-            return try htmlPage(request, key: "search|\(text)|\(visibility)") { try web.search(text, visible: visible) }
+            return try await htmlPage(request, key: "search|\(text)|\(visibility)") { try await web.search(text, visible: visible) }
         case .stylesheet:
             return web.stylesheet()
         }

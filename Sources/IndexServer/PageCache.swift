@@ -36,9 +36,9 @@ final class PageCache: Sendable {
 
     /// The page for `key` at `generation`; `headers` gives the response's (made only for a new
     /// page: a hit copies the stored ones), to which the ETag and the length are added.
-    func page(_ key: String, generation: Int64, headers: () -> HTTPFields, render: () throws -> String) throws -> Page {
+    func page(_ key: String, generation: Int64, headers: () -> HTTPFields, render: () async throws -> String) async throws -> Page {
         if let hit = hit(key, generation: generation) { return hit }
-        let body = ByteBuffer(string: try render())
+        let body = ByteBuffer(string: try await render())
         let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
         var complete = headers()
         complete[.eTag] = etag

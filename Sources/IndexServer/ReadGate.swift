@@ -29,10 +29,10 @@ final class ReadGate: Sendable {
     init(service: IndexService) { self.service = service }
 
     /// The snapshot of the current generation, made once per generation.
-    func snapshot() throws -> Snapshot {
-        let generation = try service.generation()
+    func snapshot() async throws -> Snapshot {
+        let generation = try await service.generation()
         if let known = state.withLock({ $0 }), known.generation == generation { return known }
-        let indices = Dictionary(try service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
+        let indices = await Dictionary(try service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
         var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]
         for path in indices.keys {

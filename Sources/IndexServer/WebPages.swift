@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Descriptions
 import Hummingbird
@@ -33,14 +34,14 @@ struct WebPages: Sendable {
         return html.lowerBound < json.lowerBound
     }
 
-    func root(visible: (IndexID) -> Bool) throws -> String {
-        let statistics = try service.indexStatistics()
-        let indices = try service.indices().filter { visible($0.path) }
+    func root(visible: (IndexID) -> Bool) async throws -> String {
+        let statistics = try await service.indexStatistics()
+        let indices = try await service.indices().filter { visible($0.path) }
         var users: [PageContext.User] = []
         for (user, own) in Dictionary(grouping: indices, by: { $0.path.user }).sorted(by: { $0.key < $1.key }) {
             var rows: [PageContext.IndexRow] = []
             for index in own.sorted(by: { $0.path.description < $1.path.description }) {
-                rows.append(try row(index, own: statistics[index.path] ?? .empty))
+                await rows.append(try row(index, own: statistics[index.path] ?? .empty))
             }
             users.append(PageContext.User(name: user, indices: rows))
         }
@@ -49,9 +50,9 @@ struct WebPages: Sendable {
 
     /// An index's line on `/`. An aggregation index serves its bases' projects too: they are
     /// counted as its pages list them.
-    private func row(_ index: (path: IndexID, settings: IndexSettings), own: IndexStatistics) throws -> PageContext.IndexRow {
+    private func row(_ index: (path: IndexID, settings: IndexSettings), own: IndexStatistics) async throws -> PageContext.IndexRow {
         let bases = index.settings.bases
-        let served = bases.isEmpty ? own : try service.statistics(across: service.resolutionOrder(of: index.path))
+        let served = await bases.isEmpty ? own : try service.statistics(across: service.resolutionOrder(of: index.path))
         return PageContext.IndexRow(
             path: index.path.description, bases: bases.map(\.description).joined(separator: ", ").ifEmpty("—"),
             volatile: index.settings.volatile, isPrivate: !index.settings.isPublic, mirror: Self.mirrorLine(index.settings), projects: Self.count(served.projects, own: own.projects),
@@ -80,10 +81,10 @@ struct WebPages: Sendable {
     }
 
     /// One page of an index's projects; `filter` is normalized, `page` within 1...maximumPage.
-    func index(_ index: IndexID, filter: String, page: Int) throws -> String {
-        guard let settings = try service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
-        let order = try service.resolutionOrder(of: index)
-        let (projects, total) = try service.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
+    func index(_ index: IndexID, filter: String, page: Int) async throws -> String {
+        guard let settings = try await service.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+        let order = try await service.resolutionOrder(of: index)
+        let (projects, total) = try await service.projectSummaries(in: order, containing: filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         func link(_ number: Int) -> String {
             "?" + (filter.isEmpty ? "" : "filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&") + "page=\(number)"
@@ -93,9 +94,9 @@ struct WebPages: Sendable {
             projectCount: Self.counted(total, "project"), page: page, pages: pages, bases: settings.bases.map(\.description).joined(separator: ", ").ifEmpty("none"),
             simple: "\(outsideURL.url)/\(index)/+simple/", mirror: Self.mirrorLine(settings),
             readers: settings.isPublic ? nil : ([index.user] + settings.aclRead.filter { $0 != index.user }).joined(separator: ", "),
-            projects: try projects.map { project in
+            projects: try await projects.asyncMap { project in
                 let newest = project.versions.compactMap { try? Version($0) }.max()?.description ?? project.versions.first ?? ""
-                let status = try service.standing(of: project.name, in: index).setting?.status.rawValue
+                let status = try await service.standing(of: project.name, in: index).setting?.status.rawValue
                 return PageContext.ProjectRow(name: project.name, path: index.description, newest: newest, files: project.files,
                                               last: Self.time(project.lastUpload), status: status)
             },
@@ -106,10 +107,10 @@ struct WebPages: Sendable {
     /// A project's page (`version` nil: its newest release first, then every version's files)
     /// or one release's page, read from the store: everything but the description's HTML, which
     /// `DescriptionRenderer` makes next. `name` is normalized.
-    func release(_ index: IndexID, name: String, version: String?) throws -> ReleaseSource {
-        let order = try service.resolutionOrder(of: index)
+    func release(_ index: IndexID, name: String, version: String?) async throws -> ReleaseSource {
+        let order = try await service.resolutionOrder(of: index)
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
-        let (standing, files) = try service.servedProject(name, in: index, order: order, historyLimit: Catalog.historyShown)
+        let (standing, files) = try await service.servedProject(name, in: index, order: order, historyLimit: Catalog.historyShown)
         guard !files.isEmpty else {
             return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, docs: nil, provenance: nil, versions: [],
                                  requirements: [], installs: [], standing: standing)
@@ -137,12 +138,9 @@ struct WebPages: Sendable {
         }
         // The release's metadata from a wheel (what pip reads) before an sdist; its provenance from a built wheel.
         let newest = shown.files.sorted { ($0.filename.hasSuffix(".whl") ? 0 : 1, $0.filename) < ($1.filename.hasSuffix(".whl") ? 0 : 1, $1.filename) }
-        let metadata = newest.lazy.compactMap { file in
-            (try? self.service.coreMetadata(of: file.filename, in: file.index)).flatMap { $0 }
-                .flatMap { try? CoreMetadata(parsing: String(decoding: $0, as: UTF8.self)) }
-        }.first
-        let results = Dictionary(grouping: try service.toxResults(of: name, in: order), by: \.fileKey)
-        let runs = try service.publishingRuns(of: name)
+        let metadata = await service.firstMetadata(of: newest)
+        let results = Dictionary(grouping: try await service.toxResults(of: name, in: order), by: \.fileKey)
+        let runs = try await service.publishingRuns(of: name)
         let versions = (version == nil ? byVersion : [shown]).map { entry in
             PageContext.VersionGroup(version: entry.version, url: "\(outsideURL.pathPrefix)/\(index)/\(name)/\(entry.version)/",
                                      files: entry.files.sorted { $0.filename < $1.filename }.map { file in
@@ -150,12 +148,12 @@ struct WebPages: Sendable {
                                                  history: history(of: file, shownIn: index, run: runs["\(file.index)/\(file.filename)"]))
                                      })
         }
-        let documented = try service.docs(of: name, version: shown.version, in: order) != nil
+        let documented = try await service.docs(of: name, version: shown.version, in: order) != nil
         return ReleaseSource(index: index, name: name, version: shown.version, single: version != nil, metadata: metadata,
                              docs: documented ? "\(outsideURL.pathPrefix)/\(index)/\(name)/\(shown.version)/+doc/" : nil,
                              provenance: shown.files.lazy.compactMap(\.provenance).first, versions: versions,
-                             requirements: try requirementLinks(metadata?.requiresDist ?? [], in: order, index: index),
-                             installs: try installCommands(name: name, version: shown.version, index: index), standing: standing)
+                             requirements: try await requirementLinks(metadata?.requiresDist ?? [], in: order, index: index),
+                             installs: try await installCommands(name: name, version: shown.version, index: index), standing: standing)
     }
 
     /// What a release page shows, read before its description is rendered.
@@ -242,19 +240,19 @@ struct WebPages: Sendable {
     static let maximumRequirements = 200
 
     /// Each `Requires-Dist`, linked to its project's page on this index when the index serves it.
-    private func requirementLinks(_ requirements: [String], in order: [IndexID], index: IndexID) throws -> [PageContext.Requirement] {
-        try requirements.prefix(Self.maximumRequirements).map { text in
+    private func requirementLinks(_ requirements: [String], in order: [IndexID], index: IndexID) async throws -> [PageContext.Requirement] {
+        try await requirements.prefix(Self.maximumRequirements).asyncMap { text in
             guard let requirement = try? Requirement(text) else { return PageContext.Requirement(text: text, url: nil) }
             let name = ProjectName.normalize(requirement.name)
-            let served = !(try service.files(of: name, in: order)).isEmpty
+            let served = !(try await service.files(of: name, in: order)).isEmpty
             return PageContext.Requirement(text: text, url: served ? "\(outsideURL.pathPrefix)/\(index)/\(name)/" : nil)
         }
     }
 
     /// `pip install NAME==VERSION -i …/+simple/` for each index built on this one (a platform
     /// index over its builds), else for this one.
-    private func installCommands(name: String, version: String, index: IndexID) throws -> [String] {
-        let consumers = try service.indices().filter { $0.settings.bases.contains(index) }.map(\.path).sorted { $0.description < $1.description }
+    private func installCommands(name: String, version: String, index: IndexID) async throws -> [String] {
+        let consumers = try await service.indices().filter { $0.settings.bases.contains(index) }.map(\.path).sorted { $0.description < $1.description }
         return (consumers.isEmpty ? [index] : consumers).map { "pip install \(name)==\(version) -i \(outsideURL.url)/\($0)/+simple/" }
     }
 
@@ -324,10 +322,10 @@ struct WebPages: Sendable {
 
     /// The latest runs with their failures, under a chart of the last 60 nights: from the
     /// counts and items kept at report time, never by decoding reports.
-    func builds() throws -> String {
-        let totals = try service.runTotals(limit: 60)
+    func builds() async throws -> String {
+        let totals = try await service.runTotals(limit: 60)
         let latest = Array(totals.prefix(20))
-        let failures = Dictionary(grouping: try service.runItems(of: latest.map(\.run), statuses: ["failed", "cancelled"]), by: \.run)
+        let failures = await Dictionary(grouping: try service.runItems(of: latest.map(\.run), statuses: ["failed", "cancelled"]), by: \.run)
         let runs = latest.map { runSummary($0, failures: failures[$0.run] ?? []) }
         return render("builds", PageContext.Builds(frame: frame("Build runs"), runs: runs, chart: chart(totals)))
     }
@@ -384,11 +382,11 @@ struct WebPages: Sendable {
 
     /// `/+builds/N/`: every item of one run with its result, duration, wheel and log.
     /// Run `id`'s page; an item published to an index the reader may not read is left out.
-    func run(_ id: String, hidden: (IndexID) -> Bool) throws -> String {
-        guard let number = Int64(id), let totals = try service.runTotals(limit: 1, only: number).first else {
+    func run(_ id: String, hidden: (IndexID) -> Bool) async throws -> String {
+        guard let number = Int64(id), let totals = try await service.runTotals(limit: 1, only: number).first else {
             throw StoreError.notFound("no build run \(id)")
         }
-        let items = try service.runItems(of: [number]).filter { item in !(item.index.flatMap { try? IndexID($0) }.map(hidden) ?? false) }
+        let items = try await service.runItems(of: [number]).filter { item in !(item.index.flatMap { try? IndexID($0) }.map(hidden) ?? false) }
         // Build tools first, apart from the packages consumers install; each group in run order.
         let rows = (items.filter(\.tool) + items.filter { !$0.tool }).map { item in
             let published = item.wheel.flatMap { wheel in item.index.map { "\(outsideURL.pathPrefix)/\($0)/+log/\(wheel)" } }
@@ -406,8 +404,8 @@ struct WebPages: Sendable {
     /// `/+coverage/`: every (project, target) any run planned, as the latest such run left it.
     /// The rows are written here rather than by the template: 5,000 entries × targets through
     /// the template's reflection took a second; this takes milliseconds. Every value is escaped.
-    func coverage() throws -> String {
-        let cells = try service.coverage()
+    func coverage() async throws -> String {
+        let cells = try await service.coverage()
         let targets = Array(Set(cells.map(\.target))).sorted()
         var totals = Dictionary(uniqueKeysWithValues: targets.map { ($0, [CoverageCell.Status: Int]()) })
         var rows = "", toolRows = ""
@@ -463,11 +461,11 @@ struct WebPages: Sendable {
     /// Full-text search over the indices the reader may read: names first, then summaries and
     /// keywords, then descriptions; each hit with its version, summary and a piece of its
     /// description, the matched words marked.
-    func search(_ text: String, visible: (IndexID) -> Bool) throws -> String {
+    func search(_ text: String, visible: (IndexID) -> Bool) async throws -> String {
         let query = SearchQuery(text)
-        let all = try service.indices().map(\.path)
+        let all = try await service.indices().map(\.path)
         let readable = all.filter(visible)
-        let found = try service.search(query, in: readable.count == all.count ? nil : readable, limit: Self.maximumSearchResults)
+        let found = try await service.search(query, in: readable.count == all.count ? nil : readable, limit: Self.maximumSearchResults)
         let results = found.hits.map { hit in
             PageContext.SearchResult(project: hit.project, index: hit.index.description, version: hit.version,
                                      summary: Self.marked(hit.summary), snippet: Self.marked(hit.snippet))
@@ -506,10 +504,10 @@ struct WebPages: Sendable {
     }
 
     /// A user's page: their indices the reader may read (devpi-client gets the same as JSON).
-    func user(_ name: String, visible: (IndexID) -> Bool) throws -> String {
-        let statistics = try service.indexStatistics()
-        let own = try service.indices().filter { $0.path.user == name && visible($0.path) }.sorted { $0.path.description < $1.path.description }
-        let rows = try own.map { try row($0, own: statistics[$0.path] ?? .empty) }
+    func user(_ name: String, visible: (IndexID) -> Bool) async throws -> String {
+        let statistics = try await service.indexStatistics()
+        let own = try await service.indices().filter { $0.path.user == name && visible($0.path) }.sorted { $0.path.description < $1.path.description }
+        let rows = try await own.asyncMap { try await row($0, own: statistics[$0.path] ?? .empty) }
         return render("root", PageContext.Root(frame: frame(name, crumbs: [(name, "/\(name)/")]), users: [PageContext.User(name: name, indices: rows)]))
     }
 

@@ -47,12 +47,12 @@ public final class Authenticator: Sendable {
     public func authenticate(user rawUser: String, password: String, from address: String) async throws -> Identity? {
         if rawUser == "__token__" {
             try throttle.refuseKey(address: address)
-            guard let (id, secret) = TokenText.parse(password), let token = try catalog.token(id),
+            guard let (id, secret) = TokenText.parse(password), let token = try await catalog.token(id),
                   PasswordHasher.constantTimeEqual(Array(APIToken.secretHash(secret).utf8), Array(token.secretHash.utf8)) else {
                 throttle.keyFailed(address: address)
                 return nil
             }
-            recordUse(of: id)
+            await recordUse(of: id)
             return Identity(user: token.user, tokenScope: token.indices, tokenID: id, readOnly: token.readOnly)
         }
         let user = rawUser.lowercased()
@@ -60,7 +60,7 @@ public final class Authenticator: Sendable {
         let key = SHA256.hash(data: Array("\(user)\u{0}\(password)".utf8)).hex
         let now = ContinuousClock.now
         if let remembered = verified.withLock({ $0[key] }), remembered.expiry > now,
-           try catalog.passwordHash(of: user) == remembered.passwordHash {
+           try await catalog.passwordHash(of: user) == remembered.passwordHash {
             return Identity(user: user)
         }
         let owner = try checking.withLock { running throws(StoreError) -> Bool in
@@ -94,9 +94,9 @@ public final class Authenticator: Sendable {
     /// One derivation, its outcome counted once (however many requests wait for it); returns
     /// the stored hash when the password matches.
     private func derive(user: String, password: String, key: String, from address: String) async throws -> String? {
-        let stored = try catalog.passwordHash(of: user)
+        let stored = try await catalog.passwordHash(of: user)
         let decoy = self.decoy
-        let matches = await Self.offThread { PasswordHasher.verify(password, against: stored ?? decoy) }
+        let matches = await BlockingWork.run { PasswordHasher.verify(password, against: stored ?? decoy) }
         guard let stored, matches else {
             throttle.failed(user: user, address: address)
             return nil
@@ -113,17 +113,9 @@ public final class Authenticator: Sendable {
     /// Forgets remembered logins (after a password change).
     public func forget() { verified.withLock { $0.removeAll() } }
 
-    /// Runs `work` on a Dispatch thread, so that a 200 ms derivation never holds one of the
-    /// few threads Swift's concurrency pool has.
-    private static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
-    }
-
     /// Notes that token `id` was used now, at most once a minute per token (a failed write costs
     /// only the date shown by `token list`).
-    private func recordUse(of id: String) {
+    private func recordUse(of id: String) async {
         let now = Date().timeIntervalSince1970
         let due = recordedUse.withLock { recorded in
             if let last = recorded[id], now - last < 60 { return false }
@@ -131,6 +123,6 @@ public final class Authenticator: Sendable {
             recorded[id] = now
             return true
         }
-        if due { try? catalog.markTokenUsed(id, at: now) }
+        if due { try? await catalog.markTokenUsed(id, at: now) }
     }
 }

@@ -6,38 +6,38 @@ extension Catalog {
 
     /// The catalog of an existing store: `database` when it is shared, else the SQLite file in
     /// `directory`, which must be there (a wrong `--data` is an error, not a new empty index).
-    public static func existing(in directory: URL, database: (any CatalogDatabase)?) throws -> Catalog {
-        if let database { return try Catalog(database: database) }
+    public static func existing(in directory: URL, database: (any CatalogDatabase)?) async throws -> Catalog {
+        if let database { return try await Catalog(database: database) }
         let path = directory.appendingPathComponent("catalog.sqlite").path
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError.notFound("no index data in \(directory.path) (no catalog.sqlite): give the directory wheelwright serve --data uses, and its --catalog if it has one")
         }
-        return try Catalog(path: path)
+        return try await Catalog(path: path)
     }
 
     /// A consistent copy of the whole catalog in a new SQLite file at `path`: SQLite's online
     /// backup for an SQLite catalog, one snapshot copied row by row for PostgreSQL. Either is
     /// safe while servers write; the copy is one moment's state.
-    public func backup(to path: String) throws {
+    public func backup(to path: String) async throws {
         if let sqlite = database as? SQLiteCatalogDatabase {
-            try sqlite.backup(to: path)
+            try await sqlite.backup(to: path)
         } else {
-            try copy(into: Catalog(path: path))
+            try await copy(into: Catalog(path: path))
         }
     }
 
     /// Copies every row of this catalog, as one moment's state, into `target`, which must hold
     /// no users, indices, files or runs yet (a new catalog): how an SQLite index moves to
     /// PostgreSQL, and how a PostgreSQL catalog is exported.
-    public func copy(into target: Catalog) throws {
-        try database.snapshot { source in
-            try target.database.write { destination in
-                for table in ["file", #""index""#, "token", #""user""#, "build_run"] where try destination.exists("SELECT 1 FROM \(table) LIMIT 1") {
+    public func copy(into target: Catalog) async throws {
+        try await database.snapshot { source in
+            try await target.database.write { destination in
+                for table in ["file", #""index""#, "token", #""user""#, "build_run"] where try await destination.exists("SELECT 1 FROM \(table) LIMIT 1") {
                     throw StoreError.conflict("the catalog at \(target.database.location) already holds data (\(table)): copy into a new, empty catalog")
                 }
-                try destination.execute("DELETE FROM state")
+                try await destination.execute("DELETE FROM state")
                 for table in Self.tables {
-                    for row in try source.rows("SELECT * FROM \(table)") {
+                    for row in try await source.rows("SELECT * FROM \(table)") {
                         // A copied catalog may come from an export someone else made: its column names
                         // reach the statement only when they are plain identifiers. Lower case:
                         // PostgreSQL folded the names when it made the tables; SQLite ignores case.
@@ -45,18 +45,18 @@ extension Catalog {
                             throw StoreError.badRequest("the catalog's table \(table) has a column \(String(reflecting: String(bad.prefix(80)))) that no wheelwright catalog has: it is not a wheelwright export")
                         }
                         let columns = row.columnNames.map { "\"\($0.lowercased())\"" }.joined(separator: ", ")
-                        try destination.execute("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders(row.columnNames.count)))",
+                        try await destination.execute("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders(row.columnNames.count)))",
                                                 row.allValues.map(SQLValueArgument.init))
                     }
                 }
                 // The search documents are made again from the files (each engine indexes its own way).
-                try Self.rebuildSearch(destination)
+                try await Self.rebuildSearch(destination)
                 if destination.dialect == .postgresql {
                     for table in ["build_run", "project_status", "toxresult"] {
-                        try destination.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)")
+                        try await destination.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)")
                     }
                 }
-                try destination.bumpGeneration()
+                try await destination.bumpGeneration()
             }
         }
     }

@@ -8,23 +8,23 @@ import PythonPackaging
 /// the name, summary and keywords, `document` for those and the description. The name weighs
 /// most, then summary and keywords, then the description.
 extension Catalog {
-    static func createSearchTables(_ session: any SQLSession) throws {
+    static func createSearchTables(_ session: any SQLSession) async throws {
         switch session.dialect {
         case .sqlite:
-            try session.execute("""
+            try await session.execute("""
                 CREATE TABLE search_doc (id INTEGER PRIMARY KEY, indexPath TEXT NOT NULL, project TEXT NOT NULL, version TEXT NOT NULL,
                     summary TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL, UNIQUE (indexPath, project))
                 """)
-            try session.execute("""
+            try await session.execute("""
                 CREATE VIRTUAL TABLE search_fts USING fts5(project, summary, keywords, description,
                     content = 'search_doc', content_rowid = 'id', tokenize = 'porter unicode61')
                 """)
             let columns = "project, summary, keywords, description"
             let new = "new.project, new.summary, new.keywords, new.description"
             let old = "'delete', old.id, old.project, old.summary, old.keywords, old.description"
-            try session.execute("CREATE TRIGGER search_doc_insert AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts (rowid, \(columns)) VALUES (new.id, \(new)); END")
-            try session.execute("CREATE TRIGGER search_doc_delete AFTER DELETE ON search_doc BEGIN INSERT INTO search_fts (search_fts, rowid, \(columns)) VALUES (\(old)); END")
-            try session.execute("""
+            try await session.execute("CREATE TRIGGER search_doc_insert AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts (rowid, \(columns)) VALUES (new.id, \(new)); END")
+            try await session.execute("CREATE TRIGGER search_doc_delete AFTER DELETE ON search_doc BEGIN INSERT INTO search_fts (search_fts, rowid, \(columns)) VALUES (\(old)); END")
+            try await session.execute("""
                 CREATE TRIGGER search_doc_update AFTER UPDATE ON search_doc BEGIN
                 INSERT INTO search_fts (search_fts, rowid, \(columns)) VALUES (\(old));
                 INSERT INTO search_fts (rowid, \(columns)) VALUES (new.id, \(new)); END
@@ -35,25 +35,25 @@ extension Catalog {
             // reads narrow rows and only the GIN indexes read `document`.
             let name = "setweight(to_tsvector('simple', replace(project, '-', ' ')) || to_tsvector('english', replace(project, '-', ' ')), 'A')"
             let heading = "\(name) || setweight(to_tsvector('english', summary), 'B') || setweight(to_tsvector('english', keywords), 'B')"
-            try session.execute("""
+            try await session.execute("""
                 CREATE TABLE search_doc (id \(session.dialect.serialKey), indexPath TEXT NOT NULL, project TEXT NOT NULL, version TEXT NOT NULL,
                     summary TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL,
                     heading tsvector GENERATED ALWAYS AS (\(heading)) STORED,
                     document tsvector GENERATED ALWAYS AS (\(heading) || setweight(to_tsvector('english', description), 'D')) STORED,
                     UNIQUE (indexPath, project)) WITH (toast_tuple_target = 256)
                 """)
-            try session.execute("ALTER TABLE search_doc ALTER COLUMN heading SET STORAGE MAIN")
-            try session.execute("CREATE INDEX search_doc_heading ON search_doc USING GIN (heading)")
-            try session.execute("CREATE INDEX search_doc_document ON search_doc USING GIN (document)")
+            try await session.execute("ALTER TABLE search_doc ALTER COLUMN heading SET STORAGE MAIN")
+            try await session.execute("CREATE INDEX search_doc_heading ON search_doc USING GIN (heading)")
+            try await session.execute("CREATE INDEX search_doc_document ON search_doc USING GIN (document)")
         }
-        try session.execute("CREATE INDEX search_doc_project ON search_doc(project)")
+        try await session.execute("CREATE INDEX search_doc_project ON search_doc(project)")
     }
 
     /// Every project's document again, from the files (a migration, an import).
-    static func rebuildSearch(_ db: any SQLSession) throws {
-        try db.execute("DELETE FROM search_doc")
+    static func rebuildSearch(_ db: any SQLSession) async throws {
+        try await db.execute("DELETE FROM search_doc")
         var newest: [String: (version: Version?, text: String, metadata: [UInt8]?)] = [:]
-        try db.forEachRow("SELECT indexPath, project, version, metadata FROM file", []) { row in
+        try await db.forEachRow("SELECT indexPath, project, version, metadata FROM file", []) { row in
             let key = "\(try row["indexPath"] as String)\u{0}\(try row["project"] as String)"
             let text: String = try row["version"]
             let version = try? Version(text)
@@ -63,7 +63,7 @@ extension Catalog {
         }
         for (key, release) in newest {
             let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-            try Self.storeSearchDocument(SearchDocument(version: release.text, metadata: release.metadata), project: parts[1], indexPath: parts[0], db)
+            try await Self.storeSearchDocument(SearchDocument(version: release.text, metadata: release.metadata), project: parts[1], indexPath: parts[0], db)
         }
     }
 
@@ -77,8 +77,8 @@ extension Catalog {
     }
 
     /// The project's document after `file` was added with `document`, if it is now the newest.
-    static func indexForSearch(_ file: StoredFile, document: SearchDocument, _ db: any SQLSession) throws {
-        let held = try db.row("SELECT version, summary, description FROM search_doc WHERE indexPath = ? AND project = ?",
+    static func indexForSearch(_ file: StoredFile, document: SearchDocument, _ db: any SQLSession) async throws {
+        let held = try await db.row("SELECT version, summary, description FROM search_doc WHERE indexPath = ? AND project = ?",
                               [file.index.description, file.project])
         if let held {
             let heldVersion = try? Version(try held["version"] as String)
@@ -86,27 +86,27 @@ extension Catalog {
             let heldDescribed = !summary.isEmpty || !description.isEmpty
             guard replaces(try? Version(file.version), document.hasText, heldVersion, heldDescribed) else { return }
         }
-        try storeSearchDocument(document, project: file.project, indexPath: file.index.description, db)
+        try await storeSearchDocument(document, project: file.project, indexPath: file.index.description, db)
     }
 
     /// The project's document after files of it left `index`: the newest release left, or none.
-    static func reindexForSearch(_ project: String, in index: IndexID, _ db: any SQLSession) throws {
+    static func reindexForSearch(_ project: String, in index: IndexID, _ db: any SQLSession) async throws {
         var best: (version: Version?, text: String, metadata: [UInt8]?)?
-        for row in try db.rows("SELECT version, metadata FROM file WHERE indexPath = ? AND project = ?", [index.description, project]) {
+        for row in try await db.rows("SELECT version, metadata FROM file WHERE indexPath = ? AND project = ?", [index.description, project]) {
             let text: String = try row["version"]
             let metadata: [UInt8]? = try row["metadata"]
             if let held = best, !replaces(try? Version(text), metadata != nil, held.version, held.metadata != nil) { continue }
             best = (try? Version(text), text, metadata)
         }
         guard let best else {
-            try db.execute("DELETE FROM search_doc WHERE indexPath = ? AND project = ?", [index.description, project])
+            try await db.execute("DELETE FROM search_doc WHERE indexPath = ? AND project = ?", [index.description, project])
             return
         }
-        try storeSearchDocument(SearchDocument(version: best.text, metadata: best.metadata), project: project, indexPath: index.description, db)
+        try await storeSearchDocument(SearchDocument(version: best.text, metadata: best.metadata), project: project, indexPath: index.description, db)
     }
 
-    private static func storeSearchDocument(_ document: SearchDocument, project: String, indexPath: String, _ db: any SQLSession) throws {
-        try db.execute("""
+    private static func storeSearchDocument(_ document: SearchDocument, project: String, indexPath: String, _ db: any SQLSession) async throws {
+        try await db.execute("""
             INSERT INTO search_doc (indexPath, project, version, summary, keywords, description) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (indexPath, project) DO UPDATE SET version = excluded.version, summary = excluded.summary,
             keywords = excluded.keywords, description = excluded.description
@@ -129,19 +129,19 @@ extension Catalog {
 
     /// Projects matching `query` in `indices` (nil: every index): the exact name first, then by
     /// relevance (newest first past `maximumRanked(_:)` matches); at most `limit`.
-    public func search(_ query: SearchQuery, in indices: [IndexID]?, limit: Int) throws -> SearchResults {
+    public func search(_ query: SearchQuery, in indices: [IndexID]?, limit: Int) async throws -> SearchResults {
         guard !query.isEmpty, indices?.isEmpty != true else { return SearchResults(hits: [], broad: false) }
         let scope = SearchScope(indices: indices)
-        return try database.snapshot { db in
-            let exact: [Int64] = try db.values("SELECT d.id FROM search_doc d WHERE d.project = ?\(scope.condition) ORDER BY d.indexPath",
+        return try await database.snapshot { db in
+            let exact: [Int64] = try await db.values("SELECT d.id FROM search_doc d WHERE d.project = ?\(scope.condition) ORDER BY d.indexPath",
                                                [query.name] + scope.arguments)
-            let (found, broad) = try Self.order(SearchStatements(query, scope, dialect: db.dialect), limit: limit, db)
+            let (found, broad) = try await Self.order(SearchStatements(query, scope, dialect: db.dialect), limit: limit, db)
             var order = exact
             for id in found where !exact.contains(id) { order.append(id) }
             order = Array(order.prefix(limit))
             guard !order.isEmpty else { return SearchResults(hits: [], broad: broad) }
             var documents: [Int64: SQLRow] = [:]
-            for row in try db.rows("SELECT id, project, indexPath, version, summary, description FROM search_doc WHERE id IN (\(placeholders(order.count)))", order) {
+            for row in try await db.rows("SELECT id, project, indexPath, version, summary, description FROM search_doc WHERE id IN (\(placeholders(order.count)))", order) {
                 documents[try row["id"]] = row
             }
             let hits = try order.compactMap { id -> SearchHit? in
@@ -203,26 +203,26 @@ extension Catalog {
     /// scans from that statement to the end of the search's transaction (`SET LOCAL`; the hits'
     /// rows are then read by a bitmap scan of the primary key), since it cannot tell that a
     /// filter on `document` reads kilobytes out of line per row.
-    private static func order(_ statements: SearchStatements, limit: Int, _ db: any SQLSession) throws -> ([Int64], Bool) {
+    private static func order(_ statements: SearchStatements, limit: Int, _ db: any SQLSession) async throws -> ([Int64], Bool) {
         let s = statements
-        func count(_ from: String, _ arguments: [any SQLConvertible], upTo bound: Int) throws -> Int {
-            Int(try db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(bound + 1)) m", arguments) ?? 0)
+        func count(_ from: String, _ arguments: [any SQLConvertible], upTo bound: Int) async throws -> Int {
+            Int(try await db.value("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) LIMIT \(bound + 1)) m", arguments) ?? 0)
         }
         let fully = fullyRanked(db.dialect)
-        if let allRank = s.allRank, try count(s.all, s.arguments, upTo: fully) <= fully {
-            return (try db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(allRank) LIMIT ?", s.arguments + [limit]), false)
+        if let allRank = s.allRank, try await count(s.all, s.arguments, upTo: fully) <= fully {
+            return (try await db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(allRank) LIMIT ?", s.arguments + [limit]), false)
         }
-        let broad = try count(s.heading, s.headingArguments, upTo: maximumRanked(db.dialect)) > maximumRanked(db.dialect)
+        let broad = try await count(s.heading, s.headingArguments, upTo: maximumRanked(db.dialect)) > maximumRanked(db.dialect)
         var found: [Int64] = broad
-            ? try db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.id) DESC LIMIT ?", s.headingArguments + [limit])
-            : try db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.headingRank) LIMIT ?", s.headingArguments + s.rankArguments + [limit])
+            ? try await db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.id) DESC LIMIT ?", s.headingArguments + [limit])
+            : try await db.values("SELECT \(s.id) FROM \(s.heading) ORDER BY \(s.headingRank) LIMIT ?", s.headingArguments + s.rankArguments + [limit])
         guard found.count < limit else { return (found, broad) }
         if db.dialect == .postgresql {
-            try db.execute("SET LOCAL enable_seqscan = off")
-            try db.execute("SET LOCAL enable_indexscan = off")
+            try await db.execute("SET LOCAL enable_seqscan = off")
+            try await db.execute("SET LOCAL enable_indexscan = off")
         }
         // The `limit` newest matches hold at least `limit - found.count` that are not in `found`.
-        let newest: [Int64] = try db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(s.id) DESC LIMIT ?", s.arguments + [limit])
+        let newest: [Int64] = try await db.values("SELECT \(s.id) FROM \(s.all) ORDER BY \(s.id) DESC LIMIT ?", s.arguments + [limit])
         let headed = Set(found)
         found += newest.filter { !headed.contains($0) }
         return (found, broad)

@@ -6,42 +6,42 @@ import IndexAPI
 extension Catalog {
     /// Appends a result for the file `result` names if the index still holds those bytes and
     /// has fewer than `limit` results for them; returns its number.
-    public func addToxResult(_ result: StoredToxResult, report: String, log: String, limit: Int) throws -> Int64 {
-        try write { db in
-            guard let file = try Self.file(result.index, result.filename, db), file.sha256 == result.fileSHA256 else {
+    public func addToxResult(_ result: StoredToxResult, report: String, log: String, limit: Int) async throws -> Int64 {
+        try await write { db in
+            guard let file = try await Self.file(result.index, result.filename, db), file.sha256 == result.fileSHA256 else {
                 throw StoreError.notFound("no release file \(result.filename) in \(result.index)")
             }
-            let count: Int64 = try db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
+            let count: Int64 = try await db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
                                             [result.index.description, result.project, result.filename]) ?? 0
             guard count < Int64(limit) else {
                 throw StoreError.conflict("\(result.filename) in \(result.index) has \(count) test results, the most kept per file: no more are taken")
             }
             let environments = String(decoding: try JSONEncoder().encode(result.environments), as: UTF8.self)
-            guard let id: Int64 = try db.value("""
+            guard let id: Int64 = try await db.value("""
                 INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, history)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [result.index.description, result.filename, result.fileSHA256, result.project, result.version, result.uploadTime,
                       result.uploader, result.host, result.platform, environments, result.sha256, report, log, try FileEvent.encoded(result.history)]) else {
                 throw StoreError(.internalError, "the catalog gave the new test result no number")
             }
-            try db.bumpGeneration()
+            try await db.bumpGeneration()
             return id
         }
     }
 
     /// The results for files of `project` in the indices of `order`, oldest first.
-    public func toxResults(of project: String, in order: [IndexID]) throws -> [StoredToxResult] {
+    public func toxResults(of project: String, in order: [IndexID]) async throws -> [StoredToxResult] {
         guard !order.isEmpty else { return [] }
-        return try read { db in
-            try db.rows("SELECT \(Self.toxResultColumns) FROM toxresult WHERE project = ? AND indexPath IN (\(placeholders(order.count))) ORDER BY id",
+        return try await read { db in
+            try await db.rows("SELECT \(Self.toxResultColumns) FROM toxresult WHERE project = ? AND indexPath IN (\(placeholders(order.count))) ORDER BY id",
                         [project] + order.map(\.description)).map(Self.toxResult)
         }
     }
 
     /// Result `id` for `filename` in `index`, with its JSON as posted, or (`log`) its log.
-    public func toxResult(_ id: Int64, of filename: String, in index: IndexID, log: Bool) throws -> (result: StoredToxResult, text: String)? {
-        try read { db in
-            guard let row = try db.rows("SELECT \(Self.toxResultColumns), \(log ? "log" : "report") AS text FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
+    public func toxResult(_ id: Int64, of filename: String, in index: IndexID, log: Bool) async throws -> (result: StoredToxResult, text: String)? {
+        try await read { db in
+            guard let row = try await db.rows("SELECT \(Self.toxResultColumns), \(log ? "log" : "report") AS text FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
                                         [id, index.description, filename]).first else { return nil }
             return (try Self.toxResult(row), try row["text"])
         }
@@ -51,12 +51,12 @@ extension Catalog {
     /// added to each result's history): each once, only for a file `target` holds under that
     /// name with those bytes, and none past `limit` for a file there.
     func copyToxResults(of project: String, filenames: [String], from source: IndexID, to target: IndexID, limit: Int,
-                        pusher: String, when: Double) throws {
+                        pusher: String, when: Double) async throws {
         guard !filenames.isEmpty else { return }
-        try write { db in
+        try await write { db in
             // What a result is, not its report and log (up to 1 MiB each): those are copied by
             // the database, row by row.
-            let rows = try db.rows("""
+            let rows = try await db.rows("""
                 SELECT \(Self.toxResultColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")) FROM toxresult s
                 JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
                 WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
@@ -68,18 +68,18 @@ extension Catalog {
             for row in rows {
                 let result = try Self.toxResult(row)
                 if held[result.filename] == nil {
-                    held[result.filename] = try db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
+                    held[result.filename] = try await db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
                                                          [target.description, project, result.filename]) ?? 0
                 }
                 guard let count = held[result.filename], count < Int64(limit) else { continue }
-                try db.execute("""
+                try await db.execute("""
                     INSERT INTO toxresult (indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, history)
                     SELECT ?, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, report, log, ?
                     FROM toxresult WHERE id = ?
                     """, [target.description, try FileEvent.encoded(result.history + [push]), result.id])
                 held[result.filename] = count + 1
             }
-            if !rows.isEmpty { try db.bumpGeneration() }
+            if !rows.isEmpty { try await db.bumpGeneration() }
         }
     }
 

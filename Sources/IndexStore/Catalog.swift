@@ -11,14 +11,14 @@ public struct Catalog: Sendable {
     public let database: any CatalogDatabase
 
     /// Opens (creating when needed) the SQLite catalog at `path`, or an in-memory one for tests.
-    public init(path: String?) throws {
-        try self.init(database: try SQLiteCatalogDatabase(path: path))
+    public init(path: String?) async throws {
+        try await self.init(database: try SQLiteCatalogDatabase(path: path))
     }
 
     /// Opens the catalog on `database`, applying the migrations it lacks.
-    public init(database: any CatalogDatabase) throws {
+    public init(database: any CatalogDatabase) async throws {
         self.database = database
-        try database.migrate(CatalogMigrations.all)
+        try await database.migrate(CatalogMigrations.all)
     }
 
     /// The identity a filename stands for; the filename itself when it does not parse (only
@@ -29,97 +29,97 @@ public struct Catalog: Sendable {
         return filename
     }
 
-    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.read(body) }
+    func read<T>(_ body: (any SQLSession) async throws -> T) async throws -> T { try await database.read(body) }
 
     @discardableResult
-    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.write(body) }
+    func write<T>(_ body: (any SQLSession) async throws -> T) async throws -> T { try await database.write(body) }
 
     // MARK: Users and tokens
 
-    public func userExists(_ name: String) throws -> Bool {
-        try read { db in try db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) }
+    public func userExists(_ name: String) async throws -> Bool {
+        try await read { db in try await db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) }
     }
 
-    public func passwordHash(of user: String) throws -> String? {
-        try read { db in try db.value(#"SELECT passwordHash FROM "user" WHERE name = ?"#, [user]) }
+    public func passwordHash(of user: String) async throws -> String? {
+        try await read { db in try await db.value(#"SELECT passwordHash FROM "user" WHERE name = ?"#, [user]) }
     }
 
-    public func createUser(_ name: String, passwordHash: String, builder: Bool = false, email: String? = nil) throws {
+    public func createUser(_ name: String, passwordHash: String, builder: Bool = false, email: String? = nil) async throws {
         try StoreName.validate(name, what: "user")
-        try write { db in
-            if try db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) {
+        try await write { db in
+            if try await db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) {
                 throw StoreError.conflict("user \(name) already exists")
             }
-            try db.execute(#"INSERT INTO "user" (name, passwordHash, createdAt, builder, email) VALUES (?, ?, ?, ?, ?)"#,
+            try await db.execute(#"INSERT INTO "user" (name, passwordHash, createdAt, builder, email) VALUES (?, ?, ?, ?, ?)"#,
                            [name, passwordHash, Date().timeIntervalSince1970, builder, email])
-            try db.bumpGeneration()
+            try await db.bumpGeneration()
         }
     }
 
     /// Changes a user's password hash, builder mark and/or email.
-    public func updateUser(_ name: String, passwordHash: String?, builder: Bool?, email: String? = nil) throws {
-        try write { db in
-            guard try db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) else {
+    public func updateUser(_ name: String, passwordHash: String?, builder: Bool?, email: String? = nil) async throws {
+        try await write { db in
+            guard try await db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) else {
                 throw StoreError.notFound("user \(name) does not exist")
             }
-            if let passwordHash { try db.execute(#"UPDATE "user" SET passwordHash = ? WHERE name = ?"#, [passwordHash, name]) }
-            if let builder { try db.execute(#"UPDATE "user" SET builder = ? WHERE name = ?"#, [builder, name]) }
-            if let email { try db.execute(#"UPDATE "user" SET email = ? WHERE name = ?"#, [email, name]) }
-            try db.bumpGeneration()
+            if let passwordHash { try await db.execute(#"UPDATE "user" SET passwordHash = ? WHERE name = ?"#, [passwordHash, name]) }
+            if let builder { try await db.execute(#"UPDATE "user" SET builder = ? WHERE name = ?"#, [builder, name]) }
+            if let email { try await db.execute(#"UPDATE "user" SET email = ? WHERE name = ?"#, [email, name]) }
+            try await db.bumpGeneration()
         }
     }
 
-    public func email(of name: String) throws -> String? {
-        try read { db in try db.row(#"SELECT email FROM "user" WHERE name = ?"#, [name])?["email"] }
+    public func email(of name: String) async throws -> String? {
+        try await read { db in try await db.row(#"SELECT email FROM "user" WHERE name = ?"#, [name])?["email"] }
     }
 
     /// Deletes a volatile index and its files. Refused for a non-volatile index (its files are
     /// never deleted) and for a base of another index.
-    public func deleteIndex(_ path: IndexID) throws {
-        try write { db in
-            guard let settings = try Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
+    public func deleteIndex(_ path: IndexID) async throws {
+        try await write { db in
+            guard let settings = try await Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
             guard settings.volatile else { throw StoreError.forbidden("index \(path) is non-volatile: it is never deleted") }
-            try Self.refuseIfBase(of: [path], db)
-            try db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
-            try db.execute("DELETE FROM doc WHERE indexPath = ?", [path.description])
-            try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [path.description])
-            try db.execute("DELETE FROM search_doc WHERE indexPath = ?", [path.description])
-            try db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
-            try db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
-            try db.bumpGeneration()
+            try await Self.refuseIfBase(of: [path], db)
+            try await db.execute("DELETE FROM file WHERE indexPath = ?", [path.description])
+            try await db.execute("DELETE FROM doc WHERE indexPath = ?", [path.description])
+            try await db.execute("DELETE FROM toxresult WHERE indexPath = ?", [path.description])
+            try await db.execute("DELETE FROM search_doc WHERE indexPath = ?", [path.description])
+            try await db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
+            try await db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
+            try await db.bumpGeneration()
         }
     }
 
     /// Deletes a user with their indices (all volatile, none a base of another user's index),
     /// their files and their tokens.
-    public func deleteUser(_ name: String) throws {
-        try write { db in
-            guard try db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) else {
+    public func deleteUser(_ name: String) async throws {
+        try await write { db in
+            guard try await db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [name]) else {
                 throw StoreError.notFound("user \(name) does not exist")
             }
-            let own = try (db.values(#"SELECT path FROM "index" WHERE "user" = ?"#, [name]) as [String]).map { try IndexID($0) }
-            for index in own where try Self.settings(of: index, db)?.volatile != true {
+            let own = try await (db.values(#"SELECT path FROM "index" WHERE "user" = ?"#, [name]) as [String]).map { try IndexID($0) }
+            for index in own where try await Self.settings(of: index, db)?.volatile != true {
                 throw StoreError.forbidden("user \(name) has the non-volatile index \(index), which is never deleted")
             }
-            try Self.refuseIfBase(of: own, db)
+            try await Self.refuseIfBase(of: own, db)
             for index in own {
-                try db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
-                try db.execute("DELETE FROM doc WHERE indexPath = ?", [index.description])
-                try db.execute("DELETE FROM toxresult WHERE indexPath = ?", [index.description])
-                try db.execute("DELETE FROM search_doc WHERE indexPath = ?", [index.description])
-                try db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
+                try await db.execute("DELETE FROM file WHERE indexPath = ?", [index.description])
+                try await db.execute("DELETE FROM doc WHERE indexPath = ?", [index.description])
+                try await db.execute("DELETE FROM toxresult WHERE indexPath = ?", [index.description])
+                try await db.execute("DELETE FROM search_doc WHERE indexPath = ?", [index.description])
+                try await db.execute("DELETE FROM project_status WHERE indexPath = ?", [index.description])
             }
-            try db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
-            try db.execute(#"DELETE FROM token WHERE "user" = ?"#, [name])
-            try db.execute(#"DELETE FROM "user" WHERE name = ?"#, [name])
-            try db.bumpGeneration()
+            try await db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
+            try await db.execute(#"DELETE FROM token WHERE "user" = ?"#, [name])
+            try await db.execute(#"DELETE FROM "user" WHERE name = ?"#, [name])
+            try await db.bumpGeneration()
         }
     }
 
     /// Refuses when another index serves one of `deleted` through its bases, naming every such index.
-    private static func refuseIfBase(of deleted: [IndexID], _ db: any SQLSession) throws {
+    private static func refuseIfBase(of deleted: [IndexID], _ db: any SQLSession) async throws {
         var users: [IndexID: [IndexID]] = [:]
-        for row in try db.rows(#"SELECT path, settings FROM "index""#) {
+        for row in try await db.rows(#"SELECT path, settings FROM "index""#) {
             let path = try IndexID(try row["path"] as String)
             guard !deleted.contains(path) else { continue }
             let settings = try decodeSettings(try row["settings"])
@@ -130,27 +130,27 @@ public struct Catalog: Sendable {
         throw StoreError.conflict("\(base) is a base of \(names): change their bases first")
     }
 
-    public func isBuilder(_ name: String) throws -> Bool {
-        try read { db in try db.value(#"SELECT builder FROM "user" WHERE name = ?"#, [name]) ?? false }
+    public func isBuilder(_ name: String) async throws -> Bool {
+        try await read { db in try await db.value(#"SELECT builder FROM "user" WHERE name = ?"#, [name]) ?? false }
     }
 
-    public func users() throws -> [String] {
-        try read { db in try db.values(#"SELECT name FROM "user" ORDER BY name"#) }
+    public func users() async throws -> [String] {
+        try await read { db in try await db.values(#"SELECT name FROM "user" ORDER BY name"#) }
     }
 
-    public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool = false) throws {
+    public func createToken(id: String, user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool = false) async throws {
         let scope = try indices.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try write { db in
-            try db.execute(#"INSERT INTO token (id, "user", secretHash, indices, createdAt, readOnly) VALUES (?, ?, ?, ?, ?, ?)"#,
+        try await write { db in
+            try await db.execute(#"INSERT INTO token (id, "user", secretHash, indices, createdAt, readOnly) VALUES (?, ?, ?, ?, ?, ?)"#,
                            [id, user, secretHash, scope, Date().timeIntervalSince1970, readOnly])
         }
     }
 
     /// The token's owner, secret hash, index scope (nil: every index the user may use) and
     /// whether it may only read, if it is live.
-    public func token(_ id: String) throws -> (user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool)? {
-        try read { db in
-            guard let row = try db.row(#"SELECT "user", secretHash, indices, readOnly FROM token WHERE id = ? AND revokedAt IS NULL"#, [id]) else {
+    public func token(_ id: String) async throws -> (user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool)? {
+        try await read { db in
+            guard let row = try await db.row(#"SELECT "user", secretHash, indices, readOnly FROM token WHERE id = ? AND revokedAt IS NULL"#, [id]) else {
                 return nil
             }
             let scope: String? = try row["indices"]
@@ -160,9 +160,9 @@ public struct Catalog: Sendable {
     }
 
     /// The live tokens of `user` (of everyone when nil), oldest first.
-    public func tokens(of user: String?) throws -> [TokenSummary] {
-        try read { db in
-            let rows = try db.rows("""
+    public func tokens(of user: String?) async throws -> [TokenSummary] {
+        try await read { db in
+            let rows = try await db.rows("""
                 SELECT id, "user", indices, createdAt, lastUsedAt, readOnly FROM token
                 WHERE revokedAt IS NULL\(user == nil ? "" : #" AND "user" = ?"#) ORDER BY createdAt, id
                 """, user.map { [$0] } ?? [])
@@ -175,85 +175,85 @@ public struct Catalog: Sendable {
         }
     }
 
-    public func markTokenUsed(_ id: String, at time: Double) throws {
-        try write { db in try db.execute("UPDATE token SET lastUsedAt = ? WHERE id = ?", [time, id]) }
+    public func markTokenUsed(_ id: String, at time: Double) async throws {
+        try await write { db in try await db.execute("UPDATE token SET lastUsedAt = ? WHERE id = ?", [time, id]) }
     }
 
     /// The owner of a token, live or revoked.
-    public func tokenOwner(_ id: String) throws -> String? {
-        try read { db in try db.value(#"SELECT "user" FROM token WHERE id = ?"#, [id]) }
+    public func tokenOwner(_ id: String) async throws -> String? {
+        try await read { db in try await db.value(#"SELECT "user" FROM token WHERE id = ?"#, [id]) }
     }
 
-    public func revokeToken(_ id: String) throws {
-        try write { db in
-            try db.execute("UPDATE token SET revokedAt = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
+    public func revokeToken(_ id: String) async throws {
+        try await write { db in
+            try await db.execute("UPDATE token SET revokedAt = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
         }
     }
 
     // MARK: Indices
 
-    public func createIndex(_ path: IndexID, settings: IndexSettings) throws {
-        try write { db in
-            guard try db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [path.user]) else {
+    public func createIndex(_ path: IndexID, settings: IndexSettings) async throws {
+        try await write { db in
+            guard try await db.exists(#"SELECT 1 FROM "user" WHERE name = ?"#, [path.user]) else {
                 throw StoreError.notFound("user \(path.user) does not exist")
             }
-            if try db.exists(#"SELECT 1 FROM "index" WHERE path = ?"#, [path.description]) {
+            if try await db.exists(#"SELECT 1 FROM "index" WHERE path = ?"#, [path.description]) {
                 throw StoreError.conflict("index \(path) already exists")
             }
-            try Self.checkBases(settings.bases, of: path, db)
-            try db.execute(#"INSERT INTO "index" VALUES (?, ?, ?, ?)"#,
+            try await Self.checkBases(settings.bases, of: path, db)
+            try await db.execute(#"INSERT INTO "index" VALUES (?, ?, ?, ?)"#,
                            [path.description, path.user, try Self.encode(settings), Date().timeIntervalSince1970])
-            try db.bumpGeneration()
+            try await db.bumpGeneration()
         }
     }
 
     /// Changes bases and the upload ACL. `volatile` may go from true to false, never back once
     /// the index holds files.
-    public func updateIndex(_ path: IndexID, _ change: (inout IndexSettings) -> Void) throws -> IndexSettings {
-        try write { db in
-            guard var settings = try Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
+    public func updateIndex(_ path: IndexID, _ change: (inout IndexSettings) -> Void) async throws -> IndexSettings {
+        try await write { db in
+            guard var settings = try await Self.settings(of: path, db) else { throw StoreError.notFound("index \(path) does not exist") }
             let before = settings
             change(&settings)
-            if !before.volatile && settings.volatile, try db.exists("SELECT 1 FROM file WHERE indexPath = ? LIMIT 1", [path.description]) {
+            if !before.volatile && settings.volatile, try await db.exists("SELECT 1 FROM file WHERE indexPath = ? LIMIT 1", [path.description]) {
                 throw StoreError.conflict("index \(path) holds files and is non-volatile: it cannot become volatile")
             }
-            try Self.checkBases(settings.bases, of: path, db)
-            try db.execute(#"UPDATE "index" SET settings = ? WHERE path = ?"#, [try Self.encode(settings), path.description])
-            try db.bumpGeneration()
+            try await Self.checkBases(settings.bases, of: path, db)
+            try await db.execute(#"UPDATE "index" SET settings = ? WHERE path = ?"#, [try Self.encode(settings), path.description])
+            try await db.bumpGeneration()
             return settings
         }
     }
 
-    public func settings(of path: IndexID) throws -> IndexSettings? {
-        try read { db in try Self.settings(of: path, db) }
+    public func settings(of path: IndexID) async throws -> IndexSettings? {
+        try await read { db in try await Self.settings(of: path, db) }
     }
 
-    public func indices() throws -> [(path: IndexID, settings: IndexSettings)] {
-        try read { db in
-            try db.rows(#"SELECT path, settings FROM "index" ORDER BY path"#).map { row in
+    public func indices() async throws -> [(path: IndexID, settings: IndexSettings)] {
+        try await read { db in
+            try await db.rows(#"SELECT path, settings FROM "index" ORDER BY path"#).map { row in
                 (try IndexID(try row["path"] as String), try Self.decodeSettings(try row["settings"]))
             }
         }
     }
 
     /// The index and its bases, depth first in order, each once: where the simple API looks.
-    public func resolutionOrder(of path: IndexID) throws -> [IndexID] {
-        try read { db in try Self.resolutionOrder(of: path, db) }
+    public func resolutionOrder(of path: IndexID) async throws -> [IndexID] {
+        try await read { db in try await Self.resolutionOrder(of: path, db) }
     }
 
-    static func resolutionOrder(of path: IndexID, _ db: any SQLSession) throws -> [IndexID] {
+    static func resolutionOrder(of path: IndexID, _ db: any SQLSession) async throws -> [IndexID] {
         var order: [IndexID] = []
-        func visit(_ index: IndexID) throws {
-            guard !order.contains(index), let settings = try Self.settings(of: index, db) else { return }
+        func visit(_ index: IndexID) async throws {
+            guard !order.contains(index), let settings = try await Self.settings(of: index, db) else { return }
             order.append(index)
-            for base in settings.bases { try visit(base) }
+            for base in settings.bases { try await visit(base) }
         }
-        try visit(path)
+        try await visit(path)
         return order
     }
 
-    static func settings(of path: IndexID, _ db: any SQLSession) throws -> IndexSettings? {
-        guard let json: String = try db.value(#"SELECT settings FROM "index" WHERE path = ?"#, [path.description]) else { return nil }
+    static func settings(of path: IndexID, _ db: any SQLSession) async throws -> IndexSettings? {
+        guard let json: String = try await db.value(#"SELECT settings FROM "index" WHERE path = ?"#, [path.description]) else { return nil }
         return try decodeSettings(json)
     }
 
@@ -272,22 +272,22 @@ public struct Catalog: Sendable {
 
     private static let decodedSettings = Mutex<[String: IndexSettings]>([:])
 
-    private static func checkBases(_ bases: [IndexID], of path: IndexID, _ db: any SQLSession) throws {
+    private static func checkBases(_ bases: [IndexID], of path: IndexID, _ db: any SQLSession) async throws {
         for base in bases {
             if base == path { throw StoreError.badRequest("index \(path) cannot be its own base") }
-            guard try settings(of: base, db) != nil else { throw StoreError.badRequest("base index \(base) does not exist") }
+            guard try await settings(of: base, db) != nil else { throw StoreError.badRequest("base index \(base) does not exist") }
         }
         // A cycle through other indices: a depth-first walk from each base back to `path`.
-        func walk(_ index: IndexID, _ trail: [IndexID]) throws {
+        func walk(_ index: IndexID, _ trail: [IndexID]) async throws {
             if index == path {
                 throw StoreError.badRequest("bases would make a cycle: \(([path] + trail).map(\.description).joined(separator: " → "))")
             }
-            guard trail.count < 64, let settings = try settings(of: index, db) else { return }
-            for base in settings.bases where !trail.dropLast().contains(base) { try walk(base, trail + [base]) }
+            guard trail.count < 64, let settings = try await settings(of: index, db) else { return }
+            for base in settings.bases where !trail.dropLast().contains(base) { try await walk(base, trail + [base]) }
         }
         for base in bases {
-            guard let settings = try settings(of: base, db) else { continue }
-            for next in settings.bases { try walk(next, [base, next]) }
+            guard let settings = try await settings(of: base, db) else { continue }
+            for next in settings.bases { try await walk(next, [base, next]) }
         }
     }
 
@@ -304,8 +304,8 @@ public struct Catalog: Sendable {
     /// transaction, so that a collection of unreferenced blobs never sees them unrecorded.
     /// `identity` is the filename's, when the caller has it already (parsing a name costs).
     public func addFile(_ file: StoredFile, identity known: String? = nil, metadata: [UInt8]? = nil,
-                        placing: @escaping () throws -> Void = {}) throws -> UploadOutcome {
-        let results = try addFiles([NewFile(file, identity: known, metadata: metadata, placing: placing)])
+                        placing: @escaping () throws -> Void = {}) async throws -> UploadOutcome {
+        let results = try await addFiles([NewFile(file, identity: known, metadata: metadata, placing: placing)])
         guard let result = results.first else { throw StoreError(.internalError, "a file was recorded without an outcome") }
         return try result.get()
     }
@@ -335,16 +335,16 @@ public struct Catalog: Sendable {
     /// a batch: the second is judged against the first). `beforeCommit` runs after every blob
     /// is in place and before the rows become durable (the uploads' folder fsyncs). A database
     /// or blob error fails the whole batch.
-    public func addFiles(_ files: [NewFile], beforeCommit: () throws -> Void = {}) throws -> [Result<UploadOutcome, StoreError>] {
-        try write { db in
+    public func addFiles(_ files: [NewFile], beforeCommit: () async throws -> Void = {}) async throws -> [Result<UploadOutcome, StoreError>] {
+        try await write { db in
             var results: [Result<UploadOutcome, StoreError>] = []
             var stored = false
             for new in files {
                 let file = new.file
                 var replacing = false
                 do {
-                    guard let settings = try Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
-                    if let existing = try Self.file(sameAs: new.identity, filename: file.filename, in: file.index, db) {
+                    guard let settings = try await Self.settings(of: file.index, db) else { throw StoreError.notFound("index \(file.index) does not exist") }
+                    if let existing = try await Self.file(sameAs: new.identity, filename: file.filename, in: file.index, db) {
                         if existing.sha256 == file.sha256 {
                             results.append(.success(.alreadyPresent(existing)))
                             continue
@@ -352,20 +352,20 @@ public struct Catalog: Sendable {
                         guard settings.volatile else { throw StoreError.alreadyExists(file.filename, as: existing.filename, in: file.index) }
                         replacing = true
                     }
-                    if let refusal = try Self.standing(of: file.project, in: file.index, db).uploadRefusal(file.filename) { throw refusal }
+                    if let refusal = try await Self.standing(of: file.project, in: file.index, db).uploadRefusal(file.filename) { throw refusal }
                 } catch let refusal as StoreError where refusal.kind != .internalError && refusal.kind != .unavailable {
                     results.append(.failure(refusal))
                     continue
                 }
                 if replacing {
                     // Test results were of the bytes replaced.
-                    try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND filename IN (SELECT filename FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?))",
+                    try await db.execute("DELETE FROM toxresult WHERE indexPath = ? AND filename IN (SELECT filename FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?))",
                                    [file.index.description, file.index.description, file.filename, new.identity])
-                    try db.execute("DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
+                    try await db.execute("DELETE FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)",
                                    [file.index.description, file.filename, new.identity])
                 }
                 try new.placing()
-                try db.execute("""
+                try await db.execute("""
                     INSERT INTO file (indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython,
                         yanked, yankReason, metadataSHA256, provenance, metadata, buildLogSHA256, buildLogSize, identity, history)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -375,41 +375,41 @@ public struct Catalog: Sendable {
                         file.metadataSHA256, file.provenance?.json, new.metadata, file.buildLog?.digest.hex, file.buildLog?.size, new.identity,
                         try FileEvent.encoded(file.history),
                     ])
-                try Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
+                try await Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
                 results.append(.success(.stored(file)))
                 stored = true
             }
             if stored {
-                try beforeCommit()
-                try db.bumpGeneration()
+                try await beforeCommit()
+                try await db.bumpGeneration()
             }
             return results
         }
     }
 
-    public func file(_ index: IndexID, _ filename: String) throws -> StoredFile? {
-        try read { db in try Self.file(index, filename, db) }
+    public func file(_ index: IndexID, _ filename: String) async throws -> StoredFile? {
+        try await read { db in try await Self.file(index, filename, db) }
     }
 
     /// The file of `index` with this filename or, failing that, with the same identity.
-    public func file(sameAs filename: String, identity known: String? = nil, in index: IndexID) throws -> StoredFile? {
+    public func file(sameAs filename: String, identity known: String? = nil, in index: IndexID) async throws -> StoredFile? {
         let identity = known ?? Self.identity(of: filename)
-        return try read { db in try Self.file(sameAs: identity, filename: filename, in: index, db) }
+        return try await read { db in try await Self.file(sameAs: identity, filename: filename, in: index, db) }
     }
 
-    private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) throws -> StoredFile? {
-        if let exact = try file(index, filename, db) { return exact }
-        return try db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND identity = ? LIMIT 1", [index.description, identity])
+    private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) async throws -> StoredFile? {
+        if let exact = try await file(index, filename, db) { return exact }
+        return try await db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND identity = ? LIMIT 1", [index.description, identity])
             .map(storedFile)
     }
 
     /// A project's files across `indices` (in resolution order); for one filename the first index wins.
-    public func files(of project: String, in indices: [IndexID]) throws -> [StoredFile] {
-        try read { db in
+    public func files(of project: String, in indices: [IndexID]) async throws -> [StoredFile] {
+        try await read { db in
             var seen = Set<String>()
             var result: [StoredFile] = []
             for index in indices {
-                let rows = try db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
+                let rows = try await db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
                                        [index.description, project])
                 for row in rows {
                     let file = try Self.storedFile(row)
@@ -421,10 +421,10 @@ public struct Catalog: Sendable {
     }
 
     /// The normalized project names across `indices`, sorted.
-    public func projects(in indices: [IndexID]) throws -> [String] {
+    public func projects(in indices: [IndexID]) async throws -> [String] {
         guard !indices.isEmpty else { return [] }
-        return try read { db in
-            try db.values("SELECT DISTINCT project FROM file WHERE indexPath IN (\(placeholders(indices.count))) ORDER BY project",
+        return try await read { db in
+            try await db.values("SELECT DISTINCT project FROM file WHERE indexPath IN (\(placeholders(indices.count))) ORDER BY project",
                           indices.map(\.description))
         }
     }
@@ -432,56 +432,56 @@ public struct Catalog: Sendable {
     /// Removes a release's files (or, with no version, the whole project's) from a volatile
     /// index; their blobs go at the next collection, once nothing refers to them. A
     /// non-volatile index refuses: yank instead.
-    public func deleteFiles(_ index: IndexID, project: String, version: String?) throws -> Int {
-        try write { db in
-            guard let settings = try Self.settings(of: index, db) else { throw StoreError.notFound("index \(index) does not exist") }
+    public func deleteFiles(_ index: IndexID, project: String, version: String?) async throws -> Int {
+        try await write { db in
+            guard let settings = try await Self.settings(of: index, db) else { throw StoreError.notFound("index \(index) does not exist") }
             guard settings.volatile else {
                 throw StoreError.forbidden("\(index) is non-volatile: files are never deleted; yank them instead")
             }
             let removed: Int
             if let version {
-                removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
-                try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
-                try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                removed = try await db.execute("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                try await db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                try await db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
             } else {
-                removed = try db.execute("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
-                try db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ?", [index.description, project])
-                try db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ?", [index.description, project])
+                removed = try await db.execute("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
+                try await db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ?", [index.description, project])
+                try await db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ?", [index.description, project])
             }
             guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
-            try Self.reindexForSearch(project, in: index, db)
-            try db.bumpGeneration()
+            try await Self.reindexForSearch(project, in: index, db)
+            try await db.bumpGeneration()
             return removed
         }
     }
 
-    public func setYanked(_ index: IndexID, _ filename: String, yanked: Bool, reason: String?) throws -> StoredFile {
-        try write { db in
-            guard try Self.file(index, filename, db) != nil else { throw StoreError.notFound("\(filename) is not in \(index)") }
-            try db.execute("UPDATE file SET yanked = ?, yankReason = ? WHERE indexPath = ? AND filename = ?",
+    public func setYanked(_ index: IndexID, _ filename: String, yanked: Bool, reason: String?) async throws -> StoredFile {
+        try await write { db in
+            guard try await Self.file(index, filename, db) != nil else { throw StoreError.notFound("\(filename) is not in \(index)") }
+            try await db.execute("UPDATE file SET yanked = ?, yankReason = ? WHERE indexPath = ? AND filename = ?",
                            [yanked, yanked ? reason : nil, index.description, filename])
-            try db.bumpGeneration()
-            guard let file = try Self.file(index, filename, db) else { throw StoreError.notFound("\(filename) is not in \(index)") }
+            try await db.bumpGeneration()
+            guard let file = try await Self.file(index, filename, db) else { throw StoreError.notFound("\(filename) is not in \(index)") }
             return file
         }
     }
 
     /// The core metadata file of a stored distribution (PEP 658), if it has one.
-    public func coreMetadata(_ index: IndexID, _ filename: String) throws -> [UInt8]? {
-        try read { db in
-            try db.row("SELECT metadata FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename])?["metadata"]
+    public func coreMetadata(_ index: IndexID, _ filename: String) async throws -> [UInt8]? {
+        try await read { db in
+            try await db.row("SELECT metadata FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename])?["metadata"]
         }
     }
 
     /// Answers a trivial query: the catalog can be read.
-    public func ping() throws {
-        _ = try read { db in try db.value("SELECT 1") as Int64? }
+    public func ping() async throws {
+        _ = try await read { db in try await db.value("SELECT 1") as Int64? }
     }
 
     /// Every blob the catalog names with the size it must have: files and their build logs.
-    public func blobReferences() throws -> [BlobReference] {
-        try read { db in
-            let rows = try db.rows("""
+    public func blobReferences() async throws -> [BlobReference] {
+        try await read { db in
+            let rows = try await db.rows("""
                 SELECT sha256 AS digest, size FROM file
                 UNION SELECT buildLogSHA256, buildLogSize FROM file WHERE buildLogSHA256 IS NOT NULL
                 UNION SELECT sha256, size FROM doc
@@ -493,13 +493,13 @@ public struct Catalog: Sendable {
         }
     }
 
-    public func referencedBlobs() throws -> ReferencedBlobs {
-        try read { db in try Self.referencedBlobs(db) }
+    public func referencedBlobs() async throws -> ReferencedBlobs {
+        try await read { db in try await Self.referencedBlobs(db) }
     }
 
-    private static func referencedBlobs(_ db: any SQLSession) throws -> ReferencedBlobs {
+    private static func referencedBlobs(_ db: any SQLSession) async throws -> ReferencedBlobs {
         var referenced = ReferencedBlobs()
-        try db.forEachRow("SELECT sha256 FROM file UNION ALL SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL UNION ALL SELECT sha256 FROM doc", []) { row in
+        try await db.forEachRow("SELECT sha256 FROM file UNION ALL SELECT buildLogSHA256 FROM file WHERE buildLogSHA256 IS NOT NULL UNION ALL SELECT sha256 FROM doc", []) { row in
             referenced.insert(hex: try row.first())
         }
         return referenced
@@ -508,15 +508,15 @@ public struct Catalog: Sendable {
     /// Runs `body` with the blobs the catalog names, inside a write transaction: no file is
     /// recorded by any process meanwhile, so a blob `body` finds unnamed (and old enough not
     /// to be an upload about to be recorded) is garbage everywhere.
-    public func whileNoFileIsRecorded<T>(_ body: (ReferencedBlobs) throws -> T) throws -> T {
-        try write { db in try body(try Self.referencedBlobs(db)) }
+    public func whileNoFileIsRecorded<T>(_ body: (ReferencedBlobs) throws -> T) async throws -> T {
+        try await write { db in try body(try await Self.referencedBlobs(db)) }
     }
 
     /// Per index: its number of projects and files and its last upload.
-    public func indexStatistics() throws -> [IndexID: IndexStatistics] {
-        try read { db in
+    public func indexStatistics() async throws -> [IndexID: IndexStatistics] {
+        try await read { db in
             var result: [IndexID: IndexStatistics] = [:]
-            for row in try db.rows("SELECT indexPath, COUNT(DISTINCT project) AS projects, COUNT(*) AS files, MAX(uploadTime) AS last FROM file GROUP BY indexPath") {
+            for row in try await db.rows("SELECT indexPath, COUNT(DISTINCT project) AS projects, COUNT(*) AS files, MAX(uploadTime) AS last FROM file GROUP BY indexPath") {
                 guard let path = try? IndexID(try row["indexPath"] as String) else { continue }
                 result[path] = IndexStatistics(projects: try row["projects"], files: try row["files"], lastUpload: try row["last"])
             }
@@ -526,10 +526,10 @@ public struct Catalog: Sendable {
 
     /// The size of what `indices` (an aggregation index's resolution order) serve together: each
     /// project once, each filename once, as their pages list them.
-    public func statistics(across indices: [IndexID]) throws -> IndexStatistics {
+    public func statistics(across indices: [IndexID]) async throws -> IndexStatistics {
         guard !indices.isEmpty else { return .empty }
-        return try read { db in
-            let rows = try db.rows("SELECT COUNT(DISTINCT project) AS projects, COUNT(DISTINCT filename) AS files, MAX(uploadTime) AS last FROM file WHERE indexPath IN (\(placeholders(indices.count)))",
+        return try await read { db in
+            let rows = try await db.rows("SELECT COUNT(DISTINCT project) AS projects, COUNT(DISTINCT filename) AS files, MAX(uploadTime) AS last FROM file WHERE indexPath IN (\(placeholders(indices.count)))",
                                    indices.map(\.description))
             guard let row = rows.first else { return .empty }
             return IndexStatistics(projects: try row["projects"], files: try row["files"], lastUpload: try row["last"])
@@ -539,20 +539,20 @@ public struct Catalog: Sendable {
     /// One page of the projects across `indices` whose name contains `filter`, by name, and how
     /// many match in all. The page's names come from the (indexPath, project) index alone; only
     /// those names' rows are read for their counts, so the last page of 100,000 costs as the first.
-    public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) throws -> (page: [ProjectSummary], total: Int) {
+    public func projectSummaries(in indices: [IndexID], containing filter: String, limit: Int, offset: Int) async throws -> (page: [ProjectSummary], total: Int) {
         guard !indices.isEmpty else { return ([], 0) }
-        return try read { db in
+        return try await read { db in
             var arguments: [any SQLConvertible] = indices.map(\.description)
             var condition = "indexPath IN (\(placeholders(indices.count)))"
             if !filter.isEmpty {
                 condition += " AND project LIKE ? ESCAPE '\\'"
                 arguments.append(Self.containing(filter))
             }
-            let total: Int = try db.value("SELECT COUNT(DISTINCT project) FROM file WHERE \(condition)", arguments) ?? 0
-            let names: [String] = try db.values("SELECT DISTINCT project FROM file WHERE \(condition) ORDER BY project LIMIT ? OFFSET ?",
+            let total: Int = try await db.value("SELECT COUNT(DISTINCT project) FROM file WHERE \(condition)", arguments) ?? 0
+            let names: [String] = try await db.values("SELECT DISTINCT project FROM file WHERE \(condition) ORDER BY project LIMIT ? OFFSET ?",
                                                 arguments + [limit, offset])
             guard !names.isEmpty else { return ([], total) }
-            let rows = try db.rows("""
+            let rows = try await db.rows("""
                 SELECT project, COUNT(*) AS files, MAX(uploadTime) AS last, \(db.dialect.distinctList("version")) AS versions
                 FROM file WHERE indexPath IN (\(placeholders(indices.count))) AND project IN (\(placeholders(names.count)))
                 GROUP BY project ORDER BY project
@@ -579,32 +579,32 @@ public struct Catalog: Sendable {
 
     /// Records a build run's report (JSON, without its logs) with its digest and its items'
     /// logs; returns its number.
-    public func addBuildRun(reporter: String, report: String, digest: RunDigest, logs: [String: String]) throws -> Int64 {
-        try write { db in
-            guard let run: Int64 = try db.value("INSERT INTO build_run (reportedAt, reporter, report) VALUES (?, ?, ?) RETURNING id",
+    public func addBuildRun(reporter: String, report: String, digest: RunDigest, logs: [String: String]) async throws -> Int64 {
+        try await write { db in
+            guard let run: Int64 = try await db.value("INSERT INTO build_run (reportedAt, reporter, report) VALUES (?, ?, ?) RETURNING id",
                                                 [Date().timeIntervalSince1970, reporter, report]) else {
                 throw StoreError(.internalError, "the catalog gave the new run no number")
             }
-            try Self.record(digest, run: run, db)
-            try Self.recordLogs(logs, run: run, db)
-            try db.bumpGeneration()
+            try await Self.record(digest, run: run, db)
+            try await Self.recordLogs(logs, run: run, db)
+            try await db.bumpGeneration()
             return run
         }
     }
 
     /// A run's counts on its row, and its coverage cells over those of earlier runs.
     /// `buildTools: false` for the catalogs of migration v8, before v12 added the `tool` columns.
-    static func record(_ digest: RunDigest, run: Int64, _ db: any SQLSession, buildTools: Bool = true) throws {
-        try db.execute("UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ?, runID = ? WHERE id = ?",
+    static func record(_ digest: RunDigest, run: Int64, _ db: any SQLSession, buildTools: Bool = true) async throws {
+        try await db.execute("UPDATE build_run SET built = ?, failed = ?, skipped = ?, cancelled = ?, seconds = ?, runID = ? WHERE id = ?",
                        [digest.built, digest.failed, digest.skipped, digest.cancelled, digest.seconds, digest.runID, run])
         for (position, entry) in digest.items.enumerated() {
             let columns = #"run, position, project, version, target, python, status, seconds, wheel, "index", reason, logItem"#
-            try db.execute("INSERT INTO run_item (\(columns)\(buildTools ? ", tool" : "")) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?\(buildTools ? ", ?" : ""))",
+            try await db.execute("INSERT INTO run_item (\(columns)\(buildTools ? ", tool" : "")) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?\(buildTools ? ", ?" : ""))",
                            [run, position, entry.project, entry.version, entry.target, entry.python, entry.status, entry.seconds,
                             entry.wheel, entry.index, entry.reason, entry.logItem] + (buildTools ? [entry.tool] : []))
         }
         for cell in digest.cells {
-            try db.execute("""
+            try await db.execute("""
                 INSERT INTO coverage (project, target, status, versions, reason, logItem, run\(buildTools ? ", tool" : ""))
                 VALUES (?, ?, ?, ?, ?, ?, ?\(buildTools ? ", ?" : "")) ON CONFLICT (project, target) DO UPDATE SET
                 status = excluded.status, versions = excluded.versions, reason = excluded.reason, logItem = excluded.logItem, run = excluded.run\(
@@ -614,20 +614,20 @@ public struct Catalog: Sendable {
     }
 
     /// A run's logs, one row per item (id → the tail of its log).
-    static func recordLogs(_ logs: [String: String], run: Int64, _ db: any SQLSession) throws {
+    static func recordLogs(_ logs: [String: String], run: Int64, _ db: any SQLSession) async throws {
         // PostgreSQL's TEXT cannot hold a NUL, which a build's output can: it becomes U+FFFD
         // (a log's URL cannot name one: a control character in a path is a 400).
         for (item, log) in logs.sorted(by: { $0.key < $1.key }) {
-            try db.execute("INSERT INTO run_log VALUES (?, ?, ?)",
+            try await db.execute("INSERT INTO run_log VALUES (?, ?, ?)",
                            [run, item.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"), log.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")])
         }
     }
 
     /// The build run that published each wheel of `project` (its latest), keyed `INDEX/FILENAME`.
-    public func publishingRuns(of project: String) throws -> [String: Int64] {
-        try read { db in
+    public func publishingRuns(of project: String) async throws -> [String: Int64] {
+        try await read { db in
             var runs: [String: Int64] = [:]
-            for row in try db.rows(#"SELECT run, "index", wheel FROM run_item WHERE project = ? AND status = 'built' AND wheel IS NOT NULL"#, [project]) {
+            for row in try await db.rows(#"SELECT run, "index", wheel FROM run_item WHERE project = ? AND status = 'built' AND wheel IS NOT NULL"#, [project]) {
                 let index: String? = try row["index"], wheel: String? = try row["wheel"], run: Int64 = try row["run"]
                 guard let index, let wheel else { continue }
                 runs["\(index)/\(wheel)"] = max(runs["\(index)/\(wheel)"] ?? 0, run)
@@ -637,24 +637,24 @@ public struct Catalog: Sendable {
     }
 
     /// The log run `run` reported for item `item`, if any.
-    public func runLog(run: Int64, item: String) throws -> String? {
-        try read { db in try db.value("SELECT log FROM run_log WHERE run = ? AND item = ?", [run, item]) }
+    public func runLog(run: Int64, item: String) async throws -> String? {
+        try await read { db in try await db.value("SELECT log FROM run_log WHERE run = ? AND item = ?", [run, item]) }
     }
 
     /// Takes or renews lease `name` for `owner` until `now + seconds`; returns the lease that
     /// stands in the way instead when another owner holds it or one that overlaps (`all`
     /// overlaps every share), unexpired. One transaction: two callers never both win.
     public func acquireLease(_ name: String, owner: String, user: String, seconds: Int, now: Double = Date().timeIntervalSince1970)
-        throws -> (granted: Bool, lease: BuildLease) {
-        try write { db in
-            try db.execute("DELETE FROM lease WHERE expiresAt <= ?", [now])
+        async throws -> (granted: Bool, lease: BuildLease) {
+        try await write { db in
+            try await db.execute("DELETE FROM lease WHERE expiresAt <= ?", [now])
             let condition = name == "all" ? "" : "(name = ? OR name = 'all') AND "
             let arguments: [any SQLConvertible] = name == "all" ? [owner] : [name, owner]
-            if let row = try db.row("SELECT name, owner, expiresAt FROM lease WHERE \(condition)owner <> ?", arguments) {
+            if let row = try await db.row("SELECT name, owner, expiresAt FROM lease WHERE \(condition)owner <> ?", arguments) {
                 return (false, BuildLease(name: try row["name"], owner: try row["owner"], expires: try row["expiresAt"]))
             }
             let lease = BuildLease(name: name, owner: owner, expires: now + Double(seconds))
-            try db.execute("""
+            try await db.execute("""
                 INSERT INTO lease VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
                 owner = excluded.owner, "user" = excluded."user", expiresAt = excluded.expiresAt
                 """, [name, owner, user, lease.expires])
@@ -663,14 +663,14 @@ public struct Catalog: Sendable {
     }
 
     /// Ends lease `name` if `owner` holds it; false when it does not.
-    public func releaseLease(_ name: String, owner: String) throws -> Bool {
-        try write { db in try db.execute("DELETE FROM lease WHERE name = ? AND owner = ?", [name, owner]) > 0 }
+    public func releaseLease(_ name: String, owner: String) async throws -> Bool {
+        try await write { db in try await db.execute("DELETE FROM lease WHERE name = ? AND owner = ?", [name, owner]) > 0 }
     }
 
     /// The counts of the latest `limit` runs (or of run `only`), newest first.
-    public func runTotals(limit: Int, only: Int64? = nil) throws -> [RunTotals] {
-        try read { db in
-            try db.rows("""
+    public func runTotals(limit: Int, only: Int64? = nil) async throws -> [RunTotals] {
+        try await read { db in
+            try await db.rows("""
                 SELECT id, reportedAt, reporter, runID, built, failed, skipped, cancelled, seconds FROM build_run
                 \(only == nil ? "" : "WHERE id = ?") ORDER BY id DESC LIMIT ?
                 """, (only.map { [$0] } ?? []) + [limit]).map { row in
@@ -682,16 +682,16 @@ public struct Catalog: Sendable {
     }
 
     /// The items of the given runs (of those with one of `statuses` when given), in each run's order.
-    public func runItems(of runs: [Int64], statuses: [String]? = nil) throws -> [RunItem] {
+    public func runItems(of runs: [Int64], statuses: [String]? = nil) async throws -> [RunItem] {
         guard !runs.isEmpty else { return [] }
-        return try read { db in
+        return try await read { db in
             var arguments: [any SQLConvertible] = runs
             var filter = ""
             if let statuses {
                 filter = " AND status IN (\(placeholders(statuses.count)))"
                 arguments += statuses as [any SQLConvertible]
             }
-            return try db.rows("SELECT * FROM run_item WHERE run IN (\(placeholders(runs.count)))\(filter) ORDER BY run DESC, position",
+            return try await db.rows("SELECT * FROM run_item WHERE run IN (\(placeholders(runs.count)))\(filter) ORDER BY run DESC, position",
                                arguments).map { row in
                 RunItem(run: try row["run"], project: try row["project"], version: try row["version"], target: try row["target"],
                         python: try row["python"], status: try row["status"], seconds: try row["seconds"], wheel: try row["wheel"],
@@ -701,9 +701,9 @@ public struct Catalog: Sendable {
     }
 
     /// Every (project, target) any run planned, by project then target.
-    public func coverage() throws -> [CoverageCell] {
-        try read { db in
-            try db.rows("SELECT * FROM coverage ORDER BY project, target").map { row in
+    public func coverage() async throws -> [CoverageCell] {
+        try await read { db in
+            try await db.rows("SELECT * FROM coverage ORDER BY project, target").map { row in
                 CoverageCell(project: try row["project"], target: try row["target"],
                              status: CoverageCell.Status(rawValue: try row["status"]) ?? .pending, versions: try row["versions"],
                              reason: try row["reason"], logItem: try row["logItem"], run: try row["run"], tool: try row["tool"])
@@ -712,13 +712,13 @@ public struct Catalog: Sendable {
     }
 
     /// One build run by its number.
-    public func buildRun(_ id: Int64) throws -> ReportedRun? {
-        try read { db in try db.row("SELECT id, reportedAt, reporter, report FROM build_run WHERE id = ?", [id]).map(Self.buildRun) }
+    public func buildRun(_ id: Int64) async throws -> ReportedRun? {
+        try await read { db in try await db.row("SELECT id, reportedAt, reporter, report FROM build_run WHERE id = ?", [id]).map(Self.buildRun) }
     }
 
     /// The newest build runs first.
-    public func buildRuns(limit: Int) throws -> [ReportedRun] {
-        try read { db in try db.rows("SELECT id, reportedAt, reporter, report FROM build_run ORDER BY id DESC LIMIT ?", [limit]).map(Self.buildRun) }
+    public func buildRuns(limit: Int) async throws -> [ReportedRun] {
+        try await read { db in try await db.rows("SELECT id, reportedAt, reporter, report FROM build_run ORDER BY id DESC LIMIT ?", [limit]).map(Self.buildRun) }
     }
 
     private static func buildRun(_ row: SQLRow) throws -> ReportedRun {
@@ -726,23 +726,23 @@ public struct Catalog: Sendable {
     }
 
     /// Every file of every index, by index and filename.
-    public func everyFile() throws -> [StoredFile] {
-        try read { db in try db.rows("SELECT \(Self.fileColumns) FROM file ORDER BY indexPath, filename").map(Self.storedFile) }
+    public func everyFile() async throws -> [StoredFile] {
+        try await read { db in try await db.rows("SELECT \(Self.fileColumns) FROM file ORDER BY indexPath, filename").map(Self.storedFile) }
     }
 
     /// Every file of one index (not its bases), by filename.
-    public func files(in index: IndexID) throws -> [StoredFile] {
-        try read { db in
-            try db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? ORDER BY filename", [index.description]).map(Self.storedFile)
+    public func files(in index: IndexID) async throws -> [StoredFile] {
+        try await read { db in
+            try await db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? ORDER BY filename", [index.description]).map(Self.storedFile)
         }
     }
 
     /// A number that changes with every write, by any process on the catalog: the server's
     /// cache key and ETag seed.
-    public func generation() throws -> Int64 { try database.generation() }
+    public func generation() async throws -> Int64 { try await database.generation() }
 
-    static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) throws -> StoredFile? {
-        try db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename]).map(storedFile)
+    static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) async throws -> StoredFile? {
+        try await db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename]).map(storedFile)
     }
 
     /// A file row's columns but the core metadata, which only `coreMetadata` reads.

@@ -5,17 +5,17 @@
 public protocol CatalogDatabase: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in one write transaction, all or nothing; no other write runs meanwhile.
-    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    func write<T>(_ body: (any SQLSession) async throws -> T) async throws -> T
     /// Runs `body` for reads.
-    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    func read<T>(_ body: (any SQLSession) async throws -> T) async throws -> T
     /// Runs `body` for reads that all see one moment's state, in a transaction (for copies,
     /// and for settings that must end with it: PostgreSQL's `SET LOCAL`).
-    func snapshot<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    func snapshot<T>(_ body: (any SQLSession) async throws -> T) async throws -> T
     /// The catalog's generation as this process knows it: a number that grows with every write
     /// anywhere. Read on every page request, so it costs no query while notifications flow.
-    func generation() throws -> Int64
+    func generation() async throws -> Int64
     /// Applies the migrations not yet applied, each once, whichever process starts first.
-    func migrate(_ migrations: [CatalogMigration]) throws
+    func migrate(_ migrations: [CatalogMigration]) async throws
     /// Where the catalog lives, for messages (never a password).
     var location: String { get }
 }
@@ -24,5 +24,5 @@ public protocol CatalogDatabase: Sendable {
 /// dialect's). Identified by name: an applied step is recorded and never run again.
 public struct CatalogMigration: Sendable {
     let identifier: String
-    let apply: @Sendable (any SQLSession) throws -> Void
+    let apply: @Sendable (any SQLSession) async throws -> Void
 }

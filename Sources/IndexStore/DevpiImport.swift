@@ -56,7 +56,7 @@ public struct DevpiImport: Sendable {
         public var total: Int
     }
 
-    public func run(progress: @Sendable (Step) -> Void = { _ in }) throws -> Summary {
+    public func run(progress: @Sendable (Step) -> Void = { _ in }) async throws -> Summary {
         let dump = try readDump()
         var summary = Summary()
         for name in dump.users.keys.sorted() {
@@ -65,11 +65,11 @@ public struct DevpiImport: Sendable {
                 summary.notes.append("user \(String(reflecting: String(name.prefix(80)))) not imported: not a valid user name")
                 continue
             }
-            if try service.catalog.userExists(user) {
+            if try await service.catalog.userExists(user) {
                 summary.usersExisting += 1
                 continue
             }
-            try service.catalog.createUser(user, passwordHash: PasswordHasher.locked, email: dump.users[name]?.email)
+            try await service.catalog.createUser(user, passwordHash: PasswordHasher.locked, email: dump.users[name]?.email)
             summary.usersCreated += 1
             summary.withoutPassword.append(user)
         }
@@ -83,7 +83,7 @@ public struct DevpiImport: Sendable {
                 continue
             }
             imported.append((id, index))
-            if try service.catalog.settings(of: id) != nil {
+            if try await service.catalog.settings(of: id) != nil {
                 summary.indicesExisting += 1
                 continue
             }
@@ -95,12 +95,12 @@ public struct DevpiImport: Sendable {
             for bad in named.filter({ !StoreName.isValid($0) }).prefix(10) {
                 summary.notes.append("\(id): acl_upload \(String(reflecting: String(bad.prefix(80)))) dropped: not a valid user name")
             }
-            try service.catalog.createIndex(id, settings: IndexSettings(volatile: index.indexconfig.volatile ?? true, aclUpload: acl.filter { $0 != id.user }))
+            try await service.catalog.createIndex(id, settings: IndexSettings(volatile: index.indexconfig.volatile ?? true, aclUpload: acl.filter { $0 != id.user }))
             summary.indicesCreated += 1
         }
         for (id, index) in imported where !(index.indexconfig.bases ?? []).isEmpty {
             let bases = try (index.indexconfig.bases ?? []).map { try IndexID($0) }.filter { base in imported.contains { $0.0 == base } }
-            _ = try service.catalog.updateIndex(id) { $0.bases = bases }
+            _ = try await service.catalog.updateIndex(id) { $0.bases = bases }
         }
         var files: [(index: IndexID, file: DevpiDump.File, yanked: Bool)] = []
         for (id, index) in imported {
@@ -118,32 +118,26 @@ public struct DevpiImport: Sendable {
         }
         // Files are independent: digests, archive checks and fsyncs overlap on every core; the
         // catalog serializes the writes. Results are counted in the dump's order.
-        let results = Mutex((done: 0, of: [FileResult?](repeating: nil, count: files.count)))
-        let work = files
+        var results = [FileResult?](repeating: nil, count: files.count)
         let width = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 2)
-        DispatchQueue.concurrentPerform(iterations: width) { worker in
-            for position in stride(from: worker, to: work.count, by: width) {
-                let (id, file, yanked) = work[position]
-                let result: FileResult
-                do {
-                    let outcome = try importFile(file, into: id)
-                    var didYank = false
-                    if yanked {
-                        didYank = try service.catalog.setYanked(id, URL(fileURLWithPath: file.relpath).lastPathComponent, yanked: true, reason: "yanked in devpi").yanked
-                    }
-                    result = .imported(outcome, yanked: didYank)
-                } catch {
-                    result = .refused("\(id): \(file.relpath): \(error)")
-                }
-                let done = results.withLock { results in
-                    results.of[position] = result
-                    results.done += 1
-                    return results.done
-                }
-                progress(Step(line: "\(id): \(file.relpath)", refused: result.isRefusal, done: done, total: work.count))
+        await withTaskGroup(of: (Int, FileResult).self) { group in
+            var next = 0
+            func start() {
+                guard next < files.count else { return }
+                let (position, (id, file, yanked)) = (next, files[next])
+                next += 1
+                group.addTask { (position, await importFile(file, into: id, yanked: yanked)) }
+            }
+            for _ in 0..<width { start() }
+            var done = 0
+            while let (position, result) = await group.next() {
+                results[position] = result
+                done += 1
+                progress(Step(line: "\(files[position].index): \(files[position].file.relpath)", refused: result.isRefusal, done: done, total: files.count))
+                start()
             }
         }
-        for result in results.withLock({ $0.of }) {
+        for result in results {
             switch result {
             case .imported(.stored, let yanked)?:
                 summary.filesStored += 1
@@ -175,7 +169,22 @@ public struct DevpiImport: Sendable {
     /// One release file, through the upload's checks, as uploaded by the index's owner. The file
     /// must be a regular file whose real path (links resolved) is inside the dump's real folder,
     /// and at most `maximumFileBytes`.
-    private func importFile(_ file: DevpiDump.File, into index: IndexID) throws -> UploadOutcome {
+    /// One file imported and yanked when it was yanked in devpi, or the reason it was refused.
+    private func importFile(_ file: DevpiDump.File, into index: IndexID, yanked: Bool) async -> FileResult {
+        do {
+            let outcome = try await importFile(file, into: index)
+            var didYank = false
+            if yanked {
+                didYank = try await service.catalog.setYanked(index, URL(fileURLWithPath: file.relpath).lastPathComponent, yanked: true,
+                                                              reason: "yanked in devpi").yanked
+            }
+            return .imported(outcome, yanked: didYank)
+        } catch {
+            return .refused("\(index): \(file.relpath): \(error)")
+        }
+    }
+
+    private func importFile(_ file: DevpiDump.File, into index: IndexID) async throws -> UploadOutcome {
         let root = folder.resolvingSymlinksInPath().path
         let path = folder.appendingPathComponent(file.relpath).resolvingSymlinksInPath()
         guard !file.relpath.hasPrefix("/"), !file.relpath.contains("\u{0}"), path.path.hasPrefix(root + "/") else {
@@ -201,7 +210,7 @@ public struct DevpiImport: Sendable {
             service.blobs.discard(blob)
             throw error
         }
-        return try service.uploadBlocking(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
+        return try await service.upload(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
                                           declared: IndexService.DeclaredDigests(sha256: sha256))
     }
 }

@@ -21,9 +21,9 @@ extension IndexService {
     /// absolute, climbs out (`..`) or holds a backslash or a control character. The same bytes
     /// again are no change (false); other bytes are a 409 on a non-volatile index.
     @discardableResult
-    public func uploadDocs(_ blob: TemporaryBlob, name: String, version: String, to index: IndexID, by identity: Identity) throws -> Bool {
+    public func uploadDocs(_ blob: TemporaryBlob, name: String, version: String, to index: IndexID, by identity: Identity) async throws -> Bool {
         do {
-            try authorize(identity, .upload(index))
+            try await authorize(identity, .upload(index))
             guard ProjectName.isValid(name) else { throw StoreError.badRequest("name: '\(name.prefix(100))' is not a project name") }
             let canonical: Version
             do {
@@ -33,7 +33,7 @@ extension IndexService {
             }
             try Self.checkDocs(blob.url.path)
             let project = ProjectName.normalize(name)
-            if let setting = try catalog.standing(of: project, in: index).setting, !setting.status.acceptsUploads {
+            if let setting = try await catalog.standing(of: project, in: index).setting, !setting.status.acceptsUploads {
                 throw StoreError.forbidden("\(project) is \(setting.status.rawValue) in \(setting.index) (\(setting.reason)): its documentation is not taken either")
             }
             let sha256 = blob.digests.sha256
@@ -41,7 +41,7 @@ extension IndexService {
             let docs = StoredDocs(index: index, project: project, version: canonical.description, sha256: sha256, size: blob.size,
                                   uploadTime: Date().timeIntervalSince1970, uploader: identity.user)
             var placed = false
-            let stored = try catalog.addDocs(docs) {
+            let stored = try await catalog.addDocs(docs) {
                 _ = try blob.finish()
                 try blobs.place(blob, at: digest)
                 placed = true
@@ -83,18 +83,18 @@ extension IndexService {
 
     /// The documentation `order` serves for `project` (normalized) at `version`, or at its
     /// newest documented version for `latest`.
-    public func docs(of project: String, version: String, in order: [IndexID]) throws -> StoredDocs? {
+    public func docs(of project: String, version: String, in order: [IndexID]) async throws -> StoredDocs? {
         if version == "latest" {
-            let documented = try catalog.docs(of: project, in: order)
+            let documented = try await catalog.docs(of: project, in: order)
             return documented.keys.compactMap { try? Version($0) }.max().flatMap { documented[$0.description] }
         }
         guard let canonical = try? Version(version) else { return nil }
-        return try catalog.docs(project, version: canonical.description, in: order)
+        return try await catalog.docs(project, version: canonical.description, in: order)
     }
 
     /// The documentation of each documented version of `project` that `order` serves, by version.
-    public func docs(of project: String, in order: [IndexID]) throws -> [String: StoredDocs] {
-        try catalog.docs(of: project, in: order)
+    public func docs(of project: String, in order: [IndexID]) async throws -> [String: StoredDocs] {
+        try await catalog.docs(of: project, in: order)
     }
 
     /// One member of stored documentation, read from its zip (at most `docsLimits`' page size);

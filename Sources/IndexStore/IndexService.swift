@@ -27,9 +27,9 @@ public struct IndexService: Sendable {
     /// temporary file and every blob the catalog does not name is removed; on a shared catalog
     /// (replicas on one blob folder), only those untouched for `sharedGrace`, under the
     /// catalog's write lock.
-    public init(directory: URL, database: (any CatalogDatabase)? = nil) throws {
+    public init(directory: URL, database: (any CatalogDatabase)? = nil) async throws {
         try Self.makePrivate(directory)
-        catalog = try Catalog(database: try database ?? SQLiteCatalogDatabase(path: directory.appendingPathComponent("catalog.sqlite").path))
+        catalog = try await Catalog(database: try database ?? SQLiteCatalogDatabase(path: directory.appendingPathComponent("catalog.sqlite").path))
         for file in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
             _ = chmod(directory.appendingPathComponent(file).path, 0o600)
         }
@@ -39,7 +39,7 @@ public struct IndexService: Sendable {
         committer = UploadCommitter(catalog: catalog, blobs: blobs)
         self.directory = directory
         if database != nil {
-            _ = try collectGarbage()
+            _ = try await collectGarbage()
         } else if FileManager.default.fileExists(atPath: cleanStopMarker.path) {
             // The last server stopped cleanly: no blob can be unrecorded. The marker goes first,
             // so that a crash of this run leaves a store that the next start checks in full.
@@ -47,7 +47,7 @@ public struct IndexService: Sendable {
             BlobStore.synchronizeDirectory(directory)
             _ = try blobs.removeTemporaries(modifiedBefore: nil)
         } else {
-            _ = try blobs.collect(keeping: try catalog.referencedBlobs(), modifiedBefore: nil)
+            _ = try blobs.collect(keeping: try await catalog.referencedBlobs(), modifiedBefore: nil)
         }
     }
 
@@ -82,8 +82,8 @@ public struct IndexService: Sendable {
 
     /// Removes unreferenced blobs and temporary files older than `sharedGrace`, holding the
     /// catalog's write lock: safe while other replicas upload.
-    public func collectGarbage(now: Date = Date()) throws -> (temporaries: Int, orphans: Int) {
-        try catalog.whileNoFileIsRecorded { referenced in
+    public func collectGarbage(now: Date = Date()) async throws -> (temporaries: Int, orphans: Int) {
+        try await catalog.whileNoFileIsRecorded { referenced in
             try blobs.collect(keeping: referenced, modifiedBefore: now.addingTimeInterval(-Self.sharedGrace))
         }
     }
@@ -91,16 +91,16 @@ public struct IndexService: Sendable {
     /// Creates `root` with `password` when there is no root yet; returns whether it did.
     /// Gives root `password` when root does not exist yet or has none (imported from devpi);
     /// false when root already had a password, which is then left alone.
-    public func bootstrapRoot(password: String) throws -> Bool {
-        switch try catalog.passwordHash(of: "root") {
+    public func bootstrapRoot(password: String) async throws -> Bool {
+        switch try await catalog.passwordHash(of: "root") {
         case nil:
             do {
-                try catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
+                try await catalog.createUser("root", passwordHash: try PasswordHasher.hash(password))
             } catch let error as StoreError where error.kind == .conflict {
                 return false  // another replica starting at the same time created root first
             }
         case PasswordHasher.locked?:
-            try catalog.updateUser("root", passwordHash: try PasswordHasher.hash(password), builder: nil)
+            try await catalog.updateUser("root", passwordHash: try PasswordHasher.hash(password), builder: nil)
         default:
             return false
         }
@@ -112,16 +112,16 @@ public struct IndexService: Sendable {
     /// Allows `operation` for `identity` (nil: anonymous) or throws the refusal; for file
     /// operations returns the index's settings. The rule itself is `Authorization.check`.
     @discardableResult
-    public func authorize(_ identity: Identity?, _ operation: Operation) throws -> IndexSettings? {
+    public func authorize(_ identity: Identity?, _ operation: Operation) async throws -> IndexSettings? {
         var facts = Authorization.Facts()
         var settings: IndexSettings?
         if let index = operation.fileIndex {
-            guard let found = try catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
+            guard let found = try await catalog.settings(of: index) else { throw StoreError.notFound("index \(index) does not exist") }
             settings = found
             facts.aclUpload = found.aclUpload
             facts.isMirror = found.isMirror
         }
-        if operation == .reportBuild, let identity { facts.isBuilder = try catalog.isBuilder(identity.user) }
+        if operation == .reportBuild, let identity { facts.isBuilder = try await catalog.isBuilder(identity.user) }
         if let refusal = Authorization.check(identity, operation, facts: facts) {
             // To whoever may not read a private index, a refused write of its files is the 404 of an
             // index that does not exist (which those writes get): a 403 would say that it does.
@@ -157,22 +157,10 @@ public struct IndexService: Sendable {
         declared: DeclaredDigests, provenance: String? = nil, buildLog: TemporaryBlob? = nil,
         limits: ArchiveLimits = ArchiveLimits()
     ) async throws -> UploadOutcome {
-        switch try validate(blob, filename: filename, to: index, by: identity, declared: declared, provenance: provenance,
+        switch try await validate(blob, filename: filename, to: index, by: identity, declared: declared, provenance: provenance,
                             buildLog: buildLog, limits: limits) {
         case .settled(let outcome): return outcome
         case .ready(let upload): return try await committer.commit(upload)
-        }
-    }
-
-    /// `upload` for a caller on a thread of its own (an import's workers), which it blocks
-    /// until the upload's group commit is done.
-    public func uploadBlocking(
-        _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity, declared: DeclaredDigests
-    ) throws -> UploadOutcome {
-        switch try validate(blob, filename: filename, to: index, by: identity, declared: declared, provenance: nil,
-                            buildLog: nil, limits: ArchiveLimits()) {
-        case .settled(let outcome): return outcome
-        case .ready(let upload): return try committer.commitBlocking(upload)
         }
     }
 
@@ -193,7 +181,7 @@ public struct IndexService: Sendable {
     /// upstream's), with the checks an upload gets but for a canonical filename (upstream's names
     /// are what installers ask for). From then on it is a non-volatile file of the mirror.
     public func storeMirrored(_ blob: TemporaryBlob, filename: String, in index: IndexID, uploaded: Double?) async throws -> StoredFile {
-        let outcome = switch try validate(blob, filename: filename, to: index, from: .upstream(uploaded: uploaded), declared: DeclaredDigests(),
+        let outcome = switch try await validate(blob, filename: filename, to: index, from: .upstream(uploaded: uploaded), declared: DeclaredDigests(),
                                           provenance: nil, buildLog: nil, limits: ArchiveLimits()) {
         case .settled(let outcome): outcome
         case .ready(let upload): try await committer.commit(upload)
@@ -206,25 +194,25 @@ public struct IndexService: Sendable {
     private func validate(
         _ blob: TemporaryBlob, filename: String, to index: IndexID, by identity: Identity,
         declared: DeclaredDigests, provenance: String?, buildLog: TemporaryBlob?, limits: ArchiveLimits
-    ) throws -> ValidatedUpload {
-        try validate(blob, filename: filename, to: index, from: .client(identity), declared: declared, provenance: provenance,
+    ) async throws -> ValidatedUpload {
+        try await validate(blob, filename: filename, to: index, from: .client(identity), declared: declared, provenance: provenance,
                      buildLog: buildLog, limits: limits)
     }
 
     private func validate(
         _ blob: TemporaryBlob, filename: String, to index: IndexID, from source: Source,
         declared: DeclaredDigests, provenance: String?, buildLog: TemporaryBlob?, limits: ArchiveLimits
-    ) throws -> ValidatedUpload {
+    ) async throws -> ValidatedUpload {
         do {
             let settings: IndexSettings?
             let uploader: String
             let uploadTime: Double
             switch source {
             case .client(let identity):
-                settings = try authorize(identity, .upload(index))
+                settings = try await authorize(identity, .upload(index))
                 (uploader, uploadTime) = (identity.user, Date().timeIntervalSince1970)
             case .upstream(let uploaded):
-                settings = try catalog.settings(of: index)
+                settings = try await catalog.settings(of: index)
                 guard settings?.isMirror == true else { throw StoreError(.internalError, "\(index) is not a mirror") }
                 (uploader, uploadTime) = (index.user, uploaded ?? Date().timeIntervalSince1970)
             }
@@ -275,7 +263,7 @@ public struct IndexService: Sendable {
                 throw StoreError.badRequest("provenance.sbom_sha256: \(filename) holds no .dist-info/sboms/wheelwright.cdx.json with SHA-256 \(sbom)")
             }
             let distributionIdentity = Catalog.identity(of: filename)
-            if let existing = try catalog.file(sameAs: filename, identity: distributionIdentity, in: index) {
+            if let existing = try await catalog.file(sameAs: filename, identity: distributionIdentity, in: index) {
                 if existing.sha256 == sha256 {
                     blobs.discard(blob)
                     if let buildLog { blobs.discard(buildLog) }

@@ -4,18 +4,18 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The shared catalog: PostgreSQL, for any number of `wheelwright serve` replicas.
 ///
-/// The catalog's methods are synchronous (as with SQLite), so this engine waits for
-/// postgres-nio's futures on the calling thread; the connections run on an event loop of their
-/// own, never the server's, so waiting cannot stall the loop a query needs. Every write
-/// transaction first takes one advisory lock: writes are serialized across replicas exactly as
-/// SQLite serializes them in one process, and each statement after the lock sees every write
-/// committed before it (READ COMMITTED). A write bumps the `state` generation and sends it with
-/// `pg_notify`; every replica listens on one connection and raises its own generation, so its
-/// page cache drops what another replica's write made stale. While that connection is down, the
-/// generation is read from the table on each request instead.
+/// Every statement is awaited through postgres-nio's async API: a query in flight holds a
+/// connection, never a thread, so a replica serves as many catalog queries at once as it has
+/// connections. Every write transaction first takes one advisory lock: writes are serialized
+/// across replicas exactly as SQLite serializes them in one process, and each statement after the
+/// lock sees every write committed before it (READ COMMITTED). A write bumps the `state`
+/// generation and sends it with `pg_notify`; every replica listens on one connection and raises its
+/// own generation, so its page cache drops what another replica's write made stale. While that
+/// connection is down, the generation is read from the table on each request instead.
 public struct PostgresCatalogDatabase: CatalogDatabase {
     private let engine: Engine
 
@@ -23,68 +23,74 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     public var location: String { engine.address.description }
 
     /// Connects (at most `connections` at once, plus the listener) and starts listening.
-    public init(address: PostgresAddress, password: String?, connections: Int = 8) throws {
-        engine = try Engine(address: address, password: password, limit: max(1, connections))
+    public init(address: PostgresAddress, password: String?, connections: Int = 8) async throws {
+        engine = try await Engine(address: address, password: password, limit: max(1, connections))
     }
 
-    public func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
-        try engine.withConnection { connection in
+    public func write<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
+        try await engine.withConnection { connection in
             let session = Session(connection: connection, engine: engine)
-            try session.execute("BEGIN")
+            try await session.execute("BEGIN")
             do {
-                try session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
-                let result = try body(session)
-                try session.execute("COMMIT")
+                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
+                let result = try await body(session)
+                try await session.execute("COMMIT")
                 if let generation = session.bumpedTo { engine.generation.raise(to: generation) }
                 return result
             } catch {
-                _ = try? session.execute("ROLLBACK")
+                _ = try? await session.execute("ROLLBACK")
                 throw error
             }
         }
     }
 
-    public func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
-        try engine.withConnection { connection in try body(Session(connection: connection, engine: engine)) }
+    public func read<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
+        try await engine.withConnection { connection in try await body(Session(connection: connection, engine: engine)) }
     }
 
-    public func snapshot<T>(_ body: (any SQLSession) throws -> T) throws -> T {
-        try engine.withConnection { connection in
+    public func snapshot<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
+        try await engine.withConnection { connection in
             let session = Session(connection: connection, engine: engine)
-            try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            defer { _ = try? session.execute("COMMIT") }
-            return try body(session)
+            try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try await body(session)
+                try await session.execute("COMMIT")
+                return result
+            } catch {
+                _ = try? await session.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
-    public func generation() throws -> Int64 {
+    public func generation() async throws -> Int64 {
         if engine.isListening { return engine.generation.value }
-        let stored: Int64 = try read { session in try session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 }
+        let stored: Int64 = try await read { session in try await session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 }
         engine.generation.raise(to: stored)
         return stored
     }
 
     /// Applies pending steps in one transaction under the migration lock, recording each in
     /// `schema_migration`: replicas starting together migrate once.
-    public func migrate(_ migrations: [CatalogMigration]) throws {
-        try engine.withConnection { connection in
+    public func migrate(_ migrations: [CatalogMigration]) async throws {
+        try await engine.withConnection { connection in
             let session = Session(connection: connection, engine: engine)
-            try session.execute("BEGIN")
+            try await session.execute("BEGIN")
             do {
-                try session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
-                try session.execute("CREATE TABLE IF NOT EXISTS schema_migration (identifier TEXT PRIMARY KEY, appliedAt DOUBLE PRECISION NOT NULL)")
-                let applied = Set<String>(try session.values("SELECT identifier FROM schema_migration"))
+                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
+                try await session.execute("CREATE TABLE IF NOT EXISTS schema_migration (identifier TEXT PRIMARY KEY, appliedAt DOUBLE PRECISION NOT NULL)")
+                let applied = Set<String>(try await session.values("SELECT identifier FROM schema_migration"))
                 for migration in migrations where !applied.contains(migration.identifier) {
-                    try migration.apply(session)
-                    try session.execute("INSERT INTO schema_migration VALUES (?, ?)", [migration.identifier, Date().timeIntervalSince1970])
+                    try await migration.apply(session)
+                    try await session.execute("INSERT INTO schema_migration VALUES (?, ?)", [migration.identifier, Date().timeIntervalSince1970])
                 }
-                try session.execute("COMMIT")
+                try await session.execute("COMMIT")
             } catch {
-                _ = try? session.execute("ROLLBACK")
+                _ = try? await session.execute("ROLLBACK")
                 throw error
             }
         }
-        _ = try generation()
+        _ = try await generation()
     }
 
     /// The advisory lock every write transaction takes (an arbitrary constant: "wwcatalog").
@@ -104,27 +110,52 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         var dialect: SQLDialect { .postgresql }
 
         @discardableResult
-        func execute(_ sql: String, _ arguments: [any SQLConvertible]) throws -> Int {
-            try run(sql, arguments).metadata.rows ?? 0
+        func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int {
+            try await run(sql, arguments).metadata.rows ?? 0
         }
 
-        func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow] {
-            try run(sql, arguments).rows.map(Self.row)
+        func rows(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> [SQLRow] {
+            try await run(sql, arguments).rows.map(Self.row)
         }
 
-        /// The answer arrives whole (as PostgreSQL's wire rows, far smaller than decoded ones);
-        /// each row is decoded only when `body` takes it.
-        func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) throws -> Void) throws {
-            for row in try run(sql, arguments).rows { try body(Self.row(row)) }
+        /// Rows are decoded as they arrive (postgres-nio's row sequence, with back-pressure): a
+        /// pass over every file holds a few at a time.
+        func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) async throws -> Void) async throws {
+            let rows: PostgresRowSequence
+            do {
+                rows = try await connection.query(Self.query(sql, arguments), logger: engine.logger)
+            } catch {
+                throw engine.storeError(error)
+            }
+            var iterator = rows.makeAsyncIterator()
+            while true {
+                let next: PostgresRow?
+                do {
+                    next = try await iterator.next()
+                } catch {
+                    throw engine.storeError(error)
+                }
+                guard let next else { return }
+                try await body(Self.row(next))
+            }
         }
 
-        func bumpGeneration() throws {
-            let generation: Int64 = try value("UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value") ?? 0
-            try execute("SELECT pg_notify('\(PostgresCatalogDatabase.channel)', ?)", [String(generation)])
+        func bumpGeneration() async throws {
+            let generation: Int64 = try await value("UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value") ?? 0
+            try await execute("SELECT pg_notify('\(PostgresCatalogDatabase.channel)', ?)", [String(generation)])
             bumpedTo = generation
         }
 
-        private func run(_ sql: String, _ arguments: [any SQLConvertible]) throws -> PostgresQueryResult {
+        /// The whole answer and its command tag (how many rows a statement changed).
+        private func run(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> PostgresQueryResult {
+            do {
+                return try await connection.query(Self.query(sql, arguments), logger: engine.logger).get()
+            } catch {
+                throw engine.storeError(error)
+            }
+        }
+
+        private static func query(_ sql: String, _ arguments: [any SQLConvertible]) -> PostgresQuery {
             var binds = PostgresBindings(capacity: arguments.count)
             for argument in arguments {
                 switch argument.sqlValue {
@@ -135,12 +166,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                 case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
                 }
             }
-            let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
-            do {
-                return try connection.query(query, logger: engine.logger).wait()
-            } catch {
-                throw engine.storeError(error)
-            }
+            return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
         }
 
         /// `sql` with each `?` outside quotes replaced by `$1`, `$2`, … in order.
@@ -189,7 +215,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     }
 
     /// The connections (a small pool the callers wait on) and the listening one.
-    final class Engine: @unchecked Sendable {
+    final class Engine: Sendable {
         /// Loops for the catalog's connections alone, shared by every catalog of the process.
         static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -198,15 +224,20 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         let generation = SharedGeneration(0)
         private let configuration: PostgresConnection.Configuration
         private let limit: Int
-        /// Guards `idle`, `open`, `listener` and `stopped`; callers wait on it for a free connection.
-        private let condition = NSCondition()
-        private var idle: [PostgresConnection] = []
-        private var open = 0
-        private var listener: PostgresConnection?
-        private var stopped = false
-        private var nextID = 0
+        private let pool = Mutex(Pool())
 
-        init(address: PostgresAddress, password: String?, limit: Int) throws {
+        /// The connections: idle ones, how many are open (idle, lent or connecting), the tasks
+        /// waiting for one, and the listening connection.
+        private struct Pool {
+            var idle: [PostgresConnection] = []
+            var open = 0
+            var waiting: [CheckedContinuation<Void, Never>] = []
+            var listener: PostgresConnection?
+            var stopped = false
+            var nextID = 0
+        }
+
+        init(address: PostgresAddress, password: String?, limit: Int) async throws {
             self.address = address
             self.limit = limit
             var logger = Logger(label: "wheelwright.catalog")
@@ -226,77 +257,98 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             configuration.options.additionalStartupParameters = [("application_name", "wheelwright"), ("statement_timeout", "30s")]
             self.configuration = configuration
             do {
-                try listen().wait()
+                try await listen().get()
             } catch {
                 throw storeError(error)
             }
         }
 
         deinit {
-            condition.lock()
-            stopped = true
-            let connections = idle + (listener.map { [$0] } ?? [])
-            idle = []
-            condition.unlock()
+            let connections = pool.withLock { pool in
+                pool.stopped = true
+                defer { pool.idle = [] }
+                return pool.idle + (pool.listener.map { [$0] } ?? [])
+            }
             for connection in connections { Self.close(connection) }
         }
 
         var isListening: Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            return listener.map { !$0.isClosed } ?? false
+            pool.withLock { $0.listener.map { !$0.isClosed } ?? false }
         }
 
-        func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-            let connection = try acquire()
-            var healthy = true
-            defer { release(connection, healthy: healthy) }
+        func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+            let connection = try await acquire()
             do {
-                return try body(connection)
+                let result = try await body(connection)
+                release(connection, healthy: true)
+                return result
             } catch {
-                healthy = !connection.isClosed
+                release(connection, healthy: !connection.isClosed)
                 throw error
             }
         }
 
-        private func acquire() throws -> PostgresConnection {
-            condition.lock()
+        /// What a caller of `acquire` does next.
+        private enum Lease {
+            case use(PostgresConnection)
+            case connect(id: Int)
+            case wait
+        }
+
+        /// An idle connection, else a new one while fewer than `limit` are open, else the first
+        /// to be released: the caller's task waits, no thread does.
+        private func acquire() async throws -> PostgresConnection {
             while true {
-                while let connection = idle.popLast() {
-                    if !connection.isClosed {
-                        condition.unlock()
-                        return connection
+                switch takeLease() {
+                case .use(let connection):
+                    return connection
+                case .connect(let id):
+                    do {
+                        return try await connect(id: id).get()
+                    } catch {
+                        let waiter = pool.withLock { pool in
+                            pool.open -= 1
+                            return pool.waiting.isEmpty ? nil : pool.waiting.removeFirst()
+                        }
+                        waiter?.resume()
+                        throw storeError(error)
                     }
-                    open -= 1
+                case .wait:
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        // Checked again under the lock: a release between `takeLease` and here
+                        // must not be missed.
+                        let queued = pool.withLock { pool in
+                            guard pool.idle.isEmpty && pool.open >= limit else { return false }
+                            pool.waiting.append(continuation)
+                            return true
+                        }
+                        if !queued { continuation.resume() }
+                    }
                 }
-                if open < limit { break }
-                condition.wait()
             }
-            open += 1
-            nextID += 1
-            let id = nextID
-            condition.unlock()
-            do {
-                return try connect(id: id).wait()
-            } catch {
-                condition.lock()
-                open -= 1
-                condition.signal()
-                condition.unlock()
-                throw storeError(error)
+        }
+
+        private func takeLease() -> Lease {
+            pool.withLock { pool in
+                while let connection = pool.idle.popLast() {
+                    if !connection.isClosed { return .use(connection) }
+                    pool.open -= 1
+                }
+                guard pool.open < limit else { return .wait }
+                pool.open += 1
+                pool.nextID += 1
+                return .connect(id: pool.nextID)
             }
         }
 
         private func release(_ connection: PostgresConnection, healthy: Bool) {
-            condition.lock()
-            if healthy && !connection.isClosed && !stopped {
-                idle.append(connection)
-            } else {
-                open -= 1
-                Self.close(connection)
+            let (waiter, kept) = pool.withLock { pool in
+                let kept = healthy && !connection.isClosed && !pool.stopped
+                if kept { pool.idle.append(connection) } else { pool.open -= 1 }
+                return (pool.waiting.isEmpty ? nil : pool.waiting.removeFirst(), kept)
             }
-            condition.signal()
-            condition.unlock()
+            if !kept { Self.close(connection) }
+            waiter?.resume()
         }
 
         /// Closes `connection` without waiting.
@@ -340,17 +392,12 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         }
 
         private func adopt(listener connection: PostgresConnection) {
-            condition.lock()
-            listener = connection
-            condition.unlock()
+            pool.withLock { $0.listener = connection }
             connection.closeFuture.whenComplete { [weak self] _ in self?.listenAgain(after: .seconds(1)) }
         }
 
         private func listenAgain(after delay: TimeAmount) {
-            condition.lock()
-            let stopped = stopped
-            condition.unlock()
-            guard !stopped else { return }
+            guard !pool.withLock({ $0.stopped }) else { return }
             Self.eventLoops.next().scheduleTask(in: delay) { [weak self] in
                 self?.listen().whenFailure { [weak self] _ in self?.listenAgain(after: .seconds(1)) }
             }

@@ -4,37 +4,37 @@ public protocol SQLSession {
     var dialect: SQLDialect { get }
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ arguments: [any SQLConvertible]) throws -> Int
+    func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int
     /// Runs a query; returns its rows.
-    func rows(_ sql: String, _ arguments: [any SQLConvertible]) throws -> [SQLRow]
+    func rows(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> [SQLRow]
     /// Runs a query and hands `body` each row as it is read: a pass over every file holds one
-    /// row at a time (SQLite), not all of them.
-    func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) throws -> Void) throws
+    /// row at a time, not all of them.
+    func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) async throws -> Void) async throws
     /// Counts a write in the catalog's generation (in a write transaction): every replica's
     /// page cache learns of it once the transaction commits.
-    func bumpGeneration() throws
+    func bumpGeneration() async throws
 }
 
 extension SQLSession {
     @discardableResult
-    func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+    func execute(_ sql: String) async throws -> Int { try await execute(sql, []) }
 
-    func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
+    func rows(_ sql: String) async throws -> [SQLRow] { try await rows(sql, []) }
 
-    func row(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> SQLRow? { try rows(sql, arguments).first }
+    func row(_ sql: String, _ arguments: [any SQLConvertible] = []) async throws -> SQLRow? { try await rows(sql, arguments).first }
 
     /// The first column of the first row, if there is a row.
-    func value<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> T? {
-        try row(sql, arguments)?.first()
+    func value<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) async throws -> T? {
+        try await row(sql, arguments)?.first()
     }
 
     /// The first column of every row.
-    func values<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> [T] {
-        try rows(sql, arguments).map { row throws(StoreError) in try row.first() }
+    func values<T: SQLConvertible>(_ sql: String, _ arguments: [any SQLConvertible] = []) async throws -> [T] {
+        try await rows(sql, arguments).map { row throws(StoreError) in try row.first() }
     }
 
     /// Whether the query answers a row.
-    func exists(_ sql: String, _ arguments: [any SQLConvertible] = []) throws -> Bool { try row(sql, arguments) != nil }
+    func exists(_ sql: String, _ arguments: [any SQLConvertible] = []) async throws -> Bool { try await row(sql, arguments) != nil }
 }
 
 /// `count` placeholders for an `IN (…)` list.

@@ -23,14 +23,14 @@ public struct StoreCheck: Sendable {
 
     /// Opens the store in `directory` (its catalog there, or `database`) without the crash
     /// recovery the server runs at start.
-    public init(directory: URL, database: (any CatalogDatabase)? = nil) throws {
-        catalog = try Catalog.existing(in: directory, database: database)
+    public init(directory: URL, database: (any CatalogDatabase)? = nil) async throws {
+        catalog = try await Catalog.existing(in: directory, database: database)
         blobs = try BlobStore(root: directory)
     }
 
     /// Checks every blob the catalog names, and lists the blobs it does not name.
-    public func run() throws -> (checked: Int, findings: [Finding]) {
-        let files = try catalog.everyFile()
+    public func run() async throws -> (checked: Int, findings: [Finding]) {
+        let files = try await catalog.everyFile()
         var findings: [Finding] = []
         for file in files {
             guard let blob = file.blob else {
@@ -44,7 +44,7 @@ public struct StoreCheck: Sendable {
                 findings.append(Finding(index: file.index, filename: file.filename, problem: "build log: \(problem)", isDamage: true))
             }
         }
-        let referenced = try catalog.referencedBlobs()
+        let referenced = try await catalog.referencedBlobs()
         for stored in try blobs.storedBlobs() where stored.digest.map({ !referenced.contains(hex: $0.hex) }) ?? true {
             findings.append(Finding(index: nil, filename: nil, problem: "blobs/\(stored.name) is not referenced by the catalog", isDamage: false))
         }

@@ -20,19 +20,19 @@ public struct StoreExport: Sendable {
     }
 
     /// The manifest written; `progress` hears each blob copied (done, total).
-    public func run(wheelwright version: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
+    public func run(wheelwright version: String, progress: (Int, Int) -> Void = { _, _ in }) async throws -> ExportManifest {
         let manager = FileManager.default
-        let live = try Catalog.existing(in: source, database: database)
+        let live = try await Catalog.existing(in: source, database: database)
         if let contents = try? manager.contentsOfDirectory(atPath: destination.path), !contents.isEmpty {
             throw StoreError.conflict("\(destination.path) is not empty: export into a new folder")
         }
         // The copy holds password hashes and token digests: private to its owner, as the store is.
         try IndexService.makePrivate(destination)
         let snapshot = destination.appendingPathComponent("catalog.sqlite")
-        try live.backup(to: snapshot.path)
+        try await live.backup(to: snapshot.path)
         _ = chmod(snapshot.path, 0o600)
-        let catalog = try Catalog(path: snapshot.path)
-        let references = try catalog.blobReferences()
+        let catalog = try await Catalog(path: snapshot.path)
+        let references = try await catalog.blobReferences()
         let from = try BlobStore(root: source), to = try BlobStore(root: destination)
         let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
         guard problems.isEmpty else {
@@ -40,7 +40,7 @@ public struct StoreExport: Sendable {
                              + "\nrun wheelwright fsck and restore them from a backup")
         }
         try? manager.removeItem(at: destination.appendingPathComponent("tmp"))
-        let manifest = ExportManifest(created: Date().ISO8601Format(), wheelwright: version, files: try catalog.everyFile().count,
+        let manifest = ExportManifest(created: Date().ISO8601Format(), wheelwright: version, files: try await catalog.everyFile().count,
                                       blobs: references.count, bytes: references.reduce(0) { $0 + $1.size })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

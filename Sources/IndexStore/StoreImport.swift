@@ -17,7 +17,7 @@ public struct StoreImport: Sendable {
     }
 
     /// The export's manifest; `progress` hears each blob copied (done, total).
-    public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> ExportManifest {
+    public func run(progress: (Int, Int) -> Void = { _, _ in }) async throws -> ExportManifest {
         let manager = FileManager.default
         let manifestData: Data
         do {
@@ -33,8 +33,8 @@ public struct StoreImport: Sendable {
         guard database != nil || !manager.fileExists(atPath: target.path) else {
             throw StoreError.conflict("\(destination.path) already holds an index (catalog.sqlite): import into a new, empty data directory")
         }
-        let exported = try Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
-        let references = try exported.blobReferences()
+        let exported = try await Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
+        let references = try await exported.blobReferences()
         let from = try BlobStore(root: source), to = try BlobStore(root: destination)
         let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
         guard problems.isEmpty else {
@@ -42,15 +42,15 @@ public struct StoreImport: Sendable {
                              + problems.joined(separator: "\n"))
         }
         if let database {
-            try exported.copy(into: try Catalog(database: database))
+            try await exported.copy(into: try await Catalog(database: database))
             return manifest
         }
         let partial = destination.appendingPathComponent("catalog.sqlite.importing")
         try? manager.removeItem(at: partial)
-        try exported.backup(to: partial.path)
+        try await exported.backup(to: partial.path)
         guard rename(partial.path, target.path) == 0 else { throw StoreError.writeFailed("cannot move the imported catalog into place", errno: errno) }
         BlobStore.synchronizeDirectory(destination)
-        _ = try Catalog(path: target.path)
+        _ = try await Catalog(path: target.path)
         return manifest
     }
 }

@@ -28,9 +28,9 @@ extension Wheelwright {
 
             @OptionGroup var catalogOptions: CatalogOptions
 
-            func run() throws {
-                let service = try IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
-                try service.resetPassword(of: user, to: try PasswordInput.read(for: user))
+            func run() async throws {
+                let service = try await IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
+                try await service.resetPassword(of: user, to: try PasswordInput.read(for: user))
                 print("the password of \(user) in \(data) is set")
             }
         }

@@ -35,10 +35,10 @@ struct CatalogOptions: ParsableArguments {
     }
 
     /// The shared catalog, connected; nil for the data directory's own SQLite file.
-    func database() throws -> (any CatalogDatabase)? {
+    func database() async throws -> (any CatalogDatabase)? {
         guard let address else { return nil }
         let password = try catalogPasswordFile.map { try SecretFile.read($0, what: "--catalog-password-file") }
             ?? SettingSources.process.variable("PGPASSWORD")
-        return try PostgresCatalogDatabase(address: try parse(address), password: password, connections: catalogConnections)
+        return try await PostgresCatalogDatabase(address: try parse(address), password: password, connections: catalogConnections)
     }
 }

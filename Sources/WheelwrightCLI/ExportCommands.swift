@@ -24,9 +24,9 @@ extension Wheelwright {
 
         @OptionGroup var catalogOptions: CatalogOptions
 
-        func run() throws {
+        func run() async throws {
             let progress = Progress(label: "export", quiet: false)
-            let manifest = try StoreExport(source: URL(fileURLWithPath: data), destination: URL(fileURLWithPath: destination),
+            let manifest = try await StoreExport(source: URL(fileURLWithPath: data), destination: URL(fileURLWithPath: destination),
                                            database: try catalogOptions.database())
                 .run(wheelwright: Wheelwright.version) { reportCopy($0, of: $1, to: progress) }
             print("exported \(manifest.files) files (\(manifest.blobs) blobs, \(manifest.bytes >> 20) MiB) to \(destination)")
@@ -52,9 +52,9 @@ extension Wheelwright {
         @OptionGroup(title: "A new, empty PostgreSQL catalog to load the export into (the way from one SQLite index to replicas)")
         var catalogOptions: CatalogOptions
 
-        func run() throws {
+        func run() async throws {
             let progress = Progress(label: "import", quiet: false)
-            let manifest = try StoreImport(source: URL(fileURLWithPath: source), destination: URL(fileURLWithPath: data),
+            let manifest = try await StoreImport(source: URL(fileURLWithPath: source), destination: URL(fileURLWithPath: data),
                                            database: try catalogOptions.database())
                 .run { reportCopy($0, of: $1, to: progress) }
             print("imported \(manifest.files) files (\(manifest.blobs) blobs, exported \(manifest.created) by wheelwright \(manifest.wheelwright)) into \(data); every sha256 checked")

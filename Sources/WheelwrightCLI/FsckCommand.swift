@@ -19,9 +19,9 @@ extension Wheelwright {
 
         @OptionGroup var catalogOptions: CatalogOptions
 
-        func run() throws {
-            let check = try StoreCheck(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
-            let (checked, findings) = try check.run()
+        func run() async throws {
+            let check = try await StoreCheck(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
+            let (checked, findings) = try await check.run()
             for finding in findings { print((finding.isDamage ? "damaged: " : "unreferenced: ") + finding.description) }
             let damage = findings.filter(\.isDamage).count
             print("checked \(checked) files: \(damage == 0 ? "all whole" : "\(damage) damaged or missing")")

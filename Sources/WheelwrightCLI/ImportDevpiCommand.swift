@@ -27,11 +27,11 @@ extension Wheelwright {
 
         @OptionGroup var catalogOptions: CatalogOptions
 
-        func run() throws {
-            let service = try IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
+        func run() async throws {
+            let service = try await IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
             let start = ContinuousClock.now
             let progress = Progress(label: "import", quiet: false)
-            let summary = try DevpiImport(service: service, dump: URL(fileURLWithPath: dump)).run { step in
+            let summary = try await DevpiImport(service: service, dump: URL(fileURLWithPath: dump)).run { step in
                 progress.start(total: step.total)
                 progress.finished(step.line, failed: step.refused)
             }

@@ -30,20 +30,20 @@ func sortVersions(path: String, repetitions: Int) throws {
 /// Fills `index` in the store at `directory` with `count` files, `perProject` versions of one
 /// wheel per project (catalog rows only: the listing and scale benchmarks read names, never
 /// blobs), creating root and the index; the index's user and root have the password `bench`.
-func seedIndex(directory: String, index: String, count: Int, perProject: Int) throws {
-    let service = try IndexService(directory: URL(fileURLWithPath: directory))
-    _ = try service.bootstrapRoot(password: "bench")
+func seedIndex(directory: String, index: String, count: Int, perProject: Int) async throws {
+    let service = try await IndexService(directory: URL(fileURLWithPath: directory))
+    _ = try await service.bootstrapRoot(password: "bench")
     let id = try IndexID(index)
-    if try !service.catalog.userExists(id.user) {
-        try service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench"))
+    if try await !service.catalog.userExists(id.user) {
+        try await service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench"))
     }
-    if try service.catalog.settings(of: id) == nil {
-        try service.catalog.createIndex(id, settings: IndexSettings())
+    if try await service.catalog.settings(of: id) == nil {
+        try await service.catalog.createIndex(id, settings: IndexSettings())
     }
     let start = Date()
     for number in 0..<count {
         let (project, version) = number.quotientAndRemainder(dividingBy: max(1, perProject))
-        _ = try service.catalog.addFile(StoredFile(
+        _ = try await service.catalog.addFile(StoredFile(
             index: id, filename: "seeded_project_\(project)-1.\(version)-py3-none-any.whl", project: "seeded-project-\(project)",
             version: "1.\(version)", kind: .wheel, sha256: String(repeating: "0", count: 56) + String(format: "%08x", number), size: 1,
             uploadTime: Date().timeIntervalSince1970, uploader: id.user, requiresPython: nil, metadataSHA256: nil, provenance: nil
@@ -57,16 +57,17 @@ func seedIndex(directory: String, index: String, count: Int, perProject: Int) th
 /// documents as real uploads make them), in group commits of 1,000; then times each of `queries`
 /// through the catalog's full-text search (the median of 21) and prints one JSON line; on the
 /// PostgreSQL catalog `WHEELWRIGHT_BENCH_CATALOG` names, when set.
-func seedSearch(directory: String, index: String, count: Int, queries: [String]) throws {
+func seedSearch(directory: String, index: String, count: Int, queries: [String]) async throws {
     // WHEELWRIGHT_BENCH_CATALOG=postgresql://…: the same on a PostgreSQL catalog.
     let shared = try ProcessInfo.processInfo.environment["WHEELWRIGHT_BENCH_CATALOG"].map {
-        try PostgresCatalogDatabase(address: try PostgresAddress($0), password: nil) as any CatalogDatabase
+        try PostgresAddress($0)
     }
-    let service = try IndexService(directory: URL(fileURLWithPath: directory), database: shared)
-    _ = try service.bootstrapRoot(password: "bench")
+    let database: (any CatalogDatabase)? = if let shared { try await PostgresCatalogDatabase(address: shared, password: nil) } else { nil }
+    let service = try await IndexService(directory: URL(fileURLWithPath: directory), database: database)
+    _ = try await service.bootstrapRoot(password: "bench")
     let id = try IndexID(index)
-    if try !service.catalog.userExists(id.user) { try service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench")) }
-    if try service.catalog.settings(of: id) == nil { try service.catalog.createIndex(id, settings: IndexSettings()) }
+    if try await !service.catalog.userExists(id.user) { try await service.catalog.createUser(id.user, passwordHash: try PasswordHasher.hash("bench")) }
+    if try await service.catalog.settings(of: id) == nil { try await service.catalog.createIndex(id, settings: IndexSettings()) }
     let vocabulary = ["parser", "yaml", "json", "http", "client", "server", "async", "fast", "library", "database", "driver", "image",
                       "numeric", "array", "testing", "plugin", "framework", "web", "crypto", "hash", "compression", "archive", "logging",
                       "config", "schema", "validation", "cli", "terminal", "color", "date", "time", "zone", "network", "socket", "cache",
@@ -111,7 +112,7 @@ func seedSearch(directory: String, index: String, count: Int, queries: [String])
             uploader: id.user, requiresPython: nil, metadataSHA256: nil, provenance: nil
         ), metadata: Array(metadata.utf8)))
         if batch.count == 1_000 || number == count - 1 {
-            _ = try service.catalog.addFiles(batch)
+            _ = try await service.catalog.addFiles(batch)
             batch.removeAll(keepingCapacity: true)
         }
     }
@@ -123,7 +124,7 @@ func seedSearch(directory: String, index: String, count: Int, queries: [String])
         var hits = 0
         for _ in 0..<21 {
             let began = ContinuousClock.now
-            hits = try service.catalog.search(query, in: nil, limit: 100).hits.count
+            hits = try await service.catalog.search(query, in: nil, limit: 100).hits.count
             times.append((ContinuousClock.now - began).seconds * 1000)
         }
         times.sort()
@@ -197,9 +198,9 @@ do {
     case (3, "multipart"):
         try compareMultipartParsers(megabytes: max(1, Int(arguments[2]) ?? 64))
     case (6..., "seed-search"):
-        try seedSearch(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0, queries: Array(arguments[5...]))
+        try await seedSearch(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0, queries: Array(arguments[5...]))
     case (5...6, "seed-index"):
-        try seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0,
+        try await seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0,
                       perProject: arguments.count > 5 ? Int(arguments[5]) ?? 1 : 1)
     default:
         FileHandle.standardError.write(Data(usage.utf8))

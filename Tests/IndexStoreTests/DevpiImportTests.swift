@@ -13,7 +13,7 @@ import Glibc
 @Suite("devpi dump and export, hostile")
 struct DevpiImportTests {
     @Test("import-devpi follows no link out of the dump, copies no device or FIFO, and stores no invalid user or acl_upload name")
-    func hostileDump() throws {
+    func hostileDump() async throws {
         let folder = try TemporaryFolder()
         let dump = folder.url.appendingPathComponent("dump")
         let outside = folder.url.appendingPathComponent("outside")
@@ -36,15 +36,15 @@ struct DevpiImportTests {
         let dataindex: [String: Any] = ["dumpversion": "2", "users": ["good": [:], "bad/user": [:], "<b>x</b>": [:]], "indexes": ["good/dev": index]]
         try JSONSerialization.data(withJSONObject: dataindex).write(to: dump.appendingPathComponent("dataindex.json"))
 
-        let service = try IndexService(directory: folder.url.appendingPathComponent("data"))
-        let summary = try DevpiImport(service: service, dump: dump).run()
+        let service = try await IndexService(directory: folder.url.appendingPathComponent("data"))
+        let summary = try await DevpiImport(service: service, dump: dump).run()
         #expect(summary.usersCreated == 1 && summary.filesStored == 0, "\(summary)")
         #expect(summary.refused.count == 4, "\(summary.refused)")
         #expect(summary.refused.filter { $0.contains("leaves the dump's folder") }.count == 3, "\(summary.refused)")
         #expect(summary.refused.contains { $0.contains("fifo") && $0.contains("not a regular file") }, "\(summary.refused)")
         #expect(summary.notes.contains { $0.contains("\"bad/acl\" dropped") } && summary.notes.contains { $0.contains("\"<i>x</i>\" dropped") }, "\(summary.notes)")
         #expect(summary.notes.contains { $0.contains("\"bad/user\" not imported") }, "\(summary.notes)")
-        let settings = try #require(try service.catalog.settings(of: try IndexID("good/dev")))
+        let settings = try await #require(try service.catalog.settings(of: try IndexID("good/dev")))
         #expect(settings.aclUpload == ["ok-user"], "\(settings.aclUpload)")
     }
 

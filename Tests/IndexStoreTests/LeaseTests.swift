@@ -7,23 +7,23 @@ import Testing
 @Suite("Build leases")
 struct LeaseTests {
     @Test("one holder per share; all overlaps shards; renewal by the holder; an expired lease is free; release by the holder only")
-    func rules() throws {
-        let catalog = try Catalog(path: nil)
+    func rules() async throws {
+        let catalog = try await Catalog(path: nil)
         let now = 1_000_000.0
-        #expect(try catalog.acquireLease("all", owner: "a pid 1", user: "root", seconds: 120, now: now).granted)
-        let refused = try catalog.acquireLease("all", owner: "b pid 2", user: "root", seconds: 120, now: now + 1)
+        await #expect(try catalog.acquireLease("all", owner: "a pid 1", user: "root", seconds: 120, now: now).granted)
+        let refused = try await catalog.acquireLease("all", owner: "b pid 2", user: "root", seconds: 120, now: now + 1)
         #expect(!refused.granted && refused.lease == BuildLease(name: "all", owner: "a pid 1", expires: now + 120))
-        #expect(try !catalog.acquireLease("shard-1-of-3", owner: "b pid 2", user: "root", seconds: 120, now: now + 1).granted)
+        await #expect(try !catalog.acquireLease("shard-1-of-3", owner: "b pid 2", user: "root", seconds: 120, now: now + 1).granted)
         // The holder renews; after the expiry another may take it.
-        #expect(try catalog.acquireLease("all", owner: "a pid 1", user: "root", seconds: 120, now: now + 60).lease.expires == now + 180)
-        #expect(try !catalog.acquireLease("all", owner: "b pid 2", user: "root", seconds: 120, now: now + 179).granted)
-        #expect(try catalog.acquireLease("shard-1-of-3", owner: "b pid 2", user: "root", seconds: 120, now: now + 181).granted)
+        await #expect(try catalog.acquireLease("all", owner: "a pid 1", user: "root", seconds: 120, now: now + 60).lease.expires == now + 180)
+        await #expect(try !catalog.acquireLease("all", owner: "b pid 2", user: "root", seconds: 120, now: now + 179).granted)
+        await #expect(try catalog.acquireLease("shard-1-of-3", owner: "b pid 2", user: "root", seconds: 120, now: now + 181).granted)
         // Shards do not overlap one another, but all overlaps them.
-        #expect(try catalog.acquireLease("shard-2-of-3", owner: "c pid 3", user: "root", seconds: 120, now: now + 182).granted)
-        #expect(try !catalog.acquireLease("all", owner: "d pid 4", user: "root", seconds: 120, now: now + 183).granted)
-        #expect(try !catalog.releaseLease("shard-1-of-3", owner: "c pid 3"))
-        #expect(try catalog.releaseLease("shard-1-of-3", owner: "b pid 2"))
-        #expect(try catalog.acquireLease("shard-1-of-3", owner: "d pid 4", user: "root", seconds: 120, now: now + 184).granted)
+        await #expect(try catalog.acquireLease("shard-2-of-3", owner: "c pid 3", user: "root", seconds: 120, now: now + 182).granted)
+        await #expect(try !catalog.acquireLease("all", owner: "d pid 4", user: "root", seconds: 120, now: now + 183).granted)
+        await #expect(try !catalog.releaseLease("shard-1-of-3", owner: "c pid 3"))
+        await #expect(try catalog.releaseLease("shard-1-of-3", owner: "b pid 2"))
+        await #expect(try catalog.acquireLease("shard-1-of-3", owner: "d pid 4", user: "root", seconds: 120, now: now + 184).granted)
     }
 
     @Test("lease names: all or shard-I-of-N with 1 ≤ I ≤ N ≤ 1000, canonical digits")

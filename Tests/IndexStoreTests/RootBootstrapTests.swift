@@ -11,18 +11,18 @@ struct RootBootstrapTests {
     @Test("a new root gets the password; a second start leaves it; a locked root gets one")
     func bootstrap() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let service = try IndexService(directory: directory)
-        #expect(try service.bootstrapRoot(password: "first-secret"))
-        #expect(try !service.bootstrapRoot(password: "second-secret"))
+        let service = try await IndexService(directory: directory)
+        await #expect(try service.bootstrapRoot(password: "first-secret"))
+        await #expect(try !service.bootstrapRoot(password: "second-secret"))
         #expect(try await service.authenticate(user: "root", password: "first-secret", from: "test") != nil)
         #expect(try await service.authenticate(user: "root", password: "second-secret", from: "test") == nil)
 
-        try service.catalog.createUser("imported", passwordHash: PasswordHasher.locked)
+        try await service.catalog.createUser("imported", passwordHash: PasswordHasher.locked)
         for attempt in ["", "!", "imported"] {
             #expect(try await service.authenticate(user: "imported", password: attempt, from: "test") == nil)
         }
-        try service.catalog.updateUser("root", passwordHash: PasswordHasher.locked, builder: nil)
-        #expect(try service.bootstrapRoot(password: "after-import"))
+        try await service.catalog.updateUser("root", passwordHash: PasswordHasher.locked, builder: nil)
+        await #expect(try service.bootstrapRoot(password: "after-import"))
         #expect(try await service.authenticate(user: "root", password: "after-import", from: "test") != nil)
     }
 }

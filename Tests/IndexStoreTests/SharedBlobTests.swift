@@ -20,11 +20,11 @@ struct SharedBlobTests {
     /// A store on a new catalog with alice and her volatile `dev`, and a replica of it on the same folder.
     static func storeWithReplica(_ folder: TemporaryFolder) async throws -> (IndexService, IndexService, IndexID) {
         let database = try await CatalogEngine.makePostgresDatabase()
-        let service = try IndexService(directory: folder.url, database: database)
+        let service = try await IndexService(directory: folder.url, database: database)
         let index = try IndexID(user: "alice", index: "dev")
-        try service.catalog.createUser("alice", passwordHash: "h")
-        try service.catalog.createIndex(index, settings: IndexSettings(volatile: true))
-        return (service, try IndexService(directory: folder.url, database: try CatalogEngine.replica(of: database)), index)
+        try await service.catalog.createUser("alice", passwordHash: "h")
+        try await service.catalog.createIndex(index, settings: IndexSettings(volatile: true))
+        return await (service, try IndexService(directory: folder.url, database: try CatalogEngine.replica(of: database)), index)
     }
 
     static func file(_ digest: BlobDigest, in index: IndexID) -> StoredFile {
@@ -38,7 +38,7 @@ struct SharedBlobTests {
         let (first, _, index) = try await Self.storeWithReplica(folder)
         let referencedDigest = try #require(BlobDigest(String(repeating: "a", count: 64)))
         let referenced = try Self.plant(first.blobs, referencedDigest, age: 7200)
-        _ = try first.catalog.addFile(Self.file(referencedDigest, in: index))
+        _ = try await first.catalog.addFile(Self.file(referencedDigest, in: index))
         let oldOrphan = try Self.plant(first.blobs, try #require(BlobDigest(String(repeating: "b", count: 64))), age: 7200)
         let youngOrphan = try Self.plant(first.blobs, try #require(BlobDigest(String(repeating: "c", count: 64))), age: 60)
         let oldTemporary = folder.url.appendingPathComponent("tmp/old-upload"), youngTemporary = folder.url.appendingPathComponent("tmp/young-upload")
@@ -47,12 +47,12 @@ struct SharedBlobTests {
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: url.path)
         }
         // Another replica starts on the same folder and catalog.
-        _ = try IndexService(directory: folder.url, database: first.catalog.database)
+        _ = try await IndexService(directory: folder.url, database: first.catalog.database)
         let exists = { (url: URL) in FileManager.default.fileExists(atPath: url.path) }
         #expect(exists(referenced) && exists(youngOrphan) && exists(youngTemporary))
         #expect(!exists(oldOrphan) && !exists(oldTemporary))
         // An hour on, the young orphan is old enough; the referenced blob stays whatever its age.
-        let later = try first.collectGarbage(now: Date().addingTimeInterval(IndexService.sharedGrace + 120))
+        let later = try await first.collectGarbage(now: Date().addingTimeInterval(IndexService.sharedGrace + 120))
         #expect(later.orphans == 1 && later.temporaries == 1 && exists(referenced) && !exists(youngOrphan))
     }
 
@@ -66,9 +66,9 @@ struct SharedBlobTests {
         let placed = AsyncStream<Void>.makeStream()
         let collected = Task.detached { () throws -> Int in
             for await _ in placed.stream { break }
-            return try replica.collectGarbage(now: Date().addingTimeInterval(10 * IndexService.sharedGrace)).orphans
+            return try await replica.collectGarbage(now: Date().addingTimeInterval(10 * IndexService.sharedGrace)).orphans
         }
-        _ = try service.catalog.addFile(Self.file(digest, in: index)) {
+        _ = try await service.catalog.addFile(Self.file(digest, in: index)) {
             _ = try Self.plant(service.blobs, digest, age: 0)
             placed.continuation.yield()
             Thread.sleep(forTimeInterval: 0.5)  // the collection must wait here, not delete

@@ -12,10 +12,10 @@ struct UploadCommitTests {
     func groupCommit(engine: CatalogEngine) async throws {
         let folder = try TemporaryFolder()
         let database: (any CatalogDatabase)? = engine == .postgresql ? try await CatalogEngine.makePostgresDatabase() : nil
-        let service = try IndexService(directory: folder.url.appendingPathComponent("store"), database: database)
-        try service.catalog.createUser("alice", passwordHash: "h")
+        let service = try await IndexService(directory: folder.url.appendingPathComponent("store"), database: database)
+        try await service.catalog.createUser("alice", passwordHash: "h")
         let stable = try IndexID(user: "alice", index: "stable")
-        try service.catalog.createIndex(stable, settings: IndexSettings(volatile: false))
+        try await service.catalog.createIndex(stable, settings: IndexSettings(volatile: false))
         let alice = Identity(user: "alice")
         // Eight distinct wheels, one of them sent twice, and two different wheels of one name.
         var paths: [String] = []
@@ -26,15 +26,14 @@ struct UploadCommitTests {
         paths.append(try await makeDistribution(in: other, "clash", "1.0", payload: "two"))
 
         // Hold the catalog's write lock until every upload is waiting on the committer.
-        let release = DispatchSemaphore(value: 0), holding = DispatchSemaphore(value: 0)
-        let holder = Thread {
-            try? service.catalog.database.write { _ in
-                holding.signal()
-                release.wait()
+        let (held, holding) = AsyncStream<Void>.makeStream(), (released, release) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await service.catalog.database.write { _ in
+                holding.yield()
+                for await _ in released { break }
             }
         }
-        holder.start()
-        holding.wait()
+        for await _ in held { break }
         let before = service.committer.transactions
         let outcomes = try await withThrowingTaskGroup(of: (Int, Result<UploadOutcome, StoreError>).self) { group in
             for (position, path) in paths.enumerated() {
@@ -50,7 +49,7 @@ struct UploadCommitTests {
                 }
             }
             while service.committer.unanswered < paths.count { try await Task.sleep(for: .milliseconds(5)) }
-            release.signal()
+            release.yield()
             var outcomes: [Int: Result<UploadOutcome, StoreError>] = [:]
             for try await (position, outcome) in group { outcomes[position] = outcome }
             return outcomes
@@ -62,7 +61,8 @@ struct UploadCommitTests {
         let refused = outcomes.values.compactMap { if case .failure(let error) = $0 { error } else { nil } }
         #expect(stored == 9 && present == 1)
         #expect(refused.count == 1 && refused.first?.kind == .conflict)
-        let files = try service.catalog.files(of: "clash", in: [stable]) + (0..<8).flatMap { try service.catalog.files(of: "demo\($0)", in: [stable]) }
+        var files = try await service.catalog.files(of: "clash", in: [stable])
+        for number in 0..<8 { files += try await service.catalog.files(of: "demo\(number)", in: [stable]) }
         #expect(files.count == 9)
         for file in files {
             let digest = try #require(BlobDigest(file.sha256))

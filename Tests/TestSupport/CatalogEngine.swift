@@ -13,19 +13,19 @@ public enum CatalogEngine: String, CaseIterable, Sendable, CustomTestStringConve
     /// cluster (`SharedPostgres`) for PostgreSQL.
     public func makeCatalog() async throws -> Catalog {
         switch self {
-        case .sqlite: try Catalog(path: nil)
-        case .postgresql: try Catalog(database: try await Self.makePostgresDatabase())
+        case .sqlite: try await Catalog(path: nil)
+        case .postgresql: try await Catalog(database: try await Self.makePostgresDatabase())
         }
     }
 
     /// A second connection to a PostgreSQL catalog, as another replica would open it.
-    public static func replica(of catalog: Catalog) throws -> Catalog {
-        try Catalog(database: try replica(of: catalog.database))
+    public static func replica(of catalog: Catalog) async throws -> Catalog {
+        try await Catalog(database: try await replica(of: catalog.database))
     }
 
-    public static func replica(of database: any CatalogDatabase) throws -> PostgresCatalogDatabase {
+    public static func replica(of database: any CatalogDatabase) async throws -> PostgresCatalogDatabase {
         guard let address = try? PostgresAddress(database.location) else { throw TestFailure("not a PostgreSQL catalog") }
-        return try PostgresCatalogDatabase(address: address, password: nil)
+        return try await PostgresCatalogDatabase(address: address, password: nil)
     }
 
     /// A new database in the suite's cluster (`SharedPostgres`).
@@ -33,7 +33,7 @@ public enum CatalogEngine: String, CaseIterable, Sendable, CustomTestStringConve
         guard let cluster = SharedPostgres.cluster else { throw TestFailure("the suite needs the .sharedPostgres trait") }
         let name = "catalog_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
         _ = try await cluster.psql("CREATE DATABASE \(name)")
-        return try PostgresCatalogDatabase(address: try PostgresAddress("postgresql://postgres@127.0.0.1:\(cluster.port)/\(name)"), password: nil)
+        return try await PostgresCatalogDatabase(address: try PostgresAddress("postgresql://postgres@127.0.0.1:\(cluster.port)/\(name)"), password: nil)
     }
 }
 

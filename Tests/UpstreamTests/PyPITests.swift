@@ -15,7 +15,7 @@ struct PyPITests {
         #expect(sdist.filename == "six-1.17.0.tar.gz" && sdist.sha256 != nil)
         let path = try await client.download(sdist, into: try DownloadCache(root: folder.url))
         #expect(FileManager.default.fileExists(atPath: path.path))
-        await #expect(throws: UpstreamError.self) {
+        #expect(throws: UpstreamError.self) {
             _ = try UpstreamClient.sdist(in: page, name: "six", version: try Version("9.9"), index: index)
         }
     }
