@@ -3,6 +3,7 @@
 # the very bytes wheelwright answers (saved to disk) against wheelwright answering from its page
 # cache, with the request log on (to a file) and every protection in place. wrk -t2 -c16 on
 # loopback; PROJECTS (200) x VERSIONS (10) wheels; DURATION (15s) per run.
+# WHEELWRIGHT: the binary (.build/release/wheelwright; another build to compare with).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/limit
@@ -12,7 +13,7 @@ projects=${PROJECTS:-200}
 versions=${VERSIONS:-10}
 duration=${DURATION:-15s}
 python=.venv/bin/python
-wheelwright=.build/release/wheelwright
+wheelwright=${WHEELWRIGHT:-.build/release/wheelwright}
 source bench/common.sh
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -5,6 +5,10 @@
 #   - project page req/s and p99 (wrk): cached, and uncached (--page-cache-mb 0: every request
 #     reads the catalog and renders), on SQLite and on PostgreSQL;
 #   - twine upload files/s of one corpus into each single process;
+#   - the uncached page at 64 connections on PostgreSQL with --catalog-connections 4, 8 and 16
+#     (what a query in flight holds: a connection, or a thread too);
+#   - with PEER=another wheelwright binary (an earlier build), its single processes measured the
+#     same way in the same run, first, and the ratios of both;
 #   - project page req/s through nginx with 1, 2 and 3 replicas;
 #   - failover: 8 clients on keep-alive connections through nginx, one replica SIGKILLed; the
 #     requests failed and the p99 in the 5 s after the kill against the 3 s before.
@@ -39,7 +43,7 @@ pg_port=$(free_port)
 runuser -u postgres -- "$pgbin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 >"$out/initdb.log"
 runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start \
   -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
-for db in single uncached replicas; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"; done
+for db in single peer replicas; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"; done
 catalog() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
 
 echo "== corpus: $projects projects x $versions versions"
@@ -49,7 +53,7 @@ files=$((projects * versions))
 
 serve() { # name port [serve options...]; waits until it answers
   local name=$1 port=$2; shift 2
-  WHEELWRIGHT_ROOT_PASSWORD=benchpw $wheelwright serve --port "$port" "$@" >"$out/$name.log" 2>&1 &
+  WHEELWRIGHT_ROOT_PASSWORD=benchpw ${binary:-$wheelwright} serve --port "$port" "$@" >"$out/$name.log" 2>&1 &
   pids+=("$!"); eval "pid_${name//-/_}=$!"
   wait_for "http://127.0.0.1:$port/+health"
 }
@@ -69,23 +73,46 @@ load() { # name url
   echo "  $1: $(grep 'Requests/sec' "$out/wrk-$1.txt")"
 }
 
-echo "== single processes: SQLite and PostgreSQL, uploads then pages"
-sq_port=$(free_port); pq_port=$(free_port)
-serve sqlite "$sq_port" --data "$out/sqlite"
-serve postgresql "$pq_port" --data "$out/pg-blobs" --catalog "$(catalog single)"
-setup "$sq_port"; setup "$pq_port"
-sq_upload=$(upload "http://127.0.0.1:$sq_port/bench/stage/"); echo "  twine, SQLite: ${sq_upload}s"
-pq_upload=$(upload "http://127.0.0.1:$pq_port/bench/stage/"); echo "  twine, PostgreSQL: ${pq_upload}s"
-load sqlite-cached "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
-load postgresql-cached "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
-kill "$pid_sqlite" "$pid_postgresql"; wait "$pid_sqlite" "$pid_postgresql" 2>/dev/null || true
-# The same data without the page cache: every request reads the catalog and renders.
-sq_port=$(free_port); pq_port=$(free_port)
-serve sqlite-uncached "$sq_port" --data "$out/sqlite" --page-cache-mb 0
-serve postgresql-uncached "$pq_port" --data "$out/pg-blobs" --catalog "$(catalog single)" --page-cache-mb 0
-load sqlite-uncached "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
-load postgresql-uncached "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
-kill "$pid_sqlite_uncached" "$pid_postgresql_uncached" 2>/dev/null || true
+single_processes() { # label binary database: uploads then pages, SQLite and PostgreSQL, one process each
+  local label=$1 binary=$2 database=$3 sq_port pq_port
+  echo "== single processes ($label: $binary): SQLite and PostgreSQL, uploads then pages"
+  sq_port=$(free_port); pq_port=$(free_port)
+  serve "$label-sqlite" "$sq_port" --data "$out/$label-sqlite"
+  serve "$label-postgresql" "$pq_port" --data "$out/$label-pg-blobs" --catalog "$(catalog "$database")"
+  setup "$sq_port"; setup "$pq_port"
+  upload "http://127.0.0.1:$sq_port/bench/stage/" >"$out/$label-upload-sqlite.txt"; echo "  twine, SQLite: $(cat "$out/$label-upload-sqlite.txt")s"
+  upload "http://127.0.0.1:$pq_port/bench/stage/" >"$out/$label-upload-postgresql.txt"; echo "  twine, PostgreSQL: $(cat "$out/$label-upload-postgresql.txt")s"
+  load "$label-sqlite-cached" "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
+  load "$label-postgresql-cached" "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
+  stop_all
+  # The same data without the page cache: every request reads the catalog and renders.
+  sq_port=$(free_port); pq_port=$(free_port)
+  serve "$label-sqlite-uncached" "$sq_port" --data "$out/$label-sqlite" --page-cache-mb 0
+  serve "$label-postgresql-uncached" "$pq_port" --data "$out/$label-pg-blobs" --catalog "$(catalog "$database")" --page-cache-mb 0
+  load "$label-sqlite-uncached" "http://127.0.0.1:$sq_port/bench/stage/+simple/$probe/"
+  load "$label-postgresql-uncached" "http://127.0.0.1:$pq_port/bench/stage/+simple/$probe/"
+  stop_all
+}
+stop_all() { # stops the servers started so far
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+}
+labels=(this)
+if [ -n "${PEER:-}" ]; then
+  binary=$PEER single_processes peer "$PEER" peer
+  labels=(peer this)
+fi
+single_processes this "$wheelwright" single
+
+echo "== PostgreSQL, uncached page at 64 connections, by --catalog-connections"
+for connections in 4 8 16; do
+  port=$(free_port)
+  serve "connections-$connections" "$port" --data "$out/this-pg-blobs" --catalog "$(catalog single)" --page-cache-mb 0 --catalog-connections "$connections"
+  wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/bench/stage/+simple/$probe/" >"$out/wrk-connections-$connections.txt" 2>&1
+  echo "  --catalog-connections $connections: $(grep 'Requests/sec' "$out/wrk-connections-$connections.txt")"
+  stop_all
+done
 
 echo "== replicas on one catalog and one blob folder, behind nginx"
 ports=($(free_port) $(free_port) $(free_port))
@@ -189,34 +216,45 @@ def window(low, high):
 json.dump({"before": window(0, killed), "after": window(killed, killed + 5)}, open(path, "w"), indent=2)
 PY
 
-$python - "$out" "$sq_upload" "$pq_upload" "$files" <<'PY'
+$python - "$out" "$files" "${labels[@]}" <<'PY'
 import json, sys
 sys.path.insert(0, "bench")
 import wrk_output
-out, sq_up, pq_up, files = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+out, files, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 def wrk(name):
     return wrk_output.parse(f"{out}/wrk-{name}.txt")
-results = {name: wrk(name) for name in ["sqlite-cached", "postgresql-cached", "sqlite-uncached", "postgresql-uncached", "nginx-1", "nginx-2", "nginx-3"]}
-results["upload"] = {"sqlite_files_per_second": files / sq_up, "postgresql_files_per_second": files / pq_up}
+def seconds(name):
+    return float(open(f"{out}/{name}.txt").read())
+names = [f"{label}-{engine}-{cache}" for label in labels for engine in ("sqlite", "postgresql") for cache in ("cached", "uncached")]
+names += [f"connections-{n}" for n in (4, 8, 16)] + ["nginx-1", "nginx-2", "nginx-3"]
+results = {name: wrk(name) for name in names}
+results["upload"] = {label: {engine: files / seconds(f"{label}-upload-{engine}") for engine in ("sqlite", "postgresql")} for label in labels}
 results["failover"] = json.load(open(f"{out}/failover.json"))
 results["propagation"] = json.load(open(f"{out}/propagation.json"))
 json.dump(results, open(f"{out}/results.json", "w"), indent=2)
 print()
 print(f"{'project page':<34}{'req/s':>9}{'p99 ms':>9}{'non-2xx':>9}")
-for name in results:
-    if name in ("upload", "failover", "propagation"): continue
+for name in names:
     r = results[name]
     print(f"{name:<34}{r['rps']:>9.0f}{r['p99_ms']:>9.2f}{r['non_2xx']:>9}")
-s, p = results["sqlite-cached"], results["postgresql-cached"]
-su, pu = results["sqlite-uncached"], results["postgresql-uncached"]
 print()
-print(f"PostgreSQL / SQLite, one process: cached page {p['rps'] / s['rps']:.2f}x req/s, uncached {pu['rps'] / su['rps']:.2f}x "
-      f"({1e6 / pu['rps']:.0f} vs {1e6 / su['rps']:.0f} us per request at 16 connections)")
+for label in labels:
+    s, p = results[f"{label}-sqlite-cached"], results[f"{label}-postgresql-cached"]
+    su, pu = results[f"{label}-sqlite-uncached"], results[f"{label}-postgresql-uncached"]
+    u = results["upload"][label]
+    print(f"{label}: PostgreSQL / SQLite, one process: cached page {p['rps'] / s['rps']:.2f}x req/s, uncached {pu['rps'] / su['rps']:.2f}x "
+          f"({1e6 / pu['rps']:.0f} vs {1e6 / su['rps']:.0f} us per request at 16 connections)")
+    print(f"{label}: twine upload of {files} files: SQLite {u['sqlite']:.1f} files/s, PostgreSQL {u['postgresql']:.1f} files/s "
+          f"({u['postgresql'] / u['sqlite']:.2f}x)")
+if "peer" in labels:
+    for engine in ("sqlite", "postgresql"):
+        for cache in ("cached", "uncached"):
+            print(f"this / peer, {engine} {cache} page: {results[f'this-{engine}-{cache}']['rps'] / results[f'peer-{engine}-{cache}']['rps']:.2f}x")
+        print(f"this / peer, {engine} uploads: {results['upload']['this'][engine] / results['upload']['peer'][engine]:.2f}x")
+c = [results[f"connections-{n}"]["rps"] for n in (4, 8, 16)]
+print(f"PostgreSQL uncached page at 64 connections: --catalog-connections 4: {c[0]:.0f}, 8: {c[1]:.0f}, 16: {c[2]:.0f} req/s")
 print(f"through nginx: 1 replica {results['nginx-1']['rps']:.0f}, 2 replicas {results['nginx-2']['rps']:.0f}, 3 replicas {results['nginx-3']['rps']:.0f} req/s "
       f"(2 cores: nginx, wrk and the replicas share them)")
-u = results["upload"]
-print(f"twine upload of {files} files: SQLite {u['sqlite_files_per_second']:.1f} files/s, PostgreSQL {u['postgresql_files_per_second']:.1f} files/s "
-      f"({u['postgresql_files_per_second'] / u['sqlite_files_per_second']:.2f}x)")
 g = results["propagation"]
 print(f"an upload to replica 0 listed on replica 2's cached page after: median {g['median_ms']:.1f} ms, max {g['max_ms']:.1f} ms ({g['uploads']} uploads; goal < 100 ms)")
 f = results["failover"]

@@ -43,25 +43,18 @@ extension Catalog {
         let rank = Dictionary(order.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { first, _ in first })
         return try await read { db in
             var found: [String: (rank: Int, docs: StoredDocs)] = [:]
-            for row in try await db.rows("SELECT indexPath, version, \(Self.docsColumns) FROM doc WHERE project = ? AND indexPath IN (\(placeholders(order.count)))",
-                                   [project] + order.map(\.description)) {
-                let path: String = try row["indexPath"], version: String = try row["version"]
-                guard let position = rank[path], found[version].map({ position < $0.rank }) ?? true else { continue }
-                found[version] = (position, try Self.docs(row, project: project, version: version, in: try IndexID(path)))
+            let records = try await db.records(CatalogRecords.Docs.self, "SELECT \(CatalogRecords.Docs.columns()) FROM doc WHERE project = ? AND indexPath IN (\(placeholders(order.count)))",
+                                               [project] + order.map(\.description))
+            for record in records {
+                guard let position = rank[record.indexPath], found[record.version].map({ position < $0.rank }) ?? true else { continue }
+                found[record.version] = (position, try record.value)
             }
             return found.mapValues(\.docs)
         }
     }
 
     static func docs(_ project: String, version: String, in index: IndexID, _ db: any SQLSession) async throws -> StoredDocs? {
-        try await db.rows("SELECT \(docsColumns) FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
-            .first.map { try docs($0, project: project, version: version, in: index) }
-    }
-
-    private static let docsColumns = "sha256, size, uploadTime, uploader, history"
-
-    private static func docs(_ row: SQLRow, project: String, version: String, in index: IndexID) throws -> StoredDocs {
-        StoredDocs(index: index, project: project, version: version, sha256: try row["sha256"], size: try row["size"],
-                   uploadTime: try row["uploadTime"], uploader: try row["uploader"], history: FileEvent.decoded(try row["history"]))
+        try await db.record(CatalogRecords.Docs.self, "SELECT \(CatalogRecords.Docs.columns()) FROM doc WHERE indexPath = ? AND project = ? AND version = ?",
+                            [index.description, project, version])?.value
     }
 }

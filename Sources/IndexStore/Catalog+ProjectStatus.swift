@@ -29,14 +29,14 @@ extension Catalog {
         let paths = order.map(\.description)
         // Each index's latest change only, and only the indices `index` reads: however many
         // changes another index records for the project, this stays a read of a few rows.
-        let latest = try await db.rows("""
-            SELECT indexPath, status, reason, "user", changedAt FROM project_status
+        let latest = try await db.records(CatalogRecords.ProjectStatusRow.self, """
+            SELECT \(CatalogRecords.ProjectStatusRow.columns()) FROM project_status
             WHERE id IN (SELECT MAX(id) FROM project_status WHERE project = ? AND indexPath IN (\(placeholders(paths.count))) GROUP BY indexPath)
-            """, [project] + paths).map { try change(project, $0) }
-        let history = historyLimit <= 0 ? [] : try await db.rows("""
-            SELECT indexPath, status, reason, "user", changedAt FROM project_status
+            """, [project] + paths).map { try $0.value }
+        let history = historyLimit <= 0 ? [] : try await db.records(CatalogRecords.ProjectStatusRow.self, """
+            SELECT \(CatalogRecords.ProjectStatusRow.columns()) FROM project_status
             WHERE project = ? AND indexPath IN (\(placeholders(paths.count))) ORDER BY id DESC LIMIT ?
-            """, [project] + paths + [historyLimit]).map { try change(project, $0) }.reversed()
+            """, [project] + paths + [historyLimit]).map { try $0.value }.reversed()
         return ProjectStanding(latest: latest, order: order, history: Array(history))
     }
 
@@ -48,14 +48,5 @@ extension Catalog {
                 """, [project, project])
             return try paths.map { try IndexID($0) }
         }
-    }
-
-    private static func change(_ project: String, _ row: SQLRow) throws -> ProjectStatusChange {
-        let stored: String = try row["status"]
-        guard let status = ProjectStatus(rawValue: stored) else {
-            throw StoreError(.internalError, "the catalog holds an unknown project status '\(stored)' for \(project)")
-        }
-        return ProjectStatusChange(index: try IndexID(try row["indexPath"] as String), project: project, status: status,
-                                   reason: try row["reason"], user: try row["user"], time: try row["changedAt"])
     }
 }

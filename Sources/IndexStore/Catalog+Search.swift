@@ -53,11 +53,11 @@ extension Catalog {
     static func rebuildSearch(_ db: any SQLSession) async throws {
         try await db.execute("DELETE FROM search_doc")
         var newest: [String: (version: Version?, text: String, metadata: [UInt8]?)] = [:]
-        try await db.forEachRow("SELECT indexPath, project, version, metadata FROM file", []) { row in
-            let key = "\(try row["indexPath"] as String)\u{0}\(try row["project"] as String)"
-            let text: String = try row["version"]
+        try await db.forEachRow("SELECT \(CatalogRecords.SearchSource.columns()) FROM file", []) { row in
+            let source = try CatalogRecords.SearchSource(row: row)
+            let key = "\(source.indexPath)\u{0}\(source.project)"
+            let (text, metadata) = (source.version, source.metadata)
             let version = try? Version(text)
-            let metadata: [UInt8]? = try row["metadata"]
             if let held = newest[key], !Self.replaces(version, metadata != nil, held.version, held.metadata != nil) { return }
             newest[key] = (version, text, metadata)
         }
@@ -92,9 +92,10 @@ extension Catalog {
     /// The project's document after files of it left `index`: the newest release left, or none.
     static func reindexForSearch(_ project: String, in index: IndexID, _ db: any SQLSession) async throws {
         var best: (version: Version?, text: String, metadata: [UInt8]?)?
-        for row in try await db.rows("SELECT version, metadata FROM file WHERE indexPath = ? AND project = ?", [index.description, project]) {
-            let text: String = try row["version"]
-            let metadata: [UInt8]? = try row["metadata"]
+        let sources = try await db.records(CatalogRecords.SearchSource.self, "SELECT \(CatalogRecords.SearchSource.columns()) FROM file WHERE indexPath = ? AND project = ?",
+                                           [index.description, project])
+        for source in sources {
+            let (text, metadata) = (source.version, source.metadata)
             if let held = best, !replaces(try? Version(text), metadata != nil, held.version, held.metadata != nil) { continue }
             best = (try? Version(text), text, metadata)
         }
@@ -140,15 +141,14 @@ extension Catalog {
             for id in found where !exact.contains(id) { order.append(id) }
             order = Array(order.prefix(limit))
             guard !order.isEmpty else { return SearchResults(hits: [], broad: broad) }
-            var documents: [Int64: SQLRow] = [:]
-            for row in try await db.rows("SELECT id, project, indexPath, version, summary, description FROM search_doc WHERE id IN (\(placeholders(order.count)))", order) {
-                documents[try row["id"]] = row
-            }
-            let hits = try order.compactMap { id -> SearchHit? in
-                guard let row = documents[id], let index = try? IndexID(try row["indexPath"] as String) else { return nil }
-                return SearchHit(project: try row["project"], index: index, version: try row["version"],
-                                 summary: SearchMarks.marked(try row["summary"], terms: query.terms),
-                                 snippet: SearchMarks.snippet(try row["description"], terms: query.terms))
+            let rows = try await db.records(CatalogRecords.SearchDocumentRow.self,
+                                            "SELECT \(CatalogRecords.SearchDocumentRow.columns()) FROM search_doc WHERE id IN (\(placeholders(order.count)))", order)
+            let documents = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let hits = order.compactMap { id -> SearchHit? in
+                guard let row = documents[id], let index = try? IndexID(row.indexPath) else { return nil }
+                return SearchHit(project: row.project, index: index, version: row.version,
+                                 summary: SearchMarks.marked(row.summary, terms: query.terms),
+                                 snippet: SearchMarks.snippet(row.description, terms: query.terms))
             }
             return SearchResults(hits: hits, broad: broad)
         }

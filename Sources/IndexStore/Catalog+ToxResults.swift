@@ -33,17 +33,18 @@ extension Catalog {
     public func toxResults(of project: String, in order: [IndexID]) async throws -> [StoredToxResult] {
         guard !order.isEmpty else { return [] }
         return try await read { db in
-            try await db.rows("SELECT \(Self.toxResultColumns) FROM toxresult WHERE project = ? AND indexPath IN (\(placeholders(order.count))) ORDER BY id",
-                        [project] + order.map(\.description)).map(Self.toxResult)
+            try await db.records(CatalogRecords.ToxResult.self,
+                                 "SELECT \(CatalogRecords.ToxResult.columns()) FROM toxresult WHERE project = ? AND indexPath IN (\(placeholders(order.count))) ORDER BY id",
+                                 [project] + order.map(\.description)).map { try $0.value }
         }
     }
 
     /// Result `id` for `filename` in `index`, with its JSON as posted, or (`log`) its log.
     public func toxResult(_ id: Int64, of filename: String, in index: IndexID, log: Bool) async throws -> (result: StoredToxResult, text: String)? {
         try await read { db in
-            guard let row = try await db.rows("SELECT \(Self.toxResultColumns), \(log ? "log" : "report") AS text FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
-                                        [id, index.description, filename]).first else { return nil }
-            return (try Self.toxResult(row), try row["text"])
+            guard let row = try await db.row("SELECT \(CatalogRecords.ToxResult.columns()), \(log ? "log" : "report") AS text FROM toxresult WHERE id = ? AND indexPath = ? AND filename = ?",
+                                             [id, index.description, filename]) else { return nil }
+            return (try CatalogRecords.ToxResult(row: row).value, try row["text"])
         }
     }
 
@@ -56,8 +57,8 @@ extension Catalog {
         try await write { db in
             // What a result is, not its report and log (up to 1 MiB each): those are copied by
             // the database, row by row.
-            let rows = try await db.rows("""
-                SELECT \(Self.toxResultColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")) FROM toxresult s
+            let records = try await db.records(CatalogRecords.ToxResult.self, """
+                SELECT \(CatalogRecords.ToxResult.columns("s.")) FROM toxresult s
                 JOIN file f ON f.indexPath = ? AND f.filename = s.filename AND f.sha256 = s.fileSHA256
                 WHERE s.indexPath = ? AND s.project = ? AND s.filename IN (\(placeholders(filenames.count)))
                 AND NOT EXISTS (SELECT 1 FROM toxresult t WHERE t.indexPath = ? AND t.filename = s.filename AND t.sha256 = s.sha256)
@@ -65,8 +66,8 @@ extension Catalog {
                 """, [target.description, source.description, project] + filenames + [target.description])
             let push = FileEvent(what: .push, who: pusher, when: when, src: source.description, dst: target.description)
             var held: [String: Int64] = [:]
-            for row in rows {
-                let result = try Self.toxResult(row)
+            for record in records {
+                let result = try record.value
                 if held[result.filename] == nil {
                     held[result.filename] = try await db.value("SELECT COUNT(*) FROM toxresult WHERE indexPath = ? AND project = ? AND filename = ?",
                                                          [target.description, project, result.filename]) ?? 0
@@ -79,20 +80,7 @@ extension Catalog {
                     """, [target.description, try FileEvent.encoded(result.history + [push]), result.id])
                 held[result.filename] = count + 1
             }
-            if !rows.isEmpty { try await db.bumpGeneration() }
+            if !records.isEmpty { try await db.bumpGeneration() }
         }
-    }
-
-    private static let toxResultColumns = "id, indexPath, filename, fileSHA256, project, version, uploadTime, uploader, host, platform, environments, sha256, history"
-
-    private static func toxResult(_ row: SQLRow) throws -> StoredToxResult {
-        let environments: String = try row["environments"]
-        return StoredToxResult(
-            id: try row["id"], index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], fileSHA256: try row["fileSHA256"],
-            project: try row["project"], version: try row["version"], uploadTime: try row["uploadTime"], uploader: try row["uploader"],
-            host: try row["host"], platform: try row["platform"],
-            environments: try JSONDecoder().decode([ToxEnvironmentSummary].self, from: Data(environments.utf8)), sha256: try row["sha256"],
-            history: FileEvent.decoded(try row["history"])
-        )
     }
 }

@@ -119,10 +119,9 @@ public struct Catalog: Sendable {
     /// Refuses when another index serves one of `deleted` through its bases, naming every such index.
     private static func refuseIfBase(of deleted: [IndexID], _ db: any SQLSession) async throws {
         var users: [IndexID: [IndexID]] = [:]
-        for row in try await db.rows(#"SELECT path, settings FROM "index""#) {
-            let path = try IndexID(try row["path"] as String)
+        for record in try await db.records(CatalogRecords.Index.self, #"SELECT path, settings FROM "index""#) {
+            let (path, settings) = try record.value
             guard !deleted.contains(path) else { continue }
-            let settings = try decodeSettings(try row["settings"])
             for base in settings.bases where deleted.contains(base) { users[base, default: []].append(path) }
         }
         guard let base = users.keys.sorted(by: { $0.description < $1.description }).first, let dependents = users[base] else { return }
@@ -150,28 +149,20 @@ public struct Catalog: Sendable {
     /// whether it may only read, if it is live.
     public func token(_ id: String) async throws -> (user: String, secretHash: String, indices: [IndexID]?, readOnly: Bool)? {
         try await read { db in
-            guard let row = try await db.row(#"SELECT "user", secretHash, indices, readOnly FROM token WHERE id = ? AND revokedAt IS NULL"#, [id]) else {
+            guard let token = try await db.record(CatalogRecords.Token.self, "SELECT \(CatalogRecords.Token.columns()) FROM token WHERE id = ? AND revokedAt IS NULL", [id]) else {
                 return nil
             }
-            let scope: String? = try row["indices"]
-            let indices = try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)) }
-            return (try row["user"], try row["secretHash"], indices, try row["readOnly"])
+            return (token.user, token.secretHash, try token.scope, token.readOnly)
         }
     }
 
     /// The live tokens of `user` (of everyone when nil), oldest first.
     public func tokens(of user: String?) async throws -> [TokenSummary] {
         try await read { db in
-            let rows = try await db.rows("""
-                SELECT id, "user", indices, createdAt, lastUsedAt, readOnly FROM token
+            try await db.records(CatalogRecords.Token.self, """
+                SELECT \(CatalogRecords.Token.columns()) FROM token
                 WHERE revokedAt IS NULL\(user == nil ? "" : #" AND "user" = ?"#) ORDER BY createdAt, id
-                """, user.map { [$0] } ?? [])
-            return try rows.map { row in
-                let scope: String? = try row["indices"]
-                return TokenSummary(id: try row["id"], user: try row["user"],
-                                    indices: try scope.map { try JSONDecoder().decode([IndexID].self, from: Data($0.utf8)).map(\.description) },
-                                    created: try row["createdAt"], lastUsed: try row["lastUsedAt"], readOnly: try row["readOnly"])
-            }
+                """, user.map { [$0] } ?? []).map { try $0.value }
         }
     }
 
@@ -230,9 +221,7 @@ public struct Catalog: Sendable {
 
     public func indices() async throws -> [(path: IndexID, settings: IndexSettings)] {
         try await read { db in
-            try await db.rows(#"SELECT path, settings FROM "index" ORDER BY path"#).map { row in
-                (try IndexID(try row["path"] as String), try Self.decodeSettings(try row["settings"]))
-            }
+            try await db.records(CatalogRecords.Index.self, #"SELECT path, settings FROM "index" ORDER BY path"#).map { try $0.value }
         }
     }
 
@@ -260,7 +249,7 @@ public struct Catalog: Sendable {
     /// Settings by their stored JSON: an index's settings are read several times per upload, and
     /// Foundation's decoder costs ~50k instructions a time. Keyed by the text itself, so a
     /// change made by any replica is a new key, never a stale answer.
-    private static func decodeSettings(_ json: String) throws -> IndexSettings {
+    static func decodeSettings(_ json: String) throws -> IndexSettings {
         if let known = decodedSettings.withLock({ $0[json] }) { return known }
         let settings = try JSONDecoder().decode(IndexSettings.self, from: Data(json.utf8))
         decodedSettings.withLock { cache in
@@ -399,8 +388,8 @@ public struct Catalog: Sendable {
 
     private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) async throws -> StoredFile? {
         if let exact = try await file(index, filename, db) { return exact }
-        return try await db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND identity = ? LIMIT 1", [index.description, identity])
-            .map(storedFile)
+        return try await db.record(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND identity = ? LIMIT 1",
+                                   [index.description, identity])?.value
     }
 
     /// A project's files across `indices` (in resolution order); for one filename the first index wins.
@@ -409,10 +398,10 @@ public struct Catalog: Sendable {
             var seen = Set<String>()
             var result: [StoredFile] = []
             for index in indices {
-                let rows = try await db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
-                                       [index.description, project])
-                for row in rows {
-                    let file = try Self.storedFile(row)
+                let records = try await db.records(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
+                                                   [index.description, project])
+                for record in records {
+                    let file = try record.value
                     if seen.insert(file.filename).inserted { result.append(file) }
                 }
             }
@@ -481,15 +470,11 @@ public struct Catalog: Sendable {
     /// Every blob the catalog names with the size it must have: files and their build logs.
     public func blobReferences() async throws -> [BlobReference] {
         try await read { db in
-            let rows = try await db.rows("""
+            try await db.records(CatalogRecords.Blob.self, """
                 SELECT sha256 AS digest, size FROM file
                 UNION SELECT buildLogSHA256, buildLogSize FROM file WHERE buildLogSHA256 IS NOT NULL
                 UNION SELECT sha256, size FROM doc
-                """)
-            return try rows.compactMap { row in
-                guard let digest = BlobDigest(try row["digest"] as String), let size = try row["size"] as Int64? else { return nil }
-                return BlobReference(digest: digest, size: size)
-            }
+                """).compactMap(\.value)
         }
     }
 
@@ -517,8 +502,9 @@ public struct Catalog: Sendable {
         try await read { db in
             var result: [IndexID: IndexStatistics] = [:]
             for row in try await db.rows("SELECT indexPath, COUNT(DISTINCT project) AS projects, COUNT(*) AS files, MAX(uploadTime) AS last FROM file GROUP BY indexPath") {
-                guard let path = try? IndexID(try row["indexPath"] as String) else { continue }
-                result[path] = IndexStatistics(projects: try row["projects"], files: try row["files"], lastUpload: try row["last"])
+                let statistics = try CatalogRecords.Statistics(row: row)
+                guard let path = try? IndexID(statistics.indexPath ?? "") else { continue }
+                result[path] = statistics.value
             }
             return result
         }
@@ -529,10 +515,9 @@ public struct Catalog: Sendable {
     public func statistics(across indices: [IndexID]) async throws -> IndexStatistics {
         guard !indices.isEmpty else { return .empty }
         return try await read { db in
-            let rows = try await db.rows("SELECT COUNT(DISTINCT project) AS projects, COUNT(DISTINCT filename) AS files, MAX(uploadTime) AS last FROM file WHERE indexPath IN (\(placeholders(indices.count)))",
-                                   indices.map(\.description))
-            guard let row = rows.first else { return .empty }
-            return IndexStatistics(projects: try row["projects"], files: try row["files"], lastUpload: try row["last"])
+            try await db.record(CatalogRecords.Statistics.self,
+                                "SELECT COUNT(DISTINCT project) AS projects, COUNT(DISTINCT filename) AS files, MAX(uploadTime) AS last FROM file WHERE indexPath IN (\(placeholders(indices.count)))",
+                                indices.map(\.description))?.value ?? .empty
         }
     }
 
@@ -552,15 +537,11 @@ public struct Catalog: Sendable {
             let names: [String] = try await db.values("SELECT DISTINCT project FROM file WHERE \(condition) ORDER BY project LIMIT ? OFFSET ?",
                                                 arguments + [limit, offset])
             guard !names.isEmpty else { return ([], total) }
-            let rows = try await db.rows("""
+            let page = try await db.records(CatalogRecords.Summary.self, """
                 SELECT project, COUNT(*) AS files, MAX(uploadTime) AS last, \(db.dialect.distinctList("version")) AS versions
                 FROM file WHERE indexPath IN (\(placeholders(indices.count))) AND project IN (\(placeholders(names.count)))
                 GROUP BY project ORDER BY project
-                """, indices.map(\.description) + names)
-            let page = try rows.map { row in
-                ProjectSummary(name: try row["project"], files: try row["files"], lastUpload: try row["last"],
-                               versions: (try row["versions"] as String? ?? "").split(separator: ",").map(String.init))
-            }
+                """, indices.map(\.description) + names).map(\.value)
             return (page, total)
         }
     }
@@ -627,10 +608,12 @@ public struct Catalog: Sendable {
     public func publishingRuns(of project: String) async throws -> [String: Int64] {
         try await read { db in
             var runs: [String: Int64] = [:]
-            for row in try await db.rows(#"SELECT run, "index", wheel FROM run_item WHERE project = ? AND status = 'built' AND wheel IS NOT NULL"#, [project]) {
-                let index: String? = try row["index"], wheel: String? = try row["wheel"], run: Int64 = try row["run"]
-                guard let index, let wheel else { continue }
-                runs["\(index)/\(wheel)"] = max(runs["\(index)/\(wheel)"] ?? 0, run)
+            let built = try await db.records(CatalogRecords.Item.self, """
+                SELECT \(CatalogRecords.Item.columns()) FROM run_item WHERE project = ? AND status = 'built' AND wheel IS NOT NULL
+                """, [project])
+            for item in built {
+                guard let index = item.index, let wheel = item.wheel else { continue }
+                runs["\(index)/\(wheel)"] = max(runs["\(index)/\(wheel)"] ?? 0, item.run)
             }
             return runs
         }
@@ -650,8 +633,8 @@ public struct Catalog: Sendable {
             try await db.execute("DELETE FROM lease WHERE expiresAt <= ?", [now])
             let condition = name == "all" ? "" : "(name = ? OR name = 'all') AND "
             let arguments: [any SQLConvertible] = name == "all" ? [owner] : [name, owner]
-            if let row = try await db.row("SELECT name, owner, expiresAt FROM lease WHERE \(condition)owner <> ?", arguments) {
-                return (false, BuildLease(name: try row["name"], owner: try row["owner"], expires: try row["expiresAt"]))
+            if let holder = try await db.record(CatalogRecords.Lease.self, "SELECT \(CatalogRecords.Lease.columns()) FROM lease WHERE \(condition)owner <> ?", arguments) {
+                return (false, holder.value)
             }
             let lease = BuildLease(name: name, owner: owner, expires: now + Double(seconds))
             try await db.execute("""
@@ -670,14 +653,10 @@ public struct Catalog: Sendable {
     /// The counts of the latest `limit` runs (or of run `only`), newest first.
     public func runTotals(limit: Int, only: Int64? = nil) async throws -> [RunTotals] {
         try await read { db in
-            try await db.rows("""
-                SELECT id, reportedAt, reporter, runID, built, failed, skipped, cancelled, seconds FROM build_run
+            try await db.records(CatalogRecords.Totals.self, """
+                SELECT \(CatalogRecords.Totals.columns()) FROM build_run
                 \(only == nil ? "" : "WHERE id = ?") ORDER BY id DESC LIMIT ?
-                """, (only.map { [$0] } ?? []) + [limit]).map { row in
-                RunTotals(run: try row["id"], reportedAt: try row["reportedAt"], reporter: try row["reporter"], runID: try row["runID"],
-                          built: try row["built"], failed: try row["failed"], skipped: try row["skipped"], cancelled: try row["cancelled"],
-                          seconds: try row["seconds"])
-            }
+                """, (only.map { [$0] } ?? []) + [limit]).map(\.value)
         }
     }
 
@@ -691,49 +670,40 @@ public struct Catalog: Sendable {
                 filter = " AND status IN (\(placeholders(statuses.count)))"
                 arguments += statuses as [any SQLConvertible]
             }
-            return try await db.rows("SELECT * FROM run_item WHERE run IN (\(placeholders(runs.count)))\(filter) ORDER BY run DESC, position",
-                               arguments).map { row in
-                RunItem(run: try row["run"], project: try row["project"], version: try row["version"], target: try row["target"],
-                        python: try row["python"], status: try row["status"], seconds: try row["seconds"], wheel: try row["wheel"],
-                        index: try row["index"], reason: try row["reason"], logItem: try row["logItem"], tool: try row["tool"])
-            }
+            return try await db.records(CatalogRecords.Item.self,
+                                        "SELECT \(CatalogRecords.Item.columns()) FROM run_item WHERE run IN (\(placeholders(runs.count)))\(filter) ORDER BY run DESC, position",
+                                        arguments).map(\.value)
         }
     }
 
     /// Every (project, target) any run planned, by project then target.
     public func coverage() async throws -> [CoverageCell] {
         try await read { db in
-            try await db.rows("SELECT * FROM coverage ORDER BY project, target").map { row in
-                CoverageCell(project: try row["project"], target: try row["target"],
-                             status: CoverageCell.Status(rawValue: try row["status"]) ?? .pending, versions: try row["versions"],
-                             reason: try row["reason"], logItem: try row["logItem"], run: try row["run"], tool: try row["tool"])
-            }
+            try await db.records(CatalogRecords.Coverage.self, "SELECT \(CatalogRecords.Coverage.columns()) FROM coverage ORDER BY project, target").map(\.value)
         }
     }
 
     /// One build run by its number.
     public func buildRun(_ id: Int64) async throws -> ReportedRun? {
-        try await read { db in try await db.row("SELECT id, reportedAt, reporter, report FROM build_run WHERE id = ?", [id]).map(Self.buildRun) }
+        try await read { db in try await db.record(CatalogRecords.Run.self, "SELECT \(CatalogRecords.Run.columns()) FROM build_run WHERE id = ?", [id])?.value }
     }
 
     /// The newest build runs first.
     public func buildRuns(limit: Int) async throws -> [ReportedRun] {
-        try await read { db in try await db.rows("SELECT id, reportedAt, reporter, report FROM build_run ORDER BY id DESC LIMIT ?", [limit]).map(Self.buildRun) }
-    }
-
-    private static func buildRun(_ row: SQLRow) throws -> ReportedRun {
-        ReportedRun(id: try row["id"], reportedAt: try row["reportedAt"], reporter: try row["reporter"], report: try row["report"])
+        try await read { db in
+            try await db.records(CatalogRecords.Run.self, "SELECT \(CatalogRecords.Run.columns()) FROM build_run ORDER BY id DESC LIMIT ?", [limit]).map(\.value)
+        }
     }
 
     /// Every file of every index, by index and filename.
     public func everyFile() async throws -> [StoredFile] {
-        try await read { db in try await db.rows("SELECT \(Self.fileColumns) FROM file ORDER BY indexPath, filename").map(Self.storedFile) }
+        try await read { db in try await db.records(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file ORDER BY indexPath, filename").map { try $0.value } }
     }
 
     /// Every file of one index (not its bases), by filename.
     public func files(in index: IndexID) async throws -> [StoredFile] {
         try await read { db in
-            try await db.rows("SELECT \(Self.fileColumns) FROM file WHERE indexPath = ? ORDER BY filename", [index.description]).map(Self.storedFile)
+            try await db.records(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? ORDER BY filename", [index.description]).map { try $0.value }
         }
     }
 
@@ -742,27 +712,6 @@ public struct Catalog: Sendable {
     public func generation() async throws -> Int64 { try await database.generation() }
 
     static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) async throws -> StoredFile? {
-        try await db.row("SELECT \(fileColumns) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename]).map(storedFile)
-    }
-
-    /// A file row's columns but the core metadata, which only `coreMetadata` reads.
-    private static let fileColumns = """
-        indexPath, filename, project, version, kind, sha256, size, uploadTime, uploader, requiresPython, yanked, yankReason,
-        metadataSHA256, provenance, buildLogSHA256, buildLogSize, history
-        """
-
-    private static func storedFile(_ row: SQLRow) throws -> StoredFile {
-        let provenance: String? = try row["provenance"]
-        let logDigest: String? = try row["buildLogSHA256"]
-        let logSize: Int64? = try row["buildLogSize"]
-        return StoredFile(
-            index: try IndexID(try row["indexPath"] as String), filename: try row["filename"], project: try row["project"],
-            version: try row["version"], kind: DistributionKind(rawValue: try row["kind"]) ?? .wheel, sha256: try row["sha256"],
-            size: try row["size"], uploadTime: try row["uploadTime"], uploader: try row["uploader"], requiresPython: try row["requiresPython"],
-            yanked: try row["yanked"], yankReason: try row["yankReason"], metadataSHA256: try row["metadataSHA256"],
-            provenance: provenance.flatMap { try? JSONDecoder().decode(Provenance.self, from: Data($0.utf8)) },
-            buildLog: logDigest.flatMap(BlobDigest.init).map { BlobReference(digest: $0, size: logSize ?? 0) },
-            history: FileEvent.decoded(try row["history"])
-        )
+        try await db.record(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename])?.value
     }
 }

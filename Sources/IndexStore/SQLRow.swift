@@ -15,12 +15,20 @@ public struct SQLRow: Sendable {
     /// them to lower case (found by an ASCII comparison without case, no string made).
     public subscript<T: SQLConvertible>(_ name: String) -> T {
         get throws(StoreError) {
-            guard let position = names.firstIndex(of: name) ?? names.firstIndex(where: { Self.equalIgnoringCase($0, name) }) else {
-                throw StoreError(.internalError, "the catalog's answer has no column \(name)")
-            }
-            return try T(sqlValue: values[position])
+            try T(sqlValue: try value(named: name))
         }
     }
+
+    /// The column `name`'s value; a missing column is a `StoreError`.
+    func value(named name: String) throws(StoreError) -> SQLValue {
+        guard let position = names.firstIndex(of: name) ?? names.firstIndex(where: { Self.equalIgnoringCase($0, name) }) else {
+            throw StoreError(.internalError, "the catalog's answer has no column \(name)")
+        }
+        return values[position]
+    }
+
+    /// Whether the answer has the column `name`.
+    func has(_ name: String) -> Bool { (try? value(named: name)) != nil }
 
     private static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
         func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }

@@ -10,7 +10,7 @@ extension Wheelwright {
             commandName: "admin", abstract: "Operate on a data directory directly, on its machine.", subcommands: [ResetPassword.self]
         )
 
-        struct ResetPassword: ParsableCommand {
+        struct ResetPassword: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "reset-password",
                 abstract: "Set a user's password without logging in: a lost root password, or a user imported from devpi.",

@@ -5,7 +5,7 @@ import Workspace
 
 extension Wheelwright {
     /// `wheelwright export DIR`: a consistent copy of an index's state, taken while it runs.
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy an index's whole state (users, tokens, indices, files, yanks, provenance, logs, build runs) into a new folder.",
             discussion: """
@@ -34,7 +34,7 @@ extension Wheelwright {
     }
 
     /// `wheelwright import DIR`: an export loaded into a fresh data directory.
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load an export into a new, empty data directory (every file's sha256 checked); also the way to a newer version.",
             discussion: """

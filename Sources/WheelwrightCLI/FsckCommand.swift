@@ -4,7 +4,7 @@ import IndexStore
 import Workspace
 
 extension Wheelwright {
-    struct Fsck: ParsableCommand {
+    struct Fsck: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every stored file and build log against the catalog's size and sha256.",
             discussion: """

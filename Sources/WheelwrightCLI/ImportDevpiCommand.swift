@@ -5,7 +5,7 @@ import IndexStore
 import Workspace
 
 extension Wheelwright {
-    struct ImportDevpi: ParsableCommand {
+    struct ImportDevpi: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import-devpi",
             abstract: "Import a devpi-export dump (users, indices, release files, yanks) into a data directory.",

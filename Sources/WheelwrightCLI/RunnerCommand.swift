@@ -148,36 +148,26 @@ extension Wheelwright.RunnerCommand {
         func run() async throws {
             let site = try options.resolved()
             let definition = try site.target(target)
-            let version = python ?? definition.pythonVersions.first ?? ""
-            guard let interpreter = definition.interpreters.first(where: { $0.version == version }) else {
-                throw RunnerError.noInterpreter(target: target, version: version, available: definition.pythonVersions)
-            }
-            let sdistURL = URL(fileURLWithPath: sdist)
-            guard FileManager.default.fileExists(atPath: sdistURL.path) else { throw ValidationError("no such sdist: \(sdist)") }
-            let output = URL(fileURLWithPath: out)
-            let cargo = try CargoManifests.forBuild(of: sdistURL)
-            let recipe = Environments.Recipe(target: definition, systemPackages: SdistBuild.systemPackages(entry: systemPackages, cargo: cargo, target: definition))
+            let variables = Dictionary(environment.map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), String(parts[1]))
+            }, uniquingKeysWith: { _, last in last })
+            let (build, recipe) = try SdistBuild.prepare(sdist: URL(fileURLWithPath: sdist), target: definition, python: python, systemPackages: systemPackages,
+                                                         environment: variables, limits: limitOptions.limits(), output: URL(fileURLWithPath: out),
+                                                         log: log.map { URL(fileURLWithPath: $0) })
             let runner = try await site.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
                 if !json { say(message) }
             }
-            var variables: [String: String] = [:]
-            for pair in environment {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                variables[String(parts[0])] = String(parts[1])
-            }
-            let build = SdistBuild(sdist: sdistURL, target: definition, interpreter: interpreter, cargo: cargo, environment: variables,
-                                   limits: limitOptions.limits(), output: output,
-                                   log: log.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("build.log"))
             let downloads = try DownloadCache(root: (cache ?? site.configuration.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let registry = try (crateRegistry.flag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
-            let (outcome, dynamic, _) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: version, cache: downloads),
+            let (outcome, dynamic, _) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: build.interpreter.version, cache: downloads),
                                                          crates: CrateVendoring(cache: downloads, registry: registry))
             if json {
                 print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
                 for wheel in outcome.wheels { print(wheel.path) }
             } else {
-                FileHandle.standardError.write(Data("error: \(sdistURL.lastPathComponent) on \(target): \(outcome.summary)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(build.sdist.lastPathComponent) on \(target): \(outcome.summary)\n".utf8))
                 let tail = ((try? String(contentsOf: outcome.log, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false).suffix(20)
                 FileHandle.standardError.write(Data((tail.joined(separator: "\n") + "\n").utf8))
             }

@@ -75,88 +75,25 @@ extension Wheelwright.WhitelistCommand {
         }
 
         func run() async throws {
-            let request = try PackageRequest(parsing: requirement)
             let configured = try site.configuration()
-            let cache = try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
-            let client = UpstreamClient(indices: upstream.urls)
-            let folder = (file as NSString).deletingLastPathComponent
-            let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
-            let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
-            let definitions = try ProjectFiles.targets(in: site.containers(configured)).targets
-            let requestedTargets = targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            // The interpreters the entry will build for: its targets, else the file's defaults, else every target.
-            let current = Whitelist.read(sources, targets: definitions).whitelist
-            let defaults = current?.files
-                .first { WhitelistAddition.normalized($0.path) == WhitelistAddition.normalized(file) }?.defaults ?? .none
-            let interpreters = Whitelist.interpreters(targets: requestedTargets, pythons: nil, defaults: defaults, definitions: definitions).pythons
-
-            let (page, index) = try await client.page(of: request.name.original)
-            let listed = current?.packages.first { $0.entry.name == request.name }?.entry
-            let cooldown = listed?.cooldown ?? configured.cooldown ?? .none
-            let age = ReleaseAge(cooldown: cooldown, uploaded: UpstreamClient.sdistUploadTimes(in: page),
-                                 now: asOf.flatMap(ClockOption.date) ?? Date(), allowYoung: allowYoung)
-            let choice = try request.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true),
-                                            wheelOnly: UpstreamClient.wheelOnlyVersions(in: page),
-                                            requiresPython: UpstreamClient.sdistRequiresPython(in: page),
-                                            interpreters: interpreters, prereleases: prereleases, age: age)
-            for note in choice.notes { print(note) }
-            let version = choice.version
-            // NAME alone never adds a release older than one the entry lists (newer ones may be young).
-            if request.pinned == nil, case .exact(let versions)? = listed?.selection, let newest = versions.max(), newest > version {
-                print("\(request.name) \(newest) is already listed, newer than \(version), the newest release this request takes: nothing changed")
-                return
+            var request = WhitelistRequest(package: try PackageRequest(parsing: requirement), file: file)
+            (request.requestedBy, request.reason, request.licenseReason) = (requestedBy, reason, licenseReason)
+            request.targets = targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            (request.prereleases, request.allowYoung, request.now) = (prereleases, allowYoung, asOf.flatMap(ClockOption.date) ?? Date())
+            request.closure = withDeps ? .runtime : withBuildDeps ? .build : .none
+            let result: WhitelistRequest.Result
+            do {
+                result = try await request.run(
+                    configuration: configured, definitions: try ProjectFiles.targets(in: site.containers(configured)).targets,
+                    buildRequirements: buildRequirements.source(configured), client: UpstreamClient(indices: upstream.urls(configured: configured.upstream)),
+                    cache: try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot))
+            } catch let refusal as WhitelistRequest.Refusal {
+                throw ValidationError(refusal.description)
             }
-            let sdist = try UpstreamClient.sdist(in: page, name: request.name.original, version: version, index: index)
-            let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
-
-            let entry = WhitelistEditor.Request(
-                name: request.name, version: version, license: metadata.flatMap(ReleaseLicense.recorded),
-                url: PackageRequest.projectURL(metadata, name: request.name, indexHost: index.host),
-                reason: reason, requestedBy: requestedBy, targets: requestedTargets,
-                allowYoung: age.young(version) != nil ? reason : nil
-            )
-            var requests = [entry]
-            try WhitelistAddition.refuseListedElsewhere(entry, path: file, whitelist: sources, targets: definitions)
-            if withDeps || withBuildDeps {
-                let source = buildRequirements.source(configured)
-                if withBuildDeps && !source.closureIncludesBuildRequirements {
-                    throw ValidationError("--with-build-deps adds build requirements, which are whitelist entries only with build-requirements: whitelisted (this run: \(source.rawValue))")
-                }
-                var check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: source)
-                (check.cooldown, check.now) = (configured.cooldown ?? .none, age.now)
-                requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
-                                                   requestRuntime: withDeps)
-                for dependency in requests.dropFirst() { print("dependency: \(dependency.name) \(dependency.version) (\(dependency.reason ?? ""))") }
-                if requests.count == 1 { print("dependencies: every \(withDeps ? "" : "build ")requirement of \(request.name) \(version) is met by the whitelist") }
-            }
-            if let policy = configured.licensePolicy {
-                for (index, added) in requests.enumerated() {
-                    guard let refusal = LicenseCheck.refusal("\(added.name) \(added.version)", license: added.license, policy: policy) else { continue }
-                    // An entry already listed keeps its license: and license-reason:, which the editor does not touch.
-                    if index == 0, let listed {
-                        guard listed.licenseReason != nil else {
-                            throw ValidationError(refusal + "; \(listed.name) is listed already (\(listed.location)): set its license: and license-reason: there by hand")
-                        }
-                        continue
-                    }
-                    guard index == 0, let licenseReason else {
-                        throw ValidationError(refusal + (index == 0 ? "; to whitelist it anyway, say why: --license-reason TEXT (recorded as license-reason:)"
-                                                                  : "; it is a dependency: add it alone first, with --license-reason TEXT, if it may be used anyway"))
-                    }
-                    requests[0].licenseReason = licenseReason
-                }
-            }
-            let outcome = try WhitelistAddition.add(requests, to: file, original: original, whitelist: sources, targets: definitions)
-            switch outcome {
-            case .unchanged(let message):
-                print(message)
-            case let .changed(files, summary):
-                for change in files {
-                    try ProjectFiles.replace(change.path, with: change.text)
-                    print(change.diff)
-                }
-                let names = requests.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
-                print("added \(names) to \(files.map(\.path).joined(separator: ", ")); lint: \(summary)")
+            result.notes.forEach { print($0) }
+            switch result.outcome {
+            case .newerListed(let message), .unchanged(let message): print(message)
+            case let .changed(diffs, summary): print((diffs + [summary]).joined(separator: "\n"))
             }
         }
     }

@@ -61,6 +61,23 @@ struct ArchitectureTests {
         return found.subtracting(toolchain)
     }
 
+    @Test("every command whose run() awaits is an AsyncParsableCommand (ArgumentParser prints a plain ParsableCommand's help instead of running an async run())")
+    func asyncCommands() throws {
+        let declaration = try Regex(#"struct (\w+): (Async)?ParsableCommand"#)
+        let base = Self.root.appendingPathComponent("Sources/WheelwrightCLI")
+        var wrong: [String] = []
+        for path in try FileManager.default.contentsOfDirectory(atPath: base.path) where path.hasSuffix(".swift") {
+            let text = try String(contentsOf: base.appendingPathComponent(path), encoding: .utf8)
+            // Each command's text runs to the next command's declaration.
+            let commands = text.matches(of: declaration)
+            for (position, command) in commands.enumerated() where command.output[2].substring == nil {
+                let end = position + 1 < commands.count ? commands[position + 1].range.lowerBound : text.endIndex
+                if text[command.range.upperBound..<end].contains("func run() async") { wrong.append("\(path): \(command.output[1].substring ?? "")") }
+            }
+        }
+        #expect(wrong.isEmpty, "ParsableCommand with an async run(), which never runs: \(wrong)")
+    }
+
     @Test("each target declares exactly what its files import: the package's targets and other packages' products")
     func declaredImports() throws {
         for target in try Self.targets() where target.kind != "system" {

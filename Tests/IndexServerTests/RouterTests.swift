@@ -18,10 +18,10 @@ struct RouterTests {
     let folder: TemporaryFolder
     let service: IndexService
 
-    init() throws {
+    init() async throws {
         folder = try TemporaryFolder()
-        service = try IndexService(directory: folder.url.appendingPathComponent("data"))
-        _ = try service.bootstrapRoot(password: "root-secret")
+        service = try await IndexService(directory: folder.url.appendingPathComponent("data"))
+        _ = try await service.bootstrapRoot(password: "root-secret")
     }
 
     static let root: HTTPFields = [.authorization: BasicCredentials.header(user: "root", password: "root-secret", token: "")!]

@@ -32,12 +32,16 @@ struct CatalogTests {
     func users(engine: CatalogEngine) async throws {
         let catalog = try await engine.makeCatalog()
         try await catalog.createUser("bob", passwordHash: "h1", builder: true)
-        await #expect(try catalog.userExists("bob") && !catalog.userExists("carol"))
-        #expect(throws: StoreError.conflict("user bob already exists")) { try catalog.createUser("bob", passwordHash: "h2") }
-        await #expect(try catalog.isBuilder("bob") && catalog.passwordHash(of: "bob") == "h1")
+        #expect(try await catalog.userExists("bob"))
+        #expect(try await !catalog.userExists("carol"))
+        await #expect(throws: StoreError.conflict("user bob already exists")) { try await catalog.createUser("bob", passwordHash: "h2") }
+        #expect(try await catalog.isBuilder("bob"))
+        #expect(try await catalog.passwordHash(of: "bob") == "h1")
         try await catalog.updateUser("bob", passwordHash: "h3", builder: false, email: "b@example.com")
-        await #expect(try !catalog.isBuilder("bob") && catalog.passwordHash(of: "bob") == "h3" && catalog.email(of: "bob") == "b@example.com")
-        #expect(throws: StoreError.self) { try catalog.updateUser("carol", passwordHash: "x", builder: nil) }
+        #expect(try await !catalog.isBuilder("bob"))
+        #expect(try await catalog.passwordHash(of: "bob") == "h3")
+        #expect(try await catalog.email(of: "bob") == "b@example.com")
+        await #expect(throws: StoreError.self) { try await catalog.updateUser("carol", passwordHash: "x", builder: nil) }
         try await catalog.createUser("carol", passwordHash: "h")
         await #expect(try catalog.users() == ["bob", "carol"])
         let scratch = try IndexID(user: "bob", index: "scratch")
@@ -45,7 +49,10 @@ struct CatalogTests {
         _ = try await catalog.addFile(Self.file("demo-1.0.tar.gz", in: scratch))
         try await catalog.createToken(id: "t1", user: "bob", secretHash: "s", indices: nil)
         try await catalog.deleteUser("bob")
-        await #expect(try !catalog.userExists("bob") && catalog.settings(of: scratch) == nil && catalog.token("t1") == nil && catalog.everyFile().isEmpty)
+        #expect(try await !catalog.userExists("bob"))
+        #expect(try await catalog.settings(of: scratch) == nil)
+        #expect(try await catalog.token("t1") == nil)
+        #expect(try await catalog.everyFile().isEmpty)
     }
 
     @Test("tokens: scope, owner, list, last use, revoke", arguments: CatalogEngine.allCases)
@@ -58,24 +65,28 @@ struct CatalogTests {
         try await catalog.markTokenUsed("t2", at: 1234.5)
         let listed = try await catalog.tokens(of: "alice")
         #expect(listed.map(\.id) == ["t1", "t2"] && listed[1].lastUsed == 1234.5 && listed[0].indices == ["alice/dev"])
-        await #expect(try catalog.tokens(of: nil).count == 2 && catalog.tokens(of: "nobody").isEmpty)
+        #expect(try await catalog.tokens(of: nil).count == 2)
+        #expect(try await catalog.tokens(of: "nobody").isEmpty)
         try await catalog.revokeToken("t1")
-        await #expect(try catalog.token("t1") == nil && catalog.tokenOwner("t1") == "alice" && catalog.tokens(of: nil).map(\.id) == ["t2"])
+        #expect(try await catalog.token("t1") == nil)
+        #expect(try await catalog.tokenOwner("t1") == "alice")
+        #expect(try await catalog.tokens(of: nil).map(\.id) == ["t2"])
     }
 
     @Test("indices: bases resolve depth first, cycles and missing bases refused, non-volatile stays so, a base cannot go", arguments: CatalogEngine.allCases)
     func indices(engine: CatalogEngine) async throws {
         let catalog = try await Self.seeded(engine)
-        #expect(throws: StoreError.conflict("index alice/dev already exists")) { try catalog.createIndex(Self.dev, settings: IndexSettings()) }
+        await #expect(throws: StoreError.conflict("index alice/dev already exists")) { try await catalog.createIndex(Self.dev, settings: IndexSettings()) }
         await #expect(try catalog.resolutionOrder(of: Self.stable) == [Self.stable, Self.dev])
-        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.dev) { $0.bases = [Self.stable] } }
-        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.dev) { $0.bases = [try! IndexID(user: "alice", index: "nope")] } }
+        await #expect(throws: StoreError.self) { _ = try await catalog.updateIndex(Self.dev) { $0.bases = [Self.stable] } }
+        await #expect(throws: StoreError.self) { _ = try await catalog.updateIndex(Self.dev) { $0.bases = [try! IndexID(user: "alice", index: "nope")] } }
         _ = try await catalog.addFile(Self.file("demo-1.0-py3-none-any.whl", in: Self.stable))
-        #expect(throws: StoreError.self) { _ = try catalog.updateIndex(Self.stable) { $0.volatile = true } }
-        #expect(throws: StoreError.conflict("alice/dev is a base of alice/stable: change their bases first")) { try catalog.deleteIndex(Self.dev) }
-        #expect(throws: StoreError.self) { try catalog.deleteIndex(Self.stable) }
+        await #expect(throws: StoreError.self) { _ = try await catalog.updateIndex(Self.stable) { $0.volatile = true } }
+        await #expect(throws: StoreError.conflict("alice/dev is a base of alice/stable: change their bases first")) { try await catalog.deleteIndex(Self.dev) }
+        await #expect(throws: StoreError.self) { try await catalog.deleteIndex(Self.stable) }
         let settings = try await catalog.updateIndex(Self.dev) { $0.aclUpload = ["alice", "bob"] }
-        #expect(try settings.aclUpload == ["alice", "bob"] && catalog.settings(of: Self.dev)?.aclUpload == ["alice", "bob"])
+        #expect(settings.aclUpload == ["alice", "bob"])
+        #expect(try await catalog.settings(of: Self.dev)?.aclUpload == ["alice", "bob"])
         await #expect(try catalog.indices().map(\.path) == [Self.dev, Self.stable])
     }
 
@@ -86,7 +97,7 @@ struct CatalogTests {
         let first = Self.file("demo-1.0-py3-none-any.whl", in: Self.stable, log: log)
         await #expect(try catalog.addFile(first, metadata: Array("Metadata-Version: 2.1\n".utf8)) == .stored(first))
         await #expect(try catalog.addFile(first) == .alreadyPresent(first))
-        #expect(throws: StoreError.self) { _ = try catalog.addFile(Self.file("Demo-1.0-py3-none-any.whl", in: Self.stable, sha: "b")) }
+        await #expect(throws: StoreError.self) { _ = try await catalog.addFile(Self.file("Demo-1.0-py3-none-any.whl", in: Self.stable, sha: "b")) }
         await #expect(try catalog.file(Self.stable, "demo-1.0-py3-none-any.whl") == first)
         await #expect(try catalog.file(sameAs: "Demo-1.0-py3-none-any.whl", in: Self.stable) == first)
         await #expect(try catalog.coreMetadata(Self.stable, first.filename) == Array("Metadata-Version: 2.1\n".utf8))
@@ -101,10 +112,12 @@ struct CatalogTests {
         await #expect(try Set(catalog.blobReferences().map(\.size)) == [10, 77])
         // Yanks keep the file; deletion only on the volatile index.
         let yanked = try await catalog.setYanked(Self.stable, first.filename, yanked: true, reason: "broken")
-        #expect(try yanked.yanked && yanked.yankReason == "broken" && catalog.file(Self.stable, first.filename)?.yanked == true)
-        #expect(throws: StoreError.self) { _ = try catalog.deleteFiles(Self.stable, project: "demo", version: nil) }
+        #expect(yanked.yanked)
+        #expect(yanked.yankReason == "broken")
+        #expect(try await catalog.file(Self.stable, first.filename)?.yanked == true)
+        await #expect(throws: StoreError.self) { _ = try await catalog.deleteFiles(Self.stable, project: "demo", version: nil) }
         await #expect(try catalog.deleteFiles(Self.dev, project: "demo", version: "1.0") == 1)
-        #expect(throws: StoreError.self) { _ = try catalog.deleteFiles(Self.dev, project: "demo", version: "1.0") }
+        await #expect(throws: StoreError.self) { _ = try await catalog.deleteFiles(Self.dev, project: "demo", version: "1.0") }
         await #expect(try catalog.everyFile().map(\.filename) == ["demo-1.0-py3-none-any.whl"])
     }
 
@@ -210,8 +223,10 @@ struct CatalogTests {
         let first = try await catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed, tool: true)), logs: ["a-1.0-debian-12": "gcc: error"])
         let second = try await catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.built)), logs: [:])
         #expect(second == first + 1)
-        await #expect(try catalog.runLog(run: first, item: "a-1.0-debian-12") == "gcc: error" && catalog.runLog(run: second, item: "a-1.0-debian-12") == nil)
-        await #expect(try catalog.runTotals(limit: 10).map(\.built) == [1, 0] && catalog.runTotals(limit: 10, only: first).map(\.failed) == [1])
+        #expect(try await catalog.runLog(run: first, item: "a-1.0-debian-12") == "gcc: error")
+        #expect(try await catalog.runLog(run: second, item: "a-1.0-debian-12") == nil)
+        #expect(try await catalog.runTotals(limit: 10).map(\.built) == [1, 0])
+        #expect(try await catalog.runTotals(limit: 10, only: first).map(\.failed) == [1])
         await #expect(try catalog.runItems(of: [second, first]).map(\.status) == ["built", "failed"])
         // A build tool stays one on the coverage page once a run built it as one.
         await #expect(try catalog.runItems(of: [second, first]).map(\.tool) == [false, true])
@@ -219,7 +234,8 @@ struct CatalogTests {
         await #expect(try catalog.runItems(of: [first], statuses: ["failed"]).map(\.project) == ["a"])
         let coverage = try await catalog.coverage()
         #expect(coverage.map(\.project) == ["a", "b"] && coverage[0].status == .built && coverage[0].run == second && coverage[1].status == .denied)
-        await #expect(try catalog.buildRuns(limit: 1).map(\.id) == [second] && catalog.buildRun(first)?.reporter == "builder")
+        #expect(try await catalog.buildRuns(limit: 1).map(\.id) == [second])
+        #expect(try await catalog.buildRun(first)?.reporter == "builder")
         // A NUL in a build's output (PostgreSQL's TEXT cannot hold one) is kept as U+FFFD.
         let third = try await catalog.addBuildRun(reporter: "builder", report: "{}", digest: RunDigest(report(.failed)), logs: ["a-1.0-debian-12": "x\u{0}y"])
         await #expect(try catalog.runLog(run: third, item: "a-1.0-debian-12") == "x\u{FFFD}y")
@@ -234,7 +250,8 @@ struct CatalogTests {
         await #expect(try catalog.acquireLease("shard-2-of-2", owner: "b", user: "root", seconds: 120, now: now).granted)
         await #expect(try catalog.acquireLease("shard-1-of-2", owner: "a", user: "root", seconds: 120, now: now + 60).lease.expires == now + 180)
         await #expect(try catalog.acquireLease("all", owner: "c", user: "root", seconds: 120, now: now + 181).granted)
-        await #expect(try !catalog.releaseLease("all", owner: "a") && catalog.releaseLease("all", owner: "c"))
+        #expect(try await !catalog.releaseLease("all", owner: "a"))
+        #expect(try await catalog.releaseLease("all", owner: "c"))
     }
 
     @Test("every write moves the generation; a copy holds every row and moves on from there", arguments: CatalogEngine.allCases)
@@ -248,12 +265,14 @@ struct CatalogTests {
         try await catalog.createToken(id: "t", user: "alice", secretHash: "s", indices: nil)
         let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
         try await catalog.copy(into: copy)
-        await #expect(try copy.everyFile() == catalog.everyFile() && copy.indices().map(\.path) == [Self.dev, Self.stable])
-        await #expect(try copy.token("t")?.user == "alice" && copy.email(of: "alice") == "alice@example.com")
+        #expect(try await copy.everyFile() == catalog.everyFile())
+        #expect(try await copy.indices().map(\.path) == [Self.dev, Self.stable])
+        #expect(try await copy.token("t")?.user == "alice")
+        #expect(try await copy.email(of: "alice") == "alice@example.com")
         await #expect(try copy.runLog(run: run, item: "x") == "the log")
         await #expect(try copy.addBuildRun(reporter: "root", report: "{}", digest: RunDigest(PostedRunReport(report: RunReport(
             runID: nil, startedAt: Date(), seconds: 1, results: [], skipped: []), logs: [:])), logs: [:]) == 2)
-        #expect(throws: StoreError.self) { try catalog.copy(into: copy) }
+        await #expect(throws: StoreError.self) { try await catalog.copy(into: copy) }
     }
 
     @Test("project status (PEP 792): every change kept; a base's stricter status holds; uploads refused while archived or quarantined; copied; gone with its index", arguments: CatalogEngine.allCases)
@@ -276,20 +295,22 @@ struct CatalogTests {
         #expect(throws: StoreError.self) { try refused[0].get() }
         try await change(.archived, in: Self.dev, at: 3)
         await #expect(try catalog.standing(of: "demo", in: Self.stable).status == .archived)
-        #expect(throws: StoreError.self) { try catalog.addFile(Self.file("demo-2.0.tar.gz")) }
+        await #expect(throws: StoreError.self) { try await catalog.addFile(Self.file("demo-2.0.tar.gz")) }
         // The same bytes again are no change, whatever the status.
         await #expect(try catalog.addFile(Self.file("demo-1.0.tar.gz")) == .alreadyPresent(Self.file("demo-1.0.tar.gz")))
         try await change(.active, in: Self.dev, at: 4)
         await #expect(try catalog.standing(of: "demo", in: Self.stable).status == .deprecated)
         await #expect(try catalog.addFile(Self.file("demo-2.0.tar.gz", in: Self.stable)) == .stored(Self.file("demo-2.0.tar.gz", in: Self.stable)))
-        await #expect(try catalog.indices(holding: "demo") == [Self.dev, Self.stable] && catalog.indices(holding: "other").isEmpty)
-        #expect(throws: StoreError.notFound("index alice/none does not exist")) { try change(.archived, in: try IndexID("alice/none"), at: 5) }
+        #expect(try await catalog.indices(holding: "demo") == [Self.dev, Self.stable])
+        #expect(try await catalog.indices(holding: "other").isEmpty)
+        await #expect(throws: StoreError.notFound("index alice/none does not exist")) { try await change(.archived, in: try await IndexID("alice/none"), at: 5) }
 
         let copy = try await (engine == .sqlite ? CatalogEngine.postgresql : .sqlite).makeCatalog()
         try await catalog.copy(into: copy)
         await #expect(try copy.standing(of: "demo", in: Self.stable, historyLimit: 50) == catalog.standing(of: "demo", in: Self.stable, historyLimit: 50))
         try await copy.recordProjectStatus(ProjectStatusChange(index: Self.dev, project: "demo", status: .archived, reason: "after the copy", user: "root", time: 6))
-        await #expect(try copy.standing(of: "demo", in: Self.dev, historyLimit: 50).history.count == 4 && copy.standing(of: "demo", in: Self.dev, historyLimit: 2).history.map(\.reason) == ["r4", "after the copy"])
+        #expect(try await copy.standing(of: "demo", in: Self.dev, historyLimit: 50).history.count == 4)
+        #expect(try await copy.standing(of: "demo", in: Self.dev, historyLimit: 2).history.map(\.reason) == ["r4", "after the copy"])
         // Another index's flood of changes is not read for this one's standing.
         let other = try IndexID("alice/other")
         try await catalog.createIndex(other, settings: IndexSettings(volatile: true))

@@ -54,6 +54,7 @@ struct UploadCommitTests {
             for try await (position, outcome) in group { outcomes[position] = outcome }
             return outcomes
         }
+        try await holder.value
         // The first batch was taken before the lock was free; everything queued behind it is one more.
         #expect(service.committer.transactions - before <= 2)
         let stored = outcomes.values.filter { if case .success(.stored) = $0 { true } else { false } }.count
