@@ -13,7 +13,7 @@ extension SdistBuild {
         guard let interpreter = target.interpreters.first(where: { $0.version == version }) else {
             throw RunnerError.noInterpreter(target: target.name, version: version, available: target.pythonVersions)
         }
-        guard FileManager.default.fileExists(atPath: sdist.path) else { throw RunnerError.io("no such sdist: \(sdist.path)") }
+        guard FileManager.default.fileExists(atPath: sdist.path) else { throw RunnerError.missingSdist(sdist.path) }
         let cargo = try CargoManifests.forBuild(of: sdist)
         let recipe = Environments.Recipe(target: target, systemPackages: Self.systemPackages(entry: systemPackages, cargo: cargo, target: target))
         let build = SdistBuild(sdist: sdist, target: target, interpreter: interpreter, cargo: cargo, environment: environment, limits: limits,

@@ -20,13 +20,7 @@ public struct WhitelistRequest: Sendable {
         case build
     }
 
-    /// How the request ended; `notes` are what the command prints first (the choice's remarks,
-    /// the dependencies added).
-    public struct Result: Sendable {
-        public var notes: [String] = []
-        public var outcome: Outcome
-    }
-
+    /// How the request ended.
     public enum Outcome: Sendable, Equatable {
         /// A newer release than the one chosen is listed already: nothing written.
         case newerListed(String)
@@ -61,9 +55,10 @@ public struct WhitelistRequest: Sendable {
         (self.package, self.file) = (package, file)
     }
 
-    /// Resolves the request against `client`'s indices and writes the whitelist files.
+    /// Resolves the request against `client`'s indices and writes the whitelist files; `note`
+    /// hears remarks as they arise (a release passed over and why, each dependency added).
     public func run(configuration: BuildConfiguration, definitions: [TargetDefinition], buildRequirements: BuildRequirementsSource,
-                    client: UpstreamClient, cache: DownloadCache) async throws -> Result {
+                    client: UpstreamClient, cache: DownloadCache, note: (String) -> Void) async throws -> Outcome {
         let folder = (file as NSString).deletingLastPathComponent
         let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
         let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
@@ -79,12 +74,11 @@ public struct WhitelistRequest: Sendable {
         let choice = try package.choose(offered: UpstreamClient.versions(in: page, sdistOnly: true), wheelOnly: UpstreamClient.wheelOnlyVersions(in: page),
                                         requiresPython: UpstreamClient.sdistRequiresPython(in: page), interpreters: interpreters,
                                         prereleases: prereleases, age: age)
-        var result = Result(notes: choice.notes, outcome: .unchanged(""))
+        choice.notes.forEach(note)
         let version = choice.version
         // NAME alone never adds a release older than one the entry lists (newer ones may be young).
         if package.pinned == nil, case .exact(let versions)? = listed?.selection, let newest = versions.max(), newest > version {
-            result.outcome = .newerListed("\(package.name) \(newest) is already listed, newer than \(version), the newest release this request takes: nothing changed")
-            return result
+            return .newerListed("\(package.name) \(newest) is already listed, newer than \(version), the newest release this request takes: nothing changed")
         }
         let sdist = try UpstreamClient.sdist(in: page, name: package.name.original, version: version, index: index)
         let metadata = try await client.coreMetadata(of: version, sdist: sdist, page: page, cache: cache)
@@ -103,21 +97,20 @@ public struct WhitelistRequest: Sendable {
             (check.cooldown, check.now) = (configuration.cooldown ?? .none, now)
             requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
                                                requestRuntime: closure == .runtime)
-            result.notes += requests.dropFirst().map { "dependency: \($0.name) \($0.version) (\($0.reason ?? ""))" }
+            requests.dropFirst().forEach { note("dependency: \($0.name) \($0.version) (\($0.reason ?? ""))") }
             if requests.count == 1 {
-                result.notes.append("dependencies: every \(closure == .runtime ? "" : "build ")requirement of \(package.name) \(version) is met by the whitelist")
+                note("dependencies: every \(closure == .runtime ? "" : "build ")requirement of \(package.name) \(version) is met by the whitelist")
             }
         }
         if let policy = configuration.licensePolicy { try applyLicensePolicy(policy, to: &requests, listed: listed) }
         switch try WhitelistAddition.add(requests, to: file, original: original, whitelist: sources, targets: definitions) {
         case .unchanged(let message):
-            result.outcome = .unchanged(message)
+            return .unchanged(message)
         case let .changed(files, summary):
             for change in files { try ProjectFiles.replace(change.path, with: change.text) }
             let names = requests.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
-            result.outcome = .changed(diffs: files.map(\.diff), summary: "added \(names) to \(files.map(\.path).joined(separator: ", ")); lint: \(summary)")
+            return .changed(diffs: files.map(\.diff), summary: "added \(names) to \(files.map(\.path).joined(separator: ", ")); lint: \(summary)")
         }
-        return result
     }
 
     /// Refuses a release whose license is outside `policy`, unless it is the requested one and

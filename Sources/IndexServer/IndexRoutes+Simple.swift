@@ -51,16 +51,23 @@ extension IndexRoutes {
     /// rendered in a child process, then kept like every page. A hit does none of it.
     func releasePage(_ request: Request, _ index: IndexID, name: String, version: String?) async throws -> Response {
         let key = "html|release|\(index)|\(name)|\(version ?? "")"
-        if let hit = await pageCache.hit(key, generation: try service.generation()) { return respond(with: hit, to: request) }
+        // One generation for the lookup and the page kept: a write while the description renders
+        // must not file a page read before it under the generation after it.
+        let generation = try await service.generation()
+        if let hit = pageCache.hit(key, generation: generation) { return respond(with: hit, to: request) }
         let source = try await web.release(index, name: name, version: version)
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
-        return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache") {
+        return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", generation: generation) {
             web.releasePage(source, description: description)
         }
     }
 
-    func cached(_ request: Request, key: String, contentType: String, cacheControl: String, render: () async throws -> String) async throws -> Response {
-        let page = try await pageCache.page(key, generation: try await service.generation(), headers: {
+    /// The page for `key` from the cache, else rendered and kept under `generation` (default:
+    /// the catalog's now, read before anything of the page is).
+    func cached(_ request: Request, key: String, contentType: String, cacheControl: String, generation: Int64? = nil,
+                render: () async throws -> String) async throws -> Response {
+        let generation = if let generation { generation } else { try await service.generation() }
+        let page = try await pageCache.page(key, generation: generation, headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)
             return headers

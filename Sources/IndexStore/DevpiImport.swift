@@ -195,20 +195,25 @@ public struct DevpiImport: Sendable {
         guard let attributes else { throw StoreError.notFound("the file is missing from the dump") }
         guard attributes[.type] as? FileAttributeType == .typeRegular else { throw StoreError.badRequest("it is not a regular file") }
         guard let input = FileHandle(forReadingAtPath: path.path) else { throw StoreError.notFound("the file is missing from the dump") }
-        defer { try? input.close() }
-        var blob = try service.blobs.makeTemporaryFile()
-        var copied: Int64 = 0
-        do {
-            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
-                copied += Int64(chunk.count)
-                guard copied <= Self.maximumFileBytes else {
-                    throw StoreError(.tooLarge, "it is larger than \(Self.maximumFileBytes >> 20) MiB, the largest file an upload may be")
+        // Reading and writing block: on a Dispatch thread, not one of Swift's few.
+        let blobs = service.blobs
+        let blob = try await BlockingWork.run {
+            defer { try? input.close() }
+            var blob = try blobs.makeTemporaryFile()
+            var copied: Int64 = 0
+            do {
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    copied += Int64(chunk.count)
+                    guard copied <= Self.maximumFileBytes else {
+                        throw StoreError(.tooLarge, "it is larger than \(Self.maximumFileBytes >> 20) MiB, the largest file an upload may be")
+                    }
+                    try blob.write(chunk)
                 }
-                try blob.write(chunk)
+            } catch {
+                blobs.discard(blob)
+                throw error
             }
-        } catch {
-            service.blobs.discard(blob)
-            throw error
+            return blob
         }
         return try await service.upload(blob, filename: path.lastPathComponent, to: index, by: Identity(user: index.user),
                                           declared: IndexService.DeclaredDigests(sha256: sha256))

@@ -231,7 +231,9 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         private struct Pool {
             var idle: [PostgresConnection] = []
             var open = 0
-            var waiting: [CheckedContinuation<Void, Never>] = []
+            /// Handed a released connection, first come first served (nil: try again, one
+            /// more may be opened).
+            var waiting: [CheckedContinuation<PostgresConnection?, Never>] = []
             var listener: PostgresConnection?
             var stopped = false
             var nextID = 0
@@ -310,11 +312,11 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                             pool.open -= 1
                             return pool.waiting.isEmpty ? nil : pool.waiting.removeFirst()
                         }
-                        waiter?.resume()
+                        waiter?.resume(returning: nil)
                         throw storeError(error)
                     }
                 case .wait:
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let handed = await withCheckedContinuation { (continuation: CheckedContinuation<PostgresConnection?, Never>) in
                         // Checked again under the lock: a release between `takeLease` and here
                         // must not be missed.
                         let queued = pool.withLock { pool in
@@ -322,8 +324,9 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                             pool.waiting.append(continuation)
                             return true
                         }
-                        if !queued { continuation.resume() }
+                        if !queued { continuation.resume(returning: nil) }
                     }
+                    if let handed { return handed }
                 }
             }
         }
@@ -341,14 +344,18 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             }
         }
 
+        /// A healthy connection goes straight to the first waiting task (none arriving later
+        /// takes it first), else back to the idle ones; a broken one is closed, and a waiting
+        /// task told to open another.
         private func release(_ connection: PostgresConnection, healthy: Bool) {
             let (waiter, kept) = pool.withLock { pool in
                 let kept = healthy && !connection.isClosed && !pool.stopped
-                if kept { pool.idle.append(connection) } else { pool.open -= 1 }
-                return (pool.waiting.isEmpty ? nil : pool.waiting.removeFirst(), kept)
+                let waiter = pool.waiting.isEmpty ? nil : pool.waiting.removeFirst()
+                if !kept { pool.open -= 1 } else if waiter == nil { pool.idle.append(connection) }
+                return (waiter, kept)
             }
             if !kept { Self.close(connection) }
-            waiter?.resume()
+            waiter?.resume(returning: kept ? connection : nil)
         }
 
         /// Closes `connection` without waiting.

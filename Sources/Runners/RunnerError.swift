@@ -14,6 +14,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     /// vendor): the log line after `hostileInputMark`.
     case hostileInput(String, log: String)
     case io(String)
+    /// The sdist to build is not there.
+    case missingSdist(String)
 
     /// How the build driver starts a log line that names hostile input.
     public static let hostileInputMark = "wheelwright: hostile input:"
@@ -36,6 +38,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
             "asking the build backend for its requirements failed: \(reason) (log: \(log))"
         case .io(let message):
             message
+        case .missingSdist(let path):
+            "no such sdist: \(path)"
         }
     }
 }

@@ -145,16 +145,25 @@ extension Wheelwright.RunnerCommand {
             if let bad = environment.first(where: { !$0.contains("=") }) { throw ValidationError("--env needs KEY=VALUE, found '\(bad)'") }
         }
 
-        func run() async throws {
-            let site = try options.resolved()
-            let definition = try site.target(target)
-            let variables = Dictionary(environment.map { pair in
+        /// `--env KEY=VALUE` pairs (checked by `validate`); the last of a key wins.
+        var variables: [String: String] {
+            Dictionary(environment.map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 return (String(parts[0]), String(parts[1]))
             }, uniquingKeysWith: { _, last in last })
-            let (build, recipe) = try SdistBuild.prepare(sdist: URL(fileURLWithPath: sdist), target: definition, python: python, systemPackages: systemPackages,
+        }
+
+        func run() async throws {
+            let site = try options.resolved()
+            let definition = try site.target(target)
+            let (build, recipe): (SdistBuild, Environments.Recipe)
+            do {
+                (build, recipe) = try SdistBuild.prepare(sdist: URL(fileURLWithPath: sdist), target: definition, python: python, systemPackages: systemPackages,
                                                          environment: variables, limits: limitOptions.limits(), output: URL(fileURLWithPath: out),
                                                          log: log.map { URL(fileURLWithPath: $0) })
+            } catch RunnerError.missingSdist(let path) {
+                throw ValidationError("no such sdist: \(path)")
+            }
             let runner = try await site.environments.runner(self.runner, for: recipe, sandbox: sandbox) { message in
                 if !json { say(message) }
             }

@@ -81,17 +81,16 @@ extension Wheelwright.WhitelistCommand {
             request.targets = targets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             (request.prereleases, request.allowYoung, request.now) = (prereleases, allowYoung, asOf.flatMap(ClockOption.date) ?? Date())
             request.closure = withDeps ? .runtime : withBuildDeps ? .build : .none
-            let result: WhitelistRequest.Result
+            let outcome: WhitelistRequest.Outcome
             do {
-                result = try await request.run(
+                outcome = try await request.run(
                     configuration: configured, definitions: try ProjectFiles.targets(in: site.containers(configured)).targets,
                     buildRequirements: buildRequirements.source(configured), client: UpstreamClient(indices: upstream.urls(configured: configured.upstream)),
-                    cache: try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot))
+                    cache: try DownloadCache(root: configured.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)) { print($0) }
             } catch let refusal as WhitelistRequest.Refusal {
                 throw ValidationError(refusal.description)
             }
-            result.notes.forEach { print($0) }
-            switch result.outcome {
+            switch outcome {
             case .newerListed(let message), .unchanged(let message): print(message)
             case let .changed(diffs, summary): print((diffs + [summary]).joined(separator: "\n"))
             }

@@ -328,6 +328,23 @@ struct CatalogTests {
 
 /// What only a shared catalog has: several processes (here, several connections as replicas
 /// open them) on one PostgreSQL database.
+/// SQLite's connections are not reentrant: a transaction started inside another would wait
+/// forever for the connection its caller holds.
+@Suite("SQLite transactions")
+struct SQLiteTransactionTests {
+    @Test("a read or write inside another transaction is refused at once, and the catalog goes on")
+    func nesting() async throws {
+        let folder = try TemporaryFolder()
+        for database in [try SQLiteCatalogDatabase(path: nil), try SQLiteCatalogDatabase(path: folder.path("catalog.sqlite"))] {
+            let catalog = try await Catalog(database: database)
+            await #expect(throws: StoreError.self) { try await database.write { _ in try await database.read { _ in 1 } } }
+            await #expect(throws: StoreError.self) { try await database.read { _ in try await database.write { _ in 1 } } }
+            try await catalog.createUser("alice", passwordHash: "h")
+            #expect(try await catalog.users() == ["alice"])
+        }
+    }
+}
+
 @Suite("PostgreSQL catalog shared by replicas", .sharedPostgres, .timeLimit(.minutes(5)))
 struct SharedCatalogTests {
     @Test("a write through one replica moves the other's generation by notification")
