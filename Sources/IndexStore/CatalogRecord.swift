@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A row of one of the catalog's tables as a value: its stored properties are the columns, named
 /// by its `CodingKeys` (GRDB's `Columns` style, the same on both engines). `columns` is the
 /// select list that reads exactly those, so a query and its decoding cannot disagree on a name.
@@ -9,16 +11,29 @@ extension CatalogRecord {
     /// The columns, comma-separated, for a `SELECT` list (`prefix` qualifies each: `"f."`);
     /// `user` and `index` quoted, as everywhere (reserved words in PostgreSQL), the others not
     /// (PostgreSQL folds unquoted names to lower case, as the tables were created).
+    /// Made once per record and prefix: every query of the record writes it.
     static func columns(_ prefix: String = "") -> String {
-        CodingKeys.allCases.map { key in
+        let key = ColumnListKey(record: ObjectIdentifier(Self.self), prefix: prefix)
+        if let made = columnLists.withLock({ $0[key] }) { return made }
+        let made = CodingKeys.allCases.map { key in
             let name = key.stringValue
             return prefix + (name == "user" || name == "index" ? "\"\(name)\"" : name)
         }.joined(separator: ", ")
+        columnLists.withLock { $0[key] = made }
+        return made
     }
 
     init(row: SQLRow) throws {
         try self.init(from: SQLRowDecoder(row: row))
     }
+}
+
+/// The select lists made so far, by record type and prefix.
+private let columnLists = Mutex<[ColumnListKey: String]>([:])
+
+private struct ColumnListKey: Hashable {
+    let record: ObjectIdentifier
+    let prefix: String
 }
 
 extension SQLSession {
