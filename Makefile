@@ -164,7 +164,7 @@ bench-fetch: venv release ## wheelwright fetch vs pip download of the company wh
 	bench/fetch.sh
 
 bench-replicas: APT_PACKAGES += wrk nginx postgresql
-bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), 1/2/3 replicas behind nginx, failover after a SIGKILL.
+bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), PostgreSQL pages by --catalog-connections, 1/2/3 replicas behind nginx, failover after a SIGKILL; PEER=another binary.
 	bench/replicas.sh
 
 bench-limit: APT_PACKAGES += wrk nginx
