@@ -16,6 +16,8 @@ struct ArchitectureTests {
         let name, kind: String
         /// Targets of this package it depends on, and modules of other packages' products.
         let targets, products: Set<String>
+        /// Paths in its folder that are not sources: excluded, or copied as resources.
+        var declaredOthers: [String] = []
 
         var folder: String { kind == "test" || name == "TestSupport" ? "Tests/\(name)" : "Sources/\(name)" }
     }
@@ -39,7 +41,9 @@ struct ArchitectureTests {
                 if let name = (dependency["byName"] ?? dependency["target"]) as? [Any], let first = name.first as? String { local.insert(first) }
                 if let product = dependency["product"] as? [Any], let first = product.first as? String { products.insert(first) }
             }
-            return Target(name: target["name"] as? String ?? "", kind: target["type"] as? String ?? "", targets: local, products: products)
+            let resources = (target["resources"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+            return Target(name: target["name"] as? String ?? "", kind: target["type"] as? String ?? "", targets: local, products: products,
+                          declaredOthers: (target["exclude"] as? [String] ?? []) + resources)
         }
     }
 
@@ -59,6 +63,23 @@ struct ArchitectureTests {
             }
         }
         return found.subtracting(toolchain)
+    }
+
+    @Test("every file in a target's folder is a source, or declared excluded or a resource (SwiftPM warns of each other file on every build)")
+    func undeclaredFiles() throws {
+        let sources: Set<String> = ["swift", "c", "h", "cc", "cpp", "modulemap"]
+        var undeclared: [String] = []
+        for target in try Self.targets() {
+            let base = Self.root.appendingPathComponent(target.folder)
+            guard let files = FileManager.default.enumerator(atPath: base.path) else { continue }
+            for case let path as String in files {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: base.appendingPathComponent(path).path, isDirectory: &isFolder), !isFolder.boolValue,
+                      !sources.contains(URL(fileURLWithPath: path).pathExtension) else { continue }
+                if !target.declaredOthers.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) { undeclared.append("\(target.folder)/\(path)") }
+            }
+        }
+        #expect(undeclared.isEmpty, "declare these in Package.swift (exclude: or resources:): \(undeclared)")
     }
 
     @Test("every command whose run() awaits is an AsyncParsableCommand (ArgumentParser prints a plain ParsableCommand's help instead of running an async run())")
