@@ -34,7 +34,7 @@ extension IndexRoutes {
         guard let owner = try body.string("owner"), let seconds = try body.integer("seconds", in: 10...3600) else {
             throw StoreError.badRequest("a lease request is {\"owner\": \"host pid N\", \"seconds\": 10 to 3600}")
         }
-        return await Self.json(Envelope(type: "lease", result: try service.acquireLease(name, owner: owner, seconds: seconds, by: identity)))
+        return Self.json(Envelope(type: "lease", result: try await service.acquireLease(name, owner: owner, seconds: seconds, by: identity)))
     }
 
     /// The latest reported run's counts for `/+metrics`: the nightly build's figures in the

@@ -34,7 +34,7 @@ extension IndexRoutes {
             let body = try await JSONBody.read(request, allowed: UserRequest.keys)
             try await service.updateUser(name, password: try body.string("password"), builder: try body.bool("builder"),
                                    email: try body.string("email"), by: identity)
-            return await Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil, email: try service.email(of: name))))
+            return Self.json(Envelope(type: "userconfig", result: UserConfig(username: name, indexes: nil, email: try await service.email(of: name))))
         case .delete:
             try await service.deleteUser(name, by: try await authenticate(request, context: context))
             return Self.json(APIMessage(message: "user \(name) deleted"))
@@ -157,7 +157,7 @@ extension IndexRoutes {
         let identity = try await authenticate(request, context: context)
         let user = try RequestQuery(request.uri.query)["user"]
         if let user, !(1...64).contains(user.utf8.count) { throw StoreError.badRequest("user: 1 to 64 bytes") }
-        return await Self.json(Envelope(type: "tokenlist", result: try service.tokens(of: user, by: identity)))
+        return Self.json(Envelope(type: "tokenlist", result: try await service.tokens(of: user, by: identity)))
     }
 
     func revokeToken(_ id: String, _ request: Request, context: IndexRequestContext) async throws -> Response {

@@ -54,7 +54,7 @@ extension IndexRoutes {
         do {
             (standing, files) = try await service.servedProject(normalized, in: index, order: order)
         } catch let error as StoreError where error.kind == .notFound {
-            (standing, files) = await (try service.standing(of: normalized, in: index), [])
+            (standing, files) = (try await service.standing(of: normalized, in: index), [])
         }
         var unlisted = false
         var gatedOut = false
@@ -115,7 +115,7 @@ extension IndexRoutes {
         let gated = mirrors.contains { $0.settings.gate != MirrorGate.none }
         let (admission, gate) = gated ? try mirrorProxy.gatekeeper.current() : (nil, 0)
         return try await cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            var projects = await Set(try service.projects(in: try resolutionOrder(of: index)))
+            var projects = Set(try await service.projects(in: try await resolutionOrder(of: index)))
             projects.formUnion(admission?.projects ?? [])
             return SimplePages.projectList(projects.sorted(), format: format)
         }

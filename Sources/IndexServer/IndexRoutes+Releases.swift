@@ -14,7 +14,7 @@ extension IndexRoutes {
         let order = await ownOnly ? [index] : try resolutionOrder(of: index)
         let (_, files) = try await service.servedProject(normalized, in: index, order: order)
         let base = linkBase(request)
-        let results = await Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
+        let results = Dictionary(grouping: try await service.toxResults(of: normalized, in: order), by: \.fileKey)
         let docs = try await service.docs(of: normalized, in: order)
         var versions: [String: VersionData] = [:]
         for (version, files) in Dictionary(grouping: files, by: \.version) {
@@ -32,9 +32,9 @@ extension IndexRoutes {
         }
         let files = served.filter { $0.version == canonical }
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
-        let results = await Dictionary(grouping: try service.toxResults(of: normalized, in: order), by: \.fileKey)
+        let results = Dictionary(grouping: try await service.toxResults(of: normalized, in: order), by: \.fileKey)
         let docs = try await service.docs(of: normalized, version: canonical, in: order)
-        return await Self.json(Envelope(type: "versiondata", result: versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
+        return Self.json(Envelope(type: "versiondata", result: await versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
     }
 
     /// One release's files, which share a project and version, each followed by its test

@@ -107,7 +107,7 @@ struct IndexRoutes: Sendable {
         // Nothing of an index is answered to whoever may not read it and each base it reaches; on a
         // server whose indices are all public, no read asks who the reader is. Writes decide their
         // own rights (and leave the snapshot, which every upload makes stale, to the next read).
-        let access = await read ? try readGate.snapshot() : nil
+        let access = read ? try await readGate.snapshot() : nil
         if let access, let index = resource.readIndex, readGate.isGuarded(index, in: access),
            let refusal = readGate.refusal(index, for: try await optionalIdentity(request, context: context), in: access) {
             throw refusal
@@ -126,7 +126,7 @@ struct IndexRoutes: Sendable {
             let problems = await service.healthProblems()
             return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
         case .metrics:
-            return await Self.text(metricsText() + (try buildMetrics()), contentType: "text/plain; version=0.0.4")
+            return Self.text(metricsText() + (try await buildMetrics()), contentType: "text/plain; version=0.0.4")
         case .tokens where read:
             return try await listTokens(request, context: context)
         case .tokens:

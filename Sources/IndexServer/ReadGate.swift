@@ -32,7 +32,7 @@ final class ReadGate: Sendable {
     func snapshot() async throws -> Snapshot {
         let generation = try await service.generation()
         if let known = state.withLock({ $0 }), known.generation == generation { return known }
-        let indices = await Dictionary(try service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
+        let indices = Dictionary(try await service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
         var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]
         for path in indices.keys {

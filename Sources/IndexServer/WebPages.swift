@@ -325,7 +325,7 @@ struct WebPages: Sendable {
     func builds() async throws -> String {
         let totals = try await service.runTotals(limit: 60)
         let latest = Array(totals.prefix(20))
-        let failures = await Dictionary(grouping: try service.runItems(of: latest.map(\.run), statuses: ["failed", "cancelled"]), by: \.run)
+        let failures = Dictionary(grouping: try await service.runItems(of: latest.map(\.run), statuses: ["failed", "cancelled"]), by: \.run)
         let runs = latest.map { runSummary($0, failures: failures[$0.run] ?? []) }
         return render("builds", PageContext.Builds(frame: frame("Build runs"), runs: runs, chart: chart(totals)))
     }

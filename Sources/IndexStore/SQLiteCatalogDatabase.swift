@@ -14,8 +14,9 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     public init(path: String?) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        // Reads are short (pages are cached), so two reader connections are plenty and keep memory low.
-        configuration.maximumReaderCount = 2
+        // A reader for every thread of Swift's cooperative pool (one per core), which runs the
+        // reads: none of them waits for a connection (reads are short and pages are cached).
+        configuration.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let path {
             writer = try DatabasePool(path: path, configuration: configuration)
         } else {
@@ -38,8 +39,7 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     /// Reads run on the calling thread with a reader connection of the pool (WAL: they never
     /// wait for a write): an SQLite read is microseconds of work, less than a hop to GRDB's
     /// queue and back costs (measured: with the hop, an uncached page at 0.38× the requests per
-    /// second). Threads waiting here cannot outnumber the pool's readers (the cooperative pool
-    /// has one thread per core, the pool `maximumReaderCount`).
+    /// second). The pool has a reader for each of the cooperative pool's threads (one per core).
     public func read<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         try Self.refuseNesting()
         return try readOnThisThread(body)

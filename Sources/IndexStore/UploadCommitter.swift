@@ -5,8 +5,7 @@ import Synchronization
 /// takes every upload waiting (up to `batchLimit`) and makes them durable together: their blobs'
 /// writeback started all at once, then fsynced (on a Dispatch thread: fsync blocks); one catalog
 /// transaction that checks, moves into place and records each; one fsync per blob folder; one
-/// commit. Alone, an upload pays one hop to the committing task (1.5% of its instructions,
-/// measured with the serial queue it replaced); under concurrent
+/// commit. Alone, an upload pays the hop to the committing task and back; under concurrent
 /// uploads, the journal commits, the write lock and the catalog's commit are shared by the batch
 /// instead of being paid once per file.
 ///
