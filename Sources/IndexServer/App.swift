@@ -54,6 +54,9 @@ public func buildApplication(
     let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
                                    metrics: MetricsMiddleware(), routes: routes)
     let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
+    // Hummingbird's own start line would repeat `serve`'s "listening" line: only its warnings and errors are logged.
+    var applicationLogger = logger
+    applicationLogger.logLevel = max(logger.logLevel, .notice)
     return Application(
         responder: responder,
         server: .http1(configuration: .init(
@@ -63,7 +66,7 @@ public func buildApplication(
         )),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright", backlog: 1024),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger
+        logger: applicationLogger
     )
 }
 
@@ -87,6 +90,7 @@ public func runServer(directory: URL, database: (any CatalogDatabase)? = nil, co
         FileHandle.standardOutput.write(Data("wheelwright index listening on http://\(configuration.host):\(port)/\n".utf8))
     }
     try await app.runService()
+    FileHandle.standardOutput.write(Data("wheelwright index stopped: every request finished\n".utf8))
     // Every request has finished: a store of its own is consistent, and its next start can skip
     // the search for unrecorded blobs.
     if database == nil { try service.recordCleanStop() }

@@ -177,7 +177,7 @@ extension IndexRoutes {
     /// recorded change behind it.
     func projectStatus(_ index: IndexID, name: String) async throws -> Response {
         let normalized = ProjectName.normalize(name)
-        let (standing, _) = try await service.servedProject(normalized, in: index, order: try resolutionOrder(of: index), historyLimit: Catalog.historyShown)
+        let (standing, _) = try await service.servedProject(normalized, order: try resolutionOrder(of: index), historyLimit: Catalog.historyShown)
         return Self.json(Envelope(type: "projectstatus", result: standing.report(of: normalized, in: index)))
     }
 

@@ -52,7 +52,7 @@ extension IndexRoutes {
         var standing: ProjectStanding
         var files: [StoredFile]
         do {
-            (standing, files) = try await service.servedProject(normalized, in: index, order: order)
+            (standing, files) = try await service.servedProject(normalized, order: order)
         } catch let error as StoreError where error.kind == .notFound {
             (standing, files) = (try await service.standing(of: normalized, in: index), [])
         }

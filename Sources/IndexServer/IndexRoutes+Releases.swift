@@ -11,8 +11,9 @@ extension IndexRoutes {
     func projectJSON(_ index: IndexID, normalized: String, request: Request) async throws -> Response {
         let ownOnly = try RequestQuery(request.uri.query)["ignore_bases"] != nil
         // A quarantined project answers with no versions (devpi's shape has no place for a status).
-        let order = await ownOnly ? [index] : try resolutionOrder(of: index)
-        let (_, files) = try await service.servedProject(normalized, in: index, order: order)
+        let resolved = try await resolutionOrder(of: index)
+        let order = ownOnly ? [index] : resolved
+        let (_, files) = try await service.servedProject(normalized, order: resolved, ownFilesOnly: ownOnly)
         let base = linkBase(request)
         let results = Dictionary(grouping: try await service.toxResults(of: normalized, in: order), by: \.fileKey)
         let docs = try await service.docs(of: normalized, in: order)
@@ -26,7 +27,7 @@ extension IndexRoutes {
     func versionJSON(_ index: IndexID, normalized: String, version: String, request: Request) async throws -> Response {
         let canonical = (try? Version(version).description) ?? version
         let order = try await resolutionOrder(of: index)
-        let (standing, served) = try await service.servedProject(normalized, in: index, order: order)
+        let (standing, served) = try await service.servedProject(normalized, order: order)
         if let setting = standing.setting, !setting.status.servesFiles {
             throw StoreError.notFound("\(normalized) is quarantined in \(setting.index) (\(setting.reason)): none of its versions is served")
         }

@@ -19,15 +19,15 @@ extension IndexRoutes {
     func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredProject(index, normalized: normalized, mirrors: mirrors, format: format, request: request) }
         return try await cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            let (standing, files) = try await service.servedProject(normalized, in: index, order: try resolutionOrder(of: index))
+            let (standing, files) = try await service.servedProject(normalized, order: try resolutionOrder(of: index))
             return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }
     }
 
-    /// The index and its bases; a 404 when the index does not exist.
+    /// The index and its bases, from the read gate's snapshot of this generation (no catalog
+    /// read while the generation holds); a 404 when the index does not exist.
     func resolutionOrder(of index: IndexID) async throws -> [IndexID] {
-        let order = try await service.resolutionOrder(of: index)
-        guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+        guard let order = try await readGate.snapshot().orders[index] else { throw StoreError.notFound("index \(index) does not exist") }
         return order
     }
 

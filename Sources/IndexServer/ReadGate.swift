@@ -7,7 +7,7 @@ import Synchronization
 /// reader may not read makes the whole index a 404, never a silent gap); this type only keeps,
 /// per catalog generation, which indices have a non-public index in their resolution order, so
 /// that a server whose indices are all public answers from memory without a login (and, from
-/// the same walk, which mirrors each index reaches).
+/// the same walk, each index's resolution order and the mirrors it reaches).
 final class ReadGate: Sendable {
     /// The catalog's indices as one generation left them.
     struct Snapshot: Sendable {
@@ -21,6 +21,9 @@ final class ReadGate: Sendable {
         /// Every index with the mirrors of its resolution order (empty: none), for the simple
         /// API, which merges what they proxy.
         let mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]]
+        /// Every index's resolution order (it, then its bases depth first, each once): a page
+        /// reads it from here, not from the catalog (on PostgreSQL a round trip per base).
+        let orders: [IndexID: [IndexID]]
     }
 
     private let service: IndexService
@@ -35,6 +38,7 @@ final class ReadGate: Sendable {
         let indices = Dictionary(try await service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
         var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]
+        var orders: [IndexID: [IndexID]] = [:]
         for path in indices.keys {
             var order: [IndexID] = []
             func visit(_ index: IndexID) {
@@ -43,10 +47,11 @@ final class ReadGate: Sendable {
                 for base in settings.bases { visit(base) }
             }
             visit(path)
+            orders[path] = order
             guards[path] = order.compactMap { index in indices[index].flatMap { $0.isPublic ? nil : (index, $0.aclRead) } }
             mirrors[path] = order.compactMap { index in indices[index].flatMap { $0.isMirror ? (index, $0) : nil } }
         }
-        let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic }, mirrors: mirrors)
+        let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic }, mirrors: mirrors, orders: orders)
         state.withLock { $0 = made }
         return made
     }

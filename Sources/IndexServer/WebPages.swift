@@ -110,7 +110,7 @@ struct WebPages: Sendable {
     func release(_ index: IndexID, name: String, version: String?) async throws -> ReleaseSource {
         let order = try await service.resolutionOrder(of: index)
         guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
-        let (standing, files) = try await service.servedProject(name, in: index, order: order, historyLimit: Catalog.historyShown)
+        let (standing, files) = try await service.servedProject(name, order: order, historyLimit: Catalog.historyShown)
         guard !files.isEmpty else {
             return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, docs: nil, provenance: nil, versions: [],
                                  requirements: [], installs: [], standing: standing)

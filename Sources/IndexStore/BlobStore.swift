@@ -175,6 +175,15 @@ public struct BlobStore: Sendable {
     /// store shared by replicas only what is older than any upload in flight can be, under the
     /// catalog's write lock (`Catalog.whileNoFileIsRecorded`), so no replica loses what another
     /// has just written.
+    /// Removes the blobs `catalog` does not name and the temporary files, those untouched for
+    /// `IndexService.sharedGrace`, holding the catalog's write lock: safe while any number of
+    /// servers upload (the server's start on a shared catalog, and `fsck --collect`).
+    public func collect(recordedIn catalog: Catalog, now: Date = Date()) async throws -> (temporaries: Int, orphans: Int) {
+        try await catalog.whileNoFileIsRecorded { referenced in
+            try collect(keeping: referenced, modifiedBefore: now.addingTimeInterval(-IndexService.sharedGrace))
+        }
+    }
+
     public func collect(keeping referenced: ReferencedBlobs, modifiedBefore cutoff: Date?) throws -> (temporaries: Int, orphans: Int) {
         let temporaries = try removeTemporaries(modifiedBefore: cutoff)
         var orphans = 0

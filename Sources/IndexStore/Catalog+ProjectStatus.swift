@@ -25,7 +25,14 @@ extension Catalog {
     static func standing(of project: String, in index: IndexID, historyLimit: Int = 0, _ db: any SQLSession) async throws -> ProjectStanding {
         // Most projects never had a status: one indexed look-up, no walk through the bases.
         guard try await db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project]) else { return .active }
-        let order = try await resolutionOrder(of: index, db)
+        // (Asked again below: one indexed look-up, and the walk through the bases only when it finds a status.)
+        return try await standing(of: project, order: try await resolutionOrder(of: index, db), historyLimit: historyLimit, db)
+    }
+
+    /// The standing through `order` (an index, then its bases), known already: one indexed
+    /// look-up when no index records a status for the project.
+    static func standing(of project: String, order: [IndexID], historyLimit: Int, _ db: any SQLSession) async throws -> ProjectStanding {
+        guard !order.isEmpty, try await db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project]) else { return .active }
         let paths = order.map(\.description)
         // Each index's latest change only, and only the indices `index` reads: however many
         // changes another index records for the project, this stays a read of a few rows.
@@ -38,6 +45,25 @@ extension Catalog {
             WHERE project = ? AND indexPath IN (\(placeholders(paths.count))) ORDER BY id DESC LIMIT ?
             """, [project] + paths + [historyLimit]).map { try $0.value }.reversed()
         return ProjectStanding(latest: latest, order: order, history: Array(history))
+    }
+
+    /// A project as the first index of `order` serves it (`order`: that index and its bases,
+    /// as the caller resolved them): its standing, and its files unless the standing withholds
+    /// them (PEP 792), its own only or through the bases. Most projects never had a status: then
+    /// one statement answers (on PostgreSQL a round trip, and a plan, per statement), its rows
+    /// saying that no index records a status for the project.
+    public func servedProject(_ project: String, order: [IndexID], ownFilesOnly: Bool, historyLimit: Int) async throws -> (standing: ProjectStanding, files: [StoredFile]) {
+        let holders = ownFilesOnly ? Array(order.prefix(1)) : order
+        return try await read { db in
+            let rows = holders.isEmpty ? [] : try await db.rows("""
+                SELECT \(CatalogRecords.File.columns()), EXISTS (SELECT 1 FROM project_status WHERE project = ?) AS statused
+                FROM file WHERE project = ? AND indexPath IN (\(placeholders(holders.count))) ORDER BY filename
+                """, [project, project] + holders.map(\.description))
+            let files = Self.inResolutionOrder(try rows.map { try CatalogRecords.File(row: $0).value }, holders)
+            if let first = rows.first, historyLimit <= 0, try first["statused"] as Int64 == 0 { return (.active, files) }
+            let standing = try await Self.standing(of: project, order: order, historyLimit: historyLimit, db)
+            return (standing, standing.status.servesFiles ? files : [])
+        }
     }
 
     /// Every index that holds files of `project` itself or has recorded a status for it.

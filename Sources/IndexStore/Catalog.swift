@@ -386,27 +386,37 @@ public struct Catalog: Sendable {
         return try await read { db in try await Self.file(sameAs: identity, filename: filename, in: index, db) }
     }
 
+    /// One statement (each is a round trip on PostgreSQL, and an upload asks twice): the exact
+    /// name first, through either index of the file table.
     private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) async throws -> StoredFile? {
-        if let exact = try await file(index, filename, db) { return exact }
-        return try await db.record(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND identity = ? LIMIT 1",
-                                   [index.description, identity])?.value
+        try await db.record(CatalogRecords.File.self, """
+            SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)
+            ORDER BY CASE WHEN filename = ? THEN 0 ELSE 1 END LIMIT 1
+            """, [index.description, filename, identity, filename])?.value
     }
 
     /// A project's files across `indices` (in resolution order); for one filename the first index wins.
     public func files(of project: String, in indices: [IndexID]) async throws -> [StoredFile] {
-        try await read { db in
-            var seen = Set<String>()
-            var result: [StoredFile] = []
-            for index in indices {
-                let records = try await db.records(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND project = ? ORDER BY filename",
-                                                   [index.description, project])
-                for record in records {
-                    let file = try record.value
-                    if seen.insert(file.filename).inserted { result.append(file) }
-                }
-            }
-            return result
-        }
+        try await read { db in try await Self.files(of: project, in: indices, db) }
+    }
+
+    /// One statement whatever the number of indices (on PostgreSQL each is a round trip), put
+    /// in resolution order here.
+    static func files(of project: String, in indices: [IndexID], _ db: any SQLSession) async throws -> [StoredFile] {
+        guard !indices.isEmpty else { return [] }
+        let records = try await db.records(CatalogRecords.File.self, """
+            SELECT \(CatalogRecords.File.columns()) FROM file WHERE project = ? AND indexPath IN (\(placeholders(indices.count))) ORDER BY filename
+            """, [project] + indices.map(\.description))
+        return try inResolutionOrder(records.map { try $0.value }, indices)
+    }
+
+    /// `files` (in filename order) by their index's place in `indices`, each filename once: the
+    /// first index that holds it wins.
+    static func inResolutionOrder(_ files: [StoredFile], _ indices: [IndexID]) -> [StoredFile] {
+        let position = Dictionary(indices.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        return files.enumerated().sorted { (position[$0.element.index] ?? 0, $0.offset) < (position[$1.element.index] ?? 0, $1.offset) }
+            .compactMap { seen.insert($0.element.filename).inserted ? $0.element : nil }
     }
 
     /// The normalized project names across `indices`, sorted.

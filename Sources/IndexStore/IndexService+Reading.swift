@@ -34,12 +34,13 @@ extension IndexService {
         try await catalog.standing(of: project, in: index, historyLimit: historyLimit)
     }
 
-    /// A project as `index` serves it: its standing, and its files through the bases unless it
-    /// is quarantined (PEP 792: then none is listed or served). `notFound` when the index has
-    /// neither files of it nor a status for it.
-    public func servedProject(_ project: String, in index: IndexID, order: [IndexID], historyLimit: Int = 0) async throws -> (standing: ProjectStanding, files: [StoredFile]) {
-        let standing = try await catalog.standing(of: project, in: index, historyLimit: historyLimit)
-        let files = standing.status.servesFiles ? try await catalog.files(of: project, in: order) : []
+    /// A project as an index serves it: its standing, and its files through the bases (or its
+    /// own only) unless it is quarantined (PEP 792: then none is listed or served). `order` is
+    /// the index's resolution order, the index first. `notFound` when the index has neither
+    /// files of it nor a status for it.
+    public func servedProject(_ project: String, order: [IndexID], ownFilesOnly: Bool = false, historyLimit: Int = 0) async throws -> (standing: ProjectStanding, files: [StoredFile]) {
+        guard let index = order.first else { throw StoreError.notFound("no project \(project): no index given") }
+        let (standing, files) = try await catalog.servedProject(project, order: order, ownFilesOnly: ownFilesOnly, historyLimit: historyLimit)
         guard !files.isEmpty || standing.setting != nil else { throw StoreError.notFound("no project \(project) in \(index) or its bases") }
         return (standing, files)
     }

@@ -83,9 +83,7 @@ public struct IndexService: Sendable {
     /// Removes unreferenced blobs and temporary files older than `sharedGrace`, holding the
     /// catalog's write lock: safe while other replicas upload.
     public func collectGarbage(now: Date = Date()) async throws -> (temporaries: Int, orphans: Int) {
-        try await catalog.whileNoFileIsRecorded { referenced in
-            try blobs.collect(keeping: referenced, modifiedBefore: now.addingTimeInterval(-Self.sharedGrace))
-        }
+        try await blobs.collect(recordedIn: catalog, now: now)
     }
 
     /// Creates `root` with `password` when there is no root yet; returns whether it did.

@@ -141,8 +141,11 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         }
 
         func bumpGeneration() async throws {
-            let generation: Int64 = try await value("UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value") ?? 0
-            try await execute("SELECT pg_notify('\(PostgresCatalogDatabase.channel)', ?)", [String(generation)])
+            // One statement, one round trip: the bump and its announcement (sent at commit).
+            let generation: Int64 = try await value("""
+                WITH bumped AS (UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value)
+                SELECT value, pg_notify('\(PostgresCatalogDatabase.channel)', value::text) FROM bumped
+                """) ?? 0
             bumpedTo = generation
         }
 

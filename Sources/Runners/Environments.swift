@@ -91,7 +91,7 @@ public struct Environments: Sendable {
                 try? fm.removeItem(at: partial)
                 throw error
             }
-            progress("prepared \(final.path)")
+            progress("prepared \(recipe.name)")
             return final
         }
     }

@@ -24,7 +24,7 @@ extension Wheelwright {
             @Argument(help: "The user.") var user: String
 
             @Option(help: "The data directory (what wheelwright serve --data uses).")
-            var data: String = DefaultFolders.data
+            var data: String = DefaultFolders.index
 
             @OptionGroup var catalogOptions: CatalogOptions
 

@@ -99,6 +99,30 @@ extension Wheelwright {
         }
 
         func run() async throws {
+            let settings = try runSettings()
+            let log = BuildLog(format: logFormat, reportOnStdout: json, server: settings.server)
+            let run = try options.run(settings) { log.record($0) }
+            do {
+                if dryRun {
+                    let (planned, failures) = try await run.fetchOnly()
+                    for item in planned.plan.items where !json { print("would build \(item.id)") }
+                    if failures > 0 { throw ExitCode(1) }
+                    return
+                }
+                let outcome = try await cancellingOnSignals { try await run.run() }
+                try report(outcome, log: log)
+            } catch let error where error is BuildRunError || error is ConfigFileError {
+                throw planningFailed(error)
+            } catch let error as BuilderError {
+                guard case .locked = error else { throw error }
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(75)
+            }
+        }
+
+        /// The run's settings from flags, environment and config; exit 2 when they do not make a
+        /// run, or when this host cannot give the runner what it needs.
+        private func runSettings() throws -> BuildRunSettings {
             var flags = limitOptions.configuration
             flags.jobs = jobs
             flags.runner = runner?.rawValue
@@ -113,31 +137,19 @@ extension Wheelwright {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
                 throw ExitCode(2)
             }
-            let log = BuildLog(format: logFormat, reportOnStdout: json, server: settings.server)
-            let run = try options.run(settings) { log.record($0) }
-            do {
-                if dryRun {
-                    let (planned, failures) = try await run.fetchOnly()
-                    for item in planned.plan.items where !json { print("would build \(item.id)") }
-                    if failures > 0 { throw ExitCode(1) }
-                    return
-                }
-                let outcome = try await cancellingOnSignals { try await run.run() }
-                if json {
-                    print(String(decoding: try outcome.report.json(), as: UTF8.self))
-                } else if logFormat == .json {
-                    log.summary(outcome.report, report: outcome.workspace.appendingPathComponent("report.json"))
-                } else {
-                    Self.printSummary(outcome.report, workspace: outcome.workspace)
-                }
-                if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
-            } catch let error where error is BuildRunError || error is ConfigFileError {
-                throw planningFailed(error)
-            } catch let error as BuilderError {
-                guard case .locked = error else { throw error }
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(75)
+            return settings
+        }
+
+        /// The report as asked (JSON on stdout, a JSON log line, or the table), and the run's exit code.
+        private func report(_ outcome: BuildRun.Outcome, log: BuildLog) throws {
+            if json {
+                print(String(decoding: try outcome.report.json(), as: UTF8.self))
+            } else if logFormat == .json {
+                log.summary(outcome.report, report: outcome.workspace.appendingPathComponent("report.json"))
+            } else {
+                Self.printSummary(outcome.report, workspace: outcome.workspace)
             }
+            if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
         }
 
         static func printSummary(_ report: RunReport, workspace: URL) {

@@ -20,7 +20,7 @@ extension Wheelwright {
         var destination: String
 
         @Option(help: "The data directory (what wheelwright serve --data uses; with a shared catalog, the shared blob folder).")
-        var data: String = DefaultFolders.data
+        var data: String = DefaultFolders.index
 
         @OptionGroup var catalogOptions: CatalogOptions
 
@@ -47,7 +47,7 @@ extension Wheelwright {
         var source: String
 
         @Option(help: "The new data directory (what wheelwright serve --data will use; with --catalog, the shared blob folder).")
-        var data: String = DefaultFolders.data
+        var data: String = DefaultFolders.index
 
         @OptionGroup(title: "A new, empty PostgreSQL catalog to load the export into (the way from one SQLite index to replicas)")
         var catalogOptions: CatalogOptions

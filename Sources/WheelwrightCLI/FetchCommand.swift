@@ -47,14 +47,7 @@ extension Wheelwright {
 
         func run() async throws {
             let file = try site.configuration()
-            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
-            let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
-            let report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
-            guard let whitelist = report.whitelist else {
-                for diagnostic in report.diagnostics where diagnostic.severity == .error { print(diagnostic) }
-                print("the whitelist has errors: run `wheelwright whitelist lint`")
-                throw ExitCode(2)
-            }
+            let whitelist = try readWhitelist(file)
             let upstreams = upstream.urls(configured: file.upstream)
             let downloads = try DownloadCache(root: (cache ?? file.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let packages = SourceFetch.packages(of: whitelist, only: only, target: target)
@@ -64,19 +57,34 @@ extension Wheelwright {
                 let lines = outcomes.map { "\($0.status.rawValue) \($0.name) \($0.version)" + ($0.error.map { ": \($0)" } ?? "") }
                 progress.finished(lines.joined(separator: "\n"), failed: outcomes.contains { $0.status == .failed })
             }
-            let failed = outcomes.filter { $0.status == .failed }
-            if json {
-                struct Output: Encodable {
-                    let upstreams: [String]
-                    let files: [SourceFetch.Outcome]
-                }
-                print(try PrettyJSON.string(Output(upstreams: upstreams.map(\.absoluteString), files: outcomes)))
-            } else {
-                for outcome in failed { print("error: \(outcome.name) \(outcome.version): \(outcome.error ?? "")") }
-                let count = { (status: SourceFetch.Status) in outcomes.count { $0.status == status } }
-                print("\(count(.fetched)) fetched, \(count(.cached)) already cached, \(count(.denied)) denied, \(failed.count) failed; cache: \(downloads.root.path)")
+            print(json ? try PrettyJSON.string(Output(upstreams: upstreams.map(\.absoluteString), files: outcomes)) : Self.summary(outcomes, cache: downloads.root))
+            if outcomes.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+        }
+
+        /// The whitelist the flags or the config file name; its errors printed and exit 2 when it has any.
+        private func readWhitelist(_ file: BuildConfiguration) throws -> Whitelist {
+            let (targets, targetDiagnostics) = try ProjectFiles.targets(in: site.containers(file))
+            let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
+            let report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
+            guard let whitelist = report.whitelist else {
+                for diagnostic in report.diagnostics where diagnostic.severity == .error { print(diagnostic) }
+                print("the whitelist has errors: run `wheelwright whitelist lint`")
+                throw ExitCode(2)
             }
-            if !failed.isEmpty { throw ExitCode(1) }
+            return whitelist
+        }
+
+        /// `--json`'s document.
+        struct Output: Encodable {
+            let upstreams: [String]
+            let files: [SourceFetch.Outcome]
+        }
+
+        /// Each failure with its reason, then the counts.
+        static func summary(_ outcomes: [SourceFetch.Outcome], cache: URL) -> String {
+            let count = { (status: SourceFetch.Status) in outcomes.count { $0.status == status } }
+            let failures = outcomes.filter { $0.status == .failed }.map { "error: \($0.name) \($0.version): \($0.error ?? "")\n" }
+            return failures.joined() + "\(count(.fetched)) fetched, \(count(.cached)) already cached, \(count(.denied)) denied, \(count(.failed)) failed; cache: \(cache.path)"
         }
     }
 }

@@ -23,7 +23,7 @@ extension Wheelwright {
         var dump: String
 
         @Option(help: "The data directory (what wheelwright serve --data uses).")
-        var data: String = DefaultFolders.data
+        var data: String = DefaultFolders.index
 
         @OptionGroup var catalogOptions: CatalogOptions
 

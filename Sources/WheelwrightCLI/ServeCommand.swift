@@ -15,7 +15,7 @@ extension Wheelwright {
         )
 
         @Option(help: "The data directory (catalog.sqlite, blobs/, tmp/); with --catalog, the blob folder every replica shares.")
-        var data: String = DefaultFolders.data
+        var data: String = DefaultFolders.index
 
         @OptionGroup(title: "Replicas: a catalog on PostgreSQL")
         var catalogOptions: CatalogOptions

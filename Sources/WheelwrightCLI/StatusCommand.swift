@@ -52,46 +52,30 @@ extension Wheelwright {
             let client = try server.client()
             let project = ProjectName.normalize(name)
             guard let status, let reason else {
-                let reports: [ProjectStatusReport]
-                if let index {
-                    reports = [try await client.projectStatus(project, in: index)]
-                } else {
-                    reports = try await client.projectStatuses(project)
-                }
+                let reports = if let index { [try await client.projectStatus(project, in: index)] } else { try await client.projectStatuses(project) }
                 print(json ? try PrettyJSON.string(reports) : reports.map(Self.describe).joined(separator: "\n"))
                 return
             }
-            var indices = index.map { [$0] } ?? []
-            if everywhere { indices = try await client.projectStatuses(project).map(\.index) }
-            // Every index is tried: one refused (not its owner) does not leave the others unchanged.
-            var reports: [ProjectStatusReport] = []
-            var refusals: [String] = []
-            for target in indices {
-                do {
-                    reports.append(try await client.setProjectStatus(project, in: target, ProjectStatusRequest(status: status, reason: reason)))
-                } catch let error as IndexClientError {
-                    refusals.append("\(target): \(error)")
-                }
+            let change = ProjectStatusChange(project: project, request: ProjectStatusRequest(status: status, reason: reason))
+            let outcome = try await change.apply(in: everywhere ? nil : index, through: client)
+            for refusal in outcome.refusals { FileHandle.standardError.write(Data("error: not set in \(refusal.index): \(refusal.error)\n".utf8)) }
+            print(json ? try PrettyJSON.string(outcome.reports) : Self.describe(outcome, of: change), terminator: json ? "\n" : "")
+            if !outcome.refusals.isEmpty { throw ExitCode.failure }
+        }
+
+        /// What a change left, with what to do next: quarantine where it is still served, and
+        /// keep the next night from building it again.
+        static func describe(_ outcome: ProjectStatusChange.Outcome, of change: ProjectStatusChange) -> String {
+            var text = outcome.reports.map { describe($0, changed: change.request.status) + "\n" }.joined()
+            if !outcome.stillServing.isEmpty {
+                let serving = outcome.stillServing
+                text += "\nnote: \(serving.joined(separator: ", ")) still serve\(serving.count == 1 ? "s" : "") \(change.project) (at their own URLs, to their own users): quarantine \(serving.count == 1 ? "it" : "them") too, or use --everywhere\n"
             }
-            for refusal in refusals { FileHandle.standardError.write(Data("error: not set in \(refusal)\n".utf8)) }
-            if json {
-                print(try PrettyJSON.string(reports))
-            } else {
-                for report in reports { print(Self.describe(report, changed: status)) }
-                if status == .quarantined, !everywhere, !reports.isEmpty, let elsewhere = try? await client.projectStatuses(project) {
-                    // A file is served at its own index's URL: an index still serving them there
-                    // hands them to whoever has the URL (a lock file, a cache), and to its other users.
-                    let serving = elsewhere.filter { $0.status != .quarantined }.map(\.index)
-                    if !serving.isEmpty {
-                        print("\nnote: \(serving.joined(separator: ", ")) still serve\(serving.count == 1 ? "s" : "") \(project) (at their own URLs, to their own users): quarantine \(serving.count == 1 ? "it" : "them") too, or use --everywhere")
-                    }
-                }
-                if status == .quarantined, !reports.isEmpty {
-                    print("\nSo that the next night does not build it again, add to the whitelist (then `wheelwright whitelist lint`):\n")
-                    print(DenyEntry.proposal(name: project, reason: "quarantined: \(reason)"), terminator: "")
-                }
+            if change.request.status == .quarantined, !outcome.reports.isEmpty {
+                text += "\nSo that the next night does not build it again, add to the whitelist (then `wheelwright whitelist lint`):\n\n"
+                text += DenyEntry.proposal(name: change.project, reason: "quarantined: \(change.request.reason)")
             }
-            if !refusals.isEmpty { throw ExitCode.failure }
+            return text
         }
 
         /// One index's status in a line, then its history (newest first) indented.

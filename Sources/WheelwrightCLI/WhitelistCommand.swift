@@ -53,28 +53,15 @@ extension Wheelwright.WhitelistCommand {
             let sources = try ProjectFiles.whitelistSources(paths.isEmpty ? file.whitelists ?? ["whitelists"] : paths)
             var report = Whitelist.read(sources, targets: targets).adding(targetDiagnostics)
                 .adding(buildRequirements.migrationWarning(file, configPath: ConfigFile.path(flag: site.config)).map { [$0] } ?? [])
-            if let site = file.cooldown, let whitelist = report.whitelist {
-                // An entry may wait longer than the site; a shorter wait is a decision worth seeing.
-                report = report.adding(whitelist.packages.compactMap { package in
-                    guard let own = package.entry.cooldown, own < site else { return nil }
-                    return .warning(at: package.entry.location, "\(package.entry.name)'s cooldown (\(own)) is shorter than the site's (\(site)): its releases are built sooner than the rest; say why in its reason")
-                })
-            }
-            if let policy = file.licensePolicy, let whitelist = report.whitelist {
-                report = report.adding(LicenseCheck.diagnostics(whitelist, policy: policy))
-            }
+            if let whitelist = report.whitelist { report = report.adding(SitePolicyCheck.diagnostics(whitelist, site: file)) }
             if deps, let whitelist = report.whitelist {
-                var check = DependencyCheck(client: UpstreamClient(indices: upstream.urls), cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
+                var check = DependencyCheck(client: UpstreamClient(indices: upstream.urls(configured: file.upstream)),
+                                            cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
                                             targets: targets, buildRequirements: buildRequirements.source(file))
                 check.cooldown = file.cooldown ?? .none
                 report = report.adding(try await check.check(whitelist).diagnostics)
             }
-            if json {
-                print(try LintOutput(report).encoded())
-            } else {
-                for diagnostic in report.diagnostics { print(diagnostic) }
-                print(report.summary)
-            }
+            print(json ? try LintOutput(report).encoded() : (report.diagnostics.map(\.description) + [report.summary]).joined(separator: "\n"))
             if report.errorCount > 0 { throw ExitCode(1) }
         }
     }

@@ -8,13 +8,13 @@ import Testing
 /// built in the real debian-12 rootfs (shared with the runner tests under .build).
 @Suite(.serialized, .timeLimit(.minutes(15)))
 final class BuildFlowTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let data = Repository.root.appendingPathComponent(".build/test-environments").path
     let whitelist: String
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         whitelist = folder.path("whitelist.yaml")
         // The upstream: an index on the same server holding the sdists and their build requirements.

@@ -23,8 +23,8 @@ final class BuildGraphFlowTests {
 
     @Test("tools built from source in graph order from an empty index (a tool's runtime dependencies before what it builds; a backend's dynamic requirement waited for), installed from the company's index only; a cycle refused naming it; a missing tool is 'build requirement not whitelisted' with its fix; a prebuilt tool published after its hash check, a wrong pin refused")
     func graphOrder() async throws {
-        let upstream = try TestServer()
-        let company = try TestServer()
+        let upstream = try await TestServer()
+        let company = try await TestServer()
         defer { upstream.stop(); company.stop() }
         let folder = try TemporaryFolder()
         var files = [try await Self.toolSdist("self-backend", in: folder, ["--self-building"]),

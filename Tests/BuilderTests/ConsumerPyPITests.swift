@@ -10,13 +10,13 @@ import Testing
 /// and imported, C extensions included.
 @Suite(.serialized, .enabled(if: PyPI.enabled, PyPI.reason), .timeLimit(.minutes(20)))
 final class ConsumerPyPITests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let data = Repository.root.appendingPathComponent(".build/test-environments").path
     let containers = Repository.root.appendingPathComponent("containers").path
 
-    init() throws {
-        server = try TestServer()
+    init() async throws {
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
     }
 

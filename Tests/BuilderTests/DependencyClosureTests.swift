@@ -7,7 +7,7 @@ import Testing
 /// asked for by a requirer, an extra nobody asks for, a conflict and a denied release.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 final class DependencyClosureTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     var upstream: String { "\(server.baseURL)/root/up/+simple/" }
 
@@ -38,7 +38,7 @@ final class DependencyClosureTests {
     ]
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         let created = try await runTool(Repository.wheelwright, ["index", "create", "root/up", "--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile])
         guard created.status == 0 else { throw TestFailure("cannot create root/up: \(created.output)") }

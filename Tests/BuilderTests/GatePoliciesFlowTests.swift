@@ -140,8 +140,7 @@ final class GatePoliciesFlowTests {
 
     @Test("follow mode: the plan skips releases in their cooldown saying when they end, and takes them once it has (--as-of); the entry's cooldown overrides the site's")
     func plan() async throws {
-        let server = try TestServer()
-        defer { server.stop() }
+        let server = try await LocalIndex()
         let file = try whitelistFile("plan")
         try "defaults:\n  targets: [debian-12]\npackages:\n  - name: aged\n    specifier: \">=1\"\n    latest: 3\n    reason: r\n    license: MIT\n  - name: timeless\n    versions: [\"1.0\"]\n    cooldown: 1h\n    reason: r\n    license: MIT\n"
             .write(toFile: file, atomically: true, encoding: .utf8)

@@ -13,7 +13,7 @@ import YAMLFiles
 struct SourceFetchTests {
     @Test("each selected version fetched, then cached; a denied one skipped naming its rule; an unknown project failed; only the packages asked, each reported as it ends")
     func outcomes() async throws {
-        let server = try TestServer()
+        let server = try await LocalIndex()
         let folder = try TemporaryFolder()
         try await server.addAlice(indices: [("up", [:])])
         let sdists = [try await makeDistribution(in: folder, "tricky", "1.0", sdist: true), try await makeDistribution(in: folder, "tricky", "1.1", sdist: true),

@@ -9,7 +9,7 @@ import Testing
 /// the Rust ones are prepared on first use under .build), a real server, real cargo.
 @Suite(.serialized, .timeLimit(.minutes(15)))
 final class ToolchainFlowTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let data = Repository.root.appendingPathComponent(".build/test-environments").path
     let whitelist: String
@@ -17,7 +17,7 @@ final class ToolchainFlowTests {
     let registry: URL
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         whitelist = folder.path("whitelist.yaml")
         registry = folder.url.appendingPathComponent("crates")

@@ -10,11 +10,11 @@ import Testing
 /// and errors that carry the server's status and message.
 @Suite("IndexClient", .serialized)
 final class IndexClientTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
 
-    init() throws {
-        server = try TestServer()
+    init() async throws {
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
     }
 

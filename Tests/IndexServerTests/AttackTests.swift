@@ -1,19 +1,24 @@
 import Foundation
+import IndexServer
 import NIOHTTP1
 import TestSupport
 import Testing
 
-/// The index attacked as an outsider, a plain user and a token holder would attack it, through
-/// the real server process. Each test is one class of hole, and asserts the safe outcome.
+/// The index attacked as an outsider, a plain user and a token holder would attack it, over
+/// HTTP: the application in this process (`LocalIndex`), or the real server process where a
+/// case needs one (its memory, thousands of connections, a full disk, its flags). Each test is
+/// one class of hole, and asserts the safe outcome.
 @Suite("Attacks on the index")
 struct AttackTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let alice = TestServer.alice
     let root = HTTP.basic("root", TestServer.rootPassword)
 
     init() async throws {
-        server = try TestServer(arguments: ["--max-connections", "128"])
+        var limits = ServerLimits()
+        limits.maximumConnections = 128
+        server = try await LocalIndex(limits: limits)
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", [:]), ("prod", [:]), ("stage", ["volatile": true])])
     }
@@ -24,15 +29,16 @@ struct AttackTests {
     }
 
     func upload(_ filename: String, _ content: [UInt8], fields: [(String, String)] = [], buildLog: [UInt8]? = nil,
-                index: String = "alice/dev", auth: String? = nil) async throws -> HTTP.Reply {
+                index: String = "alice/dev", auth: String? = nil, to target: (any IndexUnderTest)? = nil) async throws -> HTTP.Reply {
         let form = HTTP.uploadForm(filename: filename, content: content, fields: fields, buildLog: buildLog)
-        return try await HTTP.send(.POST, "\(server.baseURL)/\(index)/",
+        return try await HTTP.send(.POST, "\((target ?? server).baseURL)/\(index)/",
                                    headers: [("Authorization", auth ?? alice), ("Content-Type", form.contentType)], body: form.body)
     }
 
-    func expectAlive(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        #expect(server.process.isRunning, "the server process must still run", sourceLocation: sourceLocation)
-        let health = try await HTTP.send(.GET, "\(server.baseURL)/+health")
+    func expectAlive(_ target: (any IndexUnderTest)? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let target = target ?? server
+        #expect(target.isServing, "the server must still serve", sourceLocation: sourceLocation)
+        let health = try await HTTP.send(.GET, "\(target.baseURL)/+health")
         #expect(health.status == 200, sourceLocation: sourceLocation)
     }
 
@@ -204,7 +210,7 @@ struct AttackTests {
 
     // MARK: 5. Memory
 
-    func residentKB() -> Int {
+    func residentKB(of server: TestServer) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -212,10 +218,13 @@ struct AttackTests {
 
     @Test("the page cache keys only what changes a page; oversized metadata and build reports are refused; reports need a builder")
     func memory() async throws {
-        let huge = try await upload("big-1.0-py3-none-any.whl", try await wheel("big", "1.0", summary: String(repeating: "s", count: 100_000)))
+        // Its own process: the memory measured is the server's alone.
+        let server = try await TestServer(arguments: ["--max-connections", "128"])
+        try await server.addAlice(indices: [("dev", [:])])
+        let huge = try await upload("big-1.0-py3-none-any.whl", try await wheel("big", "1.0", summary: String(repeating: "s", count: 100_000)), to: server)
         #expect(huge.status == 413 && huge.text.contains("Summary"), "\(huge.status) \(huge.text)")
-        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(summary: String(repeating: "s", count: 60_000))).status == 200)
-        let before = residentKB()
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(summary: String(repeating: "s", count: 60_000)), to: server).status == 200)
+        let before = residentKB(of: server)
         for number in 0..<300 {
             for path in ["/alice/dev/demo/?x=\(number)", "/alice/dev/Demo/?y=\(number)", "/alice/dev/?filter=\(number % 7)&junk=\(number)",
                          "/alice/dev/+simple/demo/?z=\(number)"] {
@@ -223,7 +232,7 @@ struct AttackTests {
                 #expect(reply.status == 200 || reply.status == 301, "\(path): \(reply.status)")
             }
         }
-        let grown = residentKB() - before
+        let grown = residentKB(of: server) - before
         #expect(grown < 30_000, "RSS grew by \(grown) kB over 1,200 distinct URLs")
 
         let report = Array(#"{"run_id": null, "started_at": "2026-11-30T01:30:00Z", "seconds": 1, "results": [], "skipped": []}"#.utf8)
@@ -239,7 +248,7 @@ struct AttackTests {
             #expect("\(error)".contains("closed"), "\(error)")
         }
         #expect(try await HTTP.send(.POST, "\(server.baseURL)/+builds", headers: [("Authorization", root), ("Content-Type", "application/json")], body: report).status == 201)
-        try await expectAlive()
+        try await expectAlive(server)
     }
 
     // MARK: 6. Connections
@@ -258,23 +267,26 @@ struct AttackTests {
         return (process, output, input)
     }
 
-    func line(_ pipe: Pipe) -> String {
-        var text = ""
-        while !text.hasSuffix("\n") {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            text += String(decoding: byte, as: UTF8.self)
+    /// The next line `pipe` gives, read on a Dispatch thread (the read blocks).
+    func line(_ pipe: Pipe) async -> String {
+        await offCooperativePool {
+            var text = ""
+            while !text.hasSuffix("\n") {
+                let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+                if byte.isEmpty { break }
+                text += String(decoding: byte, as: UTF8.self)
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("thousands of idle connections: /+health still answers; silent connections and unfinished bodies are closed by the idle timeout")
     func connections() async throws {
         // Its own server, with a short idle timeout to wait for.
-        let server = try TestServer(arguments: ["--max-connections", "128", "--idle-timeout", "2"])
+        let server = try await TestServer(arguments: ["--max-connections", "128", "--idle-timeout", "2"])
         try await server.addAlice(indices: [("dev", [:])])
         let (flood, floodOutput, floodInput) = try hold(3000, on: server, from: "127.0.0.2", seconds: 30)
-        #expect(line(floodOutput).hasPrefix("open "))
+        #expect(await line(floodOutput).hasPrefix("open "))
         for _ in 0..<5 {
             // At the cap, the server closes its longest-idle connection for each new one; on a
             // loaded machine that can be this request's before it is sent (the client then sees
@@ -288,17 +300,17 @@ struct AttackTests {
             #expect(health.status == 200)
         }
         floodInput.fileHandleForWriting.closeFile()
-        flood.waitUntilExit()
+        await offCooperativePool { flood.waitUntilExit() }
 
         let (silent, silentOutput, _) = try hold(20, on: server, from: "127.0.0.3", seconds: 5)
-        #expect(line(silentOutput) == "open 20")
-        #expect(line(silentOutput) == "closed-by-server 20", "a connection that sends nothing is closed after the idle timeout")
-        silent.waitUntilExit()
+        #expect(await line(silentOutput) == "open 20")
+        #expect(await line(silentOutput) == "closed-by-server 20", "a connection that sends nothing is closed after the idle timeout")
+        await offCooperativePool { silent.waitUntilExit() }
         let (partial, partialOutput, _) = try hold(10, on: server, from: "127.0.0.4", seconds: 5, partialBody: true)
-        #expect(line(partialOutput) == "open 10")
-        #expect(line(partialOutput) == "closed-by-server 10", "a body shorter than its Content-Length is not waited for forever")
-        partial.waitUntilExit()
-        #expect(server.process.isRunning)
+        #expect(await line(partialOutput) == "open 10")
+        #expect(await line(partialOutput) == "closed-by-server 10", "a body shorter than its Content-Length is not waited for forever")
+        await offCooperativePool { partial.waitUntilExit() }
+        #expect(server.isServing)
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/+health").status == 200)
     }
 
@@ -325,8 +337,11 @@ struct AttackTests {
         #expect(real.status == 201, "the real user logs in during the attack: \(real.status) \(real.text)")
         var codes: [String: Int] = [:]
         for process in guessers {
-            process.waitUntilExit()
-            let text = String(decoding: (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let output = process.standardOutput as! Pipe
+            let text = await offCooperativePool {
+                process.waitUntilExit()
+                return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            }
             for code in text.split(separator: "\n") { codes[String(code), default: 0] += 1 }
         }
         #expect(codes["429", default: 0] > 64, "most guesses are throttled: \(codes)")
@@ -415,8 +430,7 @@ struct AttackTests {
 
     @Test("an X-Forwarded-For a trusted proxy passes that cannot be read is a 400, never the proxy's address")
     func unreadableForwardedFor() async throws {
-        let behind = try TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
-        defer { behind.stop() }
+        let behind = try await LocalIndex(trustedProxies: ["127.0.0.1"])
         let long = String(repeating: "203.0.113.7, ", count: 400)
         for header in [long, "203.0.113.7, not-an-address"] {
             let reply = try await HTTP.send(.GET, "\(behind.baseURL)/+api", headers: [("X-Forwarded-For", header)])
@@ -457,6 +471,24 @@ struct AttackTests {
         let fsck = try await runTool(Repository.wheelwright, ["fsck", "--data", server.data.path])
         #expect(fsck.status == 1, "\(fsck.output)")
         #expect(fsck.output.contains("damaged-1.0-py3-none-any.whl") && fsck.output.contains("missing-1.0-py3-none-any.whl"), "\(fsck.output)")
+        try await expectAlive()
+    }
+
+    @Test("fsck says what blobs nothing refers to are and how to reclaim them; fsck --collect removes those an hour old while the server runs")
+    func unreferencedBlobs() async throws {
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(), index: "alice/stage").status == 200)
+        let removed = try await HTTP.send(.DELETE, "\(server.baseURL)/alice/stage/demo/1.0", headers: [("Authorization", alice)])
+        #expect(removed.status == 200, "\(removed.status) \(removed.text)")
+        let fsck = try await runTool(Repository.wheelwright, ["fsck", "--data", server.data.path])
+        #expect(fsck.status == 0 && fsck.output.contains("note: 1 blob in blobs/ belongs to no file of the catalog: files deleted from a volatile index")
+                && fsck.output.contains("wheelwright fsck --collect") && fsck.output.hasSuffix("checked 0 files: all whole\n"), "\(fsck.output)")
+        let young = try await runTool(Repository.wheelwright, ["fsck", "--collect", "--data", server.data.path])
+        #expect(young.output.contains("removed 0 unreferenced blobs"), "an upload's blob is never an hour old before its row: \(young.output)")
+        #expect(try await runTool("/usr/bin/find", [server.data.appendingPathComponent("blobs").path, "-type", "f", "-exec", "touch", "-d", "2 hours ago", "{}", "+"]).status == 0)
+        let collected = try await runTool(Repository.wheelwright, ["fsck", "--collect", "--data", server.data.path])
+        #expect(collected.status == 0 && collected.output.contains("removed 1 unreferenced blob and"), "\(collected.output)")
+        let after = try await runTool(Repository.wheelwright, ["fsck", "--data", server.data.path])
+        #expect(!after.output.contains("note:") && after.status == 0, "\(after.output)")
         try await expectAlive()
     }
 
@@ -527,7 +559,7 @@ struct AttackTests {
             return
         }
         defer { Task { _ = try? await runTool("/usr/bin/umount", ["-l", mount.path]) } }
-        let small = try TestServer(data: mount.appendingPathComponent("data"))
+        let small = try await TestServer(data: mount.appendingPathComponent("data"))
         try await small.addAlice(indices: [("dev", [:])])
         let filler = mount.appendingPathComponent("filler")
         _ = try await runTool("/usr/bin/dd", ["if=/dev/zero", "of=\(filler.path)", "bs=4k"])

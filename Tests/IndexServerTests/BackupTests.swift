@@ -10,7 +10,7 @@ struct BackupTests {
     @Test("export while serving → import into a fresh directory: every simple page byte-identical, pip installs, the token works; damage and reuse refused")
     func exportImport() async throws {
         let folder = try TemporaryFolder()
-        let server = try TestServer()
+        let server = try await TestServer()
         try await server.addAlice(indices: [("dev", ["volatile": false]), ("stage", ["volatile": true, "bases": ["alice/dev"]])])
         var files: [(String, String)] = []
         for (name, version, index) in [("saved", "1.0", "dev"), ("saved", "2.0", "dev"), ("other", "0.1", "stage")] {
@@ -40,7 +40,7 @@ struct BackupTests {
         let twice = try await runToolSeparately(Repository.wheelwright, ["import", folder.path("export"), "--data", restoredData.path])
         #expect(twice.status != 0 && twice.errors.contains("already holds an index"), "\(twice.errors)")
 
-        let restored = try TestServer(data: restoredData)
+        let restored = try await TestServer(data: restoredData)
         let pages = ["/alice/dev/+simple/", "/alice/dev/+simple/saved/", "/alice/stage/+simple/", "/alice/stage/+simple/saved/",
                      "/alice/stage/+simple/other/"]
         for page in pages {

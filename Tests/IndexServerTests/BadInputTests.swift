@@ -1,4 +1,5 @@
 import Foundation
+import IndexServer
 import NIOHTTP1
 import TestSupport
 import Testing
@@ -6,12 +7,14 @@ import Testing
 /// Bad uploads and requests: each gets a 4xx whose body says what is wrong, and nothing changes.
 @Suite("Index server: bad input")
 struct BadInputTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let alice = TestServer.alice
 
     init() async throws {
-        server = try TestServer(arguments: ["--max-upload-mb", "1"])
+        var limits = ServerLimits()
+        limits.maximumUploadSize = 1 << 20
+        server = try await LocalIndex(limits: limits)
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", [:])])
     }

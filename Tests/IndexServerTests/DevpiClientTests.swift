@@ -7,11 +7,11 @@ import Testing
 /// company's people and CI scripts use it.
 @Suite("devpi-client", .serialized)
 final class DevpiClientTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
 
-    init() throws {
-        server = try TestServer()
+    init() async throws {
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
     }
 

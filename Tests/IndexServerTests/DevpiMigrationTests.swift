@@ -63,7 +63,7 @@ final class DevpiMigrationTests {
         #expect(refused.output.contains("files: 2 stored"), "\(refused.output)")
 
         // The imported index serves installers, with its settings kept.
-        let server = try TestServer(data: data)
+        let server = try await TestServer(data: data)
         // root's password came from WHEELWRIGHT_ROOT_PASSWORD at the first start; alice has none
         // until root gives her one.
         let root = HTTP.basic("root", TestServer.rootPassword)

@@ -9,11 +9,11 @@ import Testing
 @Suite("devpi parity")
 final class DevpiParityTests {
     let folder: TemporaryFolder
-    let server: TestServer
+    let server: LocalIndex
 
     init() async throws {
         folder = try TemporaryFolder()
-        server = try TestServer()
+        server = try await LocalIndex()
         try await server.addAlice(indices: [("staging", ["volatile": true]), ("prod", ["volatile": false]),
                                             ("consumer", ["volatile": false, "bases": ["alice/prod"]])])
     }

@@ -8,12 +8,12 @@ import Testing
 /// link. (Hostile zips: AttackTests.hostileDocs.)
 @Suite("Documentation")
 final class DocsTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
 
     /// alice/dev and alice/prod (non-volatile) hold demo-docs 1.0 and 2.0.
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", ["volatile": false]), ("prod", ["volatile": false])])
         for version in ["1.0", "2.0"] {

@@ -43,7 +43,7 @@ final class MirrorTests {
         let config = folder.path("wheelwright.yaml")
         try "whitelists: [whitelists]\ncontainers: \(Repository.root.appendingPathComponent("containers").path)\ncooldown: 7d\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        server = try TestServer(arguments: ["--config", config])
+        server = try await TestServer(arguments: ["--config", config])
         for (index, settings) in [("root/pypi", [:]), ("root/open", ["gate": "none"]), ("root/flaky", ["mirror_cache_expiry": 0])] as [(String, [String: Any])] {
             let created = try await HTTP.json(.PUT, "\(server.baseURL)/\(index)", auth: root,
                                               settings.merging(["type": "mirror", "mirror_url": upstream.simpleURL]) { first, _ in first })
@@ -141,7 +141,7 @@ final class MirrorTests {
         #expect(try await pip("alpha", index: "root/flaky").status == 0)
         #expect(try await pip("alpha", index: "alice/dev").status == 0)
         // After a restart nothing is kept in memory: the held files are still listed, stale.
-        try server.restart()
+        try await server.restart()
         let held = try await page("/root/flaky/+simple/alpha/")
         #expect(held.status == 200 && filenames(held) == ["alpha-2.0-py3-none-any.whl"] && !held.headers["X-Wheelwright-Stale"].isEmpty, "\(held.text)")
         #expect(try await pip("alpha", index: "root/flaky").status == 0)

@@ -8,7 +8,7 @@ import Testing
 /// status code or ETag tells a private index or its projects from nothing.
 @Suite("Private indices")
 final class PrivateIndexTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let root = HTTP.basic("root", TestServer.rootPassword)
     let bob = HTTP.basic("bob", "bob-secret")
@@ -17,7 +17,7 @@ final class PrivateIndexTests {
     /// alice/secret (acl_read: bob) holds hidden-pkg; alice/open is public and holds open-pkg;
     /// alice/mixed is public with alice/secret as its base.
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("secret", ["acl_read": ["bob"], "volatile": false]), ("open", ["volatile": false]),
                                             ("mixed", ["bases": ["alice/secret"]])])

@@ -8,13 +8,13 @@ import Testing
 /// index built on it), archive stops uploads, and every change is recorded.
 @Suite("Project status (PEP 792)")
 final class ProjectStatusTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
 
     /// alice with alice/dev (non-volatile) and alice/prod (bases: alice/dev), as the platform
     /// team serves a stage and the index consumers use.
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", ["bases": [String](), "volatile": false]), ("prod", ["bases": ["alice/dev"]])])
     }

@@ -10,7 +10,7 @@ import Testing
 /// in a real browser.
 @Suite(.serialized)
 final class ReleasePagesTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     static let html = [("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
 
@@ -49,7 +49,7 @@ final class ReleasePagesTests {
     static let breakout = "Docs, https://demo.example/\"\u{301} onmouseover=\"alert(1)"
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", ["volatile": false]), ("web", ["bases": ["alice/dev"]])])
         let provenance = #"{"target": "debian-12", "python": "3.11", "runner": "rootfs (bubblewrap)", "sdist": "demo_lib-2.0.tar.gz", "sdist_sha256": "\#(String(repeating: "0", count: 64))", "seconds": 1.5, "builder": "wheelwright", "built_at": "2026-12-01T00:00:00Z", "platform_tag": "any", "requested_by": "alice", "request_reason": "the billing jobs parse their invoices with it"}"#

@@ -32,10 +32,12 @@ final class ReplicaTests {
         let shipped = manifest.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +- --([a-z-]+)=/#).map { String($0.1) } }
         guard Set(shipped) == Set(local.keys) else { throw TestFailure("the Deployment's serve arguments are \(shipped): update this test") }
         let arguments = shipped.compactMap { name in local[name]!.map { "--\(name)=\($0)" } }
-        replicas = try ports.enumerated().map { number, port in
-            try TestServer(data: shared.url.appendingPathComponent("data"), arguments: arguments, port: port,
-                           log: shared.url.appendingPathComponent("replica-\(number).log"))
+        var started: [TestServer] = []
+        for (number, port) in ports.enumerated() {
+            started.append(try await TestServer(data: shared.url.appendingPathComponent("data"), arguments: arguments, port: port,
+                                                log: shared.url.appendingPathComponent("replica-\(number).log")))
         }
+        replicas = started
         var upstream = try String(contentsOf: Repository.root.appendingPathComponent("deploy/nginx-wheelwright-replicas.conf"), encoding: .utf8)
         for (number, port) in ports.enumerated() {
             let shipped = "10.0.0.1\(number + 1):4040"
@@ -121,7 +123,7 @@ final class ReplicaTests {
         }
 
         // The killed replica starts again on its port, serves what was uploaded meanwhile, and nginx sends it requests again.
-        try replicas[1].start()
+        try await replicas[1].start()
         let late = try #require(stored.last.map { URL(fileURLWithPath: $0).lastPathComponent.components(separatedBy: "-")[0] })
         #expect(try await HTTP.send(.GET, "\(replicas[1].baseURL)/alice/stable/+simple/\(late)/").status == 200)
         let logged = { (try? String(contentsOf: self.replicas[1].log, encoding: .utf8))?.components(separatedBy: "\n").count ?? 0 }

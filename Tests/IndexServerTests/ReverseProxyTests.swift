@@ -16,7 +16,7 @@ final class ReverseProxyTests {
 
     init() async throws {
         let httpsPort = try freePort()
-        server = try TestServer(arguments: ["--outside-url", "https://127.0.0.1:\(httpsPort)/pypi", "--trusted-proxy", "127.0.0.1"])
+        server = try await TestServer(arguments: ["--outside-url", "https://127.0.0.1:\(httpsPort)/pypi", "--trusted-proxy", "127.0.0.1"])
         let serverPort = server.baseURL.split(separator: ":").last.map(String.init) ?? ""
         nginx = try await TestNginx(httpsPort: httpsPort, substitutions: [("server 127.0.0.1:4040;", "server 127.0.0.1:\(serverPort);")])
     }

@@ -8,7 +8,7 @@ import Testing
 struct ServerTests {
     @Test("passwd, user delete, index delete from the command line: a base of other indices refused with their names, non-volatile never deleted")
     func accountCommands() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         func wheelwright(_ arguments: [String], as user: String = "root", passwordFile: String = TestServer.rootPasswordFile,
                          input: String = "") async throws -> (status: Int32, output: String, errors: String) {
             try await runToolSeparately(Repository.wheelwright, arguments + ["--server", server.baseURL, "--user", user, "--password-file", passwordFile], input: input)
@@ -40,7 +40,7 @@ struct ServerTests {
 
     @Test("token list: id, scope, created, last used, never the secret; root lists anyone's; a revoked token leaves the list")
     func tokenList() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         let root = ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile]
         #expect(try await runToolSeparately(Repository.wheelwright, ["user", "add", "hana"] + root, input: "hana-secret\n").status == 0)
         let hana = ["--server", server.baseURL, "--user", "hana", "--password-file", TestServer.secretFile("hana-secret")]
@@ -73,7 +73,7 @@ struct ServerTests {
 
     @Test("/+health answers 503 naming the part that fails while the blob store is gone, so a proxy takes the replica out; ok again once it is back")
     func health() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         let healthy = try await HTTP.send(.GET, "\(server.baseURL)/+health")
         #expect(healthy.status == 200 && healthy.text == "ok\n")
         let blobs = server.data.appendingPathComponent("blobs"), away = server.data.appendingPathComponent("blobs-away")
@@ -86,8 +86,8 @@ struct ServerTests {
 
     @Test("the request log: status, bytes, duration, client, user and request id per request; X-Forwarded-For believed from a trusted proxy only")
     func requestLog() async throws {
-        let trusting = try TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
-        let plain = try TestServer()
+        let trusting = try await TestServer(arguments: ["--trusted-proxy", "127.0.0.1"])
+        let plain = try await TestServer()
         let forwarded = [("X-Forwarded-For", "203.0.113.7, 127.0.0.1"), ("X-Request-Id", "night-42")]
         let answer = try await HTTP.send(.GET, "\(trusting.baseURL)/+api", headers: forwarded + [("Authorization", HTTP.basic("root", TestServer.rootPassword))])
         #expect(answer.status == 200 && answer.headers["X-Request-Id"].first == "night-42")
@@ -108,7 +108,7 @@ struct ServerTests {
 
     @Test("secrets never in argv: a password file readable by others is refused; user add reads the new password from stdin")
     func secretsOutOfArgv() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         let loose = TestServer.secretFile(TestServer.rootPassword)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: loose)
         let refused = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", server.baseURL, "--user", "root", "--password-file", loose])
@@ -127,7 +127,7 @@ struct ServerTests {
 
     @Test("admin reset-password: the lost root password set offline from stdin, never argv; the old one then fails; an unknown user or no password refused")
     func resetPassword() async throws {
-        let server = try TestServer()
+        let server = try await TestServer()
         #expect(try await HTTP.json(.PATCH, "\(server.baseURL)/root", auth: HTTP.basic("root", TestServer.rootPassword), [:]).status == 200)
         server.stop()
         let reset = try await runToolSeparately(Repository.wheelwright, ["admin", "reset-password", "root", "--data", server.data.path], input: "found-again\n")
@@ -136,7 +136,7 @@ struct ServerTests {
         #expect(unknown.status != 0 && unknown.errors.contains("user nobody does not exist (users: root)"), "\(unknown.errors)")
         let empty = try await runToolSeparately(Repository.wheelwright, ["admin", "reset-password", "root", "--data", server.data.path], input: "")
         #expect(empty.status != 0 && empty.errors.contains("no password on standard input"), "\(empty.errors)")
-        try server.restart()
+        try await server.restart()
         let root = "\(server.baseURL)/root"
         #expect(try await HTTP.json(.PATCH, root, auth: HTTP.basic("root", "found-again"), [:]).status == 200)
         #expect(try await HTTP.json(.PATCH, root, auth: HTTP.basic("root", TestServer.rootPassword), [:]).status == 401)
@@ -148,7 +148,7 @@ struct ServerTests {
     let alice = TestServer.alice
 
     init() async throws {
-        server = try TestServer()
+        server = try await TestServer()
         folder = try TemporaryFolder()
     }
 
@@ -372,7 +372,7 @@ struct ServerTests {
         #expect(whole.headers["Cache-Control"].first?.contains("immutable") == true)
     }
 
-    @Test("SIGTERM: an upload in flight finishes and is kept; the server exits cleanly")
+    @Test("SIGTERM: an upload in flight finishes and is kept; the server exits cleanly and says so: one listening line, one stopped line")
     func gracefulShutdown() async throws {
         try await setUpIndices()
         let path = try await makeDistribution(in: folder, "graceful", "1.0")
@@ -396,10 +396,14 @@ struct ServerTests {
             Issue.record("the upload in flight got no answer: \(error); the server's log ends:\n\(log.suffix(3_000))")
         }
         #expect(exit == 0)
+        // One line when it listens, one when it has stopped; Hummingbird's own start line is not repeated in the log.
+        #expect(server.output.components(separatedBy: "listening on").count == 2 && server.output.hasSuffix("wheelwright index stopped: every request finished\n"),
+                "\(server.output)")
+        #expect(!(try String(contentsOf: server.log, encoding: .utf8)).contains("Server started"))
         // A clean stop is recorded, so the next start skips the search for unnamed blobs; that start consumes the record.
         let marker = server.data.appendingPathComponent("clean-stop").path
         #expect(FileManager.default.fileExists(atPath: marker))
-        try server.restart()
+        try await server.restart()
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/alice/dev/+simple/graceful/").status == 200)
     }
@@ -471,7 +475,7 @@ struct ServerTests {
             return names
         }
         #expect(acknowledged.count >= 10 && acknowledged.count < 50, "the kill should land mid-way (\(acknowledged.count) acknowledged)")
-        try server.restart()
+        try await server.restart()
         let temporaries = try FileManager.default.contentsOfDirectory(atPath: server.data.appendingPathComponent("tmp").path)
         #expect(temporaries.isEmpty)
         for name in acknowledged {

@@ -8,7 +8,7 @@ import Testing
 /// are refused and nothing is stored (AttackTests.hostileToxResults).
 @Suite("Test results")
 final class ToxResultTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
 
     static let toxINI = """
@@ -23,7 +23,7 @@ final class ToxResultTests {
     /// alice/dev (volatile, with the build backend tox needs offline) holds demo-tox 1.0, whose
     /// test passes, and 2.0, whose test fails; alice/prod is non-volatile.
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", [:]), ("prod", ["volatile": false])])
         let sdists = [try await makeDistribution(in: folder, "demo-tox", "1.0", sdist: true, payload: "good", toxINI: Self.toxINI),

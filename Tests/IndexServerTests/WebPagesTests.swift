@@ -7,12 +7,12 @@ import Testing
 /// pagination; and in a real browser (Debian's chromium, headless): screenshots and the DOM.
 @Suite(.serialized)
 final class WebPagesTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     static let html = [("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("dev", ["volatile": false]), ("web", ["bases": ["alice/dev"]])])
         for (name, version, summary) in [("demo-lib", "1.0", "A demo library"), ("demo-lib", "2.0", "A demo library, second"),
@@ -171,7 +171,7 @@ final class WebPagesTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let seeded = try await runTool(Repository.root.appendingPathComponent(".build/debug/wheelwright-bench").path, ["seed-index", data.path, "bulk/many", "250"])
         #expect(seeded.status == 0, "\(seeded.output)")
-        let big = try TestServer(data: data)
+        let big = try await TestServer(data: data)
         let first = try await HTTP.send(.GET, big.baseURL + "/bulk/many/", headers: Self.html).text
         #expect(first.contains("250 projects") && first.contains("page 1 of 3"))
         #expect(first.components(separatedBy: "<tr><td><a href=").count - 1 == 100)

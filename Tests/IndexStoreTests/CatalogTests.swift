@@ -90,6 +90,21 @@ struct CatalogTests {
         await #expect(try catalog.indices().map(\.path) == [Self.dev, Self.stable])
     }
 
+    @Test("a project's files through the bases: the index's own first, then each base's, in one read; a filename the index holds hides the base's", arguments: CatalogEngine.allCases)
+    func filesThroughBases(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        for file in [Self.file("demo-0.9.tar.gz"), Self.file("demo-1.0.tar.gz", sha: "d"), Self.file("demo-2.0.tar.gz", in: Self.stable),
+                     Self.file("demo-1.0.tar.gz", in: Self.stable, sha: "e"), Self.file("other-1.0.tar.gz", in: Self.stable)] {
+            _ = try await catalog.addFile(file)
+        }
+        let served = try await catalog.files(of: "demo", in: [Self.stable, Self.dev])
+        #expect(served.map { "\($0.index.index):\($0.filename)" } == ["stable:demo-1.0.tar.gz", "stable:demo-2.0.tar.gz", "dev:demo-0.9.tar.gz"])
+        #expect(served.first?.sha256 == String(repeating: "e", count: 64))
+        let (standing, own) = try await catalog.servedProject("demo", order: [Self.stable, Self.dev], ownFilesOnly: true, historyLimit: 0)
+        #expect(standing == .active && own.map(\.filename) == ["demo-1.0.tar.gz", "demo-2.0.tar.gz"])
+        await #expect(try catalog.files(of: "demo", in: []).isEmpty)
+    }
+
     @Test("files: same bytes again changes nothing, other bytes conflict on non-volatile and replace on volatile, under any spelling", arguments: CatalogEngine.allCases)
     func files(engine: CatalogEngine) async throws {
         let catalog = try await Self.seeded(engine)

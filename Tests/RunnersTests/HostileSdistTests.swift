@@ -25,7 +25,7 @@ struct HostileSdistTests {
     func buildRequirements() async throws {
         _ = try await Debian12.runner()
         let folder = try TemporaryFolder()
-        let server = try TestServer()
+        let server = try await TestServer()
         defer { server.stop() }
         let mark = folder.path("evilpkg-ran")
         let evil = try await Debian12.sdist(in: folder, "evilpkg", kind: "evil", argument: mark)

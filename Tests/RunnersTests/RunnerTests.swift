@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Runners
 import TestSupport
 import Testing
@@ -131,8 +132,12 @@ struct RootfsRunnerTests {
     @Test("system packages make a derived rootfs, keyed by the package set, made once")
     func derivedRootfs() async throws {
         let recipe = Environments.Recipe(target: Debian12.target, systemPackages: ["libyaml-dev"])
-        let path = try await Debian12.environments.prepareRootfs(recipe)
+        let heard = Mutex<[String]>([])
+        let path = try await Debian12.environments.prepareRootfs(recipe) { line in heard.withLock { $0.append(line) } }
         #expect(Debian12.environments.isPrepared(recipe))
+        // `runner prepare` prints the path on stdout: the progress (stderr) names the recipe, not the path again.
+        let lines = heard.withLock { $0 }
+        #expect(!lines.contains { $0.contains(path.path) } && (lines.isEmpty || lines.last == "prepared \(recipe.name)"), "\(lines)")
         #expect(FileManager.default.fileExists(atPath: path.appendingPathComponent("usr/include/yaml.h").path))
         let base = Debian12.environments.rootfs(recipe.base)
         #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("usr/include/yaml.h").path))

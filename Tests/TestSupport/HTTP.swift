@@ -11,15 +11,32 @@ import System
 import SystemPackage
 #endif
 
+/// An index server a test talks HTTP to: the real binary (`TestServer`) or the same
+/// application inside the test process (`LocalIndex`).
+public protocol IndexUnderTest: Sendable {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    var baseURL: String { get }
+    /// Its data folder.
+    var data: URL { get }
+    /// Whether it still serves (the process runs, or the application has not stopped).
+    var isServing: Bool { get }
+}
+
+extension TestServer: IndexUnderTest {
+    public var isServing: Bool { process.isRunning }
+}
+
 extension TestServer {
     public static let alice = HTTP.basic("alice", "alice-secret")
+}
 
+extension IndexUnderTest {
     /// The user alice (password alice-secret), created by root, and her indices with their settings.
     public func addAlice(indices: [(name: String, settings: [String: Any])]) async throws {
-        let user = try await HTTP.json(.PUT, "\(baseURL)/alice", auth: HTTP.basic("root", Self.rootPassword), ["password": "alice-secret"])
+        let user = try await HTTP.json(.PUT, "\(baseURL)/alice", auth: HTTP.basic("root", TestServer.rootPassword), ["password": "alice-secret"])
         guard user.status == 201 else { throw TestFailure("cannot create alice: \(user.status) \(user.text)") }
         for (name, settings) in indices {
-            let index = try await HTTP.json(.PUT, "\(baseURL)/alice/\(name)", auth: Self.alice, settings)
+            let index = try await HTTP.json(.PUT, "\(baseURL)/alice/\(name)", auth: TestServer.alice, settings)
             guard index.status == 201 else { throw TestFailure("cannot create alice/\(name): \(index.status) \(index.text)") }
         }
     }
@@ -167,7 +184,7 @@ public func checkWheelSBOM(_ wheel: String) async throws -> [String: Any] {
 }
 
 /// The file `filename` of `index` downloaded into `folder` through the simple API's URL.
-public func downloadFile(_ server: TestServer, index: String, project: String, filename: String, into folder: TemporaryFolder) async throws -> String {
+public func downloadFile(_ server: any IndexUnderTest, index: String, project: String, filename: String, into folder: TemporaryFolder) async throws -> String {
     let page = try await HTTP.send(.GET, "\(server.baseURL)/\(index)/+simple/\(project)/", headers: [("Accept", "application/vnd.pypi.simple.v1+json")])
     guard let url = (page.json["files"] as? [[String: Any]])?.first(where: { ($0["filename"] as? String)?.lowercased() == filename.lowercased() })?["url"] as? String else {
         throw TestFailure("\(index) lists no \(filename): \(page.text)")

@@ -49,7 +49,7 @@ public enum LocalUpstream {
     /// Creates `up/main` on the server (as root) and uploads `files` with twine; the simple URL
     /// a build's `--upstream` takes.
     @discardableResult
-    public static func fill(_ server: TestServer, with files: [String]) async throws -> String {
+    public static func fill(_ server: any IndexUnderTest, with files: [String]) async throws -> String {
         let root = ["--server", server.baseURL, "--user", "root", "--password-file", TestServer.rootPasswordFile]
         _ = try await runToolSeparately(Repository.wheelwright, ["user", "add", "up"] + root, input: "up-secret\n")
         let created = try await runTool(Repository.wheelwright, ["index", "create", "up/main"] + root)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Subprocess
 import Testing
 
@@ -109,6 +110,10 @@ public final class TestServer: @unchecked Sendable {
     public let log: URL
     public private(set) var process: Process
     public private(set) var baseURL = ""
+    /// What it has written on standard output since it last started (its "listening" line,
+    /// root's password, its "stopped" line).
+    public var output: String { written.withLock { $0 } }
+    private let written = Mutex("")
 
     let extraArguments: [String]
     let port: Int
@@ -117,7 +122,7 @@ public final class TestServer: @unchecked Sendable {
 
     /// Starts the server on `data` (a new folder when nil, removed after) and waits for its
     /// "listening" line. A replica names its shared `data`, its own `port` (0: any) and `log`.
-    public init(data: URL? = nil, arguments: [String] = [], port: Int = 0, log: URL? = nil) throws {
+    public init(data: URL? = nil, arguments: [String] = [], port: Int = 0, log: URL? = nil) async throws {
         let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("wheelwright-server-\(UUID().uuidString)")
         self.data = folder
         self.log = log ?? folder.appendingPathExtension("log")
@@ -125,11 +130,11 @@ public final class TestServer: @unchecked Sendable {
         extraArguments = arguments
         self.port = port
         process = Process()
-        try start()
+        try await start()
     }
 
     /// Starts it again after a `kill()` or `stop()`, on the same port when it was given one.
-    public func start() throws {
+    public func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.wheelwright)
         process.arguments = ["serve", "--data", data.path, "--port", String(port)] + extraArguments
@@ -144,24 +149,31 @@ public final class TestServer: @unchecked Sendable {
         process.standardError = logHandle
         try process.run()
         self.process = process
-        var seen = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://") {
-                let rest = seen[range.upperBound...]
-                if let end = rest.firstIndex(of: "/") {
-                    baseURL = "http://" + rest[..<end]
-                    // Keep draining the pipe so the server never blocks on a full one.
-                    output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-                    return
+        // Its output is read on a Dispatch thread until it listens (the reads block).
+        let (seen, address) = await offCooperativePool { () -> (String, String?) in
+            var seen = ""
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+                if let range = seen.range(of: "listening on http://"), let end = seen[range.upperBound...].firstIndex(of: "/") {
+                    return (seen, "http://" + seen[range.upperBound..<end])
                 }
             }
+            return (seen, nil)
         }
-        process.terminate()
-        throw TestFailure("the server did not start: \(seen)")
+        guard let address else {
+            process.terminate()
+            throw TestFailure("the server did not start: \(seen)")
+        }
+        baseURL = address
+        written.withLock { $0 = seen }
+        // Keep draining the pipe so the server never blocks on a full one.
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            self?.written.withLock { $0 += chunk }
+        }
     }
 
     /// Sends SIGTERM and waits; returns the exit status.
@@ -187,9 +199,9 @@ public final class TestServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    public func restart() throws {
+    public func restart() async throws {
         stop()
-        try start()
+        try await start()
     }
 
     deinit {
@@ -206,5 +218,14 @@ public func processes(containing marker: String) -> [String] {
     return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(marker)
+    }
+}
+
+/// Runs `body`, which blocks (a pipe read, waiting for a process), on a Dispatch thread: Swift's
+/// cooperative threads (one per core) also run the in-process servers (`LocalIndex`), which a
+/// blocked one would starve.
+public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }

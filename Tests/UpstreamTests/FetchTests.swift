@@ -9,12 +9,12 @@ import Testing
 /// server, holding sdists with a tricky version history. No network.
 @Suite("Upstream and wheelwright fetch")
 struct FetchTests {
-    let server: TestServer
+    let server: LocalIndex
     let folder: TemporaryFolder
     let alice = TestServer.alice
 
     init() async throws {
-        server = try TestServer()
+        server = try await LocalIndex()
         folder = try TemporaryFolder()
         try await server.addAlice(indices: [("up", [:])])
         let dists = try TemporaryFolder()

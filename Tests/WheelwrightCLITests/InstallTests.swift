@@ -53,7 +53,7 @@ struct InstallTests {
     @Test("the nightly build from / with --config alone: plan and one line per item on redirected stdout, no secret in ps; non-root refused at start")
     func nightlyFromConfig() async throws {
         try await install()
-        let server = try TestServer()
+        let server = try await TestServer()
         let sdists = [try await LocalUpstream.sdist("nightly-pure", kind: "pure", in: folder.url),
                       try await LocalUpstream.sdist("nightly-native", kind: "cext", in: folder.url)]
         let upstream = try await LocalUpstream.fill(server, with: try LocalUpstream.buildRequirements() + sdists)

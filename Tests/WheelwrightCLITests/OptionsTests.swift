@@ -6,6 +6,7 @@ import IndexClient
 import Runners
 import SiteConfiguration
 import TestSupport
+import Workspace
 import Testing
 @testable import WheelwrightCLI
 
@@ -19,6 +20,17 @@ struct OptionsTests {
         folder = try TemporaryFolder()
         try "server: http://configured:4040\nbinary-index: company/{target}\njobs: 3\ntimeout: 600\n"
             .write(toFile: folder.path("wheelwright.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test("every command that opens the index defaults to one folder, the builder's data folder's index/ (make run serves it there): plain serve after make run finds its catalog")
+    func indexFolder() throws {
+        let index = DefaultFolders.index
+        #expect(index == DefaultFolders.data + "/index")
+        #expect(try Wheelwright.Serve.parse([]).data == index && Wheelwright.Fsck.parse([]).data == index)
+        #expect(try Wheelwright.Export.parse(["out"]).data == index && Wheelwright.Import.parse(["in"]).data == index)
+        #expect(try Wheelwright.ImportDevpi.parse(["dump"]).data == index && Wheelwright.AdminCommand.ResetPassword.parse(["alice"]).data == index)
+        let makeRun = try String(contentsOf: Repository.root.appendingPathComponent("tools/make-run.sh"), encoding: .utf8)
+        #expect(makeRun.contains(#"serve --data "$data/index""#) && makeRun.contains("data=${WHEELWRIGHT_DATA:-$HOME/.local/share/wheelwright}"))
     }
 
     @Test("build: flags over wheelwright.yaml over defaults, for every setting the run takes")
