@@ -360,6 +360,7 @@ let package = Package(
                 "SiteConfiguration",
                 "TestSupport",
                 "Workspace",
+                "YAMLFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

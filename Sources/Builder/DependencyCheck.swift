@@ -34,9 +34,15 @@ public struct DependencyCheck: Sendable {
         /// Upstream has no release with an sdist that meets it.
         case none(String)
 
-        public var description: String {
+        public var description: String { text(forFile: nil) }
+
+        /// As printed for a need found in `file` (a whitelist file as lint was given it): the
+        /// fix names the file, so that it runs as printed from where lint ran.
+        public func text(forFile file: String?) -> String {
             switch self {
-            case let .add(name, version): "fix: wheelwright whitelist add '\(name.normalized)==\(version)'"
+            case let .add(name, version):
+                "fix: " + (["wheelwright", "whitelist", "add", "\(name.normalized)==\(version)"] + (file.map { ["--file", $0] } ?? []))
+                    .map(WhitelistAddition.shellQuoted).joined(separator: " ")
             case let .denied(name, rule): "the releases of \(name.normalized) that would meet it are denied at \(rule.location): \(rule.reason)"
             case .none(let reason): "no fix upstream: \(reason)"
             }
@@ -58,7 +64,7 @@ public struct DependencyCheck: Sendable {
             entryFindings + report.findings.map { finding in
                 switch finding {
                 case .unmet(let need, _):
-                    let remedy = remedies[need].map { "; \($0)" } ?? ""
+                    let remedy = remedies[need].map { "; \($0.text(forFile: need.location.file))" } ?? ""
                     return .error(at: need.location, finding.description + remedy)
                 case .directReference(let need):
                     return .error(at: need.location, finding.description)

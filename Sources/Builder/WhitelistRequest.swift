@@ -60,6 +60,10 @@ public struct WhitelistRequest: Sendable {
     public func run(configuration: BuildConfiguration, definitions: [TargetDefinition], buildRequirements: BuildRequirementsSource,
                     client: UpstreamClient, cache: DownloadCache, note: (String) -> Void) async throws -> Outcome {
         let folder = (file as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
+            throw Refusal(description: "no folder \(folder)/ here for \(file) (--file's default is whitelists/opensource.yaml): run this where the company's whitelists are, or name the file to edit with --file PATH (created when missing; its folder must exist)")
+        }
         let original = FileManager.default.fileExists(atPath: file) ? try String(contentsOfFile: file, encoding: .utf8) : ""
         let sources = try ProjectFiles.whitelistSources([folder.isEmpty ? "." : folder])
         // The interpreters the entry will build for: its targets, else the file's defaults, else every target.
@@ -89,17 +93,28 @@ public struct WhitelistRequest: Sendable {
         )
         try WhitelistAddition.refuseListedElsewhere(entry, path: file, whitelist: sources, targets: definitions)
         var requests = [entry]
+        var check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: buildRequirements)
+        (check.cooldown, check.now) = (configuration.cooldown ?? .none, now)
         if closure != .none {
             if closure == .build && !buildRequirements.closureIncludesBuildRequirements {
                 throw Refusal(description: "--with-build-deps adds build requirements, which are whitelist entries only with build-requirements: whitelisted (this run: \(buildRequirements.rawValue))")
             }
-            var check = DependencyCheck(client: client, cache: cache, targets: definitions, buildRequirements: buildRequirements)
-            (check.cooldown, check.now) = (configuration.cooldown ?? .none, now)
             requests = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
                                                requestRuntime: closure == .runtime)
             requests.dropFirst().forEach { note("dependency: \($0.name) \($0.version) (\($0.reason ?? ""))") }
             if requests.count == 1 {
                 note("dependencies: every \(closure == .runtime ? "" : "build ")requirement of \(package.name) \(version) is met by the whitelist")
+            }
+        } else {
+            // Added alone, it may not install from the index: say what it needs that is missing, and how to add it.
+            do {
+                let missing = try await check.closure(of: entry, path: file, original: original, sources: sources, definitions: definitions,
+                                                      requestRuntime: true).dropFirst()
+                if !missing.isEmpty {
+                    note("missing: \(package.name) \(version) needs \(missing.map { "\($0.name) \($0.version)" }.joined(separator: ", ")), which the whitelist does not hold: without them it does not install from the index; add them with it: \(Self.withDepsCommand("\(package.name.original)==\(version)", file: file))")
+                }
+            } catch {
+                note("its dependencies cannot all be whitelisted: \(error)")
             }
         }
         if let policy = configuration.licensePolicy { try applyLicensePolicy(policy, to: &requests, listed: listed) }
@@ -111,6 +126,11 @@ public struct WhitelistRequest: Sendable {
             let names = requests.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
             return .changed(diffs: files.map(\.diff), summary: "added \(names) to \(files.map(\.path).joined(separator: ", ")); lint: \(summary)")
         }
+    }
+
+    /// The command that adds `name` with its dependencies to `file`, quoted for a POSIX shell.
+    static func withDepsCommand(_ name: String, file: String) -> String {
+        ["wheelwright", "whitelist", "add", name, "--with-deps", "--file", file].map(WhitelistAddition.shellQuoted).joined(separator: " ")
     }
 
     /// Refuses a release whose license is outside `policy`, unless it is the requested one and

@@ -191,14 +191,23 @@ public struct IndexClient: Sendable {
         return request
     }
 
+    /// Why no answer came, in one sentence with what to do.
+    static func unreachable(_ error: any Error) -> String {
+        let remedy = "start the index with `wheelwright serve`, or name the one to use with --server URL or WHEELWRIGHT_SERVER"
+        if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return "nothing answers there (connection refused): \(remedy)" }
+        if let error = error as? HTTPClientError, error == .connectTimeout || error == .deadlineExceeded {
+            return "no answer in time (\(error == .connectTimeout ? "connecting" : "waiting for the answer")): is the server up and reachable from here? \(remedy)"
+        }
+        return "cannot reach the server (\(error)): \(remedy)"
+    }
+
     /// The answer's body when its status is 2xx; otherwise an error with the status and message.
     private func send(_ request: HTTPClientRequest, path: String, timeout: TimeAmount) async throws -> ByteBuffer {
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
-            throw IndexClientError(server: server, path: path,
-                                   message: "cannot reach the server: \(error) (is `wheelwright serve` running? set --server or WHEELWRIGHT_SERVER)")
+            throw IndexClientError(server: server, path: path, message: Self.unreachable(error))
         }
         let bytes = try await response.body.collect(upTo: 16 << 20)
         guard (200..<300).contains(response.status.code) else {

@@ -19,9 +19,17 @@ public struct Wheelwright: AsyncParsableCommand {
 
     /// Runs the command the arguments name. A config file with errors exits 2 from every
     /// command, as a whitelist with errors does: a file must be fixed, nothing was done.
+    /// A value refused once the arguments parsed (a password file others may read, no password
+    /// on stdin) is its message and where to read about the command, exit 64: not the whole
+    /// tree's usage, which ArgumentParser would print for an error the command's `run` throws.
     public static func mainMappingErrors() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -30,8 +38,20 @@ public struct Wheelwright: AsyncParsableCommand {
         } catch let error as ConfigFileError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             Foundation.exit(2)
+        } catch let error as ValidationError {
+            let path = commandPath(of: type(of: command), in: CommandLine.arguments.dropFirst())
+            FileHandle.standardError.write(Data("Error: \(error.message)\nSee 'wheelwright \(path) --help'.\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The subcommand names the arguments gave up to `command`'s (`whitelist add`).
+    static func commandPath(of command: any ParsableCommand.Type, in arguments: ArraySlice<String>) -> String {
+        let name = command.configuration.commandName ?? String(describing: command).lowercased()
+        let leading = arguments.prefix { !$0.hasPrefix("-") }
+        guard let end = leading.firstIndex(of: name) else { return name }
+        return leading[...end].joined(separator: " ")
     }
 }

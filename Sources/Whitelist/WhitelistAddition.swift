@@ -28,6 +28,12 @@ public enum WhitelistAddition {
     public static func add(_ requests: [WhitelistEditor.Request], to path: String, original: String,
                            whitelist: [SourceFile], targets: [TargetDefinition]) throws -> Outcome {
         let existing = Whitelist.read(whitelist, targets: targets)
+        guard existing.errorCount == 0 else {
+            // Not the change's fault: say so, and what is wrong already.
+            let errors = existing.diagnostics.filter { $0.severity == .error }.map(\.description)
+            throw PackageRequest.Failure(description: (["the whitelist has \(errors.count) error\(errors.count == 1 ? "" : "s") before this change:"] + errors
+                + ["fix \(errors.count == 1 ? "it" : "them") first (wheelwright whitelist lint shows the same); nothing is changed"]).joined(separator: "\n"))
+        }
         let current = existing.whitelist
         for request in requests {
             if let rule = current?.denial(of: request.name, version: request.version) {
@@ -47,7 +53,7 @@ public enum WhitelistAddition {
         // The requested file first, then the others by path.
         let files = changed.sorted { (normalized($0.path) == normalized(path) ? 0 : 1, $0.path) < (normalized($1.path) == normalized(path) ? 0 : 1, $1.path) }.map { file in
             let old = before[normalized(file.path)] ?? (normalized(file.path) == normalized(path) ? original : "")
-            return FileChange(path: file.path, text: text(of: file), diff: diff(old, text(of: file), path: file.path))
+            return FileChange(path: file.path, text: text(of: file), diff: LineDiff.text(old, text(of: file), path: file.path))
         }
         // The warnings the change brought (a missing reason), not those the folder had already.
         let had = Set(existing.diagnostics.map(\.message))
@@ -113,7 +119,8 @@ public enum WhitelistAddition {
         return words.map(shellQuoted).joined(separator: " ")
     }
 
-    static func shellQuoted(_ word: String) -> String {
+    /// `word` as one word of a POSIX shell's command line.
+    public static func shellQuoted(_ word: String) -> String {
         let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.,/=:@+".contains($0)) }
         return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
@@ -121,19 +128,5 @@ public enum WhitelistAddition {
     /// `./a//b.yaml` and `a/b.yaml` name one file.
     public static func normalized(_ path: String) -> String {
         path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
-    }
-
-    /// The changed lines, as `-`/`+` lines with their line numbers: the editor changes one place.
-    static func diff(_ old: String, _ new: String, path: String) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false)
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-        var lines = ["--- \(path)", "+++ \(path)", "@@ line \(prefix + 1) @@"]
-        lines += a[prefix..<(a.count - suffix)].map { "-" + $0 }
-        lines += b[prefix..<(b.count - suffix)].map { "+" + $0 }
-        return lines.joined(separator: "\n")
     }
 }

@@ -292,7 +292,9 @@ struct WhitelistDecoder {
         var names: [String] = []
         for (name, item) in items {
             guard known.contains(name) else {
-                let available = known.isEmpty ? "no targets are defined" : "known targets: \(known.joined(separator: ", "))"
+                let available = known.isEmpty
+                    ? "no targets are defined here (no containers/*/target.yaml was found: run where the target definitions are, or name their folder with --containers or containers: in wheelwright.yaml)"
+                    : "known targets: \(known.joined(separator: ", "))"
                 reader.log.error(reader.location(item), "unknown target '\(name)': there is no containers/\(name)/ folder\(Suggestion.didYouMean(name, among: known)); \(available)")
                 continue
             }

@@ -10,7 +10,9 @@ public enum ProjectFiles {
         public var description: String { "\(path): no such file or directory" }
     }
 
-    /// Every `*.yaml` / `*.yml` file named, or found directly inside a named folder, in name order.
+    /// Every `*.yaml` / `*.yml` file named, or found directly inside a named folder, in name
+    /// order; in a folder, hidden files and the copies editors and patch tools leave
+    /// (`NAME.orig.yaml`, `.bak`, `.old`, `.rej`, `.tmp`, `.swp`) are not whitelist files.
     public static func whitelistSources(_ paths: [String]) throws -> [SourceFile] {
         var files: [String] = []
         for path in paths {
@@ -18,7 +20,7 @@ public enum ProjectFiles {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Missing(path: path) }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .filter(isWhitelistFileName)
                     .sorted()
                 files += names.map { (path as NSString).appendingPathComponent($0) }
             } else {
@@ -27,6 +29,16 @@ public enum ProjectFiles {
         }
         return try files.map(read)
     }
+
+    /// Whether a file found in a whitelist folder is one: `NAME.yaml` or `NAME.yml`, not hidden,
+    /// not a backup or an editor's copy.
+    static func isWhitelistFileName(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), let dot = name.lastIndex(of: "."), [".yaml", ".yml"].contains(name[dot...]) else { return false }
+        let stem = name[..<dot]
+        return !Self.copySuffixes.contains { stem.hasSuffix($0) }
+    }
+
+    static let copySuffixes = [".orig", ".bak", ".old", ".rej", ".tmp", ".swp", "~"]
 
     public static func read(_ path: String) throws -> SourceFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw Missing(path: path) }

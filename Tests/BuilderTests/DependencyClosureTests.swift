@@ -134,8 +134,8 @@ final class DependencyClosureTests {
             """)
         let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
         #expect(lint.status == 1, "\(lint.output)")
-        #expect(lint.output.contains("opensource.yaml:4:5: error: app 1.0 needs lib>=2 on debian-12, which no whitelisted version meets (whitelisted: 1.0); fix: wheelwright whitelist add 'lib==2.1'"), "\(lint.output)")
-        #expect(lint.output.contains("app 1.0 needs extra-helper[fast]>=1 on debian-12") && lint.output.contains("fix: wheelwright whitelist add 'extra-helper==1.0'"), "\(lint.output)")
+        #expect(lint.output.contains("opensource.yaml:4:5: error: app 1.0 needs lib>=2 on debian-12, which no whitelisted version meets (whitelisted: 1.0); fix: wheelwright whitelist add lib==2.1 --file \(directory)/opensource.yaml"), "\(lint.output)")
+        #expect(lint.output.contains("app 1.0 needs extra-helper[fast]>=1 on debian-12") && lint.output.contains("fix: wheelwright whitelist add extra-helper==1.0 --file \(directory)/opensource.yaml"), "\(lint.output)")
         #expect(!lint.output.contains("winonly") && !lint.output.contains("old-py"), "\(lint.output)")
         #expect(lint.output.contains("opensource.yaml:8:5: warning: py-modern 1.0 requires Python >=3.99; debian-12 has 3.11: it is never built there (the plan skips it)"), "\(lint.output)")
 
@@ -146,6 +146,24 @@ final class DependencyClosureTests {
 
         let denied = try await wheelwright(["whitelist", "add", "lib==2.1", "--with-deps", "--file", directory + "/opensource.yaml"])
         #expect(denied.status != 0 && denied.output.contains("lib 2.1 needs core<2: every release that meets it is denied at") && denied.output.contains("a test denial"), "\(denied.output)")
+        // A fix runs as printed, from where lint ran.
+        let fix = try #require(lint.output.split(separator: "\n").first { $0.contains("extra-helper[fast]>=1") }?.components(separatedBy: "fix: wheelwright ").last)
+        let fixed = try await wheelwright(fix.split(separator: " ").map(String.init) + ["--reason", "needed by app"])
+        #expect(fixed.status == 0 && fixed.output.contains("extra-helper"), "\(fix): \(fixed.output)")
+    }
+
+    @Test("add without --with-deps says what the entry needs that the whitelist lacks, and the command that adds it; that command runs as printed")
+    func addAloneNamesMissing() async throws {
+        let directory = try whitelist("alone", Self.header)
+        let file = directory + "/opensource.yaml"
+        let added = try await wheelwright(["whitelist", "add", "app", "--file", file])
+        let command = "wheelwright whitelist add app==1.0 --with-deps --file \(file)"
+        #expect(added.status == 0 && added.output.contains("missing: app 1.0 needs ") && added.output.contains("add them with it: \(command)"), "\(added.output)")
+        for needed in ["lib 2.1", "core 1.5", "extra-helper 1.0", "speedup 1.0"] { #expect(added.output.contains(needed), "\(needed)\n\(added.output)") }
+        let completed = try await wheelwright(Array(command.split(separator: " ").map(String.init).dropFirst()))
+        #expect(completed.status == 0 && completed.output.contains("dependency: lib 2.1 (dependency of app)"), "\(completed.output)")
+        let again = try await wheelwright(["whitelist", "add", "lib", "--file", file])
+        #expect(!again.output.contains("missing:"), "every requirement of lib is whitelisted now: \(again.output)")
     }
 
     @Test("add --with-deps: a dependency another file lists for other targets only is named, not added again and again")
@@ -166,7 +184,7 @@ final class DependencyClosureTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try text.replacingOccurrences(of: "  - name: np\n    versions: [\"1.0\"]\n", with: "  - name: np\n    versions: [\"2.0\"]\n").write(toFile: file, atomically: true, encoding: .utf8)
         let lint = try await wheelwright(["whitelist", "lint", directory, "--deps"])
-        #expect(lint.status == 1 && lint.output.contains("contour 1.0 needs np>=1 on debian-12, which no whitelisted version meets") && lint.output.contains("fix: wheelwright whitelist add 'np==1.0'"), "\(lint.output)")
+        #expect(lint.status == 1 && lint.output.contains("contour 1.0 needs np>=1 on debian-12, which no whitelisted version meets") && lint.output.contains("fix: wheelwright whitelist add np==1.0 --file \(file)"), "\(lint.output)")
     }
 
     @Test("add --with-deps refuses a set no release can meet, naming the requirements and who places them; the file is unchanged")
@@ -232,7 +250,7 @@ final class DependencyClosureTests {
         // Without cy-tool, lint names the build requirement and its fix.
         try text.replacingOccurrences(of: "  - name: cy-tool\n", with: "  - name: cy-tool-gone\n").write(toFile: file, atomically: true, encoding: .utf8)
         let unmet = try await wheelwright(["whitelist", "lint", directory, "--deps"], buildRequirements: "whitelisted")
-        #expect(unmet.status == 1 && unmet.output.contains("needs-tools 1.0 needs cy-tool>=3; python_version >= \"3.8\" to build on debian-12, which no whitelisted version meets (it is not whitelisted); fix: wheelwright whitelist add 'cy-tool==3.0'"), "\(unmet.output)")
+        #expect(unmet.status == 1 && unmet.output.contains("needs-tools 1.0 needs cy-tool>=3; python_version >= \"3.8\" to build on debian-12, which no whitelisted version meets (it is not whitelisted); fix: wheelwright whitelist add cy-tool==3.0 --file \(file)"), "\(unmet.output)")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
 
         let why = try await wheelwright(["why", "self-backend", "--whitelist", directory], buildRequirements: "whitelisted")

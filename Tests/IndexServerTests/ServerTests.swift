@@ -106,13 +106,24 @@ struct ServerTests {
         #expect(untrusted.split(separator: "\n").contains { $0.hasSuffix("GET /no/such/+simple/x/") && $0.contains("status=404") }, "\(untrusted)")
     }
 
-    @Test("secrets never in argv: a password file readable by others is refused; user add reads the new password from stdin")
+    @Test("secrets never in argv: a password file readable by others is refused, and no password on stdin, each in its message and one line; user add reads the new password from stdin; no server is one sentence")
     func secretsOutOfArgv() async throws {
         let server = try await TestServer()
         let loose = TestServer.secretFile(TestServer.rootPassword)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: loose)
         let refused = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", server.baseURL, "--user", "root", "--password-file", loose])
-        #expect(refused.status != 0 && refused.errors.contains("may be read by others (mode 644): chmod 600 \(loose)"), "\(refused.errors)")
+        // The refusal, and where to read about the command: not the usage of the whole tree.
+        #expect(refused.status == 64 && refused.errors == "Error: --password-file \(loose) may be read by others (mode 644): chmod 600 \(loose)\nSee 'wheelwright index list --help'.\n",
+                "\(refused.errors)")
+        let empty = try await runToolSeparately(Repository.wheelwright, ["user", "add", "gina", "--server", server.baseURL, "--user", "root",
+                                                                         "--password-file", TestServer.rootPasswordFile], input: "")
+        #expect(empty.status == 64 && empty.errors.hasPrefix("Error: no password on standard input") && empty.errors.hasSuffix("See 'wheelwright user add --help'.\n")
+                && !empty.errors.contains("SUBCOMMANDS"), "\(empty.errors)")
+        // No server there: one sentence naming the URL and what to do.
+        let nowhere = try await runToolSeparately(Repository.wheelwright, ["index", "list", "--server", "http://127.0.0.1:9", "--user", "root",
+                                                                           "--password-file", TestServer.rootPasswordFile])
+        #expect(nowhere.status == 1 && nowhere.errors == "Error: http://127.0.0.1:9/: nothing answers there (connection refused): start the index with `wheelwright serve`, or name the one to use with --server URL or WHEELWRIGHT_SERVER\n",
+                "\(nowhere.errors)")
         let added = try await runToolSeparately(Repository.wheelwright, ["user", "add", "frank", "--server", server.baseURL, "--user", "root",
                                                                          "--password-file", TestServer.rootPasswordFile], input: "frank-secret\n")
         #expect(added.status == 0, "\(added.output)\(added.errors)")

@@ -7,6 +7,7 @@ import Runners
 import SiteConfiguration
 import TestSupport
 import Workspace
+import YAMLFiles
 import Testing
 @testable import WheelwrightCLI
 
@@ -31,6 +32,17 @@ struct OptionsTests {
         #expect(try Wheelwright.ImportDevpi.parse(["dump"]).data == index && Wheelwright.AdminCommand.ResetPassword.parse(["alice"]).data == index)
         let makeRun = try String(contentsOf: Repository.root.appendingPathComponent("tools/make-run.sh"), encoding: .utf8)
         #expect(makeRun.contains(#"serve --data "$data/index""#) && makeRun.contains("data=${WHEELWRIGHT_DATA:-$HOME/.local/share/wheelwright}"))
+    }
+
+    @Test("a whitelist folder's files: *.yaml and *.yml, not hidden files, backups or editors' copies; a file named is read whatever its name")
+    func whitelistFiles() throws {
+        let whitelists = folder.path("whitelists")
+        try FileManager.default.createDirectory(atPath: whitelists, withIntermediateDirectories: true)
+        for name in ["example.yaml", "tools.yml", "example.orig.yaml", "example.bak.yml", ".example.yaml.swp", ".hidden.yaml", "notes.txt", "draft.yaml~", "x.rej.yaml"] {
+            try "packages: []\n".write(toFile: whitelists + "/" + name, atomically: true, encoding: .utf8)
+        }
+        #expect(try ProjectFiles.whitelistSources([whitelists]).map { ($0.path as NSString).lastPathComponent } == ["example.yaml", "tools.yml"])
+        #expect(try ProjectFiles.whitelistSources([whitelists + "/example.orig.yaml"]).count == 1)
     }
 
     @Test("build: flags over wheelwright.yaml over defaults, for every setting the run takes")

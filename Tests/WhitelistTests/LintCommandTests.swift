@@ -77,6 +77,16 @@ struct LintCommandTests {
         #expect(run.output.contains("no/such/folder: no such file or directory"))
     }
 
+    @Test("whitelist add in a folder without whitelists/: names the default it looked for and what --file does, before asking upstream")
+    func addWithoutWhitelistFolder() async throws {
+        try await withTemporaryFolder { folder in
+            let run = try await runToolSeparately(Self.executable, ["whitelist", "add", "rich", "--upstream", "http://127.0.0.1:9/simple/"], directory: folder.path)
+            #expect(run.status == 64, "\(run.output) \(run.errors)")
+            #expect(run.errors.contains("no folder whitelists/ here for whitelists/opensource.yaml (--file's default is whitelists/opensource.yaml)")
+                    && run.errors.contains("--file PATH"), "\(run.errors)")
+        }
+    }
+
     @Test("--help at every level and --version")
     func help() async throws {
         for arguments in [["--help"], ["whitelist", "--help"], ["whitelist", "lint", "--help"]] {

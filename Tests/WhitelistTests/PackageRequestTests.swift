@@ -67,6 +67,20 @@ struct PackageRequestTests {
         #expect(PackageRequest.projectURL(bare, name: name, indexHost: "mirror.example") == nil)
     }
 
+    @Test("a whitelist broken before the change is refused as broken, naming what is wrong, never blamed on the change; with no targets defined, the error says where they are looked for")
+    func brokenBefore() throws {
+        let example = SourceFile(path: "w/example.yaml", text: "defaults:\n  targets: [debian-12]\npackages:\n  - name: six\n    versions: [\"1.17.0\"]\n    reason: r\n    license: MIT\n")
+        let request = WhitelistEditor.Request(name: try ProjectName("rich"), version: try Version("14.0.0"), license: "MIT", url: nil,
+                                              reason: "needed", requestedBy: nil, targets: nil)
+        #expect {
+            try WhitelistAddition.add([request], to: "w/example.yaml", original: String(decoding: example.bytes, as: UTF8.self), whitelist: [example], targets: [])
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("the whitelist has 1 error before this change:\nw/example.yaml:2:13: error: unknown target 'debian-12'")
+                && text.contains("no containers/*/target.yaml was found") && text.contains("--containers") && text.hasSuffix("fix it first (wheelwright whitelist lint shows the same); nothing is changed")
+        }
+    }
+
     @Test("an addition is linted with the whole folder, refused when denied, and shown as a diff")
     func additions() throws {
         let other = SourceFile(path: "w/deny.yaml", text: "deny:\n  - name: evil\n    reason: no\n")
@@ -75,7 +89,7 @@ struct PackageRequestTests {
         let outcome = try WhitelistAddition.add([request], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
         guard case let .changed(files, summary) = outcome, let text = files.first?.text, let diff = files.first?.diff else { Issue.record("expected a change"); return }
         #expect(files.map(\.path) == ["w/new.yaml"])
-        #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ line 1 @@") && summary.contains("0 errors"))
+        #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ -1,0 +1,") && summary.contains("0 errors"))
         let again = try WhitelistAddition.add([request], to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
         guard case .unchanged = again else { Issue.record("expected no change"); return }
         // Several requests (a closure) are one change: one diff, linted once.
