@@ -239,12 +239,12 @@ public struct BuildRun: Sendable {
                                results: results + unresolved, skipped: plan.skipped)
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
         try report.json().write(to: workspace.appendingPathComponent("report.json"))
-        if !plan.items.isEmpty {
-            do {
-                try await publisher.report(report)
-            } catch {
-                FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
-            }
+        // A night that built nothing is a night too (its counts and the coverage it confirms are
+        // small): /+builds/ charts every run, not only those that built.
+        do {
+            try await publisher.report(report)
+        } catch {
+            FileHandle.standardError.write(Data("warning: the run's report could not be posted to the index: \(error)\n".utf8))
         }
         if let junit = settings.junit {
             try Data(report.junit(logTail: Self.tail).utf8).write(to: junit, options: .atomic)

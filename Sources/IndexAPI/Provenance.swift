@@ -210,7 +210,8 @@ public struct Provenance: Sendable, Codable, Hashable {
     public var fields: [(key: String, value: String)] {
         let values: [CodingKeys: String?] = [
             .target: target, .os: os, .python: python, .pythonFull: pythonFull, .glibc: glibc, .compiler: compiler,
-            .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256, .seconds: String(format: "%.1f", seconds),
+            .runner: runner, .sdist: sdist, .sdistSHA256: sdistSHA256,
+            .seconds: String(format: "%.1f", seconds) + " s, the build step alone (the run page and the log time the whole item: wheelhouse, build, repair, checks, upload)",
             .builder: builder, .builtAt: builtAt, .platformTag: platformTag, .auditReason: auditReason, .repair: repair?.rawValue,
             .libraries: libraries.map { $0.map(\.summary).joined(separator: "; ") },
             .requestedBy: requestedBy, .requestReason: requestReason, .sbomSHA256: sbomSHA256,

@@ -76,7 +76,7 @@ enum WebTemplates {
         <table><thead><tr><th>file</th><th class="n">size</th><th>kind</th><th>Python</th><th>platform</th><th>target OS</th><th>history</th><th>tests</th><th>sha256</th></tr></thead><tbody>
         {{#files}}<tr{{#yanked}} class="yanked"{{/yanked}}><td><a href="{{url}}">{{filename}}</a>{{#yanked}} <span class="tag">yanked{{#reason}}: {{reason}}{{/reason}}</span>{{/yanked}}
         {{#log}}<br><a href="{{log}}">build log</a>{{/log}}{{#sbom}} · <a href="{{sbom}}">SBOM</a>{{/sbom}}{{#hasProvenance}}<details><summary>provenance</summary><dl>{{#provenance}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/provenance}}</dl></details>{{/hasProvenance}}</td>
-        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td>{{target}}</td><td class="history">{{#history}}{{#linked}}<a href="{{link}}">{{text}}</a>{{/linked}}{{^linked}}{{text}}{{/linked}}<br>{{/history}}</td><td>{{#tests}}<a class="test {{#passed}}passed{{/passed}}{{^passed}}failed{{/passed}}" href="{{log}}" title="{{host}}, {{when}}">{{environment}} {{python}} {{platform}}: {{outcome}}</a><br>{{/tests}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
+        <td class="n">{{size}}</td><td>{{kind}}</td><td>{{python}}</td><td>{{platform}}</td><td class="target">{{target}}</td><td class="history">{{#history}}{{#linked}}<a href="{{link}}">{{text}}</a>{{/linked}}{{^linked}}{{text}}{{/linked}}<br>{{/history}}</td><td>{{#tests}}<a class="test {{#passed}}passed{{/passed}}{{^passed}}failed{{/passed}}" href="{{log}}" title="{{host}}, {{when}}">{{environment}} {{python}} {{platform}}: {{outcome}}</a><br>{{/tests}}</td><td><code title="{{sha256}}">{{shortSHA}}</code></td></tr>
         {{/files}}</tbody></table></section>
         {{/versions}}
         {{#hasHistory}}<section class="status-history"><h2>status history</h2><ul>{{#history}}<li>{{when}}: {{user}} set <b>{{status}}</b> in {{index}}: {{reason}}</li>{{/history}}</ul></section>{{/hasHistory}}
@@ -112,8 +112,8 @@ enum WebTemplates {
         {{> header}}
         {{#run}}<h1>Build run {{id}}{{#runID}} ({{runID}}){{/runID}}</h1>
         <p class="meta">{{when}} by {{reporter}} · {{seconds}} s · planned {{planned}}: <b>{{built}} built</b>, {{skipped}} skipped, <b{{#anyFailed}} class="bad"{{/anyFailed}}>{{failed}} failed</b>{{#cancelled}}, {{cancelled}} cancelled{{/cancelled}} · <a href="{{frame.prefix}}/+builds/">all runs</a></p>{{/run}}
-        <table><thead><tr><th>package</th><th>version</th><th>target</th><th>Python</th><th>result</th><th class="n">seconds</th><th>wheel</th></tr></thead><tbody>
-        {{#items}}<tr><td>{{project}}{{#tool}} <span class="role">build tool</span>{{/tool}}</td><td>{{version}}</td><td>{{target}}</td><td>{{python}}</td><td><span class="status {{status}}">{{status}}</span></td><td class="n">{{seconds}}</td>
+        <table><thead><tr><th>package</th><th>version</th><th>target</th><th>Python</th><th>result</th><th class="n" title="the whole item: wheelhouse, build, repair, checks, upload (the provenance of a wheel times the build step alone)">item s</th><th>wheel</th></tr></thead><tbody>
+        {{#items}}<tr><td class="name">{{project}}{{#tool}} <span class="role">build tool</span>{{/tool}}</td><td>{{version}}</td><td class="target">{{target}}</td><td>{{python}}</td><td><span class="status {{status}}">{{status}}</span></td><td class="n">{{seconds}}</td>
         <td>{{#wheel}}{{wheel}} → {{index}}{{/wheel}}{{#reason}}<span{{#bad}} class="bad"{{/bad}}>{{reason}}</span>{{/reason}}{{#log}} · <a href="{{log}}">log</a>{{/log}}</td></tr>
         {{/items}}</tbody></table>
         {{^items}}<p>Nothing was built in this run.</p>{{/items}}
@@ -126,10 +126,10 @@ enum WebTemplates {
         <h1>Coverage of the whitelist</h1>
         <p class="meta">{{entries}}; each cell as the latest run that planned it left it · <a href="{{frame.prefix}}/+builds/">build runs</a></p>
         <table class="totals"><thead><tr><th>target</th><th class="n">built</th><th class="n">failed</th><th class="n">denied</th><th class="n">pending</th></tr></thead><tbody>
-        {{#targets}}<tr><td>{{target}}</td><td class="n">{{built}}</td><td class="n">{{failed}}</td><td class="n">{{denied}}</td><td class="n">{{pending}}</td></tr>
+        {{#targets}}<tr><td class="target">{{target}}</td><td class="n">{{built}}</td><td class="n">{{failed}}</td><td class="n">{{denied}}</td><td class="n">{{pending}}</td></tr>
         {{/targets}}</tbody></table>
         {{^entries}}<p>No run has reported yet: <code>wheelwright build</code> reports each run here.</p>{{/entries}}
-        <table class="coverage"><thead><tr><th>package</th>{{#targets}}<th>{{target}}</th>{{/targets}}</tr></thead><tbody>
+        <table class="coverage"><thead><tr><th>package</th>{{#targets}}<th class="target">{{target}}</th>{{/targets}}</tr></thead><tbody>
 
         """
 
@@ -173,7 +173,9 @@ enum WebTemplates {
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-weight: 600; color: var(--muted); font-size: .85rem; }
         td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-        td a { overflow-wrap: anywhere; }
+        td a { overflow-wrap: break-word; }
+        td.target, th.target, td.name { white-space: nowrap; }
+        span.link + span.link::before { content: "·"; margin: 0 .45rem 0 .1rem; color: var(--muted); }
         code { font: .85rem ui-monospace, monospace; }
         input[type=search] { padding: .3rem .5rem; border: 1px solid var(--line); border-radius: 4px; min-width: 14rem; }
         .meta { color: var(--muted); } .summary { font-size: 1.05rem; }
@@ -200,7 +202,7 @@ enum WebTemplates {
         dt { color: var(--muted); } dd { margin: 0; }
         nav.pages { display: flex; gap: 1rem; }
         dl.release { font-size: .9rem; margin: .75rem 0; } ul.requirements { margin: 0; padding-left: 1.1rem; }
-        code.install { display: inline-block; padding: .1rem .4rem; background: #f3f5f7; border-radius: 3px; user-select: all; }
+        code.install { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; white-space: pre; padding: .1rem .4rem; background: #f3f5f7; border-radius: 3px; user-select: all; }
         .readme { border-top: 1px solid var(--line); margin-top: 1rem; padding-top: .5rem; overflow-wrap: anywhere; }
         .readme pre { background: #f6f8fa; padding: .6rem .8rem; overflow-x: auto; font: .85rem ui-monospace, monospace; white-space: pre-wrap; }
         .readme img { max-width: 100%; }

@@ -435,7 +435,14 @@ public struct Catalog: Sendable {
         try await write { db in
             guard let settings = try await Self.settings(of: index, db) else { throw StoreError.notFound("index \(index) does not exist") }
             guard settings.volatile else {
-                throw StoreError.forbidden("\(index) is non-volatile: files are never deleted; yank them instead")
+                // What the remover wanted, done the non-volatile way: the command for each file, or for the project.
+                let filenames: [String] = try await db.values(
+                    "SELECT filename FROM file WHERE indexPath = ? AND project = ?\(version == nil ? "" : " AND version = ?") ORDER BY filename LIMIT 3",
+                    [index.description, project] + (version.map { [$0] } ?? []))
+                let yanks = filenames.map { "wheelwright yank \(index) \($0) --reason TEXT" }
+                throw StoreError.forbidden("\(index) is non-volatile: files are never deleted. To keep installers from them, yank each file (pip skips a yanked file unless pinned)"
+                    + (yanks.isEmpty ? ": wheelwright yank \(index) FILENAME --reason TEXT" : ": " + yanks.joined(separator: "; ") + (filenames.count == 3 ? "; …" : ""))
+                    + "; to withdraw \(project) from \(index) at once: wheelwright status \(project) quarantined --index \(index) --reason TEXT")
             }
             let removed: Int
             if let version {

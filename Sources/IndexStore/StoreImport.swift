@@ -35,22 +35,49 @@ public struct StoreImport: Sendable {
         }
         let exported = try await Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
         let references = try await exported.blobReferences()
-        let from = try BlobStore(root: source), to = try BlobStore(root: destination)
-        let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
-        guard problems.isEmpty else {
-            throw StoreError(.internalError, "\(problems.count) blobs of the export are damaged or missing; the index was not imported:\n"
-                             + problems.joined(separator: "\n"))
-        }
-        if let database {
-            try await exported.copy(into: try await Catalog(database: database))
+        let found = Self.contents(of: destination)
+        do {
+            let from = try BlobStore(root: source), to = try BlobStore(root: destination)
+            let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
+            guard problems.isEmpty else {
+                throw StoreError(.internalError, "\(problems.count) blobs of the export are damaged or missing; the index was not imported:\n"
+                                 + problems.joined(separator: "\n"))
+            }
+            if let database {
+                try await exported.copy(into: try await Catalog(database: database))
+                return manifest
+            }
+            let partial = destination.appendingPathComponent("catalog.sqlite.importing")
+            try? manager.removeItem(at: partial)
+            try await exported.backup(to: partial.path)
+            guard rename(partial.path, target.path) == 0 else { throw StoreError.writeFailed("cannot move the imported catalog into place", errno: errno) }
+            BlobStore.synchronizeDirectory(destination)
+            _ = try await Catalog(path: target.path)
             return manifest
+        } catch {
+            Self.restore(destination, to: found)
+            throw error
         }
-        let partial = destination.appendingPathComponent("catalog.sqlite.importing")
-        try? manager.removeItem(at: partial)
-        try await exported.backup(to: partial.path)
-        guard rename(partial.path, target.path) == 0 else { throw StoreError.writeFailed("cannot move the imported catalog into place", errno: errno) }
-        BlobStore.synchronizeDirectory(destination)
-        _ = try await Catalog(path: target.path)
-        return manifest
+    }
+
+    /// The paths under `folder` (relative, folders with a trailing slash), or nil when there is no `folder`.
+    static func contents(of folder: URL) -> Set<String>? {
+        guard FileManager.default.fileExists(atPath: folder.path), let walker = FileManager.default.enumerator(atPath: folder.path) else { return nil }
+        var paths: Set<String> = []
+        while let path = walker.nextObject() as? String {
+            paths.insert(walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory ? path + "/" : path)
+        }
+        return paths
+    }
+
+    /// Takes away what a failed import made under `folder`, the deepest first, so that it is as
+    /// it was found (`found`, nil: it did not exist).
+    static func restore(_ folder: URL, to found: Set<String>?) {
+        guard let found else {
+            try? FileManager.default.removeItem(at: folder)
+            return
+        }
+        let made = (contents(of: folder) ?? []).subtracting(found).sorted { $0.count > $1.count }
+        for path in made { try? FileManager.default.removeItem(at: folder.appendingPathComponent(path)) }
     }
 }

@@ -59,7 +59,8 @@ struct BuildLog: Sendable {
             progress.started("started \(item.id)")
         case .finished(let result):
             let detail = result.status == .built ? "\(result.wheel ?? "") → \(result.index ?? "")" : (result.reason ?? "")
-            progress.finished("\(result.status.rawValue) \(result.item.id) in \(String(format: "%.1f", result.seconds)) s: \(detail)",
+            // The whole item's time (wheelhouse, build, repair, checks, upload), named apart from the build step the provenance times.
+            progress.finished("\(result.status.rawValue) \(result.item.id) in \(String(format: "%.1f", result.seconds)) s (whole item): \(detail)",
                               failed: result.status == .failed)
         }
     }

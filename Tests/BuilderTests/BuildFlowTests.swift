@@ -179,7 +179,7 @@ final class BuildFlowTests {
         let (rebuilt, rebuiltOutput) = try await build(["--only", "flow-native"])
         #expect(rebuilt == 0, "\(rebuiltOutput)")
         #expect(rebuiltOutput.split(separator: "\n").contains {
-            $0.range(of: stamp + #"built flow-native-1\.0-debian-12-py3\.11 in [0-9.]+ s: flow_native-1\.0-1-cp311"#, options: .regularExpression) != nil
+            $0.range(of: stamp + #"built flow-native-1\.0-debian-12-py3\.11 in [0-9.]+ s \(whole item\): flow_native-1\.0-1-cp311"#, options: .regularExpression) != nil
         }, "\(rebuiltOutput)")
         let (downloaded, downloadOutput) = try await runTool("/usr/bin/python3", [
             "-m", "pip", "download", "--no-deps", "--dest", folder.path("dl"),
@@ -192,11 +192,14 @@ final class BuildFlowTests {
 
         // The night at a glance, from these real runs: the first run's page, the history, the coverage.
         let runPage = try await HTTP.send(.GET, "\(server.baseURL)/+builds/1/", headers: [("Accept", "text/html")]).text
-        #expect(runPage.contains("<td>flow-broken</td>") && runPage.contains("href=\"/+builds/1/flow-broken-1.0-debian-12-py3.11.log\"")
+        #expect(runPage.contains("<td class=\"name\">flow-broken</td>") && runPage.contains("href=\"/+builds/1/flow-broken-1.0-debian-12-py3.11.log\"")
                 && runPage.contains("flow_pure-1.0-py3-none-any.whl → opensource/pure"), "\(runPage)")
         let coverage = try await HTTP.send(.GET, "\(server.baseURL)/+coverage/", headers: [("Accept", "text/html")]).text
         #expect(coverage.contains("<tr><td>flow-broken</td><td title=\"run 1: ") && coverage.contains("<span class=\"status failed\">failed</span> 1.0 · <a href=\"/+builds/1/flow-broken")
-                && coverage.contains("<tr><td>flow-native</td><td title=\"run 2\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
+                && coverage.contains("<tr><td>flow-native</td><td title=\"run 3\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
+        // The rerun that built nothing is a night on the chart too: run 2, its three items skipped.
+        let noOp = try await HTTP.send(.GET, "\(server.baseURL)/+builds/2/", headers: [("Accept", "text/html")]).text
+        #expect(noOp.contains("<b>0 built</b>, 3 skipped"), "\(noOp)")
         if Chromium.available {
             let chromium = Chromium(profile: folder.path("chromium"))
             for (name, path) in [("real-builds", "/+builds/"), ("real-run", "/+builds/1/"), ("real-coverage", "/+coverage/")] {

@@ -7,7 +7,7 @@ import Testing
 /// directory: the restored index serves the same bytes, with its users, tokens and yanks.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct BackupTests {
-    @Test("export while serving → import into a fresh directory: every simple page byte-identical, pip installs, the token works; damage and reuse refused")
+    @Test("export while serving → import into a fresh directory: every simple page byte-identical, pip installs, the token works; damage and reuse refused, the folder left as it was found")
     func exportImport() async throws {
         let folder = try TemporaryFolder()
         let server = try await TestServer()
@@ -65,6 +65,12 @@ struct BackupTests {
         try bytes.write(to: victim)
         let damaged = try await runToolSeparately(Repository.wheelwright, ["import", folder.path("export"), "--data", folder.path("second")])
         #expect(damaged.status != 0 && damaged.errors.contains("damaged") && damaged.errors.contains("was not imported"), "\(damaged.errors)")
-        #expect(!FileManager.default.fileExists(atPath: folder.path("second/catalog.sqlite")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("second")), "a folder the import made is gone")
+        // Into a folder that exists and holds a file of its own: left as it was found.
+        try FileManager.default.createDirectory(atPath: folder.path("third/notes"), withIntermediateDirectories: true)
+        try "mine\n".write(toFile: folder.path("third/notes/keep.txt"), atomically: true, encoding: .utf8)
+        let intoUsed = try await runToolSeparately(Repository.wheelwright, ["import", folder.path("export"), "--data", folder.path("third")])
+        #expect(intoUsed.status != 0, "\(intoUsed.errors)")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: folder.path("third")).sorted() == ["notes", "notes/keep.txt"])
     }
 }

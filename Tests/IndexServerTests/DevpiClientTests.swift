@@ -110,7 +110,7 @@ final class DevpiClientTests {
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/temp", headers: [("Accept", "application/json")]).status == 404)
     }
 
-    @Test("staging to production: push (identical bytes again: no change; other bytes: 409; no right to upload: 403; no such release: 404), remove on a volatile index, 403 on a non-volatile one, bad settings refused")
+    @Test("staging to production: push (identical bytes again: no change; other bytes: 409; no right to upload: 403; no such release: 404), remove on a volatile index, 403 on a non-volatile one naming the yank and status commands, bad settings refused")
     func releaseWorkflow() async throws {
         _ = try await devpi(["use", server.baseURL])
         _ = try await devpi(["login", "root", "--password", TestServer.rootPassword])
@@ -147,6 +147,9 @@ final class DevpiClientTests {
         _ = try await devpi(["use", "dana/prod"])
         let kept = try await devpi(["remove", "-y", "promoted"])
         #expect(kept.status != 0 && kept.output.contains("403") && kept.output.contains("non-volatile"), "\(kept.output)")
+        // The refusal says how to do what the remover wanted: yank each file, or withdraw the project.
+        #expect(kept.output.contains("wheelwright yank dana/prod promoted-1.0") && kept.output.contains("--reason TEXT")
+                && kept.output.contains("wheelwright status promoted quarantined --index dana/prod --reason TEXT"), "\(kept.output)")
         let stillThere = try await HTTP.send(.GET, "\(server.baseURL)/dana/prod/+simple/promoted/")
         #expect(stillThere.status == 200)
 

@@ -88,7 +88,9 @@ final class WebPagesTests {
         #expect(project.contains("A demo library, second"))
         #expect(project.contains("yanked: broken on 3.12"))
         #expect(project.contains("href=\"/alice/dev/+log/demo_lib-2.0-py3-none-any.whl\""))
-        #expect(project.contains("<dd>rootfs (bubblewrap)</dd>") && project.contains("<td>debian-12</td>"))
+        #expect(project.contains("<dd>rootfs (bubblewrap)</dd>") && project.contains("<td class=\"target\">debian-12</td>"))
+        // Two times, each named: the provenance's build step, the run page's whole item.
+        #expect(project.contains("<dt>seconds</dt><dd>1.5 s, the build step alone (the run page and the log time the whole item"), "\(project)")
         #expect(project.contains("by alice") && project.contains("<td>py3</td><td>any</td>"))
         let log = try await HTTP.send(.GET, server.baseURL + "/alice/dev/+log/demo_lib-2.0-py3-none-any.whl")
         #expect(log.text == "compiling demo-lib 2.0\nok\n")
@@ -108,11 +110,12 @@ final class WebPagesTests {
 
         let run = try await page("/+builds/1/")
         #expect(!run.contains("items the plan skipped"), "run 1 skipped nothing")
-        #expect(run.contains("<td>broken</td><td>1.0</td><td>debian-12</td><td>3.11</td><td><span class=\"status failed\">failed</span></td><td class=\"n\">2.0</td>"), "\(run)")
+        #expect(run.contains("<th class=\"n\" title=\"the whole item: wheelhouse, build, repair, checks, upload (the provenance of a wheel times the build step alone)\">item s</th>"), "\(run)")
+        #expect(run.contains("<td class=\"name\">broken</td><td>1.0</td><td class=\"target\">debian-12</td><td>3.11</td><td><span class=\"status failed\">failed</span></td><td class=\"n\">2.0</td>"), "\(run)")
         #expect(run.contains("href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\"") && run.contains("the build failed (exit 1)"))
         // The build tool comes first, marked.
-        #expect(run.contains("<td>setuptools <span class=\"role\">build tool</span></td>"), "\(run)")
-        #expect((run.range(of: "setuptools")?.lowerBound ?? run.endIndex) < (run.range(of: "<td>broken</td>")?.lowerBound ?? run.startIndex), "\(run)")
+        #expect(run.contains("<td class=\"name\">setuptools <span class=\"role\">build tool</span></td>"), "\(run)")
+        #expect((run.range(of: "setuptools")?.lowerBound ?? run.endIndex) < (run.range(of: "<td class=\"name\">broken</td>")?.lowerBound ?? run.startIndex), "\(run)")
         let secondRun = try await page("/+builds/2/")
         #expect(secondRun.contains("broken-1.0-cp311-cp311-linux_x86_64.whl → opensource/debian-13"))
         #expect(secondRun.contains("href=\"/opensource/debian-13/+log/broken-1.0-cp311-cp311-linux_x86_64.whl\""))
@@ -121,14 +124,14 @@ final class WebPagesTests {
 
         // Coverage: each (project, target) as the latest run that planned it left it.
         let coverage = try await page("/+coverage/")
-        #expect(coverage.contains("5 entries") && coverage.contains("<th>debian-12</th><th>debian-13</th>"), "\(coverage)")
+        #expect(coverage.contains("5 entries") && coverage.contains("<th class=\"target\">debian-12</th><th class=\"target\">debian-13</th>"), "\(coverage)")
         // Build tools apart, above the packages consumers install.
         #expect(coverage.contains("<tr class=\"group\"><th colspan=\"3\">build tools</th></tr>\n<tr><td>setuptools</td>"), "\(coverage)")
         #expect(coverage.contains("<tr class=\"group\"><th colspan=\"3\">packages</th></tr>\n<tr><td>broken</td>"), "\(coverage)")
         #expect(coverage.contains("<tr><td>broken</td><td title=\"run 1: the build failed (exit 1)\"><span class=\"status failed\">failed</span> 1.0 · <a href=\"/+builds/1/broken-1.0-debian-12-py3.11.log\">log</a></td><td title=\"run 2\"><span class=\"status built\">built</span> 1.0</td></tr>"), "\(coverage)")
         #expect(coverage.contains("<tr><td>demo-lib</td><td title=\"run 2\"><span class=\"status built\">built</span> 2.0</td><td title=\"not built for debian-13\">—</td></tr>"))
         #expect(coverage.contains("<span class=\"status denied\">denied</span> 1.26.4") && coverage.contains("<span class=\"status pending\">pending</span> 3.0"))
-        #expect(coverage.contains("<tr><td>debian-12</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>"), "per-target totals")
+        #expect(coverage.contains("<tr><td class=\"target\">debian-12</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>"), "per-target totals")
 
         let search = try await page("/+search?q=demo")
         #expect(search.contains("href=\"/alice/dev/demo-lib/\""))
@@ -191,12 +194,23 @@ final class WebPagesTests {
         let chromium = Chromium(profile: folder.path("chromium"))
         for (name, path, expected) in [("root", "/", "alice/web"), ("index", "/alice/web/", "demo-lib"),
                                        ("project", "/alice/web/demo-lib/", "A demo library, second"), ("builds", "/+builds/", "nightly-42"),
-                                       ("run", "/+builds/1/", "the build failed (exit 1)"), ("coverage", "/+coverage/", "CVE-2021-33503")] {
+                                       ("run", "/+builds/1/", "the build failed (exit 1)"), ("coverage", "/+coverage/", "CVE-2021-33503"),
+                                       // A user's page, as a browser asks for it (not devpi's JSON).
+                                       ("user", "/alice/", "alice/web")] {
             let bytes = try await chromium.screenshot(server.baseURL + path, name: name)
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 5_000)
             let (status, dom) = try await chromium.dom(server.baseURL + path)
             #expect(status == 0)
             #expect(dom.contains(expected), "\(name): \(dom.prefix(500))")
+        }
+        // What a browser asks for is HTML; the layout rules the screenshots show: targets never wrap
+        // inside a cell, links are separated, names break at their hyphens before mid-word.
+        let (_, user) = try await chromium.dom(server.baseURL + "/alice/")
+        #expect(user.contains("<html") && !user.contains("\"type\": \"userconfig\""), "\(user.prefix(300))")
+        let style = try await HTTP.send(.GET, server.baseURL + "/+static/style.css").text
+        for rule in ["td.target, th.target, td.name { white-space: nowrap; }", "span.link + span.link::before", "td a { overflow-wrap: break-word; }",
+                     "code.install { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; white-space: pre;"] {
+            #expect(style.contains(rule), "\(rule)")
         }
         let (_, sneaky) = try await chromium.dom(server.baseURL + "/alice/dev/sneaky/")
         #expect(sneaky.contains("&lt;script&gt;alert('x')&lt;/script&gt;"))
