@@ -4,6 +4,7 @@ import Foundation
 import IndexAPI
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Every call a client makes to a wheelwright index, typed by IndexAPI's documents: the
 /// management API (users, indices, tokens, yanks), `+files`, build-run reports, and uploads.
@@ -191,10 +192,24 @@ public struct IndexClient: Sendable {
         return request
     }
 
+    /// The client every call goes through: a refused connection fails at once (AsyncHTTPClient's
+    /// default retries it until the request's deadline, a minute before `index list` said that
+    /// no server runs); the callers that should retry (the build's uploads) retry whole calls.
+    /// One for the process (never shut down).
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Why no answer came, in one sentence with what to do.
     static func unreachable(_ error: any Error) -> String {
         let remedy = "start the index with `wheelwright serve`, or name the one to use with --server URL or WHEELWRIGHT_SERVER"
         if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return "nothing answers there (connection refused): \(remedy)" }
+        if let error = error as? NIOConnectionError, error.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
+            return "nothing answers there (connection refused): \(remedy)"
+        }
         if let error = error as? HTTPClientError, error == .connectTimeout || error == .deadlineExceeded {
             return "no answer in time (\(error == .connectTimeout ? "connecting" : "waiting for the answer")): is the server up and reachable from here? \(remedy)"
         }
@@ -205,7 +220,7 @@ public struct IndexClient: Sendable {
     private func send(_ request: HTTPClientRequest, path: String, timeout: TimeAmount) async throws -> ByteBuffer {
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            response = try await Self.http.execute(request, timeout: timeout)
         } catch {
             throw IndexClientError(server: server, path: path, message: Self.unreachable(error))
         }

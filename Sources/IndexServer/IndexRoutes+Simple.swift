@@ -24,10 +24,20 @@ extension IndexRoutes {
         }
     }
 
-    /// The index and its bases, from the read gate's snapshot of this generation (no catalog
-    /// read while the generation holds); a 404 when the index does not exist.
+    /// The generation a page is kept under: that of the read gate's snapshot the request was
+    /// checked against (the resolution order comes from it), else the catalog's now. A page kept
+    /// under an older generation than the catalog's is only never found again.
+    func pageGeneration() async throws -> Int64 {
+        if let checked = ReadGate.requestSnapshot { return checked.generation }
+        return try await service.generation()
+    }
+
+    /// The index and its bases, from the read gate's snapshot the request was checked against
+    /// (else the current one; no catalog read while the generation holds); a 404 when the index
+    /// does not exist.
     func resolutionOrder(of index: IndexID) async throws -> [IndexID] {
-        guard let order = try await readGate.snapshot().orders[index] else { throw StoreError.notFound("index \(index) does not exist") }
+        let snapshot = if let checked = ReadGate.requestSnapshot { checked } else { try await readGate.snapshot() }
+        guard let order = snapshot.orders[index] else { throw StoreError.notFound("index \(index) does not exist") }
         return order
     }
 
@@ -53,7 +63,7 @@ extension IndexRoutes {
         let key = "html|release|\(index)|\(name)|\(version ?? "")"
         // One generation for the lookup and the page kept: a write while the description renders
         // must not file a page read before it under the generation after it.
-        let generation = try await service.generation()
+        let generation = try await pageGeneration()
         if let hit = pageCache.hit(key, generation: generation) { return respond(with: hit, to: request) }
         let source = try await web.release(index, name: name, version: version)
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
@@ -63,10 +73,10 @@ extension IndexRoutes {
     }
 
     /// The page for `key` from the cache, else rendered and kept under `generation` (default:
-    /// the catalog's now, read before anything of the page is).
+    /// `pageGeneration()`, read before anything of the page is).
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, generation: Int64? = nil,
                 render: () async throws -> String) async throws -> Response {
-        let generation = if let generation { generation } else { try await service.generation() }
+        let generation = if let generation { generation } else { try await pageGeneration() }
         let page = try await pageCache.page(key, generation: generation, headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)

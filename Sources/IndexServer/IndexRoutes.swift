@@ -119,130 +119,134 @@ struct IndexRoutes: Sendable {
         let visibility = lists.map { readGate.visibility(of: reader, in: $0) } ?? ""
         let mirrors = { (index: IndexID) in access?.mirrors[index] ?? [] }
 
-        switch resource {
-        case .root:
-            return try await html ? htmlPage(request, key: "root|\(visibility)") { try await web.root(visible: visible) } : await root(visible: visible)
-        case .health:
-            let problems = await service.healthProblems()
-            return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
-        case .metrics:
-            return Self.text(metricsText() + (try await buildMetrics()), contentType: "text/plain; version=0.0.4")
-        case .tokens where read:
-            return try await listTokens(request, context: context)
-        case .tokens:
-            return try await createToken(request, context: context)
-        case .token(let id):
-            return try await revokeToken(id, request, context: context)
-        case .lease(let name):
-            return try await lease(name, request, context: context)
-        case let .api(_, index):
-            return try await apiConfig(index, request, context: context)
-        case .login:
-            return try await login(request, context: context)
-        case .user(let name) where read && WebPages.prefersHTML(request.headers[.accept]):
-            // A browser gets the user's page; devpi-client (JSON) the user's config.
-            let normalized = name.lowercased()
-            guard StoreName.isValid(normalized), try await service.userExists(normalized) else { throw StoreError.notFound("user \(name.prefix(100)) does not exist") }
-            return try await htmlPage(request, key: "user|\(normalized)|\(visibility)") { try await web.user(normalized, visible: visible) }
-        case .user(let name):
-            return try await user(name, request, context: context, visible: visible)
-        case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):
-            return try await push(from: index, request, context: context)
-        case .index(let index) where method == .post, .legacyUpload(let index):
-            return try await upload(to: index, request, context: context)
-        case .index(let index) where read:
-            switch SeedRepresentation.negotiate(request.headers[.accept]) {
-            case .simple(let format):
-                return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
-            case .page:
-                let query = try RequestQuery(request.uri.query)
-                let filter = ProjectName.normalize(query["filter"] ?? "")
-                let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
-                return try await htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try await web.index(index, filter: filter, page: page) }
-            case .json:
+        // One snapshot of who may read what for the whole request: the handlers take the resolution
+        // order from the snapshot the reader was checked against, never a newer one.
+        return try await ReadGate.$requestSnapshot.withValue(access) {
+            switch resource {
+            case .root:
+                return try await html ? htmlPage(request, key: "root|\(visibility)") { try await web.root(visible: visible) } : await root(visible: visible)
+            case .health:
+                let problems = await service.healthProblems()
+                return problems.isEmpty ? Self.text("ok\n") : Self.text(problems.joined(separator: "\n") + "\n", status: .serviceUnavailable)
+            case .metrics:
+                return Self.text(metricsText() + (try await buildMetrics()), contentType: "text/plain; version=0.0.4")
+            case .tokens where read:
+                return try await listTokens(request, context: context)
+            case .tokens:
+                return try await createToken(request, context: context)
+            case .token(let id):
+                return try await revokeToken(id, request, context: context)
+            case .lease(let name):
+                return try await lease(name, request, context: context)
+            case let .api(_, index):
+                return try await apiConfig(index, request, context: context)
+            case .login:
+                return try await login(request, context: context)
+            case .user(let name) where read && WebPages.prefersHTML(request.headers[.accept]):
+                // A browser gets the user's page; devpi-client (JSON) the user's config.
+                let normalized = name.lowercased()
+                guard StoreName.isValid(normalized), try await service.userExists(normalized) else { throw StoreError.notFound("user \(name.prefix(100)) does not exist") }
+                return try await htmlPage(request, key: "user|\(normalized)|\(visibility)") { try await web.user(normalized, visible: visible) }
+            case .user(let name):
+                return try await user(name, request, context: context, visible: visible)
+            case .index(let index) where method == .push || (method == .post && request.headers[.contentType]?.hasPrefix("application/json") == true):
+                return try await push(from: index, request, context: context)
+            case .index(let index) where method == .post, .legacyUpload(let index):
+                return try await upload(to: index, request, context: context)
+            case .index(let index) where read:
+                switch SeedRepresentation.negotiate(request.headers[.accept]) {
+                case .simple(let format):
+                    return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
+                case .page:
+                    let query = try RequestQuery(request.uri.query)
+                    let filter = ProjectName.normalize(query["filter"] ?? "")
+                    let page = try query.integer("page", in: 1...WebPages.maximumPage) ?? 1
+                    return try await htmlPage(request, key: "index|\(index)|\(filter)|\(page)") { try await web.index(index, filter: filter, page: page) }
+                case .json:
+                    return try await indexResource(index, request, context: context)
+                }
+            case .index(let index):
                 return try await indexResource(index, request, context: context)
-            }
-        case .index(let index):
-            return try await indexResource(index, request, context: context)
-        case let .simpleList(index, trailingSlash):
-            let format = try Self.format(request)
-            guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
-            return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
-        case let .simpleProject(index, name, trailingSlash):
-            let format = try Self.format(request)
-            let normalized = ProjectName.normalize(name)
-            guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
-            return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
-        case let .file(index, hash, filename) where method == .post:
-            return try await postToxResult(index, hash: hash, filename: filename, request, context: context)
-        case let .file(index, hash, filename):
-            return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
-        case .fileList(let index):
-            return try await fileList(index)
-        case let .fileLog(index, filename):
-            return try await buildLog(index, filename: filename, request, context: context)
-        case let .fileSBOM(index, filename):
-            return try await sbom(index, filename: filename, request: request)
-        case let .toxResult(index, filename, id, log):
-            return try await toxResult(index, filename: filename, id: id, log: log)
-        case let .yank(index, filename):
-            return try await yank(index, filename: filename, request, context: context)
-        case .projectStatuses(let name):
-            return try await projectStatuses(name, visible: visible)
-        case let .projectStatus(index, name) where read:
-            return try await projectStatus(index, name: name)
-        case let .projectStatus(index, name):
-            return try await setProjectStatus(index, name: name, request, context: context)
-        case let .project(index, name) where method == .delete:
-            return try await deleteVersion(index, project: name, version: nil, request, context: context)
-        case let .project(index, name):
-            let normalized = ProjectName.normalize(name)
-            switch SeedRepresentation.negotiate(request.headers[.accept]) {
-            case .simple(let format):
-                guard normalized == name else { return Self.redirect(to: "/\(index)/\(normalized)/") }
+            case let .simpleList(index, trailingSlash):
+                let format = try Self.format(request)
+                guard trailingSlash else { return Self.redirect(to: "/\(index)/+simple/") }
+                return try await simpleList(index, format: format, mirrors: mirrors(index), request: request)
+            case let .simpleProject(index, name, trailingSlash):
+                let format = try Self.format(request)
+                let normalized = ProjectName.normalize(name)
+                guard normalized == name, trailingSlash else { return Self.redirect(to: "/\(index)/+simple/\(normalized)/") }
                 return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
-            case .page:
-                return try await releasePage(request, index, name: normalized, version: nil)
-            case .json:
-                return try await projectJSON(index, normalized: normalized, request: request)
+            case let .file(index, hash, filename) where method == .post:
+                return try await postToxResult(index, hash: hash, filename: filename, request, context: context)
+            case let .file(index, hash, filename):
+                return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
+            case .fileList(let index):
+                return try await fileList(index)
+            case let .fileLog(index, filename):
+                return try await buildLog(index, filename: filename, request, context: context)
+            case let .fileSBOM(index, filename):
+                return try await sbom(index, filename: filename, request: request)
+            case let .toxResult(index, filename, id, log):
+                return try await toxResult(index, filename: filename, id: id, log: log)
+            case let .yank(index, filename):
+                return try await yank(index, filename: filename, request, context: context)
+            case .projectStatuses(let name):
+                return try await projectStatuses(name, visible: visible)
+            case let .projectStatus(index, name) where read:
+                return try await projectStatus(index, name: name)
+            case let .projectStatus(index, name):
+                return try await setProjectStatus(index, name: name, request, context: context)
+            case let .project(index, name) where method == .delete:
+                return try await deleteVersion(index, project: name, version: nil, request, context: context)
+            case let .project(index, name):
+                let normalized = ProjectName.normalize(name)
+                switch SeedRepresentation.negotiate(request.headers[.accept]) {
+                case .simple(let format):
+                    guard normalized == name else { return Self.redirect(to: "/\(index)/\(normalized)/") }
+                    return try await simpleProject(index, normalized: normalized, format: format, mirrors: mirrors(index), request: request)
+                case .page:
+                    return try await releasePage(request, index, name: normalized, version: nil)
+                case .json:
+                    return try await projectJSON(index, normalized: normalized, request: request)
+                }
+            case let .version(index, project, version) where read:
+                if WebPages.prefersHTML(request.headers[.accept]) {
+                    // One page per release, not per spelling (`0001.0`, `v1.0`, `Demo_Lib`): the page cache is keyed on it.
+                    let normalized = ProjectName.normalize(project)
+                    let canonical = (try? Version(version).description) ?? version
+                    guard normalized == project, canonical == version else { return Self.redirect(to: "/\(index)/\(normalized)/\(canonical)/") }
+                    return try await releasePage(request, index, name: normalized, version: version)
+                }
+                return try await versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
+            case let .version(index, project, version):
+                return try await deleteVersion(index, project: project, version: version, request, context: context)
+            case let .doc(index, project, version, path, trailingSlash):
+                return try await docPage(index, project: project, version: version, path: path, trailingSlash: trailingSlash, request: request)
+            case .builds where method == .post:
+                return try await reportBuild(request, context: context)
+            case .builds:
+                return try await htmlPage(request, key: "builds") { try await web.builds() }
+            case .buildRun(let id):
+                return try await htmlPage(request, key: "run|\(id)|\(visibility)") { try await web.run(id, hidden: hidden) }
+            case .coverage:
+                return try await htmlPage(request, key: "coverage") { try await web.coverage() }
+            case let .buildLog(run, item):
+                // A row read by its key: not kept in the page cache, where logs would push pages out.
+                guard let number = Int64(run), number > 0, String(number) == run, item.hasSuffix(".log"),
+                      let log = try await service.runLog(run: number, item: String(item.dropLast(4))) else {
+                    throw StoreError.notFound("no log \(item) in build run \(run)")
+                }
+                var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"]
+                Self.addSecurityHeaders(&headers)
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
+            case .search:
+                // devpi-web's search box sends `query`; ours `q`.
+                let query = try RequestQuery(request.uri.query)
+                let text = String((query["q"] ?? query["query"] ?? "").prefix(200))
+                return try await htmlPage(request, key: "search|\(text)|\(visibility)") { try await web.search(text, visible: visible) }
+            case .stylesheet:
+                return web.stylesheet()
             }
-        case let .version(index, project, version) where read:
-            if WebPages.prefersHTML(request.headers[.accept]) {
-                // One page per release, not per spelling (`0001.0`, `v1.0`, `Demo_Lib`): the page cache is keyed on it.
-                let normalized = ProjectName.normalize(project)
-                let canonical = (try? Version(version).description) ?? version
-                guard normalized == project, canonical == version else { return Self.redirect(to: "/\(index)/\(normalized)/\(canonical)/") }
-                return try await releasePage(request, index, name: normalized, version: version)
-            }
-            return try await versionJSON(index, normalized: ProjectName.normalize(project), version: version, request: request)
-        case let .version(index, project, version):
-            return try await deleteVersion(index, project: project, version: version, request, context: context)
-        case let .doc(index, project, version, path, trailingSlash):
-            return try await docPage(index, project: project, version: version, path: path, trailingSlash: trailingSlash, request: request)
-        case .builds where method == .post:
-            return try await reportBuild(request, context: context)
-        case .builds:
-            return try await htmlPage(request, key: "builds") { try await web.builds() }
-        case .buildRun(let id):
-            return try await htmlPage(request, key: "run|\(id)|\(visibility)") { try await web.run(id, hidden: hidden) }
-        case .coverage:
-            return try await htmlPage(request, key: "coverage") { try await web.coverage() }
-        case let .buildLog(run, item):
-            // A row read by its key: not kept in the page cache, where logs would push pages out.
-            guard let number = Int64(run), number > 0, String(number) == run, item.hasSuffix(".log"),
-                  let log = try await service.runLog(run: number, item: String(item.dropLast(4))) else {
-                throw StoreError.notFound("no log \(item) in build run \(run)")
-            }
-            var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"]
-            Self.addSecurityHeaders(&headers)
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: log)))
-        case .search:
-            // devpi-web's search box sends `query`; ours `q`.
-            let query = try RequestQuery(request.uri.query)
-            let text = String((query["q"] ?? query["query"] ?? "").prefix(200))
-            return try await htmlPage(request, key: "search|\(text)|\(visibility)") { try await web.search(text, visible: visible) }
-        case .stylesheet:
-            return web.stylesheet()
         }
     }
 

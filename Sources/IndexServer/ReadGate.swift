@@ -29,6 +29,9 @@ final class ReadGate: Sendable {
     private let service: IndexService
     private let state = Mutex<Snapshot?>(nil)
 
+    /// The snapshot a read request was checked against, for its handlers (nil outside one).
+    @TaskLocal static var requestSnapshot: Snapshot?
+
     init(service: IndexService) { self.service = service }
 
     /// The snapshot of the current generation, made once per generation.
@@ -52,7 +55,8 @@ final class ReadGate: Sendable {
             mirrors[path] = order.compactMap { index in indices[index].flatMap { $0.isMirror ? (index, $0) : nil } }
         }
         let made = Snapshot(generation: generation, guards: guards, anyPrivate: indices.values.contains { !$0.isPublic }, mirrors: mirrors, orders: orders)
-        state.withLock { $0 = made }
+        // A slower request must not put back an older generation's snapshot.
+        state.withLock { kept in if (kept?.generation ?? .min) < made.generation { kept = made } }
         return made
     }
 

@@ -169,12 +169,6 @@ public struct BlobStore: Sendable {
         try? FileManager.default.removeItem(at: blob.url)
     }
 
-    /// Removes temporary files and the blobs the catalog does not name (written but never
-    /// recorded, or of deleted files) last modified before `cutoff`, every one when nil. A
-    /// store of its own (SQLite, one process) collects everything at start, after a crash; a
-    /// store shared by replicas only what is older than any upload in flight can be, under the
-    /// catalog's write lock (`Catalog.whileNoFileIsRecorded`), so no replica loses what another
-    /// has just written.
     /// Removes the blobs `catalog` does not name and the temporary files, those untouched for
     /// `IndexService.sharedGrace`, holding the catalog's write lock: safe while any number of
     /// servers upload (the server's start on a shared catalog, and `fsck --collect`).
@@ -183,6 +177,13 @@ public struct BlobStore: Sendable {
             try collect(keeping: referenced, modifiedBefore: now.addingTimeInterval(-IndexService.sharedGrace))
         }
     }
+
+    /// Removes temporary files and the blobs the catalog does not name (written but never
+    /// recorded, or of deleted files) last modified before `cutoff`, every one when nil. A
+    /// store of its own (SQLite, one process) collects everything at start, after a crash; a
+    /// store shared by replicas only what is older than any upload in flight can be, under the
+    /// catalog's write lock (`Catalog.whileNoFileIsRecorded`), so no replica loses what another
+    /// has just written.
 
     public func collect(keeping referenced: ReferencedBlobs, modifiedBefore cutoff: Date?) throws -> (temporaries: Int, orphans: Int) {
         let temporaries = try removeTemporaries(modifiedBefore: cutoff)

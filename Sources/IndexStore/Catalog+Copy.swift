@@ -26,15 +26,26 @@ extension Catalog {
         }
     }
 
+    /// Throws `conflict` unless this catalog holds no users, indices, files, tokens or runs: a
+    /// copy goes only into a new, empty catalog (asked before anything is copied, and again in
+    /// the copy's transaction).
+    public func refuseUnlessEmpty() async throws {
+        try await read { db in try await Self.refuseData(in: db, at: database.location) }
+    }
+
+    private static func refuseData(in db: any SQLSession, at location: String) async throws {
+        for table in ["file", #""index""#, "token", #""user""#, "build_run"] where try await db.exists("SELECT 1 FROM \(table) LIMIT 1") {
+            throw StoreError.conflict("the catalog at \(location) already holds data (\(table)): copy into a new, empty catalog")
+        }
+    }
+
     /// Copies every row of this catalog, as one moment's state, into `target`, which must hold
     /// no users, indices, files or runs yet (a new catalog): how an SQLite index moves to
     /// PostgreSQL, and how a PostgreSQL catalog is exported.
     public func copy(into target: Catalog) async throws {
         try await database.snapshot { source in
             try await target.database.write { destination in
-                for table in ["file", #""index""#, "token", #""user""#, "build_run"] where try await destination.exists("SELECT 1 FROM \(table) LIMIT 1") {
-                    throw StoreError.conflict("the catalog at \(target.database.location) already holds data (\(table)): copy into a new, empty catalog")
-                }
+                try await Self.refuseData(in: destination, at: target.database.location)
                 try await destination.execute("DELETE FROM state")
                 for table in Self.tables {
                     for row in try await source.rows("SELECT * FROM \(table)") {

@@ -30,12 +30,18 @@ public struct StoreImport: Sendable {
             throw StoreError.badRequest("\(source.path)/\(ExportManifest.fileName) is not a wheelwright export manifest of version 1")
         }
         let target = destination.appendingPathComponent("catalog.sqlite")
-        guard database != nil || !manager.fileExists(atPath: target.path) else {
+        let shared: Catalog? = if let database { try await Catalog(database: database) } else { nil }
+        if let shared {
+            // The blob folder may be the replicas' own: only the database must be new.
+            try await shared.refuseUnlessEmpty()
+        } else if manager.fileExists(atPath: target.path) {
             throw StoreError.conflict("\(destination.path) already holds an index (catalog.sqlite): import into a new, empty data directory")
+        } else if let held = try? manager.contentsOfDirectory(atPath: destination.path), !held.isEmpty {
+            throw StoreError.conflict("\(destination.path) is not empty (it holds \(held.sorted().prefix(3).joined(separator: ", "))\(held.count > 3 ? ", …" : "")): import into a new, empty data directory")
         }
         let exported = try await Catalog(path: source.appendingPathComponent("catalog.sqlite").path)
         let references = try await exported.blobReferences()
-        let found = Self.contents(of: destination)
+        let existed = manager.fileExists(atPath: destination.path)
         do {
             let from = try BlobStore(root: source), to = try BlobStore(root: destination)
             let problems = try to.copyVerified(references, from: from, progress: progress).map(\.description)
@@ -43,8 +49,8 @@ public struct StoreImport: Sendable {
                 throw StoreError(.internalError, "\(problems.count) blobs of the export are damaged or missing; the index was not imported:\n"
                                  + problems.joined(separator: "\n"))
             }
-            if let database {
-                try await exported.copy(into: try await Catalog(database: database))
+            if let shared {
+                try await exported.copy(into: shared)
                 return manifest
             }
             let partial = destination.appendingPathComponent("catalog.sqlite.importing")
@@ -55,29 +61,23 @@ public struct StoreImport: Sendable {
             _ = try await Catalog(path: target.path)
             return manifest
         } catch {
-            Self.restore(destination, to: found)
+            // A data directory of its own was new or empty: it is left so. A shared blob folder
+            // keeps what was copied (content-addressed; `fsck --collect` or a replica's start
+            // removes blobs nothing refers to), since other servers may have written there meanwhile.
+            if shared == nil { Self.empty(destination, remove: !existed) }
             throw error
         }
     }
 
-    /// The paths under `folder` (relative, folders with a trailing slash), or nil when there is no `folder`.
-    static func contents(of folder: URL) -> Set<String>? {
-        guard FileManager.default.fileExists(atPath: folder.path), let walker = FileManager.default.enumerator(atPath: folder.path) else { return nil }
-        var paths: Set<String> = []
-        while let path = walker.nextObject() as? String {
-            paths.insert(walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory ? path + "/" : path)
-        }
-        return paths
-    }
-
-    /// Takes away what a failed import made under `folder`, the deepest first, so that it is as
-    /// it was found (`found`, nil: it did not exist).
-    static func restore(_ folder: URL, to found: Set<String>?) {
-        guard let found else {
+    /// Takes away what a failed import made in `folder`: the folder itself when it did not
+    /// exist, else everything in it (it was empty).
+    static func empty(_ folder: URL, remove: Bool) {
+        guard !remove else {
             try? FileManager.default.removeItem(at: folder)
             return
         }
-        let made = (contents(of: folder) ?? []).subtracting(found).sorted { $0.count > $1.count }
-        for path in made { try? FileManager.default.removeItem(at: folder.appendingPathComponent(path)) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
     }
 }

@@ -29,7 +29,7 @@ extension Wheelwright {
             @OptionGroup var catalogOptions: CatalogOptions
 
             func run() async throws {
-                let service = try await IndexService(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
+                let service = try await IndexService(directory: try catalogOptions.existingIndexFolder(data), database: try catalogOptions.database())
                 try await service.resetPassword(of: user, to: try PasswordInput.read(for: user))
                 print("the password of \(user) in \(data) is set")
             }

@@ -34,6 +34,22 @@ struct CatalogOptions: ParsableArguments {
         }
     }
 
+    /// The data directory of an index that exists: `data`, unless it is the default, holds no
+    /// catalog, and its parent does (an index made before the default moved to `index/`): then a
+    /// refusal with the two ways on, rather than a new, empty catalog beside the old one.
+    func existingIndexFolder(_ data: String) throws -> URL {
+        let folder = URL(fileURLWithPath: data)
+        let manager = FileManager.default
+        let old = URL(fileURLWithPath: DefaultFolders.data)
+        guard address == nil, data == DefaultFolders.index, !manager.fileExists(atPath: folder.appendingPathComponent("catalog.sqlite").path),
+              manager.fileExists(atPath: old.appendingPathComponent("catalog.sqlite").path) else { return folder }
+        throw ValidationError("""
+            the index's data is in \(old.path) (catalog.sqlite), where the default was before it moved to \(data): \
+            move it there (with the server stopped: mkdir -p \(data) && mv \(old.path)/catalog.sqlite* \(old.path)/blobs \(old.path)/session-secret \(data)/), \
+            or name it: --data \(old.path)
+            """)
+    }
+
     /// The shared catalog, connected; nil for the data directory's own SQLite file.
     func database() async throws -> (any CatalogDatabase)? {
         guard let address else { return nil }

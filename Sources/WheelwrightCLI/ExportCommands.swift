@@ -26,7 +26,7 @@ extension Wheelwright {
 
         func run() async throws {
             let progress = Progress(label: "export", quiet: false)
-            let manifest = try await StoreExport(source: URL(fileURLWithPath: data), destination: URL(fileURLWithPath: destination),
+            let manifest = try await StoreExport(source: try catalogOptions.existingIndexFolder(data), destination: URL(fileURLWithPath: destination),
                                            database: try catalogOptions.database())
                 .run(wheelwright: Wheelwright.version) { reportCopy($0, of: $1, to: progress) }
             print("exported \(manifest.files) files (\(manifest.blobs) blobs, \(manifest.bytes >> 20) MiB) to \(destination)")

@@ -25,7 +25,7 @@ extension Wheelwright {
         @OptionGroup var catalogOptions: CatalogOptions
 
         func run() async throws {
-            let check = try await StoreCheck(directory: URL(fileURLWithPath: data), database: try catalogOptions.database())
+            let check = try await StoreCheck(directory: try catalogOptions.existingIndexFolder(data), database: try catalogOptions.database())
             let (checked, findings) = try await check.run()
             let damage = findings.filter(\.isDamage)
             for finding in damage { print("damaged: \(finding)") }

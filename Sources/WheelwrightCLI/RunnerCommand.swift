@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import PythonPackaging
 import Runners
 import SiteConfiguration
 import Upstream
@@ -169,10 +170,16 @@ extension Wheelwright.RunnerCommand {
             }
             let downloads = try DownloadCache(root: (cache ?? site.configuration.cache).map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot)
             let registry = try (crateRegistry.flag ?? site.configuration.crateRegistry).map { try CrateRegistry.parse($0).get() }
-            let (outcome, dynamic, _) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: build.interpreter.version, cache: downloads),
+            let (outcome, dynamic, _) = try await build.run(in: runner, wheelhouses: wheelhouses(for: definition, pythonVersion: build.interpreter.version,
+                                                                                             cache: downloads, configured: site.configuration.upstream),
                                                          crates: CrateVendoring(cache: downloads, registry: registry))
+            try report(outcome, of: build, runner: runner.description, dynamic: dynamic)
+        }
+
+        /// The wheels' paths (or `--json`'s report); a failure's summary and its log's last lines, exit 1.
+        private func report(_ outcome: BuildOutcome, of build: SdistBuild, runner: String, dynamic: [IndexRequirement]) throws {
             if json {
-                print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner.description, dynamic: dynamic).encoded(), as: UTF8.self))
+                print(String(decoding: try SdistBuildReport(outcome: outcome, runner: runner, dynamic: dynamic).encoded(), as: UTF8.self))
             } else if outcome.succeeded {
                 for wheel in outcome.wheels { print(wheel.path) }
             } else {
@@ -184,12 +191,13 @@ extension Wheelwright.RunnerCommand {
         }
 
         /// The given wheelhouse, or one filled from upstream for each requirement set.
-        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String, cache downloads: DownloadCache) -> BuildRequirements.Provider {
+        private func wheelhouses(for definition: TargetDefinition, pythonVersion: String, cache downloads: DownloadCache,
+                                 configured: [String]?) -> BuildRequirements.Provider {
             if let wheelhouse {
                 let folder = URL(fileURLWithPath: wheelhouse)
                 return { _ in folder }
             }
-            return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls, target: definition, python: pythonVersion)
+            return SdistBuild.wheelhouses(cache: downloads, indices: upstream.urls(configured: configured), target: definition, python: pythonVersion)
         }
     }
 }

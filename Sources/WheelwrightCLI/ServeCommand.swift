@@ -78,7 +78,7 @@ extension Wheelwright {
                 }
             }
             let rootPassword = SettingSources.process.variable("WHEELWRIGHT_ROOT_PASSWORD")
-            try await runServer(directory: URL(fileURLWithPath: data), database: try catalogOptions.database(), configuration: configuration,
+            try await runServer(directory: try catalogOptions.existingIndexFolder(data), database: try catalogOptions.database(), configuration: configuration,
                                 rootPassword: rootPassword)
         }
     }

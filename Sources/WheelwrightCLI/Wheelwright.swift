@@ -49,7 +49,7 @@ public struct Wheelwright: AsyncParsableCommand {
 
     /// The subcommand names the arguments gave up to `command`'s (`whitelist add`).
     static func commandPath(of command: any ParsableCommand.Type, in arguments: ArraySlice<String>) -> String {
-        let name = command.configuration.commandName ?? String(describing: command).lowercased()
+        let name = command._commandName
         let leading = arguments.prefix { !$0.hasPrefix("-") }
         guard let end = leading.firstIndex(of: name) else { return name }
         return leading[...end].joined(separator: " ")

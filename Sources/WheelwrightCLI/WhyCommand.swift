@@ -42,7 +42,7 @@ extension Wheelwright {
                 for diagnostic in read.diagnostics { print(diagnostic) }
                 throw ExitCode(1)
             }
-            let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls),
+            let check = DependencyCheck(client: UpstreamClient(indices: upstream.urls(configured: file.upstream)),
                                         cache: try DownloadCache(root: file.cache.map { URL(fileURLWithPath: $0) } ?? DownloadCache.defaultRoot),
                                         targets: targets, buildRequirements: buildRequirements.source(file))
             let needs = try await check.check(list).report.needs

@@ -66,7 +66,7 @@ final class IndexClientTests {
         let nowhere = IndexClient(server: "http://127.0.0.1:9", timeout: .seconds(2))
         await #expect { try await nowhere.users() } throws: { error in
             guard let error = error as? IndexClientError else { return false }
-            return error.status == nil && error.isTransient && error.message.contains("is `wheelwright serve` running?")
+            return error.status == nil && error.isTransient && error.message.hasPrefix("nothing answers there (connection refused): start the index with `wheelwright serve`")
         }
         #expect(IndexClientError(server: "s", path: "/p", message: "m", status: 503).isTransient)
     }

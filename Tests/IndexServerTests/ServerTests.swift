@@ -399,7 +399,7 @@ struct ServerTests {
         // SIGTERM once the upload is under way (its head and a few pieces written), however loaded the machine.
         while sent.value < 5 { try await Task.sleep(for: .milliseconds(10)) }
         let server = self.server
-        let exit = await Task.detached { server.terminate() }.value
+        let exit = await offCooperativePool { server.terminate() }
         do {
             #expect(try await reply.status == 200)
         } catch {

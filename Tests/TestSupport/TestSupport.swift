@@ -171,8 +171,10 @@ public final class TestServer: @unchecked Sendable {
         written.withLock { $0 = seen }
         // Keep draining the pipe so the server never blocks on a full one.
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            self?.written.withLock { $0 += chunk }
+            let chunk = handle.availableData
+            // At the end of the output the handler would be called again and again: it stops here.
+            guard !chunk.isEmpty else { return handle.readabilityHandler = nil }
+            self?.written.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
         }
     }
 

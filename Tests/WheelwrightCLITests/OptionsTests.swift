@@ -34,6 +34,19 @@ struct OptionsTests {
         #expect(makeRun.contains(#"serve --data "$data/index""#) && makeRun.contains("data=${WHEELWRIGHT_DATA:-$HOME/.local/share/wheelwright}"))
     }
 
+    @Test("an index made before the default moved to index/ is not passed over for a new, empty one: serve, fsck and export say where it is and how to go on")
+    func indexBeforeTheMove() async throws {
+        let old = folder.path("share/wheelwright")
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: old + "/catalog.sqlite", contents: Data())
+        for arguments in [["fsck"], ["export", folder.path("out")], ["serve", "--port", "0"]] {
+            let run = try await runToolSeparately(Repository.wheelwright, arguments, environment: ["XDG_DATA_HOME": folder.path("share")])
+            #expect(run.status == 64 && run.errors.contains("the index's data is in \(old) (catalog.sqlite)") && run.errors.contains("--data \(old)"),
+                    "\(arguments): \(run.status) \(run.errors)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: old + "/index/catalog.sqlite"), "no new catalog was made")
+    }
+
     @Test("a whitelist folder's files: *.yaml and *.yml, not hidden files, backups or editors' copies; a file named is read whatever its name")
     func whitelistFiles() throws {
         let whitelists = folder.path("whitelists")

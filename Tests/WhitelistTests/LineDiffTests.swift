@@ -17,9 +17,9 @@ struct LineDiffTests {
         #expect(LineDiff.text(old, new, path: "w.yaml") == """
             --- w.yaml
             +++ w.yaml
-            @@ -6,0 +6,1 @@
+            @@ -5,0 +6,1 @@
             +  - name: certifi
-            @@ -31,0 +32,2 @@
+            @@ -30,0 +32,2 @@
             +  - name: anyio
             +    versions: ["4.9.0"]
             """)
@@ -31,6 +31,17 @@ struct LineDiffTests {
         #expect(LineDiff.hunks("a\nb\n", "a\nb\n").isEmpty)
         #expect(LineDiff.hunks("", "x\ny\n") == [LineDiff.Hunk(oldStart: 1, newStart: 1, old: [], new: ["x", "y"])])
         #expect(LineDiff.hunks("x\ny\n", "") == [LineDiff.Hunk(oldStart: 1, newStart: 1, old: ["x", "y"], new: [])])
+        // CRLF files are lines too (Swift reads CRLF as one character).
+        #expect(LineDiff.hunks("a\r\nb\r\n", "a\r\nx\r\nb\r\n") == [LineDiff.Hunk(oldStart: 2, newStart: 2, old: [], new: ["x"])])
+        #expect(LineDiff.hunks("a\nb\n", "a\r\nb\r\n").isEmpty, "line ends alone are no change")
+    }
+
+    @Test("past the most changed lines searched, the change is one hunk from the first changed line to the last")
+    func tooManyChanges() {
+        let old = (0..<3_000).map { "old \($0)" }.joined(separator: "\n")
+        let new = "head\n" + (0..<3_000).map { "new \($0)" }.joined(separator: "\n")
+        let hunks = LineDiff.hunks(old, new)
+        #expect(hunks.count == 1 && hunks[0].old.count == 3_000 && hunks[0].new.count == 3_001)
     }
 
     @Test("every edit script rebuilds the new text from the old, on seeded random edits")

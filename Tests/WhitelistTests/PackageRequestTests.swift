@@ -89,7 +89,7 @@ struct PackageRequestTests {
         let outcome = try WhitelistAddition.add([request], to: "w/new.yaml", original: "", whitelist: [other], targets: testTargets)
         guard case let .changed(files, summary) = outcome, let text = files.first?.text, let diff = files.first?.diff else { Issue.record("expected a change"); return }
         #expect(files.map(\.path) == ["w/new.yaml"])
-        #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ -1,0 +1,") && summary.contains("0 errors"))
+        #expect(text.contains("name: six") && diff.hasPrefix("--- w/new.yaml\n+++ w/new.yaml\n@@ -0,0 +1,") && summary.contains("0 errors"))
         let again = try WhitelistAddition.add([request], to: "w/new.yaml", original: text, whitelist: [other, SourceFile(path: "./w/new.yaml", text: text)], targets: testTargets)
         guard case .unchanged = again else { Issue.record("expected no change"); return }
         // Several requests (a closure) are one change: one diff, linted once.
