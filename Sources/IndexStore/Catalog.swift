@@ -386,13 +386,15 @@ public struct Catalog: Sendable {
         return try await read { db in try await Self.file(sameAs: identity, filename: filename, in: index, db) }
     }
 
-    /// One statement (each is a round trip on PostgreSQL, and an upload asks twice): the exact
-    /// name first, through either index of the file table.
+    /// One statement (each is a round trip on PostgreSQL, and an upload asks twice) of two
+    /// indexed look-ups, the exact name first: an `OR` of the two would let SQLite scan the
+    /// index's files instead (measured: +5% of an upload's instructions).
     private static func file(sameAs identity: String, filename: String, in index: IndexID, _ db: any SQLSession) async throws -> StoredFile? {
         try await db.record(CatalogRecords.File.self, """
-            SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND (filename = ? OR identity = ?)
-            ORDER BY CASE WHEN filename = ? THEN 0 ELSE 1 END LIMIT 1
-            """, [index.description, filename, identity, filename])?.value
+            SELECT \(CatalogRecords.File.columns()), 0 AS preference FROM file WHERE indexPath = ? AND filename = ?
+            UNION ALL SELECT \(CatalogRecords.File.columns()), 1 FROM file WHERE indexPath = ? AND identity = ?
+            ORDER BY preference LIMIT 1
+            """, [index.description, filename, index.description, identity])?.value
     }
 
     /// A project's files across `indices` (in resolution order); for one filename the first index wins.
