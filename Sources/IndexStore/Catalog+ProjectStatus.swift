@@ -24,15 +24,19 @@ extension Catalog {
 
     static func standing(of project: String, in index: IndexID, historyLimit: Int = 0, _ db: any SQLSession) async throws -> ProjectStanding {
         // Most projects never had a status: one indexed look-up, no walk through the bases.
-        guard try await db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project]) else { return .active }
-        // (Asked again below: one indexed look-up, and the walk through the bases only when it finds a status.)
-        return try await standing(of: project, order: try await resolutionOrder(of: index, db), historyLimit: historyLimit, db)
+        guard try await hasStatus(project, db) else { return .active }
+        return try await recordedStanding(of: project, order: try await resolutionOrder(of: index, db), historyLimit: historyLimit, db)
     }
 
-    /// The standing through `order` (an index, then its bases), known already: one indexed
-    /// look-up when no index records a status for the project.
-    static func standing(of project: String, order: [IndexID], historyLimit: Int, _ db: any SQLSession) async throws -> ProjectStanding {
-        guard !order.isEmpty, try await db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project]) else { return .active }
+    /// Whether any index records a status for `project`.
+    private static func hasStatus(_ project: String, _ db: any SQLSession) async throws -> Bool {
+        try await db.exists("SELECT 1 FROM project_status WHERE project = ? LIMIT 1", [project])
+    }
+
+    /// The standing through `order` (an index, then its bases) of a project some index records
+    /// a status for.
+    private static func recordedStanding(of project: String, order: [IndexID], historyLimit: Int, _ db: any SQLSession) async throws -> ProjectStanding {
+        guard !order.isEmpty else { return .active }
         let paths = order.map(\.description)
         // Each index's latest change only, and only the indices `index` reads: however many
         // changes another index records for the project, this stays a read of a few rows.
@@ -60,8 +64,10 @@ extension Catalog {
                 FROM file WHERE project = ? AND indexPath IN (\(placeholders(holders.count))) ORDER BY filename
                 """, [project, project] + holders.map(\.description))
             let files = Self.inResolutionOrder(try rows.map { try CatalogRecords.File(row: $0).value }, holders)
-            if let first = rows.first, historyLimit <= 0, try first["statused"] as Int64 == 0 { return (.active, files) }
-            let standing = try await Self.standing(of: project, order: order, historyLimit: historyLimit, db)
+            // No status anywhere: active, with no history to show.
+            let statused = if let first = rows.first { try first["statused"] as Int64 != 0 } else { try await Self.hasStatus(project, db) }
+            guard statused else { return (.active, files) }
+            let standing = try await Self.recordedStanding(of: project, order: order, historyLimit: historyLimit, db)
             return (standing, standing.status.servesFiles ? files : [])
         }
     }
