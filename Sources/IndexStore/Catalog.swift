@@ -448,11 +448,11 @@ public struct Catalog: Sendable {
             }
             let removed: Int
             if let version {
-                removed = try await db.execute("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
+                removed = try await db.changes("DELETE FROM file WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
                 try await db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
                 try await db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ? AND version = ?", [index.description, project, version])
             } else {
-                removed = try await db.execute("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
+                removed = try await db.changes("DELETE FROM file WHERE indexPath = ? AND project = ?", [index.description, project])
                 try await db.execute("DELETE FROM doc WHERE indexPath = ? AND project = ?", [index.description, project])
                 try await db.execute("DELETE FROM toxresult WHERE indexPath = ? AND project = ?", [index.description, project])
             }
@@ -666,7 +666,7 @@ public struct Catalog: Sendable {
 
     /// Ends lease `name` if `owner` holds it; false when it does not.
     public func releaseLease(_ name: String, owner: String) async throws -> Bool {
-        try await write { db in try await db.execute("DELETE FROM lease WHERE name = ? AND owner = ?", [name, owner]) > 0 }
+        try await write { db in try await db.changes("DELETE FROM lease WHERE name = ? AND owner = ?", [name, owner]) > 0 }
     }
 
     /// The counts of the latest `limit` runs (or of run `only`), newest first.

@@ -29,7 +29,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
 
     public func write<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         try await engine.withConnection { connection in
-            let session = Session(connection: connection, engine: engine)
+            let session = Session(connection: connection, engine: engine, inTransaction: true)
             try await session.execute("BEGIN")
             do {
                 try await session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
@@ -45,12 +45,12 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     }
 
     public func read<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
-        try await engine.withConnection { connection in try await body(Session(connection: connection, engine: engine)) }
+        try await engine.withConnection { connection in try await body(Session(connection: connection, engine: engine, inTransaction: false)) }
     }
 
     public func snapshot<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         try await engine.withConnection { connection in
-            let session = Session(connection: connection, engine: engine)
+            let session = Session(connection: connection, engine: engine, inTransaction: true)
             try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 let result = try await body(session)
@@ -74,7 +74,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     /// `schema_migration`: replicas starting together migrate once.
     public func migrate(_ migrations: [CatalogMigration]) async throws {
         try await engine.withConnection { connection in
-            let session = Session(connection: connection, engine: engine)
+            let session = Session(connection: connection, engine: engine, inTransaction: true)
             try await session.execute("BEGIN")
             do {
                 try await session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
@@ -98,24 +98,46 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     /// The channel generations are announced on.
     static let channel = "wheelwright_catalog"
 
-    /// One connection's statements: `?` placeholders become `$1…`, values bind in binary.
+    /// One connection's statements: `?` placeholders become `$1…`, values bind in binary; the
+    /// statements the catalog repeats run prepared (`PostgresStatementNames`).
     private final class Session: SQLSession {
         let connection: PostgresConnection
         let engine: Engine
+        /// Whether the statements run in a transaction block (after a failed one, none can run).
+        let inTransaction: Bool
         /// The generation this transaction's bump reached, raised locally once it commits.
         var bumpedTo: Int64?
 
-        init(connection: PostgresConnection, engine: Engine) { (self.connection, self.engine) = (connection, engine) }
+        init(connection: PostgresConnection, engine: Engine, inTransaction: Bool) {
+            (self.connection, self.engine, self.inTransaction) = (connection, engine, inTransaction)
+        }
 
         var dialect: SQLDialect { .postgresql }
 
-        @discardableResult
-        func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int {
-            try await run(sql, arguments).metadata.rows ?? 0
+        /// Runs `sql`, prepared.
+        func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws {
+            _ = try await rows(sql, arguments)
+        }
+
+        /// Runs `sql` unnamed: postgres-nio answers the command tag (how many rows it changed)
+        /// of an unnamed statement only.
+        func changes(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int {
+            try await unnamed(sql, Self.bindings(arguments).0).metadata.rows ?? 0
         }
 
         func rows(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> [SQLRow] {
-            try await run(sql, arguments).rows.map(Self.row)
+            let (bindings, types) = Self.bindings(arguments)
+            if let statement = engine.statementNames.statement(for: sql, types: types, numbered: Self.numbered),
+               let rows = try await named(statement, sql, types, { connection in
+                   var rows: [SQLRow] = []
+                   for try await row in try await connection.execute(PostgresNamedStatement(bindings: bindings) { $0 }, logger: self.engine.logger) {
+                       rows.append(Self.row(row))
+                   }
+                   return rows
+               }) {
+                return rows
+            }
+            return try await unnamed(sql, bindings).rows.map(Self.row)
         }
 
         /// Rows are decoded as they arrive (postgres-nio's row sequence, with back-pressure): a
@@ -123,7 +145,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) async throws -> Void) async throws {
             let rows: PostgresRowSequence
             do {
-                rows = try await connection.query(Self.query(sql, arguments), logger: engine.logger)
+                rows = try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(arguments).0), logger: engine.logger)
             } catch {
                 throw engine.storeError(error)
             }
@@ -149,27 +171,42 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             bumpedTo = generation
         }
 
-        /// The whole answer and its command tag (how many rows a statement changed).
-        private func run(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> PostgresQueryResult {
+        /// Runs `statement` prepared; nil when its text failed as a named statement outside a
+        /// transaction (the caller runs it unnamed at once; in a transaction the error stands, and
+        /// the next run is unnamed).
+        private func named<T>(_ statement: PostgresStatementNames.Statement, _ sql: String, _ types: String,
+                              _ run: (PostgresConnection) async throws -> T) async throws -> T? {
             do {
-                return try await connection.query(Self.query(sql, arguments), logger: engine.logger).get()
+                return try await PostgresStatementNames.$running.withValue(statement) { try await run(connection) }
+            } catch {
+                if engine.statementNames.unnameIfTextFailed(sql, types: types, error) && !inTransaction { return nil }
+                throw engine.storeError(error)
+            }
+        }
+
+        /// The whole answer and its command tag (how many rows a statement changed).
+        private func unnamed(_ sql: String, _ bindings: PostgresBindings) async throws -> PostgresQueryResult {
+            do {
+                return try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: engine.logger).get()
             } catch {
                 throw engine.storeError(error)
             }
         }
 
-        private static func query(_ sql: String, _ arguments: [any SQLConvertible]) -> PostgresQuery {
+        /// The arguments bound, and their types as a key (`i`nteger, `r`eal, `t`ext, `b`lob, `n`ull).
+        private static func bindings(_ arguments: [any SQLConvertible]) -> (PostgresBindings, String) {
             var binds = PostgresBindings(capacity: arguments.count)
+            var types = ""
             for argument in arguments {
                 switch argument.sqlValue {
-                case .null: binds.appendNull()
-                case .integer(let number): binds.append(number)
-                case .real(let number): binds.append(number)
-                case .text(let text): binds.append(text)
-                case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+                case .null: binds.appendNull(); types += "n"
+                case .integer(let number): binds.append(number); types += "i"
+                case .real(let number): binds.append(number); types += "r"
+                case .text(let text): binds.append(text); types += "t"
+                case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes)); types += "b"
                 }
             }
-            return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
+            return (binds, types)
         }
 
         /// `sql` with each `?` outside quotes replaced by `$1`, `$2`, … in order.
@@ -225,6 +262,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         let address: PostgresAddress
         let logger: Logger
         let generation = SharedGeneration(0)
+        let statementNames = PostgresStatementNames()
         private let configuration: PostgresConnection.Configuration
         private let limit: Int
         private let pool = Mutex(Pool())

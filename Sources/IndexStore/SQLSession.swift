@@ -2,9 +2,10 @@
 /// database. Arguments bind to `?` placeholders, in order.
 public protocol SQLSession {
     var dialect: SQLDialect { get }
-    /// Runs a statement; returns how many rows it changed.
-    @discardableResult
-    func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int
+    /// Runs a statement.
+    func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws
+    /// Runs an `INSERT`, `UPDATE` or `DELETE`; returns how many rows it changed.
+    func changes(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int
     /// Runs a query; returns its rows.
     func rows(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> [SQLRow]
     /// Runs a query and hands `body` each row as it is read: a pass over every file holds one
@@ -16,8 +17,7 @@ public protocol SQLSession {
 }
 
 extension SQLSession {
-    @discardableResult
-    func execute(_ sql: String) async throws -> Int { try await execute(sql, []) }
+    func execute(_ sql: String) async throws { try await execute(sql, []) }
 
     func rows(_ sql: String) async throws -> [SQLRow] { try await rows(sql, []) }
 

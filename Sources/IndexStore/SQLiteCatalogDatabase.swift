@@ -113,9 +113,12 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
 
         var dialect: SQLDialect { .sqlite }
 
-        @discardableResult
-        func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int {
+        func execute(_ sql: String, _ arguments: [any SQLConvertible]) async throws {
             try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+        }
+
+        func changes(_ sql: String, _ arguments: [any SQLConvertible]) async throws -> Int {
+            try await execute(sql, arguments)
             return db.changesCount
         }
 
