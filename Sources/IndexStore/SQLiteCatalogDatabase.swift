@@ -18,7 +18,12 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
         // reads: none of them waits for a connection (reads are short and pages are cached).
         configuration.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let path {
-            writer = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // A commit is durable when it returns, as PostgreSQL's is: an acknowledged upload
+            // survives a power loss (GRDB's WAL default, NORMAL, syncs the log only at
+            // checkpoints, and a power loss may roll back the last commits).
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            writer = pool
         } else {
             writer = try DatabaseQueue(configuration: configuration)
         }

@@ -358,6 +358,14 @@ struct SQLiteTransactionTests {
             #expect(try await catalog.users() == ["alice"])
         }
     }
+
+    @Test("a commit is synced before it returns (synchronous FULL: WAL's default NORMAL may lose the last commits to a power loss)")
+    func durableCommits() async throws {
+        let folder = try TemporaryFolder()
+        let database = try SQLiteCatalogDatabase(path: folder.path("catalog.sqlite"))
+        let level = try await database.write { try await $0.rows("PRAGMA synchronous", []) }.first
+        #expect(try level?["synchronous"] as Int64? == 2)
+    }
 }
 
 @Suite("PostgreSQL catalog shared by replicas", .sharedPostgres, .timeLimit(.minutes(5)))
