@@ -11,7 +11,9 @@
 #     same way in the same run, first, and the ratios of both;
 #   - project page req/s through nginx with 1, 2 and 3 replicas;
 #   - failover: 8 clients on keep-alive connections through nginx, one replica SIGKILLed; the
-#     requests failed and the p99 in the 5 s after the kill against the 3 s before.
+#     requests failed and the p99 in the 5 s after the kill against the 3 s before;
+#   - stall: PostgreSQL SIGSTOPped for 10 s: when a replica's /+health says 503, when it says 200
+#     again after the server resumes, and the cached page through nginx meanwhile.
 #
 # Environment: PROJECTS (100) x VERSIONS (5) wheels; DURATION of each wrk run (10s).
 set -euo pipefail
@@ -216,6 +218,47 @@ def window(low, high):
 json.dump({"before": window(0, killed), "after": window(killed, killed + 5)}, open(path, "w"), indent=2)
 PY
 
+echo "== stall: PostgreSQL SIGSTOPped for 10 s; replica 0's /+health polled, 4 clients on the cached page through nginx"
+$python - "$out/stall.json" "http://127.0.0.1:${ports[0]}/+health" "http://127.0.0.1:$nginx_port/bench/stage/+simple/$probe/" "$pg/data/postmaster.pid" <<'PY'
+import json, os, signal, subprocess, sys, threading, time, urllib.error, urllib.request
+path, health, page, pidfile = sys.argv[1:5]
+postmaster = int(open(pidfile).readline())
+def cluster(sig):  # the children first: a stopped postmaster does not stop them
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    for pid in children + [str(postmaster)]:
+        try: os.kill(int(pid), sig)
+        except ProcessLookupError: pass
+def get(url):
+    began = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response: response.read(); status = response.status
+    except urllib.error.HTTPError as error: status = error.code
+    except Exception: status = 0
+    return status, time.monotonic() - began
+pages, stop = [], threading.Event()
+def client():
+    while not stop.is_set(): pages.append(get(page)[0])
+threads = [threading.Thread(target=client) for _ in range(4)]
+for thread in threads: thread.start()
+start = time.monotonic(); cluster(signal.SIGSTOP)
+checks, resumed = [], None
+while time.monotonic() - start < 30:
+    if resumed is None and time.monotonic() - start >= 10:
+        cluster(signal.SIGCONT); resumed = time.monotonic() - start
+    at = time.monotonic() - start; status, latency = get(health)
+    checks.append((at, status, latency))
+    if resumed is not None and status == 200: break
+    time.sleep(0.1)
+if resumed is None: cluster(signal.SIGCONT); resumed = time.monotonic() - start
+stop.set()
+for thread in threads: thread.join()
+down = [at + latency for at, status, latency in checks if status == 503]
+back = [at for at, status, latency in checks if status == 200 and at >= resumed]
+json.dump({"first_503_s": down[0] if down else None, "max_health_s": max(latency for _, _, latency in checks),
+           "recovered_s": (back[0] - resumed) if back else None,
+           "pages": len(pages), "pages_failed": sum(1 for status in pages if status != 200)}, open(path, "w"), indent=2)
+PY
+
 $python - "$out" "$files" "${labels[@]}" <<'PY'
 import json, sys
 sys.path.insert(0, "bench")
@@ -231,6 +274,7 @@ results = {name: wrk(name) for name in names}
 results["upload"] = {label: {engine: files / seconds(f"{label}-upload-{engine}") for engine in ("sqlite", "postgresql")} for label in labels}
 results["failover"] = json.load(open(f"{out}/failover.json"))
 results["propagation"] = json.load(open(f"{out}/propagation.json"))
+results["stall"] = json.load(open(f"{out}/stall.json"))
 json.dump(results, open(f"{out}/results.json", "w"), indent=2)
 print()
 print(f"{'project page':<34}{'req/s':>9}{'p99 ms':>9}{'non-2xx':>9}")
@@ -260,4 +304,8 @@ print(f"an upload to replica 0 listed on replica 2's cached page after: median {
 f = results["failover"]
 print(f"failover (replica SIGKILLed): 5 s after: {f['after']['requests']} requests, {f['after']['failed']} failed, p99 {f['after']['p99_ms']:.1f} ms, "
       f"max {f['after']['max_ms']:.1f} ms; 3 s before: {f['before']['requests']} requests, {f['before']['failed']} failed, p99 {f['before']['p99_ms']:.1f} ms")
+t = results["stall"]
+def seconds(value): return "never" if value is None else f"{value:.1f} s"
+print(f"PostgreSQL stalled 10 s: replica 0's /+health said 503 after {seconds(t['first_503_s'])} (longest check {t['max_health_s']:.1f} s), "
+      f"200 again {seconds(t['recovered_s'])} after the server resumed; cached page through nginx meanwhile: {t['pages']} requests, {t['pages_failed']} failed")
 PY

@@ -271,6 +271,8 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         /// waiting for one, and the listening connection.
         private struct Pool {
             var idle: [PostgresConnection] = []
+            /// The connections lent to callers, closed when the server stops answering.
+            var lent: [ObjectIdentifier: PostgresConnection] = [:]
             var open = 0
             /// Handed a released connection, first come first served (nil: try again, one
             /// more may be opened).
@@ -278,7 +280,16 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             var listener: PostgresConnection?
             var stopped = false
             var nextID = 0
+            /// When the heartbeat in flight was sent, and when the server last answered one.
+            var heartbeatSent: NIODeadline?
+            var lastAnswer = NIODeadline.now()
+            /// Why the server is taken as down (callers are refused at once), or nil.
+            var down: String?
         }
+
+        /// How long the server may leave a heartbeat unanswered before it is taken as down: a
+        /// stalled server answers nothing, and `statement_timeout` is the server's own.
+        static let stallLimit = TimeAmount.seconds(3)
 
         init(address: PostgresAddress, password: String?, limit: Int) async throws {
             self.address = address
@@ -304,6 +315,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             } catch {
                 throw storeError(error)
             }
+            beat()
         }
 
         deinit {
@@ -342,12 +354,14 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         /// to be released: the caller's task waits, no thread does.
         private func acquire() async throws -> PostgresConnection {
             while true {
-                switch takeLease() {
+                switch try takeLease() {
                 case .use(let connection):
                     return connection
                 case .connect(let id):
                     do {
-                        return try await connect(id: id).get()
+                        let connection = try await connect(id: id).get()
+                        pool.withLock { $0.lent[ObjectIdentifier(connection)] = connection }
+                        return connection
                     } catch {
                         let waiter = pool.withLock { pool in
                             pool.open -= 1
@@ -367,15 +381,22 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                         }
                         if !queued { continuation.resume(returning: nil) }
                     }
-                    if let handed { return handed }
+                    if let handed {
+                        pool.withLock { $0.lent[ObjectIdentifier(handed)] = handed }
+                        return handed
+                    }
                 }
             }
         }
 
-        private func takeLease() -> Lease {
-            pool.withLock { pool in
+        private func takeLease() throws -> Lease {
+            try pool.withLock { pool in
+                if let down = pool.down { throw StoreError(.unavailable, "the catalog at \(address) \(down)", retryAfter: 1) }
                 while let connection = pool.idle.popLast() {
-                    if !connection.isClosed { return .use(connection) }
+                    if !connection.isClosed {
+                        pool.lent[ObjectIdentifier(connection)] = connection
+                        return .use(connection)
+                    }
                     pool.open -= 1
                 }
                 guard pool.open < limit else { return .wait }
@@ -390,7 +411,8 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         /// task told to open another.
         private func release(_ connection: PostgresConnection, healthy: Bool) {
             let (waiter, kept) = pool.withLock { pool in
-                let kept = healthy && !connection.isClosed && !pool.stopped
+                pool.lent[ObjectIdentifier(connection)] = nil
+                let kept = healthy && !connection.isClosed && !pool.stopped && pool.down == nil
                 let waiter = pool.waiting.isEmpty ? nil : pool.waiting.removeFirst()
                 if !kept { pool.open -= 1 } else if waiter == nil { pool.idle.append(connection) }
                 return (waiter, kept)
@@ -408,6 +430,55 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
 
         private func connect(id: Int) -> EventLoopFuture<PostgresConnection> {
             PostgresConnection.connect(on: Self.eventLoops.next(), configuration: configuration, id: id, logger: logger)
+        }
+
+        /// Every second, a `SELECT 1` on the listening connection. One unanswered for
+        /// `stallLimit` (a stalled server), or no listening connection for as long (a server
+        /// gone): the server is down — every connection is closed, so the statements waiting on
+        /// them fail with a 503 at once, and callers are refused until a heartbeat is answered.
+        private func beat() {
+            Self.eventLoops.next().scheduleTask(in: .seconds(1)) { [weak self] in
+                guard let self, !pool.withLock({ $0.stopped }) else { return }
+                heartbeat()
+                beat()
+            }
+        }
+
+        private func heartbeat() {
+            let now = NIODeadline.now()
+            let (listener, sent, lastAnswer) = pool.withLock { ($0.listener, $0.heartbeatSent, $0.lastAnswer) }
+            if let sent {
+                if now - sent > Self.stallLimit { takeDown("has not answered for \((now - sent).nanoseconds / 1_000_000_000) s") }
+                return
+            }
+            guard let listener, !listener.isClosed else {
+                if now - lastAnswer > Self.stallLimit { takeDown("cannot be reached") }
+                return
+            }
+            pool.withLock { $0.heartbeatSent = now }
+            listener.query("SELECT 1", logger: logger).whenComplete { [weak self] result in
+                guard let self else { return }
+                pool.withLock { pool in
+                    pool.heartbeatSent = nil
+                    if case .success = result {
+                        pool.lastAnswer = .now()
+                        pool.down = nil
+                    }
+                }
+            }
+        }
+
+        /// Refuses callers from now on and closes every connection (their statements fail).
+        private func takeDown(_ reason: String) {
+            let connections = pool.withLock { pool in
+                if pool.down == nil { logger.warning("catalog down", metadata: ["catalog": "\(address)", "reason": "\(reason)"]) }
+                pool.down = reason
+                pool.heartbeatSent = nil
+                defer { pool.idle = [] }
+                pool.open -= pool.idle.count
+                return pool.idle + pool.lent.values + (pool.listener.map { [$0] } ?? [])
+            }
+            for connection in connections { Self.close(connection) }
         }
 
         /// Opens the listening connection, then reads the stored generation (notifications

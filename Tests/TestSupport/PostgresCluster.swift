@@ -34,6 +34,16 @@ public final class PostgresCluster: @unchecked Sendable {
         return result.output
     }
 
+    /// Sends `signal` (`STOP`, `CONT`) to the server and each of its processes: a stalled server.
+    public func signal(_ signal: String) async throws {
+        let pidFile = try String(contentsOf: folder.appendingPathComponent("data/postmaster.pid"), encoding: .utf8)
+        guard let postmaster = pidFile.split(separator: "\n").first.map(String.init) else { throw TestFailure("no postmaster.pid") }
+        // The children first: a stopped postmaster does not stop them, a continued one finds them running.
+        _ = try await runToolSeparately("/usr/bin/pkill", ["-\(signal)", "-P", postmaster])
+        let sent = try await runToolSeparately("/bin/kill", ["-\(signal)", postmaster])
+        guard sent.status == 0 else { throw TestFailure("kill -\(signal) \(postmaster): \(sent.errors)") }
+    }
+
     deinit {
         let stop = Process()
         stop.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
