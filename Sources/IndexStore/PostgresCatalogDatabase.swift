@@ -172,14 +172,26 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         }
 
         /// Runs `statement` prepared; nil when its text failed as a named statement outside a
-        /// transaction (the caller runs it unnamed at once; in a transaction the error stands, and
-        /// the next run is unnamed).
+        /// transaction (the caller runs it unnamed at once). In a transaction the error stands —
+        /// a 503 to retry when the unnamed statement would have run — and the next run is
+        /// unnamed. A failure that may have left the name broken on this connection closes it.
         private func named<T>(_ statement: PostgresStatementNames.Statement, _ sql: String, _ types: String,
                               _ run: (PostgresConnection) async throws -> T) async throws -> T? {
             do {
                 return try await PostgresStatementNames.$running.withValue(statement) { try await run(connection) }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
-                if engine.statementNames.unnameIfTextFailed(sql, types: types, error) && !inTransaction { return nil }
+                switch engine.statementNames.judge(error, sql: sql, types: types) {
+                case .text where !inTransaction:
+                    return nil
+                case .text(retryable: true):
+                    throw StoreError(.unavailable, "the catalog's schema changed under a statement; try again", retryAfter: 1)
+                case .text, .data:
+                    break
+                case .connection:
+                    engine.condemn(connection)
+                }
                 throw engine.storeError(error)
             }
         }
@@ -273,6 +285,8 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             var idle: [PostgresConnection] = []
             /// The connections lent to callers, closed when the server stops answering.
             var lent: [ObjectIdentifier: PostgresConnection] = [:]
+            /// Lent connections to close when they come back (a named statement failed on them).
+            var condemned: Set<ObjectIdentifier> = []
             var open = 0
             /// Handed a released connection, first come first served (nil: try again, one
             /// more may be opened).
@@ -280,11 +294,13 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             var listener: PostgresConnection?
             var stopped = false
             var nextID = 0
-            /// When the heartbeat in flight was sent, and when the server last answered one.
+            /// When the heartbeat in flight was sent and its number (a late answer to an older
+            /// one counts for nothing), and when the server last answered one.
             var heartbeatSent: NIODeadline?
+            var heartbeats = 0
             var lastAnswer = NIODeadline.now()
-            /// Why the server is taken as down (callers are refused at once), or nil.
-            var down: String?
+            /// Why the server is taken as down, and since when (callers are refused at once), or nil.
+            var down: (reason: String, since: NIODeadline)?
         }
 
         /// How long the server may leave a heartbeat unanswered before it is taken as down: a
@@ -375,7 +391,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                         // Checked again under the lock: a release between `takeLease` and here
                         // must not be missed.
                         let queued = pool.withLock { pool in
-                            guard pool.idle.isEmpty && pool.open >= limit else { return false }
+                            guard pool.idle.isEmpty && pool.open >= limit && pool.down == nil else { return false }
                             pool.waiting.append(continuation)
                             return true
                         }
@@ -391,7 +407,10 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
 
         private func takeLease() throws -> Lease {
             try pool.withLock { pool in
-                if let down = pool.down { throw StoreError(.unavailable, "the catalog at \(address) \(down)", retryAfter: 1) }
+                if let down = pool.down {
+                    let seconds = (NIODeadline.now() - down.since).nanoseconds / 1_000_000_000
+                    throw StoreError(.unavailable, "the catalog at \(address) \(down.reason) (down for \(seconds) s)", retryAfter: 1)
+                }
                 while let connection = pool.idle.popLast() {
                     if !connection.isClosed {
                         pool.lent[ObjectIdentifier(connection)] = connection
@@ -412,7 +431,8 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         private func release(_ connection: PostgresConnection, healthy: Bool) {
             let (waiter, kept) = pool.withLock { pool in
                 pool.lent[ObjectIdentifier(connection)] = nil
-                let kept = healthy && !connection.isClosed && !pool.stopped && pool.down == nil
+                let condemned = pool.condemned.remove(ObjectIdentifier(connection)) != nil
+                let kept = healthy && !condemned && !connection.isClosed && !pool.stopped && pool.down == nil
                 let waiter = pool.waiting.isEmpty ? nil : pool.waiting.removeFirst()
                 if !kept { pool.open -= 1 } else if waiter == nil { pool.idle.append(connection) }
                 return (waiter, kept)
@@ -455,10 +475,15 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                 if now - lastAnswer > Self.stallLimit { takeDown("cannot be reached") }
                 return
             }
-            pool.withLock { $0.heartbeatSent = now }
+            let number = pool.withLock { pool in
+                pool.heartbeatSent = now
+                pool.heartbeats += 1
+                return pool.heartbeats
+            }
             listener.query("SELECT 1", logger: logger).whenComplete { [weak self] result in
                 guard let self else { return }
                 pool.withLock { pool in
+                    guard pool.heartbeats == number, pool.heartbeatSent != nil else { return }
                     pool.heartbeatSent = nil
                     if case .success = result {
                         pool.lastAnswer = .now()
@@ -468,23 +493,35 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             }
         }
 
-        /// Refuses callers from now on and closes every connection (their statements fail).
+        /// Closes `connection` when it comes back instead of keeping it.
+        func condemn(_ connection: PostgresConnection) {
+            pool.withLock { _ = $0.condemned.insert(ObjectIdentifier(connection)) }
+        }
+
+        /// Refuses callers from now on (the first reason is kept) and closes every connection:
+        /// the statements on them fail, and the tasks waiting for one are refused too.
         private func takeDown(_ reason: String) {
-            let connections = pool.withLock { pool in
-                if pool.down == nil { logger.warning("catalog down", metadata: ["catalog": "\(address)", "reason": "\(reason)"]) }
-                pool.down = reason
+            let (connections, waiters) = pool.withLock { pool in
+                if pool.down == nil {
+                    logger.warning("catalog down", metadata: ["catalog": "\(address)", "reason": "\(reason)"])
+                    pool.down = (reason, .now())
+                }
                 pool.heartbeatSent = nil
-                defer { pool.idle = [] }
+                defer { (pool.idle, pool.waiting) = ([], []) }
                 pool.open -= pool.idle.count
-                return pool.idle + pool.lent.values + (pool.listener.map { [$0] } ?? [])
+                return (pool.idle + pool.lent.values + (pool.listener.map { [$0] } ?? []), pool.waiting)
             }
             for connection in connections { Self.close(connection) }
+            for waiter in waiters { waiter.resume(returning: nil) }
         }
 
         /// Opens the listening connection, then reads the stored generation (notifications
         /// missed meanwhile are in it). When it closes, it is opened again a second later.
         private func listen() -> EventLoopFuture<Void> {
             connect(id: 0).flatMap { connection in
+                // A server that accepted the connection and then stopped answering must not keep
+                // the listener (and with it the heartbeat) from ever coming back.
+                let deadline = connection.eventLoop.scheduleTask(in: Self.stallLimit + .seconds(2)) { Self.close(connection) }
                 connection.addListener(channel: PostgresCatalogDatabase.channel) { [weak self] _, notification in
                     if let generation = Int64(notification.payload) { self?.generation.raise(to: generation) }
                 }
@@ -502,8 +539,12 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                                 return connection.eventLoop.makeFailedFuture(error)
                             }
                     }
-                    .map { self.adopt(listener: connection) }
+                    .map {
+                        deadline.cancel()
+                        self.adopt(listener: connection)
+                    }
                     .flatMapError { (error: any Error) -> EventLoopFuture<Void> in
+                        deadline.cancel()
                         Self.close(connection)
                         return connection.eventLoop.makeFailedFuture(error)
                     }
@@ -526,7 +567,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         /// proxy retries elsewhere), a server error a 500 with PostgreSQL's message.
         func storeError(_ error: any Error) -> any Error {
             guard let error = error as? PSQLError else {
-                if error is StoreError { return error }
+                if error is StoreError || error is CancellationError { return error }
                 return StoreError(.unavailable, "the catalog at \(address) cannot be reached: \(error)", retryAfter: 1)
             }
             if let server = error.serverInfo {

@@ -45,6 +45,16 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     deinit {
+        // A test that stopped the server (`signal("STOP")`) and failed before continuing it.
+        if let postmaster = try? String(contentsOf: folder.appendingPathComponent("data/postmaster.pid"), encoding: .utf8).split(separator: "\n").first {
+            for arguments in [["/usr/bin/pkill", "-CONT", "-P", String(postmaster)], ["/bin/kill", "-CONT", String(postmaster)]] {
+                let resume = Process()
+                resume.executableURL = URL(fileURLWithPath: arguments[0])
+                resume.arguments = Array(arguments.dropFirst())
+                try? resume.run()
+                resume.waitUntilExit()
+            }
+        }
         let stop = Process()
         stop.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
         stop.arguments = ["-u", "postgres", "--", "\(Self.binaries)/pg_ctl", "-D", folder.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"]
