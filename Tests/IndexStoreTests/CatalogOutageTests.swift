@@ -6,7 +6,7 @@ import Testing
 /// A replica whose PostgreSQL stops answering (stalled: SIGSTOP) refuses at once with a 503,
 /// statements in flight included, where each would wait for a server that cannot time it out;
 /// and it serves again by itself once the server answers.
-@Suite("Catalog outage", .enabled(if: PostgresCluster.available, "needs Debian's postgresql (make test installs it)"), .serialized, .timeLimit(.minutes(2)))
+@Suite("Catalog outage", .enabled(if: PostgresCluster.available, "needs Debian's postgresql (make test installs it)"), .serialized, .timeLimit(.minutes(5)))
 struct CatalogOutageTests {
     @Test("a stalled server: the statement in flight and the next ones fail as unavailable, not after a timeout the server would keep; served again once it answers")
     func stalledServer() async throws {
