@@ -369,15 +369,19 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         /// An idle connection, else a new one while fewer than `limit` are open, else the first
         /// to be released: the caller's task waits, no thread does.
         private func acquire() async throws -> PostgresConnection {
+            let connection = try await lease()
+            pool.withLock { $0.lent[ObjectIdentifier(connection)] = connection }
+            return connection
+        }
+
+        private func lease() async throws -> PostgresConnection {
             while true {
                 switch try takeLease() {
                 case .use(let connection):
                     return connection
                 case .connect(let id):
                     do {
-                        let connection = try await connect(id: id).get()
-                        pool.withLock { $0.lent[ObjectIdentifier(connection)] = connection }
-                        return connection
+                        return try await connect(id: id).get()
                     } catch {
                         let waiter = pool.withLock { pool in
                             pool.open -= 1
@@ -397,10 +401,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                         }
                         if !queued { continuation.resume(returning: nil) }
                     }
-                    if let handed {
-                        pool.withLock { $0.lent[ObjectIdentifier(handed)] = handed }
-                        return handed
-                    }
+                    if let handed { return handed }
                 }
             }
         }
@@ -412,10 +413,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                     throw StoreError(.unavailable, "the catalog at \(address) \(down.reason) (down for \(seconds) s)", retryAfter: 1)
                 }
                 while let connection = pool.idle.popLast() {
-                    if !connection.isClosed {
-                        pool.lent[ObjectIdentifier(connection)] = connection
-                        return .use(connection)
-                    }
+                    if !connection.isClosed { return .use(connection) }
                     pool.open -= 1
                 }
                 guard pool.open < limit else { return .wait }

@@ -34,10 +34,14 @@ public final class PostgresCluster: @unchecked Sendable {
         return result.output
     }
 
+    /// The server's process ID, from the first line of its `postmaster.pid`.
+    private var postmaster: String? {
+        (try? String(contentsOf: folder.appendingPathComponent("data/postmaster.pid"), encoding: .utf8))?.split(separator: "\n").first.map(String.init)
+    }
+
     /// Sends `signal` (`STOP`, `CONT`) to the server and each of its processes: a stalled server.
     public func signal(_ signal: String) async throws {
-        let pidFile = try String(contentsOf: folder.appendingPathComponent("data/postmaster.pid"), encoding: .utf8)
-        guard let postmaster = pidFile.split(separator: "\n").first.map(String.init) else { throw TestFailure("no postmaster.pid") }
+        guard let postmaster else { throw TestFailure("no postmaster.pid in \(folder.path)") }
         // The children first: a stopped postmaster does not stop them, a continued one finds them running.
         _ = try await runToolSeparately("/usr/bin/pkill", ["-\(signal)", "-P", postmaster])
         let sent = try await runToolSeparately("/bin/kill", ["-\(signal)", postmaster])
@@ -46,8 +50,8 @@ public final class PostgresCluster: @unchecked Sendable {
 
     deinit {
         // A test that stopped the server (`signal("STOP")`) and failed before continuing it.
-        if let postmaster = try? String(contentsOf: folder.appendingPathComponent("data/postmaster.pid"), encoding: .utf8).split(separator: "\n").first {
-            for arguments in [["/usr/bin/pkill", "-CONT", "-P", String(postmaster)], ["/bin/kill", "-CONT", String(postmaster)]] {
+        if let postmaster {
+            for arguments in [["/usr/bin/pkill", "-CONT", "-P", postmaster], ["/bin/kill", "-CONT", postmaster]] {
                 let resume = Process()
                 resume.executableURL = URL(fileURLWithPath: arguments[0])
                 resume.arguments = Array(arguments.dropFirst())
