@@ -101,9 +101,17 @@ test: APT_PACKAGES += chromium nginx procps systemd postgresql valgrind
 test: venv release ## The release build, each parser fuzzer for 5 s, every test (the few that need PyPI only when it answers), then the instruction check.
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 	swift build --build-tests
-	@if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
-	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; swift test --skip-build; \
-	else echo "PyPI is not reachable: its tests are skipped"; swift test --skip-build; fi
+	@mkdir -p .build/test-log; \
+	if curl -fs -o /dev/null -m 10 https://pypi.org/simple/six/; then \
+	  echo "PyPI is reachable: its tests run too"; export WHEELWRIGHT_PYPI_TESTS=1; \
+	else echo "PyPI is not reachable: its tests are skipped"; fi; \
+	swift test --skip-build > .build/test-log/swift-test.log 2>&1 & tester=$$!; \
+	tail -n +1 -f --pid=$$tester .build/test-log/swift-test.log & follower=$$!; \
+	wait $$tester; status=$$?; wait $$follower; \
+	[ $$status -eq 0 ] || { \
+	  echo "== what failed (the whole output: .build/test-log/swift-test.log) =="; \
+	  grep -E '✘|recorded an issue|Expectation failed|error:|Fatal error|Crash' .build/test-log/swift-test.log | cut -c1-600 | head -60; \
+	  exit 1; }
 	$(MAKE) --no-print-directory check-instructions
 
 # The release build, which has the Swift runtime linked in (valgrind 3.19 crashes loading the
