@@ -44,7 +44,7 @@ public func buildApplication(
         ?? OutsideURL("http://127.0.0.1:\(configuration.port)")!
     let routes = IndexRoutes(
         service: service, limits: configuration.limits,
-        metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes),
+        metricsText: { registry.emitToString() }, pageCache: PageCache(byteCapacity: configuration.limits.pageCacheBytes, changes: service.changes, registry: registry),
         web: WebPages(service: service, outsideURL: outsideURL), outsideURL: configuration.outsideURL, readGate: ReadGate(service: service),
         descriptions: DescriptionRenderer(child: configuration.descriptionRenderer.flatMap { executable in
             configuration.scratchFolder.map { (executable, $0) }

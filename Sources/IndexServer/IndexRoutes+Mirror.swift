@@ -42,7 +42,8 @@ extension IndexRoutes {
         // Kept like any page, as long as the catalog, each upstream page as read and the whitelist are.
         let read = mirrors.map { mirror in answers[mirror.index]??.listing.map { String($0.fetched.timeIntervalSince1970) } ?? "-" }
         return try await cached(request, key: "mirror|\(index)|\(normalized)|\(format.rawValue)|\(gate)|\(read.joined(separator: ","))",
-                          contentType: format.contentType, cacheControl: Self.simpleCacheControl, render: render)
+                          contentType: format.contentType, cacheControl: Self.simpleCacheControl, reads: .indices(try await resolutionOrder(of: index)),
+                          render: render)
     }
 
     /// The project's page: what the catalog serves through the order, merged with what each
@@ -114,8 +115,10 @@ extension IndexRoutes {
     func mirroredList(_ index: IndexID, mirrors: [Mirror], format: SimpleFormat, request: Request) async throws -> Response {
         let gated = mirrors.contains { $0.settings.gate != MirrorGate.none }
         let (admission, gate) = gated ? try mirrorProxy.gatekeeper.current() : (nil, 0)
-        return try await cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            var projects = Set(try await service.projects(in: try await resolutionOrder(of: index)))
+        let order = try await resolutionOrder(of: index)
+        return try await cached(request, key: "mirrorlist|\(index)|\(format.rawValue)|\(gate)", contentType: format.contentType,
+                                cacheControl: Self.simpleCacheControl, reads: .indices(order)) {
+            var projects = Set(try await service.projects(in: order))
             projects.formUnion(admission?.projects ?? [])
             return SimplePages.projectList(projects.sorted(), format: format)
         }

@@ -9,8 +9,10 @@ extension IndexRoutes {
     /// installers, at the index's own URL (the same bytes, one cache entry).
     func simpleList(_ index: IndexID, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredList(index, mirrors: mirrors, format: format, request: request) }
-        return try await cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            await SimplePages.projectList(try service.projects(in: try resolutionOrder(of: index)), format: format)
+        let order = try await resolutionOrder(of: index)
+        return try await cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType,
+                                cacheControl: Self.simpleCacheControl, reads: .indices(order)) {
+            await SimplePages.projectList(try service.projects(in: order), format: format)
         }
     }
 
@@ -18,8 +20,10 @@ extension IndexRoutes {
     /// `+simple/NAME/` and, for installers, at `/USER/INDEX/NAME/`.
     func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredProject(index, normalized: normalized, mirrors: mirrors, format: format, request: request) }
-        return try await cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType, cacheControl: Self.simpleCacheControl) {
-            let (standing, files) = try await service.servedProject(normalized, order: try resolutionOrder(of: index))
+        let order = try await resolutionOrder(of: index)
+        return try await cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType,
+                                cacheControl: Self.simpleCacheControl, reads: .indices(order)) {
+            let (standing, files) = try await service.servedProject(normalized, order: order)
             return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }
     }
@@ -65,19 +69,23 @@ extension IndexRoutes {
         // must not file a page read before it under the generation after it.
         let generation = try await pageGeneration()
         if let hit = pageCache.hit(key, generation: generation) { return respond(with: hit, to: request) }
+        let order = try await resolutionOrder(of: index)
         let source = try await web.release(index, name: name, version: version)
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
-        return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", generation: generation) {
+        // What it shows of build runs (which published a file) is in `everything`'s writes.
+        return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", generation: generation,
+                                reads: .indices(order)) {
             web.releasePage(source, description: description)
         }
     }
 
     /// The page for `key` from the cache, else rendered and kept under `generation` (default:
-    /// `pageGeneration()`, read before anything of the page is).
+    /// `pageGeneration()`, read before anything of the page is) as made from `reads`: the indices
+    /// it shows something of (a resolution order), or, by default, anything.
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, generation: Int64? = nil,
-                render: () async throws -> String) async throws -> Response {
+                reads: PageReads = .everything, render: () async throws -> String) async throws -> Response {
         let generation = if let generation { generation } else { try await pageGeneration() }
-        let page = try await pageCache.page(key, generation: generation, headers: {
+        let page = try await pageCache.page(key, generation: generation, reads: reads, headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)
             return headers

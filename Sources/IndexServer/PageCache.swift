@@ -1,10 +1,14 @@
 import HTTPTypes
+import IndexStore
 import NIOCore
+import Prometheus
 import Synchronization
 
-/// Rendered simple pages, kept until the catalog changes (its generation moves on). A page's
-/// ETag names this process, the generation and the page: a restart or any write gives new
-/// ETags, so a 304 is never wrong, and no pass over the bytes is needed.
+/// Rendered pages, each kept with the generation it was made at and what it reads: a write
+/// makes stale only the pages that read what it touched (`CatalogChanges`), so a night of
+/// uploads to some indices leaves the pages of the others cached. A page's ETag names this
+/// process, the generation it was made at and the page: a restart or a new rendering gives a
+/// new ETag, so a 304 is never wrong, and no pass over the bytes is needed.
 final class PageCache: Sendable {
     struct Page: Sendable {
         let body: ByteBuffer
@@ -13,50 +17,88 @@ final class PageCache: Sendable {
         let headers: HTTPFields
     }
 
+    private struct Entry {
+        let page: Page
+        /// The newest generation the page is known current at (moved up as hits find it so).
+        var generation: Int64
+        let reads: PageReads
+        /// Its bytes and its key's, counted against the capacity.
+        let size: Int
+    }
+
     private struct State {
-        var generation: Int64 = -1
-        var pages: [String: Page] = [:]
+        var pages: [String: Entry] = [:]
         var bytes = 0
     }
 
     private let state = Mutex(State())
+    private let changes: CatalogChanges
     /// The most bytes of pages (and keys) kept; a page that does not fit is served, not kept.
     private let byteCapacity: Int
     /// Random per process, so that ETags from before a restart never match.
     private let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    /// Page requests answered from the cache, and pages rendered (`/+metrics`: the share of
+    /// hits is what a night of uploads costs the readers).
+    private let hits: Counter
+    private let renders: Counter
 
-    init(byteCapacity: Int) {
-        self.byteCapacity = byteCapacity
+    init(byteCapacity: Int, changes: CatalogChanges, registry: PrometheusCollectorRegistry) {
+        (self.byteCapacity, self.changes) = (byteCapacity, changes)
+        let name = MetricNameDescriptor(namespace: "wheelwright", subsystem: "page_cache", metricName: "requests", unitName: "total",
+                                        helpText: "Cached pages asked for: served from the page cache (hit), or rendered (render)")
+        hits = registry.makeCounter(descriptor: name, labels: [("result", "hit")])
+        renders = registry.makeCounter(descriptor: name, labels: [("result", "render")])
     }
 
-    /// The page for `key` if it is kept at `generation`.
+    /// The page for `key` if the one kept is current at `generation`.
     func hit(_ key: String, generation: Int64) -> Page? {
-        state.withLock { $0.generation == generation ? $0.pages[key] : nil }
+        guard let entry = state.withLock({ $0.pages[key] }) else { return nil }
+        if entry.generation < generation {
+            guard changes.isCurrent(entry.reads, madeAt: entry.generation, now: generation) else { return nil }
+            // Known current now: the next hit checks no step before this one.
+            state.withLock { state in
+                if state.pages[key]?.generation == entry.generation { state.pages[key]?.generation = generation }
+            }
+        }
+        hits.increment()
+        return entry.page
     }
 
-    /// The page for `key` at `generation`; `headers` gives the response's (made only for a new
-    /// page: a hit copies the stored ones), to which the ETag and the length are added.
-    func page(_ key: String, generation: Int64, headers: () -> HTTPFields, render: () async throws -> String) async throws -> Page {
+    /// The page for `key` at `generation`, made from `reads`; `headers` gives the response's
+    /// (made only for a new page: a hit copies the stored ones), to which the ETag and the
+    /// length are added.
+    func page(_ key: String, generation: Int64, reads: PageReads, headers: () -> HTTPFields,
+              render: () async throws -> String) async throws -> Page {
         if let hit = hit(key, generation: generation) { return hit }
+        renders.increment()
         let body = ByteBuffer(string: try await render())
         let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
         var complete = headers()
         complete[.eTag] = etag
         complete[.contentLength] = String(body.readableBytes)
         let page = Page(body: body, etag: etag, headers: complete)
-        state.withLock { state in
-            if state.generation != generation {
-                state.generation = generation
-                state.pages = [:]
-                state.bytes = 0
-            }
-            let size = page.body.readableBytes + key.utf8.count
-            if state.pages[key] == nil, state.bytes + size <= byteCapacity {
-                state.pages[key] = page
-                state.bytes += size
-            }
-        }
+        keep(Entry(page: page, generation: generation, reads: reads, size: body.readableBytes + key.utf8.count), as: key)
         return page
+    }
+
+    /// Keeps `entry` unless a page made at a later generation is kept already. When it does not
+    /// fit, the pages not known current at its generation go first; when it still does not, it
+    /// is not kept.
+    private func keep(_ entry: Entry, as key: String) {
+        state.withLock { state in
+            if let kept = state.pages[key] {
+                if kept.generation > entry.generation { return }
+                state.bytes -= kept.size
+                state.pages[key] = nil
+            }
+            if state.bytes + entry.size > byteCapacity {
+                state.pages = state.pages.filter { $0.value.generation >= entry.generation }
+                state.bytes = state.pages.values.reduce(0) { $0 + $1.size }
+            }
+            guard state.bytes + entry.size <= byteCapacity else { return }
+            state.pages[key] = entry
+            state.bytes += entry.size
+        }
     }
 
     /// FNV-1a, 64 bits, in hex: a short name for a cache key.

@@ -11,7 +11,9 @@ import Synchronization
 final class ReadGate: Sendable {
     /// The catalog's indices as one generation left them.
     struct Snapshot: Sendable {
-        let generation: Int64
+        /// The generation it is current at: that of the request it was checked for (it is made
+        /// again only when the catalog's structure changed, not on every write).
+        var generation: Int64
         /// Every index, with the non-public indices of its resolution order and their `acl_read`
         /// (empty: everyone may read it).
         let guards: [IndexID: [(index: IndexID, aclRead: [String])]]
@@ -34,10 +36,17 @@ final class ReadGate: Sendable {
 
     init(service: IndexService) { self.service = service }
 
-    /// The snapshot of the current generation, made once per generation.
+    /// The snapshot of the current generation, made again when a write changed the catalog's
+    /// structure (indices, their settings, users), not when one changed an index's contents.
     func snapshot() async throws -> Snapshot {
         let generation = try await service.generation()
-        if let known = state.withLock({ $0 }), known.generation == generation { return known }
+        if var known = state.withLock({ $0 }), service.changes.isCurrent(.indices([]), madeAt: known.generation, now: generation) {
+            if known.generation < generation {
+                known.generation = generation
+                state.withLock { kept in if (kept?.generation ?? .min) < generation { kept = known } }
+            }
+            return known
+        }
         let indices = Dictionary(try await service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
         var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]

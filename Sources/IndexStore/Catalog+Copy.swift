@@ -67,7 +67,7 @@ extension Catalog {
                         try await destination.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)")
                     }
                 }
-                try await destination.bumpGeneration()
+                try await destination.bumpGeneration(.everything)
             }
         }
     }

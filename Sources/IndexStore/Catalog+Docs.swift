@@ -21,7 +21,7 @@ extension Catalog {
             try await db.execute("INSERT INTO doc (indexPath, project, version, sha256, size, uploadTime, uploader, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                 docs.index.description, docs.project, docs.version, docs.sha256, docs.size, docs.uploadTime, docs.uploader, try FileEvent.encoded(docs.history),
             ])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.indices([docs.index]))
             return true
         }
     }

@@ -9,7 +9,7 @@ extension Catalog {
             try await db.execute("""
                 INSERT INTO project_status (indexPath, project, status, reason, "user", changedAt) VALUES (?, ?, ?, ?, ?, ?)
                 """, [change.index.description, change.project, change.status.rawValue, change.reason, change.user, change.time])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.indices([change.index]))
         }
     }
 

@@ -24,7 +24,7 @@ extension Catalog {
                       result.uploader, result.host, result.platform, environments, result.sha256, report, log, try FileEvent.encoded(result.history)]) else {
                 throw StoreError(.internalError, "the catalog gave the new test result no number")
             }
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.indices([result.index]))
             return id
         }
     }
@@ -80,7 +80,7 @@ extension Catalog {
                     """, [target.description, try FileEvent.encoded(result.history + [push]), result.id])
                 held[result.filename] = count + 1
             }
-            if !records.isEmpty { try await db.bumpGeneration() }
+            if !records.isEmpty { try await db.bumpGeneration(.indices([target])) }
         }
     }
 }

@@ -52,7 +52,7 @@ public struct Catalog: Sendable {
             }
             try await db.execute(#"INSERT INTO "user" (name, passwordHash, createdAt, builder, email) VALUES (?, ?, ?, ?, ?)"#,
                            [name, passwordHash, Date().timeIntervalSince1970, builder, email])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
         }
     }
 
@@ -65,7 +65,7 @@ public struct Catalog: Sendable {
             if let passwordHash { try await db.execute(#"UPDATE "user" SET passwordHash = ? WHERE name = ?"#, [passwordHash, name]) }
             if let builder { try await db.execute(#"UPDATE "user" SET builder = ? WHERE name = ?"#, [builder, name]) }
             if let email { try await db.execute(#"UPDATE "user" SET email = ? WHERE name = ?"#, [email, name]) }
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
         }
     }
 
@@ -86,7 +86,7 @@ public struct Catalog: Sendable {
             try await db.execute("DELETE FROM search_doc WHERE indexPath = ?", [path.description])
             try await db.execute("DELETE FROM project_status WHERE indexPath = ?", [path.description])
             try await db.execute(#"DELETE FROM "index" WHERE path = ?"#, [path.description])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
         }
     }
 
@@ -112,7 +112,7 @@ public struct Catalog: Sendable {
             try await db.execute(#"DELETE FROM "index" WHERE "user" = ?"#, [name])
             try await db.execute(#"DELETE FROM token WHERE "user" = ?"#, [name])
             try await db.execute(#"DELETE FROM "user" WHERE name = ?"#, [name])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
         }
     }
 
@@ -194,7 +194,7 @@ public struct Catalog: Sendable {
             try await Self.checkBases(settings.bases, of: path, db)
             try await db.execute(#"INSERT INTO "index" VALUES (?, ?, ?, ?)"#,
                            [path.description, path.user, try Self.encode(settings), Date().timeIntervalSince1970])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
         }
     }
 
@@ -210,7 +210,7 @@ public struct Catalog: Sendable {
             }
             try await Self.checkBases(settings.bases, of: path, db)
             try await db.execute(#"UPDATE "index" SET settings = ? WHERE path = ?"#, [try Self.encode(settings), path.description])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
             return settings
         }
     }
@@ -327,7 +327,7 @@ public struct Catalog: Sendable {
     public func addFiles(_ files: [NewFile], beforeCommit: () async throws -> Void = {}) async throws -> [Result<UploadOutcome, StoreError>] {
         try await write { db in
             var results: [Result<UploadOutcome, StoreError>] = []
-            var stored = false
+            var touched = Set<IndexID>()
             for new in files {
                 let file = new.file
                 var replacing = false
@@ -366,11 +366,11 @@ public struct Catalog: Sendable {
                     ])
                 try await Self.indexForSearch(file, document: new.search ?? SearchDocument(version: file.version, metadata: new.metadata), db)
                 results.append(.success(.stored(file)))
-                stored = true
+                touched.insert(file.index)
             }
-            if stored {
+            if !touched.isEmpty {
                 try await beforeCommit()
-                try await db.bumpGeneration()
+                try await db.bumpGeneration(.indices(touched))
             }
             return results
         }
@@ -458,7 +458,7 @@ public struct Catalog: Sendable {
             }
             guard removed > 0 else { throw StoreError.notFound("\(project) \(version ?? "") is not in \(index)") }
             try await Self.reindexForSearch(project, in: index, db)
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.indices([index]))
             return removed
         }
     }
@@ -468,7 +468,7 @@ public struct Catalog: Sendable {
             guard try await Self.file(index, filename, db) != nil else { throw StoreError.notFound("\(filename) is not in \(index)") }
             try await db.execute("UPDATE file SET yanked = ?, yankReason = ? WHERE indexPath = ? AND filename = ?",
                            [yanked, yanked ? reason : nil, index.description, filename])
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.indices([index]))
             guard let file = try await Self.file(index, filename, db) else { throw StoreError.notFound("\(filename) is not in \(index)") }
             return file
         }
@@ -587,7 +587,7 @@ public struct Catalog: Sendable {
             }
             try await Self.record(digest, run: run, db)
             try await Self.recordLogs(logs, run: run, db)
-            try await db.bumpGeneration()
+            try await db.bumpGeneration(.everything)
             return run
         }
     }
@@ -729,6 +729,9 @@ public struct Catalog: Sendable {
     /// A number that changes with every write, by any process on the catalog: the server's
     /// cache key and ETag seed.
     public func generation() async throws -> Int64 { try await database.generation() }
+
+    /// What each recent generation step changed: whether a kept page is still current.
+    public var changes: CatalogChanges { database.changes }
 
     static func file(_ index: IndexID, _ filename: String, _ db: any SQLSession) async throws -> StoredFile? {
         try await db.record(CatalogRecords.File.self, "SELECT \(CatalogRecords.File.columns()) FROM file WHERE indexPath = ? AND filename = ?", [index.description, filename])?.value

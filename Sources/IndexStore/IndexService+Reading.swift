@@ -11,6 +11,9 @@ extension IndexService {
     /// Changes with every write; pages cached under one generation are current.
     public func generation() async throws -> Int64 { try await catalog.generation() }
 
+    /// What each generation step changed: a page kept from an older one may still be current.
+    public var changes: CatalogChanges { catalog.changes }
+
     public func userExists(_ name: String) async throws -> Bool { try await catalog.userExists(name) }
 
     public func users() async throws -> [String] { try await catalog.users() }

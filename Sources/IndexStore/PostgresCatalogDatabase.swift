@@ -13,9 +13,10 @@ import Synchronization
 /// connections. Every write transaction first takes one advisory lock: writes are serialized
 /// across replicas exactly as SQLite serializes them in one process, and each statement after the
 /// lock sees every write committed before it (READ COMMITTED). A write bumps the `state`
-/// generation and sends it with `pg_notify`; every replica listens on one connection and raises its
-/// own generation, so its page cache drops what another replica's write made stale. While that
-/// connection is down, the generation is read from the table on each request instead.
+/// generation and sends it with `pg_notify`, with what it touched; every replica listens on one
+/// connection and records each step (`CatalogChanges`), so its page cache drops what another
+/// replica's write made stale and keeps the rest. While that connection is down, the generation is
+/// read from the table on each request instead (and what changed meanwhile is unknown).
 public struct PostgresCatalogDatabase: CatalogDatabase {
     private let engine: Engine
 
@@ -35,7 +36,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                 try await session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
                 let result = try await body(session)
                 try await session.execute("COMMIT")
-                if let generation = session.bumpedTo { engine.generation.raise(to: generation) }
+                for (generation, scope) in session.steps { engine.changes.record(generation, scope) }
                 return result
             } catch {
                 _ = try? await session.execute("ROLLBACK")
@@ -64,11 +65,13 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     }
 
     public func generation() async throws -> Int64 {
-        if engine.isListening { return engine.generation.value }
+        if engine.isListening { return engine.changes.generation }
         let stored: Int64 = try await read { session in try await session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 }
-        engine.generation.raise(to: stored)
+        engine.changes.record(stored, nil)
         return stored
     }
+
+    public var changes: CatalogChanges { engine.changes }
 
     /// Applies pending steps in one transaction under the migration lock, recording each in
     /// `schema_migration`: replicas starting together migrate once.
@@ -105,8 +108,8 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
         let engine: Engine
         /// Whether the statements run in a transaction block (after a failed one, none can run).
         let inTransaction: Bool
-        /// The generation this transaction's bump reached, raised locally once it commits.
-        var bumpedTo: Int64?
+        /// The generation steps this transaction took, recorded locally once it commits.
+        var steps: [(generation: Int64, scope: ChangeScope)] = []
 
         init(connection: PostgresConnection, engine: Engine, inTransaction: Bool) {
             (self.connection, self.engine, self.inTransaction) = (connection, engine, inTransaction)
@@ -162,13 +165,14 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             }
         }
 
-        func bumpGeneration() async throws {
-            // One statement, one round trip: the bump and its announcement (sent at commit).
+        func bumpGeneration(_ scope: ChangeScope) async throws {
+            let payload = scope.payload.utf8.count <= ChangeScope.longestPayload ? scope : .everything
+            // One statement, one round trip: the bump and its announcement ("GENERATION SCOPE", sent at commit).
             let generation: Int64 = try await value("""
                 WITH bumped AS (UPDATE state SET value = value + 1 WHERE key = 'generation' RETURNING value)
-                SELECT value, pg_notify('\(PostgresCatalogDatabase.channel)', value::text) FROM bumped
-                """) ?? 0
-            bumpedTo = generation
+                SELECT value, pg_notify('\(PostgresCatalogDatabase.channel)', value::text || ' ' || ?) FROM bumped
+                """, [payload.payload]) ?? 0
+            steps.append((generation, payload))
         }
 
         /// Runs `statement` prepared; nil when its text failed as a named statement outside a
@@ -273,7 +277,7 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
 
         let address: PostgresAddress
         let logger: Logger
-        let generation = SharedGeneration(0)
+        let changes = CatalogChanges()
         let statementNames = PostgresStatementNames()
         private let configuration: PostgresConnection.Configuration
         private let limit: Int
@@ -521,13 +525,16 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
                 // the listener (and with it the heartbeat) from ever coming back.
                 let deadline = connection.eventLoop.scheduleTask(in: Self.stallLimit + .seconds(2)) { Self.close(connection) }
                 connection.addListener(channel: PostgresCatalogDatabase.channel) { [weak self] _, notification in
-                    if let generation = Int64(notification.payload) { self?.generation.raise(to: generation) }
+                    let parts = notification.payload.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+                    if let generation = Int64(parts[0]) {
+                        self?.changes.record(generation, parts.count == 2 ? ChangeScope(payload: parts[1]) : nil)
+                    }
                 }
                 return connection.query("LISTEN \(unescaped: PostgresCatalogDatabase.channel)", logger: self.logger)
                     .flatMap { _ in
                         connection.query("SELECT value FROM state WHERE key = 'generation'", logger: self.logger)
                             .map { result in
-                                if let row = result.rows.first, let stored = try? row.decode(Int64.self) { self.generation.raise(to: stored) }
+                                if let row = result.rows.first, let stored = try? row.decode(Int64.self) { self.changes.record(stored, nil) }
                             }
                             .flatMapError { (error: any Error) -> EventLoopFuture<Void> in
                                 // Before the first migration there is no state table yet: listening is enough.

@@ -11,9 +11,9 @@ public protocol SQLSession {
     /// Runs a query and hands `body` each row as it is read: a pass over every file holds one
     /// row at a time, not all of them.
     func forEachRow(_ sql: String, _ arguments: [any SQLConvertible], _ body: (SQLRow) async throws -> Void) async throws
-    /// Counts a write in the catalog's generation (in a write transaction): every replica's
-    /// page cache learns of it once the transaction commits.
-    func bumpGeneration() async throws
+    /// Counts a write in the catalog's generation (in a write transaction), with what it
+    /// changed: every replica's page cache learns of it once the transaction commits.
+    func bumpGeneration(_ scope: ChangeScope) async throws
 }
 
 extension SQLSession {

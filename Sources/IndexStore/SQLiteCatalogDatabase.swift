@@ -5,7 +5,7 @@ import GRDB
 /// alone. Its generation lives in memory beside the file's, since no one else writes.
 public struct SQLiteCatalogDatabase: CatalogDatabase {
     private let writer: any DatabaseWriter
-    private let currentGeneration = SharedGeneration(0)
+    public let changes = CatalogChanges()
     public let location: String
 
     public var dialect: SQLDialect { .sqlite }
@@ -34,10 +34,10 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     /// the caller's thread is free meanwhile.
     public func write<T>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         try Self.refuseNesting()
-        let generation = currentGeneration
+        let changes = changes
         return try await withoutActuallyEscaping(body) { body in
             let body = Confined(body)
-            return try await writer.write { db in Confined(try Self.run(body.value, on: db, generation: generation)) }.value
+            return try await writer.write { db in Confined(try Self.run(body.value, on: db, changes: changes)) }.value
         }
     }
 
@@ -51,15 +51,15 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     }
 
     private func readOnThisThread<T>(_ body: (any SQLSession) async throws -> T) throws -> T {
-        let generation = currentGeneration
-        return try writer.read { db in try Self.run(body, on: db, generation: generation) }
+        let changes = changes
+        return try writer.read { db in try Self.run(body, on: db, changes: changes) }
     }
 
     /// Runs `body` on `db`'s queue (inside GRDB's closure, where GRDB lets its connection be
     /// used), marked as inside a transaction.
-    private static func run<T>(_ body: (any SQLSession) async throws -> T, on db: Database, generation: SharedGeneration) throws -> T {
+    private static func run<T>(_ body: (any SQLSession) async throws -> T, on db: Database, changes: CatalogChanges) throws -> T {
         try CurrentThreadExecutor.run {
-            try await $inTransaction.withValue(true) { try await body(Session(db: db, generation: generation)) }
+            try await $inTransaction.withValue(true) { try await body(Session(db: db, catalogChanges: changes)) }
         }
     }
 
@@ -77,20 +77,20 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     /// A pool's read is already a transaction: one moment's state.
     public func snapshot<T>(_ body: (any SQLSession) async throws -> T) async throws -> T { try await read(body) }
 
-    public func generation() -> Int64 { currentGeneration.value }
+    public func generation() -> Int64 { changes.generation }
 
     /// GRDB's migrator, so that catalogs written before the PostgreSQL engine keep their record
     /// of applied steps (the table `grdb_migrations`).
     public func migrate(_ migrations: [CatalogMigration]) async throws {
         var migrator = DatabaseMigrator()
-        let generation = currentGeneration
+        let changes = changes
         for migration in migrations {
-            migrator.registerMigration(migration.identifier) { db in try Self.run(migration.apply, on: db, generation: generation) }
+            migrator.registerMigration(migration.identifier) { db in try Self.run(migration.apply, on: db, changes: changes) }
         }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             migrator.asyncMigrate(writer) { result in continuation.resume(with: result.map { _ in () }) }
         }
-        currentGeneration.raise(to: try await read { session in try await session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 })
+        changes.record(try await read { session in try await session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 }, nil)
     }
 
     /// A consistent copy of the whole catalog at `path` (SQLite's online backup: safe while
@@ -114,7 +114,7 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
     /// A statement's work on GRDB's connection, run on its queue by `CurrentThreadExecutor`.
     private struct Session: SQLSession {
         let db: Database
-        let generation: SharedGeneration
+        let catalogChanges: CatalogChanges
 
         var dialect: SQLDialect { .sqlite }
 
@@ -140,10 +140,10 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
             SQLRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
         }
 
-        func bumpGeneration() async throws {
+        func bumpGeneration(_ scope: ChangeScope) async throws {
             try await execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
-            let generation = generation
-            db.afterNextTransaction { _ in generation.increment() }
+            let changes = catalogChanges
+            db.afterNextTransaction { _ in changes.advance(scope) }
         }
 
         private static func arguments(_ values: [any SQLConvertible]) -> StatementArguments {

@@ -105,6 +105,38 @@ struct CatalogTests {
         await #expect(try catalog.files(of: "demo", in: []).isEmpty)
     }
 
+    @Test("each write's generation step says what it touched: an index's contents, or everything (users, indices, runs)", arguments: CatalogEngine.allCases)
+    func changeScopes(engine: CatalogEngine) async throws {
+        let catalog = try await Self.seeded(engine)
+        let other = try IndexID("alice/other")
+        try await catalog.createIndex(other, settings: IndexSettings(volatile: true))
+        func touched(_ write: () async throws -> Void) async throws -> (own: Bool, based: Bool, other: Bool, structure: Bool) {
+            let before = try await catalog.generation()
+            try await write()
+            let after = try await catalog.generation()
+            #expect(after > before)
+            let changes = catalog.changes
+            return (!changes.isCurrent(.indices([Self.dev]), madeAt: before, now: after),
+                    !changes.isCurrent(.indices([Self.stable, Self.dev]), madeAt: before, now: after),
+                    !changes.isCurrent(.indices([other]), madeAt: before, now: after),
+                    !changes.isCurrent(.indices([]), madeAt: before, now: after))
+        }
+        let upload = try await touched { _ = try await catalog.addFile(Self.file("demo-1.0.tar.gz")) }
+        #expect(upload.own && upload.based && !upload.other && !upload.structure)
+        let yank = try await touched { _ = try await catalog.setYanked(Self.dev, "demo-1.0.tar.gz", yanked: true, reason: nil) }
+        #expect(yank.own && yank.based && !yank.other && !yank.structure)
+        let status = try await touched {
+            try await catalog.recordProjectStatus(ProjectStatusChange(index: Self.stable, project: "demo", status: .quarantined, reason: "r", user: "alice", time: 1))
+        }
+        #expect(!status.own && status.based && !status.other && !status.structure)
+        let removal = try await touched { _ = try await catalog.deleteFiles(Self.dev, project: "demo", version: nil) }
+        #expect(removal.own && !removal.other)
+        let settings = try await touched { _ = try await catalog.updateIndex(other) { $0.aclUpload = ["bob"] } }
+        #expect(settings.own && settings.other && settings.structure)
+        let user = try await touched { try await catalog.createUser("bob", passwordHash: "h") }
+        #expect(user.own && user.other && user.structure)
+    }
+
     @Test("files: same bytes again changes nothing, other bytes conflict on non-volatile and replace on volatile, under any spelling", arguments: CatalogEngine.allCases)
     func files(engine: CatalogEngine) async throws {
         let catalog = try await Self.seeded(engine)
@@ -385,6 +417,17 @@ struct SharedCatalogTests {
             seen = try await b.generation()
         }
         #expect(seen == target)
+        // The notification says what the write touched: a page of another index stays current.
+        let dev = try IndexID("alice/dev")
+        try await a.createIndex(dev, settings: IndexSettings(volatile: true))
+        try await a.createIndex(try IndexID("alice/other"), settings: IndexSettings(volatile: true))
+        let created = try await a.generation()
+        _ = try await a.addFile(CatalogTests.file("demo-1.0.tar.gz", in: dev))
+        let uploaded = try await a.generation()
+        for _ in 0..<500 where try await b.generation() < uploaded { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(b.changes.isCurrent(.indices([try IndexID("alice/other")]), madeAt: created, now: uploaded))
+        #expect(!b.changes.isCurrent(.indices([dev]), madeAt: created, now: uploaded))
+        #expect(!b.changes.isCurrent(.indices([try IndexID("alice/other")]), madeAt: start, now: uploaded))
     }
 
     @Test("racing replicas: one upload of a name wins on a non-volatile index, one lease holder per share")

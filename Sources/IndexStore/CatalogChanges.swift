@@ -1,0 +1,115 @@
+import Synchronization
+
+/// What one write to the catalog changed, as its generation step announces it.
+public enum ChangeScope: Sendable, Equatable {
+    /// Indices, users or settings: what every page may show.
+    case everything
+    /// The contents of these indices (files, statuses, documentation, test results; none for a
+    /// build run): the pages that read one of them, and the pages that read across all indices.
+    case indices(Set<IndexID>)
+
+    /// The scope as a notification's payload carries it after the generation: `*`, or the
+    /// indices separated by spaces (index names have none).
+    var payload: String {
+        switch self {
+        case .everything: "*"
+        case .indices(let indices): indices.map(\.description).sorted().joined(separator: " ")
+        }
+    }
+
+    /// Parses `payload`'s form; nil when it is not one (then the step counts as unknown).
+    init?(payload: Substring) {
+        if payload == "*" { self = .everything; return }
+        var indices = Set<IndexID>()
+        for word in payload.split(separator: " ") {
+            guard let index = try? IndexID(String(word)) else { return nil }
+            indices.insert(index)
+        }
+        self = .indices(indices)
+    }
+
+    /// The longest payload sent as indices (PostgreSQL's limit is 8,000 bytes): a write that
+    /// touches more is announced as `everything`.
+    static let longestPayload = 4_000
+}
+
+/// What a page was made from, so that a write elsewhere leaves it cached.
+public enum PageReads: Sendable, Equatable {
+    /// Anything in the catalog (lists across indices, users, runs, search): every write makes it stale.
+    case everything
+    /// These indices (a resolution order) and nothing else: only a write touching one of them,
+    /// or one that changes `everything`, makes it stale. Empty: only the catalog's structure
+    /// (which indices exist, their settings).
+    case indices([IndexID])
+}
+
+/// The catalog's generation as this process knows it, and what each recent step changed: a page
+/// kept at an older generation is still current when no step since touched what it reads.
+///
+/// Steps arrive from this process's commits and from other replicas' notifications, not always
+/// in order: a step not yet heard of when a later one arrives is unknown until it is (an unknown
+/// step makes every page older than it stale, never a stale page current). Bounded: a page
+/// older than the last `capacity` steps is stale.
+public final class CatalogChanges: Sendable {
+    private struct State {
+        var generation: Int64
+        /// Step `g`'s scope at `g % capacity`, with `g` itself to tell a slot's step; nil scope: unknown.
+        var steps: [(generation: Int64, scope: ChangeScope?)]
+    }
+
+    private let state: Mutex<State>
+    private let capacity: Int
+
+    public init(generation: Int64 = 0, capacity: Int = 4_096) {
+        self.capacity = capacity
+        state = Mutex(State(generation: generation, steps: Array(repeating: (-1, nil), count: capacity)))
+    }
+
+    /// The current generation.
+    public var generation: Int64 { state.withLock { $0.generation } }
+
+    /// Records step `generation` (nil scope: what it changed is not known, as after a missed
+    /// notification or a generation read from the table) and moves the generation up to it;
+    /// steps skipped on the way are unknown until they are recorded.
+    public func record(_ generation: Int64, _ scope: ChangeScope?) {
+        state.withLock { state in
+            let slot = Int(generation % Int64(capacity))
+            if generation <= state.generation {
+                // A late step: fills its slot if that still waits for it.
+                if generation > state.generation - Int64(capacity), state.steps[slot].generation == generation, state.steps[slot].scope == nil {
+                    state.steps[slot].scope = scope
+                }
+                return
+            }
+            for skipped in max(state.generation + 1, generation - Int64(capacity) + 1)..<generation {
+                state.steps[Int(skipped % Int64(capacity))] = (skipped, nil)
+            }
+            state.steps[slot] = (generation, scope)
+            state.generation = generation
+        }
+    }
+
+    /// Records the step after the current one (a process that alone writes its catalog).
+    public func advance(_ scope: ChangeScope) {
+        state.withLock { state in
+            state.generation += 1
+            state.steps[Int(state.generation % Int64(capacity))] = (state.generation, scope)
+        }
+    }
+
+    /// Whether a page made from `reads` at generation `made` is current at `now`: no step after
+    /// `made` up to `now` is unknown, changed everything, or touched an index it reads (a step
+    /// that touched indices changes every page that reads `everything`).
+    public func isCurrent(_ reads: PageReads, madeAt made: Int64, now: Int64) -> Bool {
+        if made >= now { return true }
+        guard case .indices(let read) = reads, now - made <= Int64(capacity) else { return false }
+        return state.withLock { state in
+            for step in (made + 1)...now {
+                let recorded = state.steps[Int(step % Int64(capacity))]
+                guard recorded.generation == step, case .indices(let touched)? = recorded.scope else { return false }
+                if read.contains(where: touched.contains) { return false }
+            }
+            return true
+        }
+    }
+}
