@@ -171,6 +171,10 @@ bench-migration: venv release ## import-devpi vs devpi-import on one devpi-expor
 bench-fetch: venv release ## wheelwright fetch vs pip download of the company whitelist (needs PyPI).
 	bench/fetch.sh
 
+bench-fleet: APT_PACKAGES += wrk nginx postgresql
+bench-fleet: venv release ## The replica set under load and faults: 3 replicas on PostgreSQL behind nginx, INDICES (35000) indices with FILES (1000000) files, a mixed wrk load per fault phase; PEER=another binary.
+	bench/fleet.sh
+
 bench-replicas: APT_PACKAGES += wrk nginx postgresql
 bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), PostgreSQL pages by --catalog-connections, 1/2/3 replicas behind nginx, failover after a SIGKILL; PEER=another binary.
 	bench/replicas.sh

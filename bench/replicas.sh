@@ -26,7 +26,6 @@ duration=${DURATION:-10s}
 python=.venv/bin/python
 twine=.venv/bin/twine
 wheelwright=.build/release/wheelwright
-pgbin=/usr/lib/postgresql/15/bin
 unset PIP_FIND_LINKS
 
 source bench/common.sh
@@ -35,18 +34,11 @@ pg="$(pwd)/$out/pg"
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  [ -d "$pg/data" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  stop_postgres "$pg"
 }
 trap cleanup EXIT
 
-echo "== PostgreSQL 15 in $pg (as the tests start it: initdb, pg_ctl, a free port)"
-mkdir -p "$pg" && chown postgres: "$pg"
-pg_port=$(free_port)
-runuser -u postgres -- "$pgbin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 >"$out/initdb.log"
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start \
-  -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
-for db in single peer replicas; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"; done
-catalog() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
+start_postgres "$pg" single peer replicas
 
 echo "== corpus: $projects projects x $versions versions"
 $python bench/corpus.py "$out/corpus" "$projects" "$versions" >/dev/null
@@ -124,32 +116,7 @@ setup "${ports[0]}"
   "$out"/corpus/"${probe//-/_}"-*.whl >>"$out/twine.log" 2>&1
 nginx_port=$(free_port)
 proxy() { # replicas -> (re)starts nginx over the first N replicas
-  local servers=""
-  for n in $(seq 0 $(($1 - 1))); do servers+="server 127.0.0.1:${ports[$n]} max_fails=1 fail_timeout=5s; "; done
-  local here; here="$(pwd)/$out"
-  mkdir -p "$here/nginx"
-  cat >"$here/nginx/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $here/nginx/nginx.pid; error_log $here/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $here/nginx/body; proxy_temp_path $here/nginx/proxy; fastcgi_temp_path $here/nginx/fastcgi;
-  uwsgi_temp_path $here/nginx/uwsgi; scgi_temp_path $here/nginx/scgi;
-  upstream wheelwright { least_conn; $servers keepalive 32; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://wheelwright; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host;
-      proxy_buffering off; proxy_connect_timeout 5s;
-      proxy_next_upstream error timeout http_502 http_503 http_504; proxy_next_upstream_tries 3; proxy_next_upstream_timeout 15s;
-    }
-  }
-}
-CONF
-  [ -n "${nginx_pid:-}" ] && { kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; }
-  /usr/sbin/nginx -c "$here/nginx/nginx.conf" -p "$here/nginx" &
-  nginx_pid=$!; pids+=("$nginx_pid")
-  wait_for "http://127.0.0.1:$nginx_port/+health"
+  nginx_over "$out/nginx" "$nginx_port" "${ports[@]:0:$1}"
 }
 for count in 1 2 3; do
   proxy "$count"

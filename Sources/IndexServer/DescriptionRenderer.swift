@@ -50,16 +50,17 @@ actor DescriptionRenderer {
     }
 
     /// The description as sanitized HTML (escaped preformatted text when it is not Markdown,
-    /// when the child failed, or when too many views wait).
-    func html(_ description: String, contentType: String?) async -> String {
-        guard !description.isEmpty else { return "" }
+    /// when the child failed, or when too many views wait), and whether a page may keep it: not
+    /// the text given while the renderer is busy, which the next view renders.
+    func html(_ description: String, contentType: String?) async -> (html: String, lasting: Bool) {
+        guard !description.isEmpty else { return ("", true) }
         guard let child, DescriptionRendering.isMarkdown(contentType: contentType) else {
-            return DescriptionRendering.html(description, contentType: nil)
+            return (DescriptionRendering.html(description, contentType: nil), true)
         }
         let key = SHA256.hash(data: Data(((contentType ?? "") + "\n" + description).utf8)).hex
-        if let hit = rendered[key] { return hit }
+        if let hit = rendered[key] { return (hit, true) }
         if running >= Self.concurrentChildren {
-            guard waiting.count < Self.maximumWaiting else { return Self.fallback(description, "the renderer is busy") }
+            guard waiting.count < Self.maximumWaiting else { return (Self.fallback(description, "the renderer is busy"), false) }
             await withCheckedContinuation { waiting.append($0) }
         }
         running += 1
@@ -67,7 +68,7 @@ actor DescriptionRenderer {
         running -= 1
         if !waiting.isEmpty { waiting.removeFirst().resume() }
         keep(html, as: key)
-        return html
+        return (html, true)
     }
 
     private func keep(_ html: String, as key: String) {

@@ -19,7 +19,7 @@ extension IndexRoutes {
         let docs = try await service.docs(of: normalized, in: order)
         var versions: [String: VersionData] = [:]
         for (version, files) in Dictionary(grouping: files, by: \.version) {
-            versions[version] = await versionData(normalized, files, docs: docs[version], results: results, base: base)
+            versions[version] = try await versionData(normalized, files, docs: docs[version], results: results, base: base)
         }
         return Self.json(Envelope(type: "projectconfig", result: versions))
     }
@@ -35,12 +35,12 @@ extension IndexRoutes {
         guard !files.isEmpty else { throw StoreError.notFound("no version \(version) of \(normalized) in \(index) or its bases") }
         let results = Dictionary(grouping: try await service.toxResults(of: normalized, in: order), by: \.fileKey)
         let docs = try await service.docs(of: normalized, version: canonical, in: order)
-        return Self.json(Envelope(type: "versiondata", result: await versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
+        return Self.json(Envelope(type: "versiondata", result: try await versionData(normalized, files, docs: docs, results: results, base: linkBase(request))))
     }
 
     /// One release's files, which share a project and version, each followed by its test
     /// results; then its documentation. Each link carries its history as devpi's `log`.
-    private func versionData(_ name: String, _ files: [StoredFile], docs: StoredDocs?, results: [String: [StoredToxResult]], base: String) async -> VersionData {
+    private func versionData(_ name: String, _ files: [StoredFile], docs: StoredDocs?, results: [String: [StoredToxResult]], base: String) async throws -> VersionData {
         let sorted = files.sorted { $0.filename < $1.filename }
         var links = sorted.flatMap { file in
             let href = base + SimplePages.url(of: file, prefix: pathPrefix)
@@ -59,7 +59,7 @@ extension IndexRoutes {
         }
         var data = VersionData(name: name, version: sorted.first?.version ?? "", requiresPython: sorted.compactMap(\.requiresPython).first, links: links)
         // The metadata from a wheel (what pip reads) before an sdist, as the release page takes it.
-        let described = await service.firstMetadata(of: sorted.sorted { ($0.kind == .wheel ? 0 : 1) < ($1.kind == .wheel ? 0 : 1) })
+        let described = try await service.firstMetadata(of: sorted.sorted { ($0.kind == .wheel ? 0 : 1) < ($1.kind == .wheel ? 0 : 1) })
         if let metadata = described {
             data.summary = metadata.summary
             (data.author, data.authorEmail) = (metadata["Author"], metadata["Author-email"])

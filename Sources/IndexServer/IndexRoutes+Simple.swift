@@ -74,18 +74,19 @@ extension IndexRoutes {
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
         // What it shows of build runs (which published a file) is in `everything`'s writes.
         return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", generation: generation,
-                                reads: .indices(order)) {
-            web.releasePage(source, description: description)
+                                reads: .indices(order), keep: description.lasting) {
+            web.releasePage(source, description: description.html)
         }
     }
 
     /// The page for `key` from the cache, else rendered and kept under `generation` (default:
     /// `pageGeneration()`, read before anything of the page is) as made from `reads`: the indices
-    /// it shows something of (a resolution order), or, by default, anything.
+    /// it shows something of (a resolution order), or, by default, anything; not kept when
+    /// `keep` is false (a page made of a passing state).
     func cached(_ request: Request, key: String, contentType: String, cacheControl: String, generation: Int64? = nil,
-                reads: PageReads = .everything, render: () async throws -> String) async throws -> Response {
+                reads: PageReads = .everything, keep: Bool = true, render: () async throws -> String) async throws -> Response {
         let generation = if let generation { generation } else { try await pageGeneration() }
-        let page = try await pageCache.page(key, generation: generation, reads: reads, headers: {
+        let page = try await pageCache.page(key, generation: generation, reads: reads, keep: keep, headers: {
             var headers: HTTPFields = [.contentType: contentType, .vary: "Accept", .cacheControl: cacheControl]
             Self.addSecurityHeaders(&headers)
             return headers

@@ -7,8 +7,8 @@ import Synchronization
 /// Rendered pages, each kept with the generation it was made at and what it reads: a write
 /// makes stale only the pages that read what it touched (`CatalogChanges`), so a night of
 /// uploads to some indices leaves the pages of the others cached. A page's ETag names this
-/// process, the generation it was made at and the page: a restart or a new rendering gives a
-/// new ETag, so a 304 is never wrong, and no pass over the bytes is needed.
+/// process, the generation it was made at and its rendering: a restart or a new rendering gives
+/// a new ETag, so a 304 is never wrong, and no pass over the bytes is needed.
 final class PageCache: Sendable {
     struct Page: Sendable {
         let body: ByteBuffer
@@ -37,6 +37,7 @@ final class PageCache: Sendable {
     private let byteCapacity: Int
     /// Random per process, so that ETags from before a restart never match.
     private let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    private let renderings = Atomic<UInt64>(0)
     /// Page requests answered from the cache, and pages rendered (`/+metrics`: the share of
     /// hits is what a night of uploads costs the readers).
     private let hits: Counter
@@ -53,31 +54,35 @@ final class PageCache: Sendable {
     /// The page for `key` if the one kept is current at `generation`.
     func hit(_ key: String, generation: Int64) -> Page? {
         guard let entry = state.withLock({ $0.pages[key] }) else { return nil }
-        if entry.generation < generation {
+        if entry.generation != generation {
             guard changes.isCurrent(entry.reads, madeAt: entry.generation, now: generation) else { return nil }
             // Known current now: the next hit checks no step before this one.
-            state.withLock { state in
-                if state.pages[key]?.generation == entry.generation { state.pages[key]?.generation = generation }
+            if entry.generation < generation {
+                state.withLock { state in
+                    if state.pages[key]?.generation == entry.generation { state.pages[key]?.generation = generation }
+                }
             }
         }
         hits.increment()
         return entry.page
     }
 
-    /// The page for `key` at `generation`, made from `reads`; `headers` gives the response's
-    /// (made only for a new page: a hit copies the stored ones), to which the ETag and the
-    /// length are added.
-    func page(_ key: String, generation: Int64, reads: PageReads, headers: () -> HTTPFields,
+    /// The page for `key` at `generation`, made from `reads` (and kept, unless `keep` is false);
+    /// `headers` gives the response's (made only for a new page: a hit copies the stored ones),
+    /// to which the ETag and the length are added.
+    func page(_ key: String, generation: Int64, reads: PageReads, keep: Bool = true, headers: () -> HTTPFields,
               render: () async throws -> String) async throws -> Page {
         if let hit = hit(key, generation: generation) { return hit }
         renders.increment()
         let body = ByteBuffer(string: try await render())
-        let etag = "\"\(nonce)-\(generation)-\(Self.fingerprint(key))\""
+        // Numbered per rendering: two renderings of one page at one generation may differ (a
+        // write between them), and must not share an ETag.
+        let etag = "\"\(nonce)-\(generation)-\(renderings.add(1, ordering: .relaxed).newValue)\""
         var complete = headers()
         complete[.eTag] = etag
         complete[.contentLength] = String(body.readableBytes)
         let page = Page(body: body, etag: etag, headers: complete)
-        keep(Entry(page: page, generation: generation, reads: reads, size: body.readableBytes + key.utf8.count), as: key)
+        if keep { self.keep(Entry(page: page, generation: generation, reads: reads, size: body.readableBytes + key.utf8.count), as: key) }
         return page
     }
 

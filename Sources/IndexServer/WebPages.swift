@@ -138,7 +138,7 @@ struct WebPages: Sendable {
         }
         // The release's metadata from a wheel (what pip reads) before an sdist; its provenance from a built wheel.
         let newest = shown.files.sorted { ($0.filename.hasSuffix(".whl") ? 0 : 1, $0.filename) < ($1.filename.hasSuffix(".whl") ? 0 : 1, $1.filename) }
-        let metadata = await service.firstMetadata(of: newest)
+        let metadata = try await service.firstMetadata(of: newest)
         let results = Dictionary(grouping: try await service.toxResults(of: name, in: order), by: \.fileKey)
         let runs = try await service.publishingRuns(of: name)
         let versions = (version == nil ? byVersion : [shown]).map { entry in

@@ -99,12 +99,16 @@ public final class CatalogChanges: Sendable {
 
     /// Whether a page made from `reads` at generation `made` is current at `now`: no step after
     /// `made` up to `now` is unknown, changed everything, or touched an index it reads (a step
-    /// that touched indices changes every page that reads `everything`).
+    /// that touched indices changes every page that reads `everything`). A page made after `now`
+    /// serves a request of `now` only when the structure did not change between (a request
+    /// checked against older settings — which indices it may read — must not get a page made
+    /// under newer ones).
     public func isCurrent(_ reads: PageReads, madeAt made: Int64, now: Int64) -> Bool {
-        if made >= now { return true }
-        guard case .indices(let read) = reads, now - made <= Int64(capacity) else { return false }
+        if made == now { return true }
+        let (from, to, read) = made < now ? (made, now, reads) : (now, made, PageReads.indices([]))
+        guard case .indices(let read) = read, to - from <= Int64(capacity) else { return false }
         return state.withLock { state in
-            for step in (made + 1)...now {
+            for step in (from + 1)...to {
                 let recorded = state.steps[Int(step % Int64(capacity))]
                 guard recorded.generation == step, case .indices(let touched)? = recorded.scope else { return false }
                 if read.contains(where: touched.contains) { return false }

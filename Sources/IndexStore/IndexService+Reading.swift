@@ -87,10 +87,11 @@ extension IndexService {
     public func coreMetadata(of filename: String, in index: IndexID) async throws -> [UInt8]? { try await catalog.coreMetadata(index, filename) }
 
     /// The core metadata of the first of `files` whose metadata is stored and parses (a release
-    /// page's description and requirements); unreadable ones are passed over.
-    public func firstMetadata(of files: [StoredFile]) async -> CoreMetadata? {
+    /// page's description and requirements); metadata that does not parse is passed over, a
+    /// catalog that cannot be read is an error (a page made without it would be kept).
+    public func firstMetadata(of files: [StoredFile]) async throws -> CoreMetadata? {
         for file in files {
-            guard let bytes = try? await catalog.coreMetadata(file.index, file.filename) else { continue }
+            guard let bytes = try await catalog.coreMetadata(file.index, file.filename) else { continue }
             if let metadata = try? CoreMetadata(parsing: String(decoding: bytes, as: UTF8.self)) { return metadata }
         }
         return nil

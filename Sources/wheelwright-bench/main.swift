@@ -189,6 +189,7 @@ let arguments = CommandLine.arguments
 let usage = """
     usage: wheelwright-bench sort-versions FILE [REPETITIONS] | seed-index DATA USER/INDEX COUNT [FILES_PER_PROJECT]
            | seed-search DATA USER/INDEX COUNT QUERY... | multipart MEGABYTES
+           | seed-fleet DATA INDICES FILES SAMPLES (a PostgreSQL catalog: WHEELWRIGHT_BENCH_CATALOG)
 
     """
 do {
@@ -202,6 +203,14 @@ do {
     case (5...6, "seed-index"):
         try await seedIndex(directory: arguments[2], index: arguments[3], count: Int(arguments[4]) ?? 0,
                       perProject: arguments.count > 5 ? Int(arguments[5]) ?? 1 : 1)
+    case (6, "seed-fleet"):
+        guard let catalog = ProcessInfo.processInfo.environment["WHEELWRIGHT_BENCH_CATALOG"] else {
+            FileHandle.standardError.write(Data("wheelwright-bench seed-fleet: set WHEELWRIGHT_BENCH_CATALOG to the PostgreSQL catalog\n".utf8))
+            exit(2)
+        }
+        let database = try await PostgresCatalogDatabase(address: try PostgresAddress(catalog), password: nil)
+        try await FleetSeed(directory: URL(fileURLWithPath: arguments[2]), database: database, indices: Int(arguments[3]) ?? 35_000,
+                            files: Int(arguments[4]) ?? 1_000_000, samples: URL(fileURLWithPath: arguments[5])).run()
     default:
         FileHandle.standardError.write(Data(usage.utf8))
         exit(2)

@@ -22,8 +22,10 @@ struct CatalogChangesTests {
         changes.advance(.everything)
         #expect(!changes.isCurrent(.indices([]), madeAt: 11, now: 12))
         #expect(!changes.isCurrent(.indices([Self.other]), madeAt: 10, now: 12))
-        // A page made after the request's generation was read is newer than it asks: current.
-        #expect(changes.isCurrent(.indices([Self.dev]), madeAt: 12, now: 11))
+        // A page made after the request's generation was read serves it when only contents changed
+        // between (it is newer than asked), never across a change of the structure (who may read what).
+        #expect(changes.isCurrent(.indices([Self.dev]), madeAt: 11, now: 10))
+        #expect(!changes.isCurrent(.indices([Self.dev]), madeAt: 12, now: 11))
     }
 
     @Test("steps out of order: a skipped step is unknown (every older page stale) until it arrives; a step recorded twice keeps its first scope")
