@@ -307,6 +307,7 @@ let package = Package(
         .testTarget(
             name: "PythonPackagingTests",
             dependencies: [
+                "Basics",
                 "PythonPackaging",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

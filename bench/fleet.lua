@@ -5,9 +5,12 @@
 -- is the same upload (a no-op). Responses are counted by status; the uploads acknowledged
 -- (200 with the stored file) are written to FLEET_ACKED, one file URL per line, for the check
 -- that none is lost. Environment: FLEET_SAMPLES (the seeder's folder), FLEET_UPLOADS and
--- FLEET_CONFLICTS (folders of wheels), FLEET_ACKED, FLEET_AUTH (a Basic authorization).
+-- FLEET_CONFLICTS (folders of wheels), FLEET_ACKED, FLEET_AUTH (a Basic authorization);
+-- FLEET_THREADS (wrk's -t); FLEET_PAGES_ONLY=1: pages alone (the warm-up, which fills the page caches).
 
 local samples = os.getenv("FLEET_SAMPLES")
+local pages_only = os.getenv("FLEET_PAGES_ONLY") == "1"
+local threads_count = tonumber(os.getenv("FLEET_THREADS") or "2")
 local threads = {}
 local counter = 0
 
@@ -53,16 +56,17 @@ function init(args)
   downloads = {}
   for _, line in ipairs(lines(samples .. "/downloads.txt")) do downloads[#downloads + 1] = line:match("^(%S+)") end
   busy = lines(samples .. "/busy.txt")
-  -- This thread's slice of the wheels (wrk runs few threads; each has its own Lua state).
   uploads, conflicts = {}, {}
+  if pages_only then return end
+  -- This thread's slice of the wheels (wrk runs few threads; each has its own Lua state).
   local names = listing(os.getenv("FLEET_UPLOADS"))
   for position, name in ipairs(names) do
-    if position % 4 == number % 4 then uploads[#uploads + 1] = {name = name, index = busy[position % #busy + 1]} end
+    if position % threads_count == number % threads_count then uploads[#uploads + 1] = {name = name, index = busy[position % #busy + 1]} end
   end
   for position, name in ipairs(listing(os.getenv("FLEET_CONFLICTS"))) do
     -- The conflicting bytes go where the first bytes of that name went.
     for first, upload in ipairs(names) do
-      if upload == name and first % 4 == number % 4 then conflicts[#conflicts + 1] = {name = name, index = busy[first % #busy + 1]} end
+      if upload == name and first % threads_count == number % threads_count then conflicts[#conflicts + 1] = {name = name, index = busy[first % #busy + 1]} end
     end
   end
 end
@@ -70,7 +74,7 @@ end
 local next_upload, next_conflict = 0, 0
 
 function request()
-  local draw = math.random()
+  local draw = pages_only and 0 or math.random()
   if draw < 0.80 then
     local page = pages[math.random(#pages)]
     if math.random() < 0.5 then

@@ -10,6 +10,7 @@
 #   postgres-restart pg_ctl restart -m fast
 #   postgres-stall   every PostgreSQL process SIGSTOPped for 10 s
 #   connections-cut  every replica connection to PostgreSQL terminated (pg_terminate_backend)
+# A warm-up of pages alone (PHASE seconds, not reported) fills the page caches first.
 # Per phase: requests/s, p50/p99/max latency, responses by status, socket errors, the share of
 # page requests the page caches answered, canary failures (pip download of a two-wheel closure
 # through nginx at +20 s and +50 s), and the seconds from the fault's end until a page through
@@ -138,12 +139,15 @@ run_set() { # label binary
     -u root -p benchpw "$out"/canary/*.whl >>"$out/twine.log" 2>&1
   for pid in $(replica_pids "$label"); do rss "$pid"; done | paste -sd' ' >"$out/$label-rss-before.txt"
   : >"$out/$label-acked.txt"
+  FLEET_SAMPLES="$out/samples" FLEET_PAGES_ONLY=1 FLEET_ACKED=/dev/null \
+    wrk -t2 -c"$connections" -d"${phase}s" --timeout 20s -s bench/fleet.lua "http://127.0.0.1:$nginx_port" >"$out/$label-warm-up-wrk.txt" 2>&1 || true
+  echo "  warm-up (pages alone): $(grep 'Requests/sec' "$out/$label-warm-up-wrk.txt")"
   for name in steady replica-kill postgres-restart postgres-stall connections-cut; do
     local before after
     before=$(hits)
     canary "$label" "$name" & local canary_pid=$!
     fault "$label" "$name" "$database" "$blobs" "$binary" & local fault_pid=$!
-    FLEET_SAMPLES="$out/samples" FLEET_UPLOADS="$out/uploads" FLEET_CONFLICTS="$out/conflicts" FLEET_ACKED="$out/$label-$name-acked.txt" \
+    FLEET_SAMPLES="$out/samples" FLEET_UPLOADS="$out/uploads" FLEET_CONFLICTS="$out/conflicts" FLEET_ACKED="$out/$label-$name-acked.txt" FLEET_THREADS=2 \
       FLEET_AUTH="Basic $(printf root:benchpw | base64)" \
       wrk -t2 -c"$connections" -d"${phase}s" --timeout 20s --latency -s bench/fleet.lua "http://127.0.0.1:$nginx_port" >"$out/$label-$name-wrk.txt" 2>&1 || true
     wait "$fault_pid" "$canary_pid" || true

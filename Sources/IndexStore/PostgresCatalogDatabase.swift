@@ -73,6 +73,9 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
 
     public var changes: CatalogChanges { engine.changes }
 
+    /// Whether the listening connection is up: notifications (and the heartbeat) flow.
+    public var isListening: Bool { engine.isListening }
+
     /// Applies pending steps in one transaction under the migration lock, recording each in
     /// `schema_migration`: replicas starting together migrate once.
     public func migrate(_ migrations: [CatalogMigration]) async throws {
@@ -329,6 +332,10 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
             // waits forever behind a wedged holder: after 30 s the request fails with a 503 and
             // the client retries, where it would otherwise hang with every writer behind it.
             configuration.options.additionalStartupParameters = [("application_name", "wheelwright"), ("statement_timeout", "30s")]
+            // A server that does not finish a connection's start-up within the stall limit is not
+            // answering (postgres-nio's default waits 10 s, and the heartbeat cannot end a connection
+            // still starting).
+            configuration.options.connectTimeout = .nanoseconds(Self.stallLimit.nanoseconds)
             self.configuration = configuration
             do {
                 try await listen().get()

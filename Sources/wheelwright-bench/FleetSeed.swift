@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import IndexStore
@@ -9,7 +10,7 @@ import PythonPackaging
 /// projects in many indices; 1–6 versions, an sdist and 0–2 wheels each) — whose bytes are a
 /// dozen real blobs of 10 kB to 50 MB (rows share them: downloads read real files). Users and
 /// indices go through the catalog; the file rows in multi-row inserts (a million uploads would
-/// take hours). Writes the workload's samples beside: `pages.txt` (simple pages), `downloads.txt`
+/// take hours); root's and every team's password is `benchpw`. Writes the workload's samples beside: `pages.txt` (simple pages), `downloads.txt`
 /// (file URLs with their sizes) and `busy.txt` (the indices uploads go to).
 struct FleetSeed {
     let directory: URL
@@ -18,20 +19,6 @@ struct FleetSeed {
     let files: Int
     let samples: URL
 
-    /// SplitMix64: the same fleet from the same numbers, on every run.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     /// Cumulative Zipf weights over `count` ranks (exponent `s`), for drawing a rank.
     struct Zipf {
         let cumulative: [Double]
@@ -39,8 +26,8 @@ struct FleetSeed {
             var total = 0.0
             cumulative = (1...count).map { rank in total += 1 / pow(Double(rank), s); return total }
         }
-        func draw(_ random: inout Random) -> Int {
-            let target = random.unit() * cumulative[cumulative.count - 1]
+        func draw(_ random: inout SplitMix64) -> Int {
+            let target = Double.random(in: 0..<1, using: &random) * cumulative[cumulative.count - 1]
             var (low, high) = (0, cumulative.count - 1)
             while low < high {
                 let middle = (low + high) / 2
@@ -61,21 +48,21 @@ struct FleetSeed {
     }
 
     /// A blob for a file: most are small, a few large, as a company's wheels are.
-    static func blobIndex(_ random: inout Random) -> Int {
-        let draw = random.unit()
+    static func blobIndex(_ random: inout SplitMix64) -> Int {
+        let draw = Double.random(in: 0..<1, using: &random)
         return switch draw {
-        case ..<0.6: random.below(4)
-        case ..<0.9: 4 + random.below(4)
-        case ..<0.99: 8 + random.below(2)
-        default: 10 + random.below(2)
+        case ..<0.6: Int.random(in: 0..<4, using: &random)
+        case ..<0.9: 4 + Int.random(in: 0..<4, using: &random)
+        case ..<0.99: 8 + Int.random(in: 0..<2, using: &random)
+        default: 10 + Int.random(in: 0..<2, using: &random)
         }
     }
 
     func run() async throws {
         let start = Date()
-        var random = Random(state: 20_261_207)
+        var random = SplitMix64(seed: 20_261_207)  // the same fleet on every run
         let service = try await IndexService(directory: directory, database: database)
-        _ = try await service.bootstrapRoot(password: "bench")
+        _ = try await service.bootstrapRoot(password: "benchpw")
         let catalog = service.catalog
 
         // The blobs, written where the blob store keeps them.
@@ -91,7 +78,7 @@ struct FleetSeed {
         }
 
         // Teams of ten indices: dev, stable on dev, and eight more.
-        let hash = try PasswordHasher.hash("bench")
+        let hash = try PasswordHasher.hash("benchpw")
         var paths: [IndexID] = []
         for team in 0..<max(1, indices / 10) {
             let user = String(format: "team-%05d", team)
@@ -131,12 +118,12 @@ struct FleetSeed {
                 let name = Self.projectName(project)
                 seenPairs += 1
                 Self.sample(&pageSample, "/\(index)/+simple/\(name)/", seen: seenPairs, keep: 20_000, &random)
-                let versions = 1 + min(5, Int(-log(max(1e-9, random.unit())) * 1.5))
-                let major = random.below(5)
+                let versions = 1 + min(5, Int(-log(max(1e-9, Double.random(in: 0..<1, using: &random))) * 1.5))
+                let major = Int.random(in: 0..<5, using: &random)
                 for version in 0..<versions where count < target {
-                    let text = "\(major).\(version).\(random.below(3))"
+                    let text = "\(major).\(version).\(Int.random(in: 0..<3, using: &random))"
                     let stem = name.replacingOccurrences(of: "-", with: "_") + "-" + text
-                    let wheels = ["py3-none-any", "cp311-cp311-manylinux_2_17_x86_64", "cp312-cp312-manylinux_2_17_x86_64"].prefix(random.below(3))
+                    let wheels = ["py3-none-any", "cp311-cp311-manylinux_2_17_x86_64", "cp312-cp312-manylinux_2_17_x86_64"].prefix(Int.random(in: 0..<3, using: &random))
                     for filename in ["\(stem).tar.gz"] + wheels.map({ "\(stem)-\($0).whl" }) where count < target {
                         let blob = blobs[Self.blobIndex(&random)]
                         let wheel = filename.hasSuffix(".whl")
@@ -156,7 +143,7 @@ struct FleetSeed {
         }
         if !rows.isEmpty { try await insert(rows) }
         try await database.write { try await $0.bumpGeneration(.everything) }
-        let busy = (0..<min(500, paths.count)).map { _ in "/\(paths[random.below(paths.count)])/" }
+        let busy = (0..<min(500, paths.count)).map { _ in "/\(paths[Int.random(in: 0..<paths.count, using: &random)])/" }
         try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
         for (name, lines) in [("pages.txt", pageSample), ("downloads.txt", downloadSample), ("busy.txt", busy)] {
             try (lines.joined(separator: "\n") + "\n").write(to: samples.appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -165,9 +152,9 @@ struct FleetSeed {
     }
 
     /// Reservoir sampling: `kept` stays a uniform sample of the `seen` lines so far.
-    static func sample(_ kept: inout [String], _ line: String, seen: Int, keep: Int, _ random: inout Random) {
+    static func sample(_ kept: inout [String], _ line: String, seen: Int, keep: Int, _ random: inout SplitMix64) {
         if kept.count < keep { kept.append(line); return }
-        let slot = random.below(seen)
+        let slot = Int.random(in: 0..<seen, using: &random)
         if slot < keep { kept[slot] = line }
     }
 

@@ -66,12 +66,15 @@ struct CatalogOutageTests {
         #expect(users?.contains("alice") == true)
     }
 
-    /// A cluster of the test's own (it is stalled or cut) and a catalog in it of two connections, with one user.
+    /// A cluster of the test's own (it is stalled or cut) and a catalog in it of two connections,
+    /// with one user, listening (its heartbeat runs) before the test stalls it.
     private static func catalogWithAlice() async throws -> (PostgresCluster, Catalog) {
         let cluster = try await PostgresCluster()
         let database = try await PostgresCatalogDatabase(address: try PostgresAddress(cluster.url), password: nil, connections: 2)
         let catalog = try await Catalog(database: database)
         try await catalog.createUser("alice", passwordHash: "h")
+        for _ in 0..<300 where !database.isListening { try await Task.sleep(for: .milliseconds(100)) }
+        guard database.isListening else { throw TestFailure("the catalog did not listen within 30 s") }
         return (cluster, catalog)
     }
 }

@@ -42,10 +42,14 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Sends `signal` (`STOP`, `CONT`) to the server and each of its processes: a stalled server.
     public func signal(_ signal: String) async throws {
         guard let postmaster else { throw TestFailure("no postmaster.pid in \(folder.path)") }
-        // The children first: a stopped postmaster does not stop them, a continued one finds them running.
-        _ = try await runToolSeparately("/usr/bin/pkill", ["-\(signal)", "-P", postmaster])
+        // STOP: the postmaster first, so that it forks no child after the children are stopped (a
+        // connection starting meanwhile would get a running backend). CONT: the children first,
+        // so that a continued postmaster finds them running.
+        let children = { _ = try await runToolSeparately("/usr/bin/pkill", ["-\(signal)", "-P", postmaster]) }
+        if signal != "STOP" { try await children() }
         let sent = try await runToolSeparately("/bin/kill", ["-\(signal)", postmaster])
         guard sent.status == 0 else { throw TestFailure("kill -\(signal) \(postmaster): \(sent.errors)") }
+        if signal == "STOP" { try await children() }
     }
 
     deinit {

@@ -1,3 +1,5 @@
+import Basics
+
 /// Random inputs for the differential tests: every part of PEP 440's grammar in every
 /// spelling, plus mutations that make some of them invalid.
 struct InputGenerator {
