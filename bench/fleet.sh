@@ -11,7 +11,8 @@
 #   postgres-stall   every PostgreSQL process SIGSTOPped for 10 s
 #   connections-cut  every replica connection to PostgreSQL terminated (pg_terminate_backend)
 # A warm-up of pages alone (PHASE seconds, not reported) fills the page caches first.
-# Per phase: requests/s, p50/p99/max latency, responses by status, socket errors, the share of
+# Per phase: requests/s, p50/p99/max latency, responses by status, socket errors, replicas that
+# crashed (started again before the next phase), the share of
 # page requests the page caches answered, canary failures (pip download of a two-wheel closure
 # through nginx at +20 s and +50 s), and the seconds from the fault's end until a page through
 # nginx answers again. After the phases: every acknowledged upload downloaded through nginx and
@@ -154,6 +155,17 @@ run_set() { # label binary
     after=$(hits)
     echo "$before $after" >"$out/$label-$name-cache.txt"
     cat "$out/$label-$name-acked.txt" >>"$out/$label-acked.txt"
+    # A replica that died by itself (not the one the phase killed and started again) is a crash:
+    # counted, its log's end kept, and started again so that the next phase measures its fault.
+    local crashed=0
+    for n in 0 1 2; do
+      if ! kill -0 "$(cat "$out/$label-replica$n.pid")" 2>/dev/null; then
+        crashed=$((crashed + 1))
+        serve_replica "$label" "$n" "${ports[$n]}" "$database" "$blobs" "$binary"
+        wait_for "http://127.0.0.1:${ports[$n]}/+health" || true
+      fi
+    done
+    echo "$crashed" >"$out/$label-$name-crashes.txt"
     echo "  $name: $(grep 'Requests/sec' "$out/$label-$name-wrk.txt"); $(grep FLEET "$out/$label-$name-wrk.txt" | paste -sd' ')"
   done
   for pid in $(replica_pids "$label"); do rss "$pid"; done | paste -sd' ' >"$out/$label-rss-after.txt"

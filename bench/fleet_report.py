@@ -48,6 +48,7 @@ for label in labels:
             "statuses": statuses, "socket_errors": errors.group(1) if errors else "",
             "page_cache_hit_share": cache_share(label, phase),
             "canary_failures": int(read(f"{label}-{phase}-canary.txt", "-1") or -1),
+            "crashes": int(read(f"{label}-{phase}-crashes.txt", "0") or 0),
             "recovery_seconds": float(read(f"{label}-{phase}-recovery.txt", "nan") or "nan"),
         }
     results["sets"][label] = {
@@ -59,15 +60,15 @@ for label in labels:
 json.dump(results, open(os.path.join(out, "results.json"), "w"), indent=2)
 
 print(f"\nseeded: {results['seed']}")
-print("\n| set | phase | req/s | p50 ms | p99 ms | max ms | responses by status | socket errors | page cache hits | canary failures | recovery s |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("\n| set | phase | req/s | p50 ms | p99 ms | max ms | responses by status | socket errors | crashes | page cache hits | canary failures | recovery s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for label in labels:
     for phase, row in results["sets"][label]["phases"].items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(row["statuses"].items()))
         share = "-" if row["page_cache_hit_share"] is None else f"{row['page_cache_hit_share']:.1%}"
         rate = "-" if row["requests_per_second"] is None else f"{row['requests_per_second']:,.0f}"
         print(f"| {label} | {phase} | {rate} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.0f} | {statuses} | "
-              f"{row['socket_errors'] or '-'} | {share} | {row['canary_failures']} | {row['recovery_seconds']} |")
+              f"{row['socket_errors'] or '-'} | {row['crashes']} | {share} | {row['canary_failures']} | {row['recovery_seconds']} |")
 for label in labels:
     data = results["sets"][label]
     print(f"\n{label}: acknowledged uploads {data['uploads'].get('acknowledged')}, lost {data['uploads'].get('lost')}; "
