@@ -10,6 +10,7 @@
 #   postgres-restart pg_ctl restart -m fast
 #   postgres-stall   every PostgreSQL process SIGSTOPped for 10 s
 #   connections-cut  every replica connection to PostgreSQL terminated (pg_terminate_backend)
+#   disk-full        the blob folder's file system (a tmpfs of BLOB_FS_MB, 400) filled for 10 s
 # A warm-up of pages alone (PHASE seconds, not reported) fills the page caches first.
 # Per phase: requests/s, p50/p99/max latency, responses by status, socket errors, replicas that
 # crashed (started again before the next phase), the share of
@@ -19,7 +20,8 @@
 # checked against its digest (lost must be 0), and each replica's RSS before and after.
 # With PEER=another wheelwright binary, the same phases run on a copy of the seeded catalog
 # with it first.
-# Environment: INDICES (35000), FILES (1000000), PHASE (60), FAULT_AT (15), CONNECTIONS (32).
+# Environment: INDICES (35000), FILES (1000000), PHASE (60), FAULT_AT (15), CONNECTIONS (32),
+# BLOB_FS_MB (400: the seeded blobs take 89 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/fleet
@@ -29,6 +31,7 @@ files=${FILES:-1000000}
 phase=${PHASE:-60}
 fault_at=${FAULT_AT:-15}
 connections=${CONNECTIONS:-32}
+blob_fs_mb=${BLOB_FS_MB:-400}
 python=.venv/bin/python
 twine=.venv/bin/twine
 unset PIP_FIND_LINKS
@@ -47,6 +50,7 @@ cleanup() {
   for pid in "${pids[@]}" $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   stop_postgres "$pg"
+  for folder in "$out"/*-blobs; do mountpoint -q "$folder" && umount "$folder"; done
 }
 trap cleanup EXIT
 
@@ -122,6 +126,9 @@ fault() { # label phase database blobs binary: injects the phase's fault, then w
       postgres_signal STOP; sleep 10; postgres_signal CONT ;;
     connections-cut)
       psql_as -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$3' AND pid <> pg_backend_pid()" >/dev/null ;;
+    disk-full)
+      dd if=/dev/zero of="$4/filler" bs=1M 2>/dev/null || true
+      sleep 10; rm -f "$4/filler" ;;
   esac
   recovered >"$out/$1-$2-recovery.txt"
 }
@@ -130,7 +137,9 @@ run_set() { # label binary
   local label=$1 binary=$2 database="fleet_$1" blobs="$out/$1-blobs"
   echo "== $label ($binary): three replicas behind nginx"
   psql_as -d postgres -c "CREATE DATABASE $database TEMPLATE fleet"
-  cp -a "$out/seed-blobs" "$blobs"
+  # The blob folder on a file system of its own, which the disk-full phase fills.
+  mkdir -p "$blobs" && mount -t tmpfs -o "size=${blob_fs_mb}m" tmpfs "$blobs"
+  cp -a "$out/seed-blobs/." "$blobs/"
   ports=($(free_port) $(free_port) $(free_port))
   for n in 0 1 2; do serve_replica "$label" "$n" "${ports[$n]}" "$database" "$blobs" "$binary"; done
   for port in "${ports[@]}"; do wait_for "http://127.0.0.1:$port/+health"; done
@@ -143,7 +152,7 @@ run_set() { # label binary
   FLEET_SAMPLES="$out/samples" FLEET_PAGES_ONLY=1 FLEET_ACKED=/dev/null \
     wrk -t2 -c"$connections" -d"${phase}s" --timeout 20s -s bench/fleet.lua "http://127.0.0.1:$nginx_port" >"$out/$label-warm-up-wrk.txt" 2>&1 || true
   echo "  warm-up (pages alone): $(grep 'Requests/sec' "$out/$label-warm-up-wrk.txt")"
-  for name in steady replica-kill postgres-restart postgres-stall connections-cut; do
+  for name in steady replica-kill postgres-restart postgres-stall connections-cut disk-full; do
     local before after
     before=$(hits)
     canary "$label" "$name" & local canary_pid=$!
@@ -188,6 +197,7 @@ PY
   for pid in $(replica_pids "$label") "$nginx_pid"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -f "$out/$label"-replica?.pid
+  umount "$blobs"
   nginx_pid=
 }
 

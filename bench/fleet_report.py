@@ -9,7 +9,7 @@ import sys
 import wrk_output
 
 out, labels = sys.argv[1], sys.argv[2:]
-phases = ["steady", "replica-kill", "postgres-restart", "postgres-stall", "connections-cut"]
+phases = ["steady", "replica-kill", "postgres-restart", "postgres-stall", "connections-cut", "disk-full"]
 
 
 def read(name, default=""):

@@ -1,48 +1,5 @@
 import Synchronization
 
-/// What one write to the catalog changed, as its generation step announces it.
-public enum ChangeScope: Sendable, Equatable {
-    /// Indices, users or settings: what every page may show.
-    case everything
-    /// The contents of these indices (files, statuses, documentation, test results; none for a
-    /// build run): the pages that read one of them, and the pages that read across all indices.
-    case indices(Set<IndexID>)
-
-    /// The scope as a notification's payload carries it after the generation: `*`, or the
-    /// indices separated by spaces (index names have none).
-    var payload: String {
-        switch self {
-        case .everything: "*"
-        case .indices(let indices): indices.map(\.description).sorted().joined(separator: " ")
-        }
-    }
-
-    /// Parses `payload`'s form; nil when it is not one (then the step counts as unknown).
-    init?(payload: Substring) {
-        if payload == "*" { self = .everything; return }
-        var indices = Set<IndexID>()
-        for word in payload.split(separator: " ") {
-            guard let index = try? IndexID(String(word)) else { return nil }
-            indices.insert(index)
-        }
-        self = .indices(indices)
-    }
-
-    /// The longest payload sent as indices (PostgreSQL's limit is 8,000 bytes): a write that
-    /// touches more is announced as `everything`.
-    static let longestPayload = 4_000
-}
-
-/// What a page was made from, so that a write elsewhere leaves it cached.
-public enum PageReads: Sendable, Equatable {
-    /// Anything in the catalog (lists across indices, users, runs, search): every write makes it stale.
-    case everything
-    /// These indices (a resolution order) and nothing else: only a write touching one of them,
-    /// or one that changes `everything`, makes it stale. Empty: only the catalog's structure
-    /// (which indices exist, their settings).
-    case indices([IndexID])
-}
-
 /// The catalog's generation as this process knows it, and what each recent step changed: a page
 /// kept at an older generation is still current when no step since touched what it reads.
 ///
