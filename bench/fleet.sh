@@ -50,7 +50,7 @@ cleanup() {
   for pid in "${pids[@]}" $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   stop_postgres "$pg"
-  for folder in "$out"/*-blobs; do mountpoint -q "$folder" && umount "$folder"; done
+  for folder in "$out"/*-blobs; do if mountpoint -q "$folder"; then umount -l "$folder" || true; fi; done
 }
 trap cleanup EXIT
 
@@ -197,7 +197,7 @@ PY
   for pid in $(replica_pids "$label") "$nginx_pid"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -f "$out/$label"-replica?.pid
-  umount "$blobs"
+  umount "$blobs" 2>/dev/null || umount -l "$blobs"
   nginx_pid=
 }
 
