@@ -87,8 +87,9 @@ final class PageCache: Sendable {
     }
 
     /// Keeps `entry` unless a page made at a later generation is kept already. When it does not
-    /// fit, the pages not known current at its generation go first; when it still does not, it
-    /// is not kept.
+    /// fit, the older half of the pages goes first — older by the generation each was last known
+    /// current at, which a hit moves up: the least recently asked for, and the stale ones, which
+    /// no hit moved; when it still does not fit (no write since they were made), it is not kept.
     private func keep(_ entry: Entry, as key: String) {
         state.withLock { state in
             if let kept = state.pages[key] {
@@ -96,8 +97,10 @@ final class PageCache: Sendable {
                 state.bytes -= kept.size
                 state.pages[key] = nil
             }
-            if state.bytes + entry.size > byteCapacity {
-                state.pages = state.pages.filter { $0.value.generation >= entry.generation }
+            if state.bytes + entry.size > byteCapacity, !state.pages.isEmpty {
+                let generations = state.pages.values.map(\.generation).sorted()
+                let median = generations[generations.count / 2]
+                state.pages = state.pages.filter { $0.value.generation >= median }
                 state.bytes = state.pages.values.reduce(0) { $0 + $1.size }
             }
             guard state.bytes + entry.size <= byteCapacity else { return }

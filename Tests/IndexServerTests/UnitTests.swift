@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 @testable import IndexServer
 import IndexAPI
 import IndexStore
+import Prometheus
 import TestSupport
 import Testing
 
@@ -91,6 +93,28 @@ struct UnitTests {
     func escaping(value: String) {
         let escaped = SimplePages.escape(value)
         #expect(!escaped.contains("<") && !escaped.contains("\"") && !escaped.contains(">") && !escaped.contains("'"))
+    }
+
+    @Test("a full page cache drops the older half by the generation each page was last found current at: the pages asked for since stay")
+    func pageCacheEviction() async throws {
+        let changes = CatalogChanges(generation: 1)
+        let cache = PageCache(byteCapacity: 450, changes: changes, registry: PrometheusCollectorRegistry())
+        let (a, b) = (try IndexID("alice/a"), try IndexID("alice/b"))
+        func keep(_ key: String, at generation: Int64) async throws {
+            _ = try await cache.page(key, generation: generation, reads: PageReads.indices([a]), headers: { [:] }, render: { String(repeating: "x", count: 100) })
+        }
+        for key in ["p1", "p2", "p3", "p4"] { try await keep(key, at: 1) }
+        changes.advance(.indices([b]))
+        #expect(cache.hit("p1", generation: 2) != nil && cache.hit("p2", generation: 2) != nil)
+        changes.advance(.indices([b]))
+        #expect(cache.hit("p2", generation: 3) != nil)
+        changes.advance(.indices([b]))
+        try await keep("p5", at: 4)
+        #expect(cache.hit("p1", generation: 4) != nil && cache.hit("p2", generation: 4) != nil && cache.hit("p5", generation: 4) != nil)
+        #expect(cache.hit("p3", generation: 4) == nil && cache.hit("p4", generation: 4) == nil)
+        // A write to what they read: stale, whatever is kept.
+        changes.advance(.indices([a]))
+        #expect(cache.hit("p1", generation: 5) == nil)
     }
 
     @Test("byte ranges")
