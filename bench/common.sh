@@ -82,3 +82,13 @@ stop_postgres() { # folder
   [ -d "$1/data" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1 || true
 }
 catalog() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
+# SIGNAL to the cluster in FOLDER: its postmaster and children, never another cluster's. STOP
+# stops the postmaster first (so that it forks no running child after the children stopped),
+# CONT the children first (so that the postmaster finds them running).
+postgres_signal() { # folder signal
+  local postmaster
+  postmaster=$(head -1 "$1/data/postmaster.pid" 2>/dev/null) || return 0
+  [ "$2" = STOP ] || pkill "-$2" -P "$postmaster" 2>/dev/null || true
+  kill "-$2" "$postmaster" 2>/dev/null || true
+  [ "$2" != STOP ] || pkill "-$2" -P "$postmaster" 2>/dev/null || true
+}

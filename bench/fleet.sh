@@ -39,14 +39,8 @@ unset PIP_FIND_LINKS
 source bench/common.sh
 pids=()
 pg="$(pwd)/$out/pg"
-postgres_signal() { # SIGNAL: the cluster's postmaster and its children (never another cluster's)
-  local postmaster
-  postmaster=$(head -1 "$pg/data/postmaster.pid" 2>/dev/null) || return 0
-  pkill "-$1" -P "$postmaster" 2>/dev/null || true
-  kill "-$1" "$postmaster" 2>/dev/null || true
-}
 cleanup() {
-  postgres_signal CONT
+  postgres_signal "$pg" CONT
   for pid in "${pids[@]}" $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   stop_postgres "$pg"
@@ -123,7 +117,7 @@ fault() { # label phase database blobs binary: injects the phase's fault, then w
       runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -m fast -w restart -l "$pg/server.log" \
         -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null ;;
     postgres-stall)
-      postgres_signal STOP; sleep 10; postgres_signal CONT ;;
+      postgres_signal "$pg" STOP; sleep 10; postgres_signal "$pg" CONT ;;
     connections-cut)
       psql_as -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$3' AND pid <> pg_backend_pid()" >/dev/null ;;
     disk-full)

@@ -70,7 +70,7 @@ extension IndexRoutes {
         let generation = try await pageGeneration()
         if let hit = pageCache.hit(key, generation: generation) { return respond(with: hit, to: request) }
         let order = try await resolutionOrder(of: index)
-        let source = try await web.release(index, name: name, version: version)
+        let source = try await web.release(index, order: order, name: name, version: version)
         let description = await descriptions.html(source.description, contentType: source.descriptionType)
         // What it shows of build runs (which published a file) is in `everything`'s writes.
         return try await cached(request, key: key, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", generation: generation,

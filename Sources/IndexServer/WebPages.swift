@@ -106,10 +106,9 @@ struct WebPages: Sendable {
 
     /// A project's page (`version` nil: its newest release first, then every version's files)
     /// or one release's page, read from the store: everything but the description's HTML, which
-    /// `DescriptionRenderer` makes next. `name` is normalized.
-    func release(_ index: IndexID, name: String, version: String?) async throws -> ReleaseSource {
-        let order = try await service.resolutionOrder(of: index)
-        guard !order.isEmpty else { throw StoreError.notFound("index \(index) does not exist") }
+    /// `DescriptionRenderer` makes next. `name` is normalized; `order` is the index's resolution
+    /// order, as the read gate's snapshot has it (the order the page is kept as reading).
+    func release(_ index: IndexID, order: [IndexID], name: String, version: String?) async throws -> ReleaseSource {
         let (standing, files) = try await service.servedProject(name, order: order, historyLimit: Catalog.historyShown)
         guard !files.isEmpty else {
             return ReleaseSource(index: index, name: name, version: "", single: false, metadata: nil, docs: nil, provenance: nil, versions: [],

@@ -29,6 +29,8 @@ public final class CatalogChanges: Sendable {
     /// notification or a generation read from the table) and moves the generation up to it;
     /// steps skipped on the way are unknown until they are recorded.
     public func record(_ generation: Int64, _ scope: ChangeScope?) {
+        // Generations count up from 0; a negative one (a notification no replica sent) names no step.
+        guard generation >= 0 else { return }
         state.withLock { state in
             let slot = Int(generation % Int64(capacity))
             if generation <= state.generation {

@@ -1,9 +1,9 @@
 /// What one write to the catalog changed, as its generation step announces it.
 public enum ChangeScope: Sendable, Equatable {
-    /// Indices, users or settings: what every page may show.
+    /// Indices, users, settings, build runs or a whole copy: what every page may show.
     case everything
-    /// The contents of these indices (files, statuses, documentation, test results; none for a
-    /// build run): the pages that read one of them, and the pages that read across all indices.
+    /// The contents of these indices (files, statuses, documentation, test results): the pages
+    /// that read one of them, and the pages that read across all indices.
     case indices(Set<IndexID>)
 
     /// The scope as a notification's payload carries it after the generation: `*`, or the

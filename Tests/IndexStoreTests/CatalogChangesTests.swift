@@ -57,6 +57,10 @@ struct CatalogChangesTests {
         #expect(!changes.isCurrent(.indices([Self.other]), madeAt: 11, now: 20))
         changes.record(13, nil)
         #expect(changes.isCurrent(.indices([Self.other]), madeAt: 12, now: 20))
+        // A notification no replica sent (a negative generation) names no step and traps nothing.
+        changes.record(-3, .everything)
+        changes.record(.min, nil)
+        #expect(changes.generation == 20 && changes.isCurrent(.indices([Self.other]), madeAt: 12, now: 20))
         changes.record(100, .indices([Self.dev]))
         #expect(changes.generation == 100)
         #expect(!changes.isCurrent(.indices([Self.other]), madeAt: 92, now: 100))
