@@ -15,7 +15,7 @@ VENV := .venv
 PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 WHEELWRIGHT := .build/debug/wheelwright
 
-.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom bench-read-acl bench-mirror bench-search lint fuzz clean help
+.PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom bench-read-acl bench-mirror bench-downloads bench-search lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
 FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query toxresult description-html description-markdown
@@ -146,6 +146,9 @@ bench-breadth: deps release ## The 50 most-downloaded PyPI projects built for de
 
 bench-cooldown: venv release ## The release-age cooldown's cost: wheelwright plan of 5,000 follow-mode entries with cooldown 0 and 7d, and the pinned no-op (ENTRIES=N).
 	.venv/bin/python bench/cooldown.py .build/release bench/out/cooldown $(ENTRIES)
+
+bench-downloads: venv release ## Downloads against nginx on the same bytes: a 300 MB file to one client, a 10 MB file and 1 MiB ranges to 16 (best of 3 rounds); PEER=another wheelwright binary runs beside them.
+	.venv/bin/python bench/downloads.py .build/release bench/out/downloads $(PEER)
 
 bench-search: deps release ## Full-text search over 100,000 described projects: catalog queries and the search page (first fetch, cached), beside the former name-only LIKE (PROJECTS=N).
 	bench/search.sh

@@ -60,7 +60,7 @@ public func buildApplication(
     return Application(
         responder: responder,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(registry: connections)],
+            additionalChannelHandlers: [ConnectionGuard(registry: connections, stallLimit: .nanoseconds(configuration.limits.idleTimeout.nanoseconds))],
             idleTimeout: .nanoseconds(configuration.limits.idleTimeout.nanoseconds),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 80 << 10, maxHeaderListSize: 96 << 10, maxHeaderFieldCount: 100)
         )),

@@ -6,8 +6,9 @@ import NIOHTTPTypes
 import Synchronization
 
 /// The per-connection side of `ConnectionRegistry`, between HTTP decoding and the application:
-/// marks the connection busy from a request's head to its response's end, and turns away a
-/// connection the registry refused with a 503.
+/// marks the connection busy from a request's head to its response's end (for a download sent
+/// by `FileRegionWriter`, until the file has gone), and turns away a connection the registry
+/// refused with a 503.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -15,11 +16,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     private let registry: ConnectionRegistry
+    private let stallLimit: TimeAmount
     /// This connection's entry; nil when the registry refused it.
     private var entry: ConnectionRegistry.Entry?
+    /// Requests read whose responses have not ended.
+    private var unanswered = 0
+    /// Whether the response being written is a file's, which ends with `FileSent`.
+    private var answeringWithFile = false
 
-    init(registry: ConnectionRegistry) {
-        self.registry = registry
+    /// `stallLimit`: how long a download may make no progress.
+    init(registry: ConnectionRegistry, stallLimit: TimeAmount) {
+        (self.registry, self.stallLimit) = (registry, stallLimit)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -27,6 +34,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // Hummingbird adds this handler after the HTTP codec; devpi's PUSH must be rewritten before it.
         try? context.pipeline.syncOperations.addHandler(PushMethodRewriter(), position: .first)
         try? ReasonPhraseWriter.install(in: context.pipeline.syncOperations)
+        try? FileRegionWriter.install(in: context.pipeline.syncOperations, stallLimit: stallLimit)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -44,13 +52,30 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if case .head = part { refuse(context) }
             return
         }
-        if case .head = part { entry.setBusy(true) }
+        if case .head = part {
+            unanswered += 1
+            entry.setBusy(true)
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { entry?.setBusy(false) }
+        switch unwrapOutboundIn(data) {
+        case .head(let head): answeringWithFile = head.headerFields[FileDirective.field] != nil
+        case .end where !answeringWithFile: answered()
+        case .body, .end: break
+        }
         context.write(data, promise: promise)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is FileRegionWriter.FileSent else { return context.fireUserInboundEventTriggered(event) }
+        answered()
+    }
+
+    private func answered() {
+        unanswered = max(0, unanswered - 1)
+        if unanswered == 0 { entry?.setBusy(false) }
     }
 
     private func refuse(_ context: ChannelHandlerContext) {

@@ -64,16 +64,11 @@ extension IndexRoutes {
     }
 
     /// The build log attached to a file, as text.
-    func buildLog(_ index: IndexID, filename: String, _ request: Request, context: IndexRequestContext) async throws -> Response {
+    func buildLog(_ index: IndexID, filename: String, _ request: Request) async throws -> Response {
         guard let stored = try await service.file(filename, in: index), let log = stored.buildLog else {
             throw StoreError.notFound("no build log for \(filename) in \(index)")
         }
         try await refuseIfQuarantined(stored.project, in: stored.index, requested: "the build log of \(filename)")
-        let path = try service.checkedPath(log).path
-        let body = request.method == .head || log.size == 0 ? ResponseBody() : try await FileIO().loadFile(path: path, context: context)
-        return Response(status: .ok, headers: [
-            .contentType: "text/plain; charset=utf-8", .contentLength: String(log.size),
-            .cacheControl: "max-age=31536000, immutable", .eTag: "\"\(log.digest)\"",
-        ], body: body)
+        return try blobResponse(log, contentType: "text/plain; charset=utf-8", request)
     }
 }

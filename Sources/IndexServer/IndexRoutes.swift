@@ -179,11 +179,11 @@ struct IndexRoutes: Sendable {
             case let .file(index, hash, filename) where method == .post:
                 return try await postToxResult(index, hash: hash, filename: filename, request, context: context)
             case let .file(index, hash, filename):
-                return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request, context: context)
+                return try await file(index, hash: hash, filename: filename, mirror: mirrors(index).first { $0.index == index }, request)
             case .fileList(let index):
                 return try await fileList(index)
             case let .fileLog(index, filename):
-                return try await buildLog(index, filename: filename, request, context: context)
+                return try await buildLog(index, filename: filename, request)
             case let .fileSBOM(index, filename):
                 return try await sbom(index, filename: filename, request: request)
             case let .toxResult(index, filename, id, log):

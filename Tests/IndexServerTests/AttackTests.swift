@@ -314,6 +314,38 @@ struct AttackTests {
         #expect(try await HTTP.send(.GET, "\(server.baseURL)/+health").status == 200)
     }
 
+    @Test("downloads by sendfile: answers to requests pipelined behind a file come whole and in order, `Connection: close` gets the whole file, a client that stops reading is cut off after the idle timeout")
+    func downloads() async throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .seconds(1)
+        let server = try await LocalIndex(limits: limits)
+        try await server.addAlice(indices: [("dev", [:])])
+        // A 16 MB build log: more than the socket buffers of both ends hold.
+        let log: [UInt8] = (0..<(16 << 20)).map { (index: Int) -> UInt8 in
+            let mixed: Int = (index &* 7_919) >> 3
+            return UInt8(0x20 + mixed % 95)
+        }
+        let logFile = folder.path("big.log")
+        try Data(log).write(to: URL(fileURLWithPath: logFile))
+        let digest = try await runTool(Repository.tool("python"), ["-c", "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())", logFile])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await upload("demo-1.0-py3-none-any.whl", try await wheel(), fields: [("provenance", Self.provenance())], buildLog: log, to: server).status == 200)
+        let port = String(server.baseURL.split(separator: ":").last ?? "")
+        let script = Repository.root.appendingPathComponent("Tests/Support/raw_downloads.py").path
+        let path = "/alice/dev/+log/demo-1.0-py3-none-any.whl"
+        let whole = "200 \(log.count) \(digest)"
+
+        let pipelined = try await runTool(Repository.tool("python"), [script, "pipelined", "127.0.0.1", port, path, "/+api", path])
+        let answers = pipelined.output.split(separator: "\n").map(String.init)
+        #expect(answers.count == 3 && answers[0] == whole && answers[1].hasPrefix("200 ") && answers[2] == whole, "\(pipelined.output)")
+        #expect(try await runTool(Repository.tool("python"), [script, "close", "127.0.0.1", port, path]).output.trimmingCharacters(in: .whitespacesAndNewlines) == whole)
+
+        let stalled = try await runTool(Repository.tool("python"), [script, "stall", "127.0.0.1", port, path, "4"]).output.split(separator: " ")
+        #expect(stalled.count == 2 && stalled[1].hasPrefix("eof") && (Int(stalled[0]) ?? .max) < log.count, "\(stalled)")
+        #expect(try await HTTP.send(.GET, "\(server.baseURL)\(path)").body.count == log.count)
+        try await expectAlive(server)
+    }
+
     // MARK: 7. Authentication
 
     @Test("guessing is throttled per address (429, Retry-After) while the real user logs in; user names are case-insensitive")

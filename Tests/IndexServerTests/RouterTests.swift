@@ -89,14 +89,14 @@ struct RouterTests {
         }
     }
 
-    @Test("an upload through the router: stored once, listed in +files and the simple API, downloaded with Range")
+    @Test("an upload through the router: stored once, listed in +files and the simple API, downloaded with Range (live: the file goes by sendfile)")
     func upload() async throws {
         let path = try await makeDistribution(in: folder, "router-demo", "1.0")
         let content = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let filename = try WheelFilename(URL(fileURLWithPath: path).lastPathComponent)
         let boundary = "router-test-boundary"
         let body = try Upload(filename: filename, content: content).form(boundary: boundary)
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             _ = try await client.execute(uri: "/alice", method: .put, headers: Self.root, body: json(UserRequest(password: "alice-secret")))
             _ = try await client.execute(uri: "/alice/dev", method: .put, headers: Self.alice, body: json(IndexRequest()))
             var headers = Self.alice
