@@ -183,8 +183,8 @@ bench-replicas: venv release ## SQLite vs PostgreSQL catalog (pages, uploads), P
 	bench/replicas.sh
 
 bench-limit: APT_PACKAGES += wrk nginx
-bench-limit: venv release ## Cached pages against nginx serving the same bytes from disk (wrk, request log on).
-	bench/limit.sh
+bench-limit: venv release ## Cached pages against nginx serving the same bytes from disk (wrk, request log on); PEER=another wheelwright binary beside it.
+	PEER=$(PEER) bench/limit.sh
 
 bench-uploads: venv release ## Small wheels uploaded by one twine, several twines at once and a lean concurrent client, to wheelwright and devpi-server.
 	bench/uploads.sh

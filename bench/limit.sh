@@ -3,7 +3,8 @@
 # the very bytes wheelwright answers (saved to disk) against wheelwright answering from its page
 # cache, with the request log on (to a file) and every protection in place. wrk -t2 -c16 on
 # loopback; PROJECTS (200) x VERSIONS (10) wheels; DURATION (15s) per run.
-# WHEELWRIGHT: the binary (.build/release/wheelwright; another build to compare with).
+# WHEELWRIGHT: the binary (.build/release/wheelwright); PEER: another binary, serving a copy of
+# the same data folder, loaded beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/limit
@@ -29,6 +30,15 @@ echo benchpw | WHEELWRIGHT_PASSWORD=benchpw $wheelwright user add bench --server
 WHEELWRIGHT_PASSWORD=benchpw $wheelwright index create bench/stage --server "http://127.0.0.1:$port" --user bench >/dev/null
 .venv/bin/twine upload --non-interactive --disable-progress-bar --repository-url "http://127.0.0.1:$port/bench/stage/" -u bench -p benchpw \
   "$out"/corpus/*.whl >"$out/twine.log" 2>&1
+
+peer=${PEER:-}
+if [ -n "$peer" ]; then
+  cp -a "$out/data" "$out/data-peer"
+  peer_port=$(free_port)
+  WHEELWRIGHT_ROOT_PASSWORD=benchpw $peer serve --data "$out/data-peer" --port "$peer_port" >"$out/peer-serve.out" 2>"$out/peer-request.log" &
+  pids+=("$!"); peer_pid=$!
+  wait_for "http://127.0.0.1:$peer_port/+health"
+fi
 
 # The same bytes on disk for nginx.
 json='application/vnd.pypi.simple.v1+json'
@@ -58,27 +68,29 @@ load() { # name url [header]
   echo "  $1: $(grep 'Requests/sec' "$out/wrk-$1.txt")"
 }
 echo "== wrk -t2 -c16 -d$duration (nginx: one worker, access log on; wheelwright: request log on)"
-load nginx-page "http://127.0.0.1:$nginx_port/page.html"
-load ww-page "http://127.0.0.1:$port/bench/stage/+simple/$probe/"
-load nginx-json "http://127.0.0.1:$nginx_port/page.json"
-load ww-json "http://127.0.0.1:$port/bench/stage/+simple/$probe/" "Accept: $json"
-load nginx-root "http://127.0.0.1:$nginx_port/root.html"
-load ww-root "http://127.0.0.1:$port/bench/stage/+simple/"
+servers="ww${peer:+ peer}"
+for page in page json root; do
+  case $page in page) file=page.html; path="+simple/$probe/"; header=();; json) file=page.json; path="+simple/$probe/"; header=("Accept: $json");;
+    root) file=root.html; path="+simple/"; header=();; esac
+  load "nginx-$page" "http://127.0.0.1:$nginx_port/$file" "${header[@]}"
+  load "ww-$page" "http://127.0.0.1:$port/bench/stage/$path" "${header[@]}"
+  if [ -n "$peer" ]; then load "peer-$page" "http://127.0.0.1:$peer_port/bench/stage/$path" "${header[@]}"; fi
+done
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
 
-$python - "$out" "$rss" <<'PY'
+$python - "$out" "$rss" $servers <<'PY'
 import json, sys
 sys.path.insert(0, "bench")
 import wrk_output
-out, rss = sys.argv[1], int(sys.argv[2])
-results = {name: wrk_output.parse(f"{out}/wrk-{name}.txt") for name in
-           ["nginx-page", "ww-page", "nginx-json", "ww-json", "nginx-root", "ww-root"]}
+out, rss, servers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+results = {f"{server}-{page}": wrk_output.parse(f"{out}/wrk-{server}-{page}.txt") for server in ["nginx"] + servers for page in ["page", "json", "root"]}
 results["ww_rss_mb"] = rss / 1024
 json.dump(results, open(f"{out}/results.json", "w"), indent=2)
 print()
-print(f"{'page':<12}{'nginx req/s':>12}{'p99 ms':>8}{'wheelwright':>13}{'p99 ms':>8}{'ratio':>8}")
+print(f"{'page':<6}{'server':<8}{'req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'x nginx':>9}")
 for page in ["page", "json", "root"]:
-    n, w = results[f"nginx-{page}"], results[f"ww-{page}"]
-    print(f"{page:<12}{n['rps']:>12.0f}{n['p99_ms']:>8.2f}{w['rps']:>13.0f}{w['p99_ms']:>8.2f}{w['rps'] / n['rps']:>8.2f}")
+    for server in ["nginx"] + servers:
+        r = results[f"{server}-{page}"]
+        print(f"{page:<6}{server:<8}{r['rps']:>10.0f}{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['rps'] / results[f'nginx-{page}']['rps']:>9.2f}")
 print(f"wheelwright RSS after the load: {rss / 1024:.1f} MB (goal: cached pages at >= 0.5x nginx with p99 < 2 ms)")
 PY

@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public init(host: String = "127.0.0.1", port: Int = 4040) { (self.host, self.port) = (host, port) }
 }
 
+/// The `Server` header of every answer.
+private let serverName = "wheelwright"
+
 /// Builds the index server: the one factory both `wheelwright serve` and the tests use.
 public func buildApplication(
     service: IndexService,
@@ -51,8 +54,9 @@ public func buildApplication(
         }),
         mirrorProxy: MirrorProxy(service: service, whitelist: configuration.whitelist, logger: logger)
     )
-    let responder = IndexResponder(log: RequestLog(logger: logger, trustedProxies: configuration.trustedProxies),
-                                   metrics: MetricsMiddleware(), routes: routes)
+    let log = RequestLog(logger: logger, trustedProxies: configuration.trustedProxies)
+    let responder = IndexResponder(log: log, metrics: MetricsMiddleware(), routes: routes)
+    let pages = CachedPageResponder.Pages(routes: routes, log: log, serverName: serverName)
     let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
     // Hummingbird's own start line would repeat `serve`'s "listening" line: only its warnings and errors are logged.
     var applicationLogger = logger
@@ -60,11 +64,12 @@ public func buildApplication(
     return Application(
         responder: responder,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(registry: connections, stallLimit: .nanoseconds(configuration.limits.idleTimeout.nanoseconds))],
+            additionalChannelHandlers: [ConnectionGuard(registry: connections, stallLimit: .nanoseconds(configuration.limits.idleTimeout.nanoseconds),
+                                                         pages: pages, logger: logger)],
             idleTimeout: .nanoseconds(configuration.limits.idleTimeout.nanoseconds),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 80 << 10, maxHeaderListSize: 96 << 10, maxHeaderFieldCount: 100)
         )),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelwright", backlog: 1024),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName, backlog: 1024),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: applicationLogger
     )

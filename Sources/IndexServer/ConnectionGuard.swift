@@ -1,6 +1,7 @@
 import Basics
 import Hummingbird
 import HummingbirdCore
+import Logging
 import NIOCore
 import NIOHTTPTypes
 import Synchronization
@@ -8,7 +9,9 @@ import Synchronization
 /// The per-connection side of `ConnectionRegistry`, between HTTP decoding and the application:
 /// marks the connection busy from a request's head to its response's end (for a download sent
 /// by `FileRegionWriter`, until the file has gone), and turns away a connection the registry
-/// refused with a 503.
+/// refused with a 503. Being the handler Hummingbird adds for the index, it also installs the
+/// connection's other handlers of the index: `PushMethodRewriter`, `ReasonPhraseWriter`,
+/// `FileRegionWriter` and `CachedPageResponder`.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -17,6 +20,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let registry: ConnectionRegistry
     private let stallLimit: TimeAmount
+    private let pages: CachedPageResponder.Pages
+    private let logger: Logger
+    /// Whether `CachedPageResponder` was installed (once Hummingbird's own handlers are in place).
+    private var responderInstalled = false
     /// This connection's entry; nil when the registry refused it.
     private var entry: ConnectionRegistry.Entry?
     /// Requests read whose responses have not ended.
@@ -24,9 +31,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Whether the response being written is a file's, which ends with `FileSent`.
     private var answeringWithFile = false
 
-    /// `stallLimit`: how long a download may make no progress.
-    init(registry: ConnectionRegistry, stallLimit: TimeAmount) {
-        (self.registry, self.stallLimit) = (registry, stallLimit)
+    /// `stallLimit`: how long a download may make no progress; `pages`: what cached pages
+    /// answered before the router need; `logger`: the server's.
+    init(registry: ConnectionRegistry, stallLimit: TimeAmount, pages: CachedPageResponder.Pages, logger: Logger) {
+        (self.registry, self.stallLimit, self.pages, self.logger) = (registry, stallLimit, pages, logger)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -34,7 +42,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // Hummingbird adds this handler after the HTTP codec; devpi's PUSH must be rewritten before it.
         try? context.pipeline.syncOperations.addHandler(PushMethodRewriter(), position: .first)
         try? ReasonPhraseWriter.install(in: context.pipeline.syncOperations)
-        try? FileRegionWriter.install(in: context.pipeline.syncOperations, stallLimit: stallLimit)
+        do {
+            try FileRegionWriter.install(in: context.pipeline.syncOperations, stallLimit: stallLimit, logger: logger)
+        } catch {
+            // Without it a download's directive (and its secret) would go out: no connection then.
+            logger.error("a connection closed at once: its download writer could not be installed (\(error))")
+            entry = nil
+            context.close(promise: nil)
+        }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        installResponder(context)
+        context.fireChannelActive()
+    }
+
+    /// Hummingbird adds its connection-state handler after this one: the responder, which goes
+    /// after it, is installed once the connection is up (or at its first request).
+    private func installResponder(_ context: ChannelHandlerContext) {
+        guard !responderInstalled, entry != nil else { return }
+        responderInstalled = CachedPageResponder.install(in: context.pipeline.syncOperations, pages: pages)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -53,6 +80,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         if case .head = part {
+            installResponder(context)
             unanswered += 1
             entry.setBusy(true)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
@@ -22,7 +23,8 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// The inbound event fired when a file's response has been written to its end.
+    /// The inbound event fired when a file's response has been written to its end (or answered
+    /// with a 500 instead).
     struct FileSent: Sendable {}
 
     /// A file being sent: its handle, the next byte to send and the end.
@@ -46,6 +48,7 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
     static let chunkBytes = 1 << 20
 
     private let stallLimit: TimeAmount
+    private let logger: Logger
     private var state = State.passing
     /// Writes made while a file goes, in order.
     private var waiting: [(part: HTTPServerResponsePart, promise: EventLoopPromise<Void>?)] = []
@@ -54,14 +57,15 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
     private var closeWaits: [EventLoopPromise<Void>]?
     private var stallTimer: Scheduled<Void>?
 
-    init(stallLimit: TimeAmount) {
-        self.stallLimit = stallLimit
+    /// `logger`: where a file that cannot be sent is named.
+    init(stallLimit: TimeAmount, logger: Logger) {
+        (self.stallLimit, self.logger) = (stallLimit, logger)
     }
 
     /// Adds the writer before the HTTP/1 codec of `pipeline`.
-    static func install(in pipeline: ChannelPipeline.SynchronousOperations, stallLimit: TimeAmount) throws {
+    static func install(in pipeline: ChannelPipeline.SynchronousOperations, stallLimit: TimeAmount, logger: Logger) throws {
         let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
-        try pipeline.addHandler(FileRegionWriter(stallLimit: stallLimit), position: .before(codec))
+        try pipeline.addHandler(FileRegionWriter(stallLimit: stallLimit, logger: logger), position: .before(codec))
     }
 
     /// Whether a directive's file is open: the connection's next reads and its close wait.
@@ -95,16 +99,23 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
                 setCorked(true, context: context)
                 context.write(wrapOutboundOut(.head(head)), promise: promise)
             case .failure(let problem):
-                // The end Hummingbird writes next ends this answer instead.
-                let body = "\(problem.message)\n"
-                var refusal = HTTPResponseHead(version: head.version, status: .internalServerError)
-                refusal.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-                refusal.headers.add(name: "Content-Length", value: String(body.utf8.count))
-                context.write(wrapOutboundOut(.head(refusal)), promise: promise)
+                // The operator's log names the file; the client learns only that it failed. The
+                // end Hummingbird writes next ends this answer instead.
+                logger.error("a download failed: \(problem.message)")
+                let body = "a stored file cannot be read; the index's operator should run wheelwright fsck\n"
+                head.status = .internalServerError
+                for field in ["Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Cache-Control"] {
+                    head.headers.remove(name: field)
+                }
+                head.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+                head.headers.add(name: "Content-Length", value: String(body.utf8.count))
+                context.write(wrapOutboundOut(.head(head)), promise: promise)
                 context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+                context.fireUserInboundEventTriggered(FileSent())
             }
         case (.opened(let transfer), .end):
             state = .sending(transfer, endPromise: promise)
+            watchProgress(context: context, sentBefore: sent(transfer, context: context))
             sendChunk(context: context)
         case (.opened, .body):
             // A directive's response has no body of its own.
@@ -122,11 +133,13 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
 
     /// The directive's file, opened and checked to hold the bytes it names.
     private func open(_ directive: FileDirective?) -> Result<Transfer, FileProblem> {
-        guard let directive else { return .failure(FileProblem(message: "internal error: a download named no valid file")) }
+        guard let directive else { return .failure(FileProblem(message: "a response named no valid file (an internal error)")) }
         let descriptor = Glibc.open(directive.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             return .failure(FileProblem(message: "\(directive.path) cannot be opened (\(String(cString: strerror(errno)))): run wheelwright fsck"))
         }
+        // The disk is read by sendfile on the event loop: ask the kernel to read ahead now.
+        _ = posix_fadvise(descriptor, off_t(directive.offset), off_t(directive.count), POSIX_FADV_WILLNEED)
         // Its size: the file's end (a region is sent with pread-like offsets, so the position does not matter).
         guard lseek(descriptor, 0, SEEK_END) >= directive.offset + directive.count else {
             Glibc.close(descriptor)
@@ -143,10 +156,6 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
         transfer.next += count
         state = .sending(transfer, endPromise: endPromise)
         let written = context.eventLoop.makePromise(of: Void.self)
-        stallTimer?.cancel()
-        stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: stallLimit) { [self] in
-            fail(FileProblem(message: "the client took nothing for \(stallLimit.nanoseconds / 1_000_000_000) s"), context: context)
-        }
         written.futureResult.assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success: chunkSent(context: context)
@@ -156,6 +165,26 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.body(.fileRegion(region))), promise: written)
     }
 
+    /// The bytes of the transfer the kernel has taken: those handed to the channel less those
+    /// still in its buffer (partial writes count).
+    private func sent(_ transfer: Transfer, context: ChannelHandlerContext) -> Int {
+        transfer.next - ((try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0)
+    }
+
+    /// Every `stallLimit` while the file goes: cut the client off when the kernel took none of
+    /// it since the last look (as nginx's `send_timeout`); any progress, however slow, is enough.
+    private func watchProgress(context: ChannelHandlerContext, sentBefore: Int) {
+        stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: stallLimit) { [self] in
+            guard case .sending(let transfer, _) = state else { return }
+            let sentNow = sent(transfer, context: context)
+            if sentNow == sentBefore {
+                fail(FileProblem(message: "the client took nothing for \(stallLimit.nanoseconds / 1_000_000_000) s"), context: context)
+            } else {
+                watchProgress(context: context, sentBefore: sentNow)
+            }
+        }
+    }
+
     private func chunkSent(context: ChannelHandlerContext) {
         guard case .sending(let transfer, let endPromise) = state else { return }
         if transfer.next < transfer.end { return sendChunk(context: context) }
@@ -163,14 +192,19 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
         stallTimer = nil
         try? transfer.handle.close()
         state = .passing
-        context.write(wrapOutboundOut(.end(nil)), promise: endPromise)
+        // The last write made here: a close that waited goes once it has (else what it holds is dropped).
+        var last = context.eventLoop.makePromise(of: Void.self)
+        if let endPromise { last.futureResult.cascade(to: endPromise) }
+        context.write(wrapOutboundOut(.end(nil)), promise: last)
         context.flush()
         setCorked(false, context: context)
         context.fireUserInboundEventTriggered(FileSent())
         // What waited goes now, up to the next file's end.
         while !waiting.isEmpty, !isSending {
             let (part, promise) = waiting.removeFirst()
-            handle(part, promise: promise, context: context)
+            last = context.eventLoop.makePromise(of: Void.self)
+            if let promise { last.futureResult.cascade(to: promise) }
+            handle(part, promise: last, context: context)
         }
         if !isSending { context.flush() }
         guard !isBusy else { return }
@@ -180,7 +214,8 @@ final class FileRegionWriter: ChannelOutboundHandler, RemovableChannelHandler {
         }
         if let promises = closeWaits {
             closeWaits = nil
-            context.close(mode: .all, promise: Self.joined(promises, on: context.eventLoop))
+            let joined = Self.joined(promises, on: context.eventLoop)
+            last.futureResult.assumeIsolated().whenComplete { _ in context.close(mode: .all, promise: joined) }
         }
     }
 

@@ -10,7 +10,7 @@ extension IndexRoutes {
     func simpleList(_ index: IndexID, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredList(index, mirrors: mirrors, format: format, request: request) }
         let order = try await resolutionOrder(of: index)
-        return try await cached(request, key: "simple|\(index)|\(format.rawValue)", contentType: format.contentType,
+        return try await cached(request, key: Self.simpleKey(index, format: format), contentType: format.contentType,
                                 cacheControl: Self.simpleCacheControl, reads: .indices(order)) {
             await SimplePages.projectList(try service.projects(in: order), format: format)
         }
@@ -21,11 +21,16 @@ extension IndexRoutes {
     func simpleProject(_ index: IndexID, normalized: String, format: SimpleFormat, mirrors: [Mirror], request: Request) async throws -> Response {
         if !mirrors.isEmpty { return try await mirroredProject(index, normalized: normalized, mirrors: mirrors, format: format, request: request) }
         let order = try await resolutionOrder(of: index)
-        return try await cached(request, key: "simple|\(index)|\(normalized)|\(format.rawValue)", contentType: format.contentType,
+        return try await cached(request, key: Self.simpleKey(index, project: normalized, format: format), contentType: format.contentType,
                                 cacheControl: Self.simpleCacheControl, reads: .indices(order)) {
             let (standing, files) = try await service.servedProject(normalized, order: order)
             return SimplePages.projectPage(normalized, files: files, status: standing, format: format, prefix: pathPrefix)
         }
+    }
+
+    /// The page cache's key of an index's simple list (`project` nil) or a project's page.
+    static func simpleKey(_ index: IndexID, project: String? = nil, format: SimpleFormat) -> String {
+        if let project { "simple|\(index)|\(project)|\(format.rawValue)" } else { "simple|\(index)|\(format.rawValue)" }
     }
 
     /// The generation a page is kept under: that of the read gate's snapshot the request was
@@ -96,11 +101,7 @@ extension IndexRoutes {
 
     /// The page, or 304 when the client holds it (`If-None-Match`).
     private func respond(with page: PageCache.Page, to request: Request) -> Response {
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == page.etag }) {
-            var notModified = page.headers
-            notModified[.contentLength] = nil
-            return Response(status: .notModified, headers: notModified)
-        }
+        if page.isHeld(by: request.headers[.ifNoneMatch]) { return Response(status: .notModified, headers: page.notModifiedHeaders) }
         return Response(status: .ok, headers: page.headers, body: ResponseBody(byteBuffer: page.body))
     }
 }

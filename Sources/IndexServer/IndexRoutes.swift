@@ -77,13 +77,11 @@ struct IndexRoutes: Sendable {
     /// Pages load only their own stylesheet; no script, no frames, no form posts elsewhere.
     static let pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    func dispatch(_ request: Request, context: IndexRequestContext) async throws -> Response {
-        let rawPath = request.uri.path
+    /// The resource a request's path names: its length checked, its segments decoded (no
+    /// control character), then parsed by `Resource`; the router's and `CachedPageResponder`'s.
+    func resource(at rawPath: String) throws -> Resource {
         guard rawPath.utf8.count <= limits.maximumPathBytes else {
             throw StoreError(.badRequest, "the path is \(rawPath.utf8.count) bytes; at most \(limits.maximumPathBytes) are accepted")
-        }
-        if let query = request.uri.query, query.utf8.count > limits.maximumQueryBytes {
-            throw StoreError(.badRequest, "the query string is \(query.utf8.count) bytes; at most \(limits.maximumQueryBytes) are accepted")
         }
         let trailingSlash = rawPath.utf8.count > 1 && rawPath.utf8.last == UInt8(ascii: "/")
         let components = try rawPath.split(separator: "/").map { part in
@@ -96,11 +94,18 @@ struct IndexRoutes: Sendable {
             }
             return decoded
         }
+        return try Resource(components, trailingSlash: trailingSlash)
+    }
+
+    func dispatch(_ request: Request, context: IndexRequestContext) async throws -> Response {
+        if let query = request.uri.query, query.utf8.count > limits.maximumQueryBytes {
+            throw StoreError(.badRequest, "the query string is \(query.utf8.count) bytes; at most \(limits.maximumQueryBytes) are accepted")
+        }
         let method = request.method
         guard Self.methods.contains(method) else {
             throw MethodNotAllowed(method: method, allowed: Self.methods)
         }
-        let resource = try Resource(components, trailingSlash: trailingSlash)
+        let resource = try resource(at: request.uri.path)
         try Self.allow(method, resource.methods)
         let read = method == .get || method == .head
         let html = read && WebPages.prefersHTML(request.headers[.accept])

@@ -1,4 +1,5 @@
 import HTTPTypes
+import IndexAPI
 import IndexStore
 import NIOCore
 import Prometheus
@@ -15,6 +16,18 @@ final class PageCache: Sendable {
         let etag: String
         /// The response's headers, made once with the page: a cache hit copies them.
         let headers: HTTPFields
+
+        /// Whether a client's `If-None-Match` names this page (then a 304 answers).
+        func isHeld(by ifNoneMatch: String?) -> Bool {
+            ifNoneMatch?.split(separator: ",").contains { $0.trimmingCharacters(in: " ") == etag } ?? false
+        }
+
+        /// A 304's headers: the page's without its length.
+        var notModifiedHeaders: HTTPFields {
+            var headers = self.headers
+            headers[.contentLength] = nil
+            return headers
+        }
     }
 
     private struct Entry {

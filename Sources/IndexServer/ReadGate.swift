@@ -40,13 +40,7 @@ final class ReadGate: Sendable {
     /// structure (indices, their settings, users), not when one changed an index's contents.
     func snapshot() async throws -> Snapshot {
         let generation = try await service.generation()
-        if var known = state.withLock({ $0 }), service.changes.isCurrent(.indices([]), madeAt: known.generation, now: generation) {
-            if known.generation < generation {
-                known.generation = generation
-                state.withLock { kept in if (kept?.generation ?? .min) < generation { kept = known } }
-            }
-            return known
-        }
+        if let known = snapshot(at: generation) { return known }
         let indices = Dictionary(try await service.indices().map { ($0.path, $0.settings) }, uniquingKeysWith: { first, _ in first })
         var guards: [IndexID: [(index: IndexID, aclRead: [String])]] = [:]
         var mirrors: [IndexID: [(index: IndexID, settings: IndexSettings)]] = [:]
@@ -67,6 +61,17 @@ final class ReadGate: Sendable {
         // A slower request must not put back an older generation's snapshot.
         state.withLock { kept in if (kept?.generation ?? .min) < made.generation { kept = made } }
         return made
+    }
+
+    /// The snapshot kept, when the catalog's structure has not changed between its generation
+    /// and `generation` (then moved up to it); nil when it must be made again.
+    func snapshot(at generation: Int64) -> Snapshot? {
+        guard var known = state.withLock({ $0 }), service.changes.isCurrent(.indices([]), madeAt: known.generation, now: generation) else { return nil }
+        if known.generation < generation {
+            known.generation = generation
+            state.withLock { kept in if (kept?.generation ?? .min) < generation { kept = known } }
+        }
+        return known
     }
 
     /// Whether reading `index` needs the reader's identity: it or a base is private, or it does

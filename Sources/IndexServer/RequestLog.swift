@@ -31,14 +31,8 @@ final class RequestLog: RouterMiddleware, Sendable {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
-        let fromProxy = trustedProxies.contains(context.clientAddress)
-        if fromProxy, let forwarded = request.headers[Self.requestIDHeader], Self.isValidID(forwarded) {
-            context.requestID = forwarded
-        } else {
-            context.requestID = prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
-        }
-        guard let client = ClientAddress.resolve(peer: context.clientAddress, forwardedFor: request.headers[Self.forwardedFor],
-                                                 trusted: trustedProxies) else {
+        context.requestID = requestID(peer: context.clientAddress, headers: request.headers)
+        guard let client = client(peer: context.clientAddress, headers: request.headers) else {
             // Answered here, on the proxy's account: no route sees a client it cannot name.
             let refusal = StoreError.badRequest("X-Forwarded-For: expected IP addresses separated by commas, at most \(ClientAddress.maximumForwardedFor) bytes, from the proxy \(context.clientAddress)")
             var response = try refusal.response(from: request, context: context)
@@ -51,7 +45,9 @@ final class RequestLog: RouterMiddleware, Sendable {
         do {
             var response = try await next(request, context)
             response.headers[Self.requestIDHeader] = context.requestID
-            log(request, context, status: response.status.code, bytes: response.body.contentLength, since: started)
+            // A download's body goes after the route (`FileRegionWriter`): its length is the header's.
+            let bytes = response.headers[FileDirective.field] == nil ? response.body.contentLength : response.headers[.contentLength].flatMap { Int($0) }
+            log(request, context, status: response.status.code, bytes: bytes, since: started)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
@@ -64,15 +60,32 @@ final class RequestLog: RouterMiddleware, Sendable {
         }
     }
 
+    /// A request's id: a trusted proxy's `X-Request-Id` when valid, else one of ours.
+    func requestID(peer: String, headers: HTTPFields) -> String {
+        if trustedProxies.contains(peer), let forwarded = headers[Self.requestIDHeader], Self.isValidID(forwarded) { return forwarded }
+        return prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
+    }
+
+    /// The client: the peer, or the address a trusted proxy forwarded; nil when a trusted
+    /// proxy's `X-Forwarded-For` is not a list of addresses (a 400).
+    func client(peer: String, headers: HTTPFields) -> String? {
+        ClientAddress.resolve(peer: peer, forwardedFor: headers[Self.forwardedFor], trusted: trustedProxies)
+    }
+
+    private func log(_ request: Request, _ context: Context, status: Int, bytes: Int?, since started: ContinuousClock.Instant) {
+        log(method: request.method, path: request.uri.path, client: context.clientAddress, requestID: context.requestID,
+            user: context.principal.user, status: status, bytes: bytes, since: started)
+    }
+
     /// Writes the line swift-log's standard handler would write for `logger.info(…)` with this
     /// metadata (the format the guide and the tests read), formatted directly and written with
     /// one `write` to standard error: swift-log's metadata dictionary, its sorting and its
     /// per-line time formatting cost more than the rest of a cached page's request.
-    private func log(_ request: Request, _ context: Context, status: Int, bytes: Int?, since started: ContinuousClock.Instant) {
+    func log(method: HTTPRequest.Method, path: String, client: String, requestID: String, user: String?, status: Int, bytes: Int?,
+             since started: ContinuousClock.Instant) {
         guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
         let tenths = Int(elapsed.components.seconds) * 10_000 + Int(elapsed.components.attoseconds / 100_000_000_000_000)
-        let path = request.uri.path
         var line = timestamp.now()
         line.reserveCapacity(160 + path.utf8.count)
         line += " info "
@@ -80,19 +93,19 @@ final class RequestLog: RouterMiddleware, Sendable {
         line += ": bytes="
         line += String(bytes ?? 0)
         line += " client="
-        line += context.clientAddress
+        line += client
         line += " ms="
         line += String(tenths / 10)
         line += "."
         line += String(tenths % 10)
         line += " request_id="
-        line += context.requestID
+        line += requestID
         line += " status="
         line += String(status)
         line += " user="
-        line += context.principal.user ?? "-"
+        line += user ?? "-"
         line += " [IndexServer] "
-        line += request.method.rawValue
+        line += method.rawValue
         line += " "
         line += path.utf8.count > 512 ? String(path.prefix(512)) + "…" : path
         line += "\n"
@@ -107,7 +120,7 @@ final class RequestLog: RouterMiddleware, Sendable {
         }
     }
 
-    private let timestamp = LogTimestamp()
+    private let timestamp = TimeText.log
 
     /// A forwarded id is logged and echoed: 1 to 64 letters, digits, `-`, `_` or `.`.
     static func isValidID(_ text: String) -> Bool {

@@ -730,6 +730,9 @@ public struct Catalog: Sendable {
     /// cache key and ETag seed.
     public func generation() async throws -> Int64 { try await database.generation() }
 
+    /// The generation when known without a query (`CatalogDatabase.knownGeneration`).
+    public var knownGeneration: Int64? { database.knownGeneration }
+
     /// What each recent generation step changed: whether a kept page is still current.
     public var changes: CatalogChanges { database.changes }
 

@@ -14,6 +14,9 @@ public protocol CatalogDatabase: Sendable {
     /// The catalog's generation as this process knows it: a number that grows with every write
     /// anywhere. Read on every page request, so it costs no query while notifications flow.
     func generation() async throws -> Int64
+    /// The generation when this process knows it without a query (SQLite; PostgreSQL while
+    /// notifications flow); nil when only `generation()` can tell.
+    var knownGeneration: Int64? { get }
     /// What each recent generation step changed, for the page cache.
     var changes: CatalogChanges { get }
     /// Applies the migrations not yet applied, each once, whichever process starts first.

@@ -11,6 +11,10 @@ extension IndexService {
     /// Changes with every write; pages cached under one generation are current.
     public func generation() async throws -> Int64 { try await catalog.generation() }
 
+    /// The generation when known without a query: what a request answered before the async
+    /// plumbing may use; nil sends it the long way.
+    public var knownGeneration: Int64? { catalog.knownGeneration }
+
     /// What each generation step changed: a page kept from an older one may still be current.
     public var changes: CatalogChanges { catalog.changes }
 

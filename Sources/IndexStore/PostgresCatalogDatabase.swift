@@ -65,11 +65,13 @@ public struct PostgresCatalogDatabase: CatalogDatabase {
     }
 
     public func generation() async throws -> Int64 {
-        if engine.isListening { return engine.changes.generation }
+        if let known = knownGeneration { return known }
         let stored: Int64 = try await read { session in try await session.value("SELECT value FROM state WHERE key = 'generation'") ?? 0 }
         engine.changes.record(stored, nil)
         return stored
     }
+
+    public var knownGeneration: Int64? { engine.isListening ? engine.changes.generation : nil }
 
     public var changes: CatalogChanges { engine.changes }
 

@@ -79,6 +79,8 @@ public struct SQLiteCatalogDatabase: CatalogDatabase {
 
     public func generation() -> Int64 { changes.generation }
 
+    public var knownGeneration: Int64? { changes.generation }
+
     /// GRDB's migrator, so that catalogs written before the PostgreSQL engine keep their record
     /// of applied steps (the table `grdb_migrations`).
     public func migrate(_ migrations: [CatalogMigration]) async throws {

@@ -335,13 +335,26 @@ struct AttackTests {
         let path = "/alice/dev/+log/demo-1.0-py3-none-any.whl"
         let whole = "200 \(log.count) \(digest)"
 
-        let pipelined = try await runTool(Repository.tool("python"), [script, "pipelined", "127.0.0.1", port, path, "/+api", path])
+        // A cached page (answered before the router) among the router's answers and files keeps its place.
+        let page = "/alice/dev/+simple/demo/"
+        let pageReply = try await HTTP.send(.GET, server.baseURL + page)
+        let pageDigest = try await runToolSeparately(Repository.tool("python"), ["-c", "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"],
+                                           input: pageReply.text).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let pageLine = "200 \(pageReply.body.count) \(pageDigest)"
+        let pipelined = try await runTool(Repository.tool("python"), [script, "pipelined", "127.0.0.1", port, path, page, "/+api", page, path, page])
         let answers = pipelined.output.split(separator: "\n").map(String.init)
-        #expect(answers.count == 3 && answers[0] == whole && answers[1].hasPrefix("200 ") && answers[2] == whole, "\(pipelined.output)")
+        #expect(answers.count == 6 && answers[0] == whole && answers[1] == pageLine && answers[2].hasPrefix("200 ") && answers[3] == pageLine
+                && answers[4] == whole && answers[5] == pageLine, "\(pipelined.output)")
         #expect(try await runTool(Repository.tool("python"), [script, "close", "127.0.0.1", port, path]).output.trimmingCharacters(in: .whitespacesAndNewlines) == whole)
+        #expect(try await runTool(Repository.tool("python"), [script, "close", "127.0.0.1", port, page]).output.trimmingCharacters(in: .whitespacesAndNewlines) == pageLine,
+                "a cached page asked for with Connection: close ends the connection")
 
         let stalled = try await runTool(Repository.tool("python"), [script, "stall", "127.0.0.1", port, path, "4"]).output.split(separator: " ")
         #expect(stalled.count == 2 && stalled[1].hasPrefix("eof") && (Int(stalled[0]) ?? .max) < log.count, "\(stalled)")
+        // A slow client that keeps reading is not cut off: 2 MiB at 400 kB/s, well under 1 MiB a
+        // second (the idle timeout here is 1 s).
+        let slow = try await runTool(Repository.tool("python"), [script, "slow", "127.0.0.1", port, path, String(2 << 20), "400000"]).output
+        #expect(slow.hasPrefix("206 \(2 << 20) "), "\(slow)")
         #expect(try await HTTP.send(.GET, "\(server.baseURL)\(path)").body.count == log.count)
         try await expectAlive(server)
     }

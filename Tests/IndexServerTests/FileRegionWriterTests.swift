@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 @testable import IndexServer
+import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -63,7 +64,7 @@ struct FileRegionWriterTests {
 
     init() throws {
         folder = try TemporaryFolder()
-        try channel.pipeline.syncOperations.addHandlers([client, FileRegionWriter(stallLimit: .seconds(30)), events])
+        try channel.pipeline.syncOperations.addHandlers([client, FileRegionWriter(stallLimit: .seconds(30), logger: Logger(label: "test")), events])
         channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 4040), promise: nil)
     }
 
@@ -74,8 +75,11 @@ struct FileRegionWriterTests {
         return path
     }
 
+    /// A response head naming `directive`. (The tests flush a directive's head before its end:
+    /// the embedded channel counts its buffered bytes by reading each pending write as a
+    /// ByteBuffer, and traps on an unflushed head.)
     func head(_ directive: String?, status: HTTPResponseStatus = .ok) -> HTTPServerResponsePart {
-        var head = HTTPResponseHead(version: .http1_1, status: status, headers: ["Content-Length": "1"])
+        var head = HTTPResponseHead(version: .http1_1, status: status, headers: ["Content-Length": "1", "X-Request-Id": "r1"])
         if let directive { head.headers.add(name: FileDirective.field.canonicalName, value: directive) }
         return .head(head)
     }
@@ -107,7 +111,7 @@ struct FileRegionWriterTests {
     func regions() throws {
         let path = try file(5 + (5 << 19) + 10)
         let count = 5 << 19  // 2.5 MiB
-        channel.write(head(FileDirective(path: path, offset: 5, count: count).headerValue()), promise: nil)
+        channel.writeAndFlush(head(FileDirective(path: path, offset: 5, count: count).headerValue()), promise: nil)
         channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
         let parts = try written()
         guard parts.count == 5, case .head(let sent) = parts[0], case .end = parts[4] else {
@@ -128,9 +132,9 @@ struct FileRegionWriterTests {
     func refusals() throws {
         let path = try file(100)
         for (value, says) in [
-            ("not-the-secret 0 10 \(path)", "named no valid file"),
-            (FileDirective(path: path + ".missing", offset: 0, count: 10).headerValue(), "cannot be opened"),
-            (FileDirective(path: path, offset: 95, count: 10).headerValue(), "shorter than the catalog says"),
+            ("not-the-secret 0 10 \(path)", "cannot be read"),
+            (FileDirective(path: path + ".missing", offset: 0, count: 10).headerValue(), "cannot be read"),
+            (FileDirective(path: path, offset: 95, count: 10).headerValue(), "cannot be read"),
         ] {
             channel.write(head(value), promise: nil)
             channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
@@ -140,16 +144,17 @@ struct FileRegionWriterTests {
                 continue
             }
             #expect(refusal.status == .internalServerError && !refusal.headers.contains(name: FileDirective.field.canonicalName))
-            #expect(String(buffer: body).contains(says) && refusal.headers["Content-Length"] == [String(body.readableBytes)])
+            #expect(String(buffer: body).contains(says) && !String(buffer: body).contains(folder.url.path))
+            #expect(refusal.headers["Content-Length"] == [String(body.readableBytes)] && refusal.headers["X-Request-Id"] == ["r1"])
         }
-        #expect(events.count == 0)
+        #expect(events.count == 3, "a refusal ends the file's answer too")
     }
 
     @Test("while a file goes, the next response waits behind it, nothing more is read, and a close waits for its end")
     func waitsBehindTheFile() throws {
         client.holding = true
         let path = try file(10)
-        channel.write(head(FileDirective(path: path, offset: 0, count: 10).headerValue()), promise: nil)
+        channel.writeAndFlush(head(FileDirective(path: path, offset: 0, count: 10).headerValue()), promise: nil)
         channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
         let pageHead = head(nil)
         channel.write(pageHead, promise: nil)
@@ -176,11 +181,15 @@ struct FileRegionWriterTests {
     func stall() throws {
         client.holding = true
         let path = try file(10)
-        channel.write(head(FileDirective(path: path, offset: 0, count: 10).headerValue()), promise: nil)
+        channel.writeAndFlush(head(FileDirective(path: path, offset: 0, count: 10).headerValue()), promise: nil)
         let end = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
         channel.embeddedEventLoop.advanceTime(by: .seconds(29))
         #expect(channel.isActive)
+        // Progress is what the channel's buffer no longer holds; this test's client holds the
+        // region outside it, so the first look counts it as taken, and the second finds nothing more.
         channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
         #expect(!channel.isActive)
         var failed = false
         end.whenFailure { _ in failed = true }

@@ -31,6 +31,39 @@ struct PageCacheTests {
         return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
     }
 
+    @Test("a cached simple page answered before the router: the router's bytes and headers, a new X-Request-Id, Date and Server, 304 for its ETag, HEAD without a body; a private index's page, a login, a query and a page not yet cached go to the router")
+    func answeredBeforeTheRouter() async throws {
+        let server = try await LocalIndex()
+        let folder = try TemporaryFolder()
+        try await server.addAlice(indices: [("dev", ["volatile": true]), ("secret", ["volatile": true, "acl_read": ["alice"]])])
+        try await Self.upload("demo", "1.0", to: "alice/dev", on: server, in: folder)
+        try await Self.upload("demo", "1.0", to: "alice/secret", on: server, in: folder)
+        let url = server.baseURL + "/alice/dev/+simple/demo/"
+        let rendered = try await HTTP.send(.GET, url, headers: Self.json)
+        let hits = try await Self.counted("hit", on: server)
+        let cached = try await HTTP.send(.GET, url, headers: Self.json)
+        #expect(cached.status == 200 && cached.body == rendered.body)
+        for field in ["ETag", "Content-Type", "Content-Length", "Vary", "Cache-Control", "X-Content-Type-Options", "Server"] {
+            #expect(cached.headers[field] == rendered.headers[field] && !cached.headers[field].isEmpty, "\(field)")
+        }
+        let ids = [rendered, cached].compactMap { $0.headers["X-Request-Id"].first }
+        #expect(ids.count == 2 && ids[0] != ids[1] && cached.headers["Date"].first?.hasSuffix(" GMT") == true)
+        #expect(try await Self.counted("hit", on: server) == hits + 1)
+
+        let etag = try #require(cached.headers["ETag"].first)
+        let held = try await HTTP.send(.GET, url, headers: Self.json + [("If-None-Match", etag)])
+        #expect(held.status == 304 && held.body.isEmpty && held.headers["ETag"].first == etag)
+        let head = try await HTTP.send(.HEAD, url, headers: Self.json)
+        #expect(head.status == 200 && head.body.isEmpty && head.headers["Content-Length"] == rendered.headers["Content-Length"])
+        #expect(try await HTTP.send(.GET, url + "?x=1", headers: Self.json).body == rendered.body)
+
+        // A private index's page, cached for alice, is never answered to anyone else.
+        let secret = server.baseURL + "/alice/secret/+simple/demo/"
+        for _ in 0..<2 { #expect(try await HTTP.send(.GET, secret, headers: Self.json + [("Authorization", TestServer.alice)]).status == 200) }
+        #expect(try await HTTP.send(.GET, secret, headers: Self.json).status == 401)
+        #expect(try await HTTP.send(.GET, secret, headers: Self.json + [("Authorization", HTTP.basic("root", TestServer.rootPassword))]).status == 200)
+    }
+
     @Test("an upload makes stale its index's pages and those of indices built on it, not another index's (its ETag kept, a hit); a settings change makes every page stale")
     func scopedInvalidation() async throws {
         let server = try await LocalIndex()
