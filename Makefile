@@ -18,7 +18,7 @@ WHEELWRIGHT := .build/debug/wheelwright
 .PHONY: run test check-instructions deps venv build release install dist bench bench-server bench-fetch bench-runners bench-build bench-pages bench-replicas bench-limit bench-uploads bench-scale bench-instructions bench-attacks bench-multipart bench-migration bench-repair bench-breadth bench-descriptions bench-cooldown bench-sbom bench-read-acl bench-mirror bench-downloads bench-search lint fuzz clean help
 
 # The parser fuzzers (Sources/wheelwright-fuzz) and how long each runs under `make fuzz`.
-FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query toxresult description-html description-markdown
+FUZZ_TARGETS := version wheel-filename sdist-filename core-metadata multipart range accept basic-auth json-body provenance query request-path toxresult description-html description-markdown
 FUZZ_SECONDS ?= 60
 
 help: ## List the targets.

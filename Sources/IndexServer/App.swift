@@ -56,7 +56,9 @@ public func buildApplication(
     )
     let log = RequestLog(logger: logger, trustedProxies: configuration.trustedProxies)
     let responder = IndexResponder(log: log, metrics: MetricsMiddleware(), routes: routes)
-    let pages = CachedPageResponder.Pages(routes: routes, log: log, serverName: serverName)
+    let pages = CachedPageResponder.Pages(routes: routes, log: log, serverName: serverName, answered: registry.makeCounter(descriptor: MetricNameDescriptor(
+        namespace: "wheelwright", subsystem: "pages", metricName: "answered_early", unitName: "total",
+        helpText: "Cached pages answered on the event loop, before the router (a share of the page cache's hits)")))
     let connections = ConnectionRegistry(capacity: configuration.limits.maximumConnections)
     // Hummingbird's own start line would repeat `serve`'s "listening" line: only its warnings and errors are logged.
     var applicationLogger = logger

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Metrics
 import NIOCore
 import NIOHTTPTypes
+import Prometheus
 
 /// Answers a cached simple-API page on the connection's event loop, before Hummingbird's async
 /// request plumbing (a task, the request and response types, the middleware): for pip's and
@@ -15,7 +16,9 @@ import NIOHTTPTypes
 ///
 /// It sits last before the application, after Hummingbird's connection-state handler (which
 /// counts these requests for its idle timeout), and answers only while no request it passed on
-/// is still being answered, so the answers of pipelined requests keep their order.
+/// is still being answered (the answers of pipelined requests keep their order), while the
+/// channel is writable (a client that reads nothing is left to the router's backpressure), and
+/// until the connection is closing.
 final class CachedPageResponder: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -28,6 +31,8 @@ final class CachedPageResponder: ChannelDuplexHandler, RemovableChannelHandler {
         let log: RequestLog
         let serverName: String
         let metrics = ResponseMetrics()
+        /// Requests answered here (`wheelwright_pages_answered_early_total`).
+        let answered: Prometheus.Counter
     }
 
     private let pages: Pages
@@ -36,6 +41,9 @@ final class CachedPageResponder: ChannelDuplexHandler, RemovableChannelHandler {
     /// Whether the request being read was answered here (its remaining parts are dropped).
     private var answered = false
     private var needsFlush = false
+    /// Set once a `Connection: close` request was read or answered, or the channel went down:
+    /// nothing more is answered here.
+    private var closing = false
     private var peer: String?
 
     init(pages: Pages) {
@@ -52,10 +60,12 @@ final class CachedPageResponder: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if routed == 0, answer(request, context: context) {
+            if routed == 0, !closing, context.channel.isActive, context.channel.isWritable, answer(request, context: context) {
                 answered = true
                 return
             }
+            // Hummingbird ends the connection after answering it.
+            if request.headerFields[.connection] == "close" { closing = true }
             answered = false
             routed += 1
         case .body, .end:
@@ -98,14 +108,16 @@ final class CachedPageResponder: ChannelDuplexHandler, RemovableChannelHandler {
         let sendsBody = !held && request.method == .get
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if sendsBody { context.write(wrapOutboundOut(.body(page.body)), promise: nil) }
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
         pages.log.log(method: request.method, path: path, client: client, requestID: requestID, user: nil, status: head.status.code,
                       bytes: sendsBody ? page.body.readableBytes : 0, since: started)
         pages.metrics.record(request.method, head.status, since: started)
-        if fields[.connection]?.lowercased() == "close" {
-            context.flush()
-            context.close(promise: nil)
+        pages.answered.increment()
+        // As Hummingbird reads it (the value exactly `close`); the close waits for the answer to go.
+        if fields[.connection] == "close" {
+            closing = true
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         } else {
+            context.write(wrapOutboundOut(.end(nil)), promise: nil)
             needsFlush = true
         }
         return true

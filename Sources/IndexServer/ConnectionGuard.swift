@@ -22,8 +22,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let stallLimit: TimeAmount
     private let pages: CachedPageResponder.Pages
     private let logger: Logger
-    /// Whether `CachedPageResponder` was installed (once Hummingbird's own handlers are in place).
-    private var responderInstalled = false
+    /// Whether installing `CachedPageResponder` was tried (once Hummingbird's own handlers are in place).
+    private var responderTried = false
     /// This connection's entry; nil when the registry refused it.
     private var entry: ConnectionRegistry.Entry?
     /// Requests read whose responses have not ended.
@@ -58,10 +58,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Hummingbird adds its connection-state handler after this one: the responder, which goes
-    /// after it, is installed once the connection is up (or at its first request).
+    /// after it, is installed once the connection is up (or at its first request, before it is
+    /// read on), once: a responder added later could answer ahead of a routed request.
     private func installResponder(_ context: ChannelHandlerContext) {
-        guard !responderInstalled, entry != nil else { return }
-        responderInstalled = CachedPageResponder.install(in: context.pipeline.syncOperations, pages: pages)
+        guard !responderTried, entry != nil else { return }
+        responderTried = true
+        _ = CachedPageResponder.install(in: context.pipeline.syncOperations, pages: pages)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

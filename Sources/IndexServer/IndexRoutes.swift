@@ -53,7 +53,12 @@ struct IndexRoutes: Sendable {
         }
         // Cached pages carry these already (made once per page); every other response gets them here.
         if response.headers[.xContentTypeOptions] == nil { Self.addSecurityHeaders(&response.headers) }
-        if request.method == .head { response.body = ResponseBody() }
+        if request.method == .head {
+            // Emptying the body sets its length to 0: a HEAD says the length a GET gets.
+            let length = response.headers[.contentLength]
+            response.body = ResponseBody()
+            response.headers[.contentLength] = length
+        }
         return response
     }
 
@@ -77,24 +82,20 @@ struct IndexRoutes: Sendable {
     /// Pages load only their own stylesheet; no script, no frames, no form posts elsewhere.
     static let pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    /// The resource a request's path names: its length checked, its segments decoded (no
-    /// control character), then parsed by `Resource`; the router's and `CachedPageResponder`'s.
+    /// The resource a request's path names (`RequestPath`, then `Resource`): the router's and
+    /// `CachedPageResponder`'s.
     func resource(at rawPath: String) throws -> Resource {
-        guard rawPath.utf8.count <= limits.maximumPathBytes else {
-            throw StoreError(.badRequest, "the path is \(rawPath.utf8.count) bytes; at most \(limits.maximumPathBytes) are accepted")
+        let path: RequestPath
+        do {
+            path = try RequestPath(rawPath, maximumBytes: limits.maximumPathBytes)
+        } catch .tooLong(let bytes, let limit) {
+            throw StoreError(.badRequest, "the path is \(bytes) bytes; at most \(limit) are accepted")
+        } catch .badPercentEncoding(let segment) {
+            throw StoreError.badRequest("the path has a bad percent-encoding: \(segment)")
+        } catch .controlCharacter(let segment) {
+            throw StoreError.badRequest("the path has an encoded control character in '\(segment)'")
         }
-        let trailingSlash = rawPath.utf8.count > 1 && rawPath.utf8.last == UInt8(ascii: "/")
-        let components = try rawPath.split(separator: "/").map { part in
-            // Foundation's decoding walks UTF-16; most components have nothing to decode.
-            guard part.utf8.contains(UInt8(ascii: "%")) else { return String(part) }
-            guard let decoded = String(part).removingPercentEncoding else { throw StoreError.badRequest("the path has a bad percent-encoding: \(part)") }
-            // A control character names nothing here, and C strings (SQLite's among them) end at a NUL.
-            guard !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw StoreError.badRequest("the path has an encoded control character in '\(part)'")
-            }
-            return decoded
-        }
-        return try Resource(components, trailingSlash: trailingSlash)
+        return try Resource(path.segments, trailingSlash: path.trailingSlash)
     }
 
     func dispatch(_ request: Request, context: IndexRequestContext) async throws -> Response {

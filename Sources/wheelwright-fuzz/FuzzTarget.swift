@@ -9,7 +9,7 @@ import PythonPackaging
 enum FuzzTarget: String, CaseIterable {
     case version, wheelFilename = "wheel-filename", sdistFilename = "sdist-filename", coreMetadata = "core-metadata"
     case multipart, range, accept, basicAuth = "basic-auth", jsonBody = "json-body", provenance, query
-    case toxResult = "toxresult"
+    case toxResult = "toxresult", requestPath = "request-path"
     case descriptionHTML = "description-html", descriptionMarkdown = "description-markdown"
 
     func run(_ data: [UInt8]) {
@@ -63,6 +63,13 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .accept:
             _ = SimpleFormat.negotiate(text)
+        case .requestPath:
+            guard let path = try? RequestPath(text, maximumBytes: 2048) else { return }
+            precondition(text.utf8.count <= 2048, "a path of \(text.utf8.count) bytes accepted")
+            for segment in path.segments {
+                precondition(!segment.isEmpty && !segment.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+                             "segment \(segment.debugDescription) of \(text.debugDescription)")
+            }
         case .basicAuth:
             if let (user, _) = BasicCredentials.parse(text) {
                 precondition((1...128).contains(user.utf8.count), "user of \(user.utf8.count) bytes accepted")

@@ -31,6 +31,13 @@ struct PageCacheTests {
         return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
     }
 
+    /// `/+metrics`' count of pages answered before the router.
+    static func answeredEarly(on server: LocalIndex) async throws -> Int {
+        let metrics = try await HTTP.send(.GET, server.baseURL + "/+metrics").text
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("wheelwright_pages_answered_early_total ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     @Test("a cached simple page answered before the router: the router's bytes and headers, a new X-Request-Id, Date and Server, 304 for its ETag, HEAD without a body; a private index's page, a login, a query and a page not yet cached go to the router")
     func answeredBeforeTheRouter() async throws {
         let server = try await LocalIndex()
@@ -41,6 +48,7 @@ struct PageCacheTests {
         let url = server.baseURL + "/alice/dev/+simple/demo/"
         let rendered = try await HTTP.send(.GET, url, headers: Self.json)
         let hits = try await Self.counted("hit", on: server)
+        #expect(try await Self.answeredEarly(on: server) == 0)
         let cached = try await HTTP.send(.GET, url, headers: Self.json)
         #expect(cached.status == 200 && cached.body == rendered.body)
         for field in ["ETag", "Content-Type", "Content-Length", "Vary", "Cache-Control", "X-Content-Type-Options", "Server"] {
@@ -49,19 +57,25 @@ struct PageCacheTests {
         let ids = [rendered, cached].compactMap { $0.headers["X-Request-Id"].first }
         #expect(ids.count == 2 && ids[0] != ids[1] && cached.headers["Date"].first?.hasSuffix(" GMT") == true)
         #expect(try await Self.counted("hit", on: server) == hits + 1)
+        #expect(try await Self.answeredEarly(on: server) == 1)
 
         let etag = try #require(cached.headers["ETag"].first)
         let held = try await HTTP.send(.GET, url, headers: Self.json + [("If-None-Match", etag)])
         #expect(held.status == 304 && held.body.isEmpty && held.headers["ETag"].first == etag)
         let head = try await HTTP.send(.HEAD, url, headers: Self.json)
         #expect(head.status == 200 && head.body.isEmpty && head.headers["Content-Length"] == rendered.headers["Content-Length"])
+        #expect(try await Self.answeredEarly(on: server) == 3, "the 304 and the HEAD too")
         #expect(try await HTTP.send(.GET, url + "?x=1", headers: Self.json).body == rendered.body)
+        #expect(try await HTTP.send(.HEAD, url + "?x=1", headers: Self.json).headers["Content-Length"] == rendered.headers["Content-Length"],
+                "the router's HEAD says the length too")
+        #expect(try await Self.answeredEarly(on: server) == 3, "a query goes to the router")
 
         // A private index's page, cached for alice, is never answered to anyone else.
         let secret = server.baseURL + "/alice/secret/+simple/demo/"
         for _ in 0..<2 { #expect(try await HTTP.send(.GET, secret, headers: Self.json + [("Authorization", TestServer.alice)]).status == 200) }
         #expect(try await HTTP.send(.GET, secret, headers: Self.json).status == 401)
         #expect(try await HTTP.send(.GET, secret, headers: Self.json + [("Authorization", HTTP.basic("root", TestServer.rootPassword))]).status == 200)
+        #expect(try await Self.answeredEarly(on: server) == 3, "a private index's pages are the router's")
     }
 
     @Test("an upload makes stale its index's pages and those of indices built on it, not another index's (its ETag kept, a hit); a settings change makes every page stale")
