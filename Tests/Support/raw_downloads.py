@@ -4,7 +4,6 @@
   raw_downloads.py pipelined HOST PORT PATH...   every GET in one write; each answer in order
   raw_downloads.py close HOST PORT PATH          one GET with `Connection: close`, read to EOF
   raw_downloads.py stall HOST PORT PATH SECONDS  a GET, then nothing read for SECONDS, then the rest
-  raw_downloads.py slow HOST PORT PATH BYTES RATE  a GET of the first BYTES, read at RATE bytes a second
 
 Prints one line per answer: `STATUS BODY-BYTES SHA256`; `stall` prints `BYTES-RECEIVED eof`
 (the server ended the connection) or `BYTES-RECEIVED open`.
@@ -53,8 +52,8 @@ class Reader:
             return self.buffer
 
 
-def request(path, close=False, extra=""):
-    return f"GET {path} HTTP/1.1\r\nHost: test\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}{extra}\r\n".encode()
+def request(path, close=False):
+    return f"GET {path} HTTP/1.1\r\nHost: test\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}\r\n".encode()
 
 
 mode, host, port = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -73,23 +72,6 @@ elif mode == "close":
     status, _ = reader.head()
     body = reader.rest()
     print(status, len(body), hashlib.sha256(body).hexdigest())
-elif mode == "slow":
-    size, rate = int(sys.argv[5]), float(sys.argv[6])
-    connection = connect(host, port, receive_buffer=4096)
-    connection.sendall(request(sys.argv[4], extra=f"Range: bytes=0-{size - 1}\r\n"))
-    reader = Reader(connection)
-    status, fields = reader.head()
-    body, piece = len(reader.buffer), 8192
-    try:
-        while body < int(fields.get("content-length", "0")):
-            time.sleep(piece / rate)
-            chunk = connection.recv(piece)
-            if not chunk:
-                break
-            body += len(chunk)
-    except ConnectionResetError:
-        pass
-    print(status, body, hashlib.sha256(b"").hexdigest())
 elif mode == "stall":
     connection = connect(host, port, receive_buffer=4096)
     connection.sendall(request(sys.argv[4]))
