@@ -11,9 +11,9 @@ import NIOHTTPTypesHTTP1
 /// removed, the file opened and checked against the directive, and the body written as file
 /// regions (the kernel copies the bytes; nothing passes through the process's memory).
 ///
-/// The region goes in chunks of `chunkBytes`, each written when the one before has gone, so a
-/// client that takes nothing for `stallLimit` is cut off (as nginx's `send_timeout`), and so that
-/// while a file is going:
+/// The region goes in chunks of `chunkBytes`, each written when the one before has gone; a
+/// client the kernel took nothing from for `stallLimit` is cut off (`watchProgress`, as nginx's
+/// `send_timeout`); and while a file is going:
 /// - the next response's parts (a pipelined request's) wait behind it, and no further request
 ///   is read until it has gone (what waits is bounded by what was already read);
 /// - a close (the idle timeout, `Connection: close`, shutdown) waits for its end;
